@@ -1,0 +1,30 @@
+#!/bin/sh
+# deps.sh: installs what building and testing need on Debian 12: Debian
+# packages (as root, with apt-get) and the npm clients the tests use.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+pkgs="build-essential pkg-config libfcgi-dev libjson-c-dev libjwt-dev
+libssl-dev libsqlite3-dev libcurl4-openssl-dev lighttpd bats curl jq
+sqlite3 wrk nodejs npm"
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+	    missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "deps: missing Debian packages:$missing" >&2
+		echo "deps: run as root, or: sudo apt-get install$missing" >&2
+		exit 1
+	fi
+	echo "deps: installing$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq $missing >/dev/null
+fi
+# The npm clients (conformance suite, SDKs, Node 22) for the client tests.
+if [ "${MCP_SKIP_NPM:-0}" != 1 ] && [ ! -x "$root/tests/js/node_modules/.bin/conformance" ]; then
+	echo "deps: installing npm packages in tests/js"
+	(cd "$root/tests/js" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+fi

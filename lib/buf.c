@@ -1,0 +1,86 @@
+/*
+ * buf.c: a growable, always NUL-terminated byte buffer.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extern.h"
+
+static int
+grow(struct mcp_buf *b, size_t need)
+{
+	size_t	 cap;
+	char	*p;
+
+	if (need < b->len || need == SIZE_MAX)
+		return -1;
+	if (need + 1 <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 256;
+	while (cap < need + 1) {
+		if (cap > SIZE_MAX / 2)
+			return -1;
+		cap *= 2;
+	}
+	if ((p = realloc(b->p, cap)) == NULL)
+		return -1;
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+int
+mcp_buf_add(struct mcp_buf *b, const void *data, size_t len)
+{
+	if (len > SIZE_MAX - b->len - 1 || grow(b, b->len + len) == -1)
+		return -1;
+	if (len > 0)
+		memcpy(b->p + b->len, data, len);
+	b->len += len;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+int
+mcp_buf_puts(struct mcp_buf *b, const char *s)
+{
+	return mcp_buf_add(b, s, strlen(s));
+}
+
+int
+mcp_buf_printf(struct mcp_buf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || grow(b, b->len + (size_t)n) == -1)
+		return -1;
+	va_start(ap, fmt);
+	n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	b->len += (size_t)n;
+	return 0;
+}
+
+void
+mcp_buf_reset(struct mcp_buf *b)
+{
+	b->len = 0;
+	if (b->cap > 0)
+		b->p[0] = '\0';
+}
+
+void
+mcp_buf_free(struct mcp_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}

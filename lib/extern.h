@@ -1,0 +1,287 @@
+/*
+ * extern.h: declarations private to libmcpfcgi.  Endpoint programs use
+ * mcp.h only; unit tests and fuzz targets may use this header.
+ */
+#ifndef MCP_EXTERN_H
+#define MCP_EXTERN_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mcp.h"
+
+/* --- Errors: one table maps each to HTTP status, JSON-RPC code, text --- */
+
+enum mcp_err {
+	MCP_OK = 0,
+	MCP_ERR_NOMEM,		/* 500 -32603 */
+	MCP_ERR_INTERNAL,	/* 500 -32603 */
+	MCP_ERR_STORE,		/* 503 -32603 (retryable) */
+	MCP_ERR_PARSE,		/* 400 -32700 */
+	MCP_ERR_DEPTH,		/* 400 -32700 */
+	MCP_ERR_UTF8,		/* 400 -32700 */
+	MCP_ERR_INVALID,	/* 400 -32600 */
+	MCP_ERR_BATCH,		/* 400 -32600: batch outside 2025-03-26 */
+	MCP_ERR_METHOD,		/* 200 -32601 (404 on 2026-07-28) */
+	MCP_ERR_PARAMS,		/* 200 -32602 */
+	MCP_ERR_NOSESSION,	/* 400 -32600: Mcp-Session-Id missing */
+	MCP_ERR_SESSION,	/* 404 -32001: session unknown or ended */
+	MCP_ERR_VERSION,	/* 400 -32600: MCP-Protocol-Version unsupported */
+	MCP_ERR_MODERNVER,	/* 400 -32022: 2026-era version unsupported */
+	MCP_ERR_HEADER,		/* 400 -32020: Mcp-Method/Mcp-Name mismatch */
+	MCP_ERR_ORIGIN,		/* 403 -32600 */
+	MCP_ERR_HTTPMETHOD,	/* 405 -32600 */
+	MCP_ERR_ACCEPT,		/* 406 -32600 */
+	MCP_ERR_TOOBIG,		/* 413 -32600 */
+	MCP_ERR_CTYPE,		/* 415 -32600 */
+	MCP_ERR_TRUNCATED,	/* 400 -32700 */
+	MCP_ERR_NOTINIT,	/* 400 -32600: initialize inside a batch etc. */
+	MCP_ERR__MAX
+};
+
+struct mcp_errinfo {
+	int		 http;
+	int		 code;
+	const char	*message;
+};
+
+const struct mcp_errinfo	*mcp_err_info(enum mcp_err);
+
+/* --- Growable byte buffer (lib/buf.c) --- */
+
+struct mcp_buf {
+	char	*p;	/* always NUL-terminated when cap > 0 */
+	size_t	 len;
+	size_t	 cap;
+};
+
+int	mcp_buf_add(struct mcp_buf *, const void *, size_t);
+int	mcp_buf_puts(struct mcp_buf *, const char *);
+int	mcp_buf_printf(struct mcp_buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	mcp_buf_reset(struct mcp_buf *);
+void	mcp_buf_free(struct mcp_buf *);
+
+/* --- Logging to stderr, which the web server keeps (lib/log.c) --- */
+
+void	mcp_log_setlevel(enum mcp_level);
+void	mcp_logx(enum mcp_level, const char *rid, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+const char	*mcp_level_name(enum mcp_level);
+/* Returns the level, or -1 for a name that is not an RFC 5424 level. */
+int	mcp_level_parse(const char *);
+
+/* --- Randomness (lib/rand.c) --- */
+
+/* Writes 2*n hex digits and a NUL into out (size 2*n+1); 0 or -1. */
+int	mcp_rand_hex(char *out, size_t n);
+
+/* --- Configuration (lib/config.c) --- */
+
+#define MCP_MAX_ORIGINS	32
+
+struct mcp_config {
+	char		 store_path[1024];
+	int		 threads;
+	size_t		 max_body;
+	int		 max_depth;
+	int		 session_idle;		/* seconds */
+	int		 page_size;
+	int		 list_ttl_ms;
+	int		 request_timeout;	/* seconds, server-to-client */
+	int		 sse_retry_ms;
+	int		 keepalive;		/* seconds between SSE comments */
+	int		 log_level;
+	char		*origins[MCP_MAX_ORIGINS];
+	size_t		 norigins;
+};
+
+void	mcp_config_defaults(struct mcp_config *);
+/*
+ * Reads `key = value` lines from path into cfg.  On error returns -1 and
+ * writes a message naming the line and key into err.
+ */
+int	mcp_config_load(struct mcp_config *, const char *path, char *err,
+	    size_t errsz);
+void	mcp_config_free(struct mcp_config *);
+/* 1 if the Origin header value is allowed by the configuration. */
+int	mcp_config_origin_ok(const struct mcp_config *, const char *origin);
+
+/* --- json-c helpers that check types (lib/jsonx.c) --- */
+
+/*
+ * Parses exactly one JSON value from buf: strict, UTF-8 checked, at most
+ * depth levels deep, nothing but white space after it.  Returns the value
+ * or NULL with *err set to MCP_ERR_PARSE, MCP_ERR_DEPTH or MCP_ERR_UTF8.
+ */
+struct json_object	*mcp_json_parse(const char *buf, size_t len, int depth,
+			    enum mcp_err *err);
+/* Adds val under key; always consumes val.  0 or -1. */
+int	mcp_json_set(struct json_object *, const char *key,
+	    struct json_object *consumed);
+int	mcp_json_append(struct json_object *arr, struct json_object *consumed);
+/* Typed getters: NULL/0 when missing or of another type. */
+struct json_object	*mcp_json_obj(struct json_object *, const char *key);
+struct json_object	*mcp_json_arr(struct json_object *, const char *key);
+const char		*mcp_json_str(struct json_object *, const char *key);
+/* 1 if key is present (even null). */
+int	mcp_json_has(struct json_object *, const char *key);
+/* Serializes compactly; the string lives as long as the object. */
+const char	*mcp_json_text(struct json_object *);
+
+/* --- JSON Schema 2020-12 subset (lib/schema.c) --- */
+
+/*
+ * Validates instance against schema (root is used for local $ref).  On
+ * failure returns -1 and writes "<path>: <rule>" into err.
+ */
+int	mcp_schema_validate(struct json_object *schema,
+	    struct json_object *instance, char *err, size_t errsz);
+/* Checks that a schema uses only keywords we enforce correctly; 0 or -1. */
+int	mcp_schema_check(struct json_object *schema, char *err, size_t errsz);
+
+/* --- The endpoint's compiled registry (lib/registry.c) --- */
+
+struct mcp_tool_rt {
+	const struct mcp_tool	*def;
+	struct json_object	*input;		/* parsed input schema */
+	struct json_object	*output;	/* parsed output schema or NULL */
+	char			*listing;	/* the Tool object as JSON text */
+};
+
+struct mcp_registry {
+	const struct mcp_endpoint	*ep;
+	struct mcp_tool_rt		*tools;
+	size_t				 ntools;
+};
+
+int	mcp_registry_init(struct mcp_registry *, const struct mcp_endpoint *,
+	    char *err, size_t errsz);
+void	mcp_registry_free(struct mcp_registry *);
+const struct mcp_tool_rt	*mcp_registry_tool(const struct mcp_registry *,
+				    const char *name);
+const struct mcp_prompt		*mcp_registry_prompt(
+				    const struct mcp_registry *, const char *);
+/* Matches uri against a template; vars receives the variables. */
+int	mcp_template_match(const char *tmpl, const char *uri,
+	    struct json_object *vars);
+
+/* Cursors are opaque to clients: base64url of "o:<offset>". */
+void	mcp_cursor_make(size_t offset, char *out, size_t outsz);
+/* 0 with *offset set, or -1 for a cursor we did not issue. */
+int	mcp_cursor_parse(const char *, size_t *offset);
+
+/* --- The store: sessions and cross-process rendezvous (lib/store.h) --- */
+
+#include "store.h"
+
+/* --- HTTP I/O: FastCGI or CGI (lib/http.c) --- */
+
+struct mcp_io {
+	const char	*(*param)(struct mcp_io *, const char *);
+	/* Returns bytes read (0 at end) or -1. */
+	long		 (*read)(struct mcp_io *, char *, size_t);
+	/* Returns 0 or -1 (the client has gone). */
+	int		 (*write)(struct mcp_io *, const char *, size_t);
+	int		 (*flush)(struct mcp_io *);
+	void		*arg;
+};
+
+struct mcp_server {
+	struct mcp_config	 cfg;
+	struct mcp_registry	 reg;
+	const char		*latest;	/* newest revision we serve */
+};
+
+/* Per-request state; lives on the worker thread's stack. */
+struct mcp_req {
+	struct mcp_server	*srv;
+	struct mcp_io		*io;
+	struct mcp_store	*store;
+	char			 rid[17];	/* request id for logs */
+	const char		*origin;	/* NULL, or allowed origin */
+	/* Response. */
+	int			 sent;		/* headers written */
+	int			 sse;		/* answering as text/event-stream */
+	int			 gone;		/* a write failed */
+	char			 stream[17];	/* SSE stream id */
+	unsigned long		 seq;		/* SSE event counter */
+	struct mcp_buf		 hdr;		/* extra response headers */
+	/* Protocol. */
+	char			 version[16];	/* revision of this request */
+	int			 modern;	/* 2026-07-28 and later */
+	struct mcp_session	 sess;
+	int			 has_sess;
+	int			 log_level;	/* -1: no logging */
+	struct json_object	*caps;		/* client capabilities */
+};
+
+const char	*mcp_http_param(struct mcp_req *, const char *);
+/* Starts a response with status and content type; 0 or -1. */
+int	mcp_http_begin(struct mcp_req *, int status, const char *ctype);
+int	mcp_http_write(struct mcp_req *, const char *, size_t);
+/* A complete JSON response; body may be NULL (empty). */
+int	mcp_http_json(struct mcp_req *, int status, const char *body);
+/* A JSON-RPC error response with the status of the error table. */
+int	mcp_http_error(struct mcp_req *, enum mcp_err, struct json_object *id,
+	    const char *detail);
+/* Starts an SSE response (priming event on 2025-11-25). */
+int	mcp_sse_begin(struct mcp_req *);
+/* Writes one "message" event holding msg and flushes; 0 or -1. */
+int	mcp_sse_send(struct mcp_req *, struct json_object *msg);
+int	mcp_sse_comment(struct mcp_req *, const char *);
+/* Content negotiation: 1 if the media type list accepts type. */
+int	mcp_http_accepts(const char *accept, const char *type);
+
+/* --- JSON-RPC 2.0 (lib/jsonrpc.c) --- */
+
+enum mcp_msg_kind {
+	MCP_MSG_REQUEST,
+	MCP_MSG_NOTIFICATION,
+	MCP_MSG_RESPONSE
+};
+
+/* Checks the envelope; sets *kind.  MCP_OK or MCP_ERR_INVALID. */
+enum mcp_err	 mcp_rpc_check(struct json_object *, enum mcp_msg_kind *kind);
+struct json_object	*mcp_rpc_result(struct json_object *id,
+			    struct json_object *consumed);
+struct json_object	*mcp_rpc_error(struct json_object *id, int code,
+			    const char *message, struct json_object *data);
+struct json_object	*mcp_rpc_notification(const char *method,
+			    struct json_object *params);
+/* The request id as canonical JSON text, for store keys. */
+const char	*mcp_rpc_idtext(struct json_object *id);
+
+/* --- MCP methods (lib/protocol.c) --- */
+
+/*
+ * Handles one request message.  Returns the JSON-RPC response to send, or
+ * NULL when nothing must be sent (cancelled).  *err receives the transport
+ * error for methods that must be answered with another HTTP status
+ * (unknown method on 2026-07-28).
+ */
+struct json_object	*mcp_proto_request(struct mcp_req *,
+			    struct json_object *msg, enum mcp_err *err);
+void	mcp_proto_notification(struct mcp_req *, struct json_object *msg);
+void	mcp_proto_response(struct mcp_req *, struct json_object *msg);
+/* 1 if answering msg should stream (progress token, logging, tool flag). */
+int	mcp_proto_wants_sse(struct mcp_req *, struct json_object *msg);
+int	mcp_proto_supported(const char *version);
+/* The versions we serve, newest first, NULL-terminated. */
+extern const char *const mcp_versions[];
+
+/* --- A tool call's context (lib/call.c) --- */
+
+struct mcp_call {
+	struct mcp_req		*req;
+	struct json_object	*id;		/* the tools/call request id */
+	struct json_object	*progress;	/* _meta.progressToken or NULL */
+	int			 cancelled;
+};
+
+/* --- The front door (lib/transport.c) --- */
+
+void	mcp_serve(struct mcp_server *, struct mcp_io *, struct mcp_store *);
+
+#endif /* MCP_EXTERN_H */

@@ -1,0 +1,275 @@
+/*
+ * http.c: writing CGI/FastCGI responses: the Status header, CORS on every
+ * response (errors included), JSON bodies with a Content-Length, and
+ * text/event-stream bodies flushed event by event.
+ *
+ * libfcgi's own formatter mishandles some conversions (SPEC-NOTES: %zu);
+ * everything is formatted with snprintf into a buffer and written whole.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "extern.h"
+
+static const char *
+reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 202: return "Accepted";
+	case 204: return "No Content";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 406: return "Not Acceptable";
+	case 411: return "Length Required";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default: return "Unknown";
+	}
+}
+
+const char *
+mcp_http_param(struct mcp_req *r, const char *name)
+{
+	return r->io->param(r->io, name);
+}
+
+int
+mcp_http_write(struct mcp_req *r, const char *p, size_t n)
+{
+	if (r->gone)
+		return -1;
+	if (n > 0 && r->io->write(r->io, p, n) == -1) {
+		r->gone = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+flush(struct mcp_req *r)
+{
+	if (r->gone)
+		return -1;
+	if (r->io->flush(r->io) == -1) {
+		r->gone = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* Writes the status line and headers, ending with the blank line. */
+static int
+head(struct mcp_req *r, int status, const char *ctype, long clen)
+{
+	struct mcp_buf	 h = { 0 };
+	int		 rc;
+
+	if (r->sent)
+		return 0;
+	r->sent = 1;
+	mcp_buf_printf(&h, "Status: %d %s\r\n", status, reason(status));
+	if (ctype != NULL)
+		mcp_buf_printf(&h, "Content-Type: %s\r\n", ctype);
+	if (clen >= 0)
+		mcp_buf_printf(&h, "Content-Length: %ld\r\n", clen);
+	/*
+	 * CORS (SPEC-NOTES, "Field pitfalls"): the allowed origin only, and
+	 * the MCP headers a browser client must be able to send and read.
+	 */
+	if (r->origin != NULL)
+		mcp_buf_printf(&h, "Access-Control-Allow-Origin: %s\r\n",
+		    r->origin);
+	mcp_buf_puts(&h, "Vary: Origin\r\n"
+	    "Access-Control-Allow-Methods: GET, POST, DELETE, OPTIONS\r\n"
+	    "Access-Control-Allow-Headers: Authorization, Content-Type, "
+	    "Accept, Mcp-Session-Id, Mcp-Protocol-Version, Mcp-Method, "
+	    "Mcp-Name, Last-Event-ID\r\n"
+	    "Access-Control-Expose-Headers: Mcp-Session-Id, "
+	    "WWW-Authenticate, X-Request-Id\r\n");
+	mcp_buf_printf(&h, "X-Request-Id: %s\r\n", r->rid);
+	if (r->hdr.len > 0)
+		mcp_buf_add(&h, r->hdr.p, r->hdr.len);
+	if (h.p == NULL || mcp_buf_puts(&h, "\r\n") == -1) {
+		mcp_buf_free(&h);
+		r->gone = 1;
+		return -1;
+	}
+	rc = mcp_http_write(r, h.p, h.len);
+	mcp_buf_free(&h);
+	return rc;
+}
+
+int
+mcp_http_begin(struct mcp_req *r, int status, const char *ctype)
+{
+	return head(r, status, ctype, -1);
+}
+
+int
+mcp_http_json(struct mcp_req *r, int status, const char *body)
+{
+	size_t	 n = body != NULL ? strlen(body) : 0;
+
+	if (head(r, status, body != NULL ? "application/json" : NULL,
+	    (long)n) == -1)
+		return -1;
+	return mcp_http_write(r, body, n);
+}
+
+int
+mcp_http_error(struct mcp_req *r, enum mcp_err e, struct json_object *id,
+    const char *detail)
+{
+	const struct mcp_errinfo	*ei = mcp_err_info(e);
+	struct json_object		*msg, *data = NULL, *sup;
+	size_t				 i;
+	int				 rc;
+
+	mcp_logx(ei->http >= 500 ? MCP_LEVEL_ERROR : MCP_LEVEL_INFO, r->rid,
+	    "%s -> %d%s%s", ei->message, ei->http, detail ? ": " : "",
+	    detail ? detail : "");
+	if (e == MCP_ERR_HTTPMETHOD)
+		mcp_buf_puts(&r->hdr, "Allow: GET, POST, DELETE, OPTIONS\r\n");
+	if (e == MCP_ERR_MODERNVER) {
+		/* 2026-07-28: the error lists what we support. */
+		data = json_object_new_object();
+		sup = json_object_new_array();
+		for (i = 0; mcp_versions[i] != NULL; i++)
+			mcp_json_append(sup,
+			    json_object_new_string(mcp_versions[i]));
+		mcp_json_set(data, "supported", sup);
+		if (detail != NULL)
+			mcp_json_set(data, "requested",
+			    json_object_new_string(detail));
+	}
+	if ((msg = mcp_rpc_error(id, ei->code, ei->message, data)) == NULL)
+		return mcp_http_json(r, 500, NULL);
+	rc = mcp_http_json(r, ei->http, mcp_json_text(msg));
+	json_object_put(msg);
+	return rc;
+}
+
+int
+mcp_sse_begin(struct mcp_req *r)
+{
+	char	 prime[96];
+	int	 n;
+
+	if (r->sse)
+		return 0;
+	r->sse = 1;
+	if (mcp_rand_hex(r->stream, 8) == -1)
+		return -1;
+	mcp_buf_puts(&r->hdr, "Cache-Control: no-cache, no-transform\r\n"
+	    "X-Accel-Buffering: no\r\n");
+	if (head(r, 200, "text/event-stream", -1) == -1)
+		return -1;
+	/*
+	 * 2025-11-25, "Sending Messages to the Server": a priming event of
+	 * an id and empty data, so a client that loses the stream knows
+	 * where it was, and retry to pace its reconnection.
+	 */
+	if (strcmp(r->version, MCP_V20251125) == 0) {
+		n = snprintf(prime, sizeof(prime), "id: %s-0\nretry: %d\n"
+		    "data: \n\n", r->stream, r->srv->cfg.sse_retry_ms);
+		if (mcp_http_write(r, prime, (size_t)n) == -1)
+			return -1;
+	}
+	return flush(r);
+}
+
+int
+mcp_sse_send(struct mcp_req *r, struct json_object *msg)
+{
+	struct mcp_buf	 b = { 0 };
+	int		 rc;
+
+	/* json-c's plain output has no raw newlines, so one data line. */
+	if (mcp_buf_printf(&b, "event: message\nid: %s-%lu\ndata: %s\n\n",
+	    r->stream, ++r->seq, mcp_json_text(msg)) == -1) {
+		mcp_buf_free(&b);
+		return -1;
+	}
+	rc = mcp_http_write(r, b.p, b.len);
+	mcp_buf_free(&b);
+	if (rc == -1)
+		return -1;
+	return flush(r);
+}
+
+int
+mcp_sse_comment(struct mcp_req *r, const char *text)
+{
+	char	 line[128];
+	int	 n;
+
+	n = snprintf(line, sizeof(line), ": %s\n\n", text);
+	if (mcp_http_write(r, line, (size_t)n) == -1)
+		return -1;
+	return flush(r);
+}
+
+/* 1 if the parameters between p and e carry q=0 (RFC 9110 §12.4.2). */
+static int
+excluded(const char *p, const char *e)
+{
+	char	 params[128], *q;
+	size_t	 n = (size_t)(e - p);
+
+	if (n >= sizeof(params))
+		return 0;
+	memcpy(params, p, n);
+	params[n] = '\0';
+	for (q = params; (q = strstr(q, "q=")) != NULL; q += 2)
+		if ((q[-1] == ';' || q[-1] == ' ') && strtod(q + 2, NULL) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * RFC 9110 §12.5.1: a comma-separated list of media ranges with
+ * parameters; "*" wildcards match, q=0 excludes.
+ */
+int
+mcp_http_accepts(const char *accept, const char *type)
+{
+	const char	*p, *e, *semi, *slash;
+	size_t		 tl = strlen(type), rl, ml;
+	char		 range[128];
+
+	if (accept == NULL)
+		return 0;
+	slash = strchr(type, '/');
+	ml = slash != NULL ? (size_t)(slash - type) : tl;
+	for (p = accept; *p != '\0'; p = *e ? e + 1 : e) {
+		if ((e = strchr(p, ',')) == NULL)
+			e = p + strlen(p);
+		while (p < e && isspace((unsigned char)*p))
+			p++;
+		semi = memchr(p, ';', (size_t)(e - p));
+		rl = (size_t)((semi != NULL ? semi : e) - p);
+		while (rl > 0 && isspace((unsigned char)p[rl - 1]))
+			rl--;
+		if (rl == 0 || rl >= sizeof(range))
+			continue;
+		memcpy(range, p, rl);
+		range[rl] = '\0';
+		if (semi != NULL && excluded(semi, e))
+			continue;
+		if (strcmp(range, "*/*") == 0 || strcasecmp(range, type) == 0)
+			return 1;
+		if (rl == ml + 2 && strncasecmp(range, type, ml) == 0 &&
+		    strcmp(range + ml, "/*") == 0)
+			return 1;
+	}
+	return 0;
+}

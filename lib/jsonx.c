@@ -1,0 +1,118 @@
+/*
+ * jsonx.c: json-c wrappers that close its traps (see STYLE.md): typed
+ * getters that never coerce, a setter that always consumes its value, and
+ * a parser that is strict, UTF-8 checked, depth-limited and requires the
+ * whole buffer to be one value.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "extern.h"
+
+struct json_object *
+mcp_json_parse(const char *buf, size_t len, int depth, enum mcp_err *err)
+{
+	struct json_tokener	*tok;
+	struct json_object	*o = NULL;
+	enum json_tokener_error	 je;
+	size_t			 end;
+
+	*err = MCP_ERR_PARSE;
+	if (len > INT32_MAX)
+		return NULL;
+	if ((tok = json_tokener_new_ex(depth)) == NULL) {
+		*err = MCP_ERR_NOMEM;
+		return NULL;
+	}
+	json_tokener_set_flags(tok,
+	    JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	o = json_tokener_parse_ex(tok, buf, (int)len);
+	je = json_tokener_get_error(tok);
+	if (o == NULL) {
+		if (je == json_tokener_error_depth)
+			*err = MCP_ERR_DEPTH;
+		else if (je == json_tokener_error_parse_utf8_string)
+			*err = MCP_ERR_UTF8;
+		goto out;
+	}
+	/* Exactly one value: only white space may follow it. */
+	for (end = json_tokener_get_parse_end(tok); end < len; end++)
+		if (buf[end] != ' ' && buf[end] != '\t' && buf[end] != '\r' &&
+		    buf[end] != '\n') {
+			json_object_put(o);
+			o = NULL;
+			goto out;
+		}
+	*err = MCP_OK;
+out:
+	json_tokener_free(tok);
+	return o;
+}
+
+int
+mcp_json_set(struct json_object *o, const char *key, struct json_object *val)
+{
+	if (o == NULL || json_object_object_add(o, key, val) != 0) {
+		json_object_put(val);
+		return -1;
+	}
+	return 0;
+}
+
+int
+mcp_json_append(struct json_object *a, struct json_object *val)
+{
+	if (a == NULL || json_object_array_add(a, val) != 0) {
+		json_object_put(val);
+		return -1;
+	}
+	return 0;
+}
+
+static struct json_object *
+typed(struct json_object *o, const char *key, enum json_type t)
+{
+	struct json_object	*v;
+
+	if (o == NULL || !json_object_is_type(o, json_type_object) ||
+	    !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, t))
+		return NULL;
+	return v;
+}
+
+struct json_object *
+mcp_json_obj(struct json_object *o, const char *key)
+{
+	return typed(o, key, json_type_object);
+}
+
+struct json_object *
+mcp_json_arr(struct json_object *o, const char *key)
+{
+	return typed(o, key, json_type_array);
+}
+
+const char *
+mcp_json_str(struct json_object *o, const char *key)
+{
+	struct json_object	*v;
+
+	if ((v = typed(o, key, json_type_string)) == NULL)
+		return NULL;
+	return json_object_get_string(v);
+}
+
+int
+mcp_json_has(struct json_object *o, const char *key)
+{
+	return o != NULL && json_object_is_type(o, json_type_object) &&
+	    json_object_object_get_ex(o, key, NULL);
+}
+
+const char *
+mcp_json_text(struct json_object *o)
+{
+	return json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+}

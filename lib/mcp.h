@@ -1,0 +1,190 @@
+/*
+ * mcp.h: the public interface of libmcpfcgi, for endpoint programs and
+ * their tools.
+ *
+ * An endpoint is one `struct mcp_endpoint` (its tools, resources, templates
+ * and prompts, declared in one place) handed to mcp_main(), which serves it
+ * as a persistent, multi-threaded FastCGI responder, or answers one request
+ * when started as plain CGI.
+ *
+ * Ownership: every function returning a `struct json_object *` hands the
+ * caller one reference, to be released with json_object_put(), unless its
+ * comment says otherwise.  Functions that take a `struct json_object *`
+ * argument named `consumed` take that reference, also on failure.
+ */
+#ifndef MCP_H
+#define MCP_H
+
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+/* Protocol revisions, oldest first. */
+#define MCP_V20241105 "2024-11-05"
+#define MCP_V20250326 "2025-03-26"
+#define MCP_V20250618 "2025-06-18"
+#define MCP_V20251125 "2025-11-25"
+#define MCP_V20260728 "2026-07-28"
+
+/* Tool annotation hints (MCP "ToolAnnotations"); all four are always sent. */
+#define MCP_HINT_READONLY	0x01
+#define MCP_HINT_DESTRUCTIVE	0x02
+#define MCP_HINT_IDEMPOTENT	0x04
+#define MCP_HINT_OPENWORLD	0x08
+
+/* Tool flags. */
+#define MCP_TOOL_STREAMS	0x01	/* always answer as SSE (it sends requests) */
+
+/* RFC 5424 severities as MCP names them, least severe first. */
+enum mcp_level {
+	MCP_LEVEL_DEBUG = 0,
+	MCP_LEVEL_INFO,
+	MCP_LEVEL_NOTICE,
+	MCP_LEVEL_WARNING,
+	MCP_LEVEL_ERROR,
+	MCP_LEVEL_CRITICAL,
+	MCP_LEVEL_ALERT,
+	MCP_LEVEL_EMERGENCY,
+	MCP_LEVEL__MAX
+};
+
+struct mcp_call;	/* one tools/call in progress; opaque */
+
+struct mcp_tool {
+	const char	*name;		/* 1-128 of [A-Za-z0-9_.-] */
+	const char	*title;
+	const char	*description;
+	const char	*scopes;	/* space-separated; "" for none */
+	const char	*input_schema;	/* JSON text; NULL: no arguments */
+	const char	*output_schema;	/* JSON text or NULL */
+	unsigned int	 hints;		/* MCP_HINT_* */
+	unsigned int	 flags;		/* MCP_TOOL_* */
+	/*
+	 * Runs with arguments already validated against input_schema.
+	 * Returns a CallToolResult (build it with mcp_result_*), or NULL for
+	 * an internal failure, which the client sees as -32603.
+	 */
+	struct json_object *(*run)(struct mcp_call *, struct json_object *args);
+};
+
+struct mcp_resource {
+	const char	*uri;
+	const char	*name;
+	const char	*title;
+	const char	*description;
+	const char	*mime_type;
+	/* Returns the "contents" array, or NULL when the resource is gone. */
+	struct json_object *(*read)(const char *uri);
+};
+
+struct mcp_resource_template {
+	const char	*uri_template;	/* RFC 6570 level 1: "x://a/{id}/b" */
+	const char	*name;
+	const char	*title;
+	const char	*description;
+	const char	*mime_type;
+	/* vars maps each {name} to its string; returns "contents" or NULL. */
+	struct json_object *(*read)(const char *uri, struct json_object *vars);
+};
+
+struct mcp_prompt_arg {
+	const char	*name;
+	const char	*description;
+	int		 required;
+};
+
+struct mcp_prompt {
+	const char			*name;
+	const char			*title;
+	const char			*description;
+	const struct mcp_prompt_arg	*args;	/* ends with a NULL name */
+	/* args holds validated strings; returns the "messages" array. */
+	struct json_object *(*get)(struct json_object *args);
+	/* Optional: completion values (array of strings) for one argument. */
+	struct json_object *(*complete)(const char *arg, const char *value);
+};
+
+struct mcp_endpoint {
+	const char				*name;	/* serverInfo.name */
+	const char				*title;
+	const char				*version;
+	const char				*instructions;
+	const struct mcp_tool			*tools;
+	size_t					 ntools;
+	const struct mcp_resource		*resources;
+	size_t					 nresources;
+	const struct mcp_resource_template	*templates;
+	size_t					 ntemplates;
+	const struct mcp_prompt			*prompts;
+	size_t					 nprompts;
+};
+
+/*
+ * Serves the endpoint until the web server stops it.  Reads the
+ * configuration named by $MCP_FCGI_CONFIG (or the built-in defaults).
+ * Returns the process exit status.
+ */
+int	mcp_main(const struct mcp_endpoint *, int, char *[]);
+
+/* --- Building tool results (lib/result.c) --- */
+
+/* {"content":[]}; NULL on allocation failure. */
+struct json_object	*mcp_result_new(void);
+/* A result holding one text block. */
+struct json_object	*mcp_result_text(const char *);
+/* An isError result with a formatted text block. */
+struct json_object	*mcp_result_errorf(const char *, ...)
+			    __attribute__((format(printf, 1, 2)));
+/*
+ * A result whose structuredContent is `consumed` and whose one text block
+ * is the same JSON serialized (MCP 2025-06-18 "structured content").
+ */
+struct json_object	*mcp_result_structured(struct json_object *consumed);
+/* Append content blocks; each returns 0 or -1 (allocation). */
+int	mcp_result_add_text(struct json_object *, const char *);
+int	mcp_result_add_image(struct json_object *, const char *b64,
+	    const char *mime);
+int	mcp_result_add_audio(struct json_object *, const char *b64,
+	    const char *mime);
+int	mcp_result_add_resource(struct json_object *, const char *uri,
+	    const char *mime, const char *text);
+
+/* A contents array of one text resource (for resource readers). */
+struct json_object	*mcp_contents_text(const char *uri, const char *mime,
+			    const char *text);
+struct json_object	*mcp_contents_blob(const char *uri, const char *mime,
+			    const char *b64);
+/* One prompt message {role, content}; content is consumed. */
+struct json_object	*mcp_message(const char *role,
+			    struct json_object *consumed);
+struct json_object	*mcp_content_text(const char *);
+
+/* --- Inside a running tool (lib/call.c) --- */
+
+/*
+ * Send notifications/progress when the request carried a progress token.
+ * Returns 0, or -1 when the client has gone or cancelled.
+ */
+int	mcp_call_progress(struct mcp_call *, double progress, double total,
+	    const char *message);
+/* Send notifications/message when the session's level lets it through. */
+int	mcp_call_log(struct mcp_call *, enum mcp_level, const char *logger,
+	    const char *text);
+/*
+ * Send a request to the client (sampling/createMessage, elicitation/create,
+ * roots/list) on this call's SSE stream and wait up to timeout_ms for the
+ * answer, which may arrive at another process.  params is consumed.
+ * Returns the answer's "result" object; NULL on error, timeout,
+ * cancellation, or when the client did not declare the capability; then
+ * *errstr (if not NULL) is set to a static description.
+ */
+struct json_object	*mcp_call_request(struct mcp_call *, const char *method,
+			    struct json_object *consumed, int timeout_ms,
+			    const char **errstr);
+/* Sleep, returning -1 early if the call was cancelled or the client left. */
+int	mcp_call_sleep(struct mcp_call *, int ms);
+int	mcp_call_cancelled(struct mcp_call *);
+/* The protocol revision governing this call. */
+const char	*mcp_call_version(const struct mcp_call *);
+
+#endif /* MCP_H */

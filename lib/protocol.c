@@ -1,0 +1,758 @@
+/*
+ * protocol.c: the MCP methods, for every revision we serve.  The transport
+ * (transport.c) has already checked the HTTP request, the JSON-RPC
+ * envelope, the session or the 2026-07-28 request envelope; here each
+ * method checks its own params and builds its result.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "extern.h"
+
+/* Newest first; 2026-07-28 is the stateless era, the rest use sessions. */
+const char *const mcp_versions[] = {
+	MCP_V20260728, MCP_V20251125, MCP_V20250618, MCP_V20250326, NULL
+};
+
+#define LATEST_LEGACY	MCP_V20251125
+
+struct rpcerr {
+	int		 code;
+	char		 msg[512];
+	enum mcp_err	 transport;	/* MCP_ERR_METHOD: 404 on 2026 */
+};
+
+static struct json_object *
+fail(struct rpcerr *e, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static struct json_object *
+fail(struct rpcerr *e, int code, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	e->code = code;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	return NULL;
+}
+
+int
+mcp_proto_supported(const char *v)
+{
+	size_t	 i;
+
+	for (i = 0; v != NULL && mcp_versions[i] != NULL; i++)
+		if (strcmp(v, mcp_versions[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static struct json_object *
+server_info(const struct mcp_endpoint *ep)
+{
+	struct json_object	*o = json_object_new_object();
+
+	mcp_json_set(o, "name", json_object_new_string(ep->name));
+	if (ep->title != NULL)
+		mcp_json_set(o, "title", json_object_new_string(ep->title));
+	mcp_json_set(o, "version", json_object_new_string(ep->version));
+	return o;
+}
+
+static struct json_object *
+capabilities(struct mcp_req *r)
+{
+	const struct mcp_endpoint	*ep = r->srv->reg.ep;
+	struct json_object		*c, *o;
+
+	c = json_object_new_object();
+	mcp_json_set(c, "logging", json_object_new_object());
+	mcp_json_set(c, "completions", json_object_new_object());
+	if (ep->nprompts > 0) {
+		o = json_object_new_object();
+		mcp_json_set(o, "listChanged", json_object_new_boolean(0));
+		mcp_json_set(c, "prompts", o);
+	}
+	if (ep->nresources > 0 || ep->ntemplates > 0) {
+		o = json_object_new_object();
+		if (!r->modern)
+			mcp_json_set(o, "subscribe",
+			    json_object_new_boolean(1));
+		mcp_json_set(o, "listChanged", json_object_new_boolean(0));
+		mcp_json_set(c, "resources", o);
+	}
+	if (ep->ntools > 0) {
+		o = json_object_new_object();
+		mcp_json_set(o, "listChanged", json_object_new_boolean(0));
+		mcp_json_set(c, "tools", o);
+	}
+	return c;
+}
+
+/* --- Lifecycle --- */
+
+static struct json_object *
+m_initialize(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
+{
+	const struct mcp_endpoint	*ep = r->srv->reg.ep;
+	struct mcp_session		 s;
+	struct json_object		*res, *caps;
+	const char			*want, *ver;
+	enum mcp_err			 err;
+
+	if ((want = mcp_json_str(p, "protocolVersion")) == NULL)
+		return fail(e, -32602, "initialize: protocolVersion (string) "
+		    "is required");
+	caps = mcp_json_obj(p, "capabilities");
+	if (mcp_json_has(p, "capabilities") && caps == NULL)
+		return fail(e, -32602, "initialize: capabilities must be an "
+		    "object");
+	/* Echo a version we speak in this era, else offer our latest. */
+	ver = (mcp_proto_supported(want) &&
+	    strcmp(want, MCP_V20260728) != 0) ? want : LATEST_LEGACY;
+	memset(&s, 0, sizeof(s));
+	if (mcp_rand_hex(s.id, MCP_SESSION_ID_LEN / 2) == -1)
+		return fail(e, -32603, "Internal error");
+	snprintf(s.version, sizeof(s.version), "%s", ver);
+	s.log_level = -1;
+	snprintf(s.caps, sizeof(s.caps), "%s",
+	    caps != NULL ? mcp_json_text(caps) : "{}");
+	if (caps != NULL && strlen(mcp_json_text(caps)) >= sizeof(s.caps))
+		snprintf(s.caps, sizeof(s.caps), "{}");
+	s.created = s.seen = (int64_t)time(NULL);
+	r->store->ops->session_expire(r->store,
+	    s.created - r->srv->cfg.session_idle);
+	if ((err = r->store->ops->session_put(r->store, &s)) != MCP_OK) {
+		e->transport = err;
+		return fail(e, -32603, "%s", mcp_err_info(err)->message);
+	}
+	mcp_buf_printf(&r->hdr, "Mcp-Session-Id: %s\r\n", s.id);
+	mcp_logx(MCP_LEVEL_INFO, r->rid, "session created version=%s", ver);
+	res = json_object_new_object();
+	mcp_json_set(res, "protocolVersion", json_object_new_string(ver));
+	mcp_json_set(res, "capabilities", capabilities(r));
+	mcp_json_set(res, "serverInfo", server_info(ep));
+	if (ep->instructions != NULL)
+		mcp_json_set(res, "instructions",
+		    json_object_new_string(ep->instructions));
+	return res;
+}
+
+static struct json_object *
+m_discover(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
+{
+	const struct mcp_endpoint	*ep = r->srv->reg.ep;
+	struct json_object		*res, *v, *meta;
+	size_t				 i;
+
+	(void)p;
+	(void)e;
+	res = json_object_new_object();
+	v = json_object_new_array();
+	for (i = 0; mcp_versions[i] != NULL; i++)
+		mcp_json_append(v, json_object_new_string(mcp_versions[i]));
+	mcp_json_set(res, "supportedVersions", v);
+	mcp_json_set(res, "capabilities", capabilities(r));
+	if (ep->instructions != NULL)
+		mcp_json_set(res, "instructions",
+		    json_object_new_string(ep->instructions));
+	meta = json_object_new_object();
+	mcp_json_set(meta, "io.modelcontextprotocol/serverInfo",
+	    server_info(ep));
+	mcp_json_set(res, "_meta", meta);
+	mcp_json_set(res, "ttlMs",
+	    json_object_new_int(r->srv->cfg.list_ttl_ms));
+	mcp_json_set(res, "cacheScope", json_object_new_string("public"));
+	return res;
+}
+
+static struct json_object *
+m_ping(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
+{
+	(void)r;
+	(void)p;
+	(void)e;
+	return json_object_new_object();
+}
+
+static struct json_object *
+m_set_level(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
+{
+	enum mcp_err	 err;
+	int		 l;
+
+	if ((l = mcp_level_parse(mcp_json_str(p, "level"))) == -1)
+		return fail(e, -32602, "logging/setLevel: level must be one "
+		    "of debug, info, notice, warning, error, critical, "
+		    "alert, emergency");
+	if ((err = r->store->ops->session_level(r->store, r->sess.id, l)) !=
+	    MCP_OK) {
+		e->transport = err;
+		return fail(e, -32603, "%s", mcp_err_info(err)->message);
+	}
+	r->log_level = l;
+	return json_object_new_object();
+}
+
+/* --- Lists, with opaque cursors --- */
+
+/* Reads params.cursor into *start; -1 for a cursor we never issued. */
+static int
+cursor(struct json_object *p, size_t *start, struct rpcerr *e)
+{
+	const char	*c;
+
+	*start = 0;
+	if (!mcp_json_has(p, "cursor"))
+		return 0;
+	if ((c = mcp_json_str(p, "cursor")) == NULL ||
+	    mcp_cursor_parse(c, start) == -1) {
+		fail(e, -32602, "Invalid cursor");
+		return -1;
+	}
+	return 0;
+}
+
+/* Sets nextCursor when more remain, and 2026-era cache hints. */
+static void
+page_end(struct mcp_req *r, struct json_object *res, size_t next,
+    size_t total)
+{
+	char	 c[64];
+
+	if (next < total) {
+		mcp_cursor_make(next, c, sizeof(c));
+		mcp_json_set(res, "nextCursor", json_object_new_string(c));
+	}
+	if (r->modern) {
+		mcp_json_set(res, "ttlMs",
+		    json_object_new_int(r->srv->cfg.list_ttl_ms));
+		mcp_json_set(res, "cacheScope",
+		    json_object_new_string("public"));
+	}
+}
+
+static struct json_object *
+m_tools_list(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
+{
+	const struct mcp_registry	*reg = &r->srv->reg;
+	struct json_object		*res, *arr, *t;
+	size_t				 i, start, end;
+	enum mcp_err			 err;
+
+	if (cursor(p, &start, e) == -1)
+		return NULL;
+	if (start > reg->ntools)
+		return fail(e, -32602, "Invalid cursor");
+	end = start + (size_t)r->srv->cfg.page_size;
+	if (end > reg->ntools)
+		end = reg->ntools;
+	arr = json_object_new_array();
+	for (i = start; i < end; i++) {
+		t = mcp_json_parse(reg->tools[i].listing,
+		    strlen(reg->tools[i].listing), 128, &err);
+		mcp_json_append(arr, t);
+	}
+	res = json_object_new_object();
+	mcp_json_set(res, "tools", arr);
+	page_end(r, res, end, reg->ntools);
+	return res;
+}
+
+static struct json_object *
+m_tools_call(struct mcp_req *r, struct json_object *msg,
+    struct json_object *p, struct rpcerr *e)
+{
+	const struct mcp_tool_rt	*t;
+	struct mcp_call			 c;
+	struct json_object		*args = NULL, *res, *empty = NULL, *sc;
+	const char			*name;
+	char				 why[512];
+
+	if ((name = mcp_json_str(p, "name")) == NULL)
+		return fail(e, -32602, "tools/call: name (string) is "
+		    "required");
+	if ((t = mcp_registry_tool(&r->srv->reg, name)) == NULL)
+		return fail(e, -32602, "Unknown tool: %s", name);
+	if (mcp_json_has(p, "arguments") &&
+	    (args = mcp_json_obj(p, "arguments")) == NULL)
+		return fail(e, -32602, "tools/call: arguments must be an "
+		    "object");
+	if (!mcp_json_has(p, "arguments"))
+		args = empty = json_object_new_object();
+	/*
+	 * MCP "Error Handling": invalid arguments are a tool execution
+	 * error, reported as a result so that the model can correct itself.
+	 */
+	if (mcp_schema_validate(t->input, args, why, sizeof(why)) == -1) {
+		json_object_put(empty);
+		mcp_logx(MCP_LEVEL_INFO, r->rid, "tool %s: invalid arguments: "
+		    "%s", name, why);
+		return mcp_result_errorf("Invalid arguments for tool %s: %s",
+		    name, why);
+	}
+	memset(&c, 0, sizeof(c));
+	c.req = r;
+	json_object_object_get_ex(msg, "id", &c.id);
+	if (mcp_json_obj(p, "_meta") != NULL)
+		json_object_object_get_ex(mcp_json_obj(p, "_meta"),
+		    "progressToken", &c.progress);
+	if (c.progress != NULL &&
+	    !json_object_is_type(c.progress, json_type_string) &&
+	    !json_object_is_type(c.progress, json_type_int))
+		c.progress = NULL;
+	res = t->def->run(&c, args);
+	json_object_put(empty);
+	if (mcp_call_cancelled(&c)) {
+		/* MCP "Cancellation": send nothing for a cancelled request. */
+		json_object_put(res);
+		e->code = 0;
+		return NULL;
+	}
+	if (res == NULL) {
+		mcp_logx(MCP_LEVEL_ERROR, r->rid, "tool %s failed", name);
+		return fail(e, -32603, "Internal error");
+	}
+	if (t->output != NULL && !json_object_get_boolean(
+	    json_object_object_get(res, "isError"))) {
+		sc = json_object_object_get(res, "structuredContent");
+		if (sc == NULL || mcp_schema_validate(t->output, sc, why,
+		    sizeof(why)) == -1) {
+			mcp_logx(MCP_LEVEL_ERROR, r->rid, "tool %s: result "
+			    "does not match its outputSchema: %s", name,
+			    sc == NULL ? "no structuredContent" : why);
+			json_object_put(res);
+			return fail(e, -32603, "Internal error");
+		}
+	}
+	return res;
+}
+
+static struct json_object *
+m_resources_list(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
+{
+	const struct mcp_endpoint	*ep = r->srv->reg.ep;
+	const struct mcp_resource	*x;
+	struct json_object		*res, *arr, *o;
+	size_t				 i, start, end;
+
+	if (cursor(p, &start, e) == -1)
+		return NULL;
+	if (start > ep->nresources)
+		return fail(e, -32602, "Invalid cursor");
+	end = start + (size_t)r->srv->cfg.page_size;
+	if (end > ep->nresources)
+		end = ep->nresources;
+	arr = json_object_new_array();
+	for (i = start; i < end; i++) {
+		x = &ep->resources[i];
+		o = json_object_new_object();
+		mcp_json_set(o, "uri", json_object_new_string(x->uri));
+		mcp_json_set(o, "name", json_object_new_string(x->name));
+		if (x->title != NULL)
+			mcp_json_set(o, "title",
+			    json_object_new_string(x->title));
+		if (x->description != NULL)
+			mcp_json_set(o, "description",
+			    json_object_new_string(x->description));
+		if (x->mime_type != NULL)
+			mcp_json_set(o, "mimeType",
+			    json_object_new_string(x->mime_type));
+		mcp_json_append(arr, o);
+	}
+	res = json_object_new_object();
+	mcp_json_set(res, "resources", arr);
+	page_end(r, res, end, ep->nresources);
+	return res;
+}
+
+static struct json_object *
+m_templates_list(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
+{
+	const struct mcp_endpoint		*ep = r->srv->reg.ep;
+	const struct mcp_resource_template	*x;
+	struct json_object			*res, *arr, *o;
+	size_t					 i, start, end;
+
+	if (cursor(p, &start, e) == -1)
+		return NULL;
+	if (start > ep->ntemplates)
+		return fail(e, -32602, "Invalid cursor");
+	end = start + (size_t)r->srv->cfg.page_size;
+	if (end > ep->ntemplates)
+		end = ep->ntemplates;
+	arr = json_object_new_array();
+	for (i = start; i < end; i++) {
+		x = &ep->templates[i];
+		o = json_object_new_object();
+		mcp_json_set(o, "uriTemplate",
+		    json_object_new_string(x->uri_template));
+		mcp_json_set(o, "name", json_object_new_string(x->name));
+		if (x->title != NULL)
+			mcp_json_set(o, "title",
+			    json_object_new_string(x->title));
+		if (x->description != NULL)
+			mcp_json_set(o, "description",
+			    json_object_new_string(x->description));
+		if (x->mime_type != NULL)
+			mcp_json_set(o, "mimeType",
+			    json_object_new_string(x->mime_type));
+		mcp_json_append(arr, o);
+	}
+	res = json_object_new_object();
+	mcp_json_set(res, "resourceTemplates", arr);
+	page_end(r, res, end, ep->ntemplates);
+	return res;
+}
+
+static struct json_object *
+m_resources_read(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
+{
+	const struct mcp_endpoint	*ep = r->srv->reg.ep;
+	struct json_object		*contents = NULL, *vars, *res;
+	const char			*uri;
+	size_t				 i;
+
+	if ((uri = mcp_json_str(p, "uri")) == NULL)
+		return fail(e, -32602, "resources/read: uri (string) is "
+		    "required");
+	for (i = 0; i < ep->nresources && contents == NULL; i++)
+		if (strcmp(ep->resources[i].uri, uri) == 0)
+			contents = ep->resources[i].read(uri);
+	for (i = 0; i < ep->ntemplates && contents == NULL; i++) {
+		vars = json_object_new_object();
+		if (mcp_template_match(ep->templates[i].uri_template, uri,
+		    vars))
+			contents = ep->templates[i].read(uri, vars);
+		json_object_put(vars);
+	}
+	/* MCP "Resources", error handling: -32002 for an unknown URI. */
+	if (contents == NULL)
+		return fail(e, -32002, "Resource not found: %s", uri);
+	res = json_object_new_object();
+	mcp_json_set(res, "contents", contents);
+	return res;
+}
+
+static int
+resource_known(const struct mcp_endpoint *ep, const char *uri)
+{
+	size_t	 i;
+
+	for (i = 0; i < ep->nresources; i++)
+		if (strcmp(ep->resources[i].uri, uri) == 0)
+			return 1;
+	for (i = 0; i < ep->ntemplates; i++)
+		if (mcp_template_match(ep->templates[i].uri_template, uri,
+		    NULL))
+			return 1;
+	return 0;
+}
+
+static struct json_object *
+subscribe(struct mcp_req *r, struct json_object *p, struct rpcerr *e, int on)
+{
+	const char	*uri;
+	enum mcp_err	 err;
+
+	if ((uri = mcp_json_str(p, "uri")) == NULL)
+		return fail(e, -32602, "uri (string) is required");
+	if (on && !resource_known(r->srv->reg.ep, uri))
+		return fail(e, -32002, "Resource not found: %s", uri);
+	if ((err = r->store->ops->subscribe(r->store, r->sess.id, uri, on)) !=
+	    MCP_OK) {
+		e->transport = err;
+		return fail(e, -32603, "%s", mcp_err_info(err)->message);
+	}
+	return json_object_new_object();
+}
+
+static struct json_object *
+m_subscribe(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
+{
+	return subscribe(r, p, e, 1);
+}
+
+static struct json_object *
+m_unsubscribe(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
+{
+	return subscribe(r, p, e, 0);
+}
+
+/* --- Prompts and completion --- */
+
+static struct json_object *
+m_prompts_list(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
+{
+	const struct mcp_endpoint	*ep = r->srv->reg.ep;
+	const struct mcp_prompt		*x;
+	const struct mcp_prompt_arg	*a;
+	struct json_object		*res, *arr, *o, *args, *ao;
+	size_t				 i, start, end;
+
+	if (cursor(p, &start, e) == -1)
+		return NULL;
+	if (start > ep->nprompts)
+		return fail(e, -32602, "Invalid cursor");
+	end = start + (size_t)r->srv->cfg.page_size;
+	if (end > ep->nprompts)
+		end = ep->nprompts;
+	arr = json_object_new_array();
+	for (i = start; i < end; i++) {
+		x = &ep->prompts[i];
+		o = json_object_new_object();
+		mcp_json_set(o, "name", json_object_new_string(x->name));
+		if (x->title != NULL)
+			mcp_json_set(o, "title",
+			    json_object_new_string(x->title));
+		if (x->description != NULL)
+			mcp_json_set(o, "description",
+			    json_object_new_string(x->description));
+		if (x->args != NULL && x->args[0].name != NULL) {
+			args = json_object_new_array();
+			for (a = x->args; a->name != NULL; a++) {
+				ao = json_object_new_object();
+				mcp_json_set(ao, "name",
+				    json_object_new_string(a->name));
+				if (a->description != NULL)
+					mcp_json_set(ao, "description",
+					    json_object_new_string(
+					    a->description));
+				mcp_json_set(ao, "required",
+				    json_object_new_boolean(a->required));
+				mcp_json_append(args, ao);
+			}
+			mcp_json_set(o, "arguments", args);
+		}
+		mcp_json_append(arr, o);
+	}
+	res = json_object_new_object();
+	mcp_json_set(res, "prompts", arr);
+	page_end(r, res, end, ep->nprompts);
+	return res;
+}
+
+static struct json_object *
+m_prompts_get(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
+{
+	const struct mcp_prompt		*x;
+	const struct mcp_prompt_arg	*a;
+	struct json_object		*args = NULL, *msgs, *res, *v, *empty = NULL;
+	const char			*name;
+
+	if ((name = mcp_json_str(p, "name")) == NULL)
+		return fail(e, -32602, "prompts/get: name (string) is "
+		    "required");
+	if ((x = mcp_registry_prompt(&r->srv->reg, name)) == NULL)
+		return fail(e, -32602, "Unknown prompt: %s", name);
+	if (mcp_json_has(p, "arguments") &&
+	    (args = mcp_json_obj(p, "arguments")) == NULL)
+		return fail(e, -32602, "prompts/get: arguments must be an "
+		    "object of strings");
+	if (!mcp_json_has(p, "arguments"))
+		args = empty = json_object_new_object();
+	json_object_object_foreach(args, k, val) {
+		for (a = x->args; a != NULL && a->name != NULL; a++)
+			if (strcmp(a->name, k) == 0)
+				break;
+		if (a == NULL || a->name == NULL) {
+			json_object_put(empty);
+			return fail(e, -32602, "Unknown argument for prompt "
+			    "%s: %s", name, k);
+		}
+		if (!json_object_is_type(val, json_type_string)) {
+			json_object_put(empty);
+			return fail(e, -32602, "Argument %s of prompt %s must "
+			    "be a string", k, name);
+		}
+	}
+	for (a = x->args; a != NULL && a->name != NULL; a++)
+		if (a->required && !json_object_object_get_ex(args, a->name,
+		    &v)) {
+			json_object_put(empty);
+			return fail(e, -32602, "Missing required argument for "
+			    "prompt %s: %s", name, a->name);
+		}
+	msgs = x->get(args);
+	json_object_put(empty);
+	if (msgs == NULL)
+		return fail(e, -32603, "Internal error");
+	res = json_object_new_object();
+	if (x->description != NULL)
+		mcp_json_set(res, "description",
+		    json_object_new_string(x->description));
+	mcp_json_set(res, "messages", msgs);
+	return res;
+}
+
+static struct json_object *
+m_complete(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
+{
+	struct json_object		*ref, *arg, *vals = NULL, *res, *c;
+	const struct mcp_prompt		*x;
+	const char			*type, *an, *av;
+
+	ref = mcp_json_obj(p, "ref");
+	arg = mcp_json_obj(p, "argument");
+	if (ref == NULL || arg == NULL ||
+	    (type = mcp_json_str(ref, "type")) == NULL ||
+	    (an = mcp_json_str(arg, "name")) == NULL ||
+	    (av = mcp_json_str(arg, "value")) == NULL)
+		return fail(e, -32602, "completion/complete: ref {type} and "
+		    "argument {name, value} are required");
+	if (strcmp(type, "ref/prompt") == 0) {
+		if (mcp_json_str(ref, "name") == NULL || (x =
+		    mcp_registry_prompt(&r->srv->reg,
+		    mcp_json_str(ref, "name"))) == NULL)
+			return fail(e, -32602, "Unknown prompt");
+		if (x->complete != NULL)
+			vals = x->complete(an, av);
+	} else if (strcmp(type, "ref/resource") == 0) {
+		if (mcp_json_str(ref, "uri") == NULL)
+			return fail(e, -32602, "ref/resource needs a uri");
+	} else
+		return fail(e, -32602, "Unknown reference type: %s", type);
+	if (vals == NULL)
+		vals = json_object_new_array();
+	c = json_object_new_object();
+	mcp_json_set(c, "total",
+	    json_object_new_int((int)json_object_array_length(vals)));
+	mcp_json_set(c, "values", vals);
+	mcp_json_set(c, "hasMore", json_object_new_boolean(0));
+	res = json_object_new_object();
+	mcp_json_set(res, "completion", c);
+	return res;
+}
+
+/* --- Dispatch --- */
+
+#define ERA_LEGACY	0x01
+#define ERA_MODERN	0x02
+#define ERA_ALL		(ERA_LEGACY | ERA_MODERN)
+
+struct method {
+	const char	*name;
+	int		 eras;
+	struct json_object *(*fn)(struct mcp_req *, struct json_object *,
+	    struct rpcerr *);
+};
+
+static const struct method methods[] = {
+	{ "initialize", ERA_LEGACY, m_initialize },
+	{ "server/discover", ERA_MODERN, m_discover },
+	{ "ping", ERA_ALL, m_ping },
+	{ "logging/setLevel", ERA_LEGACY, m_set_level },
+	{ "tools/list", ERA_ALL, m_tools_list },
+	{ "tools/call", ERA_ALL, NULL },		/* needs the message */
+	{ "resources/list", ERA_ALL, m_resources_list },
+	{ "resources/templates/list", ERA_ALL, m_templates_list },
+	{ "resources/read", ERA_ALL, m_resources_read },
+	{ "resources/subscribe", ERA_LEGACY, m_subscribe },
+	{ "resources/unsubscribe", ERA_LEGACY, m_unsubscribe },
+	{ "prompts/list", ERA_ALL, m_prompts_list },
+	{ "prompts/get", ERA_ALL, m_prompts_get },
+	{ "completion/complete", ERA_ALL, m_complete },
+};
+
+int
+mcp_proto_wants_sse(struct mcp_req *r, struct json_object *msg)
+{
+	const struct mcp_tool_rt	*t;
+	struct json_object		*p, *meta;
+	const char			*m = mcp_json_str(msg, "method");
+
+	if (m == NULL || strcmp(m, "tools/call") != 0)
+		return 0;
+	p = mcp_json_obj(msg, "params");
+	if ((meta = mcp_json_obj(p, "_meta")) != NULL &&
+	    mcp_json_has(meta, "progressToken"))
+		return 1;
+	if (r->log_level >= 0)
+		return 1;
+	t = mcp_json_str(p, "name") != NULL ?
+	    mcp_registry_tool(&r->srv->reg, mcp_json_str(p, "name")) : NULL;
+	return t != NULL && (t->def->flags & MCP_TOOL_STREAMS);
+}
+
+struct json_object *
+mcp_proto_request(struct mcp_req *r, struct json_object *msg,
+    enum mcp_err *err)
+{
+	struct json_object	*p, *id, *res = NULL, *empty = NULL;
+	const char		*name = mcp_json_str(msg, "method");
+	struct rpcerr		 e;
+	size_t			 i;
+
+	*err = MCP_OK;
+	memset(&e, 0, sizeof(e));
+	e.code = -32603;
+	json_object_object_get_ex(msg, "id", &id);
+	if ((p = mcp_json_obj(msg, "params")) == NULL)
+		p = empty = json_object_new_object();
+	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (strcmp(methods[i].name, name) == 0)
+			break;
+	if (i == sizeof(methods) / sizeof(methods[0]) ||
+	    !(methods[i].eras & (r->modern ? ERA_MODERN : ERA_LEGACY))) {
+		json_object_put(empty);
+		*err = MCP_ERR_METHOD;
+		return mcp_rpc_error(id, -32601, "Method not found", NULL);
+	}
+	if (methods[i].fn != NULL)
+		res = methods[i].fn(r, p, &e);
+	else
+		res = m_tools_call(r, msg, p, &e);
+	json_object_put(empty);
+	if (res == NULL && e.code == 0)
+		return NULL;		/* cancelled: answer nothing */
+	if (res == NULL) {
+		*err = e.transport;
+		return mcp_rpc_error(id, e.code, e.msg, NULL);
+	}
+	if (r->modern)
+		mcp_json_set(res, "resultType",
+		    json_object_new_string("complete"));
+	return mcp_rpc_result(id, res);
+}
+
+void
+mcp_proto_notification(struct mcp_req *r, struct json_object *msg)
+{
+	const char		*m = mcp_json_str(msg, "method");
+	struct json_object	*p = mcp_json_obj(msg, "params"), *rid;
+
+	if (strcmp(m, "notifications/cancelled") == 0) {
+		if (!r->has_sess || p == NULL ||
+		    !json_object_object_get_ex(p, "requestId", &rid))
+			return;
+		if (!json_object_is_type(rid, json_type_string) &&
+		    !json_object_is_type(rid, json_type_int))
+			return;
+		r->store->ops->cancel_add(r->store, r->sess.id,
+		    mcp_rpc_idtext(rid), (int64_t)time(NULL));
+		mcp_logx(MCP_LEVEL_INFO, r->rid, "request %s cancelled",
+		    mcp_rpc_idtext(rid));
+		return;
+	}
+	/* initialized, roots/list_changed and the rest need no action. */
+	mcp_logx(MCP_LEVEL_DEBUG, r->rid, "notification %s", m);
+}
+
+void
+mcp_proto_response(struct mcp_req *r, struct json_object *msg)
+{
+	struct json_object	*id;
+
+	if (!r->has_sess)
+		return;
+	json_object_object_get_ex(msg, "id", &id);
+	if (r->store->ops->pending_answer(r->store, r->sess.id,
+	    mcp_rpc_idtext(id), mcp_json_text(msg)) != MCP_OK)
+		mcp_logx(MCP_LEVEL_INFO, r->rid, "response %s matches no "
+		    "pending request", mcp_rpc_idtext(id));
+}

@@ -1,0 +1,635 @@
+/*
+ * schema.c: a JSON Schema 2020-12 validator for tool arguments, covering
+ * the assertion keywords tools use: type, enum, const, properties,
+ * required, additionalProperties, min/maxProperties, pattern,
+ * min/maxLength, minimum, maximum, exclusiveMinimum, exclusiveMaximum,
+ * multipleOf, items, prefixItems, min/maxItems, uniqueItems, allOf,
+ * anyOf, oneOf, not, and local $ref into $defs or definitions.
+ *
+ * mcp_schema_check() refuses a schema using any other assertion keyword,
+ * so that a tool is never registered with a rule we would silently skip.
+ * pattern is compiled as a POSIX extended regular expression, which
+ * agrees with ECMA-262 on the anchored character-class patterns tools use.
+ */
+#include <math.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "extern.h"
+
+#define MAX_DEPTH	64
+
+struct vctx {
+	struct json_object	*root;
+	char			*err;
+	size_t			 errsz;
+	char			 path[512];
+	int			 depth;
+};
+
+static int	validate(struct vctx *, struct json_object *,
+		    struct json_object *);
+
+static int
+fail(struct vctx *v, const char *fmt, ...)
+{
+	char	 rule[384];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(rule, sizeof(rule), fmt, ap);
+	va_end(ap);
+	snprintf(v->err, v->errsz, "%s: %s", v->path, rule);
+	return -1;
+}
+
+/* Appends ".key" or "[i]" to the path; returns the length to restore. */
+static size_t
+push_key(struct vctx *v, const char *key)
+{
+	size_t	 l = strlen(v->path);
+
+	snprintf(v->path + l, sizeof(v->path) - l, ".%s", key);
+	return l;
+}
+
+static size_t
+push_index(struct vctx *v, size_t i)
+{
+	size_t	 l = strlen(v->path);
+
+	snprintf(v->path + l, sizeof(v->path) - l, "[%zu]", i);
+	return l;
+}
+
+static const char *
+type_name(struct json_object *o)
+{
+	switch (json_object_get_type(o)) {
+	case json_type_null:
+		return "null";
+	case json_type_boolean:
+		return "boolean";
+	case json_type_int:
+		return "integer";
+	case json_type_double:
+		return "number";
+	case json_type_string:
+		return "string";
+	case json_type_array:
+		return "array";
+	case json_type_object:
+		return "object";
+	}
+	return "unknown";
+}
+
+/*
+ * Serializes a value of the (shared, read-only) schema.  json-c caches
+ * the text inside the object it serializes, which would be a write to
+ * memory other threads read: serialize a private copy instead.
+ */
+static const char *
+stext(struct json_object *o, char *buf, size_t sz)
+{
+	struct json_object	*copy = NULL;
+
+	if (json_object_deep_copy(o, &copy, NULL) != 0) {
+		snprintf(buf, sz, "(value)");
+		return buf;
+	}
+	snprintf(buf, sz, "%s", mcp_json_text(copy));
+	json_object_put(copy);
+	return buf;
+}
+
+static int
+is_integer(struct json_object *o)
+{
+	double	 d;
+
+	if (json_object_is_type(o, json_type_int))
+		return 1;
+	if (!json_object_is_type(o, json_type_double))
+		return 0;
+	d = json_object_get_double(o);
+	return isfinite(d) && d == floor(d);
+}
+
+static int
+type_is(struct json_object *o, const char *t)
+{
+	if (strcmp(t, "integer") == 0)
+		return is_integer(o);
+	if (strcmp(t, "number") == 0)
+		return json_object_is_type(o, json_type_int) ||
+		    json_object_is_type(o, json_type_double);
+	return strcmp(type_name(o), t) == 0;
+}
+
+static double
+num(struct json_object *o)
+{
+	if (json_object_is_type(o, json_type_int))
+		return (double)json_object_get_int64(o);
+	return json_object_get_double(o);
+}
+
+static int
+is_number(struct json_object *o)
+{
+	return json_object_is_type(o, json_type_int) ||
+	    json_object_is_type(o, json_type_double);
+}
+
+/* JSON equality, as JSON Schema "const" and "enum" define it. */
+static int
+equal(struct json_object *a, struct json_object *b)
+{
+	struct json_object	*bv;
+	size_t			 i, n;
+
+	if (is_number(a) && is_number(b))
+		return num(a) == num(b);
+	if (json_object_get_type(a) != json_object_get_type(b))
+		return 0;
+	switch (json_object_get_type(a)) {
+	case json_type_null:
+		return 1;
+	case json_type_boolean:
+		return json_object_get_boolean(a) ==
+		    json_object_get_boolean(b);
+	case json_type_string:
+		return json_object_get_string_len(a) ==
+		    json_object_get_string_len(b) &&
+		    memcmp(json_object_get_string(a),
+		    json_object_get_string(b),
+		    (size_t)json_object_get_string_len(a)) == 0;
+	case json_type_array:
+		n = json_object_array_length(a);
+		if (n != json_object_array_length(b))
+			return 0;
+		for (i = 0; i < n; i++)
+			if (!equal(json_object_array_get_idx(a, i),
+			    json_object_array_get_idx(b, i)))
+				return 0;
+		return 1;
+	case json_type_object:
+		if (json_object_object_length(a) !=
+		    json_object_object_length(b))
+			return 0;
+		json_object_object_foreach(a, k, av) {
+			if (!json_object_object_get_ex(b, k, &bv) ||
+			    !equal(av, bv))
+				return 0;
+		}
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Counts Unicode code points of valid UTF-8 (json-c checked it). */
+static size_t
+utf8_len(const char *s)
+{
+	size_t	 n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Resolves "#/a/b" (JSON Pointer, RFC 6901) against the root schema. */
+static struct json_object *
+resolve(struct vctx *v, const char *ref)
+{
+	struct json_object	*cur = v->root, *next;
+	char			 tok[256];
+	const char		*p, *e;
+	size_t			 i, o;
+
+	if (strcmp(ref, "#") == 0)
+		return cur;
+	if (strncmp(ref, "#/", 2) != 0)
+		return NULL;
+	for (p = ref + 2; *p != '\0'; p = *e ? e + 1 : e) {
+		if ((e = strchr(p, '/')) == NULL)
+			e = p + strlen(p);
+		for (i = 0, o = 0; p + i < e && o < sizeof(tok) - 1; i++) {
+			if (p[i] == '~' && p + i + 1 < e && p[i + 1] == '1') {
+				tok[o++] = '/';
+				i++;
+			} else if (p[i] == '~' && p + i + 1 < e &&
+			    p[i + 1] == '0') {
+				tok[o++] = '~';
+				i++;
+			} else
+				tok[o++] = p[i];
+		}
+		tok[o] = '\0';
+		if (!json_object_is_type(cur, json_type_object) ||
+		    !json_object_object_get_ex(cur, tok, &next))
+			return NULL;
+		cur = next;
+	}
+	return cur;
+}
+
+static int
+check_type(struct vctx *v, struct json_object *t, struct json_object *inst)
+{
+	char	 tb[128];
+	size_t	 i, n;
+
+	if (json_object_is_type(t, json_type_string)) {
+		if (type_is(inst, json_object_get_string(t)))
+			return 0;
+		return fail(v, "must be of type %s, not %s",
+		    json_object_get_string(t), type_name(inst));
+	}
+	n = json_object_array_length(t);
+	for (i = 0; i < n; i++)
+		if (type_is(inst,
+		    json_object_get_string(json_object_array_get_idx(t, i))))
+			return 0;
+	return fail(v, "must be of type %s, not %s",
+	    stext(t, tb, sizeof(tb)), type_name(inst));
+}
+
+static int
+check_object(struct vctx *v, struct json_object *s, struct json_object *inst)
+{
+	struct json_object	*props, *req, *addl, *sub, *x;
+	size_t			 i, n, saved;
+	int64_t			 lim;
+
+	props = mcp_json_obj(s, "properties");
+	if ((req = mcp_json_arr(s, "required")) != NULL) {
+		n = json_object_array_length(req);
+		for (i = 0; i < n; i++) {
+			x = json_object_array_get_idx(req, i);
+			if (!json_object_object_get_ex(inst,
+			    json_object_get_string(x), NULL))
+				return fail(v, "required property \"%s\" is "
+				    "missing", json_object_get_string(x));
+		}
+	}
+	if (json_object_object_get_ex(s, "minProperties", &x)) {
+		lim = json_object_get_int64(x);
+		if ((int64_t)json_object_object_length(inst) < lim)
+			return fail(v, "must have at least %lld properties",
+			    (long long)lim);
+	}
+	if (json_object_object_get_ex(s, "maxProperties", &x)) {
+		lim = json_object_get_int64(x);
+		if ((int64_t)json_object_object_length(inst) > lim)
+			return fail(v, "must have at most %lld properties",
+			    (long long)lim);
+	}
+	json_object_object_get_ex(s, "additionalProperties", &addl);
+	json_object_object_foreach(inst, key, val) {
+		saved = push_key(v, key);
+		if (props != NULL &&
+		    json_object_object_get_ex(props, key, &sub)) {
+			if (validate(v, sub, val) == -1)
+				return -1;
+		} else if (addl != NULL) {
+			if (json_object_is_type(addl, json_type_boolean) &&
+			    !json_object_get_boolean(addl)) {
+				v->path[saved] = '\0';
+				return fail(v, "property \"%s\" is not allowed "
+				    "(additionalProperties is false)", key);
+			}
+			if (validate(v, addl, val) == -1)
+				return -1;
+		}
+		v->path[saved] = '\0';
+	}
+	return 0;
+}
+
+static int
+check_array(struct vctx *v, struct json_object *s, struct json_object *inst)
+{
+	struct json_object	*items, *prefix, *x;
+	size_t			 i, j, n, np = 0, saved;
+	int64_t			 lim;
+
+	n = json_object_array_length(inst);
+	if (json_object_object_get_ex(s, "minItems", &x)) {
+		lim = json_object_get_int64(x);
+		if ((int64_t)n < lim)
+			return fail(v, "must have at least %lld items",
+			    (long long)lim);
+	}
+	if (json_object_object_get_ex(s, "maxItems", &x)) {
+		lim = json_object_get_int64(x);
+		if ((int64_t)n > lim)
+			return fail(v, "must have at most %lld items",
+			    (long long)lim);
+	}
+	if ((prefix = mcp_json_arr(s, "prefixItems")) != NULL)
+		np = json_object_array_length(prefix);
+	json_object_object_get_ex(s, "items", &items);
+	for (i = 0; i < n; i++) {
+		saved = push_index(v, i);
+		if (i < np) {
+			if (validate(v, json_object_array_get_idx(prefix, i),
+			    json_object_array_get_idx(inst, i)) == -1)
+				return -1;
+		} else if (items != NULL && validate(v, items,
+		    json_object_array_get_idx(inst, i)) == -1)
+			return -1;
+		v->path[saved] = '\0';
+	}
+	if (json_object_object_get_ex(s, "uniqueItems", &x) &&
+	    json_object_get_boolean(x))
+		for (i = 0; i < n; i++)
+			for (j = i + 1; j < n; j++)
+				if (equal(json_object_array_get_idx(inst, i),
+				    json_object_array_get_idx(inst, j)))
+					return fail(v, "items %zu and %zu are "
+					    "equal (uniqueItems)", i, j);
+	return 0;
+}
+
+static int
+check_string(struct vctx *v, struct json_object *s, struct json_object *inst)
+{
+	struct json_object	*x;
+	const char		*str = json_object_get_string(inst);
+	size_t			 len;
+	regex_t			 re;
+	int			 rc;
+
+	if (json_object_object_get_ex(s, "minLength", &x) ||
+	    json_object_object_get_ex(s, "maxLength", &x)) {
+		len = utf8_len(str);
+		if (json_object_object_get_ex(s, "minLength", &x) &&
+		    (int64_t)len < json_object_get_int64(x))
+			return fail(v, "must be at least %lld characters long",
+			    (long long)json_object_get_int64(x));
+		if (json_object_object_get_ex(s, "maxLength", &x) &&
+		    (int64_t)len > json_object_get_int64(x))
+			return fail(v, "must be at most %lld characters long",
+			    (long long)json_object_get_int64(x));
+	}
+	if (json_object_object_get_ex(s, "pattern", &x)) {
+		if (regcomp(&re, json_object_get_string(x),
+		    REG_EXTENDED | REG_NOSUB) != 0)
+			return fail(v, "schema pattern does not compile");
+		rc = regexec(&re, str, 0, NULL, 0);
+		regfree(&re);
+		if (rc != 0)
+			return fail(v, "must match the pattern %s",
+			    json_object_get_string(x));
+	}
+	return 0;
+}
+
+static int
+check_number(struct vctx *v, struct json_object *s, struct json_object *inst)
+{
+	struct json_object	*x;
+	double			 d = num(inst), lim, q;
+	char			 b[64];
+
+	if (json_object_object_get_ex(s, "minimum", &x) && d < num(x))
+		return fail(v, "must be >= %s", stext(x, b, sizeof(b)));
+	if (json_object_object_get_ex(s, "maximum", &x) && d > num(x))
+		return fail(v, "must be <= %s", stext(x, b, sizeof(b)));
+	if (json_object_object_get_ex(s, "exclusiveMinimum", &x) &&
+	    d <= num(x))
+		return fail(v, "must be > %s", stext(x, b, sizeof(b)));
+	if (json_object_object_get_ex(s, "exclusiveMaximum", &x) &&
+	    d >= num(x))
+		return fail(v, "must be < %s", stext(x, b, sizeof(b)));
+	if (json_object_object_get_ex(s, "multipleOf", &x)) {
+		lim = num(x);
+		q = d / lim;
+		if (lim <= 0 || !isfinite(q) || fabs(q - nearbyint(q)) > 1e-9)
+			return fail(v, "must be a multiple of %s",
+			    stext(x, b, sizeof(b)));
+	}
+	return 0;
+}
+
+static int
+check_combinators(struct vctx *v, struct json_object *s,
+    struct json_object *inst)
+{
+	struct json_object	*arr, *x;
+	char			 saved_err[512];
+	size_t			 i, n, ok;
+
+	if ((arr = mcp_json_arr(s, "allOf")) != NULL) {
+		n = json_object_array_length(arr);
+		for (i = 0; i < n; i++)
+			if (validate(v, json_object_array_get_idx(arr, i),
+			    inst) == -1)
+				return -1;
+	}
+	snprintf(saved_err, sizeof(saved_err), "%s", v->err);
+	if ((arr = mcp_json_arr(s, "anyOf")) != NULL) {
+		n = json_object_array_length(arr);
+		for (i = 0, ok = 0; i < n && !ok; i++)
+			ok = validate(v, json_object_array_get_idx(arr, i),
+			    inst) == 0;
+		if (!ok)
+			return fail(v, "must match at least one schema in "
+			    "anyOf");
+	}
+	if ((arr = mcp_json_arr(s, "oneOf")) != NULL) {
+		n = json_object_array_length(arr);
+		for (i = 0, ok = 0; i < n; i++)
+			ok += validate(v, json_object_array_get_idx(arr, i),
+			    inst) == 0;
+		if (ok != 1)
+			return fail(v, "must match exactly one schema in "
+			    "oneOf (matched %zu)", ok);
+	}
+	if (json_object_object_get_ex(s, "not", &x) &&
+	    validate(v, x, inst) == 0)
+		return fail(v, "must not match the schema in \"not\"");
+	snprintf(v->err, v->errsz, "%s", saved_err);
+	return 0;
+}
+
+static int
+validate(struct vctx *v, struct json_object *s, struct json_object *inst)
+{
+	struct json_object	*x, *target;
+	char			 b[256];
+	size_t			 i, n;
+	int			 rc = -1;
+
+	if (json_object_is_type(s, json_type_boolean)) {
+		if (json_object_get_boolean(s))
+			return 0;
+		return fail(v, "no value is allowed here");
+	}
+	if (!json_object_is_type(s, json_type_object))
+		return fail(v, "invalid schema");
+	if (++v->depth > MAX_DEPTH) {
+		fail(v, "schema nesting too deep");
+		goto out;
+	}
+	if ((x = mcp_json_str(s, "$ref") ? json_object_object_get(s, "$ref")
+	    : NULL) != NULL) {
+		if ((target = resolve(v, json_object_get_string(x))) == NULL) {
+			fail(v, "unresolvable $ref %s",
+			    json_object_get_string(x));
+			goto out;
+		}
+		if (validate(v, target, inst) == -1)
+			goto out;
+	}
+	if (json_object_object_get_ex(s, "type", &x) &&
+	    check_type(v, x, inst) == -1)
+		goto out;
+	if (json_object_object_get_ex(s, "const", &x) && !equal(x, inst)) {
+		fail(v, "must be %s", stext(x, b, sizeof(b)));
+		goto out;
+	}
+	if ((x = mcp_json_arr(s, "enum")) != NULL) {
+		n = json_object_array_length(x);
+		for (i = 0; i < n; i++)
+			if (equal(json_object_array_get_idx(x, i), inst))
+				break;
+		if (i == n) {
+			fail(v, "must be one of %s", stext(x, b, sizeof(b)));
+			goto out;
+		}
+	}
+	switch (json_object_get_type(inst)) {
+	case json_type_object:
+		if (check_object(v, s, inst) == -1)
+			goto out;
+		break;
+	case json_type_array:
+		if (check_array(v, s, inst) == -1)
+			goto out;
+		break;
+	case json_type_string:
+		if (check_string(v, s, inst) == -1)
+			goto out;
+		break;
+	case json_type_int:
+	case json_type_double:
+		if (check_number(v, s, inst) == -1)
+			goto out;
+		break;
+	default:
+		break;
+	}
+	if (check_combinators(v, s, inst) == -1)
+		goto out;
+	rc = 0;
+out:
+	v->depth--;
+	return rc;
+}
+
+int
+mcp_schema_validate(struct json_object *schema, struct json_object *inst,
+    char *err, size_t errsz)
+{
+	struct vctx	 v;
+
+	memset(&v, 0, sizeof(v));
+	v.root = schema;
+	v.err = err;
+	v.errsz = errsz;
+	snprintf(v.path, sizeof(v.path), "arguments");
+	err[0] = '\0';
+	return validate(&v, schema, inst);
+}
+
+/* Keywords that only annotate, or that we enforce; anything else fails. */
+static const char *const known[] = {
+	"$schema", "$id", "$comment", "$defs", "definitions", "$ref",
+	"$anchor", "title", "description", "default", "examples",
+	"deprecated", "readOnly", "writeOnly", "format", "contentMediaType",
+	"contentEncoding", "enumNames",
+	"type", "enum", "const", "properties", "required",
+	"additionalProperties", "minProperties", "maxProperties", "pattern",
+	"minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
+	"exclusiveMaximum", "multipleOf", "items", "prefixItems",
+	"minItems", "maxItems", "uniqueItems", "allOf", "anyOf", "oneOf",
+	"not", NULL
+};
+
+static int
+check(struct json_object *s, char *err, size_t errsz, int depth)
+{
+	struct json_object	*x;
+	size_t			 i, n;
+	regex_t			 re;
+
+	if (depth > MAX_DEPTH) {
+		snprintf(err, errsz, "schema nesting too deep");
+		return -1;
+	}
+	if (json_object_is_type(s, json_type_boolean))
+		return 0;
+	if (!json_object_is_type(s, json_type_object)) {
+		snprintf(err, errsz, "a schema must be an object or boolean");
+		return -1;
+	}
+	json_object_object_foreach(s, key, val) {
+		for (i = 0; known[i] != NULL; i++)
+			if (strcmp(key, known[i]) == 0)
+				break;
+		if (known[i] == NULL) {
+			snprintf(err, errsz, "keyword \"%s\" is not "
+			    "supported by the validator", key);
+			return -1;
+		}
+		if (strcmp(key, "pattern") == 0) {
+			if (!json_object_is_type(val, json_type_string) ||
+			    regcomp(&re, json_object_get_string(val),
+			    REG_EXTENDED | REG_NOSUB) != 0) {
+				snprintf(err, errsz, "pattern does not "
+				    "compile");
+				return -1;
+			}
+			regfree(&re);
+		}
+		if ((strcmp(key, "properties") == 0 ||
+		    strcmp(key, "$defs") == 0 ||
+		    strcmp(key, "definitions") == 0) &&
+		    json_object_is_type(val, json_type_object)) {
+			json_object_object_foreach(val, k2, sub) {
+				(void)k2;
+				if (check(sub, err, errsz, depth + 1) == -1)
+					return -1;
+			}
+		}
+		if ((strcmp(key, "items") == 0 || strcmp(key, "not") == 0 ||
+		    strcmp(key, "additionalProperties") == 0) &&
+		    check(val, err, errsz, depth + 1) == -1)
+			return -1;
+		if ((strcmp(key, "allOf") == 0 || strcmp(key, "anyOf") == 0 ||
+		    strcmp(key, "oneOf") == 0 ||
+		    strcmp(key, "prefixItems") == 0) &&
+		    json_object_is_type(val, json_type_array)) {
+			n = json_object_array_length(val);
+			for (i = 0; i < n; i++) {
+				x = json_object_array_get_idx(val, i);
+				if (check(x, err, errsz, depth + 1) == -1)
+					return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+int
+mcp_schema_check(struct json_object *schema, char *err, size_t errsz)
+{
+	return check(schema, err, errsz, 0);
+}

@@ -1,0 +1,219 @@
+/*
+ * server.c: the process.  Under a FastCGI process manager (lighttpd's
+ * bin-path, mod_fcgid, spawn-fcgi, systemd) it runs a pool of threads,
+ * each accepting and serving requests with its own store connection.
+ * Started any other way it is a CGI program: it serves the one request in
+ * its environment and standard input, then exits.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "extern.h"
+
+static pthread_mutex_t	 accept_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* --- FastCGI I/O --- */
+
+static const char *
+fcgi_param(struct mcp_io *io, const char *name)
+{
+	FCGX_Request	*rq = io->arg;
+
+	return FCGX_GetParam(name, rq->envp);
+}
+
+static long
+fcgi_read(struct mcp_io *io, char *buf, size_t n)
+{
+	FCGX_Request	*rq = io->arg;
+
+	return FCGX_GetStr(buf, (int)n, rq->in);
+}
+
+static int
+fcgi_write(struct mcp_io *io, const char *p, size_t n)
+{
+	FCGX_Request	*rq = io->arg;
+
+	return FCGX_PutStr(p, (int)n, rq->out) == (int)n ? 0 : -1;
+}
+
+static int
+fcgi_flush(struct mcp_io *io)
+{
+	FCGX_Request	*rq = io->arg;
+
+	return FCGX_FFlush(rq->out) == 0 ? 0 : -1;
+}
+
+/* --- CGI I/O --- */
+
+static const char *
+cgi_param(struct mcp_io *io, const char *name)
+{
+	(void)io;
+	return getenv(name);
+}
+
+static long
+cgi_read(struct mcp_io *io, char *buf, size_t n)
+{
+	size_t	 got;
+
+	(void)io;
+	got = fread(buf, 1, n, stdin);
+	if (got == 0 && ferror(stdin))
+		return -1;
+	return (long)got;
+}
+
+static int
+cgi_write(struct mcp_io *io, const char *p, size_t n)
+{
+	(void)io;
+	return fwrite(p, 1, n, stdout) == n ? 0 : -1;
+}
+
+static int
+cgi_flush(struct mcp_io *io)
+{
+	(void)io;
+	return fflush(stdout) == 0 ? 0 : -1;
+}
+
+static void *
+worker(void *arg)
+{
+	struct mcp_server	*srv = arg;
+	struct mcp_store	*st;
+	struct mcp_io		 io;
+	FCGX_Request		 rq;
+	char			 err[512];
+	int			 rc;
+
+	if ((st = mcp_store_open(srv->cfg.store_path, err, sizeof(err))) ==
+	    NULL) {
+		mcp_logx(MCP_LEVEL_CRITICAL, NULL, "store: %s", err);
+		exit(1);
+	}
+	if (FCGX_InitRequest(&rq, 0, 0) != 0) {
+		mcp_logx(MCP_LEVEL_CRITICAL, NULL, "FCGX_InitRequest failed");
+		exit(1);
+	}
+	io.param = fcgi_param;
+	io.read = fcgi_read;
+	io.write = fcgi_write;
+	io.flush = fcgi_flush;
+	io.arg = &rq;
+	for (;;) {
+		pthread_mutex_lock(&accept_lock);
+		rc = FCGX_Accept_r(&rq);
+		pthread_mutex_unlock(&accept_lock);
+		if (rc < 0)
+			break;
+		mcp_serve(srv, &io, st);
+		FCGX_Finish_r(&rq);
+	}
+	FCGX_Free(&rq, 1);
+	st->ops->close(st);
+	return NULL;
+}
+
+static void
+usage(const char *prog)
+{
+	fprintf(stderr, "usage: %s [-t] [-f config]\n"
+	    "  -f  configuration file (default: $MCP_FCGI_CONFIG)\n"
+	    "  -t  check the configuration and the registry, then exit\n",
+	    prog);
+}
+
+int
+mcp_main(const struct mcp_endpoint *ep, int argc, char *argv[])
+{
+	static struct mcp_server	 srv;
+	struct mcp_store		*st;
+	struct mcp_io			 io;
+	pthread_t			*tids;
+	const char			*path;
+	char				 err[1024];
+	int				 c, check = 0, i;
+
+	path = getenv("MCP_FCGI_CONFIG");
+	while ((c = getopt(argc, argv, "f:t")) != -1)
+		switch (c) {
+		case 'f':
+			path = optarg;
+			break;
+		case 't':
+			check = 1;
+			break;
+		default:
+			usage(argv[0]);
+			return 2;
+		}
+	signal(SIGPIPE, SIG_IGN);
+	mcp_config_defaults(&srv.cfg);
+	if (path != NULL && *path != '\0' &&
+	    mcp_config_load(&srv.cfg, path, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: %s\n", argv[0], err);
+		mcp_logx(MCP_LEVEL_CRITICAL, NULL, "config: %s", err);
+		return 1;
+	}
+	mcp_log_setlevel(srv.cfg.log_level);
+	if (mcp_registry_init(&srv.reg, ep, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: %s\n", argv[0], err);
+		return 1;
+	}
+	/* Open once up front: creates and migrates the store, or fails. */
+	if ((st = mcp_store_open(srv.cfg.store_path, err, sizeof(err))) ==
+	    NULL) {
+		fprintf(stderr, "%s: store: %s\n", argv[0], err);
+		return 1;
+	}
+	if (check) {
+		st->ops->close(st);
+		printf("%s: configuration OK (%zu tools, %zu resources, "
+		    "%zu templates, %zu prompts)\n", ep->name, ep->ntools,
+		    ep->nresources, ep->ntemplates, ep->nprompts);
+		return 0;
+	}
+	if (FCGX_Init() != 0 || FCGX_IsCGI()) {
+		io.param = cgi_param;
+		io.read = cgi_read;
+		io.write = cgi_write;
+		io.flush = cgi_flush;
+		io.arg = NULL;
+		mcp_serve(&srv, &io, st);
+		fflush(stdout);
+		st->ops->close(st);
+		mcp_registry_free(&srv.reg);
+		mcp_config_free(&srv.cfg);
+		return 0;
+	}
+	st->ops->close(st);
+	if ((tids = calloc((size_t)srv.cfg.threads, sizeof(*tids))) == NULL)
+		return 1;
+	for (i = 0; i < srv.cfg.threads; i++)
+		if ((errno = pthread_create(&tids[i], NULL, worker, &srv)) !=
+		    0) {
+			mcp_logx(MCP_LEVEL_CRITICAL, NULL, "pthread_create: "
+			    "%s", strerror(errno));
+			return 1;
+		}
+	mcp_logx(MCP_LEVEL_INFO, NULL, "%s %s serving with %d threads",
+	    ep->name, ep->version, srv.cfg.threads);
+	for (i = 0; i < srv.cfg.threads; i++)
+		pthread_join(tids[i], NULL);
+	free(tids);
+	mcp_registry_free(&srv.reg);
+	mcp_config_free(&srv.cfg);
+	return 0;
+}

@@ -1,0 +1,419 @@
+/*
+ * store_sqlite.c: the embedded store.  One database file under var/ in WAL
+ * mode, shared by every FastCGI process and thread of an endpoint; each
+ * thread holds its own connection with its statements prepared once.
+ * Parameters are always bound, never formatted into SQL.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "extern.h"
+
+#define SCHEMA_VERSION	1
+#define BUSY_MS		5000
+
+enum stmt {
+	S_SESS_PUT,
+	S_SESS_GET,
+	S_SESS_TOUCH,
+	S_SESS_LEVEL,
+	S_SESS_DEL,
+	S_SESS_EXPIRE,
+	S_PEND_ADD,
+	S_PEND_ANSWER,
+	S_PEND_TAKE,
+	S_PEND_DROP,
+	S_CANCEL_ADD,
+	S_CANCELLED,
+	S_SUB_ON,
+	S_SUB_OFF,
+	S__MAX
+};
+
+static const char *const sql[S__MAX] = {
+	[S_SESS_PUT] = "INSERT INTO sessions (id, version, owner, log_level, "
+	    "caps, created, seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+	[S_SESS_GET] = "SELECT version, owner, log_level, caps, created, seen "
+	    "FROM sessions WHERE id = ?1 AND seen >= ?2",
+	[S_SESS_TOUCH] = "UPDATE sessions SET seen = ?2 WHERE id = ?1",
+	[S_SESS_LEVEL] = "UPDATE sessions SET log_level = ?2 WHERE id = ?1",
+	[S_SESS_DEL] = "DELETE FROM sessions WHERE id = ?1",
+	[S_SESS_EXPIRE] = "DELETE FROM sessions WHERE seen < ?1",
+	[S_PEND_ADD] = "INSERT OR REPLACE INTO pending (session, rid, "
+	    "created, answer) VALUES (?1, ?2, ?3, NULL)",
+	[S_PEND_ANSWER] = "UPDATE pending SET answer = ?3 WHERE session = ?1 "
+	    "AND rid = ?2 AND answer IS NULL",
+	[S_PEND_TAKE] = "DELETE FROM pending WHERE session = ?1 AND rid = ?2 "
+	    "AND answer IS NOT NULL RETURNING answer",
+	[S_PEND_DROP] = "DELETE FROM pending WHERE session = ?1 AND rid = ?2",
+	[S_CANCEL_ADD] = "INSERT OR IGNORE INTO cancelled (session, rid, "
+	    "created) VALUES (?1, ?2, ?3)",
+	[S_CANCELLED] = "SELECT 1 FROM cancelled WHERE session = ?1 AND "
+	    "rid = ?2",
+	[S_SUB_ON] = "INSERT OR IGNORE INTO subscriptions (session, uri) "
+	    "VALUES (?1, ?2)",
+	[S_SUB_OFF] = "DELETE FROM subscriptions WHERE session = ?1 AND "
+	    "uri = ?2",
+};
+
+/* Migrations, applied in order; user_version records how far we got. */
+static const char *const migrations[SCHEMA_VERSION] = {
+	"CREATE TABLE sessions ("
+	"  id TEXT PRIMARY KEY,"
+	"  version TEXT NOT NULL,"
+	"  owner TEXT NOT NULL DEFAULT '',"
+	"  log_level INTEGER NOT NULL DEFAULT -1,"
+	"  caps TEXT NOT NULL DEFAULT '{}',"
+	"  created INTEGER NOT NULL,"
+	"  seen INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX sessions_seen ON sessions (seen);"
+	"CREATE TABLE pending ("
+	"  session TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,"
+	"  rid TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  answer TEXT,"
+	"  PRIMARY KEY (session, rid)) WITHOUT ROWID;"
+	"CREATE TABLE cancelled ("
+	"  session TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,"
+	"  rid TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  PRIMARY KEY (session, rid)) WITHOUT ROWID;"
+	"CREATE TABLE subscriptions ("
+	"  session TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,"
+	"  uri TEXT NOT NULL,"
+	"  PRIMARY KEY (session, uri)) WITHOUT ROWID;",
+};
+
+struct sqlite_store {
+	struct mcp_store	 base;	/* first: the public part */
+	sqlite3			*db;
+	sqlite3_stmt		*st[S__MAX];
+};
+
+static sqlite3_stmt *
+prep(struct sqlite_store *s, enum stmt i)
+{
+	if (s->st[i] == NULL && sqlite3_prepare_v3(s->db, sql[i], -1,
+	    SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) != SQLITE_OK) {
+		mcp_logx(MCP_LEVEL_ERROR, NULL, "sqlite prepare: %s",
+		    sqlite3_errmsg(s->db));
+		return NULL;
+	}
+	return s->st[i];
+}
+
+static void
+done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+/* Runs a statement that returns no rows; MCP_OK or MCP_ERR_STORE. */
+static enum mcp_err
+exec_stmt(struct sqlite_store *s, sqlite3_stmt *st)
+{
+	int	 rc;
+
+	rc = sqlite3_step(st);
+	done(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		mcp_logx(MCP_LEVEL_ERROR, NULL, "sqlite step: %s",
+		    sqlite3_errmsg(s->db));
+		return MCP_ERR_STORE;
+	}
+	return MCP_OK;
+}
+
+#define S(p)	((struct sqlite_store *)(p))
+
+static enum mcp_err
+session_put(struct mcp_store *p, const struct mcp_session *x)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = prep(S(p), S_SESS_PUT)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_text(st, 1, x->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, x->version, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, x->owner, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, x->log_level);
+	sqlite3_bind_text(st, 5, x->caps, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, x->created);
+	return exec_stmt(S(p), st);
+}
+
+static void
+copy_col(sqlite3_stmt *st, int col, char *dst, size_t sz)
+{
+	const unsigned char	*t = sqlite3_column_text(st, col);
+
+	snprintf(dst, sz, "%s", t != NULL ? (const char *)t : "");
+}
+
+static enum mcp_err
+session_get(struct mcp_store *p, const char *id, int64_t idle_before,
+    struct mcp_session *x)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = prep(S(p), S_SESS_GET)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, idle_before);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(x, 0, sizeof(*x));
+		snprintf(x->id, sizeof(x->id), "%s", id);
+		copy_col(st, 0, x->version, sizeof(x->version));
+		copy_col(st, 1, x->owner, sizeof(x->owner));
+		x->log_level = sqlite3_column_int(st, 2);
+		copy_col(st, 3, x->caps, sizeof(x->caps));
+		x->created = sqlite3_column_int64(st, 4);
+		x->seen = sqlite3_column_int64(st, 5);
+	}
+	done(st);
+	if (rc == SQLITE_ROW)
+		return MCP_OK;
+	if (rc == SQLITE_DONE)
+		return MCP_ERR_SESSION;
+	mcp_logx(MCP_LEVEL_ERROR, NULL, "sqlite session_get: %s",
+	    sqlite3_errmsg(S(p)->db));
+	return MCP_ERR_STORE;
+}
+
+static enum mcp_err
+bind_exec(struct mcp_store *p, enum stmt i, const char *a, const char *b,
+    int64_t n, int use_n)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = prep(S(p), i)) == NULL)
+		return MCP_ERR_STORE;
+	if (a != NULL)
+		sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+	if (b != NULL)
+		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+	if (use_n)
+		sqlite3_bind_int64(st, b != NULL ? 3 : (a != NULL ? 2 : 1), n);
+	return exec_stmt(S(p), st);
+}
+
+static enum mcp_err
+session_touch(struct mcp_store *p, const char *id, int64_t now)
+{
+	return bind_exec(p, S_SESS_TOUCH, id, NULL, now, 1);
+}
+
+static enum mcp_err
+session_level(struct mcp_store *p, const char *id, int level)
+{
+	return bind_exec(p, S_SESS_LEVEL, id, NULL, level, 1);
+}
+
+static enum mcp_err
+session_delete(struct mcp_store *p, const char *id)
+{
+	enum mcp_err	 e;
+
+	if ((e = bind_exec(p, S_SESS_DEL, id, NULL, 0, 0)) != MCP_OK)
+		return e;
+	return sqlite3_changes(S(p)->db) > 0 ? MCP_OK : MCP_ERR_SESSION;
+}
+
+static enum mcp_err
+session_expire(struct mcp_store *p, int64_t before)
+{
+	return bind_exec(p, S_SESS_EXPIRE, NULL, NULL, before, 1);
+}
+
+static enum mcp_err
+pending_add(struct mcp_store *p, const char *sid, const char *rid,
+    int64_t now)
+{
+	return bind_exec(p, S_PEND_ADD, sid, rid, now, 1);
+}
+
+static enum mcp_err
+pending_answer(struct mcp_store *p, const char *sid, const char *rid,
+    const char *json)
+{
+	sqlite3_stmt	*st;
+	enum mcp_err	 e;
+
+	if ((st = prep(S(p), S_PEND_ANSWER)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_text(st, 1, sid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, rid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, json, -1, SQLITE_STATIC);
+	if ((e = exec_stmt(S(p), st)) != MCP_OK)
+		return e;
+	return sqlite3_changes(S(p)->db) > 0 ? MCP_OK : MCP_ERR_SESSION;
+}
+
+static enum mcp_err
+pending_take(struct mcp_store *p, const char *sid, const char *rid,
+    char **json)
+{
+	sqlite3_stmt		*st;
+	const unsigned char	*t;
+	int			 rc;
+
+	*json = NULL;
+	if ((st = prep(S(p), S_PEND_TAKE)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_text(st, 1, sid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, rid, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && (t = sqlite3_column_text(st, 0)) != NULL)
+		*json = strdup((const char *)t);
+	/* Step to completion so that the DELETE is applied. */
+	while (rc == SQLITE_ROW)
+		rc = sqlite3_step(st);
+	done(st);
+	if (rc != SQLITE_DONE) {
+		free(*json);
+		*json = NULL;
+		return MCP_ERR_STORE;
+	}
+	return MCP_OK;
+}
+
+static enum mcp_err
+pending_drop(struct mcp_store *p, const char *sid, const char *rid)
+{
+	return bind_exec(p, S_PEND_DROP, sid, rid, 0, 0);
+}
+
+static enum mcp_err
+cancel_add(struct mcp_store *p, const char *sid, const char *rid,
+    int64_t now)
+{
+	return bind_exec(p, S_CANCEL_ADD, sid, rid, now, 1);
+}
+
+static int
+cancelled(struct mcp_store *p, const char *sid, const char *rid)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = prep(S(p), S_CANCELLED)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, sid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, rid, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	done(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static enum mcp_err
+subscribe(struct mcp_store *p, const char *sid, const char *uri, int on)
+{
+	return bind_exec(p, on ? S_SUB_ON : S_SUB_OFF, sid, uri, 0, 0);
+}
+
+static void
+store_close(struct mcp_store *p)
+{
+	size_t	 i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < S__MAX; i++)
+		sqlite3_finalize(S(p)->st[i]);
+	sqlite3_close(S(p)->db);
+	free(p);
+}
+
+static const struct mcp_store_ops ops = {
+	store_close, session_put, session_get, session_touch, session_level,
+	session_delete, session_expire, pending_add, pending_answer,
+	pending_take, pending_drop, cancel_add, cancelled, subscribe,
+};
+
+static int
+migrate(sqlite3 *db, char *err, size_t errsz)
+{
+	sqlite3_stmt	*st;
+	char		*msg = NULL;
+	int		 v = 0, i;
+
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK)
+		goto fail;
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (v > SCHEMA_VERSION) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		snprintf(err, errsz, "store schema version %d is newer than "
+		    "this program (%d)", v, SCHEMA_VERSION);
+		return -1;
+	}
+	for (i = v; i < SCHEMA_VERSION; i++)
+		if (sqlite3_exec(db, migrations[i], NULL, NULL, &msg) !=
+		    SQLITE_OK) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			goto fail;
+		}
+	if (v < SCHEMA_VERSION) {
+		char	 q[64];
+
+		snprintf(q, sizeof(q), "PRAGMA user_version = %d",
+		    SCHEMA_VERSION);
+		if (sqlite3_exec(db, q, NULL, NULL, &msg) != SQLITE_OK) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			goto fail;
+		}
+	}
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errsz, "store migration: %s",
+	    msg != NULL ? msg : sqlite3_errmsg(db));
+	sqlite3_free(msg);
+	return -1;
+}
+
+struct mcp_store *
+mcp_store_open(const char *path, char *err, size_t errsz)
+{
+	struct sqlite_store	*s;
+	char			*msg = NULL;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	s->base.ops = &ops;
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, errsz, "%s: %s", path, s->db != NULL ?
+		    sqlite3_errmsg(s->db) : "cannot open");
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, BUSY_MS);
+	if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL;"
+	    "PRAGMA synchronous = NORMAL;"
+	    "PRAGMA foreign_keys = ON;", NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errsz, "%s: %s", path, msg);
+		sqlite3_free(msg);
+		goto fail;
+	}
+	if (migrate(s->db, err, errsz) == -1)
+		goto fail;
+	return &s->base;
+fail:
+	store_close(&s->base);
+	return NULL;
+}

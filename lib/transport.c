@@ -1,0 +1,448 @@
+/*
+ * transport.c: the front door of an MCP endpoint, Streamable HTTP for
+ * 2025-03-26 through 2025-11-25 and the stateless 2026-07-28 binding.
+ *
+ * Untrusted input is checked here, once, in this order: HTTP method,
+ * Origin, Content-Type, Accept, Content-Length and body, JSON, the
+ * JSON-RPC envelope, then the protocol era: the 2026-07-28 request
+ * envelope and headers, or the session and MCP-Protocol-Version.  Only a
+ * message that passed all of it reaches protocol.c.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "extern.h"
+
+#define META_VERSION	"io.modelcontextprotocol/protocolVersion"
+#define META_CAPS	"io.modelcontextprotocol/clientCapabilities"
+#define META_LEVEL	"io.modelcontextprotocol/logLevel"
+#define TOUCH_EVERY	30	/* seconds between session "seen" updates */
+
+static int
+is_json_ctype(const char *ct)
+{
+	size_t	 n = strlen("application/json");
+
+	if (ct == NULL || strncasecmp(ct, "application/json", n) != 0)
+		return 0;
+	ct += n;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	return *ct == '\0' || *ct == ';';
+}
+
+/* Reads exactly Content-Length bytes into b. */
+static enum mcp_err
+read_body(struct mcp_req *r, struct mcp_buf *b, char *why, size_t whysz)
+{
+	const char	*cl = mcp_http_param(r, "CONTENT_LENGTH");
+	size_t		 want = 0, i;
+	long		 n;
+	char		 chunk[16384];
+
+	if (cl == NULL || *cl == '\0') {
+		snprintf(why, whysz, "no Content-Length");
+		return MCP_ERR_PARSE;
+	}
+	for (i = 0; cl[i] != '\0'; i++) {
+		if (!isdigit((unsigned char)cl[i]) || i >= 12) {
+			snprintf(why, whysz, "invalid Content-Length");
+			return MCP_ERR_INVALID;
+		}
+		want = want * 10 + (size_t)(cl[i] - '0');
+	}
+	if (want > r->srv->cfg.max_body) {
+		snprintf(why, whysz, "Content-Length %zu > %zu", want,
+		    r->srv->cfg.max_body);
+		return MCP_ERR_TOOBIG;
+	}
+	while (b->len < want) {
+		i = want - b->len < sizeof(chunk) ? want - b->len :
+		    sizeof(chunk);
+		if ((n = r->io->read(r->io, chunk, i)) <= 0) {
+			snprintf(why, whysz, "body ended after %zu of %zu "
+			    "bytes", b->len, want);
+			return MCP_ERR_TRUNCATED;
+		}
+		if (mcp_buf_add(b, chunk, (size_t)n) == -1)
+			return MCP_ERR_NOMEM;
+	}
+	if (want == 0) {
+		snprintf(why, whysz, "empty body");
+		return MCP_ERR_PARSE;
+	}
+	return MCP_OK;
+}
+
+/* Sends a JSON-RPC message as the whole response, or as an SSE event. */
+static void
+answer(struct mcp_req *r, struct json_object *resp, enum mcp_err e)
+{
+	const struct mcp_errinfo	*ei = mcp_err_info(e);
+	int				 status = 200;
+
+	if (r->sse) {
+		if (resp != NULL)
+			mcp_sse_send(r, resp);
+		return;
+	}
+	if (resp == NULL) {
+		/* A cancelled request: nothing to say, close the exchange. */
+		mcp_http_json(r, 202, NULL);
+		return;
+	}
+	if (e == MCP_ERR_METHOD && r->modern)
+		status = 404;		/* 2026-07-28: unknown method */
+	else if (e != MCP_OK && e != MCP_ERR_METHOD)
+		status = ei->http;
+	mcp_http_json(r, status, mcp_json_text(resp));
+}
+
+static void
+request(struct mcp_req *r, struct json_object *msg)
+{
+	struct json_object	*resp;
+	enum mcp_err		 e;
+
+	if (mcp_proto_wants_sse(r, msg) && mcp_sse_begin(r) == -1)
+		return;
+	resp = mcp_proto_request(r, msg, &e);
+	answer(r, resp, e);
+	json_object_put(resp);
+}
+
+/* The Mcp-Name header mirrors params.name or params.uri (SEP-2243). */
+static const char *
+name_source(const char *method, struct json_object *p)
+{
+	if (strcmp(method, "tools/call") == 0 ||
+	    strcmp(method, "prompts/get") == 0)
+		return mcp_json_str(p, "name");
+	if (strcmp(method, "resources/read") == 0)
+		return mcp_json_str(p, "uri");
+	return NULL;
+}
+
+/*
+ * 2026-07-28: no session; each request carries its protocol version,
+ * client capabilities and optional log level in params._meta, mirrored by
+ * the MCP-Protocol-Version, Mcp-Method and Mcp-Name headers.
+ */
+static void
+modern(struct mcp_req *r, struct json_object *msg, enum mcp_msg_kind kind)
+{
+	struct json_object	*p, *meta, *caps, *id = NULL;
+	const char		*mv, *hv, *hm, *hn, *src, *method;
+	char			 why[160];
+
+	json_object_object_get_ex(msg, "id", &id);
+	if (kind != MCP_MSG_REQUEST) {
+		/* Nothing waits for a client response on a stateless server. */
+		mcp_http_json(r, 202, NULL);
+		return;
+	}
+	method = mcp_json_str(msg, "method");
+	p = mcp_json_obj(msg, "params");
+	meta = mcp_json_obj(p, "_meta");
+	mv = mcp_json_str(meta, META_VERSION);
+	hv = mcp_http_param(r, "HTTP_MCP_PROTOCOL_VERSION");
+	if (mv == NULL) {
+		mcp_http_error(r, MCP_ERR_HEADER, id, "MCP-Protocol-Version "
+		    "names 2026-07-28 but params._meta has no protocolVersion");
+		return;
+	}
+	if (!mcp_proto_supported(mv) || strcmp(mv, MCP_V20260728) < 0) {
+		mcp_http_error(r, MCP_ERR_MODERNVER, id, mv);
+		return;
+	}
+	if (hv == NULL || strcmp(hv, mv) != 0) {
+		mcp_http_error(r, MCP_ERR_HEADER, id, hv == NULL ?
+		    "MCP-Protocol-Version header missing" :
+		    "MCP-Protocol-Version header differs from the body");
+		return;
+	}
+	hm = mcp_http_param(r, "HTTP_MCP_METHOD");
+	if (hm == NULL || strcmp(hm, method) != 0) {
+		mcp_http_error(r, MCP_ERR_HEADER, id, hm == NULL ?
+		    "Mcp-Method header missing" :
+		    "Mcp-Method header differs from the body");
+		return;
+	}
+	hn = mcp_http_param(r, "HTTP_MCP_NAME");
+	if ((src = name_source(method, p)) != NULL &&
+	    (hn == NULL || strcmp(hn, src) != 0)) {
+		snprintf(why, sizeof(why), "Mcp-Name header %s",
+		    hn == NULL ? "missing" : "differs from the body");
+		mcp_http_error(r, MCP_ERR_HEADER, id, why);
+		return;
+	}
+	r->modern = 1;
+	snprintf(r->version, sizeof(r->version), "%s", mv);
+	if ((caps = mcp_json_obj(meta, META_CAPS)) != NULL)
+		r->caps = json_object_get(caps);
+	r->log_level = mcp_level_parse(mcp_json_str(meta, META_LEVEL));
+	request(r, msg);
+}
+
+/*
+ * 2025-03-26 .. 2025-11-25: initialize creates a session; every other
+ * message names it in Mcp-Session-Id.
+ */
+static int
+load_session(struct mcp_req *r, struct json_object *id)
+{
+	const char	*sid = mcp_http_param(r, "HTTP_MCP_SESSION_ID");
+	enum mcp_err	 e;
+	time_t		 now = time(NULL);
+	enum mcp_err	 pe;
+
+	if (sid == NULL || *sid == '\0') {
+		mcp_http_error(r, MCP_ERR_NOSESSION, id, NULL);
+		return -1;
+	}
+	if (strlen(sid) != MCP_SESSION_ID_LEN) {
+		mcp_http_error(r, MCP_ERR_SESSION, id, "malformed session id");
+		return -1;
+	}
+	e = r->store->ops->session_get(r->store, sid,
+	    (int64_t)now - r->srv->cfg.session_idle, &r->sess);
+	if (e != MCP_OK) {
+		mcp_http_error(r, e, id, e == MCP_ERR_SESSION ?
+		    "unknown or expired session" : "store");
+		return -1;
+	}
+	r->has_sess = 1;
+	r->log_level = r->sess.log_level;
+	r->caps = mcp_json_parse(r->sess.caps, strlen(r->sess.caps), 64, &pe);
+	if (r->sess.seen + TOUCH_EVERY <= (int64_t)now)
+		r->store->ops->session_touch(r->store, sid, (int64_t)now);
+	return 0;
+}
+
+/* MCP-Protocol-Version: absent means 2025-03-26 (2025-06-18 transports). */
+static int
+legacy_version(struct mcp_req *r, struct json_object *id)
+{
+	const char	*hv = mcp_http_param(r, "HTTP_MCP_PROTOCOL_VERSION");
+
+	if (hv == NULL) {
+		snprintf(r->version, sizeof(r->version), "%s", MCP_V20250326);
+		return 0;
+	}
+	if (!mcp_proto_supported(hv)) {
+		mcp_http_error(r, MCP_ERR_VERSION, id, hv);
+		return -1;
+	}
+	snprintf(r->version, sizeof(r->version), "%s", hv);
+	return 0;
+}
+
+static void
+legacy(struct mcp_req *r, struct json_object *msg, enum mcp_msg_kind kind)
+{
+	struct json_object	*id = NULL;
+	const char		*method = mcp_json_str(msg, "method");
+
+	json_object_object_get_ex(msg, "id", &id);
+	if (kind == MCP_MSG_REQUEST && strcmp(method, "initialize") == 0) {
+		snprintf(r->version, sizeof(r->version), "%s",
+		    MCP_V20250326);
+		request(r, msg);
+		return;
+	}
+	if (legacy_version(r, id) == -1 || load_session(r, id) == -1)
+		return;
+	if (strcmp(r->version, r->sess.version) != 0 &&
+	    mcp_http_param(r, "HTTP_MCP_PROTOCOL_VERSION") == NULL)
+		snprintf(r->version, sizeof(r->version), "%s",
+		    r->sess.version);
+	switch (kind) {
+	case MCP_MSG_NOTIFICATION:
+		mcp_proto_notification(r, msg);
+		mcp_http_json(r, 202, NULL);
+		break;
+	case MCP_MSG_RESPONSE:
+		mcp_proto_response(r, msg);
+		mcp_http_json(r, 202, NULL);
+		break;
+	case MCP_MSG_REQUEST:
+		request(r, msg);
+		break;
+	}
+}
+
+/* JSON-RPC batches: 2025-03-26 only; answered as one JSON array. */
+static void
+batch(struct mcp_req *r, struct json_object *arr)
+{
+	struct json_object	*out, *m, *resp, *id;
+	enum mcp_msg_kind	 kind;
+	enum mcp_err		 e;
+	size_t			 i, n = json_object_array_length(arr);
+
+	if (n == 0) {
+		mcp_http_error(r, MCP_ERR_INVALID, NULL, "empty batch");
+		return;
+	}
+	if (legacy_version(r, NULL) == -1)
+		return;
+	for (i = 0; i < n; i++) {
+		m = json_object_array_get_idx(arr, i);
+		if (mcp_json_str(m, "method") != NULL &&
+		    strcmp(mcp_json_str(m, "method"), "initialize") == 0) {
+			mcp_http_error(r, MCP_ERR_NOTINIT, NULL, NULL);
+			return;
+		}
+	}
+	if (load_session(r, NULL) == -1)
+		return;
+	if (strcmp(r->version, MCP_V20250326) != 0 ||
+	    strcmp(r->sess.version, MCP_V20250326) != 0) {
+		mcp_http_error(r, MCP_ERR_BATCH, NULL, NULL);
+		return;
+	}
+	out = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		m = json_object_array_get_idx(arr, i);
+		if (mcp_rpc_check(m, &kind) != MCP_OK) {
+			mcp_json_append(out, mcp_rpc_error(NULL, -32600,
+			    mcp_err_info(MCP_ERR_INVALID)->message, NULL));
+			continue;
+		}
+		if (kind == MCP_MSG_NOTIFICATION)
+			mcp_proto_notification(r, m);
+		else if (kind == MCP_MSG_RESPONSE)
+			mcp_proto_response(r, m);
+		else if ((resp = mcp_proto_request(r, m, &e)) != NULL)
+			mcp_json_append(out, resp);
+	}
+	id = NULL;
+	if (json_object_array_length(out) == 0)
+		mcp_http_json(r, 202, NULL);
+	else
+		mcp_http_json(r, 200, mcp_json_text(out));
+	(void)id;
+	json_object_put(out);
+}
+
+static void
+post(struct mcp_req *r)
+{
+	struct mcp_buf		 body = { 0 };
+	struct json_object	*msg = NULL, *id = NULL, *p, *meta;
+	enum mcp_msg_kind	 kind;
+	enum mcp_err		 e;
+	const char		*accept, *hv;
+	char			 why[128] = "";
+
+	if (!is_json_ctype(mcp_http_param(r, "CONTENT_TYPE"))) {
+		mcp_http_error(r, MCP_ERR_CTYPE, NULL, NULL);
+		goto out;
+	}
+	accept = mcp_http_param(r, "HTTP_ACCEPT");
+	if (!mcp_http_accepts(accept, "application/json") ||
+	    !mcp_http_accepts(accept, "text/event-stream")) {
+		mcp_http_error(r, MCP_ERR_ACCEPT, NULL, accept);
+		goto out;
+	}
+	if ((e = read_body(r, &body, why, sizeof(why))) != MCP_OK) {
+		mcp_http_error(r, e, NULL, why);
+		goto out;
+	}
+	if ((msg = mcp_json_parse(body.p, body.len, r->srv->cfg.max_depth,
+	    &e)) == NULL) {
+		mcp_http_error(r, e, NULL, NULL);
+		goto out;
+	}
+	if (json_object_is_type(msg, json_type_array)) {
+		batch(r, msg);
+		goto out;
+	}
+	if (mcp_rpc_check(msg, &kind) != MCP_OK) {
+		if (json_object_is_type(msg, json_type_object) &&
+		    json_object_object_get_ex(msg, "id", &id) &&
+		    !json_object_is_type(id, json_type_string) &&
+		    !json_object_is_type(id, json_type_int))
+			id = NULL;
+		mcp_http_error(r, MCP_ERR_INVALID, id, NULL);
+		goto out;
+	}
+	/*
+	 * Era: a request whose _meta carries a protocol version, or whose
+	 * header names 2026-07-28 or later, is stateless; the rest use
+	 * sessions.
+	 */
+	p = mcp_json_obj(msg, "params");
+	meta = mcp_json_obj(p, "_meta");
+	hv = mcp_http_param(r, "HTTP_MCP_PROTOCOL_VERSION");
+	if (mcp_json_has(meta, META_VERSION) ||
+	    (hv != NULL && strcmp(hv, MCP_V20260728) >= 0 &&
+	    mcp_proto_supported(hv)))
+		modern(r, msg, kind);
+	else
+		legacy(r, msg, kind);
+out:
+	json_object_put(msg);
+	mcp_buf_free(&body);
+}
+
+static void
+delete(struct mcp_req *r)
+{
+	const char	*sid = mcp_http_param(r, "HTTP_MCP_SESSION_ID");
+	enum mcp_err	 e;
+
+	if (sid == NULL || *sid == '\0') {
+		mcp_http_error(r, MCP_ERR_NOSESSION, NULL, NULL);
+		return;
+	}
+	if ((e = r->store->ops->session_delete(r->store, sid)) != MCP_OK) {
+		mcp_http_error(r, e, NULL, "delete");
+		return;
+	}
+	mcp_logx(MCP_LEVEL_INFO, r->rid, "session ended by client");
+	mcp_http_begin(r, 204, NULL);
+}
+
+void
+mcp_serve(struct mcp_server *srv, struct mcp_io *io, struct mcp_store *st)
+{
+	struct mcp_req	 r;
+	const char	*method, *origin;
+
+	memset(&r, 0, sizeof(r));
+	r.srv = srv;
+	r.io = io;
+	r.store = st;
+	r.log_level = -1;
+	if (mcp_rand_hex(r.rid, 8) == -1)
+		snprintf(r.rid, sizeof(r.rid), "norandom");
+	method = mcp_http_param(&r, "REQUEST_METHOD");
+	if (method == NULL)
+		method = "";
+	/* Streamable HTTP, "Security Warning": validate Origin (403). */
+	if ((origin = mcp_http_param(&r, "HTTP_ORIGIN")) != NULL) {
+		if (!mcp_config_origin_ok(&srv->cfg, origin)) {
+			mcp_http_error(&r, MCP_ERR_ORIGIN, NULL, origin);
+			goto out;
+		}
+		r.origin = origin;
+	}
+	if (strcmp(method, "POST") == 0)
+		post(&r);
+	else if (strcmp(method, "OPTIONS") == 0) {
+		mcp_buf_puts(&r.hdr, "Access-Control-Max-Age: 86400\r\n");
+		mcp_http_begin(&r, 204, NULL);
+	} else if (strcmp(method, "DELETE") == 0)
+		delete(&r);
+	else
+		/* No standalone GET stream yet: 405 is the spec's answer. */
+		mcp_http_error(&r, MCP_ERR_HTTPMETHOD, NULL, method);
+out:
+	json_object_put(r.caps);
+	mcp_buf_free(&r.hdr);
+}
