@@ -165,9 +165,6 @@ m_discover(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 	mcp_json_set(meta, "io.modelcontextprotocol/serverInfo",
 	    server_info(ep));
 	mcp_json_set(res, "_meta", meta);
-	mcp_json_set(res, "ttlMs",
-	    json_object_new_int(r->srv->cfg.list_ttl_ms));
-	mcp_json_set(res, "cacheScope", json_object_new_string("public"));
 	return res;
 }
 
@@ -218,9 +215,9 @@ cursor(struct json_object *p, size_t *start, struct rpcerr *e)
 	return 0;
 }
 
-/* Sets nextCursor when more remain, and 2026-era cache hints. */
+/* Sets nextCursor when more remain. */
 static void
-page_end(struct mcp_req *r, struct json_object *res, size_t next,
+page_end(struct json_object *res, size_t next,
     size_t total)
 {
 	char	 c[64];
@@ -228,12 +225,6 @@ page_end(struct mcp_req *r, struct json_object *res, size_t next,
 	if (next < total) {
 		mcp_cursor_make(next, c, sizeof(c));
 		mcp_json_set(res, "nextCursor", json_object_new_string(c));
-	}
-	if (r->modern) {
-		mcp_json_set(res, "ttlMs",
-		    json_object_new_int(r->srv->cfg.list_ttl_ms));
-		mcp_json_set(res, "cacheScope",
-		    json_object_new_string("public"));
 	}
 }
 
@@ -260,7 +251,7 @@ m_tools_list(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 	}
 	res = json_object_new_object();
 	mcp_json_set(res, "tools", arr);
-	page_end(r, res, end, reg->ntools);
+	page_end(res, end, reg->ntools);
 	return res;
 }
 
@@ -367,7 +358,7 @@ m_resources_list(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 	}
 	res = json_object_new_object();
 	mcp_json_set(res, "resources", arr);
-	page_end(r, res, end, ep->nresources);
+	page_end(res, end, ep->nresources);
 	return res;
 }
 
@@ -406,7 +397,7 @@ m_templates_list(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 	}
 	res = json_object_new_object();
 	mcp_json_set(res, "resourceTemplates", arr);
-	page_end(r, res, end, ep->ntemplates);
+	page_end(res, end, ep->ntemplates);
 	return res;
 }
 
@@ -533,7 +524,7 @@ m_prompts_list(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 	}
 	res = json_object_new_object();
 	mcp_json_set(res, "prompts", arr);
-	page_end(r, res, end, ep->nprompts);
+	page_end(res, end, ep->nprompts);
 	return res;
 }
 
@@ -638,25 +629,26 @@ m_complete(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 struct method {
 	const char	*name;
 	int		 eras;
+	int		 cacheable;	/* 2026-07-28 "CacheableResult" */
 	struct json_object *(*fn)(struct mcp_req *, struct json_object *,
 	    struct rpcerr *);
 };
 
 static const struct method methods[] = {
-	{ "initialize", ERA_LEGACY, m_initialize },
-	{ "server/discover", ERA_MODERN, m_discover },
-	{ "ping", ERA_ALL, m_ping },
-	{ "logging/setLevel", ERA_LEGACY, m_set_level },
-	{ "tools/list", ERA_ALL, m_tools_list },
-	{ "tools/call", ERA_ALL, NULL },		/* needs the message */
-	{ "resources/list", ERA_ALL, m_resources_list },
-	{ "resources/templates/list", ERA_ALL, m_templates_list },
-	{ "resources/read", ERA_ALL, m_resources_read },
-	{ "resources/subscribe", ERA_LEGACY, m_subscribe },
-	{ "resources/unsubscribe", ERA_LEGACY, m_unsubscribe },
-	{ "prompts/list", ERA_ALL, m_prompts_list },
-	{ "prompts/get", ERA_ALL, m_prompts_get },
-	{ "completion/complete", ERA_ALL, m_complete },
+	{ "initialize", ERA_LEGACY, 0, m_initialize },
+	{ "server/discover", ERA_MODERN, 1, m_discover },
+	{ "ping", ERA_ALL, 0, m_ping },
+	{ "logging/setLevel", ERA_LEGACY, 0, m_set_level },
+	{ "tools/list", ERA_ALL, 1, m_tools_list },
+	{ "tools/call", ERA_ALL, 0, NULL },		/* needs the message */
+	{ "resources/list", ERA_ALL, 1, m_resources_list },
+	{ "resources/templates/list", ERA_ALL, 1, m_templates_list },
+	{ "resources/read", ERA_ALL, 1, m_resources_read },
+	{ "resources/subscribe", ERA_LEGACY, 0, m_subscribe },
+	{ "resources/unsubscribe", ERA_LEGACY, 0, m_unsubscribe },
+	{ "prompts/list", ERA_ALL, 1, m_prompts_list },
+	{ "prompts/get", ERA_ALL, 0, m_prompts_get },
+	{ "completion/complete", ERA_ALL, 0, m_complete },
 };
 
 int
@@ -714,9 +706,17 @@ mcp_proto_request(struct mcp_req *r, struct json_object *msg,
 		*err = e.transport;
 		return mcp_rpc_error(id, e.code, e.msg, NULL);
 	}
-	if (r->modern)
+	if (r->modern) {
 		mcp_json_set(res, "resultType",
 		    json_object_new_string("complete"));
+		/* Nothing we list depends on who asks: "public". */
+		if (methods[i].cacheable) {
+			mcp_json_set(res, "ttlMs",
+			    json_object_new_int(r->srv->cfg.list_ttl_ms));
+			mcp_json_set(res, "cacheScope",
+			    json_object_new_string("public"));
+		}
+	}
 	return mcp_rpc_result(id, res);
 }
 
