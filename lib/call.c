@@ -234,6 +234,8 @@ mcp_call_request(struct mcp_call *c, const char *method,
 		r->store->ops->pending_drop(r->store, r->sess.id, rid);
 		goto out;
 	}
+	mcp_logx(MCP_LEVEL_INFO, r->rid, "sent %s %s to the client", method,
+	    rid);
 	if ((res = await_answer(c, rid, timeout_ms, errstr)) == NULL)
 		r->store->ops->pending_drop(r->store, r->sess.id, rid);
 out:

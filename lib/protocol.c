@@ -755,4 +755,7 @@ mcp_proto_response(struct mcp_req *r, struct json_object *msg)
 	    mcp_rpc_idtext(id), mcp_json_text(msg)) != MCP_OK)
 		mcp_logx(MCP_LEVEL_INFO, r->rid, "response %s matches no "
 		    "pending request", mcp_rpc_idtext(id));
+	else
+		mcp_logx(MCP_LEVEL_INFO, r->rid, "client answered %s",
+		    mcp_rpc_idtext(id));
 }

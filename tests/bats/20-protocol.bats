@@ -1,0 +1,207 @@
+#!/usr/bin/env bats
+# Lifecycle and methods on the session revisions (2025-03-26, 2025-06-18,
+# 2025-11-25): negotiation, ping, logging, lists and cursors, resources,
+# prompts, completion, batches, and sessions across processes.
+
+load helper
+
+setup_file() { start_server 5; }	# page_size 5: lists paginate
+teardown_file() { stop_server; }
+
+@test "initialize echoes each session revision we serve" {
+	for v in 2025-03-26 2025-06-18 2025-11-25; do
+		post '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"'$v'","capabilities":{}}}'
+		[ "$STATUS" = 200 ]
+		jqb --arg v "$v" '.result.protocolVersion == $v'
+	done
+}
+
+@test "initialize with an unknown revision offers our latest session revision" {
+	post '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2099-01-01","capabilities":{}}}'
+	[ "$STATUS" = 200 ]
+	jqb '.result.protocolVersion == "2025-11-25"'
+}
+
+@test "initialize with 2024-11-05 over Streamable HTTP offers 2025-11-25" {
+	post '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2024-11-05","capabilities":{}}}'
+	[ "$STATUS" = 200 ]
+	jqb '.result.protocolVersion == "2025-11-25"'
+}
+
+@test "initialize result: capabilities and serverInfo" {
+	post '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{}}}'
+	jqb '.result.serverInfo == {"name":"mcp-fcgi-conformance","title":"mcp-fcgi conformance fixtures","version":"0.1.0"}'
+	jqb '.result.capabilities.tools == {"listChanged":false} and .result.capabilities.logging == {} and .result.capabilities.resources.subscribe == true'
+}
+
+@test "initialize without protocolVersion: -32602" {
+	post '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}'
+	[ "$STATUS" = 200 ]
+	jqb '.error.code == -32602 and (.error.message | contains("protocolVersion"))'
+	[ -z "$(header Mcp-Session-Id)" ]
+}
+
+@test "unknown method in a session: 200 with -32601" {
+	init_session 2025-11-25
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":9,"method":"nope/nothing"}'
+	[ "$STATUS" = 200 ]
+	jqb '.id == 9 and .error.code == -32601 and .error.message == "Method not found"'
+}
+
+@test "server/discover is not a session-era method: -32601" {
+	init_session 2025-11-25
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":9,"method":"server/discover"}'
+	jqb '.error.code == -32601'
+}
+
+@test "logging/setLevel: {} exactly, bad level -32602" {
+	init_session 2025-11-25
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"logging/setLevel","params":{"level":"warning"}}'
+	jqb '.result == {}'
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":3,"method":"logging/setLevel","params":{"level":"loud"}}'
+	jqb '.error.code == -32602'
+}
+
+@test "tools/list pages through all 13 fixtures without gaps or repeats" {
+	init_session 2025-11-25
+	names=""; cursor=""; pages=0
+	while :; do
+		p=${cursor:+,\"params\":{\"cursor\":\"$cursor\"\}}
+		spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"tools/list"'"$p"'}'
+		[ "$STATUS" = 200 ]
+		names="$names $(printf '%s' "$BODY" | jq -r '.result.tools[].name')"
+		pages=$((pages + 1))
+		cursor=$(printf '%s' "$BODY" | jq -r '.result.nextCursor // empty')
+		[ -n "$cursor" ] || break
+	done
+	[ "$pages" = 3 ]
+	[ "$(echo $names | wc -w)" = 13 ]
+	[ "$(echo $names | tr ' ' '\n' | sort -u | wc -l)" = 13 ]
+}
+
+@test "tools/list: every tool has name, description, object inputSchema, annotations" {
+	init_session 2025-11-25
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"tools/list"}'
+	jqb '.result.tools | length == 5'
+	jqb '.result.tools | all(.name != "" and (.description|length) > 0 and .inputSchema.type == "object" and (.annotations | has("readOnlyHint") and has("destructiveHint") and has("idempotentHint") and has("openWorldHint")))'
+	jqb '.result.tools[0].inputSchema == {"type":"object","additionalProperties":false}'
+}
+
+@test "tools/list with a cursor we never issued: -32602" {
+	init_session 2025-11-25
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"tools/list","params":{"cursor":"bogus!"}}'
+	jqb '.error.code == -32602 and .error.message == "Invalid cursor"'
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"tools/list","params":{"cursor":"bzo5OTk5"}}'
+	jqb '.error.code == -32602'
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"tools/list","params":{"cursor":7}}'
+	jqb '.error.code == -32602'
+}
+
+@test "resources: list, read text, read blob, template, unknown -32002" {
+	init_session 2025-11-25
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"resources/list"}'
+	jqb '[.result.resources[].uri] == ["test://static-text","test://static-binary","test://watched-resource"]'
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"resources/read","params":{"uri":"test://static-text"}}'
+	jqb '.result.contents == [{"uri":"test://static-text","mimeType":"text/plain","text":"This is the content of the static text resource."}]'
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"resources/read","params":{"uri":"test://static-binary"}}'
+	jqb '.result.contents[0].blob | startswith("iVBORw0KGgo")'
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"resources/templates/list"}'
+	jqb '.result.resourceTemplates == [{"uriTemplate":"test://template/{id}/data","name":"Resource Template","description":"A resource template with an id parameter","mimeType":"application/json"}]'
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"resources/read","params":{"uri":"test://template/123/data"}}'
+	jqb '.result.contents[0].text | fromjson == {"id":"123","templateTest":true,"data":"Data for ID: 123"}'
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"resources/read","params":{"uri":"test://template/1/2/data"}}'
+	jqb '.error.code == -32002'
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"resources/read","params":{"uri":"file:///etc/passwd"}}'
+	jqb '.error.code == -32002 and .error.message == "Resource not found: file:///etc/passwd"'
+}
+
+@test "resources/subscribe and unsubscribe: {}; unknown uri -32002" {
+	init_session 2025-11-25
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"resources/subscribe","params":{"uri":"test://watched-resource"}}'
+	jqb '.result == {}'
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"resources/unsubscribe","params":{"uri":"test://watched-resource"}}'
+	jqb '.result == {}'
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"resources/subscribe","params":{"uri":"test://nope"}}'
+	jqb '.error.code == -32002'
+}
+
+@test "prompts: get with arguments, missing and unknown arguments -32602" {
+	init_session 2025-11-25
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"prompts/get","params":{"name":"test_prompt_with_arguments","arguments":{"arg1":"a","arg2":"b"}}}'
+	jqb ".result.messages == [{\"role\":\"user\",\"content\":{\"type\":\"text\",\"text\":\"Prompt with arguments: arg1='a', arg2='b'\"}}]"
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"prompts/get","params":{"name":"test_prompt_with_arguments","arguments":{"arg1":"a"}}}'
+	jqb '.error.code == -32602 and .error.message == "Missing required argument for prompt test_prompt_with_arguments: arg2"'
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"prompts/get","params":{"name":"test_prompt_with_arguments","arguments":{"arg1":"a","arg2":"b","x":"c"}}}'
+	jqb '.error.code == -32602 and (.error.message | contains("Unknown argument"))'
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"prompts/get","params":{"name":"test_prompt_with_arguments","arguments":{"arg1":1,"arg2":"b"}}}'
+	jqb '.error.code == -32602 and (.error.message | contains("must be a string"))'
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"prompts/get","params":{"name":"nope"}}'
+	jqb '.error.code == -32602 and .error.message == "Unknown prompt: nope"'
+}
+
+@test "completion/complete filters by prefix; bad ref -32602" {
+	init_session 2025-11-25
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"completion/complete","params":{"ref":{"type":"ref/prompt","name":"test_prompt_with_arguments"},"argument":{"name":"arg1","value":"par"}}}'
+	jqb '.result.completion == {"total":3,"values":["paris","park","party"],"hasMore":false}'
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"completion/complete","params":{"ref":{"type":"ref/bogus"},"argument":{"name":"a","value":""}}}'
+	jqb '.error.code == -32602'
+}
+
+@test "2025-03-26 batch: one array answer in order, notifications skipped" {
+	init_session 2025-03-26
+	spost 2025-03-26 '[{"jsonrpc":"2.0","id":"a","method":"ping"},{"jsonrpc":"2.0","method":"notifications/roots/list_changed"},{"jsonrpc":"2.0","id":"b","method":"tools/list"},{"x":1}]'
+	[ "$STATUS" = 200 ]
+	jqb 'length == 3 and .[0].id == "a" and .[0].result == {} and .[1].id == "b" and (.[1].result.tools | length) == 5 and .[2].error.code == -32600'
+}
+
+@test "2025-03-26 batch of notifications only: 202" {
+	init_session 2025-03-26
+	spost 2025-03-26 '[{"jsonrpc":"2.0","method":"notifications/roots/list_changed"}]'
+	[ "$STATUS" = 202 ]
+	[ -z "$BODY" ]
+}
+
+@test "batch on 2025-06-18: 400 -32600" {
+	init_session 2025-06-18
+	spost 2025-06-18 '[{"jsonrpc":"2.0","id":"a","method":"ping"}]'
+	[ "$STATUS" = 400 ]
+	jqb '.error.code == -32600 and (.error.message | contains("2025-03-26"))'
+}
+
+@test "initialize inside a batch: 400" {
+	post '[{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-03-26","capabilities":{}}}]'
+	[ "$STATUS" = 400 ]
+	jqb '.error.code == -32600 and (.error.message | contains("initialize"))'
+}
+
+@test "empty batch: 400" {
+	init_session 2025-03-26
+	spost 2025-03-26 '[]'
+	[ "$STATUS" = 400 ]
+}
+
+@test "a session serves 40 requests spread over both FastCGI processes" {
+	init_session 2025-11-25
+	for i in $(seq 40); do
+		spost 2025-11-25 '{"jsonrpc":"2.0","id":'$i',"method":"ping"}' &
+	done
+	wait
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":"last","method":"ping"}'
+	[ "$STATUS" = 200 ]
+	# Both processes logged serving; sessions live in the shared store.
+	[ "$(grep -c 'serving with' "$STATE/mcp-fcgi.log")" -ge 2 ]
+	[ "$(grep -o 'mcp-fcgi\[[0-9]*\]' "$STATE/mcp-fcgi.log" | sort -u | wc -l)" -ge 2 ]
+}
+
+@test "killing the FastCGI processes loses no session" {
+	init_session 2025-11-25
+	pkill -KILL -f "$ROOT/$BUILD/conformance.fcgi"
+	sleep 0.5
+	for _ in $(seq 20); do
+		spost 2025-11-25 '{"jsonrpc":"2.0","id":"after","method":"ping"}'
+		[ "$STATUS" = 200 ] && break
+		sleep 0.2
+	done
+	[ "$STATUS" = 200 ]
+	jqb '.id == "after" and .result == {}'
+}
