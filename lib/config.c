@@ -158,7 +158,7 @@ apply(struct mcp_config *c, const char *key, char *val, const char *dir,
 		    tok = strtok_r(NULL, " \t", &save))
 			if (add_origin(c, tok) == -1) {
 				snprintf(why, whysz, "\"%s\" is not "
-				    "scheme://host[:port] or there are more "
+				    "scheme://host[:port] or scheme://host:*, or there are more "
 				    "than %d", tok, MCP_MAX_ORIGINS);
 				return -1;
 			}
@@ -233,32 +233,18 @@ out:
 	return rc;
 }
 
-/* 1 if scheme://host[:port] names a port. */
-static int
-has_port(const char *o)
-{
-	const char	*h;
-
-	if ((h = strstr(o, "://")) == NULL)
-		return 0;
-	h += 3;
-	if (*h == '[')
-		return strstr(h, "]:") != NULL;
-	return strchr(h, ':') != NULL;
-}
-
 /*
- * An Origin is allowed when it equals an entry, or when the entry has no
- * port and the Origin is that scheme and host with any port.  With no
- * entries configured, only loopback origins are allowed (the MCP
- * specification's DNS-rebinding advice for local servers).
+ * An Origin is allowed when it equals an entry (RFC 6454: scheme, host and
+ * port), or when the entry ends in ":*" and the Origin is that scheme and
+ * host with any port or none.  With no entries configured, only loopback
+ * origins are allowed (the MCP specification's DNS-rebinding advice).
  */
 int
 mcp_config_origin_ok(const struct mcp_config *c, const char *origin)
 {
 	static const char *const loopback[] = {
-		"http://localhost", "http://127.0.0.1", "http://[::1]",
-		"https://localhost", "https://127.0.0.1", "https://[::1]",
+		"http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*",
+		"https://localhost:*", "https://127.0.0.1:*", "https://[::1]:*",
 	};
 	const char *const	*list;
 	const char		*p;
@@ -275,13 +261,16 @@ mcp_config_origin_ok(const struct mcp_config *c, const char *origin)
 		if (strcmp(list[i], "*") == 0 ||
 		    strcasecmp(list[i], origin) == 0)
 			return 1;
-		if (has_port(list[i]))
-			continue;
 		l = strlen(list[i]);
-		if (strncasecmp(list[i], origin, l) != 0 || origin[l] != ':')
+		if (l < 2 || strcmp(list[i] + l - 2, ":*") != 0)
 			continue;
-		p = origin + l + 1;
-		if (*p == '\0' || strlen(p) > 5)
+		l -= 2;
+		if (strncasecmp(list[i], origin, l) != 0)
+			continue;
+		p = origin + l;
+		if (*p == '\0')
+			return 1;
+		if (*p++ != ':' || *p == '\0' || strlen(p) > 5)
 			continue;
 		while (isdigit((unsigned char)*p))
 			p++;

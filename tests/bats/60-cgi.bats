@@ -1,0 +1,149 @@
+#!/usr/bin/env bats
+# The CGI lane: the same binary run as a plain CGI program, one process per
+# request, with the request in its environment and standard input.  Under
+# the sanitizer build this lane also checks for leaks, since each process
+# exits normally.  Also: configuration errors at start.
+
+load helper
+
+setup() {
+	T=$(mktemp -d /tmp/mcpfcgi-cgi.XXXXXX)
+	printf 'store_path = %s/mcp.db\n' "$T" >"$T/ok.conf"
+	BIN=$ROOT/$BUILD/conformance.fcgi
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+}
+teardown() { rm -rf "$T"; }
+
+# cgi BODY [VAR=value ...]: runs one CGI request; output in $T/out.
+cgi() {
+	local body=$1
+	shift
+	printf '%s' "$body" | env -i PATH="$PATH" ASAN_OPTIONS="$ASAN_OPTIONS" \
+	    UBSAN_OPTIONS="$UBSAN_OPTIONS" MCP_FCGI_CONFIG="$T/ok.conf" \
+	    REQUEST_METHOD=POST CONTENT_TYPE=application/json \
+	    HTTP_ACCEPT="$ACCEPT" CONTENT_LENGTH=${#body} "$@" "$BIN" \
+	    >"$T/out" 2>"$T/err"
+	CGI_STATUS=$(sed -n '1s/^Status: \([0-9]*\).*/\1/p' "$T/out")
+	BODY=$(sed '1,/^\r$/d' "$T/out")
+}
+
+INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{}}}'
+
+@test "CGI: initialize answers with a session id" {
+	cgi "$INIT"
+	[ "$CGI_STATUS" = 200 ]
+	grep -q '^Mcp-Session-Id: [0-9a-f]\{64\}' "$T/out"
+	jqb '.result.protocolVersion == "2025-11-25"'
+}
+
+@test "CGI: the session outlives the process that created it" {
+	cgi "$INIT"
+	sid=$(sed -n 's/^Mcp-Session-Id: \([0-9a-f]*\).*/\1/p' "$T/out")
+	cgi '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"test_simple_text"}}' \
+	    HTTP_MCP_SESSION_ID="$sid" HTTP_MCP_PROTOCOL_VERSION=2025-11-25
+	[ "$CGI_STATUS" = 200 ]
+	jqb '.result.content[0].text == "This is a simple text response for testing."'
+}
+
+@test "CGI: body shorter than Content-Length: 400 -32700" {
+	printf '{"jsonrpc":"2.0"' | env -i MCP_FCGI_CONFIG="$T/ok.conf" ASAN_OPTIONS="$ASAN_OPTIONS" \
+	    REQUEST_METHOD=POST CONTENT_TYPE=application/json HTTP_ACCEPT="$ACCEPT" \
+	    CONTENT_LENGTH=100 "$BIN" >"$T/out" 2>"$T/err"
+	head -1 "$T/out" | grep -q '^Status: 400'
+	BODY=$(sed '1,/^\r$/d' "$T/out")
+	jqb '.error.code == -32700 and .error.message == "Parse error: body shorter than Content-Length"'
+	grep -q "body ended after 16 of 100 bytes" "$T/err"
+}
+
+@test "CGI: missing CONTENT_LENGTH: 400 -32700" {
+	printf '%s' "$INIT" | env -i MCP_FCGI_CONFIG="$T/ok.conf" ASAN_OPTIONS="$ASAN_OPTIONS" \
+	    REQUEST_METHOD=POST CONTENT_TYPE=application/json HTTP_ACCEPT="$ACCEPT" \
+	    "$BIN" >"$T/out" 2>"$T/err"
+	head -1 "$T/out" | grep -q '^Status: 400'
+}
+
+@test "CGI: non-numeric CONTENT_LENGTH: 400 -32600" {
+	cgi "$INIT" CONTENT_LENGTH=12x
+	[ "$CGI_STATUS" = 400 ]
+	jqb '.error.code == -32600'
+}
+
+@test "CGI: huge CONTENT_LENGTH is refused before reading: 413" {
+	cgi "$INIT" CONTENT_LENGTH=99999999999
+	[ "$CGI_STATUS" = 413 ]
+}
+
+@test "CGI: no REQUEST_METHOD: 405" {
+	printf '' | env -i MCP_FCGI_CONFIG="$T/ok.conf" ASAN_OPTIONS="$ASAN_OPTIONS" "$BIN" >"$T/out" 2>"$T/err"
+	head -1 "$T/out" | grep -q '^Status: 405'
+}
+
+@test "config check: -t reports the registry" {
+	run "$BIN" -t -f "$T/ok.conf"
+	[ "$status" = 0 ]
+	[ "$output" = "mcp-fcgi-conformance: configuration OK (13 tools, 3 resources, 1 templates, 4 prompts)" ]
+}
+
+@test "config error: unknown key names file, line and key" {
+	printf '# c\nstore_path = %s/x.db\ncolour = blue\n' "$T" >"$T/bad.conf"
+	run "$BIN" -t -f "$T/bad.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"$T/bad.conf:3: colour: unknown key"* ]]
+}
+
+@test "config error: out-of-range integer" {
+	printf 'threads = 0\n' >"$T/bad.conf"
+	run "$BIN" -t -f "$T/bad.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"bad.conf:1: threads: must be an integer from 1 to 256"* ]]
+}
+
+@test "config error: malformed origin" {
+	printf 'allowed_origins = https://ok.example ftp://x\n' >"$T/bad.conf"
+	run "$BIN" -t -f "$T/bad.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *'bad.conf:1: allowed_origins: "ftp://x" is not'* ]]
+}
+
+@test "config error: a line without =" {
+	printf 'threads 4\n' >"$T/bad.conf"
+	run "$BIN" -t -f "$T/bad.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"bad.conf:1: expected key = value"* ]]
+}
+
+@test "config error: bad log level" {
+	printf 'log_level = chatty\n' >"$T/bad.conf"
+	run "$BIN" -t -f "$T/bad.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"bad.conf:1: log_level: must be an RFC 5424 level name"* ]]
+}
+
+@test "config: missing file is an error" {
+	run "$BIN" -t -f "$T/none.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"none.conf: No such file or directory"* ]]
+}
+
+@test "configured origin list replaces the loopback default" {
+	printf 'store_path = %s/mcp.db\nallowed_origins = https://app.example.com\n' "$T" >"$T/ok.conf"
+	cgi "$INIT" HTTP_ORIGIN=https://app.example.com
+	[ "$CGI_STATUS" = 200 ]
+	grep -q '^Access-Control-Allow-Origin: https://app.example.com' "$T/out"
+	cgi "$INIT" HTTP_ORIGIN=https://app.example.com:8443
+	[ "$CGI_STATUS" = 403 ]
+	cgi "$INIT" HTTP_ORIGIN=http://localhost:3000
+	[ "$CGI_STATUS" = 403 ]
+}
+
+@test "an origin entry ending in :* allows any port of that host" {
+	printf 'store_path = %s/mcp.db\nallowed_origins = https://app.example.com:*\n' "$T" >"$T/ok.conf"
+	cgi "$INIT" HTTP_ORIGIN=https://app.example.com:8443
+	[ "$CGI_STATUS" = 200 ]
+	cgi "$INIT" HTTP_ORIGIN=https://app.example.com
+	[ "$CGI_STATUS" = 200 ]
+	cgi "$INIT" HTTP_ORIGIN=https://app.example.com.evil:443
+	[ "$CGI_STATUS" = 403 ]
+	cgi "$INIT" HTTP_ORIGIN=http://app.example.com:80
+	[ "$CGI_STATUS" = 403 ]
+}
