@@ -111,9 +111,15 @@ int	mcp_config_origin_ok(const struct mcp_config *, const char *origin);
 /* --- json-c helpers that check types (lib/jsonx.c) --- */
 
 /*
- * Parses exactly one JSON value from buf: strict, UTF-8 checked, at most
- * depth levels deep, nothing but white space after it.  Returns the value
- * or NULL with *err set to MCP_ERR_PARSE, MCP_ERR_DEPTH or MCP_ERR_UTF8.
+ * RFC 8259 syntax of exactly one value, at most maxdepth arrays/objects
+ * deep, UTF-8 checked (lib/jsoncheck.c).  MCP_OK, MCP_ERR_PARSE,
+ * MCP_ERR_DEPTH or MCP_ERR_UTF8.
+ */
+enum mcp_err	 mcp_json_syntax(const char *buf, size_t len, int maxdepth);
+/*
+ * Parses exactly one JSON value from buf after mcp_json_syntax() accepted
+ * it.  Returns the value, or NULL with *err set to that check's error; a
+ * top-level null (which json-c represents as NULL) gives MCP_ERR_INVALID.
  */
 struct json_object	*mcp_json_parse(const char *buf, size_t len, int depth,
 			    enum mcp_err *err);

@@ -4,7 +4,6 @@
  * a parser that is strict, UTF-8 checked, depth-limited and requires the
  * whole buffer to be one value.
  */
-#include <ctype.h>
 #include <string.h>
 
 #include "extern.h"
@@ -13,38 +12,28 @@ struct json_object *
 mcp_json_parse(const char *buf, size_t len, int depth, enum mcp_err *err)
 {
 	struct json_tokener	*tok;
-	struct json_object	*o = NULL;
-	enum json_tokener_error	 je;
-	size_t			 end;
+	struct json_object	*o;
 
-	*err = MCP_ERR_PARSE;
-	if (len > INT32_MAX)
+	/* Our own RFC 8259 check first: json-c's strict mode is not. */
+	if ((*err = mcp_json_syntax(buf, len, depth)) != MCP_OK)
 		return NULL;
-	if ((tok = json_tokener_new_ex(depth)) == NULL) {
+	if (len > INT32_MAX) {
+		*err = MCP_ERR_TOOBIG;
+		return NULL;
+	}
+	/* json-c counts one more level than we do; the check bounded it. */
+	if ((tok = json_tokener_new_ex(depth + 1)) == NULL) {
 		*err = MCP_ERR_NOMEM;
 		return NULL;
 	}
-	json_tokener_set_flags(tok,
-	    JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	o = json_tokener_parse_ex(tok, buf, (int)len);
-	je = json_tokener_get_error(tok);
-	if (o == NULL) {
-		if (je == json_tokener_error_depth)
-			*err = MCP_ERR_DEPTH;
-		else if (je == json_tokener_error_parse_utf8_string)
-			*err = MCP_ERR_UTF8;
-		goto out;
-	}
-	/* Exactly one value: only white space may follow it. */
-	for (end = json_tokener_get_parse_end(tok); end < len; end++)
-		if (buf[end] != ' ' && buf[end] != '\t' && buf[end] != '\r' &&
-		    buf[end] != '\n') {
-			json_object_put(o);
-			o = NULL;
-			goto out;
-		}
-	*err = MCP_OK;
-out:
+	/* A number at the very end is complete only once input ends. */
+	if (o == NULL && json_tokener_get_error(tok) == json_tokener_continue)
+		o = json_tokener_parse_ex(tok, "", 1);
+	if (o == NULL)
+		*err = json_tokener_get_error(tok) == json_tokener_success ?
+		    MCP_ERR_INVALID : MCP_ERR_PARSE;
 	json_tokener_free(tok);
 	return o;
 }

@@ -143,8 +143,9 @@ mcp_main(const struct mcp_endpoint *ep, int argc, char *argv[])
 	struct mcp_io			 io;
 	pthread_t			*tids;
 	const char			*path;
+	sigset_t			 stop;
 	char				 err[1024];
-	int				 c, check = 0, i;
+	int				 c, check = 0, i, sig;
 
 	path = getenv("MCP_FCGI_CONFIG");
 	while ((c = getopt(argc, argv, "f:t")) != -1)
@@ -199,6 +200,17 @@ mcp_main(const struct mcp_endpoint *ep, int argc, char *argv[])
 		return 0;
 	}
 	st->ops->close(st);
+	/*
+	 * libfcgi's own SIGTERM handler only sets a flag that threads blocked
+	 * in accept() never see, so a stopping web server would leave us
+	 * running.  Block the stop signals in every thread and wait for them
+	 * here instead.
+	 */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	if ((tids = calloc((size_t)srv.cfg.threads, sizeof(*tids))) == NULL)
 		return 1;
 	for (i = 0; i < srv.cfg.threads; i++)
@@ -210,10 +222,14 @@ mcp_main(const struct mcp_endpoint *ep, int argc, char *argv[])
 		}
 	mcp_logx(MCP_LEVEL_INFO, NULL, "%s %s serving with %d threads",
 	    ep->name, ep->version, srv.cfg.threads);
-	for (i = 0; i < srv.cfg.threads; i++)
-		pthread_join(tids[i], NULL);
-	free(tids);
-	mcp_registry_free(&srv.reg);
-	mcp_config_free(&srv.cfg);
-	return 0;
+	if (sigwait(&stop, &sig) != 0)
+		sig = 0;
+	mcp_logx(MCP_LEVEL_INFO, NULL, "stopping on signal %d", sig);
+	/*
+	 * In-flight requests are cut; everything a client may come back for
+	 * (sessions, pending answers) is in the store.
+	 */
+	FCGX_ShutdownPending();
+	fflush(stderr);
+	_exit(0);
 }

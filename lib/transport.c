@@ -279,7 +279,7 @@ legacy(struct mcp_req *r, struct json_object *msg, enum mcp_msg_kind kind)
 static void
 batch(struct mcp_req *r, struct json_object *arr)
 {
-	struct json_object	*out, *m, *resp, *id;
+	struct json_object	*out, *m, *resp;
 	enum mcp_msg_kind	 kind;
 	enum mcp_err		 e;
 	size_t			 i, n = json_object_array_length(arr);
@@ -320,12 +320,10 @@ batch(struct mcp_req *r, struct json_object *arr)
 		else if ((resp = mcp_proto_request(r, m, &e)) != NULL)
 			mcp_json_append(out, resp);
 	}
-	id = NULL;
 	if (json_object_array_length(out) == 0)
 		mcp_http_json(r, 202, NULL);
 	else
 		mcp_http_json(r, 200, mcp_json_text(out));
-	(void)id;
 	json_object_put(out);
 }
 

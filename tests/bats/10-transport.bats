@@ -86,6 +86,30 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 	jqb '.error.code == -32700'
 }
 
+@test "single-quoted strings (json-c accepts them): 400 -32700" {
+	post "{'jsonrpc':'2.0','id':1,'method':'ping'}"
+	[ "$STATUS" = 400 ]
+	jqb '.error.code == -32700'
+}
+
+@test "NaN (json-c accepts it): 400 -32700" {
+	post '{"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":NaN}}'
+	[ "$STATUS" = 400 ]
+	jqb '.error.code == -32700'
+}
+
+@test "raw control character in a string: 400 -32700" {
+	post "$(printf '{"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":"a\tb"}}')"
+	[ "$STATUS" = 400 ]
+	jqb '.error.code == -32700'
+}
+
+@test "a bare null body: 400 -32600" {
+	post 'null'
+	[ "$STATUS" = 400 ]
+	jqb '.error.code == -32600'
+}
+
 @test "invalid UTF-8: 400 -32700" {
 	printf '{"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":"\xff\xfe"}}' >"$STATE/bad"
 	req POST "$URL" -H 'Content-Type: application/json' -H "Accept: $ACCEPT" --data-binary "@$STATE/bad"

@@ -17,8 +17,15 @@ start_server() {
 	STATE=$(mktemp -d /tmp/mcpfcgi-test.XXXXXX)
 	PORT=$(free_port)
 	sh "$ROOT/etc/mkconf.sh" "$STATE" "$PORT" "$BUILD" 2 1 0 "${1:-100}"
-	/usr/sbin/lighttpd -D -f "$STATE/lighttpd.conf" \
-	    >"$STATE/lighttpd.out" 2>&1 3>&- &
+	# Close every descriptor bats holds, or the responders inherit the
+	# pipes bats waits on.
+	(
+		for fd in $(ls /proc/$BASHPID/fd); do
+			[ "$fd" -gt 2 ] && eval "exec $fd>&-"
+		done
+		exec /usr/sbin/lighttpd -D -f "$STATE/lighttpd.conf" \
+		    >"$STATE/lighttpd.out" 2>&1
+	) &
 	echo $! >"$STATE/pid"
 	BASE=http://127.0.0.1:$PORT
 	URL=$BASE/conformance/mcp
@@ -31,8 +38,23 @@ start_server() {
 
 # stop_server: also fails the file if a sanitizer reported anything.
 stop_server() {
-	kill "$(cat "$STATE/pid")" 2>/dev/null || true
-	wait "$(cat "$STATE/pid")" 2>/dev/null || true
+	local pid kids
+	pid=$(cat "$STATE/pid")
+	kids=$(pgrep -P "$pid" || true)
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	# The responders stop on lighttpd's SIGTERM; none may be left.
+	for k in $kids; do
+		for _ in $(seq 30); do
+			kill -0 "$k" 2>/dev/null || break
+			sleep 0.1
+		done
+		if kill -0 "$k" 2>/dev/null; then
+			echo "responder $k outlived lighttpd" >&2
+			kill -9 "$k"
+			return 1
+		fi
+	done
 	if grep -E "AddressSanitizer|runtime error:|LeakSanitizer" \
 	    "$STATE/lighttpd-error.log" "$STATE/mcp-fcgi.log" \
 	    "$STATE/lighttpd.out" >&2; then

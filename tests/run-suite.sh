@@ -1,0 +1,23 @@
+#!/bin/sh
+# run-suite.sh BUILD: every suite of one build (unit tests, then the bats
+# suites through lighttpd), as TAP; appends "passed failed" to $TALLY.
+set -u
+build=${1:-build}
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root" || exit 1
+out=$(mktemp)
+status=0
+echo "== $build: unit tests"
+for t in "$build"/tests/unit/*; do
+	[ -x "$t" ] || continue
+	"$t" >>"$out" 2>&1 || status=1
+done
+grep '^not ok' "$out"
+echo "== $build: bats suites"
+MCP_BUILD=$build bats --tap tests/bats/*.bats 2>&1 | tee -a "$out" | grep -E '^(not ok|#)' | head -200
+pass=$(grep -c '^ok' "$out")
+fail=$(grep -c '^not ok' "$out")
+echo "== $build: $pass passed, $fail failed"
+[ -n "${TALLY:-}" ] && echo "$pass $fail" >>"$TALLY"
+rm -f "$out"
+[ "$fail" = 0 ] && [ "$status" = 0 ]

@@ -1,0 +1,125 @@
+/*
+ * parse.c: the front-door parsers: JSON (strict, depth, UTF-8, one value),
+ * the JSON-RPC envelope, Accept, Origin, cursors and URI templates.
+ */
+#include <string.h>
+
+#include "extern.h"
+#include "tap.h"
+
+static enum mcp_err
+parse(const char *s, int depth)
+{
+	struct json_object	*o;
+	enum mcp_err		 e;
+
+	o = mcp_json_parse(s, strlen(s), depth, &e);
+	json_object_put(o);
+	return e;
+}
+
+static enum mcp_err
+env(const char *s, enum mcp_msg_kind *k)
+{
+	struct json_object	*o;
+	enum mcp_err		 e;
+
+	if ((o = mcp_json_parse(s, strlen(s), 16, &e)) == NULL)
+		return e;
+	e = mcp_rpc_check(o, k);
+	json_object_put(o);
+	return e;
+}
+
+int
+main(void)
+{
+	struct mcp_config	 c;
+	struct json_object	*v;
+	enum mcp_msg_kind	 k;
+	char			 cur[64];
+	size_t			 off;
+
+	ok(parse("{\"a\":[1,2]}", 8) == MCP_OK, "object parses");
+	ok(parse("{\"a\":1} \r\n", 8) == MCP_OK, "trailing white space is fine");
+	ok(parse("{\"a\":1}x", 8) == MCP_ERR_PARSE, "trailing garbage");
+	ok(parse("{\"a\":1}{}", 8) == MCP_ERR_PARSE, "two values");
+	ok(parse("{'a':1}", 8) == MCP_ERR_PARSE, "single quotes (strict)");
+	ok(parse("{\"a\":1,}", 8) == MCP_ERR_PARSE, "trailing comma (strict)");
+	ok(parse("{\"a\":NaN}", 8) == MCP_ERR_PARSE, "NaN (strict)");
+	ok(parse("[[[[[[[[[[1]]]]]]]]]]", 8) == MCP_ERR_DEPTH, "depth limit");
+	ok(parse("{\"a\":\"\xff\"}", 8) == MCP_ERR_UTF8, "invalid UTF-8");
+	ok(parse("{\"a\":\"\xc3\xa9\"}", 8) == MCP_OK, "valid UTF-8");
+	ok(parse("", 8) == MCP_ERR_PARSE, "empty input");
+	ok(parse("{\"a\":\"x\0\"}", 8) == MCP_ERR_PARSE, "truncated string");
+	ok(parse("{\"a\":Infinity}", 8) == MCP_ERR_PARSE, "Infinity");
+	ok(parse("[\"a\tb\"]", 8) == MCP_ERR_PARSE, "raw tab in a string");
+	ok(parse("[01]", 8) == MCP_ERR_PARSE, "leading zero");
+	ok(parse("[1.]", 8) == MCP_ERR_PARSE, "bare decimal point");
+	ok(parse("[1e]", 8) == MCP_ERR_PARSE, "bare exponent");
+	ok(parse("[\"\\x41\"]", 8) == MCP_ERR_PARSE, "bad escape");
+	ok(parse("[\"\\u12g4\"]", 8) == MCP_ERR_PARSE, "bad \\u escape");
+	ok(parse("[\"\xc0\xaf\"]", 8) == MCP_ERR_UTF8, "overlong UTF-8");
+	ok(parse("[\"\xed\xa0\x80\"]", 8) == MCP_ERR_UTF8, "UTF-8 surrogate");
+	ok(parse("[\"\xf4\x90\x80\x80\"]", 8) == MCP_ERR_UTF8, "above U+10FFFF");
+	ok(parse("[\"\xf0\x9f\x98\x80\"]", 8) == MCP_OK, "4-byte UTF-8");
+	ok(parse("-12.5e+3", 8) == MCP_OK, "top-level number");
+	ok(parse("null", 8) == MCP_ERR_INVALID, "top-level null");
+	ok(parse("[1,2", 8) == MCP_ERR_PARSE, "unclosed array");
+	ok(parse("{\"a\" 1}", 8) == MCP_ERR_PARSE, "missing colon");
+	ok(parse("{1:2}", 8) == MCP_ERR_PARSE, "non-string key");
+	ok(parse("[tru]", 8) == MCP_ERR_PARSE, "short literal");
+	ok(parse("[[[[[[[[1]]]]]]]]", 8) == MCP_OK, "exactly at the depth limit");
+
+	ok(env("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}", &k) == MCP_OK && k == MCP_MSG_REQUEST, "request");
+	ok(env("{\"jsonrpc\":\"2.0\",\"method\":\"n\"}", &k) == MCP_OK && k == MCP_MSG_NOTIFICATION, "notification");
+	ok(env("{\"jsonrpc\":\"2.0\",\"id\":\"x\",\"result\":{}}", &k) == MCP_OK && k == MCP_MSG_RESPONSE, "response");
+	ok(env("{\"jsonrpc\":\"2.0\",\"id\":\"x\",\"error\":{\"code\":1,\"message\":\"m\"}}", &k) == MCP_OK && k == MCP_MSG_RESPONSE, "error response");
+	ok(env("{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"p\"}", &k) == MCP_ERR_INVALID, "null id");
+	ok(env("{\"jsonrpc\":\"2.0\",\"id\":true,\"method\":\"p\"}", &k) == MCP_ERR_INVALID, "boolean id");
+	ok(env("{\"jsonrpc\":\"2.0\",\"id\":1.5,\"method\":\"p\"}", &k) == MCP_ERR_INVALID, "fractional id");
+	ok(env("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"\"}", &k) == MCP_ERR_INVALID, "empty method");
+	ok(env("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":5}", &k) == MCP_ERR_INVALID, "numeric method");
+	ok(env("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"p\",\"params\":\"x\"}", &k) == MCP_ERR_INVALID, "string params");
+	ok(env("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"p\",\"result\":{}}", &k) == MCP_ERR_INVALID, "method and result");
+	ok(env("{\"jsonrpc\":\"2.0\",\"id\":1}", &k) == MCP_ERR_INVALID, "neither method nor result");
+	ok(env("{\"jsonrpc\":\"2.0\",\"result\":{}}", &k) == MCP_ERR_INVALID, "response without id");
+	ok(env("{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":5}", &k) == MCP_ERR_INVALID, "error not an object");
+	ok(env("[1]", &k) == MCP_ERR_INVALID, "array is not one message");
+
+	ok(mcp_http_accepts("application/json, text/event-stream", "text/event-stream"), "accept list");
+	ok(mcp_http_accepts("*/*", "application/json"), "accept */*");
+	ok(mcp_http_accepts("text/*;q=0.5", "text/event-stream"), "accept text/*");
+	ok(!mcp_http_accepts("text/*", "application/json"), "text/* is not json");
+	ok(!mcp_http_accepts("application/json;q=0", "application/json"), "q=0 excludes");
+	ok(!mcp_http_accepts("application/json; q=0.000", "application/json"), "q=0.000 excludes");
+	ok(mcp_http_accepts("application/json;q=0.1", "application/json"), "q=0.1 accepts");
+	ok(!mcp_http_accepts("application/jsonx", "application/json"), "no prefix match");
+	ok(!mcp_http_accepts(NULL, "application/json"), "no header");
+
+	mcp_config_defaults(&c);
+	ok(mcp_config_origin_ok(&c, "http://localhost:6274"), "loopback any port");
+	ok(mcp_config_origin_ok(&c, "http://127.0.0.1"), "loopback no port");
+	ok(!mcp_config_origin_ok(&c, "http://localhost.evil.com"), "lookalike host");
+	ok(!mcp_config_origin_ok(&c, "http://localhost:80x"), "junk port");
+	ok(!mcp_config_origin_ok(&c, "null"), "opaque origin");
+
+	mcp_cursor_make(250, cur, sizeof(cur));
+	ok(mcp_cursor_parse(cur, &off) == 0 && off == 250, "cursor round trip (%s)", cur);
+	ok(mcp_cursor_parse("", &off) == -1, "empty cursor");
+	ok(mcp_cursor_parse("bzoxeA", &off) == -1, "cursor with junk (o:1x)");
+	ok(mcp_cursor_parse("a/b", &off) == -1, "cursor with slash");
+	ok(mcp_cursor_parse("bzotMQ", &off) == -1, "negative offset");
+
+	v = json_object_new_object();
+	ok(mcp_template_match("test://template/{id}/data", "test://template/123/data", v) &&
+	    strcmp(json_object_get_string(json_object_object_get(v, "id")), "123") == 0, "template match");
+	ok(!mcp_template_match("test://template/{id}/data", "test://template//data", NULL), "empty variable");
+	ok(!mcp_template_match("test://template/{id}/data", "test://template/1/2/data", NULL), "variable with slash");
+	ok(!mcp_template_match("test://template/{id}/data", "test://template/1/datax", NULL), "trailing text");
+	ok(mcp_template_match("x://{a}-{b}", "x://p-q", NULL), "two variables");
+	json_object_put(v);
+
+	ok(mcp_err_info(MCP_ERR_SESSION)->http == 404 && mcp_err_info(MCP_ERR__MAX)->http == 500, "error table");
+	return done();
+}
