@@ -195,6 +195,7 @@ mcp_call_request(struct mcp_call *c, const char *method,
 	struct json_object	*msg = NULL, *id = NULL, *res = NULL;
 	const char		*cap, *dummy, *rid;
 	char			 hex[33], idstr[40];
+	enum mcp_err		 e;
 
 	if (errstr == NULL)
 		errstr = &dummy;
@@ -204,6 +205,10 @@ mcp_call_request(struct mcp_call *c, const char *method,
 		    "SSE response";
 		goto out;
 	}
+	/* Session capabilities are parsed only here, when first needed. */
+	if (r->caps == NULL && r->has_sess)
+		r->caps = mcp_json_parse(r->sess.caps, strlen(r->sess.caps),
+		    r->srv->cfg.max_depth, &e);
 	if ((cap = needed_cap(method)) != NULL &&
 	    mcp_json_obj(r->caps, cap) == NULL) {
 		*errstr = "the client did not declare the capability";

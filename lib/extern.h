@@ -76,6 +76,8 @@ int	mcp_level_parse(const char *);
 
 /* Writes 2*n hex digits and a NUL into out (size 2*n+1); 0 or -1. */
 int	mcp_rand_hex(char *out, size_t n);
+/* A 16-hex-digit request id for the log (not a secret); out has 17. */
+void	mcp_rand_rid(char *out);
 
 /* --- Configuration (lib/config.c) --- */
 

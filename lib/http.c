@@ -66,46 +66,42 @@ flush(struct mcp_req *r)
 	return 0;
 }
 
-/* Writes the status line and headers, ending with the blank line. */
+/*
+ * Writes the status line and headers, ending with the blank line.  CORS
+ * (SPEC-NOTES, "Field pitfalls"): the allowed origin only, and the MCP
+ * headers a browser client must be able to send and read.
+ */
 static int
 head(struct mcp_req *r, int status, const char *ctype, long clen)
 {
-	struct mcp_buf	 h = { 0 };
-	int		 rc;
+	char	 h[2048], ct[96] = "", cl[48] = "", ao[320] = "";
+	int	 n;
 
 	if (r->sent)
 		return 0;
 	r->sent = 1;
-	mcp_buf_printf(&h, "Status: %d %s\r\n", status, reason(status));
 	if (ctype != NULL)
-		mcp_buf_printf(&h, "Content-Type: %s\r\n", ctype);
+		snprintf(ct, sizeof(ct), "Content-Type: %s\r\n", ctype);
 	if (clen >= 0)
-		mcp_buf_printf(&h, "Content-Length: %ld\r\n", clen);
-	/*
-	 * CORS (SPEC-NOTES, "Field pitfalls"): the allowed origin only, and
-	 * the MCP headers a browser client must be able to send and read.
-	 */
-	if (r->origin != NULL)
-		mcp_buf_printf(&h, "Access-Control-Allow-Origin: %s\r\n",
+		snprintf(cl, sizeof(cl), "Content-Length: %ld\r\n", clen);
+	if (r->origin != NULL && strlen(r->origin) < 256)
+		snprintf(ao, sizeof(ao), "Access-Control-Allow-Origin: %s\r\n",
 		    r->origin);
-	mcp_buf_puts(&h, "Vary: Origin\r\n"
+	n = snprintf(h, sizeof(h), "Status: %d %s\r\n%s%s%s"
+	    "Vary: Origin\r\n"
 	    "Access-Control-Allow-Methods: GET, POST, DELETE, OPTIONS\r\n"
 	    "Access-Control-Allow-Headers: Authorization, Content-Type, "
 	    "Accept, Mcp-Session-Id, Mcp-Protocol-Version, Mcp-Method, "
 	    "Mcp-Name, Last-Event-ID\r\n"
 	    "Access-Control-Expose-Headers: Mcp-Session-Id, "
-	    "WWW-Authenticate, X-Request-Id\r\n");
-	mcp_buf_printf(&h, "X-Request-Id: %s\r\n", r->rid);
-	if (r->hdr.len > 0)
-		mcp_buf_add(&h, r->hdr.p, r->hdr.len);
-	if (h.p == NULL || mcp_buf_puts(&h, "\r\n") == -1) {
-		mcp_buf_free(&h);
+	    "WWW-Authenticate, X-Request-Id\r\n"
+	    "X-Request-Id: %s\r\n%s\r\n", status, reason(status), ct, cl,
+	    ao, r->rid, r->hdr.len > 0 ? r->hdr.p : "");
+	if (n < 0 || (size_t)n >= sizeof(h)) {
 		r->gone = 1;
 		return -1;
 	}
-	rc = mcp_http_write(r, h.p, h.len);
-	mcp_buf_free(&h);
-	return rc;
+	return mcp_http_write(r, h, (size_t)n);
 }
 
 int

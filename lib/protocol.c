@@ -299,7 +299,12 @@ m_tools_call(struct mcp_req *r, struct json_object *msg,
 		c.progress = NULL;
 	res = t->def->run(&c, args);
 	json_object_put(empty);
-	if (mcp_call_cancelled(&c)) {
+	/*
+	 * Only a cancellation the tool saw counts: one that arrives after
+	 * the work is done may be ignored (MCP "Cancellation"), which spares
+	 * every quick call a store query.
+	 */
+	if (c.cancelled || r->gone) {
 		/* MCP "Cancellation": send nothing for a cancelled request. */
 		json_object_put(res);
 		e->code = 0;

@@ -198,7 +198,6 @@ load_session(struct mcp_req *r, struct json_object *id)
 	const char	*sid = mcp_http_param(r, "HTTP_MCP_SESSION_ID");
 	enum mcp_err	 e;
 	time_t		 now = time(NULL);
-	enum mcp_err	 pe;
 
 	if (sid == NULL || *sid == '\0') {
 		mcp_http_error(r, MCP_ERR_NOSESSION, id, NULL);
@@ -217,7 +216,6 @@ load_session(struct mcp_req *r, struct json_object *id)
 	}
 	r->has_sess = 1;
 	r->log_level = r->sess.log_level;
-	r->caps = mcp_json_parse(r->sess.caps, strlen(r->sess.caps), 64, &pe);
 	if (r->sess.seen + TOUCH_EVERY <= (int64_t)now)
 		r->store->ops->session_touch(r->store, sid, (int64_t)now);
 	return 0;
@@ -417,8 +415,7 @@ mcp_serve(struct mcp_server *srv, struct mcp_io *io, struct mcp_store *st)
 	r.io = io;
 	r.store = st;
 	r.log_level = -1;
-	if (mcp_rand_hex(r.rid, 8) == -1)
-		snprintf(r.rid, sizeof(r.rid), "norandom");
+	mcp_rand_rid(r.rid);
 	method = mcp_http_param(&r, "REQUEST_METHOD");
 	if (method == NULL)
 		method = "";

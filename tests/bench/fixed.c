@@ -5,8 +5,10 @@
  * through the web server.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <fcgiapp.h>
 
@@ -49,12 +51,17 @@ int
 main(void)
 {
 	pthread_t	 t[THREADS];
-	int		 i;
+	sigset_t	 stop;
+	int		 i, sig;
 
 	FCGX_Init();
+	/* As in lib/server.c: libfcgi's SIGTERM handler cannot stop us. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	for (i = 0; i < THREADS; i++)
 		pthread_create(&t[i], NULL, worker, NULL);
-	for (i = 0; i < THREADS; i++)
-		pthread_join(t[i], NULL);
-	return 0;
+	sigwait(&stop, &sig);
+	_exit(0);
 }

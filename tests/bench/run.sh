@@ -4,8 +4,11 @@
 #   fixed   a FastCGI responder answering a fixed body: the transport ceiling
 #   session tools/call of `echo`, 2025-11-25 with a session (store lookup)
 #   modern  tools/call of `echo`, stateless 2026-07-28
-# Prints requests/s, p50 and p99, the ratios to the ceiling, and the RSS of
-# the responder processes over 100,000+ requests.  Figures, not pass/fail.
+# Three interleaved rounds; prints the median requests/s, p50 and p99, the
+# ratios to the ceiling, and the RSS of the responder processes over the
+# 100,000+ requests of the run.  Figures, not pass/fail: this 2-core machine
+# shares its cores between wrk, lighttpd and the responders, and single
+# runs vary by +-10%.
 set -eu
 build=${1:-build}
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -59,18 +62,27 @@ rss() {	# total RSS (KiB) of the mcp.fcgi processes
 	ps -C mcp.fcgi -o rss= | awk '{s += $1} END {print s}'
 }
 
-# Warm up, then measure.
+median() { sort -n | sed -n 2p; }
+
+# Warm up, then three interleaved rounds; each figure is the median.
 run warm "$base/mcp" "$CALL" "Mcp-Session-Id: $sid|MCP-Protocol-Version: 2025-11-25" >/dev/null
 rss0=$(rss)
-set -- $(run fixed "$base/bench/fixed" "$CALL" "")
-f_rps=$1 f_p50=$2 f_p99=$3
-set -- $(run session "$base/mcp" "$CALL" "Mcp-Session-Id: $sid|MCP-Protocol-Version: 2025-11-25")
-s_rps=$1 s_p50=$2 s_p99=$3 s_n=$4
-set -- $(run modern "$base/mcp" "$MCALL" "MCP-Protocol-Version: 2026-07-28|Mcp-Method: tools/call|Mcp-Name: echo")
-m_rps=$1 m_p50=$2 m_p99=$3 m_n=$4
+: >"$state/f"; : >"$state/s"; : >"$state/m"
+total=0
+for round in 1 2 3; do
+	run fixed "$base/bench/fixed" "$CALL" "" >>"$state/f"
+	run session "$base/mcp" "$CALL" "Mcp-Session-Id: $sid|MCP-Protocol-Version: 2025-11-25" >>"$state/s"
+	run modern "$base/mcp" "$MCALL" "MCP-Protocol-Version: 2026-07-28|Mcp-Method: tools/call|Mcp-Name: echo" >>"$state/m"
+done
 rss1=$(rss)
+total=$(cat "$state/s" "$state/m" | awk '{s += $4} END {print s}')
+col() { awk -v c="$2" '{print $c}' "$state/$1" | median; }
+f_rps=$(col f 1) f_p50=$(col f 2) f_p99=$(col f 3)
+s_rps=$(col s 1) s_p50=$(col s 2) s_p99=$(col s 3)
+m_rps=$(col m 1) m_p50=$(col m 2) m_p99=$(col m 3)
+echo "rounds (req/s): fixed $(awk '{printf "%s ", $1}' "$state/f")| session $(awk '{printf "%s ", $1}' "$state/s")| modern $(awk '{printf "%s ", $1}' "$state/m")"
 
-printf '\nmcp-fcgi bench: wrk -t2 -c%s -d%ss through lighttpd, 2 FastCGI processes x 8 threads\n\n' "$conns" "$dur"
+printf '\nmcp-fcgi bench: wrk -t2 -c%s -d%ss x 3 rounds (medians) through lighttpd, 2 FastCGI processes x 8 threads\n\n' "$conns" "$dur"
 printf '%-34s %10s %9s %9s %8s\n' "" "req/s" "p50" "p99" "ratio"
 printf '%-34s %10s %9s %9s %8s\n' "fixed-body FastCGI (ceiling)" "$f_rps" "$f_p50" "$f_p99" "1.00"
 printf '%-34s %10s %9s %9s %8s\n' "tools/call echo, 2025-11-25 session" "$s_rps" "$s_p50" "$s_p99" \
@@ -78,4 +90,4 @@ printf '%-34s %10s %9s %9s %8s\n' "tools/call echo, 2025-11-25 session" "$s_rps"
 printf '%-34s %10s %9s %9s %8s\n' "tools/call echo, 2026-07-28" "$m_rps" "$m_p50" "$m_p99" \
     "$(echo "$m_rps $f_rps" | awk '{printf "%.2f", $1/$2}')"
 printf '\nresponder RSS (2 processes): %s KiB after warm-up, %s KiB after %s more requests (%+d KiB)\n' \
-    "$rss0" "$rss1" "$((s_n + m_n))" "$((rss1 - rss0))"
+    "$rss0" "$rss1" "$total" "$((rss1 - rss0))"
