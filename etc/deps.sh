@@ -5,12 +5,17 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 pkgs="build-essential pkg-config libfcgi-dev libjson-c-dev libjwt-dev
 libssl-dev libsqlite3-dev libcurl4-openssl-dev lighttpd bats curl jq
-sqlite3 wrk nodejs npm"
+sqlite3 wrk python3"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 	    missing="$missing $p"
 done
+# Node.js and npm run the npm judges.  Any installed node/npm will do (a
+# vendor package of nodejs bundles npm and conflicts with Debian's npm);
+# otherwise Debian's.
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 if [ -n "$missing" ]; then
 	if [ "$(id -u)" -ne 0 ]; then
 		echo "deps: missing Debian packages:$missing" >&2
