@@ -198,20 +198,26 @@ m_set_level(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 
 /* --- Lists, with opaque cursors --- */
 
-/* Reads params.cursor into *start; -1 for a cursor we never issued. */
+/*
+ * The page [*start, *end) of a list of n items that params.cursor asks
+ * for; -1 (and -32602) for a cursor we never issued.
+ */
 static int
-cursor(struct json_object *p, size_t *start, struct rpcerr *e)
+page(struct mcp_req *r, struct json_object *p, size_t n, size_t *start,
+    size_t *end, struct rpcerr *e)
 {
 	const char	*c;
 
 	*start = 0;
-	if (!mcp_json_has(p, "cursor"))
-		return 0;
-	if ((c = mcp_json_str(p, "cursor")) == NULL ||
-	    mcp_cursor_parse(c, start) == -1) {
+	if (mcp_json_has(p, "cursor") &&
+	    ((c = mcp_json_str(p, "cursor")) == NULL ||
+	    mcp_cursor_parse(c, start) == -1 || *start > n)) {
 		fail(e, -32602, "Invalid cursor");
 		return -1;
 	}
+	*end = *start + (size_t)r->srv->cfg.page_size;
+	if (*end > n)
+		*end = n;
 	return 0;
 }
 
@@ -236,13 +242,8 @@ m_tools_list(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 	size_t				 i, start, end;
 	enum mcp_err			 err;
 
-	if (cursor(p, &start, e) == -1)
+	if (page(r, p, reg->ntools, &start, &end, e) == -1)
 		return NULL;
-	if (start > reg->ntools)
-		return fail(e, -32602, "Invalid cursor");
-	end = start + (size_t)r->srv->cfg.page_size;
-	if (end > reg->ntools)
-		end = reg->ntools;
 	arr = json_object_new_array();
 	for (i = start; i < end; i++) {
 		t = mcp_json_parse(reg->tools[i].listing,
@@ -337,13 +338,8 @@ m_resources_list(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 	struct json_object		*res, *arr, *o;
 	size_t				 i, start, end;
 
-	if (cursor(p, &start, e) == -1)
+	if (page(r, p, ep->nresources, &start, &end, e) == -1)
 		return NULL;
-	if (start > ep->nresources)
-		return fail(e, -32602, "Invalid cursor");
-	end = start + (size_t)r->srv->cfg.page_size;
-	if (end > ep->nresources)
-		end = ep->nresources;
 	arr = json_object_new_array();
 	for (i = start; i < end; i++) {
 		x = &ep->resources[i];
@@ -375,13 +371,8 @@ m_templates_list(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 	struct json_object			*res, *arr, *o;
 	size_t					 i, start, end;
 
-	if (cursor(p, &start, e) == -1)
+	if (page(r, p, ep->ntemplates, &start, &end, e) == -1)
 		return NULL;
-	if (start > ep->ntemplates)
-		return fail(e, -32602, "Invalid cursor");
-	end = start + (size_t)r->srv->cfg.page_size;
-	if (end > ep->ntemplates)
-		end = ep->ntemplates;
 	arr = json_object_new_array();
 	for (i = start; i < end; i++) {
 		x = &ep->templates[i];
@@ -491,13 +482,8 @@ m_prompts_list(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 	struct json_object		*res, *arr, *o, *args, *ao;
 	size_t				 i, start, end;
 
-	if (cursor(p, &start, e) == -1)
+	if (page(r, p, ep->nprompts, &start, &end, e) == -1)
 		return NULL;
-	if (start > ep->nprompts)
-		return fail(e, -32602, "Invalid cursor");
-	end = start + (size_t)r->srv->cfg.page_size;
-	if (end > ep->nprompts)
-		end = ep->nprompts;
 	arr = json_object_new_array();
 	for (i = start; i < end; i++) {
 		x = &ep->prompts[i];
