@@ -28,6 +28,7 @@ enum stmt {
 	S_PEND_DROP,
 	S_CANCEL_ADD,
 	S_CANCELLED,
+	S_CANCEL_PRUNE,
 	S_SUB_ON,
 	S_SUB_OFF,
 	S__MAX
@@ -53,6 +54,7 @@ static const char *const sql[S__MAX] = {
 	    "created) VALUES (?1, ?2, ?3)",
 	[S_CANCELLED] = "SELECT 1 FROM cancelled WHERE session = ?1 AND "
 	    "rid = ?2",
+	[S_CANCEL_PRUNE] = "DELETE FROM cancelled WHERE created < ?1",
 	[S_SUB_ON] = "INSERT OR IGNORE INTO subscriptions (session, uri) "
 	    "VALUES (?1, ?2)",
 	[S_SUB_OFF] = "DELETE FROM subscriptions WHERE session = ?1 AND "
@@ -289,10 +291,22 @@ pending_drop(struct mcp_store *p, const char *sid, const char *rid)
 	return bind_exec(p, S_PEND_DROP, sid, rid, 0, 0);
 }
 
+/*
+ * A cancellation matters only while its request can still be running, at
+ * most a day here; older ones are dropped so that a client sending many
+ * cannot grow the store without bound.
+ */
+#define CANCEL_KEEP	86400
+
 static enum mcp_err
 cancel_add(struct mcp_store *p, const char *sid, const char *rid,
     int64_t now)
 {
+	enum mcp_err	 e;
+
+	if ((e = bind_exec(p, S_CANCEL_PRUNE, NULL, NULL, now - CANCEL_KEEP,
+	    1)) != MCP_OK)
+		return e;
 	return bind_exec(p, S_CANCEL_ADD, sid, rid, now, 1);
 }
 
