@@ -91,3 +91,6 @@ printf '%-34s %10s %9s %9s %8s\n' "tools/call echo, 2026-07-28" "$m_rps" "$m_p50
     "$(echo "$m_rps $f_rps" | awk '{printf "%.2f", $1/$2}')"
 printf '\nresponder RSS (2 processes): %s KiB after warm-up, %s KiB after %s more requests (%+d KiB)\n' \
     "$rss0" "$rss1" "$total" "$((rss1 - rss0))"
+printf '\nin memory, no web server: '
+"$build/bench-micro" 100000
+rm -f /tmp/mcp-micro.db /tmp/mcp-micro.db-wal /tmp/mcp-micro.db-shm

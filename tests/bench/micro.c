@@ -1,0 +1,132 @@
+/*
+ * micro.c: the protocol work alone.  Runs mcp_serve() on an in-memory
+ * request (no sockets, no web server) N times and prints nanoseconds per
+ * request, so that protocol cost can be told apart from the FastCGI round
+ * trip that `make bench` measures.  Uses a stateless 2026-07-28 tools/call
+ * of an echo tool; the store is opened but not queried on that path.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <err.h>
+
+#include "extern.h"
+
+static const char body[] = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+    "\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":"
+    "\"hi\"},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":"
+    "\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{}}}}";
+
+struct mem {
+	size_t	 off;
+	size_t	 out;
+};
+
+static const char *
+param(struct mcp_io *io, const char *n)
+{
+	static char	 len[16];
+
+	(void)io;
+	snprintf(len, sizeof(len), "%zu", sizeof(body) - 1);
+	if (strcmp(n, "REQUEST_METHOD") == 0) return "POST";
+	if (strcmp(n, "CONTENT_TYPE") == 0) return "application/json";
+	if (strcmp(n, "HTTP_ACCEPT") == 0)
+		return "application/json, text/event-stream";
+	if (strcmp(n, "CONTENT_LENGTH") == 0) return len;
+	if (strcmp(n, "HTTP_MCP_PROTOCOL_VERSION") == 0) return "2026-07-28";
+	if (strcmp(n, "HTTP_MCP_METHOD") == 0) return "tools/call";
+	if (strcmp(n, "HTTP_MCP_NAME") == 0) return "echo";
+	return NULL;
+}
+
+static long
+rd(struct mcp_io *io, char *buf, size_t n)
+{
+	struct mem	*m = io->arg;
+	size_t		 left = sizeof(body) - 1 - m->off;
+
+	if (n > left)
+		n = left;
+	memcpy(buf, body + m->off, n);
+	m->off += n;
+	return (long)n;
+}
+
+static int
+wr(struct mcp_io *io, const char *p, size_t n)
+{
+	struct mem	*m = io->arg;
+
+	(void)p;
+	m->out += n;
+	return 0;
+}
+
+static int
+fl(struct mcp_io *io)
+{
+	(void)io;
+	return 0;
+}
+
+static struct json_object *
+echo(struct mcp_call *c, struct json_object *args)
+{
+	struct json_object	*o = json_object_new_object();
+
+	(void)c;
+	json_object_object_add(o, "text",
+	    json_object_get(json_object_object_get(args, "text")));
+	return mcp_result_structured(o);
+}
+
+static const struct mcp_tool tools[] = {
+	{ "echo", "Echo", "Echo", "", "{\"type\":\"object\",\"properties\":"
+	  "{\"text\":{\"type\":\"string\",\"maxLength\":10000}},"
+	  "\"required\":[\"text\"],\"additionalProperties\":false}",
+	  "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}},"
+	  "\"required\":[\"text\"]}", MCP_HINT_READONLY, 0, echo },
+};
+
+static const struct mcp_endpoint ep = {
+	"micro", NULL, "0", NULL, tools, 1, NULL, 0, NULL, 0, NULL, 0
+};
+
+int
+main(int argc, char *argv[])
+{
+	static struct mcp_server	 srv;
+	struct mcp_store		*st;
+	struct mcp_io			 io;
+	struct mem			 m;
+	struct timespec			 a, b;
+	char				 err[256];
+	long				 i, n = argc > 1 ? atol(argv[1]) : 200000;
+
+	mcp_config_defaults(&srv.cfg);
+	snprintf(srv.cfg.store_path, sizeof(srv.cfg.store_path),
+	    "/tmp/mcp-micro.db");
+	mcp_log_setlevel(MCP_LEVEL_WARNING);
+	if (mcp_registry_init(&srv.reg, &ep, err, sizeof(err)) == -1 ||
+	    (st = mcp_store_open(srv.cfg.store_path, err, sizeof(err))) == NULL)
+		errx(1, "%s", err);
+	io.param = param;
+	io.read = rd;
+	io.write = wr;
+	io.flush = fl;
+	io.arg = &m;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (i = 0; i < n; i++) {
+		memset(&m, 0, sizeof(m));
+		mcp_serve(&srv, &io, st);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	printf("protocol work: %.0f ns per tools/call (%ld requests, %zu "
+	    "bytes out each)\n", ((b.tv_sec - a.tv_sec) * 1e9 +
+	    (b.tv_nsec - a.tv_nsec)) / n, n, m.out);
+	st->ops->close(st);
+	mcp_registry_free(&srv.reg);
+	return 0;
+}
