@@ -32,6 +32,65 @@ struct vctx {
 static int	validate(struct vctx *, struct json_object *,
 		    struct json_object *);
 
+/*
+ * The assertion keywords, as bits: a schema node's keys are scanned once
+ * and only the keywords it has are looked up (probing every keyword by
+ * hash was a fifth of a tools/call in callgrind).
+ */
+enum kw {
+	K_REF, K_TYPE, K_CONST, K_ENUM, K_PROPERTIES, K_REQUIRED, K_ADDL,
+	K_MINPROPS, K_MAXPROPS, K_PATTERN, K_MINLEN, K_MAXLEN, K_MINIMUM,
+	K_MAXIMUM, K_EXMIN, K_EXMAX, K_MULTIPLE, K_ITEMS, K_PREFIX,
+	K_MINITEMS, K_MAXITEMS, K_UNIQUE, K_ALLOF, K_ANYOF, K_ONEOF, K_NOT,
+	K__MAX
+};
+
+static const char *const kwnames[K__MAX] = {
+	"$ref", "type", "const", "enum", "properties", "required",
+	"additionalProperties", "minProperties", "maxProperties", "pattern",
+	"minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
+	"exclusiveMaximum", "multipleOf", "items", "prefixItems", "minItems",
+	"maxItems", "uniqueItems", "allOf", "anyOf", "oneOf", "not",
+};
+
+#define HAS(m, k)	(((m) >> (k)) & 1u)
+
+static unsigned int
+keywords(struct json_object *s)
+{
+	unsigned int	 m = 0;
+	int		 k;
+
+	json_object_object_foreach(s, key, val) {
+		(void)val;
+		for (k = 0; k < K__MAX; k++)
+			if (strcmp(key, kwnames[k]) == 0) {
+				m |= 1u << k;
+				break;
+			}
+	}
+	return m;
+}
+
+/* The value of keyword k, or NULL when the node does not have it. */
+static struct json_object *
+kw(struct json_object *s, unsigned int m, enum kw k)
+{
+	struct json_object	*v;
+
+	if (!HAS(m, k) || !json_object_object_get_ex(s, kwnames[k], &v))
+		return NULL;
+	return v;
+}
+
+static struct json_object *
+kw_typed(struct json_object *s, unsigned int m, enum kw k, enum json_type t)
+{
+	struct json_object	*v = kw(s, m, k);
+
+	return v != NULL && json_object_is_type(v, t) ? v : NULL;
+}
+
 static int
 fail(struct vctx *v, const char *fmt, ...)
 {
@@ -49,9 +108,12 @@ fail(struct vctx *v, const char *fmt, ...)
 static size_t
 push_key(struct vctx *v, const char *key)
 {
-	size_t	 l = strlen(v->path);
+	size_t	 l = strlen(v->path), n = strlen(key);
 
-	snprintf(v->path + l, sizeof(v->path) - l, ".%s", key);
+	if (l + 1 + n < sizeof(v->path)) {
+		v->path[l] = '.';
+		memcpy(v->path + l + 1, key, n + 1);
+	}
 	return l;
 }
 
@@ -261,14 +323,15 @@ check_type(struct vctx *v, struct json_object *t, struct json_object *inst)
 }
 
 static int
-check_object(struct vctx *v, struct json_object *s, struct json_object *inst)
+check_object(struct vctx *v, struct json_object *s, unsigned int m,
+    struct json_object *inst)
 {
 	struct json_object	*props, *req, *addl, *sub, *x;
 	size_t			 i, n, saved;
 	int64_t			 lim;
 
-	props = mcp_json_obj(s, "properties");
-	if ((req = mcp_json_arr(s, "required")) != NULL) {
+	props = kw_typed(s, m, K_PROPERTIES, json_type_object);
+	if ((req = kw_typed(s, m, K_REQUIRED, json_type_array)) != NULL) {
 		n = json_object_array_length(req);
 		for (i = 0; i < n; i++) {
 			x = json_object_array_get_idx(req, i);
@@ -278,19 +341,19 @@ check_object(struct vctx *v, struct json_object *s, struct json_object *inst)
 				    "missing", json_object_get_string(x));
 		}
 	}
-	if (json_object_object_get_ex(s, "minProperties", &x)) {
+	if ((x = kw(s, m, K_MINPROPS)) != NULL) {
 		lim = json_object_get_int64(x);
 		if ((int64_t)json_object_object_length(inst) < lim)
 			return fail(v, "must have at least %lld properties",
 			    (long long)lim);
 	}
-	if (json_object_object_get_ex(s, "maxProperties", &x)) {
+	if ((x = kw(s, m, K_MAXPROPS)) != NULL) {
 		lim = json_object_get_int64(x);
 		if ((int64_t)json_object_object_length(inst) > lim)
 			return fail(v, "must have at most %lld properties",
 			    (long long)lim);
 	}
-	json_object_object_get_ex(s, "additionalProperties", &addl);
+	addl = kw(s, m, K_ADDL);
 	json_object_object_foreach(inst, key, val) {
 		saved = push_key(v, key);
 		if (props != NULL &&
@@ -313,28 +376,29 @@ check_object(struct vctx *v, struct json_object *s, struct json_object *inst)
 }
 
 static int
-check_array(struct vctx *v, struct json_object *s, struct json_object *inst)
+check_array(struct vctx *v, struct json_object *s, unsigned int m,
+    struct json_object *inst)
 {
 	struct json_object	*items, *prefix, *x;
 	size_t			 i, j, n, np = 0, saved;
 	int64_t			 lim;
 
 	n = json_object_array_length(inst);
-	if (json_object_object_get_ex(s, "minItems", &x)) {
+	if ((x = kw(s, m, K_MINITEMS)) != NULL) {
 		lim = json_object_get_int64(x);
 		if ((int64_t)n < lim)
 			return fail(v, "must have at least %lld items",
 			    (long long)lim);
 	}
-	if (json_object_object_get_ex(s, "maxItems", &x)) {
+	if ((x = kw(s, m, K_MAXITEMS)) != NULL) {
 		lim = json_object_get_int64(x);
 		if ((int64_t)n > lim)
 			return fail(v, "must have at most %lld items",
 			    (long long)lim);
 	}
-	if ((prefix = mcp_json_arr(s, "prefixItems")) != NULL)
+	if ((prefix = kw_typed(s, m, K_PREFIX, json_type_array)) != NULL)
 		np = json_object_array_length(prefix);
-	json_object_object_get_ex(s, "items", &items);
+	items = kw(s, m, K_ITEMS);
 	for (i = 0; i < n; i++) {
 		saved = push_index(v, i);
 		if (i < np) {
@@ -346,7 +410,7 @@ check_array(struct vctx *v, struct json_object *s, struct json_object *inst)
 			return -1;
 		v->path[saved] = '\0';
 	}
-	if (json_object_object_get_ex(s, "uniqueItems", &x) &&
+	if ((x = kw(s, m, K_UNIQUE)) != NULL &&
 	    json_object_get_boolean(x))
 		for (i = 0; i < n; i++)
 			for (j = i + 1; j < n; j++)
@@ -358,7 +422,8 @@ check_array(struct vctx *v, struct json_object *s, struct json_object *inst)
 }
 
 static int
-check_string(struct vctx *v, struct json_object *s, struct json_object *inst)
+check_string(struct vctx *v, struct json_object *s, unsigned int m,
+    struct json_object *inst)
 {
 	struct json_object	*x;
 	const char		*str = json_object_get_string(inst);
@@ -366,19 +431,19 @@ check_string(struct vctx *v, struct json_object *s, struct json_object *inst)
 	regex_t			 re;
 	int			 rc;
 
-	if (json_object_object_get_ex(s, "minLength", &x) ||
-	    json_object_object_get_ex(s, "maxLength", &x)) {
+	if ((x = kw(s, m, K_MINLEN)) != NULL ||
+	    (x = kw(s, m, K_MAXLEN)) != NULL) {
 		len = utf8_len(str);
-		if (json_object_object_get_ex(s, "minLength", &x) &&
+		if ((x = kw(s, m, K_MINLEN)) != NULL &&
 		    (int64_t)len < json_object_get_int64(x))
 			return fail(v, "must be at least %lld characters long",
 			    (long long)json_object_get_int64(x));
-		if (json_object_object_get_ex(s, "maxLength", &x) &&
+		if ((x = kw(s, m, K_MAXLEN)) != NULL &&
 		    (int64_t)len > json_object_get_int64(x))
 			return fail(v, "must be at most %lld characters long",
 			    (long long)json_object_get_int64(x));
 	}
-	if (json_object_object_get_ex(s, "pattern", &x)) {
+	if ((x = kw(s, m, K_PATTERN)) != NULL) {
 		if (regcomp(&re, json_object_get_string(x),
 		    REG_EXTENDED | REG_NOSUB) != 0)
 			return fail(v, "schema pattern does not compile");
@@ -392,23 +457,24 @@ check_string(struct vctx *v, struct json_object *s, struct json_object *inst)
 }
 
 static int
-check_number(struct vctx *v, struct json_object *s, struct json_object *inst)
+check_number(struct vctx *v, struct json_object *s, unsigned int m,
+    struct json_object *inst)
 {
 	struct json_object	*x;
 	double			 d = num(inst), lim, q;
 	char			 b[64];
 
-	if (json_object_object_get_ex(s, "minimum", &x) && d < num(x))
+	if ((x = kw(s, m, K_MINIMUM)) != NULL && d < num(x))
 		return fail(v, "must be >= %s", stext(x, b, sizeof(b)));
-	if (json_object_object_get_ex(s, "maximum", &x) && d > num(x))
+	if ((x = kw(s, m, K_MAXIMUM)) != NULL && d > num(x))
 		return fail(v, "must be <= %s", stext(x, b, sizeof(b)));
-	if (json_object_object_get_ex(s, "exclusiveMinimum", &x) &&
+	if ((x = kw(s, m, K_EXMIN)) != NULL &&
 	    d <= num(x))
 		return fail(v, "must be > %s", stext(x, b, sizeof(b)));
-	if (json_object_object_get_ex(s, "exclusiveMaximum", &x) &&
+	if ((x = kw(s, m, K_EXMAX)) != NULL &&
 	    d >= num(x))
 		return fail(v, "must be < %s", stext(x, b, sizeof(b)));
-	if (json_object_object_get_ex(s, "multipleOf", &x)) {
+	if ((x = kw(s, m, K_MULTIPLE)) != NULL) {
 		lim = num(x);
 		q = d / lim;
 		if (lim <= 0 || !isfinite(q) || fabs(q - nearbyint(q)) > 1e-9)
@@ -419,22 +485,25 @@ check_number(struct vctx *v, struct json_object *s, struct json_object *inst)
 }
 
 static int
-check_combinators(struct vctx *v, struct json_object *s,
+check_combinators(struct vctx *v, struct json_object *s, unsigned int m,
     struct json_object *inst)
 {
 	struct json_object	*arr, *x;
 	char			 saved_err[512];
 	size_t			 i, n, ok;
 
-	if ((arr = mcp_json_arr(s, "allOf")) != NULL) {
+	if ((arr = kw_typed(s, m, K_ALLOF, json_type_array)) != NULL) {
 		n = json_object_array_length(arr);
 		for (i = 0; i < n; i++)
 			if (validate(v, json_object_array_get_idx(arr, i),
 			    inst) == -1)
 				return -1;
 	}
+	if (!HAS(m, K_ANYOF) && !HAS(m, K_ONEOF) && !HAS(m, K_NOT))
+		return 0;
+	/* Branches that fail write v->err; a passing node keeps none. */
 	snprintf(saved_err, sizeof(saved_err), "%s", v->err);
-	if ((arr = mcp_json_arr(s, "anyOf")) != NULL) {
+	if ((arr = kw_typed(s, m, K_ANYOF, json_type_array)) != NULL) {
 		n = json_object_array_length(arr);
 		for (i = 0, ok = 0; i < n && !ok; i++)
 			ok = validate(v, json_object_array_get_idx(arr, i),
@@ -443,7 +512,7 @@ check_combinators(struct vctx *v, struct json_object *s,
 			return fail(v, "must match at least one schema in "
 			    "anyOf");
 	}
-	if ((arr = mcp_json_arr(s, "oneOf")) != NULL) {
+	if ((arr = kw_typed(s, m, K_ONEOF, json_type_array)) != NULL) {
 		n = json_object_array_length(arr);
 		for (i = 0, ok = 0; i < n; i++)
 			ok += validate(v, json_object_array_get_idx(arr, i),
@@ -452,7 +521,7 @@ check_combinators(struct vctx *v, struct json_object *s,
 			return fail(v, "must match exactly one schema in "
 			    "oneOf (matched %zu)", ok);
 	}
-	if (json_object_object_get_ex(s, "not", &x) &&
+	if ((x = kw(s, m, K_NOT)) != NULL &&
 	    validate(v, x, inst) == 0)
 		return fail(v, "must not match the schema in \"not\"");
 	snprintf(v->err, v->errsz, "%s", saved_err);
@@ -465,6 +534,7 @@ validate(struct vctx *v, struct json_object *s, struct json_object *inst)
 	struct json_object	*x, *target;
 	char			 b[256];
 	size_t			 i, n;
+	unsigned int		 m;
 	int			 rc = -1;
 
 	if (json_object_is_type(s, json_type_boolean)) {
@@ -474,12 +544,12 @@ validate(struct vctx *v, struct json_object *s, struct json_object *inst)
 	}
 	if (!json_object_is_type(s, json_type_object))
 		return fail(v, "invalid schema");
+	m = keywords(s);
 	if (++v->depth > MAX_DEPTH) {
 		fail(v, "schema nesting too deep");
 		goto out;
 	}
-	if ((x = mcp_json_str(s, "$ref") ? json_object_object_get(s, "$ref")
-	    : NULL) != NULL) {
+	if ((x = kw_typed(s, m, K_REF, json_type_string)) != NULL) {
 		if ((target = resolve(v, json_object_get_string(x))) == NULL) {
 			fail(v, "unresolvable $ref %s",
 			    json_object_get_string(x));
@@ -488,14 +558,14 @@ validate(struct vctx *v, struct json_object *s, struct json_object *inst)
 		if (validate(v, target, inst) == -1)
 			goto out;
 	}
-	if (json_object_object_get_ex(s, "type", &x) &&
+	if ((x = kw(s, m, K_TYPE)) != NULL &&
 	    check_type(v, x, inst) == -1)
 		goto out;
-	if (json_object_object_get_ex(s, "const", &x) && !equal(x, inst)) {
+	if ((x = kw(s, m, K_CONST)) != NULL && !equal(x, inst)) {
 		fail(v, "must be %s", stext(x, b, sizeof(b)));
 		goto out;
 	}
-	if ((x = mcp_json_arr(s, "enum")) != NULL) {
+	if ((x = kw_typed(s, m, K_ENUM, json_type_array)) != NULL) {
 		n = json_object_array_length(x);
 		for (i = 0; i < n; i++)
 			if (equal(json_object_array_get_idx(x, i), inst))
@@ -507,26 +577,26 @@ validate(struct vctx *v, struct json_object *s, struct json_object *inst)
 	}
 	switch (json_object_get_type(inst)) {
 	case json_type_object:
-		if (check_object(v, s, inst) == -1)
+		if (check_object(v, s, m, inst) == -1)
 			goto out;
 		break;
 	case json_type_array:
-		if (check_array(v, s, inst) == -1)
+		if (check_array(v, s, m, inst) == -1)
 			goto out;
 		break;
 	case json_type_string:
-		if (check_string(v, s, inst) == -1)
+		if (check_string(v, s, m, inst) == -1)
 			goto out;
 		break;
 	case json_type_int:
 	case json_type_double:
-		if (check_number(v, s, inst) == -1)
+		if (check_number(v, s, m, inst) == -1)
 			goto out;
 		break;
 	default:
 		break;
 	}
-	if (check_combinators(v, s, inst) == -1)
+	if (check_combinators(v, s, m, inst) == -1)
 		goto out;
 	rc = 0;
 out:

@@ -29,7 +29,8 @@ param(struct mcp_io *io, const char *n)
 	static char	 len[16];
 
 	(void)io;
-	snprintf(len, sizeof(len), "%zu", sizeof(body) - 1);
+	if (len[0] == '\0')
+		snprintf(len, sizeof(len), "%zu", sizeof(body) - 1);
 	if (strcmp(n, "REQUEST_METHOD") == 0) return "POST";
 	if (strcmp(n, "CONTENT_TYPE") == 0) return "application/json";
 	if (strcmp(n, "HTTP_ACCEPT") == 0)
