@@ -71,37 +71,67 @@ flush(struct mcp_req *r)
  * (SPEC-NOTES, "Field pitfalls"): the allowed origin only, and the MCP
  * headers a browser client must be able to send and read.
  */
+/* Appends s to the header block; 0, or -1 when it would not fit. */
+static int
+put(char *h, size_t *n, size_t cap, const char *s)
+{
+	size_t	 l = strlen(s);
+
+	if (*n + l >= cap)
+		return -1;
+	memcpy(h + *n, s, l);
+	*n += l;
+	return 0;
+}
+
 static int
 head(struct mcp_req *r, int status, const char *ctype, long clen)
 {
-	char	 h[2048], ct[96] = "", cl[48] = "", ao[320] = "";
-	int	 n;
-
-	if (r->sent)
-		return 0;
-	r->sent = 1;
-	if (ctype != NULL)
-		snprintf(ct, sizeof(ct), "Content-Type: %s\r\n", ctype);
-	if (clen >= 0)
-		snprintf(cl, sizeof(cl), "Content-Length: %ld\r\n", clen);
-	if (r->origin != NULL && strlen(r->origin) < 256)
-		snprintf(ao, sizeof(ao), "Access-Control-Allow-Origin: %s\r\n",
-		    r->origin);
-	n = snprintf(h, sizeof(h), "Status: %d %s\r\n%s%s%s"
-	    "Vary: Origin\r\n"
+	/* Sent on every response; see the comment above. */
+	static const char cors[] = "Vary: Origin\r\n"
 	    "Access-Control-Allow-Methods: GET, POST, DELETE, OPTIONS\r\n"
 	    "Access-Control-Allow-Headers: Authorization, Content-Type, "
 	    "Accept, Mcp-Session-Id, Mcp-Protocol-Version, Mcp-Method, "
 	    "Mcp-Name, Last-Event-ID\r\n"
 	    "Access-Control-Expose-Headers: Mcp-Session-Id, "
-	    "WWW-Authenticate, X-Request-Id\r\n"
-	    "X-Request-Id: %s\r\n%s\r\n", status, reason(status), ct, cl,
-	    ao, r->rid, r->hdr.len > 0 ? r->hdr.p : "");
-	if (n < 0 || (size_t)n >= sizeof(h)) {
+	    "WWW-Authenticate, X-Request-Id\r\n";
+	char	 h[2048], num[48];
+	size_t	 n = 0;
+	int	 bad = 0;
+
+	if (r->sent)
+		return 0;
+	r->sent = 1;
+	snprintf(num, sizeof(num), "Status: %d ", status);
+	bad |= put(h, &n, sizeof(h), num);
+	bad |= put(h, &n, sizeof(h), reason(status));
+	bad |= put(h, &n, sizeof(h), "\r\n");
+	if (ctype != NULL) {
+		bad |= put(h, &n, sizeof(h), "Content-Type: ");
+		bad |= put(h, &n, sizeof(h), ctype);
+		bad |= put(h, &n, sizeof(h), "\r\n");
+	}
+	if (clen >= 0) {
+		snprintf(num, sizeof(num), "Content-Length: %ld\r\n", clen);
+		bad |= put(h, &n, sizeof(h), num);
+	}
+	if (r->origin != NULL) {
+		bad |= put(h, &n, sizeof(h), "Access-Control-Allow-Origin: ");
+		bad |= put(h, &n, sizeof(h), r->origin);
+		bad |= put(h, &n, sizeof(h), "\r\n");
+	}
+	bad |= put(h, &n, sizeof(h), cors);
+	bad |= put(h, &n, sizeof(h), "X-Request-Id: ");
+	bad |= put(h, &n, sizeof(h), r->rid);
+	bad |= put(h, &n, sizeof(h), "\r\n");
+	if (r->hdr.len > 0)
+		bad |= put(h, &n, sizeof(h), r->hdr.p);
+	bad |= put(h, &n, sizeof(h), "\r\n");
+	if (bad) {
 		r->gone = 1;
 		return -1;
 	}
-	return mcp_http_write(r, h, (size_t)n);
+	return mcp_http_write(r, h, n);
 }
 
 int

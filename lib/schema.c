@@ -64,7 +64,8 @@ keywords(struct json_object *s)
 	json_object_object_foreach(s, key, val) {
 		(void)val;
 		for (k = 0; k < K__MAX; k++)
-			if (strcmp(key, kwnames[k]) == 0) {
+			if (key[0] == kwnames[k][0] &&
+			    strcmp(key, kwnames[k]) == 0) {
 				m |= 1u << k;
 				break;
 			}
