@@ -58,6 +58,22 @@ run() {
 	echo "$rps $p50 $p99 $n"
 }
 
+ticks() {	# CPU clock ticks (user + system) used so far by processes named $1
+	for p in $(pgrep -x "$1"); do awk '{print $14 + $15}' /proc/$p/stat; done |
+	    awk '{s += $1} END {print s + 0}'
+}
+
+# cpu NAME PROC URL BODY HEADERS: runs, then appends "ns-of-CPU-per-request"
+# of the responder processes PROC to $state/NAME.cpu.
+cpu() {
+	t0=$(ticks "$2")
+	line=$(run "$1" "$3" "$4" "$5")
+	t1=$(ticks "$2")
+	echo "$line"
+	hz=$(getconf CLK_TCK)
+	echo "$line $t0 $t1" | awk -v hz="$hz" '{printf "%d\n", ($6 - $5) * 1e9 / hz / $4}' >>"$state/$1.cpu"
+}
+
 rss() {	# total RSS (KiB) of the mcp.fcgi processes
 	ps -C mcp.fcgi -o rss= | awk '{s += $1} END {print s}'
 }
@@ -70,9 +86,9 @@ rss0=$(rss)
 : >"$state/f"; : >"$state/s"; : >"$state/m"
 total=0
 for round in 1 2 3; do
-	run fixed "$base/bench/fixed" "$CALL" "" >>"$state/f"
-	run session "$base/mcp" "$CALL" "Mcp-Session-Id: $sid|MCP-Protocol-Version: 2025-11-25" >>"$state/s"
-	run modern "$base/mcp" "$MCALL" "MCP-Protocol-Version: 2026-07-28|Mcp-Method: tools/call|Mcp-Name: echo" >>"$state/m"
+	cpu fixed bench-fixed.fcg "$base/bench/fixed" "$CALL" "" >>"$state/f"
+	cpu session mcp.fcgi "$base/mcp" "$CALL" "Mcp-Session-Id: $sid|MCP-Protocol-Version: 2025-11-25" >>"$state/s"
+	cpu modern mcp.fcgi "$base/mcp" "$MCALL" "MCP-Protocol-Version: 2026-07-28|Mcp-Method: tools/call|Mcp-Name: echo" >>"$state/m"
 done
 rss1=$(rss)
 total=$(cat "$state/s" "$state/m" | awk '{s += $4} END {print s}')
@@ -89,6 +105,10 @@ printf '%-34s %10s %9s %9s %8s\n' "tools/call echo, 2025-11-25 session" "$s_rps"
     "$(echo "$s_rps $f_rps" | awk '{printf "%.2f", $1/$2}')"
 printf '%-34s %10s %9s %9s %8s\n' "tools/call echo, 2026-07-28" "$m_rps" "$m_p50" "$m_p99" \
     "$(echo "$m_rps $f_rps" | awk '{printf "%.2f", $1/$2}')"
+fc=$(median <"$state/fixed.cpu") sc=$(median <"$state/session.cpu") mc=$(median <"$state/modern.cpu")
+printf '\nresponder CPU per request (steadier than req/s on a shared machine):\n'
+printf '  fixed-body %d ns, 2025-11-25 session %d ns (+%d), 2026-07-28 %d ns (+%d)\n' \
+    "$fc" "$sc" "$((sc - fc))" "$mc" "$((mc - fc))"
 printf '\nresponder RSS (2 processes): %s KiB after warm-up, %s KiB after %s more requests (%+d KiB)\n' \
     "$rss0" "$rss1" "$total" "$((rss1 - rss0))"
 printf '\nin memory, no web server: '
