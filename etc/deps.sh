@@ -29,7 +29,8 @@ if [ -n "$missing" ]; then
 	apt-get install -y -qq $missing >/dev/null
 fi
 # The npm clients (conformance suite, SDKs, Node 22) for the client tests.
-if [ "${MCP_SKIP_NPM:-0}" != 1 ] && [ ! -x "$root/tests/js/node_modules/.bin/conformance" ]; then
+if [ "${MCP_SKIP_NPM:-0}" != 1 ] && { [ ! -x "$root/tests/js/node_modules/.bin/conformance" ] ||
+    [ ! -x "$root/tests/js/node_modules/.bin/mcp-inspector" ]; }; then
 	echo "deps: installing npm packages in tests/js"
 	(cd "$root/tests/js" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
 fi

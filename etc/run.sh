@@ -30,6 +30,7 @@ MCP Inspector (web UI, or --cli):
   npx @modelcontextprotocol/inspector --transport http --server-url $base/mcp
   npx @modelcontextprotocol/inspector --cli $base/mcp --transport http --method tools/list
 
-Logs: $state/mcp-fcgi.log (responders), $state/lighttpd-error.log\nStop: Ctrl-C
+Logs: $state/mcp-fcgi.log (responders), $state/lighttpd-error.log
+Stop: Ctrl-C
 MSG
 exec /usr/sbin/lighttpd -D -f "$state/lighttpd.conf"

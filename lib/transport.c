@@ -221,7 +221,11 @@ load_session(struct mcp_req *r, struct json_object *id)
 	return 0;
 }
 
-/* MCP-Protocol-Version: absent means 2025-03-26 (2025-06-18 transports). */
+/*
+ * MCP-Protocol-Version must name a revision we serve.  When it is absent
+ * the transport spec says to use what initialization negotiated, else
+ * 2025-03-26: the caller replaces this default with the session's.
+ */
 static int
 legacy_version(struct mcp_req *r, struct json_object *id)
 {

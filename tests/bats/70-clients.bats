@@ -72,3 +72,13 @@ await c.close();"
 	[ "$status" = 0 ]
 	[ "$output" = '{"text":"hi"}' ]
 }
+
+@test "MCP Inspector --cli lists tools and calls echo on /mcp" {
+	cd "$JS"
+	run timeout 60 mcp-inspector --cli "$BASE/mcp" --transport http --method tools/list
+	[ "$status" = 0 ]
+	echo "$output" | jq -e '[.tools[].name] == ["echo"]'
+	run timeout 60 mcp-inspector --cli "$BASE/mcp" --transport http --method tools/call --tool-name echo --tool-arg text=hello
+	[ "$status" = 0 ]
+	echo "$output" | jq -e '.structuredContent == {"text":"hello"}'
+}
