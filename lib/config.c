@@ -60,9 +60,8 @@ number(const char *s, long long min, long long max, long long *out)
 	return 0;
 }
 
-/* An allowed origin: scheme://host[:port], no path. */
-static int
-add_origin(struct mcp_config *c, const char *o)
+int
+mcp_config_add_origin(struct mcp_config *c, const char *o)
 {
 	const char	*host;
 
@@ -156,7 +155,7 @@ apply(struct mcp_config *c, const char *key, char *val, const char *dir,
 	if (strcmp(key, "allowed_origins") == 0) {
 		for (tok = strtok_r(val, " \t", &save); tok != NULL;
 		    tok = strtok_r(NULL, " \t", &save))
-			if (add_origin(c, tok) == -1) {
+			if (mcp_config_add_origin(c, tok) == -1) {
 				snprintf(why, whysz, "\"%s\" is not "
 				    "scheme://host[:port] or scheme://host:*, or there are more "
 				    "than %d", tok, MCP_MAX_ORIGINS);
@@ -250,6 +249,14 @@ mcp_config_origin_ok(const struct mcp_config *c, const char *origin)
 	const char		*p;
 	size_t			 i, n, l;
 
+	/*
+	 * An Origin is echoed into Access-Control-Allow-Origin: whatever the
+	 * list says (even "*"), one with spaces or control characters is
+	 * never a serialized origin (RFC 6454 §6.2) and is refused.
+	 */
+	for (p = origin; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+			return 0;
 	if (c->norigins > 0) {
 		list = (const char *const *)c->origins;
 		n = c->norigins;

@@ -107,6 +107,11 @@ void	mcp_config_defaults(struct mcp_config *);
 int	mcp_config_load(struct mcp_config *, const char *path, char *err,
 	    size_t errsz);
 void	mcp_config_free(struct mcp_config *);
+/*
+ * Adds an allowed origin: scheme://host[:port], scheme://host:*, or "*".
+ * Returns -1 for anything else or when the list is full.
+ */
+int	mcp_config_add_origin(struct mcp_config *, const char *);
 /* 1 if the Origin header value is allowed by the configuration. */
 int	mcp_config_origin_ok(const struct mcp_config *, const char *origin);
 

@@ -46,7 +46,7 @@ mcp_level_parse(const char *s)
 void
 mcp_logx(enum mcp_level l, const char *rid, const char *fmt, ...)
 {
-	char		 msg[1024], ts[32];
+	char		 msg[1024], ts[32], *p;
 	va_list		 ap;
 	time_t		 t;
 	struct tm	 tm;
@@ -56,6 +56,13 @@ mcp_logx(enum mcp_level l, const char *rid, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/*
+	 * Messages may quote what a client sent (a header value): control
+	 * characters would let it forge log lines, so they become '?'.
+	 */
+	for (p = msg; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	t = time(NULL);
 	gmtime_r(&t, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);

@@ -147,3 +147,20 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 	cgi "$INIT" HTTP_ORIGIN=http://app.example.com:80
 	[ "$CGI_STATUS" = 403 ]
 }
+
+@test "a newline in a header value cannot forge a log line" {
+	cgi "$INIT" HTTP_ORIGIN="$(printf 'http://evil\nFAKE info rid=x forged')"
+	[ "$CGI_STATUS" = 403 ]
+	! grep -q '^FAKE' "$T/err"
+	grep -q 'Origin not allowed -> 403: http://evil?FAKE info rid=x forged' "$T/err"
+}
+
+@test "allowed_origins = * still refuses an Origin with CR LF (no header injection)" {
+	printf 'store_path = %s/mcp.db\nallowed_origins = *\n' "$T" >"$T/ok.conf"
+	cgi "$INIT" HTTP_ORIGIN=https://anything.example
+	[ "$CGI_STATUS" = 200 ]
+	grep -q '^Access-Control-Allow-Origin: https://anything.example' "$T/out"
+	cgi "$INIT" HTTP_ORIGIN="$(printf 'https://a.example\r\nX-Injected: 1')"
+	[ "$CGI_STATUS" = 403 ]
+	! grep -qi '^X-Injected' "$T/out"
+}

@@ -103,6 +103,12 @@ main(void)
 	ok(!mcp_config_origin_ok(&c, "http://localhost.evil.com"), "lookalike host");
 	ok(!mcp_config_origin_ok(&c, "http://localhost:80x"), "junk port");
 	ok(!mcp_config_origin_ok(&c, "null"), "opaque origin");
+	ok(!mcp_config_origin_ok(&c, "http://localhost\r\nX-Evil: 1"), "CR LF in origin");
+	ok(mcp_config_add_origin(&c, "*") == 0 &&
+	    mcp_config_origin_ok(&c, "https://any.example"), "* allows any origin");
+	ok(!mcp_config_origin_ok(&c, "https://any.example\r\nX-Evil: 1"), "* still refuses CR LF");
+	ok(!mcp_config_origin_ok(&c, "https://a b"), "* still refuses a space");
+	mcp_config_free(&c);
 
 	mcp_cursor_make(250, cur, sizeof(cur));
 	ok(mcp_cursor_parse(cur, &off) == 0 && off == 250, "cursor round trip (%s)", cur);
