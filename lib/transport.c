@@ -222,24 +222,25 @@ load_session(struct mcp_req *r, struct json_object *id)
 }
 
 /*
- * MCP-Protocol-Version must name a revision we serve.  When it is absent
- * the transport spec says to use what initialization negotiated, else
- * 2025-03-26: the caller replaces this default with the session's.
+ * Everything a session-era message needs before dispatch: a supported
+ * MCP-Protocol-Version if one is sent (400 otherwise), the session (400 /
+ * 404), and the revision of this request: the header's, else the one
+ * initialize negotiated (2025-06-18 transports, "Protocol Version
+ * Header").  Returns 0, or -1 once the error has been answered.
  */
 static int
-legacy_version(struct mcp_req *r, struct json_object *id)
+session(struct mcp_req *r, struct json_object *id)
 {
 	const char	*hv = mcp_http_param(r, "HTTP_MCP_PROTOCOL_VERSION");
 
-	if (hv == NULL) {
-		snprintf(r->version, sizeof(r->version), "%s", MCP_V20250326);
-		return 0;
-	}
-	if (!mcp_proto_supported(hv)) {
+	if (hv != NULL && !mcp_proto_supported(hv)) {
 		mcp_http_error(r, MCP_ERR_VERSION, id, hv);
 		return -1;
 	}
-	snprintf(r->version, sizeof(r->version), "%s", hv);
+	if (load_session(r, id) == -1)
+		return -1;
+	snprintf(r->version, sizeof(r->version), "%s",
+	    hv != NULL ? hv : r->sess.version);
 	return 0;
 }
 
@@ -256,12 +257,8 @@ legacy(struct mcp_req *r, struct json_object *msg, enum mcp_msg_kind kind)
 		request(r, msg);
 		return;
 	}
-	if (legacy_version(r, id) == -1 || load_session(r, id) == -1)
+	if (session(r, id) == -1)
 		return;
-	if (strcmp(r->version, r->sess.version) != 0 &&
-	    mcp_http_param(r, "HTTP_MCP_PROTOCOL_VERSION") == NULL)
-		snprintf(r->version, sizeof(r->version), "%s",
-		    r->sess.version);
 	switch (kind) {
 	case MCP_MSG_NOTIFICATION:
 		mcp_proto_notification(r, msg);
@@ -290,8 +287,6 @@ batch(struct mcp_req *r, struct json_object *arr)
 		mcp_http_error(r, MCP_ERR_INVALID, NULL, "empty batch");
 		return;
 	}
-	if (legacy_version(r, NULL) == -1)
-		return;
 	for (i = 0; i < n; i++) {
 		m = json_object_array_get_idx(arr, i);
 		if (mcp_json_str(m, "method") != NULL &&
@@ -300,7 +295,7 @@ batch(struct mcp_req *r, struct json_object *arr)
 			return;
 		}
 	}
-	if (load_session(r, NULL) == -1)
+	if (session(r, NULL) == -1)
 		return;
 	if (strcmp(r->version, MCP_V20250326) != 0 ||
 	    strcmp(r->sess.version, MCP_V20250326) != 0) {

@@ -205,3 +205,32 @@ teardown_file() { stop_server; }
 	[ "$STATUS" = 200 ]
 	jqb '.id == "after" and .result == {}'
 }
+
+@test "no MCP-Protocol-Version header: the session's revision applies (priming on 2025-11-25)" {
+	init_session 2025-11-25
+	post '{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"test_tool_with_progress","_meta":{"progressToken":1}}}' \
+	    -H "Mcp-Session-Id: $SID"
+	[ "$STATUS" = 200 ]
+	printf '%s' "$BODY" | grep -q '^retry: 1000$'
+}
+
+@test "no MCP-Protocol-Version header on a 2025-03-26 session: batches allowed" {
+	init_session 2025-03-26
+	post '[{"jsonrpc":"2.0","id":"a","method":"ping"}]' -H "Mcp-Session-Id: $SID"
+	[ "$STATUS" = 200 ]
+	jqb '.[0].result == {}'
+}
+
+@test "no MCP-Protocol-Version header on a 2025-11-25 session: batch refused" {
+	init_session 2025-11-25
+	post '[{"jsonrpc":"2.0","id":"a","method":"ping"}]' -H "Mcp-Session-Id: $SID"
+	[ "$STATUS" = 400 ]
+	jqb '.error.code == -32600 and (.error.message | contains("2025-03-26"))'
+}
+
+@test "a batch naming an unsupported MCP-Protocol-Version: 400" {
+	init_session 2025-03-26
+	post '[{"jsonrpc":"2.0","id":"a","method":"ping"}]' -H "Mcp-Session-Id: $SID" -H 'MCP-Protocol-Version: 1999-01-01'
+	[ "$STATUS" = 400 ]
+	jqb '.error.code == -32600 and (.error.message | contains("MCP-Protocol-Version"))'
+}
