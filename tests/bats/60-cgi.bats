@@ -164,3 +164,15 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 	[ "$CGI_STATUS" = 403 ]
 	! grep -qi '^X-Injected' "$T/out"
 }
+
+@test "a cancellation prunes cancellations older than a day" {
+	cgi "$INIT"
+	sid=$(sed -n 's/^Mcp-Session-Id: \([0-9a-f]*\).*/\1/p' "$T/out")
+	now=$(date +%s)
+	sqlite3 "$T/mcp.db" "INSERT INTO cancelled VALUES ('$sid','\"old\"',$((now - 90000)));
+	    INSERT INTO cancelled VALUES ('$sid','\"recent\"',$((now - 3600)));"
+	cgi '{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"new"}}' \
+	    HTTP_MCP_SESSION_ID="$sid" HTTP_MCP_PROTOCOL_VERSION=2025-11-25
+	[ "$CGI_STATUS" = 202 ]
+	[ "$(sqlite3 "$T/mcp.db" "SELECT group_concat(rid, ' ') FROM (SELECT rid FROM cancelled ORDER BY rid)")" = '"new" "recent"' ]
+}
