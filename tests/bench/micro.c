@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <err.h>
 
 #include "extern.h"
@@ -103,16 +104,20 @@ main(int argc, char *argv[])
 	struct mcp_io			 io;
 	struct mem			 m;
 	struct timespec			 a, b;
-	char				 err[256];
+	char				 why[256];
+	char				 dir[] = "/tmp/mcp-micro.XXXXXX", path[64];
 	long				 i, n = argc > 1 ? atol(argv[1]) : 200000;
 
+	/* A private directory: a fixed /tmp path could be planted. */
+	if (mkdtemp(dir) == NULL)
+		err(1, "mkdtemp");
 	mcp_config_defaults(&srv.cfg);
-	snprintf(srv.cfg.store_path, sizeof(srv.cfg.store_path),
-	    "/tmp/mcp-micro.db");
+	snprintf(srv.cfg.store_path, sizeof(srv.cfg.store_path), "%s/mcp.db",
+	    dir);
 	mcp_log_setlevel(MCP_LEVEL_WARNING);
-	if (mcp_registry_init(&srv.reg, &ep, err, sizeof(err)) == -1 ||
-	    (st = mcp_store_open(srv.cfg.store_path, err, sizeof(err))) == NULL)
-		errx(1, "%s", err);
+	if (mcp_registry_init(&srv.reg, &ep, why, sizeof(why)) == -1 ||
+	    (st = mcp_store_open(srv.cfg.store_path, why, sizeof(why))) == NULL)
+		errx(1, "%s", why);
 	io.param = param;
 	io.read = rd;
 	io.write = wr;
@@ -129,5 +134,12 @@ main(int argc, char *argv[])
 	    (b.tv_nsec - a.tv_nsec)) / n, n, m.out);
 	st->ops->close(st);
 	mcp_registry_free(&srv.reg);
+	snprintf(path, sizeof(path), "%s/mcp.db", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/mcp.db-wal", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/mcp.db-shm", dir);
+	unlink(path);
+	rmdir(dir);
 	return 0;
 }

@@ -113,4 +113,3 @@ printf '\nresponder RSS (2 processes): %s KiB after warm-up, %s KiB after %s mor
     "$rss0" "$rss1" "$total" "$((rss1 - rss0))"
 printf '\nin memory, no web server: '
 "$build/bench-micro" 100000
-rm -f /tmp/mcp-micro.db /tmp/mcp-micro.db-wal /tmp/mcp-micro.db-shm
