@@ -96,12 +96,14 @@ render(const struct mcp_tool *t, struct json_object *in,
 		mcp_json_set(o, "title", json_object_new_string(t->title));
 	mcp_json_set(o, "description", json_object_new_string(
 	    t->description != NULL ? t->description : ""));
-	json_object_deep_copy(in, &copy, NULL);
-	mcp_json_set(o, "inputSchema", copy);
+	if (json_object_deep_copy(in, &copy, NULL) != 0 ||
+	    mcp_json_set(o, "inputSchema", copy) == -1)
+		goto out;
 	if (out != NULL) {
 		copy = NULL;
-		json_object_deep_copy(out, &copy, NULL);
-		mcp_json_set(o, "outputSchema", copy);
+		if (json_object_deep_copy(out, &copy, NULL) != 0 ||
+		    mcp_json_set(o, "outputSchema", copy) == -1)
+			goto out;
 	}
 	ann = json_object_new_object();
 	if (t->title != NULL)
@@ -119,6 +121,7 @@ render(const struct mcp_tool *t, struct json_object *in,
 	mcp_json_set(meta, "mcp-fcgi/scopes", scopes_array(t->scopes));
 	mcp_json_set(o, "_meta", meta);
 	text = strdup(mcp_json_text(o));
+out:
 	json_object_put(o);
 	return text;
 }
