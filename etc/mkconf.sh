@@ -1,6 +1,8 @@
 #!/bin/sh
 # mkconf.sh STATE PORT BUILD MAXPROCS FIXTURES [BENCH] [PAGE_SIZE]
-# Renders lighttpd.conf and mcp-fcgi.conf into STATE from the templates.
+# Renders lighttpd.conf, mcp-fcgi.conf (auth) and mcp-fcgi-open.conf (no
+# auth) into STATE from the templates, and initializes the built-in
+# authorization server (store, signing key) if that was not done yet.
 set -eu
 state=$1 port=$2 build=$3 maxprocs=$4 fixtures=$5
 bench=${6:-0} page=${7:-100}
@@ -13,5 +15,18 @@ sed -e "$fx" -e "$bx" -e "s|@BIND@|127.0.0.1|g" -e "s|@PORT@|$port|g" \
     -e "s|@ROOT@|$root|g" -e "s|@STATE@|$state|g" -e "s|@BUILD@|$build|g" \
     -e "s|@MAXPROCS@|$maxprocs|g" \
     "$root/etc/lighttpd.conf.in" > "$state/lighttpd.conf"
-sed -e "s|@STATE@|$state|g" -e "s|@PAGE_SIZE@|$page|g" \
-    "$root/etc/mcp-fcgi.conf.in" > "$state/mcp-fcgi.conf"
+base=http://127.0.0.1:$port
+render() { # render AUTH OUT
+	sed -e "s|@STATE@|$state|g" -e "s|@PAGE_SIZE@|$page|g" \
+	    -e "s|@BASE@|$base|g" -e "s|@AUTH@|$1|g" \
+	    -e "s|@JWKS_REFRESH@|${MCP_JWKS_REFRESH:-30}|g" \
+	    "$root/etc/mcp-fcgi.conf.in" > "$2"
+}
+# The MCP endpoint requires tokens; the fixtures and the bench's open
+# endpoint use the same settings without auth.
+render bearer "$state/mcp-fcgi.conf"
+render none "$state/mcp-fcgi-open.conf"
+# Tests add issuers of their own (keys made by tests/bats/helper.bash).
+[ -f "$state/test-issuers.conf" ] && cat "$state/test-issuers.conf" >> "$state/mcp-fcgi.conf"
+# The built-in authorization server's state: store, signing key.
+"$build/mcpctl" -f "$state/mcp-fcgi.conf" init >/dev/null

@@ -28,6 +28,7 @@ mcp_config_defaults(struct mcp_config *c)
 	c->sse_retry_ms = 1000;
 	c->keepalive = 15;
 	c->log_level = MCP_LEVEL_INFO;
+	mcp_authconf_defaults(&c->auth);
 }
 
 void
@@ -38,6 +39,7 @@ mcp_config_free(struct mcp_config *c)
 	for (i = 0; i < c->norigins; i++)
 		free(c->origins[i]);
 	c->norigins = 0;
+	mcp_authconf_free(&c->auth);
 }
 
 /* Parses a decimal integer in [min, max]; 0 or -1. */
@@ -163,6 +165,9 @@ apply(struct mcp_config *c, const char *key, char *val, const char *dir,
 			}
 		return 0;
 	}
+	if ((l = mcp_authconf_apply(&c->auth, 0, key, val, dir, why,
+	    whysz)) != 0)
+		return l == 1 ? 0 : -1;
 	snprintf(why, whysz, "unknown key");
 	return -1;
 }
@@ -187,7 +192,7 @@ mcp_config_load(struct mcp_config *c, const char *path, char *err,
 	FILE	*f;
 	char	 line[4096], why[256], dir[1024], *key, *val, *eq, *slash;
 	size_t	 lineno = 0;
-	int	 rc = -1;
+	int	 rc = -1, section = 0;
 
 	if ((f = fopen(path, "r")) == NULL) {
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
@@ -208,6 +213,21 @@ mcp_config_load(struct mcp_config *c, const char *path, char *err,
 		key = trim(line);
 		if (*key == '\0' || *key == '#')
 			continue;
+		if (*key == '[') {
+			if (strcmp(key, "[issuer]") != 0) {
+				snprintf(err, errsz, "%s:%zu: unknown section "
+				    "%s (only [issuer])", path, lineno, key);
+				goto out;
+			}
+			if (mcp_authconf_issuer(&c->auth, lineno, why,
+			    sizeof(why)) == -1) {
+				snprintf(err, errsz, "%s:%zu: %s", path,
+				    lineno, why);
+				goto out;
+			}
+			section = 1;
+			continue;
+		}
 		if ((eq = strchr(key, '=')) == NULL) {
 			snprintf(err, errsz, "%s:%zu: expected key = value",
 			    path, lineno);
@@ -216,7 +236,9 @@ mcp_config_load(struct mcp_config *c, const char *path, char *err,
 		*eq = '\0';
 		key = trim(key);
 		val = trim(eq + 1);
-		if (apply(c, key, val, dir, why, sizeof(why)) == -1) {
+		if ((section ? mcp_authconf_apply(&c->auth, 1, key, val,
+		    dir, why, sizeof(why)) : apply(c, key, val, dir, why,
+		    sizeof(why))) == -1) {
 			snprintf(err, errsz, "%s:%zu: %s: %s", path, lineno,
 			    key, why);
 			goto out;
@@ -224,6 +246,10 @@ mcp_config_load(struct mcp_config *c, const char *path, char *err,
 	}
 	if (ferror(f)) {
 		snprintf(err, errsz, "%s: read error", path);
+		goto out;
+	}
+	if (mcp_authconf_check(&c->auth, why, sizeof(why)) == -1) {
+		snprintf(err, errsz, "%s: %s", path, why);
 		goto out;
 	}
 	rc = 0;

@@ -43,6 +43,14 @@ static const struct mcp_errinfo table[MCP_ERR__MAX] = {
 	    "Parse error: body shorter than Content-Length" },
 	[MCP_ERR_NOTINIT] =	{ 400, -32600,
 	    "Invalid Request: initialize must be sent alone" },
+	[MCP_ERR_UNAUTH] =	{ 401, -32040,
+	    "Unauthorized: a valid bearer token is required" },
+	[MCP_ERR_TOKENREQ] =	{ 400, -32040,
+	    "Bad Request: send the access token in the Authorization "
+	    "header only" },
+	[MCP_ERR_SCOPE] =	{ 403, -32041,
+	    "Forbidden: the access token lacks a required scope" },
+	[MCP_ERR_NOTFOUND] =	{ 404, -32600, "Not Found" },
 };
 
 const struct mcp_errinfo *

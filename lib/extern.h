@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "mcp.h"
 
@@ -37,6 +38,10 @@ enum mcp_err {
 	MCP_ERR_CTYPE,		/* 415 -32600 */
 	MCP_ERR_TRUNCATED,	/* 400 -32700 */
 	MCP_ERR_NOTINIT,	/* 400 -32600: initialize inside a batch etc. */
+	MCP_ERR_UNAUTH,		/* 401 -32040: no valid bearer token */
+	MCP_ERR_TOKENREQ,	/* 400 -32040: token sent where not allowed */
+	MCP_ERR_SCOPE,		/* 403 -32041: the token lacks a tool's scopes */
+	MCP_ERR_NOTFOUND,	/* 404 -32600: no such path on this endpoint */
 	MCP_ERR__MAX
 };
 
@@ -79,9 +84,62 @@ int	mcp_rand_hex(char *out, size_t n);
 /* A 16-hex-digit request id for the log (not a secret); out has 17. */
 void	mcp_rand_rid(char *out);
 
+/* --- base64url without padding (lib/b64.c) --- */
+
+/* Writes the encoding and a NUL; returns its length, 0 if outsz is short. */
+size_t	mcp_b64url_enc(char *out, size_t outsz, const void *, size_t);
+/* Strict decoding; returns the byte count, or -1 (bad input, short out). */
+long	mcp_b64url_dec(unsigned char *out, size_t outsz, const char *,
+	    size_t);
+
 /* --- Configuration (lib/config.c) --- */
 
 #define MCP_MAX_ORIGINS	32
+#define MCP_MAX_ISSUERS	8
+#define MCP_MAX_ASURLS	4
+#define MCP_MAX_CLAIMS	4
+
+/* One trusted token issuer: a `[issuer]` section of the configuration. */
+struct mcp_issuer {
+	char		*iss;		/* exact "iss" value */
+	char		*jwks_url;	/* exactly one of these four */
+	char		*jwks_file;
+	char		*pem_file;
+	char		*secret_file;	/* HS256 shared secret */
+	unsigned	 algs;		/* MCP_ALG_* allowed */
+	char		*audience;	/* NULL: the resource URL */
+	int		 leeway;	/* seconds */
+	size_t		 line;		/* where the section starts */
+};
+
+struct mcp_authconf {
+	int		 required;	/* auth = bearer (1) or none (0) */
+	char		*resource;	/* canonical URL of the MCP endpoint */
+	char		*resource_doc;
+	char		*servers[MCP_MAX_ASURLS]; /* authorization_servers */
+	size_t		 nservers;
+	struct mcp_issuer issuers[MCP_MAX_ISSUERS];
+	size_t		 nissuers;
+	char		*scope_claims[MCP_MAX_CLAIMS];
+	size_t		 nscope_claims;
+	char		*workspace_claim;
+	int		 hide_tools;	/* tools/list shows only callable ones */
+	size_t		 max_token;	/* bytes */
+	int		 cache_entries;	/* verified-token cache */
+	int		 jwks_refresh;	/* min seconds between forced fetches */
+	int		 jwks_max_age;	/* seconds a fetched set is trusted */
+	int		 jwks_timeout;	/* seconds */
+	size_t		 jwks_max_bytes;
+	char		*jwks_cache_dir;
+	int		 revocation_ttl; /* seconds the revoked list is cached */
+	char		*audit_log;
+	/* The built-in authorization server (cgi-src/oauth.c, mcpctl). */
+	char		*as_issuer;
+	char		*keys_dir;
+	int		 token_ttl;	/* seconds */
+	int		 fail_max;	/* failed client logins per window */
+	int		 fail_window;	/* seconds */
+};
 
 struct mcp_config {
 	char		 store_path[1024];
@@ -97,6 +155,7 @@ struct mcp_config {
 	int		 log_level;
 	char		*origins[MCP_MAX_ORIGINS];
 	size_t		 norigins;
+	struct mcp_authconf auth;
 };
 
 void	mcp_config_defaults(struct mcp_config *);
@@ -114,6 +173,136 @@ void	mcp_config_free(struct mcp_config *);
 int	mcp_config_add_origin(struct mcp_config *, const char *);
 /* 1 if the Origin header value is allowed by the configuration. */
 int	mcp_config_origin_ok(const struct mcp_config *, const char *origin);
+
+/* 1 if an http(s) URL's host is localhost, 127.0.0.1 or [::1]. */
+int	mcp_url_is_loopback(const char *url);
+/* The auth part of the file (lib/authconf.c). */
+void	mcp_authconf_defaults(struct mcp_authconf *);
+void	mcp_authconf_free(struct mcp_authconf *);
+/* 1 if key was an auth key and was applied, 0 if not ours, -1 bad value. */
+int	mcp_authconf_apply(struct mcp_authconf *, int in_issuer,
+	    const char *key, char *val, const char *dir, char *why,
+	    size_t whysz);
+/* Starts an [issuer] section at line; 0 or -1. */
+int	mcp_authconf_issuer(struct mcp_authconf *, size_t line, char *why,
+	    size_t whysz);
+/* Fills defaults that depend on other keys and refuses weak setups. */
+int	mcp_authconf_check(struct mcp_authconf *, char *why, size_t whysz);
+
+/* --- Verification keys (lib/jwk.c) and JWS tokens (lib/jwt.c) --- */
+
+#define MCP_ALG_RS256	0x01
+#define MCP_ALG_RS384	0x02
+#define MCP_ALG_RS512	0x04
+#define MCP_ALG_ES256	0x08
+#define MCP_ALG_ES384	0x10
+#define MCP_ALG_ES512	0x20
+#define MCP_ALG_HS256	0x40
+#define MCP_MAX_KEYS	32
+
+/* The MCP_ALG_* bit of a JOSE "alg" name, 0 if we do not implement it. */
+unsigned	 mcp_alg_parse(const char *);
+const char	*mcp_alg_name(unsigned);
+
+struct evp_pkey_st;
+
+struct mcp_key {
+	char			 kid[128];	/* "" when the source has none */
+	unsigned		 algs;		/* the algorithms it may verify */
+	struct evp_pkey_st	*pkey;		/* public key, or NULL */
+	unsigned char		*secret;	/* HS256 only */
+	size_t			 secretlen;
+};
+
+/* Immutable once built; shared between threads by reference count. */
+struct mcp_keyset {
+	struct mcp_key		*keys;
+	size_t			 nkeys;
+	_Atomic int		 refs;
+};
+
+/* Each returns a set holding one reference, or NULL (err written). */
+struct mcp_keyset	*mcp_keyset_jwks(const char *, size_t, unsigned allowed,
+			    char *err, size_t errsz);
+struct mcp_keyset	*mcp_keyset_pem(const char *, size_t, unsigned allowed,
+			    char *err, size_t errsz);
+struct mcp_keyset	*mcp_keyset_secret(const unsigned char *, size_t);
+struct mcp_keyset	*mcp_keyset_get(struct mcp_keyset *);
+void	mcp_keyset_put(struct mcp_keyset *);
+/*
+ * The key that may verify alg: the one named kid, or without a kid the
+ * only key able to.  NULL when there is none; *kid_known tells whether
+ * the kid (or any key for alg) exists at all, to decide on a refresh.
+ */
+const struct mcp_key	*mcp_keyset_find(const struct mcp_keyset *,
+			    const char *kid, unsigned alg, int *kid_known);
+
+struct mcp_jwt {
+	struct json_object	*header;
+	struct json_object	*claims;
+	const char		*alg;		/* borrowed from header */
+	unsigned		 algbit;
+	const char		*kid;		/* borrowed; NULL if absent */
+	const char		*input;		/* signing input: "h.p" */
+	size_t			 inputlen;
+	unsigned char		 sig[1024];
+	size_t			 siglen;
+};
+
+/*
+ * Splits and decodes a compact JWS; checks alg is one we implement, typ
+ * (absent, JWT or at+jwt) and crit (refused).  0, or -1 with *why set to
+ * a static reason for the log.  Free with mcp_jwt_free() on success.
+ */
+int	mcp_jwt_parse(const char *tok, size_t len, struct mcp_jwt *,
+	    const char **why);
+/* 0 if k signed t with t's algorithm (which k must allow); else -1. */
+int	mcp_jwt_verify(const struct mcp_jwt *, const struct mcp_key *);
+void	mcp_jwt_free(struct mcp_jwt *);
+
+/* --- Access tokens of the protected resource (lib/auth.c) --- */
+
+/* Who a verified token says is calling. */
+struct mcp_principal {
+	size_t		 issuer;	/* index into cfg.auth.issuers */
+	const char	*iss;		/* the configured issuer string */
+	char		 sub[256];
+	char		 client_id[256];
+	char		 workspace[128];
+	char		 scope[1024];	/* granted scopes, space-separated */
+	int64_t		 exp;
+};
+
+enum mcp_tokres {
+	MCP_TOK_OK,
+	MCP_TOK_INVALID,	/* 401 invalid_token */
+	MCP_TOK_UNAVAILABLE	/* keys or revocation list unavailable: 503 */
+};
+
+struct mcp_auth;
+struct mcp_config;
+struct mcp_store;
+
+/* Reads static keys (PEM, secrets); NULL with err on a bad source. */
+struct mcp_auth	*mcp_auth_new(const struct mcp_config *, char *err,
+		    size_t errsz);
+void		 mcp_auth_free(struct mcp_auth *);
+/*
+ * Verifies a bearer token at time now; on MCP_TOK_OK fills *p.  *why gets
+ * a static reason for the log (never for the client).  Thread-safe.
+ */
+enum mcp_tokres	 mcp_auth_verify(struct mcp_auth *, struct mcp_store *,
+		    const char *tok, size_t len, time_t now,
+		    struct mcp_principal *p, const char **why);
+/* 1 if the space-separated list has scope s. */
+int	mcp_scope_has(const char *list, const char *s, size_t slen);
+
+/* --- Small HTTP fetches with libcurl (lib/fetch.c) --- */
+
+int	mcp_fetch_init(void);
+/* GET url into b (https, or http to loopback); 0, or -1 with err. */
+int	mcp_http_fetch(const char *url, int timeout, size_t max,
+	    struct mcp_buf *b, char *err, size_t errsz);
 
 /* --- json-c helpers that check types (lib/jsonx.c) --- */
 
@@ -201,10 +390,22 @@ struct mcp_io {
 	void		*arg;
 };
 
+struct mcp_server;
+typedef void	(*mcp_serve_fn)(struct mcp_server *, struct mcp_io *,
+		    struct mcp_store *);
+
 struct mcp_server {
+	mcp_serve_fn		 serve;		/* answers one request */
 	struct mcp_config	 cfg;
 	struct mcp_registry	 reg;
 	const char		*latest;	/* newest revision we serve */
+	/* Auth, built at start by mcp_guard_init() (lib/guard.c). */
+	struct mcp_auth		*auth;		/* NULL when auth = none */
+	char			*prm_url;	/* our RFC 9728 metadata URL */
+	char			*prm_path;	/* its path part */
+	char			*prm_doc;	/* the metadata document */
+	char			*scopes_all;	/* every scope a tool names */
+	int			 audit_fd;	/* JSON lines, or -1 */
 };
 
 /* Per-request state; lives on the worker thread's stack. */
@@ -228,6 +429,15 @@ struct mcp_req {
 	int			 has_sess;
 	int			 log_level;	/* -1: no logging */
 	struct json_object	*caps;		/* client capabilities */
+	/* Auth and audit. */
+	int			 authed;	/* who holds a verified token */
+	struct mcp_principal	 who;
+	struct timespec		 t0;
+	int			 status;	/* HTTP status sent */
+	char			 rpc[48];	/* JSON-RPC method, for audit */
+	char			 tool[64];	/* tools/call name, for audit */
+	const char		*need;		/* scopes the call required */
+	const char		*outcome;	/* audit outcome, static */
 };
 
 const char	*mcp_http_param(struct mcp_req *, const char *);
@@ -239,6 +449,10 @@ int	mcp_http_json(struct mcp_req *, int status, const char *body);
 /* A JSON-RPC error response with the status of the error table. */
 int	mcp_http_error(struct mcp_req *, enum mcp_err, struct json_object *id,
 	    const char *detail);
+/* The same with error.data (consumed; NULL for none). */
+int	mcp_http_error_data(struct mcp_req *, enum mcp_err,
+	    struct json_object *id, const char *detail,
+	    struct json_object *data);
 /* Starts an SSE response (priming event on 2025-11-25). */
 int	mcp_sse_begin(struct mcp_req *);
 /* Writes one "message" event holding msg and flushes; 0 or -1. */
@@ -246,6 +460,28 @@ int	mcp_sse_send(struct mcp_req *, struct json_object *msg);
 int	mcp_sse_comment(struct mcp_req *, const char *);
 /* Content negotiation: 1 if the media type list accepts type. */
 int	mcp_http_accepts(const char *accept, const char *type);
+
+/* --- The protected resource's front door (lib/guard.c) --- */
+
+/* Builds the metadata, the scope list and the verifier; 0 or -1. */
+int	mcp_guard_init(struct mcp_server *, char *err, size_t errsz);
+void	mcp_guard_free(struct mcp_server *);
+/*
+ * Authenticates the request when auth = bearer: 0 with r->who set, or -1
+ * once a 400/401/503 with its WWW-Authenticate challenge has been sent.
+ */
+int	mcp_guard_request(struct mcp_req *);
+/* 0 if the token grants every scope of t; else -1 after a 403. */
+int	mcp_guard_tool(struct mcp_req *, const struct mcp_tool *,
+	    struct json_object *id);
+/* The session owner of this caller: a digest of iss and sub, or "". */
+void	mcp_guard_owner(const struct mcp_req *, char *out, size_t outsz);
+/* 1 if the caller may call t (for hiding tools in tools/list). */
+int	mcp_guard_may(const struct mcp_req *, const struct mcp_tool *);
+/* Answers GET of a /.well-known/ path: RFC 9728 metadata or a JSON 404. */
+void	mcp_guard_wellknown(struct mcp_req *, const char *path);
+/* Records the finished request: JSON line and store row (lib/audit.c). */
+void	mcp_audit_request(struct mcp_req *);
 
 /* --- JSON-RPC 2.0 (lib/jsonrpc.c) --- */
 
@@ -296,5 +532,12 @@ struct mcp_call {
 /* --- The front door (lib/transport.c) --- */
 
 void	mcp_serve(struct mcp_server *, struct mcp_io *, struct mcp_store *);
+/*
+ * mcp_main() with another request handler: the process model (threads,
+ * CGI fallback, configuration, store) for the non-MCP responders of this
+ * tree, such as the authorization server (cgi-src/oauth.c).
+ */
+int	mcp_main_serve(const struct mcp_endpoint *, mcp_serve_fn, int,
+	    char *[]);
 
 #endif /* MCP_EXTERN_H */

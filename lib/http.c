@@ -95,13 +95,14 @@ head(struct mcp_req *r, int status, const char *ctype, long clen)
 	    "Mcp-Name, Last-Event-ID\r\n"
 	    "Access-Control-Expose-Headers: Mcp-Session-Id, "
 	    "WWW-Authenticate, X-Request-Id\r\n";
-	char	 h[2048], num[48];
+	char	 h[4096], num[48];
 	size_t	 n = 0;
 	int	 bad = 0;
 
 	if (r->sent)
 		return 0;
 	r->sent = 1;
+	r->status = status;
 	snprintf(num, sizeof(num), "Status: %d ", status);
 	bad |= put(h, &n, sizeof(h), num);
 	bad |= put(h, &n, sizeof(h), reason(status));
@@ -155,8 +156,15 @@ int
 mcp_http_error(struct mcp_req *r, enum mcp_err e, struct json_object *id,
     const char *detail)
 {
+	return mcp_http_error_data(r, e, id, detail, NULL);
+}
+
+int
+mcp_http_error_data(struct mcp_req *r, enum mcp_err e, struct json_object *id,
+    const char *detail, struct json_object *data)
+{
 	const struct mcp_errinfo	*ei = mcp_err_info(e);
-	struct json_object		*msg, *data = NULL, *sup;
+	struct json_object		*msg, *sup;
 	size_t				 i;
 	int				 rc;
 
@@ -165,7 +173,7 @@ mcp_http_error(struct mcp_req *r, enum mcp_err e, struct json_object *id,
 	    detail ? detail : "");
 	if (e == MCP_ERR_HTTPMETHOD)
 		mcp_buf_puts(&r->hdr, "Allow: GET, POST, DELETE, OPTIONS\r\n");
-	if (e == MCP_ERR_MODERNVER) {
+	if (e == MCP_ERR_MODERNVER && data == NULL) {
 		/* 2026-07-28: the error lists what we support. */
 		data = json_object_new_object();
 		sup = json_object_new_array();

@@ -187,4 +187,31 @@ int	mcp_call_cancelled(struct mcp_call *);
 /* The protocol revision governing this call. */
 const char	*mcp_call_version(const struct mcp_call *);
 
+/* --- Who is calling (lib/caller.c) --- */
+
+/* What the verified access token says; strings live as long as the call. */
+struct mcp_caller {
+	const char	*issuer;
+	const char	*subject;
+	const char	*client_id;	/* "" when the token names none */
+	const char	*workspace;	/* "" when the token names none */
+	const char	*scopes;	/* granted, space-separated */
+	long long	 expires;	/* "exp", seconds since the epoch */
+};
+
+/* 0 with *who filled, or -1 when the endpoint runs without auth. */
+int	mcp_call_caller(const struct mcp_call *, struct mcp_caller *who);
+/* 1 if the caller holds every scope of the space-separated list. */
+int	mcp_call_may(const struct mcp_call *, const char *scopes);
+/* The names of this endpoint's tools the caller may call (an array). */
+struct json_object	*mcp_call_tools(const struct mcp_call *);
+/*
+ * tools/call usage of the caller's workspace (or, without one, of the
+ * caller itself) in [since_ms, until_ms), from the audit trail: an array
+ * of {tool, calls, failures, mean_latency_us, max_latency_us}; NULL when
+ * the store failed.
+ */
+struct json_object	*mcp_call_usage(struct mcp_call *, long long since_ms,
+			    long long until_ms);
+
 #endif /* MCP_H */

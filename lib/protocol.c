@@ -120,6 +120,8 @@ m_initialize(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 		return fail(e, -32603, "Internal error");
 	snprintf(s.version, sizeof(s.version), "%s", ver);
 	s.log_level = -1;
+	/* Bound to the token's subject (lib/guard.c). */
+	mcp_guard_owner(r, s.owner, sizeof(s.owner));
 	snprintf(s.caps, sizeof(s.caps), "%s",
 	    caps != NULL ? mcp_json_text(caps) : "{}");
 	if (caps != NULL && strlen(mcp_json_text(caps)) >= sizeof(s.caps))
@@ -238,21 +240,35 @@ static struct json_object *
 m_tools_list(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 {
 	const struct mcp_registry	*reg = &r->srv->reg;
-	struct json_object		*res, *arr, *t;
-	size_t				 i, start, end;
+	struct json_object		*res = NULL, *arr, *t;
+	size_t				 i, start, end, vis[256], *idx = NULL;
+	size_t				 nvis = reg->ntools;
 	enum mcp_err			 err;
 
-	if (page(r, p, reg->ntools, &start, &end, e) == -1)
-		return NULL;
+	/* hide_unauthorized_tools: list only what the token may call. */
+	if (r->srv->cfg.auth.hide_tools && r->authed) {
+		idx = vis;
+		if (reg->ntools > sizeof(vis) / sizeof(vis[0]) &&
+		    (idx = calloc(reg->ntools, sizeof(*idx))) == NULL)
+			return fail(e, -32603, "Internal error");
+		for (nvis = 0, i = 0; i < reg->ntools; i++)
+			if (mcp_guard_may(r, reg->tools[i].def))
+				idx[nvis++] = i;
+	}
+	if (page(r, p, nvis, &start, &end, e) == -1)
+		goto out;
 	arr = json_object_new_array();
 	for (i = start; i < end; i++) {
-		t = mcp_json_parse(reg->tools[i].listing,
-		    strlen(reg->tools[i].listing), 128, &err);
+		t = mcp_json_parse(reg->tools[idx ? idx[i] : i].listing,
+		    strlen(reg->tools[idx ? idx[i] : i].listing), 128, &err);
 		mcp_json_append(arr, t);
 	}
 	res = json_object_new_object();
 	mcp_json_set(res, "tools", arr);
-	page_end(res, end, reg->ntools);
+	page_end(res, end, nvis);
+out:
+	if (idx != vis && idx != NULL)
+		free(idx);
 	return res;
 }
 
@@ -285,6 +301,7 @@ m_tools_call(struct mcp_req *r, struct json_object *msg,
 		json_object_put(empty);
 		mcp_logx(MCP_LEVEL_INFO, r->rid, "tool %s: invalid arguments: "
 		    "%s", name, why);
+		r->outcome = "invalid_arguments";
 		return mcp_result_errorf("Invalid arguments for tool %s: %s",
 		    name, why);
 	}
@@ -313,8 +330,11 @@ m_tools_call(struct mcp_req *r, struct json_object *msg,
 	}
 	if (res == NULL) {
 		mcp_logx(MCP_LEVEL_ERROR, r->rid, "tool %s failed", name);
+		r->outcome = "tool_failed";
 		return fail(e, -32603, "Internal error");
 	}
+	if (json_object_get_boolean(json_object_object_get(res, "isError")))
+		r->outcome = "tool_error";
 	if (t->output != NULL && !json_object_get_boolean(
 	    json_object_object_get(res, "isError"))) {
 		sc = json_object_object_get(res, "structuredContent");

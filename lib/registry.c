@@ -86,6 +86,7 @@ render(const struct mcp_tool *t, struct json_object *in,
     struct json_object *out)
 {
 	struct json_object	*o, *ann, *meta, *copy = NULL;
+	struct mcp_buf		 desc = { 0 };
 	char			*text = NULL;
 	unsigned int		 h = t->hints;
 
@@ -94,8 +95,18 @@ render(const struct mcp_tool *t, struct json_object *in,
 	mcp_json_set(o, "name", json_object_new_string(t->name));
 	if (t->title != NULL)
 		mcp_json_set(o, "title", json_object_new_string(t->title));
-	mcp_json_set(o, "description", json_object_new_string(
-	    t->description != NULL ? t->description : ""));
+	if (t->scopes != NULL && *t->scopes != '\0') {
+		/* Agents read descriptions: say what a call needs. */
+		if (mcp_buf_printf(&desc, "%s%sRequires scope: %s.",
+		    t->description != NULL ? t->description : "",
+		    t->description != NULL && *t->description ? " " : "",
+		    t->scopes) == -1)
+			goto out;
+		mcp_json_set(o, "description",
+		    json_object_new_string(desc.p));
+	} else
+		mcp_json_set(o, "description", json_object_new_string(
+		    t->description != NULL ? t->description : ""));
 	if (json_object_deep_copy(in, &copy, NULL) != 0 ||
 	    mcp_json_set(o, "inputSchema", copy) == -1)
 		goto out;
@@ -122,6 +133,7 @@ render(const struct mcp_tool *t, struct json_object *in,
 	mcp_json_set(o, "_meta", meta);
 	text = strdup(mcp_json_text(o));
 out:
+	mcp_buf_free(&desc);
 	json_object_put(o);
 	return text;
 }

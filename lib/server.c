@@ -6,6 +6,7 @@
  * its environment and standard input, then exits.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
@@ -119,7 +120,7 @@ worker(void *arg)
 		pthread_mutex_unlock(&accept_lock);
 		if (rc < 0)
 			break;
-		mcp_serve(srv, &io, st);
+		srv->serve(srv, &io, st);
 		FCGX_Finish_r(&rq);
 	}
 	FCGX_Free(&rq, 1);
@@ -138,6 +139,13 @@ usage(const char *prog)
 
 int
 mcp_main(const struct mcp_endpoint *ep, int argc, char *argv[])
+{
+	return mcp_main_serve(ep, mcp_serve, argc, argv);
+}
+
+int
+mcp_main_serve(const struct mcp_endpoint *ep, mcp_serve_fn serve, int argc,
+    char *argv[])
 {
 	static struct mcp_server	 srv;
 	struct mcp_store		*st;
@@ -177,10 +185,36 @@ mcp_main(const struct mcp_endpoint *ep, int argc, char *argv[])
 		return 1;
 	}
 	mcp_log_setlevel(srv.cfg.log_level);
+	srv.serve = serve;
 	if (mcp_registry_init(&srv.reg, ep, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s: %s\n", argv[0], err);
 		return 1;
 	}
+	if (path == NULL || *path == '\0') {
+		/* No file: the defaults must still make sense (auth!). */
+		if (mcp_authconf_check(&srv.cfg.auth, err, sizeof(err)) ==
+		    -1) {
+			fprintf(stderr, "%s: no configuration file "
+			    "($MCP_FCGI_CONFIG or -f): %s\n", argv[0], err);
+			return 1;
+		}
+	}
+	err[0] = '\0';
+	if (mcp_fetch_init() == -1 ||
+	    mcp_guard_init(&srv, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: auth: %s\n", argv[0],
+		    *err ? err : "out of memory");
+		mcp_logx(MCP_LEVEL_CRITICAL, NULL, "auth: %s", err);
+		return 1;
+	}
+	if (srv.cfg.auth.audit_log != NULL && (srv.audit_fd =
+	    open(srv.cfg.auth.audit_log, O_WRONLY | O_APPEND | O_CREAT |
+	    O_CLOEXEC, 0640)) == -1) {
+		fprintf(stderr, "%s: audit_log %s: %s\n", argv[0],
+		    srv.cfg.auth.audit_log, strerror(errno));
+		return 1;
+	}
+
 	/* Open once up front: creates and migrates the store, or fails. */
 	if ((st = mcp_store_open(srv.cfg.store_path, err, sizeof(err))) ==
 	    NULL) {
@@ -200,9 +234,10 @@ mcp_main(const struct mcp_endpoint *ep, int argc, char *argv[])
 		io.write = cgi_write;
 		io.flush = cgi_flush;
 		io.arg = NULL;
-		mcp_serve(&srv, &io, st);
+		serve(&srv, &io, st);
 		fflush(stdout);
 		st->ops->close(st);
+		mcp_guard_free(&srv);
 		mcp_registry_free(&srv.reg);
 		mcp_config_free(&srv.cfg);
 		return 0;
@@ -230,6 +265,9 @@ mcp_main(const struct mcp_endpoint *ep, int argc, char *argv[])
 		}
 	mcp_logx(MCP_LEVEL_INFO, NULL, "%s %s serving with %d threads",
 	    ep->name, ep->version, srv.cfg.threads);
+	if (!srv.cfg.auth.required && serve == mcp_serve)
+		mcp_logx(MCP_LEVEL_NOTICE, NULL, "auth = none: %s serves "
+		    "without access tokens", ep->name);
 	if (sigwait(&stop, &sig) != 0)
 		sig = 0;
 	mcp_logx(MCP_LEVEL_INFO, NULL, "stopping on signal %d", sig);

@@ -1,6 +1,8 @@
 /*
  * store.h: the shared state every process of an endpoint sees: sessions,
- * answers to server-to-client requests, cancellations, subscriptions.
+ * answers to server-to-client requests, cancellations, subscriptions; and
+ * for auth the clients and keys of the built-in authorization server,
+ * revocations and the audit trail.
  *
  * One `struct mcp_store` is one connection, owned by one thread.  The
  * engine behind it is chosen by mcp_store_open() from the configuration;
@@ -25,7 +27,61 @@ struct mcp_session {
 	int64_t		seen;
 };
 
+/* A client of the built-in authorization server. */
+struct mcp_client {
+	char		id[64];
+	char		name[128];
+	char		scopes[1024];	/* the most it may be granted */
+	char		workspace[128];	/* "" for none */
+	char		secret_hash[65];	/* hex SHA-256 of salt||secret */
+	char		salt[33];	/* hex */
+	int64_t		created;
+	int64_t		revoked;	/* 0 while active */
+};
+
+/* A signing key of the built-in authorization server. */
+struct mcp_signkey {
+	char		kid[64];
+	char		alg[8];
+	int64_t		created;
+	int64_t		retired;	/* 0 for the current key */
+};
+
+/* One audited request to a protected endpoint; never holds the token. */
+struct mcp_audit {
+	int64_t		 ts_ms;
+	const char	*rid;
+	const char	*iss;
+	const char	*sub;
+	const char	*client_id;
+	const char	*method;	/* JSON-RPC method or HTTP method */
+	const char	*tool;
+	const char	*scopes;	/* required by the call */
+	const char	*outcome;
+	int		 status;	/* HTTP */
+	int64_t		 latency_us;
+	const char	*workspace;	/* the token's, or "" */
+};
+
+/* Whose tool usage to report: a workspace, else one iss + sub. */
+struct mcp_usage_query {
+	int64_t		 since_ms;
+	int64_t		 until_ms;
+	const char	*workspace;
+	const char	*iss;
+	const char	*sub;
+};
+
 struct mcp_store;
+
+typedef void	(*mcp_client_cb)(void *, const struct mcp_client *);
+typedef void	(*mcp_signkey_cb)(void *, const struct mcp_signkey *);
+/* One summary row: who, what, outcome, how many, mean latency. */
+typedef void	(*mcp_audit_cb)(void *, const char *const cols[],
+		    size_t ncols);
+/* One tool's calls, failures, mean and max latency (µs). */
+typedef void	(*mcp_usage_cb)(void *, const char *tool, int64_t calls,
+		    int64_t failures, int64_t mean_us, int64_t max_us);
 
 struct mcp_store_ops {
 	void		(*close)(struct mcp_store *);
@@ -63,6 +119,41 @@ struct mcp_store_ops {
 			    const char *rid);
 	enum mcp_err	(*subscribe)(struct mcp_store *, const char *sid,
 			    const char *uri, int on);
+
+	/* Auth: the resource server's revocation list (malloc'd strings). */
+	enum mcp_err	(*revoked_clients)(struct mcp_store *, char ***ids,
+			    size_t *n);
+	/* The built-in authorization server's clients. */
+	enum mcp_err	(*client_put)(struct mcp_store *,
+			    const struct mcp_client *);
+	/* MCP_ERR_NOTFOUND when there is no such client. */
+	enum mcp_err	(*client_get)(struct mcp_store *, const char *id,
+			    struct mcp_client *);
+	enum mcp_err	(*client_list)(struct mcp_store *, mcp_client_cb,
+			    void *);
+	/* Failed client authentications: record one; count since `since`. */
+	enum mcp_err	(*fail_add)(struct mcp_store *, const char *client,
+			    int64_t now);
+	enum mcp_err	(*fail_count)(struct mcp_store *, const char *client,
+			    int64_t since, int *n);
+	enum mcp_err	(*key_put)(struct mcp_store *,
+			    const struct mcp_signkey *);
+	/* Newest first. */
+	enum mcp_err	(*key_list)(struct mcp_store *, mcp_signkey_cb, void *);
+	enum mcp_err	(*key_delete)(struct mcp_store *, const char *kid);
+	enum mcp_err	(*audit_add)(struct mcp_store *,
+			    const struct mcp_audit *);
+	/*
+	 * Requests since `since_ms` grouped by subject, client, method, tool
+	 * and outcome: cols are sub, client_id, method, tool, outcome,
+	 * status, count, mean latency (µs).
+	 */
+	enum mcp_err	(*audit_summary)(struct mcp_store *, int64_t since_ms,
+			    mcp_audit_cb, void *);
+	/* tools/call usage per tool, from the audit trail. */
+	enum mcp_err	(*audit_usage)(struct mcp_store *,
+			    const struct mcp_usage_query *, mcp_usage_cb,
+			    void *);
 };
 
 struct mcp_store {

@@ -12,7 +12,7 @@
 
 #include "extern.h"
 
-#define SCHEMA_VERSION	1
+#define SCHEMA_VERSION	2
 #define BUSY_MS		5000
 
 enum stmt {
@@ -31,6 +31,19 @@ enum stmt {
 	S_CANCEL_PRUNE,
 	S_SUB_ON,
 	S_SUB_OFF,
+	S_REVOKED,
+	S_CLIENT_PUT,
+	S_CLIENT_GET,
+	S_CLIENT_LIST,
+	S_FAIL_ADD,
+	S_FAIL_COUNT,
+	S_FAIL_PRUNE,
+	S_KEY_PUT,
+	S_KEY_LIST,
+	S_KEY_DEL,
+	S_AUDIT_ADD,
+	S_AUDIT_SUM,
+	S_AUDIT_USAGE,
 	S__MAX
 };
 
@@ -59,6 +72,35 @@ static const char *const sql[S__MAX] = {
 	    "VALUES (?1, ?2)",
 	[S_SUB_OFF] = "DELETE FROM subscriptions WHERE session = ?1 AND "
 	    "uri = ?2",
+	[S_REVOKED] = "SELECT id FROM clients WHERE revoked > 0",
+	[S_CLIENT_PUT] = "INSERT OR REPLACE INTO clients (id, name, scopes, "
+	    "workspace, secret_hash, salt, created, revoked) VALUES (?1, ?2, "
+	    "?3, ?4, ?5, ?6, ?7, ?8)",
+	[S_CLIENT_GET] = "SELECT id, name, scopes, workspace, secret_hash, "
+	    "salt, created, revoked FROM clients WHERE id = ?1",
+	[S_CLIENT_LIST] = "SELECT id, name, scopes, workspace, secret_hash, "
+	    "salt, created, revoked FROM clients ORDER BY created, id",
+	[S_FAIL_ADD] = "INSERT INTO auth_failures (client, ts) VALUES (?1, ?2)",
+	[S_FAIL_COUNT] = "SELECT count(*) FROM auth_failures WHERE client = ?1 "
+	    "AND ts >= ?2",
+	[S_FAIL_PRUNE] = "DELETE FROM auth_failures WHERE ts < ?1",
+	[S_KEY_PUT] = "INSERT OR REPLACE INTO signing_keys (kid, alg, created, "
+	    "retired) VALUES (?1, ?2, ?3, ?4)",
+	[S_KEY_LIST] = "SELECT kid, alg, created, retired FROM signing_keys "
+	    "ORDER BY created DESC, kid",
+	[S_KEY_DEL] = "DELETE FROM signing_keys WHERE kid = ?1",
+	[S_AUDIT_ADD] = "INSERT INTO audit (ts_ms, rid, iss, sub, client_id, "
+	    "method, tool, scopes, outcome, status, latency_us, workspace) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	[S_AUDIT_USAGE] = "SELECT tool, count(*), sum(status >= 400 OR "
+	    "outcome != 'ok'), CAST(avg(latency_us) AS INTEGER), "
+	    "max(latency_us) FROM audit WHERE ts_ms >= ?1 AND ts_ms < ?2 AND "
+	    "method = 'tools/call' AND tool != '' AND CASE WHEN ?3 != '' "
+	    "THEN workspace = ?3 ELSE iss = ?4 AND sub = ?5 END "
+	    "GROUP BY tool ORDER BY tool",
+	[S_AUDIT_SUM] = "SELECT sub, client_id, method, tool, outcome, status, "
+	    "count(*), CAST(avg(latency_us) AS INTEGER) FROM audit "
+	    "WHERE ts_ms >= ?1 GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 7 DESC",
 };
 
 /* Migrations, applied in order; user_version records how far we got. */
@@ -87,6 +129,41 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"  session TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,"
 	"  uri TEXT NOT NULL,"
 	"  PRIMARY KEY (session, uri)) WITHOUT ROWID;",
+	/* 2: auth. */
+	"CREATE TABLE clients ("
+	"  id TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  scopes TEXT NOT NULL,"
+	"  workspace TEXT NOT NULL DEFAULT '',"
+	"  secret_hash TEXT NOT NULL,"
+	"  salt TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  revoked INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	"CREATE TABLE auth_failures ("
+	"  client TEXT NOT NULL,"
+	"  ts INTEGER NOT NULL);"
+	"CREATE INDEX auth_failures_client ON auth_failures (client, ts);"
+	"CREATE TABLE signing_keys ("
+	"  kid TEXT PRIMARY KEY,"
+	"  alg TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  retired INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	"CREATE TABLE audit ("
+	"  ts_ms INTEGER NOT NULL,"
+	"  rid TEXT NOT NULL,"
+	"  iss TEXT NOT NULL DEFAULT '',"
+	"  sub TEXT NOT NULL DEFAULT '',"
+	"  client_id TEXT NOT NULL DEFAULT '',"
+	"  method TEXT NOT NULL DEFAULT '',"
+	"  tool TEXT NOT NULL DEFAULT '',"
+	"  scopes TEXT NOT NULL DEFAULT '',"
+	"  outcome TEXT NOT NULL,"
+	"  status INTEGER NOT NULL,"
+	"  latency_us INTEGER NOT NULL,"
+	"  workspace TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX audit_ts ON audit (ts_ms);"
+	"CREATE INDEX audit_sub ON audit (sub, ts_ms);"
+	"CREATE INDEX audit_workspace ON audit (workspace, ts_ms);",
 };
 
 struct sqlite_store {
@@ -333,6 +410,256 @@ subscribe(struct mcp_store *p, const char *sid, const char *uri, int on)
 	return bind_exec(p, on ? S_SUB_ON : S_SUB_OFF, sid, uri, 0, 0);
 }
 
+/* --- Auth --- */
+
+static enum mcp_err
+step_error(struct mcp_store *p, const char *what)
+{
+	mcp_logx(MCP_LEVEL_ERROR, NULL, "sqlite %s: %s", what,
+	    sqlite3_errmsg(S(p)->db));
+	return MCP_ERR_STORE;
+}
+
+static enum mcp_err
+revoked_clients(struct mcp_store *p, char ***ids, size_t *n)
+{
+	sqlite3_stmt	*st;
+	char		**v = NULL, **nv;
+	size_t		  k = 0, i;
+	int		  rc;
+
+	*ids = NULL;
+	*n = 0;
+	if ((st = prep(S(p), S_REVOKED)) == NULL)
+		return MCP_ERR_STORE;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((nv = reallocarray(v, k + 1, sizeof(*v))) == NULL)
+			break;
+		v = nv;
+		if ((v[k] = strdup((const char *)sqlite3_column_text(st,
+		    0))) == NULL)
+			break;
+		k++;
+	}
+	done(st);
+	if (rc != SQLITE_DONE) {
+		for (i = 0; i < k; i++)
+			free(v[i]);
+		free(v);
+		return step_error(p, "revoked_clients");
+	}
+	*ids = v;
+	*n = k;
+	return MCP_OK;
+}
+
+static enum mcp_err
+client_put(struct mcp_store *p, const struct mcp_client *c)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = prep(S(p), S_CLIENT_PUT)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, c->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, c->scopes, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, c->workspace, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, c->secret_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, c->salt, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, c->created);
+	sqlite3_bind_int64(st, 8, c->revoked);
+	return exec_stmt(S(p), st);
+}
+
+static void
+client_row(sqlite3_stmt *st, struct mcp_client *c)
+{
+	memset(c, 0, sizeof(*c));
+	copy_col(st, 0, c->id, sizeof(c->id));
+	copy_col(st, 1, c->name, sizeof(c->name));
+	copy_col(st, 2, c->scopes, sizeof(c->scopes));
+	copy_col(st, 3, c->workspace, sizeof(c->workspace));
+	copy_col(st, 4, c->secret_hash, sizeof(c->secret_hash));
+	copy_col(st, 5, c->salt, sizeof(c->salt));
+	c->created = sqlite3_column_int64(st, 6);
+	c->revoked = sqlite3_column_int64(st, 7);
+}
+
+static enum mcp_err
+client_get(struct mcp_store *p, const char *id, struct mcp_client *c)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = prep(S(p), S_CLIENT_GET)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		client_row(st, c);
+	done(st);
+	if (rc == SQLITE_ROW)
+		return MCP_OK;
+	return rc == SQLITE_DONE ? MCP_ERR_NOTFOUND :
+	    step_error(p, "client_get");
+}
+
+static enum mcp_err
+client_list(struct mcp_store *p, mcp_client_cb cb, void *arg)
+{
+	struct mcp_client	 c;
+	sqlite3_stmt		*st;
+	int			 rc;
+
+	if ((st = prep(S(p), S_CLIENT_LIST)) == NULL)
+		return MCP_ERR_STORE;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		client_row(st, &c);
+		cb(arg, &c);
+	}
+	done(st);
+	return rc == SQLITE_DONE ? MCP_OK : step_error(p, "client_list");
+}
+
+static enum mcp_err
+fail_add(struct mcp_store *p, const char *client, int64_t now)
+{
+	return bind_exec(p, S_FAIL_ADD, client, NULL, now, 1);
+}
+
+/* Counts recent failures, dropping those older than a day. */
+static enum mcp_err
+fail_count(struct mcp_store *p, const char *client, int64_t since, int *n)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (bind_exec(p, S_FAIL_PRUNE, NULL, NULL, since - 86400, 1) !=
+	    MCP_OK || (st = prep(S(p), S_FAIL_COUNT)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_text(st, 1, client, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, since);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*n = sqlite3_column_int(st, 0);
+	done(st);
+	return rc == SQLITE_ROW ? MCP_OK : step_error(p, "fail_count");
+}
+
+static enum mcp_err
+key_put(struct mcp_store *p, const struct mcp_signkey *k)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = prep(S(p), S_KEY_PUT)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_text(st, 1, k->kid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, k->alg, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, k->created);
+	sqlite3_bind_int64(st, 4, k->retired);
+	return exec_stmt(S(p), st);
+}
+
+static enum mcp_err
+key_list(struct mcp_store *p, mcp_signkey_cb cb, void *arg)
+{
+	struct mcp_signkey	 k;
+	sqlite3_stmt		*st;
+	int			 rc;
+
+	if ((st = prep(S(p), S_KEY_LIST)) == NULL)
+		return MCP_ERR_STORE;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&k, 0, sizeof(k));
+		copy_col(st, 0, k.kid, sizeof(k.kid));
+		copy_col(st, 1, k.alg, sizeof(k.alg));
+		k.created = sqlite3_column_int64(st, 2);
+		k.retired = sqlite3_column_int64(st, 3);
+		cb(arg, &k);
+	}
+	done(st);
+	return rc == SQLITE_DONE ? MCP_OK : step_error(p, "key_list");
+}
+
+static enum mcp_err
+key_delete(struct mcp_store *p, const char *kid)
+{
+	enum mcp_err	 e;
+
+	if ((e = bind_exec(p, S_KEY_DEL, kid, NULL, 0, 0)) != MCP_OK)
+		return e;
+	return sqlite3_changes(S(p)->db) > 0 ? MCP_OK : MCP_ERR_NOTFOUND;
+}
+
+static enum mcp_err
+audit_add(struct mcp_store *p, const struct mcp_audit *a)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = prep(S(p), S_AUDIT_ADD)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_int64(st, 1, a->ts_ms);
+	sqlite3_bind_text(st, 2, a->rid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, a->iss ? a->iss : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, a->sub ? a->sub : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, a->client_id ? a->client_id : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, a->method ? a->method : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, a->tool ? a->tool : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, a->scopes ? a->scopes : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, a->outcome, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 10, a->status);
+	sqlite3_bind_int64(st, 11, a->latency_us);
+	sqlite3_bind_text(st, 12, a->workspace ? a->workspace : "", -1,
+	    SQLITE_STATIC);
+	return exec_stmt(S(p), st);
+}
+
+static enum mcp_err
+audit_usage(struct mcp_store *p, const struct mcp_usage_query *q,
+    mcp_usage_cb cb, void *arg)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = prep(S(p), S_AUDIT_USAGE)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_int64(st, 1, q->since_ms);
+	sqlite3_bind_int64(st, 2, q->until_ms);
+	sqlite3_bind_text(st, 3, q->workspace, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, q->iss, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, q->sub, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		cb(arg, (const char *)sqlite3_column_text(st, 0),
+		    sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
+		    sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4));
+	done(st);
+	return rc == SQLITE_DONE ? MCP_OK : step_error(p, "audit_usage");
+}
+
+static enum mcp_err
+audit_summary(struct mcp_store *p, int64_t since_ms, mcp_audit_cb cb,
+    void *arg)
+{
+	sqlite3_stmt	*st;
+	const char	*cols[8];
+	int		 rc, i;
+
+	if ((st = prep(S(p), S_AUDIT_SUM)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_int64(st, 1, since_ms);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < 8; i++) {
+			cols[i] = (const char *)sqlite3_column_text(st, i);
+			if (cols[i] == NULL)
+				cols[i] = "";
+		}
+		cb(arg, cols, 8);
+	}
+	done(st);
+	return rc == SQLITE_DONE ? MCP_OK : step_error(p, "audit_summary");
+}
+
 static void
 store_close(struct mcp_store *p)
 {
@@ -347,9 +674,32 @@ store_close(struct mcp_store *p)
 }
 
 static const struct mcp_store_ops ops = {
-	store_close, session_put, session_get, session_touch, session_level,
-	session_delete, session_expire, pending_add, pending_answer,
-	pending_take, pending_drop, cancel_add, cancelled, subscribe,
+	.close = store_close,
+	.session_put = session_put,
+	.session_get = session_get,
+	.session_touch = session_touch,
+	.session_level = session_level,
+	.session_delete = session_delete,
+	.session_expire = session_expire,
+	.pending_add = pending_add,
+	.pending_answer = pending_answer,
+	.pending_take = pending_take,
+	.pending_drop = pending_drop,
+	.cancel_add = cancel_add,
+	.cancelled = cancelled,
+	.subscribe = subscribe,
+	.revoked_clients = revoked_clients,
+	.client_put = client_put,
+	.client_get = client_get,
+	.client_list = client_list,
+	.fail_add = fail_add,
+	.fail_count = fail_count,
+	.key_put = key_put,
+	.key_list = key_list,
+	.key_delete = key_delete,
+	.audit_add = audit_add,
+	.audit_summary = audit_summary,
+	.audit_usage = audit_usage,
 };
 
 static int

@@ -102,12 +102,33 @@ answer(struct mcp_req *r, struct json_object *resp, enum mcp_err e)
 	mcp_http_json(r, status, mcp_json_text(resp));
 }
 
+/* tools/call: the token must grant every scope the tool declares. */
+static int
+scoped(struct mcp_req *r, struct json_object *msg)
+{
+	const struct mcp_tool_rt	*t;
+	struct json_object		*id = NULL;
+	const char			*name;
+
+	if (strcmp(mcp_json_str(msg, "method"), "tools/call") != 0 ||
+	    (name = mcp_json_str(mcp_json_obj(msg, "params"), "name")) ==
+	    NULL)
+		return 0;
+	snprintf(r->tool, sizeof(r->tool), "%s", name);
+	if ((t = mcp_registry_tool(&r->srv->reg, name)) == NULL)
+		return 0;	/* protocol.c answers "Unknown tool" */
+	json_object_object_get_ex(msg, "id", &id);
+	return mcp_guard_tool(r, t->def, id);
+}
+
 static void
 request(struct mcp_req *r, struct json_object *msg)
 {
 	struct json_object	*resp;
 	enum mcp_err		 e;
 
+	if (scoped(r, msg) == -1)
+		return;
 	if (mcp_proto_wants_sse(r, msg) && mcp_sse_begin(r) == -1)
 		return;
 	resp = mcp_proto_request(r, msg, &e);
@@ -189,6 +210,30 @@ modern(struct mcp_req *r, struct json_object *msg, enum mcp_msg_kind kind)
 }
 
 /*
+ * A session belongs to the subject whose token created it: presented by
+ * anyone else it answers exactly like an unknown session (404), so ids
+ * cannot be probed across subjects.
+ */
+static enum mcp_err
+owned_session(struct mcp_req *r, const char *sid, struct mcp_session *s)
+{
+	enum mcp_err	 e;
+	char		 me[sizeof(s->owner)];
+
+	e = r->store->ops->session_get(r->store, sid,
+	    (int64_t)time(NULL) - r->srv->cfg.session_idle, s);
+	if (e != MCP_OK)
+		return e;
+	mcp_guard_owner(r, me, sizeof(me));
+	if (strcmp(me, s->owner) != 0) {
+		mcp_logx(MCP_LEVEL_WARNING, r->rid, "session presented by "
+		    "a subject other than its owner");
+		return MCP_ERR_SESSION;
+	}
+	return MCP_OK;
+}
+
+/*
  * 2025-03-26 .. 2025-11-25: initialize creates a session; every other
  * message names it in Mcp-Session-Id.
  */
@@ -207,11 +252,10 @@ load_session(struct mcp_req *r, struct json_object *id)
 		mcp_http_error(r, MCP_ERR_SESSION, id, "malformed session id");
 		return -1;
 	}
-	e = r->store->ops->session_get(r->store, sid,
-	    (int64_t)now - r->srv->cfg.session_idle, &r->sess);
-	if (e != MCP_OK) {
+	if ((e = owned_session(r, sid, &r->sess)) != MCP_OK) {
 		mcp_http_error(r, e, id, e == MCP_ERR_SESSION ?
-		    "unknown or expired session" : "store");
+		    "unknown, expired or another subject's session" :
+		    "store");
 		return -1;
 	}
 	r->has_sess = 1;
@@ -354,6 +398,7 @@ post(struct mcp_req *r)
 		goto out;
 	}
 	if (json_object_is_type(msg, json_type_array)) {
+		snprintf(r->rpc, sizeof(r->rpc), "(batch)");
 		batch(r, msg);
 		goto out;
 	}
@@ -366,6 +411,9 @@ post(struct mcp_req *r)
 		mcp_http_error(r, MCP_ERR_INVALID, id, NULL);
 		goto out;
 	}
+	if (kind != MCP_MSG_RESPONSE)
+		snprintf(r->rpc, sizeof(r->rpc), "%s",
+		    mcp_json_str(msg, "method"));
 	/*
 	 * Era: a request whose _meta carries a protocol version, or whose
 	 * header names 2026-07-28 or later, is stateless; the rest use
@@ -395,7 +443,8 @@ delete(struct mcp_req *r)
 		mcp_http_error(r, MCP_ERR_NOSESSION, NULL, NULL);
 		return;
 	}
-	if ((e = r->store->ops->session_delete(r->store, sid)) != MCP_OK) {
+	if ((e = owned_session(r, sid, &r->sess)) != MCP_OK ||
+	    (e = r->store->ops->session_delete(r->store, sid)) != MCP_OK) {
 		mcp_http_error(r, e, NULL, "delete");
 		return;
 	}
@@ -403,39 +452,76 @@ delete(struct mcp_req *r)
 	mcp_http_begin(r, 204, NULL);
 }
 
+/* The request path without its query string, in buf. */
+static const char *
+req_path(struct mcp_req *r, char *buf, size_t bufsz)
+{
+	const char	*u = mcp_http_param(r, "REQUEST_URI");
+	size_t		 n;
+
+	if (u == NULL)
+		u = mcp_http_param(r, "SCRIPT_NAME");
+	if (u == NULL)
+		return "";
+	n = strcspn(u, "?");
+	if (n >= bufsz)
+		n = bufsz - 1;
+	memcpy(buf, u, n);
+	buf[n] = '\0';
+	return buf;
+}
+
 void
 mcp_serve(struct mcp_server *srv, struct mcp_io *io, struct mcp_store *st)
 {
 	struct mcp_req	 r;
-	const char	*method, *origin;
+	const char	*method, *origin, *path;
+	char		 pbuf[512];
 
 	memset(&r, 0, sizeof(r));
 	r.srv = srv;
 	r.io = io;
 	r.store = st;
 	r.log_level = -1;
+	clock_gettime(CLOCK_REALTIME, &r.t0);
 	mcp_rand_rid(r.rid);
 	method = mcp_http_param(&r, "REQUEST_METHOD");
 	if (method == NULL)
 		method = "";
+	/* RFC 9728 metadata: public, readable from any origin. */
+	path = req_path(&r, pbuf, sizeof(pbuf));
+	if (strncmp(path, "/.well-known/", 13) == 0) {
+		r.origin = "*";
+		mcp_guard_wellknown(&r, path);
+		goto out;
+	}
 	/* Streamable HTTP, "Security Warning": validate Origin (403). */
 	if ((origin = mcp_http_param(&r, "HTTP_ORIGIN")) != NULL) {
 		if (!mcp_config_origin_ok(&srv->cfg, origin)) {
+			r.outcome = "bad_origin";
 			mcp_http_error(&r, MCP_ERR_ORIGIN, NULL, origin);
-			goto out;
+			goto audit;
 		}
 		r.origin = origin;
 	}
-	if (strcmp(method, "POST") == 0)
-		post(&r);
-	else if (strcmp(method, "OPTIONS") == 0) {
+	/* A preflight carries no credentials (Fetch standard). */
+	if (strcmp(method, "OPTIONS") == 0) {
 		mcp_buf_puts(&r.hdr, "Access-Control-Max-Age: 86400\r\n");
 		mcp_http_begin(&r, 204, NULL);
-	} else if (strcmp(method, "DELETE") == 0)
-		delete(&r);
-	else
-		/* No standalone GET stream yet: 405 is the spec's answer. */
-		mcp_http_error(&r, MCP_ERR_HTTPMETHOD, NULL, method);
+		goto out;
+	}
+	if (mcp_guard_request(&r) == 0) {
+		if (strcmp(method, "POST") == 0)
+			post(&r);
+		else if (strcmp(method, "DELETE") == 0)
+			delete(&r);
+		else
+			/* No standalone GET stream yet: the spec's 405. */
+			mcp_http_error(&r, MCP_ERR_HTTPMETHOD, NULL, method);
+	}
+audit:
+	if (srv->auth != NULL)
+		mcp_audit_request(&r);
 out:
 	json_object_put(r.caps);
 	mcp_buf_free(&r.hdr);

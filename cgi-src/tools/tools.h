@@ -9,5 +9,10 @@
 
 /* tools/echo.c */
 struct json_object	*tool_echo(struct mcp_call *, struct json_object *);
+/* tools/whoami.c */
+struct json_object	*tool_whoami(struct mcp_call *, struct json_object *);
+/* tools/usage.c */
+struct json_object	*tool_get_usage(struct mcp_call *,
+			    struct json_object *);
 
 #endif /* TOOLS_H */

@@ -314,5 +314,5 @@ PY
 	post '{"jsonrpc":"2.0","id":2,"method":"ping"}' -H 'MCP-Protocol-Version: 2025-11-25' -H "Mcp-Session-Id: $(printf 'a%.0s' $(seq 64))"
 	rid=$(header X-Request-Id)
 	sleep 0.2
-	grep -q "rid=$rid .*unknown or expired session" "$STATE/mcp-fcgi.log"
+	grep -q "rid=$rid .*unknown, expired or another subject.s session" "$STATE/mcp-fcgi.log"
 }

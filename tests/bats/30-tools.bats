@@ -156,13 +156,13 @@ call() {	# call VERSION NAME ARGS_JSON [extra params]
 	pid=$!
 	for _ in $(seq 100); do grep -q 'elicitation/create' "$STATE/stream" 2>/dev/null && break; sleep 0.02; done
 	req=$(sed -n 's/^data: \(.*elicitation.*\)$/\1/p' "$STATE/stream")
-	echo "$req" | jq -e '.params.message == "Who?" and .params.requestedSchema.required == ["username","email"]'
+	jqo '.params.message == "Who?" and .params.requestedSchema.required == ["username","email"]' "$req"
 	id=$(echo "$req" | jq -r .id)
 	spost 2025-11-25 '{"jsonrpc":"2.0","id":"'"$id"'","result":{"action":"accept","content":{"username":"testuser","email":"t@example.com"}}}'
 	[ "$STATUS" = 202 ]
 	answer_rid=$(header X-Request-Id)
 	wait $pid
-	sed -n 's/^data: \(.*"id":"e1".*\)$/\1/p' "$STATE/stream" | jq -e '.result.content[0].text == "User response: action=accept, content={\"username\":\"testuser\",\"email\":\"t@example.com\"}"'
+	jqo '.result.content[0].text == "User response: action=accept, content={\"username\":\"testuser\",\"email\":\"t@example.com\"}"' "$(sed -n 's/^data: \(.*"id":"e1".*\)$/\1/p' "$STATE/stream")"
 	# The call and the answer were served by different processes.
 	call_rid=$(grep -i '^X-Request-Id' "$STATE/sh" | cut -d' ' -f2 | tr -d '\r')
 	p1=$(grep "rid=$call_rid sent elicitation/create" "$STATE/mcp-fcgi.log" | grep -o 'mcp-fcgi\[[0-9]*\]')
@@ -190,5 +190,5 @@ call() {	# call VERSION NAME ARGS_JSON [extra params]
 	spost 2025-11-25 '{"jsonrpc":"2.0","id":"'"$id"'","error":{"code":-1,"message":"user declined"}}'
 	[ "$STATUS" = 202 ]
 	wait $pid
-	sed -n 's/^data: \(.*"id":"s1".*\)$/\1/p' "$STATE/stream" | jq -e '.result.isError == true and .result.content[0].text == "Sampling failed: the client answered with an error"'
+	jqo '.result.isError == true and .result.content[0].text == "Sampling failed: the client answered with an error"' "$(sed -n 's/^data: \(.*"id":"s1".*\)$/\1/p' "$STATE/stream")"
 }

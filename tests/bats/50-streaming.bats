@@ -38,8 +38,8 @@ PY
 	first=$(echo "${lines[0]}" | cut -d' ' -f1)
 	second=$(echo "${lines[1]}" | cut -d' ' -f1)
 	last=$(echo "${lines[3]}" | cut -d' ' -f1)
-	echo "${lines[0]}" | cut -d' ' -f2- | jq -e '.params.progress == 0'
-	echo "${lines[3]}" | cut -d' ' -f2- | jq -e '.result.content[0].text == "Progress tool completed"'
+	jqo '.params.progress == 0' "$(echo "${lines[0]}" | cut -d' ' -f2-)"
+	jqo '.result.content[0].text == "Progress tool completed"' "$(echo "${lines[3]}" | cut -d' ' -f2-)"
 	# The tool sleeps 250 ms between steps: the first event must come
 	# well before the result, and the steps must be spaced.
 	[ "$first" -lt 200 ]

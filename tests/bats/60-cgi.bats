@@ -8,7 +8,7 @@ load helper
 
 setup() {
 	T=$(mktemp -d /tmp/mcpfcgi-cgi.XXXXXX)
-	printf 'store_path = %s/mcp.db\n' "$T" >"$T/ok.conf"
+	printf 'store_path = %s/mcp.db\nauth = none\n' "$T" >"$T/ok.conf"
 	BIN=$ROOT/$BUILD/conformance.fcgi
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 }
@@ -126,7 +126,7 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 }
 
 @test "configured origin list replaces the loopback default" {
-	printf 'store_path = %s/mcp.db\nallowed_origins = https://app.example.com\n' "$T" >"$T/ok.conf"
+	printf 'store_path = %s/mcp.db\nauth = none\nallowed_origins = https://app.example.com\n' "$T" >"$T/ok.conf"
 	cgi "$INIT" HTTP_ORIGIN=https://app.example.com
 	[ "$CGI_STATUS" = 200 ]
 	grep -q '^Access-Control-Allow-Origin: https://app.example.com' "$T/out"
@@ -137,7 +137,7 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 }
 
 @test "an origin entry ending in :* allows any port of that host" {
-	printf 'store_path = %s/mcp.db\nallowed_origins = https://app.example.com:*\n' "$T" >"$T/ok.conf"
+	printf 'store_path = %s/mcp.db\nauth = none\nallowed_origins = https://app.example.com:*\n' "$T" >"$T/ok.conf"
 	cgi "$INIT" HTTP_ORIGIN=https://app.example.com:8443
 	[ "$CGI_STATUS" = 200 ]
 	cgi "$INIT" HTTP_ORIGIN=https://app.example.com
@@ -156,7 +156,7 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 }
 
 @test "allowed_origins = * still refuses an Origin with CR LF (no header injection)" {
-	printf 'store_path = %s/mcp.db\nallowed_origins = *\n' "$T" >"$T/ok.conf"
+	printf 'store_path = %s/mcp.db\nauth = none\nallowed_origins = *\n' "$T" >"$T/ok.conf"
 	cgi "$INIT" HTTP_ORIGIN=https://anything.example
 	[ "$CGI_STATUS" = 200 ]
 	grep -q '^Access-Control-Allow-Origin: https://anything.example' "$T/out"

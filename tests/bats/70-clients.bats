@@ -59,12 +59,13 @@ teardown_file() { stop_server; }
 	[ "$status" = 0 ]
 }
 
-@test "2.x client against /mcp: echo's structured output" {
+@test "2.x client against /mcp with a bearer token: echo's structured output" {
 	cd "$JS"
 	run timeout 60 node --input-type=module -e "
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 const c = new Client({ name: 't', version: '1' }, { versionNegotiation: { mode: 'auto' } });
-await c.connect(new StreamableHTTPClientTransport(new URL('$BASE/mcp')));
+await c.connect(new StreamableHTTPClientTransport(new URL('$BASE/mcp'),
+    { requestInit: { headers: { Authorization: 'Bearer $TOKEN' } } }));
 const r = await c.callTool({ name: 'echo', arguments: { text: 'hi' } });
 console.log(JSON.stringify(r.structuredContent));
 await c.close();"
@@ -73,12 +74,49 @@ await c.close();"
 	[ "$output" = '{"text":"hi"}' ]
 }
 
-@test "MCP Inspector --cli lists tools and calls echo on /mcp" {
+@test "the article's path: client credentials, then the SDK 1.x client lists and calls a scoped tool" {
 	cd "$JS"
+	run timeout 60 node sdk-auth.mjs "$BASE" "$CLIENT_ID" "$CLIENT_SECRET"
+	echo "$output"
+	[ "$status" = 0 ]
+	[[ "$output" == *"sdk-auth ok"* ]]
+}
+
+@test "MCP Inspector --cli with --header Authorization lists tools and calls a scoped tool" {
+	cd "$JS"
+	tok=$(curl -s -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials \
+	    -d scope=wks:read "$BASE/oauth/token" | jq -r .access_token)
+	run timeout 60 mcp-inspector --cli "$BASE/mcp" --transport http \
+	    --header "Authorization: Bearer $tok" --method tools/list
+	[ "$status" = 0 ]
+	jqo '[.tools[].name] == ["echo", "whoami", "get_usage"]'
+	jqo '.tools[2]._meta["mcp-fcgi/scopes"] == ["wks:read"]'
+	run timeout 60 mcp-inspector --cli "$BASE/mcp" --transport http \
+	    --header "Authorization: Bearer $tok" --method tools/call \
+	    --tool-name whoami
+	[ "$status" = 0 ]
+	jqo '.structuredContent.client_id == "'"$CLIENT_ID"'" and .structuredContent.scopes == ["wks:read"]'
+	# Without the header the Inspector gets our 401 and fails.
 	run timeout 60 mcp-inspector --cli "$BASE/mcp" --transport http --method tools/list
-	[ "$status" = 0 ]
-	echo "$output" | jq -e '[.tools[].name] == ["echo"]'
-	run timeout 60 mcp-inspector --cli "$BASE/mcp" --transport http --method tools/call --tool-name echo --tool-arg text=hello
-	[ "$status" = 0 ]
-	echo "$output" | jq -e '.structuredContent == {"text":"hello"}'
+	[ "$status" != 0 ]
+}
+
+@test "mcp-remote with --header answers tools/list over stdio" {
+	cd "$JS"
+	tok=$(curl -s -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials \
+	    "$BASE/oauth/token" | jq -r .access_token)
+	cfg=$(mktemp -d)
+	# Three JSON-RPC lines in, then keep stdin open long enough for the
+	# answers; mcp-remote proxies them to our endpoint over HTTP.
+	run timeout 60 sh -c '{
+	    printf "%s\n" "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"bats\",\"version\":\"1\"}}}"
+	    sleep 2
+	    printf "%s\n" "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"
+	    printf "%s\n" "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}"
+	    sleep 3
+	} | MCP_REMOTE_CONFIG_DIR='"$cfg"' mcp-remote "'"$BASE/mcp"'" \
+	    --transport http-only --header "Authorization: Bearer '"$tok"'" 2>'"$cfg"'/err'
+	rm -rf "$cfg"
+	echo "$output"
+	jqo '[.result.tools[].name] == ["echo", "whoami", "get_usage"]' "$(echo "$output" | grep '"id":2')"
 }

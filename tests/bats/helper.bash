@@ -12,11 +12,62 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# start_server [PAGE_SIZE]: one lighttpd, 2 processes per endpoint.
+JWT="python3 $ROOT/tests/bats/jwt.py"
+ALL_SCOPES="wks:read wks:write env:read env:write org:read org:write"
+
+# test_issuers: keys of three extra trusted issuers, written before the
+# configuration is rendered (etc/mkconf.sh appends test-issuers.conf):
+# https://pem.test (ES256, PEM public key), https://hs.test (HS256 shared
+# secret) and https://jwks.test (RS256, a JWKS file the tests rewrite).
+test_issuers() {
+	local k=$STATE/tk
+	mkdir -p "$k"
+	$JWT genkey ec "$k" ec
+	$JWT genkey rsa "$k" rsa1 kid-1
+	$JWT genkey rsa "$k" rsa2 kid-2
+	$JWT genkey rsa "$k" evil kid-1
+	head -c 48 /dev/urandom | base64 | tr -d '\n=' >"$k/hs.secret"
+	jq -c '{keys: [.]}' "$k/rsa1.jwk" >"$k/jwks.json"
+	cat >"$STATE/test-issuers.conf" <<-CONF
+
+	[issuer]
+	issuer = https://pem.test
+	public_key_file = $k/ec.pub.pem
+	algorithms = ES256
+	leeway_seconds = 5
+
+	[issuer]
+	issuer = https://hs.test
+	hs256_secret_file = $k/hs.secret
+	algorithms = HS256
+	leeway_seconds = 5
+
+	[issuer]
+	issuer = https://jwks.test
+	jwks_file = $k/jwks.json
+	algorithms = RS256 ES256
+	leeway_seconds = 5
+	CONF
+}
+
+# start_server [PAGE_SIZE]: one lighttpd, 2 processes per endpoint, and a
+# client of the built-in authorization server holding every scope:
+# CLIENT_ID, CLIENT_SECRET and a TOKEN that post() sends by default.
 start_server() {
 	STATE=$(mktemp -d /tmp/mcpfcgi-test.XXXXXX)
 	PORT=$(free_port)
-	sh "$ROOT/etc/mkconf.sh" "$STATE" "$PORT" "$BUILD" 2 1 0 "${1:-100}"
+	test_issuers
+	MCP_JWKS_REFRESH=${MCP_JWKS_REFRESH:-1} \
+	    sh "$ROOT/etc/mkconf.sh" "$STATE" "$PORT" "$BUILD" 2 1 0 "${1:-100}"
+	CONF=$STATE/mcp-fcgi.conf
+	MCPCTL="$ROOT/$BUILD/mcpctl -f $CONF"
+	local c
+	c=$($MCPCTL client add --name bats --scopes "$ALL_SCOPES" \
+	    --workspace wks_bats)
+	CLIENT_ID=$(printf '%s' "$c" | jq -r .client_id)
+	CLIENT_SECRET=$(printf '%s' "$c" | jq -r .client_secret)
+	TOKEN=$($MCPCTL token --client "$CLIENT_ID" | jq -r .access_token)
+	export CONF MCPCTL CLIENT_ID CLIENT_SECRET TOKEN
 	# Close every descriptor bats holds, or the responders inherit the
 	# pipes bats waits on.
 	(
@@ -73,12 +124,29 @@ req() {
 	BODY=$(cat "$STATE/b")
 }
 
-# post BODY [curl args...]: a well-formed MCP POST to $URL.
+# post BODY [curl args...]: a well-formed MCP POST to $URL, with
+# Authorization: Bearer $TOKEN unless NOAUTH is set.
 post() {
 	local b=$1
 	shift
-	req POST "$URL" -H 'Content-Type: application/json' \
-	    -H "Accept: $ACCEPT" --data-binary "$b" "$@"
+	if [ -n "${NOAUTH:-}" ] || [ -z "${TOKEN:-}" ]; then
+		req POST "$URL" -H 'Content-Type: application/json' \
+		    -H "Accept: $ACCEPT" --data-binary "$b" "$@"
+	else
+		req POST "$URL" -H 'Content-Type: application/json' \
+		    -H "Accept: $ACCEPT" -H "Authorization: Bearer $TOKEN" \
+		    --data-binary "$b" "$@"
+	fi
+}
+
+# token_for SCOPES: a token of the built-in server for a new client of
+# workspace wks_bats holding exactly SCOPES ("" for none).
+token_for() {
+	local c id
+	c=$($MCPCTL client add --name "s-$RANDOM" --scopes "$1" \
+	    --workspace "${2:-wks_bats}")
+	id=$(printf '%s' "$c" | jq -r .client_id)
+	$MCPCTL token --client "$id" | jq -r .access_token
 }
 
 # header NAME: the value of a response header (case-insensitive).
@@ -87,9 +155,22 @@ header() {
 }
 
 # jqb FILTER: jq -e over the body; fails the test when false.
+# An empty body fails: jq -e alone is true when it reads no input at all.
 jqb() {
+	[ -n "$BODY" ] || { echo "jq $*: empty body" >&2; return 1; }
 	printf '%s' "$BODY" | jq -e "$@" >/dev/null || {
 		echo "jq $* failed on: $BODY" >&2
+		return 1
+	}
+}
+
+# jqo FILTER [TEXT]: the same over TEXT (default: bats' $output).
+jqo() {
+	local f=$1 t=${2-$output}
+	[ -n "$(printf '%s' "$t" | tr -d '[:space:]')" ] ||
+	    { echo "jq $f: no input" >&2; return 1; }
+	printf '%s' "$t" | jq -e "$f" >/dev/null || {
+		echo "jq $f failed on: $t" >&2
 		return 1
 	}
 }

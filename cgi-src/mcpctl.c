@@ -1,0 +1,324 @@
+/*
+ * mcpctl.c: administration of the built-in authorization server and the
+ * audit trail, run by the operator on the server (it reads the same
+ * configuration file as the responders: -f or $MCP_FCGI_CONFIG).
+ *
+ *   mcpctl init
+ *   mcpctl client add --name N --scopes "a b" [--workspace W]
+ *   mcpctl client list | revoke ID | rotate-secret ID
+ *   mcpctl key rotate | list | remove KID
+ *   mcpctl token --client ID [--scope "a b"] [--ttl SECONDS]
+ *   mcpctl audit [--since SECONDS]
+ *
+ * Output is JSON on standard output; errors go to standard error with a
+ * non-zero exit status.  A client secret is printed once, when made.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "extern.h"
+#include "as/issuer.h"
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: mcpctl [-f config] command ...\n"
+	    "  init\n"
+	    "  client add --name N --scopes \"s1 s2\" [--workspace W]\n"
+	    "  client list\n"
+	    "  client revoke ID\n"
+	    "  client rotate-secret ID\n"
+	    "  key rotate | key list | key remove KID\n"
+	    "  token --client ID [--scope \"s1 s2\"] [--ttl SECONDS]\n"
+	    "  audit [--since SECONDS]\n");
+	exit(2);
+}
+
+static void
+print(struct json_object *o)
+{
+	printf("%s\n", json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+/* --name value style options after the command words. */
+static const char *
+opt(int argc, char *argv[], const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < argc - 1; i++)
+		if (strcmp(argv[i], name) == 0)
+			return argv[i + 1];
+	return NULL;
+}
+
+static struct json_object *
+client_json(const struct mcp_client *c)
+{
+	struct json_object	*o = json_object_new_object();
+
+	mcp_json_set(o, "client_id", json_object_new_string(c->id));
+	mcp_json_set(o, "name", json_object_new_string(c->name));
+	mcp_json_set(o, "scopes", json_object_new_string(c->scopes));
+	mcp_json_set(o, "workspace", json_object_new_string(c->workspace));
+	mcp_json_set(o, "created", json_object_new_int64(c->created));
+	mcp_json_set(o, "revoked", json_object_new_int64(c->revoked));
+	return o;
+}
+
+static void
+list_one(void *arg, const struct mcp_client *c)
+{
+	mcp_json_append(arg, client_json(c));
+}
+
+static void
+key_one(void *arg, const struct mcp_signkey *k)
+{
+	struct json_object	*o = json_object_new_object();
+
+	mcp_json_set(o, "kid", json_object_new_string(k->kid));
+	mcp_json_set(o, "alg", json_object_new_string(k->alg));
+	mcp_json_set(o, "created", json_object_new_int64(k->created));
+	mcp_json_set(o, "retired", json_object_new_int64(k->retired));
+	mcp_json_append(arg, o);
+}
+
+static void
+audit_one(void *arg, const char *const col[], size_t n)
+{
+	static const char *const names[] = { "sub", "client_id", "method",
+	    "tool", "outcome", "status", "count", "mean_latency_us" };
+	struct json_object	*o = json_object_new_object();
+	size_t			 i;
+
+	for (i = 0; i < n && i < 8; i++)
+		mcp_json_set(o, names[i], i >= 5 ?
+		    json_object_new_int64(strtoll(col[i], NULL, 10)) :
+		    json_object_new_string(col[i]));
+	mcp_json_append(arg, o);
+}
+
+static int
+with_secret(const struct mcp_client *c, const char *secret)
+{
+	struct json_object	*o = client_json(c);
+
+	mcp_json_set(o, "client_secret", json_object_new_string(secret));
+	print(o);
+	return 0;
+}
+
+static int
+client(struct as_ctx *ctx, int argc, char *argv[], char *err, size_t errsz)
+{
+	struct mcp_client	 c;
+	struct json_object	*a;
+	const char		*name, *scopes, *ws;
+	char			 secret[AS_SECRET_LEN + 1];
+	int			 rc;
+
+	if (argc < 1)
+		usage();
+	if (strcmp(argv[0], "add") == 0) {
+		name = opt(argc, argv, "--name");
+		scopes = opt(argc, argv, "--scopes");
+		ws = opt(argc, argv, "--workspace");
+		if (name == NULL || scopes == NULL)
+			usage();
+		if (as_client_add(ctx, name, scopes, ws ? ws : "", &c, secret,
+		    err, errsz) == -1)
+			return -1;
+		rc = with_secret(&c, secret);
+		OPENSSL_cleanse(secret, sizeof(secret));
+		return rc;
+	}
+	if (strcmp(argv[0], "list") == 0) {
+		a = json_object_new_array();
+		if (ctx->st->ops->client_list(ctx->st, list_one, a) !=
+		    MCP_OK) {
+			json_object_put(a);
+			snprintf(err, errsz, "store: cannot list clients");
+			return -1;
+		}
+		print(a);
+		return 0;
+	}
+	if (argc < 2)
+		usage();
+	if (strcmp(argv[0], "revoke") == 0) {
+		if (as_client_revoke(ctx, argv[1], err, errsz) == -1 ||
+		    ctx->st->ops->client_get(ctx->st, argv[1], &c) != MCP_OK)
+			return -1;
+		print(client_json(&c));
+		return 0;
+	}
+	if (strcmp(argv[0], "rotate-secret") == 0) {
+		if (as_client_rotate(ctx, argv[1], secret, err, errsz) == -1 ||
+		    ctx->st->ops->client_get(ctx->st, argv[1], &c) != MCP_OK)
+			return -1;
+		rc = with_secret(&c, secret);
+		OPENSSL_cleanse(secret, sizeof(secret));
+		return rc;
+	}
+	usage();
+	return -1;
+}
+
+static int
+key(struct as_ctx *ctx, int argc, char *argv[], char *err, size_t errsz)
+{
+	struct json_object	*a;
+	char			 kid[64];
+
+	if (argc < 1)
+		usage();
+	if (strcmp(argv[0], "rotate") == 0) {
+		if (as_key_rotate(ctx, kid, sizeof(kid), err, errsz) == -1)
+			return -1;
+		a = json_object_new_object();
+		mcp_json_set(a, "kid", json_object_new_string(kid));
+		print(a);
+		return 0;
+	}
+	if (strcmp(argv[0], "remove") == 0 && argc >= 2) {
+		if (as_key_remove(ctx, argv[1], err, errsz) == -1)
+			return -1;
+		a = json_object_new_object();
+		mcp_json_set(a, "removed", json_object_new_string(argv[1]));
+		print(a);
+		return 0;
+	}
+	if (strcmp(argv[0], "list") == 0) {
+		a = json_object_new_array();
+		if (ctx->st->ops->key_list(ctx->st, key_one, a) != MCP_OK) {
+			json_object_put(a);
+			snprintf(err, errsz, "store: cannot list keys");
+			return -1;
+		}
+		print(a);
+		return 0;
+	}
+	usage();
+	return -1;
+}
+
+static int
+token(struct as_ctx *ctx, int argc, char *argv[], char *err, size_t errsz)
+{
+	struct mcp_client	 c;
+	struct json_object	*o;
+	const char		*id = opt(argc, argv, "--client");
+	const char		*scope = opt(argc, argv, "--scope");
+	const char		*ttls = opt(argc, argv, "--ttl");
+	char			*tok;
+	long			 ttl = ctx->cfg->auth.token_ttl;
+
+	if (id == NULL)
+		usage();
+	if (ttls != NULL && ((ttl = strtol(ttls, NULL, 10)) < 1 ||
+	    ttl > 86400)) {
+		snprintf(err, errsz, "--ttl: 1 to 86400 seconds");
+		return -1;
+	}
+	if (ctx->st->ops->client_get(ctx->st, id, &c) != MCP_OK ||
+	    c.revoked != 0) {
+		snprintf(err, errsz, "no active client %s", id);
+		return -1;
+	}
+	if (scope == NULL)
+		scope = c.scopes;
+	if (!as_scope_subset(scope, c.scopes)) {
+		snprintf(err, errsz, "--scope goes beyond the client's "
+		    "scopes (%.200s)", c.scopes);
+		return -1;
+	}
+	if ((tok = as_mint(ctx, &c, scope, (int)ttl, err, errsz)) == NULL)
+		return -1;
+	o = json_object_new_object();
+	mcp_json_set(o, "access_token", json_object_new_string(tok));
+	mcp_json_set(o, "token_type", json_object_new_string("Bearer"));
+	mcp_json_set(o, "expires_in", json_object_new_int64(ttl));
+	mcp_json_set(o, "scope", json_object_new_string(scope));
+	print(o);
+	free(tok);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct mcp_config	 cfg;
+	struct as_ctx		 ctx;
+	struct json_object	*a;
+	const char		*path = getenv("MCP_FCGI_CONFIG"), *since;
+	char			 err[1024] = "";
+	int			 c, rc = -1, created;
+
+	while ((c = getopt(argc, argv, "+f:")) != -1)
+		switch (c) {
+		case 'f':
+			path = optarg;
+			break;
+		default:
+			usage();
+		}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1 || path == NULL)
+		usage();
+	mcp_config_defaults(&cfg);
+	if (mcp_config_load(&cfg, path, err, sizeof(err)) == -1) {
+		fprintf(stderr, "mcpctl: %s\n", err);
+		return 1;
+	}
+	mcp_log_setlevel(MCP_LEVEL_WARNING);
+	ctx.cfg = &cfg;
+	if ((ctx.st = mcp_store_open(cfg.store_path, err, sizeof(err))) ==
+	    NULL) {
+		fprintf(stderr, "mcpctl: store: %s\n", err);
+		return 1;
+	}
+	if (strcmp(argv[0], "init") == 0) {
+		if ((rc = as_init(&ctx, &created, err, sizeof(err))) == 0) {
+			a = json_object_new_object();
+			mcp_json_set(a, "store", json_object_new_string(
+			    cfg.store_path));
+			mcp_json_set(a, "signing_key_created",
+			    json_object_new_boolean(created));
+			print(a);
+		}
+	} else if (strcmp(argv[0], "client") == 0)
+		rc = client(&ctx, argc - 1, argv + 1, err, sizeof(err));
+	else if (strcmp(argv[0], "key") == 0)
+		rc = key(&ctx, argc - 1, argv + 1, err, sizeof(err));
+	else if (strcmp(argv[0], "token") == 0)
+		rc = token(&ctx, argc - 1, argv + 1, err, sizeof(err));
+	else if (strcmp(argv[0], "audit") == 0) {
+		since = opt(argc - 1, argv + 1, "--since");
+		a = json_object_new_array();
+		if (ctx.st->ops->audit_summary(ctx.st, ((int64_t)time(NULL) -
+		    (since ? strtoll(since, NULL, 10) : 86400)) * 1000,
+		    audit_one, a) != MCP_OK) {
+			json_object_put(a);
+			snprintf(err, sizeof(err), "store: audit query "
+			    "failed");
+		} else {
+			print(a);
+			rc = 0;
+		}
+	} else
+		usage();
+	if (rc == -1)
+		fprintf(stderr, "mcpctl: %s\n", *err ? err : "failed");
+	ctx.st->ops->close(ctx.st);
+	mcp_config_free(&cfg);
+	return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,436 @@
+/*
+ * oauth.c: the built-in authorization server, so that one box is a
+ * complete deployment.  One responder answers:
+ *
+ *   POST /oauth/token                         client_credentials grant
+ *   GET  /oauth/jwks                          the signing keys (JWKS)
+ *   GET  /.well-known/oauth-authorization-server   RFC 8414 metadata
+ *
+ * and a JSON 404 for any other path it is given.  The grant follows
+ * RFC 6749 §4.4 as OAuth 2.1 profiles it: the client authenticates with
+ * client_secret_basic or client_secret_post (never both), may narrow
+ * its scopes, and may name the resource (RFC 8707), which must be ours.
+ * Every answer carries Cache-Control: no-store; every error is an RFC 6749
+ * §5.2 object.  Failed client authentications are counted per client id
+ * in the store and refused with 429 past client_auth_failures within
+ * client_auth_window_seconds.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+
+#include "extern.h"
+#include "as/issuer.h"
+
+#define MAX_FORM	4096
+#define MAX_PARAMS	16
+
+struct form {
+	char	*key[MAX_PARAMS];
+	char	*val[MAX_PARAMS];
+	size_t	 n;
+	char	 buf[MAX_FORM + 1];
+};
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* In-place application/x-www-form-urlencoded decoding; -1 if malformed. */
+static int
+urldecode(char *s)
+{
+	char	*o = s;
+	int	 h, l;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '+')
+			*o++ = ' ';
+		else if (*s == '%') {
+			if ((h = hexval((unsigned char)s[1])) < 0 ||
+			    (l = hexval((unsigned char)s[2])) < 0 ||
+			    (h == 0 && l == 0))
+				return -1;
+			*o++ = (char)(h << 4 | l);
+			s += 2;
+		} else
+			*o++ = *s;
+	}
+	*o = '\0';
+	return 0;
+}
+
+static const char *
+form_get(const struct form *f, const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->n; i++)
+		if (strcmp(f->key[i], key) == 0)
+			return f->val[i];
+	return NULL;
+}
+
+/* Parses the body; RFC 6749 §3.2: no parameter may repeat. */
+static int
+form_parse(struct form *f, const char **why)
+{
+	char	*p, *amp, *eq;
+	size_t	 i;
+
+	f->n = 0;
+	for (p = f->buf; p != NULL && *p != '\0'; p = amp) {
+		if ((amp = strchr(p, '&')) != NULL)
+			*amp++ = '\0';
+		if (*p == '\0')
+			continue;
+		if (f->n == MAX_PARAMS) {
+			*why = "too many parameters";
+			return -1;
+		}
+		if ((eq = strchr(p, '=')) != NULL)
+			*eq++ = '\0';
+		else
+			eq = p + strlen(p);
+		if (urldecode(p) == -1 || urldecode(eq) == -1) {
+			*why = "malformed percent-encoding";
+			return -1;
+		}
+		for (i = 0; i < f->n; i++)
+			if (strcmp(f->key[i], p) == 0) {
+				*why = "a parameter is repeated";
+				return -1;
+			}
+		f->key[f->n] = p;
+		f->val[f->n++] = eq;
+	}
+	return 0;
+}
+
+/* --- Answers --- */
+
+static void
+no_store(struct mcp_req *r)
+{
+	mcp_buf_puts(&r->hdr, "Cache-Control: no-store\r\nPragma: no-cache\r\n");
+}
+
+static void
+oauth_error(struct mcp_req *r, int status, const char *error,
+    const char *desc)
+{
+	struct json_object	*o = json_object_new_object();
+
+	r->outcome = error;
+	mcp_logx(MCP_LEVEL_INFO, r->rid, "token endpoint: %s: %s", error,
+	    desc);
+	mcp_json_set(o, "error", json_object_new_string(error));
+	if (desc != NULL)
+		mcp_json_set(o, "error_description",
+		    json_object_new_string(desc));
+	no_store(r);
+	mcp_http_json(r, status, mcp_json_text(o));
+	json_object_put(o);
+}
+
+/* --- Client authentication --- */
+
+/* Authorization: Basic base64(urlenc(id) ":" urlenc(secret)), §2.3.1. */
+static int
+basic(const char *h, char *id, size_t idsz, char *secret, size_t secsz)
+{
+	char		 b64[512], *colon;
+	unsigned char	 raw[400];
+	size_t		 n = 0;
+	long		 len;
+
+	for (h += 6; *h == ' '; h++)
+		;
+	for (; *h != '\0' && *h != '=' && n < sizeof(b64) - 1; h++, n++)
+		b64[n] = *h == '+' ? '-' : *h == '/' ? '_' : *h;
+	while (*h == '=')
+		h++;
+	if (*h != '\0' || (len = mcp_b64url_dec(raw, sizeof(raw) - 1, b64,
+	    n)) <= 0)
+		return -1;
+	raw[len] = '\0';
+	if (memchr(raw, '\0', (size_t)len) != NULL ||
+	    (colon = strchr((char *)raw, ':')) == NULL)
+		return -1;
+	*colon = '\0';
+	if (urldecode((char *)raw) == -1 || urldecode(colon + 1) == -1 ||
+	    strlen((char *)raw) >= idsz || strlen(colon + 1) >= secsz)
+		return -1;
+	snprintf(id, idsz, "%s", (char *)raw);
+	snprintf(secret, secsz, "%s", colon + 1);
+	OPENSSL_cleanse(raw, sizeof(raw));
+	return 0;
+}
+
+static void
+token(struct mcp_req *r, struct as_ctx *ctx)
+{
+	const struct mcp_authconf	*a = &r->srv->cfg.auth;
+	struct mcp_client		 cl;
+	struct form			 f;
+	struct json_object		*o;
+	const char			*ct, *auth, *why = "", *scope, *res;
+	const char			*cl_len, *pid, *psec;
+	char				 id[128], secret[256], *tok;
+	char				 err[256];
+	size_t				 want = 0, i;
+	long				 n;
+	int				 used_basic;
+
+	snprintf(r->rpc, sizeof(r->rpc), "oauth/token");
+	ct = mcp_http_param(r, "CONTENT_TYPE");
+	if (ct == NULL || strncasecmp(ct, "application/x-www-form-urlencoded",
+	    33) != 0 || (ct[33] != '\0' && ct[33] != ';')) {
+		oauth_error(r, 400, "invalid_request", "Content-Type must be "
+		    "application/x-www-form-urlencoded");
+		return;
+	}
+	cl_len = mcp_http_param(r, "CONTENT_LENGTH");
+	for (i = 0; cl_len != NULL && cl_len[i] != '\0' && i < 8; i++)
+		want = isdigit((unsigned char)cl_len[i]) ?
+		    want * 10 + (size_t)(cl_len[i] - '0') : MAX_FORM + 1;
+	if (cl_len == NULL || want == 0 || want > MAX_FORM) {
+		oauth_error(r, 400, "invalid_request", "the body must be 1 to "
+		    "4096 bytes");
+		return;
+	}
+	for (i = 0; i < want; i += (size_t)n)
+		if ((n = r->io->read(r->io, f.buf + i, want - i)) <= 0) {
+			oauth_error(r, 400, "invalid_request", "body shorter "
+			    "than Content-Length");
+			return;
+		}
+	f.buf[want] = '\0';
+	if (strlen(f.buf) != want || form_parse(&f, &why) == -1) {
+		oauth_error(r, 400, "invalid_request", *why ? why :
+		    "NUL byte in the body");
+		return;
+	}
+	/* RFC 6749 §2.3: one client authentication method only. */
+	auth = mcp_http_param(r, "HTTP_AUTHORIZATION");
+	used_basic = auth != NULL && strncasecmp(auth, "Basic ", 6) == 0;
+	pid = form_get(&f, "client_id");
+	psec = form_get(&f, "client_secret");
+	if (used_basic && psec != NULL) {
+		oauth_error(r, 400, "invalid_request", "use either "
+		    "client_secret_basic or client_secret_post, not both");
+		return;
+	}
+	if (used_basic) {
+		if (basic(auth, id, sizeof(id), secret, sizeof(secret)) ==
+		    -1) {
+			mcp_buf_puts(&r->hdr, "WWW-Authenticate: Basic "
+			    "realm=\"mcp-fcgi\", charset=\"UTF-8\"\r\n");
+			oauth_error(r, 401, "invalid_client", "malformed "
+			    "Basic credentials");
+			return;
+		}
+		if (pid != NULL && strcmp(pid, id) != 0) {
+			oauth_error(r, 400, "invalid_request", "client_id "
+			    "differs from the Basic credentials");
+			return;
+		}
+	} else if (pid != NULL && psec != NULL && strlen(pid) < sizeof(id) &&
+	    strlen(psec) < sizeof(secret)) {
+		snprintf(id, sizeof(id), "%s", pid);
+		snprintf(secret, sizeof(secret), "%s", psec);
+	} else {
+		mcp_buf_puts(&r->hdr, "WWW-Authenticate: Basic "
+		    "realm=\"mcp-fcgi\", charset=\"UTF-8\"\r\n");
+		oauth_error(r, 401, "invalid_client", "client authentication "
+		    "required (client_secret_basic or client_secret_post)");
+		return;
+	}
+	snprintf(r->who.sub, sizeof(r->who.sub), "%s", id);
+	snprintf(r->who.client_id, sizeof(r->who.client_id), "%s", id);
+	switch (as_client_auth(ctx, id, secret, &cl)) {
+	case AS_AUTH_OK:
+		break;
+	case AS_AUTH_LIMITED:
+		snprintf(err, sizeof(err), "%d", a->fail_window);
+		mcp_buf_printf(&r->hdr, "Retry-After: %s\r\n", err);
+		oauth_error(r, 429, "temporarily_unavailable", "too many "
+		    "failed client authentications; retry later");
+		goto out;
+	case AS_AUTH_BAD:
+		if (used_basic)
+			mcp_buf_puts(&r->hdr, "WWW-Authenticate: Basic "
+			    "realm=\"mcp-fcgi\", charset=\"UTF-8\"\r\n");
+		oauth_error(r, 401, "invalid_client", "client authentication "
+		    "failed");
+		goto out;
+	case AS_AUTH_ERROR:
+		oauth_error(r, 503, "temporarily_unavailable", "try again");
+		goto out;
+	}
+	if (form_get(&f, "grant_type") == NULL) {
+		oauth_error(r, 400, "invalid_request", "grant_type is "
+		    "required");
+		goto out;
+	}
+	if (strcmp(form_get(&f, "grant_type"), "client_credentials") != 0) {
+		oauth_error(r, 400, "unsupported_grant_type", "only "
+		    "client_credentials is supported");
+		goto out;
+	}
+	/* RFC 8707: a resource, if named, must be the one we issue for. */
+	if ((res = form_get(&f, "resource")) != NULL &&
+	    strcmp(res, a->resource) != 0) {
+		oauth_error(r, 400, "invalid_target", "resource must be the "
+		    "MCP endpoint this server issues tokens for");
+		goto out;
+	}
+	if ((scope = form_get(&f, "scope")) == NULL)
+		scope = cl.scopes;
+	if (!as_scope_subset(scope, cl.scopes)) {
+		oauth_error(r, 400, "invalid_scope", "scope goes beyond what "
+		    "this client may be granted");
+		goto out;
+	}
+	r->need = scope;
+	if ((tok = as_mint(ctx, &cl, scope, a->token_ttl, err,
+	    sizeof(err))) == NULL) {
+		mcp_logx(MCP_LEVEL_ERROR, r->rid, "mint: %s", err);
+		oauth_error(r, 500, "server_error", "could not issue a token");
+		goto out;
+	}
+	o = json_object_new_object();
+	mcp_json_set(o, "access_token", json_object_new_string(tok));
+	mcp_json_set(o, "token_type", json_object_new_string("Bearer"));
+	mcp_json_set(o, "expires_in", json_object_new_int(a->token_ttl));
+	mcp_json_set(o, "scope", json_object_new_string(scope));
+	r->outcome = "token_issued";
+	no_store(r);
+	mcp_http_json(r, 200, mcp_json_text(o));
+	OPENSSL_cleanse(tok, strlen(tok));
+	free(tok);
+	json_object_put(o);
+out:
+	OPENSSL_cleanse(secret, sizeof(secret));
+}
+
+static void
+metadata(struct mcp_req *r)
+{
+	const struct mcp_authconf	*a = &r->srv->cfg.auth;
+	struct json_object		*o, *v;
+	char				 url[1200];
+
+	o = json_object_new_object();
+	mcp_json_set(o, "issuer", json_object_new_string(a->as_issuer));
+	snprintf(url, sizeof(url), "%s/oauth/token", a->as_issuer);
+	mcp_json_set(o, "token_endpoint", json_object_new_string(url));
+	snprintf(url, sizeof(url), "%s/oauth/jwks", a->as_issuer);
+	mcp_json_set(o, "jwks_uri", json_object_new_string(url));
+	v = json_object_new_array();
+	mcp_json_append(v, json_object_new_string("client_credentials"));
+	mcp_json_set(o, "grant_types_supported", v);
+	/* RFC 8414 requires the member; no redirect-based flow exists. */
+	mcp_json_set(o, "response_types_supported", json_object_new_array());
+	v = json_object_new_array();
+	mcp_json_append(v, json_object_new_string("client_secret_basic"));
+	mcp_json_append(v, json_object_new_string("client_secret_post"));
+	mcp_json_set(o, "token_endpoint_auth_methods_supported", v);
+	mcp_buf_puts(&r->hdr, "Cache-Control: public, max-age=3600\r\n");
+	mcp_http_json(r, 200, json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+static void
+jwks(struct mcp_req *r, struct as_ctx *ctx)
+{
+	char	 err[256], *doc;
+
+	if ((doc = as_jwks(ctx, err, sizeof(err))) == NULL) {
+		mcp_logx(MCP_LEVEL_ERROR, r->rid, "jwks: %s", err);
+		mcp_http_error(r, MCP_ERR_STORE, NULL, err);
+		return;
+	}
+	/* Short: a rotation must reach resource servers quickly. */
+	mcp_buf_puts(&r->hdr, "Cache-Control: public, max-age=60\r\n");
+	mcp_http_json(r, 200, doc);
+	free(doc);
+}
+
+static void
+serve(struct mcp_server *srv, struct mcp_io *io, struct mcp_store *st)
+{
+	struct mcp_req	 r;
+	struct as_ctx	 ctx;
+	const char	*u, *m;
+	char		 path[256];
+	size_t		 n;
+
+	memset(&r, 0, sizeof(r));
+	r.srv = srv;
+	r.io = io;
+	r.store = st;
+	clock_gettime(CLOCK_REALTIME, &r.t0);
+	mcp_rand_rid(r.rid);
+	ctx.cfg = &srv->cfg;
+	ctx.st = st;
+	if ((u = mcp_http_param(&r, "REQUEST_URI")) == NULL)
+		u = "";
+	n = strcspn(u, "?");
+	snprintf(path, sizeof(path), "%.*s", (int)(n < 255 ? n : 255), u);
+	if ((m = mcp_http_param(&r, "REQUEST_METHOD")) == NULL)
+		m = "";
+	if (srv->cfg.auth.as_issuer == NULL || srv->cfg.auth.resource ==
+	    NULL) {
+		mcp_logx(MCP_LEVEL_ERROR, r.rid, "builtin_issuer and "
+		    "resource must be configured");
+		mcp_http_error(&r, MCP_ERR_NOTFOUND, NULL, path);
+		goto out;
+	}
+	if (strcmp(path, "/oauth/token") == 0) {
+		if (strcmp(m, "POST") != 0) {
+			mcp_buf_puts(&r.hdr, "Allow: POST\r\n");
+			oauth_error(&r, 405, "invalid_request", "use POST");
+		} else
+			token(&r, &ctx);
+		r.authed = 1;
+		r.who.iss = srv->cfg.auth.as_issuer;
+		mcp_audit_request(&r);
+		goto out;
+	}
+	/* Public documents: readable from any origin, GET only. */
+	r.origin = "*";
+	if (strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0)
+		mcp_http_error(&r, MCP_ERR_HTTPMETHOD, NULL, m);
+	else if (strcmp(path, "/oauth/jwks") == 0)
+		jwks(&r, &ctx);
+	else if (strcmp(path, "/.well-known/oauth-authorization-server") == 0)
+		metadata(&r);
+	else
+		mcp_http_error(&r, MCP_ERR_NOTFOUND, NULL, path);
+out:
+	mcp_buf_free(&r.hdr);
+}
+
+static const struct mcp_endpoint endpoint = {
+	.name = "mcp-fcgi-oauth",
+	.title = "mcp-fcgi authorization server",
+	.version = "0.1.0",
+};
+
+int
+main(int argc, char *argv[])
+{
+	return mcp_main_serve(&endpoint, serve, argc, argv);
+}

@@ -1,0 +1,88 @@
+/*
+ * b64.c: base64url without padding (RFC 4648 §5, as JWS uses it, RFC 7515
+ * §2).  The decoder is strict: only the URL-safe alphabet, no padding, no
+ * whitespace, and the unused bits of the last character must be zero, so
+ * that each byte string has exactly one encoding (a signature cannot be
+ * altered without changing what it decodes to).
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "extern.h"
+
+static const char	 alpha[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+size_t
+mcp_b64url_enc(char *out, size_t outsz, const void *in, size_t n)
+{
+	const unsigned char	*p = in;
+	size_t			 o = 0, i;
+	uint32_t		 v;
+
+	if (outsz == 0 || outsz - 1 < (n / 3) * 4 + ((n % 3) ? n % 3 + 1 : 0))
+		return 0;
+	for (i = 0; i + 2 < n; i += 3) {
+		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+		out[o++] = alpha[v >> 18 & 63];
+		out[o++] = alpha[v >> 12 & 63];
+		out[o++] = alpha[v >> 6 & 63];
+		out[o++] = alpha[v & 63];
+	}
+	if (n - i == 1) {
+		v = (uint32_t)p[i] << 16;
+		out[o++] = alpha[v >> 18 & 63];
+		out[o++] = alpha[v >> 12 & 63];
+	} else if (n - i == 2) {
+		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
+		out[o++] = alpha[v >> 18 & 63];
+		out[o++] = alpha[v >> 12 & 63];
+		out[o++] = alpha[v >> 6 & 63];
+	}
+	out[o] = '\0';
+	return o;
+}
+
+static int
+val(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '-')
+		return 62;
+	if (c == '_')
+		return 63;
+	return -1;
+}
+
+long
+mcp_b64url_dec(unsigned char *out, size_t outsz, const char *in, size_t n)
+{
+	size_t		 o = 0, i;
+	uint32_t	 acc = 0;
+	int		 bits = 0, d;
+
+	if (n % 4 == 1)
+		return -1;
+	if (outsz < n / 4 * 3 + (n % 4 ? n % 4 - 1 : 0))
+		return -1;
+	for (i = 0; i < n; i++) {
+		if ((d = val((unsigned char)in[i])) < 0)
+			return -1;
+		acc = acc << 6 | (uint32_t)d;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (unsigned char)(acc >> bits);
+			acc &= (1u << bits) - 1;
+		}
+	}
+	/* Leftover bits of a final partial group must be zero. */
+	if (acc != 0)
+		return -1;
+	return (long)o;
+}

@@ -1,0 +1,366 @@
+/*
+ * guard.c: the MCP endpoint as an OAuth 2.1 protected resource.
+ *
+ * Every request but a CORS preflight carries a bearer token in the
+ * Authorization header (RFC 6750 §2.1; never the query string), verified
+ * by auth.c before any protocol work.  The answers follow RFC 6750 §3 and
+ * the MCP authorization spec: 401 with a Bearer challenge naming our
+ * RFC 9728 metadata and the scopes (error="invalid_token" only when a
+ * token was sent), 403 error="insufficient_scope" naming every scope the
+ * call needs.  The metadata itself is public at
+ * /.well-known/oauth-protected-resource and its path-suffixed form.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+
+#include "extern.h"
+
+#define WELLKNOWN	"/.well-known/oauth-protected-resource"
+
+int
+mcp_scope_has(const char *list, const char *s, size_t n)
+{
+	const char	*p = list, *e;
+
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		for (e = p; *e != '\0' && *e != ' '; e++)
+			;
+		if ((size_t)(e - p) == n && n > 0 && memcmp(p, s, n) == 0)
+			return 1;
+		p = e;
+	}
+	return 0;
+}
+
+/* Appends each scope of add that list lacks; the result is malloc'd. */
+static int
+scope_union(char **list, const char *add)
+{
+	struct mcp_buf	 b = { 0 };
+	const char	*p = add, *e;
+
+	if (mcp_buf_puts(&b, *list != NULL ? *list : "") == -1)
+		return -1;
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		for (e = p; *e != '\0' && *e != ' '; e++)
+			;
+		if (e > p && !mcp_scope_has(b.p, p, (size_t)(e - p)) &&
+		    ((b.len > 0 && mcp_buf_add(&b, " ", 1) == -1) ||
+		    mcp_buf_add(&b, p, (size_t)(e - p)) == -1)) {
+			mcp_buf_free(&b);
+			return -1;
+		}
+		p = e;
+	}
+	free(*list);
+	*list = b.p != NULL ? b.p : strdup("");
+	return *list == NULL ? -1 : 0;
+}
+
+static struct json_object *
+str_array(const char *list)
+{
+	struct json_object	*a = json_object_new_array();
+	const char		*p = list, *e;
+
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		for (e = p; *e != '\0' && *e != ' '; e++)
+			;
+		if (e > p)
+			mcp_json_append(a, json_object_new_string_len(p,
+			    (int)(e - p)));
+		p = e;
+	}
+	return a;
+}
+
+/*
+ * RFC 9728 §3.1: the metadata of https://host/path lives at
+ * https://host/.well-known/oauth-protected-resource/path.
+ */
+static int
+prm_urls(struct mcp_server *srv, const char *resource)
+{
+	const char	*host = strstr(resource, "://") + 3;
+	const char	*path = strchr(host, '/');
+	size_t		 origin = path ? (size_t)(path - resource) :
+			    strlen(resource);
+	struct mcp_buf	 b = { 0 };
+
+	if (path == NULL || strcmp(path, "/") == 0)
+		path = "";
+	if (mcp_buf_add(&b, resource, origin) == -1 ||
+	    mcp_buf_puts(&b, WELLKNOWN) == -1 ||
+	    mcp_buf_puts(&b, path) == -1) {
+		mcp_buf_free(&b);
+		return -1;
+	}
+	srv->prm_url = b.p;
+	srv->prm_path = strdup(b.p + origin);
+	return srv->prm_path == NULL ? -1 : 0;
+}
+
+int
+mcp_guard_init(struct mcp_server *srv, char *err, size_t errsz)
+{
+	const struct mcp_authconf	*a = &srv->cfg.auth;
+	struct json_object		*doc, *as;
+	size_t				 i;
+
+	srv->audit_fd = -1;
+	if (scope_union(&srv->scopes_all, "") == -1)
+		return -1;
+	for (i = 0; i < srv->reg.ntools; i++)
+		if (scope_union(&srv->scopes_all,
+		    srv->reg.tools[i].def->scopes != NULL ?
+		    srv->reg.tools[i].def->scopes : "") == -1)
+			return -1;
+	if (!a->required)
+		return 0;
+	if (prm_urls(srv, a->resource) == -1)
+		return -1;
+	doc = json_object_new_object();
+	mcp_json_set(doc, "resource", json_object_new_string(a->resource));
+	as = json_object_new_array();
+	for (i = 0; i < a->nservers; i++)
+		mcp_json_append(as, json_object_new_string(a->servers[i]));
+	mcp_json_set(doc, "authorization_servers", as);
+	mcp_json_set(doc, "scopes_supported", str_array(srv->scopes_all));
+	as = json_object_new_array();
+	mcp_json_append(as, json_object_new_string("header"));
+	mcp_json_set(doc, "bearer_methods_supported", as);
+	if (a->resource_doc != NULL)
+		mcp_json_set(doc, "resource_documentation",
+		    json_object_new_string(a->resource_doc));
+	mcp_json_set(doc, "resource_name",
+	    json_object_new_string(srv->reg.ep->title != NULL ?
+	    srv->reg.ep->title : srv->reg.ep->name));
+	srv->prm_doc = strdup(json_object_to_json_string_ext(doc,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(doc);
+	if (srv->prm_doc == NULL)
+		return -1;
+	if ((srv->auth = mcp_auth_new(&srv->cfg, err, errsz)) == NULL)
+		return -1;
+	return 0;
+}
+
+void
+mcp_guard_free(struct mcp_server *srv)
+{
+	mcp_auth_free(srv->auth);
+	free(srv->prm_url);
+	free(srv->prm_path);
+	free(srv->prm_doc);
+	free(srv->scopes_all);
+	srv->auth = NULL;
+	srv->prm_url = srv->prm_path = srv->prm_doc = srv->scopes_all = NULL;
+}
+
+/*
+ * The Bearer challenge.  error is NULL when no token was presented
+ * (RFC 6750 §3.1); scope is what the request needs, or every scope.
+ */
+static void
+challenge(struct mcp_req *r, const char *error, const char *scope)
+{
+	mcp_buf_printf(&r->hdr, "WWW-Authenticate: Bearer "
+	    "resource_metadata=\"%s\"", r->srv->prm_url);
+	if (scope != NULL && *scope != '\0')
+		mcp_buf_printf(&r->hdr, ", scope=\"%s\"", scope);
+	if (error != NULL)
+		mcp_buf_printf(&r->hdr, ", error=\"%s\"", error);
+	mcp_buf_puts(&r->hdr, "\r\n");
+}
+
+/* 1 if the query string carries an access token (RFC 6750 §2.3). */
+static int
+token_in_query(const char *q)
+{
+	const char	*p;
+
+	for (p = q; p != NULL && *p != '\0'; p = strchr(p, '&')) {
+		if (*p == '&')
+			p++;
+		if (strncmp(p, "access_token=", 13) == 0 ||
+		    strcmp(p, "access_token") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+mcp_guard_request(struct mcp_req *r)
+{
+	const char	*h, *tok, *why = NULL;
+	size_t		 n;
+	enum mcp_tokres	 res;
+
+	if (r->srv->auth == NULL)
+		return 0;
+	if (token_in_query(mcp_http_param(r, "QUERY_STRING"))) {
+		r->outcome = "token_in_query";
+		challenge(r, "invalid_request", r->srv->scopes_all);
+		mcp_http_error(r, MCP_ERR_TOKENREQ, NULL,
+		    "access_token in the query string (RFC 6750 2.3 is "
+		    "not supported)");
+		return -1;
+	}
+	h = mcp_http_param(r, "HTTP_AUTHORIZATION");
+	if (h == NULL || *h == '\0') {
+		r->outcome = "no_token";
+		challenge(r, NULL, r->srv->scopes_all);
+		mcp_http_error(r, MCP_ERR_UNAUTH, NULL, "no Authorization");
+		return -1;
+	}
+	/* RFC 6750 §2.1: "Bearer" 1*SP b64token; the scheme is caseless. */
+	if (strncasecmp(h, "Bearer", 6) != 0 || (h[6] != ' ' &&
+	    h[6] != '\0')) {
+		r->outcome = "not_bearer";
+		challenge(r, NULL, r->srv->scopes_all);
+		mcp_http_error(r, MCP_ERR_UNAUTH, NULL, "Authorization "
+		    "scheme is not Bearer");
+		return -1;
+	}
+	for (tok = h + 6; *tok == ' '; tok++)
+		;
+	n = strlen(tok);
+	while (n > 0 && tok[n - 1] == ' ')
+		n--;
+	res = mcp_auth_verify(r->srv->auth, r->store, tok, n, time(NULL),
+	    &r->who, &why);
+	if (res == MCP_TOK_UNAVAILABLE) {
+		r->outcome = "auth_unavailable";
+		mcp_logx(MCP_LEVEL_ERROR, r->rid, "token not verifiable: %s",
+		    why);
+		mcp_buf_puts(&r->hdr, "Retry-After: 5\r\n");
+		mcp_http_error(r, MCP_ERR_STORE, NULL, why);
+		return -1;
+	}
+	if (res != MCP_TOK_OK) {
+		r->outcome = "invalid_token";
+		challenge(r, "invalid_token", r->srv->scopes_all);
+		mcp_http_error(r, MCP_ERR_UNAUTH, NULL, why);
+		return -1;
+	}
+	r->authed = 1;
+	return 0;
+}
+
+/* Writes the scopes of need that the caller lacks into out. */
+static int
+missing(const struct mcp_req *r, const char *need, struct mcp_buf *out)
+{
+	const char	*p = need, *e;
+	int		 lack = 0;
+
+	while (p != NULL && *p != '\0') {
+		while (*p == ' ')
+			p++;
+		for (e = p; *e != '\0' && *e != ' '; e++)
+			;
+		if (e > p && !mcp_scope_has(r->who.scope, p,
+		    (size_t)(e - p))) {
+			lack = 1;
+			if (out != NULL) {
+				if (out->len > 0)
+					mcp_buf_add(out, " ", 1);
+				mcp_buf_add(out, p, (size_t)(e - p));
+			}
+		}
+		p = e;
+	}
+	return lack;
+}
+
+void
+mcp_guard_owner(const struct mcp_req *r, char *out, size_t outsz)
+{
+	unsigned char	 h[EVP_MAX_MD_SIZE];
+	unsigned int	 n = 0, i;
+	EVP_MD_CTX	*ctx;
+
+	out[0] = '\0';
+	if (!r->authed || outsz < 65 || (ctx = EVP_MD_CTX_new()) == NULL)
+		return;
+	/* NUL-separated: claims never hold a NUL (auth.c refuses them). */
+	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
+	    EVP_DigestUpdate(ctx, r->who.iss, strlen(r->who.iss) + 1) == 1 &&
+	    EVP_DigestUpdate(ctx, r->who.sub, strlen(r->who.sub) + 1) == 1 &&
+	    EVP_DigestFinal_ex(ctx, h, &n) == 1)
+		for (i = 0; i < n && i < 32; i++)
+			snprintf(out + 2 * i, 3, "%02x", h[i]);
+	EVP_MD_CTX_free(ctx);
+}
+
+int
+mcp_guard_may(const struct mcp_req *r, const struct mcp_tool *t)
+{
+	if (r->srv->auth == NULL || !r->authed)
+		return 1;
+	return !missing(r, t->scopes, NULL);
+}
+
+int
+mcp_guard_tool(struct mcp_req *r, const struct mcp_tool *t,
+    struct json_object *id)
+{
+	struct json_object	*data;
+	struct mcp_buf		 lack = { 0 };
+
+	r->need = t->scopes;
+	if (r->srv->auth == NULL || !r->authed ||
+	    !missing(r, t->scopes, &lack))
+		return 0;
+	r->outcome = "insufficient_scope";
+	/* MCP authorization: scope lists everything the call needs. */
+	challenge(r, "insufficient_scope", t->scopes);
+	data = json_object_new_object();
+	mcp_json_set(data, "tool", json_object_new_string(t->name));
+	mcp_json_set(data, "required", str_array(t->scopes));
+	mcp_json_set(data, "missing", str_array(lack.p));
+	mcp_http_error_data(r, MCP_ERR_SCOPE, id, lack.p, data);
+	mcp_buf_free(&lack);
+	return -1;
+}
+
+void
+mcp_guard_wellknown(struct mcp_req *r, const char *path)
+{
+	const char	*m = mcp_http_param(r, "REQUEST_METHOD");
+	size_t		 n = strlen(WELLKNOWN);
+
+	r->outcome = "metadata";
+	if (r->srv->prm_doc != NULL && strncmp(path, WELLKNOWN, n) == 0 &&
+	    (path[n] == '\0' || strcmp(path, r->srv->prm_path) == 0)) {
+		if (m != NULL && strcmp(m, "OPTIONS") == 0) {
+			mcp_buf_puts(&r->hdr, "Access-Control-Max-Age: "
+			    "86400\r\n");
+			mcp_http_begin(r, 204, NULL);
+			return;
+		}
+		if (m == NULL || (strcmp(m, "GET") != 0 &&
+		    strcmp(m, "HEAD") != 0)) {
+			mcp_http_error(r, MCP_ERR_HTTPMETHOD, NULL, m);
+			return;
+		}
+		/* Public and cacheable: it changes with the configuration. */
+		mcp_buf_puts(&r->hdr, "Cache-Control: public, "
+		    "max-age=3600\r\n");
+		mcp_http_json(r, 200, r->srv->prm_doc);
+		return;
+	}
+	r->outcome = "not_found";
+	mcp_http_error(r, MCP_ERR_NOTFOUND, NULL, path);
+}
