@@ -171,14 +171,16 @@ basic(const char *h, char *id, size_t idsz, char *secret, size_t secsz)
 	if (urldecode((char *)raw) == -1 || urldecode(colon + 1) == -1 ||
 	    strlen((char *)raw) >= idsz || strlen(colon + 1) >= secsz)
 		return -1;
-	snprintf(id, idsz, "%s", (char *)raw);
-	snprintf(secret, secsz, "%s", colon + 1);
+	/* Both fit: checked just above. */
+	memcpy(id, raw, strlen((char *)raw) + 1);
+	memcpy(secret, colon + 1, strlen(colon + 1) + 1);
 	OPENSSL_cleanse(raw, sizeof(raw));
 	return 0;
 }
 
+/* needbuf: holds the granted scopes for the audit, after we return. */
 static void
-token(struct mcp_req *r, struct as_ctx *ctx)
+token(struct mcp_req *r, struct as_ctx *ctx, char *needbuf, size_t needsz)
 {
 	const struct mcp_authconf	*a = &r->srv->cfg.auth;
 	struct mcp_client		 cl;
@@ -302,7 +304,8 @@ token(struct mcp_req *r, struct as_ctx *ctx)
 		    "this client may be granted");
 		goto out;
 	}
-	r->need = scope;
+	snprintf(needbuf, needsz, "%s", scope);
+	r->need = needbuf;
 	if ((tok = as_mint(ctx, &cl, scope, a->token_ttl, err,
 	    sizeof(err))) == NULL) {
 		mcp_logx(MCP_LEVEL_ERROR, r->rid, "mint: %s", err);
@@ -374,7 +377,7 @@ serve(struct mcp_server *srv, struct mcp_io *io, struct mcp_store *st)
 	struct mcp_req	 r;
 	struct as_ctx	 ctx;
 	const char	*u, *m;
-	char		 path[256];
+	char		 path[256], need[1024];
 	size_t		 n;
 
 	memset(&r, 0, sizeof(r));
@@ -403,7 +406,7 @@ serve(struct mcp_server *srv, struct mcp_io *io, struct mcp_store *st)
 			mcp_buf_puts(&r.hdr, "Allow: POST\r\n");
 			oauth_error(&r, 405, "invalid_request", "use POST");
 		} else
-			token(&r, &ctx);
+			token(&r, &ctx, need, sizeof(need));
 		r.authed = 1;
 		r.who.iss = srv->cfg.auth.as_issuer;
 		mcp_audit_request(&r);

@@ -20,6 +20,7 @@ render() { # render AUTH OUT
 	sed -e "s|@STATE@|$state|g" -e "s|@PAGE_SIZE@|$page|g" \
 	    -e "s|@BASE@|$base|g" -e "s|@AUTH@|$1|g" \
 	    -e "s|@JWKS_REFRESH@|${MCP_JWKS_REFRESH:-30}|g" \
+	    -e "s|@JWKS_MAX_AGE@|${MCP_JWKS_MAX_AGE:-300}|g" \
 	    "$root/etc/mcp-fcgi.conf.in" > "$2"
 }
 # The MCP endpoint requires tokens; the fixtures and the bench's open

@@ -33,8 +33,9 @@
 struct issuer_rt {
 	pthread_mutex_t		 lock;
 	struct mcp_keyset	*keys;
-	time_t			 loaded;	/* when the keys were fetched */
-	time_t			 tried;		/* last fetch attempt */
+	_Atomic time_t		 loaded;	/* when the keys were fetched */
+	time_t			 tried;		/* last load attempt */
+	time_t			 forced;	/* last forced refresh */
 	unsigned char		 digest[32];	/* of the document in use */
 	_Atomic unsigned	 gen;		/* bumped when keys change */
 };
@@ -149,9 +150,10 @@ load_doc(struct mcp_auth *a, size_t i, int force, time_t now,
     struct mcp_buf *b, time_t *when)
 {
 	const struct mcp_issuer	*is = &a->conf->issuers[i];
-	char			 path[1100], err[256];
+	struct stat		 st;
+	char			 path[1100], mark[1200], err[256];
 	time_t			 mt;
-	int			 fresh;
+	int			 have, fd;
 
 	if (is->jwks_file != NULL) {
 		if (read_file(is->jwks_file, a->conf->jwks_max_bytes, b,
@@ -165,13 +167,31 @@ load_doc(struct mcp_auth *a, size_t i, int force, time_t now,
 	}
 	if (a->cache_dir[0] != '\0') {
 		cache_path(a, is->jwks_url, path, sizeof(path));
-		if (read_file(path, a->conf->jwks_max_bytes, b, &mt) == 0) {
-			fresh = force ? now - mt < a->conf->jwks_refresh :
-			    now - mt < a->conf->jwks_max_age;
-			if (fresh && mt <= now) {
-				*when = mt;
-				return 0;
-			}
+		have = read_file(path, a->conf->jwks_max_bytes, b, &mt) == 0;
+		/* Fetched (by any process) recently enough: use that copy. */
+		if (have && !force && now - mt < a->conf->jwks_max_age &&
+		    mt <= now) {
+			*when = mt;
+			return 0;
+		}
+		/*
+		 * A forced refetch (unknown kid) is rate-limited across all
+		 * processes by the time of the last attempt, kept as the
+		 * mtime of a marker file, so that tokens with made-up kids
+		 * cannot turn us into a load on the authorization server.
+		 */
+		snprintf(mark, sizeof(mark), "%s.tried", path);
+		if (force && stat(mark, &st) == 0 &&
+		    now - st.st_mtime < a->conf->jwks_refresh) {
+			if (!have)
+				return -1;
+			*when = mt;
+			return 0;
+		}
+		if ((fd = open(mark, O_WRONLY | O_CREAT | O_CLOEXEC,
+		    0644)) != -1) {
+			futimens(fd, NULL);
+			close(fd);
 		}
 		mcp_buf_reset(b);
 	}
@@ -233,19 +253,18 @@ keys(struct mcp_auth *a, size_t i, int force, time_t now, unsigned *gen)
 	const struct mcp_issuer	*is = &a->conf->issuers[i];
 	struct issuer_rt	*rt = &a->is[i];
 	struct mcp_keyset	*ks;
-	int			 dynamic;
-
-	dynamic = is->jwks_url != NULL || is->jwks_file != NULL;
 	pthread_mutex_lock(&rt->lock);
-	if (dynamic) {
+	if (is->jwks_url != NULL || is->jwks_file != NULL) {
 		if (rt->keys == NULL && now - rt->tried >= 1)
 			reload(a, i, 0, now);
 		else if (rt->keys != NULL &&
 		    now - rt->loaded >= a->conf->jwks_max_age &&
 		    now - rt->tried >= 1)
 			reload(a, i, 0, now);
-		else if (force && now - rt->tried >= a->conf->jwks_refresh)
+		else if (force && now - rt->forced >= a->conf->jwks_refresh) {
+			rt->forced = now;
 			reload(a, i, 1, now);
+		}
 	}
 	ks = mcp_keyset_get(rt->keys);
 	*gen = rt->gen;
@@ -549,7 +568,8 @@ revoked(struct mcp_auth *a, struct mcp_store *st, const char *client,
 			for (i = 0; i < a->nrevoked; i++)
 				free(a->revoked[i]);
 			free(a->revoked);
-			qsort(ids, n, sizeof(*ids), cmpstr);
+			if (n > 1)
+				qsort(ids, n, sizeof(*ids), cmpstr);
 			a->revoked = ids;
 			a->nrevoked = n;
 			a->rloaded = now;
@@ -568,6 +588,14 @@ revoked(struct mcp_auth *a, struct mcp_store *st, const char *client,
 
 /* --- The verified-token cache --- */
 
+/* 1 if issuer i's keys come from a JWKS that can change. */
+static int
+dynamic(const struct mcp_auth *a, size_t i)
+{
+	return a->conf->issuers[i].jwks_url != NULL ||
+	    a->conf->issuers[i].jwks_file != NULL;
+}
+
 static int
 cache_get(struct mcp_auth *a, const unsigned char h[32], time_t now,
     struct mcp_principal *p)
@@ -582,8 +610,15 @@ cache_get(struct mcp_auth *a, const unsigned char h[32], time_t now,
 	e = &a->tcache[(*(const uint64_t *)(const void *)h) % a->tsize];
 	if (e->used && memcmp(e->hash, h, 32) == 0) {
 		gen = atomic_load(&a->is[e->who.issuer].gen);
-		/* Never past exp (leeway not extended), nor across new keys. */
-		if ((int64_t)now < e->who.exp && e->gen == gen) {
+		/*
+		 * Never past exp (leeway not extended), nor across new keys,
+		 * nor once the keys are due for a refresh: the slow path
+		 * refreshes them, so a key removed from the JWKS stops
+		 * working everywhere within jwks_max_age_seconds.
+		 */
+		if ((int64_t)now < e->who.exp && e->gen == gen &&
+		    (!dynamic(a, e->who.issuer) || now - atomic_load(
+		    &a->is[e->who.issuer].loaded) < a->conf->jwks_max_age)) {
 			*p = e->who;
 			hit = 1;
 		} else

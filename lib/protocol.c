@@ -720,12 +720,16 @@ mcp_proto_request(struct mcp_req *r, struct json_object *msg,
 	if (r->modern) {
 		mcp_json_set(res, "resultType",
 		    json_object_new_string("complete"));
-		/* Nothing we list depends on who asks: "public". */
+		/*
+		 * "private" when the answer depends on who asks (tools hidden
+		 * by the token's scopes), else "public".
+		 */
 		if (methods[i].cacheable) {
 			mcp_json_set(res, "ttlMs",
 			    json_object_new_int(r->srv->cfg.list_ttl_ms));
-			mcp_json_set(res, "cacheScope",
-			    json_object_new_string("public"));
+			mcp_json_set(res, "cacheScope", json_object_new_string(
+			    r->authed && r->srv->cfg.auth.hide_tools ?
+			    "private" : "public"));
 		}
 	}
 	return mcp_rpc_result(id, res);

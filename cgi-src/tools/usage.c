@@ -10,11 +10,13 @@ struct json_object *
 tool_get_usage(struct mcp_call *c, struct json_object *args)
 {
 	struct json_object	*out, *tools, *v;
+	struct timespec		 ts;
 	long long		 hours = 24, now, since;
 
 	if (json_object_object_get_ex(args, "hours", &v))
 		hours = json_object_get_int64(v);
-	now = (long long)time(NULL) * 1000;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	since = now - hours * 3600 * 1000;
 	if ((tools = mcp_call_usage(c, since, now + 1)) == NULL)
 		return mcp_result_errorf("The usage records could not be "

@@ -57,7 +57,7 @@ start_server() {
 	STATE=$(mktemp -d /tmp/mcpfcgi-test.XXXXXX)
 	PORT=$(free_port)
 	test_issuers
-	MCP_JWKS_REFRESH=${MCP_JWKS_REFRESH:-1} \
+	MCP_JWKS_REFRESH=${MCP_JWKS_REFRESH:-1} MCP_JWKS_MAX_AGE=3 \
 	    sh "$ROOT/etc/mkconf.sh" "$STATE" "$PORT" "$BUILD" 2 1 0 "${1:-100}"
 	CONF=$STATE/mcp-fcgi.conf
 	MCPCTL="$ROOT/$BUILD/mcpctl -f $CONF"

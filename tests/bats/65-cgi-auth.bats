@@ -1,0 +1,195 @@
+#!/usr/bin/env bats
+# Auth in the CGI lane (one process per request, nothing survives in
+# memory): a JWKS fetched over HTTP is cached on disk and reused by the
+# next process; hide_unauthorized_tools; and every auth configuration
+# mistake stops the process at start with the file, line and key.
+
+load helper
+
+setup() {
+	T=$(mktemp -d /tmp/mcpfcgi-cgiauth.XXXXXX)
+	BIN=$ROOT/$BUILD/mcp.fcgi
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+	$JWT genkey rsa "$T" rsa kid-a
+	jq -c '{keys: [.]}' "$T/rsa.jwk" >"$T/jwks.json"
+}
+teardown() {
+	[ -n "${HTTPD:-}" ] && kill "$HTTPD" 2>/dev/null
+	rm -rf "$T"
+}
+
+# conf ISSUER_SOURCE_LINE [EXTRA]: an auth configuration in $T/a.conf.
+conf() {
+	cat >"$T/a.conf" <<-EOF
+	store_path = $T/mcp.db
+	resource = https://mcp.example/mcp
+	${2:-}
+	[issuer]
+	issuer = https://as.example
+	algorithms = RS256
+	$1
+	EOF
+}
+
+token() {
+	$JWT sign RS256 "$T/rsa.pem" '{"kid":"kid-a"}' "$(jq -cn --argjson now "$(date +%s)" \
+	    '{iss: "https://as.example", sub: "s1", aud: "https://mcp.example/mcp",
+	      iat: $now, exp: ($now + 300), scope: "'"${1:-}"'"}')"
+}
+
+# cgi BODY TOKEN: one request to mcp.fcgi as CGI (2026-07-28 envelope).
+cgi() {
+	local body=$1
+	printf '%s' "$body" | env -i PATH="$PATH" ASAN_OPTIONS="$ASAN_OPTIONS" \
+	    UBSAN_OPTIONS="$UBSAN_OPTIONS" MCP_FCGI_CONFIG="$T/a.conf" \
+	    REQUEST_METHOD=POST REQUEST_URI=/mcp CONTENT_TYPE=application/json \
+	    HTTP_ACCEPT="$ACCEPT" CONTENT_LENGTH=${#body} \
+	    HTTP_AUTHORIZATION="Bearer $2" HTTP_MCP_PROTOCOL_VERSION=2026-07-28 \
+	    HTTP_MCP_METHOD=tools/list "$BIN" >"$T/out" 2>"$T/err"
+	CGI_STATUS=$(sed -n '1s/^Status: \([0-9]*\).*/\1/p' "$T/out")
+	BODY=$(sed '1,/^\r$/d' "$T/out")
+}
+
+LIST='{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}'
+
+@test "CGI: a JWKS fetched over HTTP is cached on disk for the next process" {
+	mkdir "$T/www"
+	cp "$T/jwks.json" "$T/www/jwks.json"
+	port=$(free_port)
+	python3 -m http.server "$port" --bind 127.0.0.1 --directory "$T/www" \
+	    >"$T/httpd.log" 2>&1 &
+	HTTPD=$!
+	for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+	conf "jwks_url = http://127.0.0.1:$port/jwks.json" "jwks_refresh_seconds = 1"
+	cgi "$LIST" "$(token)"
+	[ "$CGI_STATUS" = 200 ]
+	jqb '(.result.tools | length) == 3'
+	[ "$(grep -c 'GET /jwks.json' "$T/httpd.log")" = 1 ]
+	ls "$T"/jwks-*.json
+	# The key server goes away; the next process uses the disk copy.
+	kill "$HTTPD"
+	wait "$HTTPD" 2>/dev/null || true
+	HTTPD=
+	cgi "$LIST" "$(token)"
+	[ "$CGI_STATUS" = 200 ]
+	# A token with another kid: within jwks_refresh_seconds of the last
+	# fetch the disk copy answers (no fetch, 401); after it, a fetch is
+	# tried, fails, and is logged.
+	t=$($JWT sign RS256 "$T/rsa.pem" '{"kid":"kid-b"}' "$(jq -cn --argjson now "$(date +%s)" \
+	    '{iss: "https://as.example", sub: "s1", aud: "https://mcp.example/mcp", iat: $now, exp: ($now + 300)}')")
+	cgi "$LIST" "$t"
+	[ "$CGI_STATUS" = 401 ]
+	! grep -q "jwks_url" "$T/err"
+	sleep 1.1
+	cgi "$LIST" "$t"
+	[ "$CGI_STATUS" = 401 ]
+	grep -q "jwks_url http://127.0.0.1:$port/jwks.json: " "$T/err"
+}
+
+@test "CGI: keys unavailable (no JWKS at all) is 503, not 401" {
+	conf "jwks_url = http://127.0.0.1:1/jwks.json" "jwks_timeout_seconds = 1"
+	cgi "$LIST" "$(token)"
+	[ "$CGI_STATUS" = 503 ]
+	grep -q '^Retry-After: 5' "$T/out"
+	jqb '.error.message == "Temporarily unavailable, retry the request"'
+}
+
+@test "CGI: hide_unauthorized_tools lists only what the token may call" {
+	conf "jwks_file = $T/jwks.json" "hide_unauthorized_tools = yes"
+	cgi "$LIST" "$(token)"
+	[ "$CGI_STATUS" = 200 ]
+	jqb '[.result.tools[].name] == ["echo","whoami"]'
+	jqb '.result.cacheScope == "private"'
+	cgi "$LIST" "$(token wks:read)"
+	jqb '[.result.tools[].name] == ["echo","whoami","get_usage"]'
+}
+
+@test "CGI: without the switch every tool is listed, scopes in _meta" {
+	conf "jwks_file = $T/jwks.json"
+	cgi "$LIST" "$(token)"
+	jqb '[.result.tools[].name] == ["echo","whoami","get_usage"] and .result.tools[2]._meta["mcp-fcgi/scopes"] == ["wks:read"]'
+}
+
+@test "config: auth = bearer without resource" {
+	printf 'store_path = %s/x.db\n' "$T" >"$T/b.conf"
+	run "$BIN" -t -f "$T/b.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"b.conf: auth = bearer needs resource"* ]]
+}
+
+@test "config: no configuration file at all refuses to serve" {
+	run env -i "$BIN" -t
+	[ "$status" = 1 ]
+	[[ "$output" == *"no configuration file"*"auth = bearer needs resource"* ]]
+}
+
+@test "config: auth = bearer without an issuer" {
+	printf 'store_path = %s/x.db\nresource = https://m.example/mcp\n' "$T" >"$T/b.conf"
+	run "$BIN" -t -f "$T/b.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"needs at least one [issuer] section"* ]]
+}
+
+@test "config: an issuer needs exactly one key source" {
+	conf "" ""
+	run "$BIN" -t -f "$T/a.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"[issuer] at line 4: give exactly one of jwks_url, jwks_file, public_key_file, hs256_secret_file"* ]]
+	conf "jwks_file = $T/jwks.json
+	public_key_file = $T/rsa.pub.pem"
+	run "$BIN" -t -f "$T/a.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"give exactly one of"* ]]
+}
+
+@test "config: HS256 only with a shared secret" {
+	conf "jwks_file = $T/jwks.json
+	algorithms = RS256 HS256"
+	run "$BIN" -t -f "$T/a.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"HS256 needs hs256_secret_file"* ]]
+}
+
+@test "config: a short HS256 secret is refused" {
+	printf 'short\n' >"$T/s"
+	conf "hs256_secret_file = $T/s
+	algorithms = HS256"
+	run "$BIN" -t -f "$T/a.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"an HS256 secret must be at least 32 bytes"* ]]
+}
+
+@test "config: plain-http JWKS only on loopback" {
+	conf "jwks_url = http://keys.example/jwks.json"
+	run "$BIN" -t -f "$T/a.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"a.conf:7: jwks_url: must be an https URL (http only for localhost, 127.0.0.1, [::1])"* ]]
+}
+
+@test "config: unknown algorithm, unknown key in [issuer], unknown section" {
+	conf "jwks_file = $T/jwks.json
+	algorithms = RS256 none"
+	run "$BIN" -t -f "$T/a.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *'algorithms: "none" is not one of'* ]]
+	conf "jwks_file = $T/jwks.json
+	colour = red"
+	run "$BIN" -t -f "$T/a.conf"
+	[[ "$output" == *"a.conf:8: colour: unknown key in an [issuer] section"* ]]
+	printf 'auth = none\n[tenant]\n' >"$T/b.conf"
+	run "$BIN" -t -f "$T/b.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"b.conf:2: unknown section [tenant] (only [issuer])"* ]]
+}
+
+@test "config: an unreadable or wrong public key stops the start" {
+	conf "public_key_file = $T/missing.pem"
+	run "$BIN" -t -f "$T/a.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"issuer https://as.example: $T/missing.pem: No such file or directory"* ]]
+	$JWT genkey rsa1024 "$T" small
+	conf "public_key_file = $T/small.pub.pem"
+	run "$BIN" -t -f "$T/a.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"RSA key of 1024 bits (at least 2048 required)"* ]]
+}

@@ -1,0 +1,225 @@
+#!/usr/bin/env bats
+# The built-in authorization server: the client credentials grant with
+# both client authentication methods and every RFC 6749 §5.2 error, the
+# rate limit on failed client authentications, RFC 8414 metadata, the
+# JWKS, and the secrets and keys mcpctl manages.
+
+load helper
+
+setup_file() {
+	start_server
+	TOK=$BASE/oauth/token
+	export TOK
+}
+teardown_file() { stop_server; }
+
+# grant [curl args...]: POST to the token endpoint.
+grant() {
+	req POST "$TOK" "$@"
+}
+
+# oauth_err STATUS ERROR: the RFC 6749 §5.2 error shape, never cached.
+oauth_err() {
+	[ "$STATUS" = "$1" ] || { echo "status $STATUS: $BODY" >&2; return 1; }
+	[ "$(header Cache-Control)" = no-store ]
+	[[ "$(header Content-Type)" == application/json* ]]
+	jqb '.error == "'"$2"'" and (.error_description | type) == "string" and (keys - ["error","error_description"]) == []'
+}
+
+# new_client [SCOPES]: sets ID and SECRET.
+new_client() {
+	local c
+	c=$($MCPCTL client add --name "c-$RANDOM" --scopes "${1:-wks:read env:read}" --workspace wks_t)
+	ID=$(jq -r .client_id <<<"$c")
+	SECRET=$(jq -r .client_secret <<<"$c")
+}
+
+@test "client_secret_basic: a Bearer JWT the MCP endpoint accepts" {
+	new_client
+	grant -u "$ID:$SECRET" -d grant_type=client_credentials
+	[ "$STATUS" = 200 ]
+	[ "$(header Cache-Control)" = no-store ]
+	[ "$(header Pragma)" = no-cache ]
+	jqb '.token_type == "Bearer" and .expires_in == 600 and .scope == "wks:read env:read" and (.access_token | split(".") | length) == 3'
+	t=$(jq -r .access_token <<<"$BODY")
+	claims=$(python3 -c 'import base64, sys; p = sys.argv[1].split(".")[1]
+print(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)).decode())' "$t")
+	jqo '.iss == "'"$BASE"'" and .sub == "'"$ID"'" and .client_id == "'"$ID"'" and .aud == "'"$BASE"'/mcp" and .scope == "wks:read env:read" and .workspace == "wks_t" and (.exp - .iat) == 600 and (.jti | length) == 32' "$claims"
+	TOKEN=$t URL=$BASE/mcp mpost tools/call '"name":"whoami","arguments":{}' -H 'Mcp-Name: whoami'
+	[ "$STATUS" = 200 ]
+	jqb '.result.structuredContent.subject == "'"$ID"'" and .result.structuredContent.workspace == "wks_t"'
+}
+
+@test "client_secret_post, a narrower scope and our resource" {
+	new_client
+	grant -d grant_type=client_credentials -d "client_id=$ID" \
+	    --data-urlencode "client_secret=$SECRET" -d scope=env:read \
+	    --data-urlencode "resource=$BASE/mcp"
+	[ "$STATUS" = 200 ]
+	jqb '.scope == "env:read"'
+}
+
+@test "bad secret: 401 invalid_client with a Basic challenge" {
+	new_client
+	grant -u "$ID:wrong" -d grant_type=client_credentials
+	oauth_err 401 invalid_client
+	[[ "$(header WWW-Authenticate)" == 'Basic realm="mcp-fcgi"'* ]]
+	grant -d grant_type=client_credentials -d "client_id=$ID" -d client_secret=wrong
+	oauth_err 401 invalid_client
+}
+
+@test "unknown client: the same 401 as a bad secret" {
+	grant -u "cli_0000000000000000:whatever" -d grant_type=client_credentials
+	oauth_err 401 invalid_client
+	jqb '.error_description == "client authentication failed"'
+}
+
+@test "no client authentication at all: 401 invalid_client" {
+	grant -d grant_type=client_credentials
+	oauth_err 401 invalid_client
+}
+
+@test "both authentication methods at once: 400 invalid_request" {
+	new_client
+	grant -u "$ID:$SECRET" -d grant_type=client_credentials -d "client_secret=$SECRET"
+	oauth_err 400 invalid_request
+}
+
+@test "unsupported grant type: 400 unsupported_grant_type" {
+	new_client
+	grant -u "$ID:$SECRET" -d grant_type=password -d username=a -d password=b
+	oauth_err 400 unsupported_grant_type
+	grant -u "$ID:$SECRET" -d grant_type=authorization_code -d code=x
+	oauth_err 400 unsupported_grant_type
+}
+
+@test "missing grant_type: 400 invalid_request" {
+	new_client
+	grant -u "$ID:$SECRET" -d scope=wks:read
+	oauth_err 400 invalid_request
+}
+
+@test "scope beyond the client's: 400 invalid_scope" {
+	new_client "wks:read"
+	grant -u "$ID:$SECRET" -d grant_type=client_credentials -d "scope=wks:read org:write"
+	oauth_err 400 invalid_scope
+}
+
+@test "a resource other than ours: 400 invalid_target (RFC 8707)" {
+	new_client
+	grant -u "$ID:$SECRET" -d grant_type=client_credentials \
+	    --data-urlencode "resource=$BASE/other"
+	oauth_err 400 invalid_target
+	grant -u "$ID:$SECRET" -d grant_type=client_credentials \
+	    --data-urlencode "resource=$BASE/mcp/"
+	oauth_err 400 invalid_target
+}
+
+@test "a repeated parameter: 400 invalid_request" {
+	new_client
+	grant -u "$ID:$SECRET" -d grant_type=client_credentials -d scope=wks:read -d scope=env:read
+	oauth_err 400 invalid_request
+	jqb '.error_description == "a parameter is repeated"'
+}
+
+@test "wrong Content-Type: 400 invalid_request" {
+	new_client
+	grant -u "$ID:$SECRET" -H 'Content-Type: application/json' -d '{"grant_type":"client_credentials"}'
+	oauth_err 400 invalid_request
+}
+
+@test "GET on the token endpoint: 405" {
+	req GET "$TOK"
+	oauth_err 405 invalid_request
+	[ "$(header Allow)" = POST ]
+}
+
+@test "malformed Basic credentials: 401 invalid_client" {
+	grant -H 'Authorization: Basic !!!notbase64' -d grant_type=client_credentials
+	oauth_err 401 invalid_client
+	grant -H "Authorization: Basic $(printf 'no-colon' | base64)" -d grant_type=client_credentials
+	oauth_err 401 invalid_client
+}
+
+@test "failed authentications are rate-limited per client id: 429, then even the right secret waits" {
+	new_client
+	for _ in 1 2 3 4 5; do
+		grant -u "$ID:guess" -d grant_type=client_credentials
+		oauth_err 401 invalid_client
+	done
+	grant -u "$ID:guess" -d grant_type=client_credentials
+	oauth_err 429 temporarily_unavailable
+	[ "$(header Retry-After)" = 300 ]
+	grant -u "$ID:$SECRET" -d grant_type=client_credentials
+	oauth_err 429 temporarily_unavailable
+	# Another client is not affected.
+	new_client
+	grant -u "$ID:$SECRET" -d grant_type=client_credentials
+	[ "$STATUS" = 200 ]
+}
+
+@test "a revoked client cannot get tokens" {
+	new_client
+	$MCPCTL client revoke "$ID" >/dev/null
+	grant -u "$ID:$SECRET" -d grant_type=client_credentials
+	oauth_err 401 invalid_client
+}
+
+@test "rotate-secret: the old secret stops working, the new one works" {
+	new_client
+	new=$($MCPCTL client rotate-secret "$ID" | jq -r .client_secret)
+	[ "$new" != "$SECRET" ]
+	grant -u "$ID:$SECRET" -d grant_type=client_credentials
+	oauth_err 401 invalid_client
+	grant -u "$ID:$new" -d grant_type=client_credentials
+	[ "$STATUS" = 200 ]
+}
+
+@test "secrets are stored only as salted hashes and never listed" {
+	new_client
+	! sqlite3 "$STATE/mcp.db" .dump | grep -qF "$SECRET"
+	! grep -rqF "$SECRET" "$STATE"/*.log
+	h=$(sqlite3 "$STATE/mcp.db" "SELECT secret_hash FROM clients WHERE id = '$ID'")
+	[[ "$h" =~ ^[0-9a-f]{64}$ ]]
+	run $MCPCTL client list
+	[ "$status" = 0 ]
+	! grep -q secret <<<"$output"
+	jqo 'map(select(.client_id == "'"$ID"'")) | length == 1'
+}
+
+@test "RFC 8414 metadata" {
+	req GET "$BASE/.well-known/oauth-authorization-server"
+	[ "$STATUS" = 200 ]
+	[ "$(header Access-Control-Allow-Origin)" = "*" ]
+	jqb '.issuer == "'"$BASE"'" and .token_endpoint == "'"$BASE"'/oauth/token" and .jwks_uri == "'"$BASE"'/oauth/jwks"'
+	jqb '.grant_types_supported == ["client_credentials"] and .token_endpoint_auth_methods_supported == ["client_secret_basic","client_secret_post"] and .response_types_supported == []'
+}
+
+@test "JWKS: public RSA members only, with kid, alg and use" {
+	req GET "$BASE/oauth/jwks"
+	[ "$STATUS" = 200 ]
+	[ "$(header Cache-Control)" = "public, max-age=60" ]
+	jqb '(.keys | length) >= 1 and all(.keys[]; .kty == "RSA" and .alg == "RS256" and .use == "sig" and (.kid | startswith("k-")) and (keys - ["kty","kid","use","alg","n","e"]) == [])'
+	perm=$(stat -c %a "$STATE/keys/$(jq -r '.keys[0].kid' <<<"$BODY").pem")
+	[ "$perm" = 600 ]
+	[ "$(stat -c %a "$STATE/keys")" = 700 ]
+}
+
+@test "mcpctl token refuses scopes beyond the client's and unknown clients" {
+	new_client "wks:read"
+	run $MCPCTL token --client "$ID" --scope "org:write"
+	[ "$status" = 1 ]
+	[[ "$output" == *"beyond the client's scopes"* ]]
+	run $MCPCTL token --client cli_nope
+	[ "$status" = 1 ]
+	[[ "$output" == *"no active client cli_nope"* ]]
+}
+
+@test "the token endpoint is audited without secrets" {
+	new_client
+	grant -u "$ID:$SECRET" -d grant_type=client_credentials
+	rid=$(header X-Request-Id)
+	line=$(grep "\"rid\":\"$rid\"" "$STATE/audit.log")
+	jqo '.method == "oauth/token" and .client_id == "'"$ID"'" and .outcome == "token_issued" and .status == 200' "$line"
+	! grep -qF "$SECRET" "$STATE/audit.log"
+}
