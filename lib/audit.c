@@ -1,19 +1,59 @@
 /*
  * audit.c: the trail of every request to a protected endpoint: when, the
- * request id, who (issuer, subject, client), what (JSON-RPC method, tool,
- * the scopes it required), the outcome, the HTTP status and the latency.
- * Never the token.  One JSON line per request to audit_log (a single
- * write(2) on an O_APPEND descriptor, so lines of concurrent processes do
- * not interleave) and one row in the store, so that "who called what, how
- * often, and what failed" is one query (`mcpctl audit`).
+ * request id, who (issuer, subject, client, workspace), what (JSON-RPC
+ * method, tool, the scopes it required), the outcome, the HTTP status and
+ * the latency.  Never the token.
+ *
+ * Two sinks.  One JSON line per request to audit_log, written before the
+ * request ends (a single write(2) on an O_APPEND descriptor, so lines of
+ * concurrent processes do not interleave).  And one row per request in
+ * the store, so that "who called what, how often, and what failed" is one
+ * query (`mcpctl audit`, the get_usage tool).  A persistent process queues
+ * the rows and a flusher thread writes them in one transaction every
+ * FLUSH_MS (or when QUEUE_MAX are waiting): one SQLite write per request
+ * would serialize every process on the store's write lock.  A stopping
+ * process flushes what is queued; a killed one loses at most FLUSH_MS of
+ * rows, which the JSON lines still hold.  Plain CGI writes its one row
+ * directly.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "extern.h"
+
+#define QUEUE_MAX	512
+#define FLUSH_MS	200
+
+/* A queued row owns copies of its strings. */
+struct row {
+	struct mcp_audit	 a;
+	char			 rid[17];
+	char			 iss[256];
+	char			 sub[256];
+	char			 client[256];
+	char			 workspace[128];
+	char			 method[48];
+	char			 tool[64];
+	char			 scopes[256];
+	char			 outcome[32];
+};
+
+static struct {
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 wake;
+	struct row		*rows;
+	size_t			 n;
+	int			 running;
+	int			 stop;
+	pthread_t		 thread;
+	struct mcp_store	*st;
+} q = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, 0, 0, 0,
+    0, NULL };
 
 static const char *
 or_empty(const char *s)
@@ -21,14 +61,185 @@ or_empty(const char *s)
 	return s != NULL ? s : "";
 }
 
+static void
+copy(char *dst, size_t sz, const char *s)
+{
+	snprintf(dst, sz, "%s", or_empty(s));
+}
+
+/* Points a row's strings at its own copies (after it moved). */
+static void
+own(struct row *w)
+{
+	w->a.rid = w->rid;
+	w->a.iss = w->iss;
+	w->a.sub = w->sub;
+	w->a.client_id = w->client;
+	w->a.workspace = w->workspace;
+	w->a.method = w->method;
+	w->a.tool = w->tool;
+	w->a.scopes = w->scopes;
+	w->a.outcome = w->outcome;
+}
+
+/* Writes rows in one transaction; called without the queue lock. */
+static void
+write_rows(struct mcp_store *st, const struct row *rows, size_t n)
+{
+	const struct mcp_audit	*a[QUEUE_MAX];
+	size_t			 i;
+
+	for (i = 0; i < n; i++)
+		a[i] = &rows[i].a;
+	if (st->ops->audit_add(st, a, n) != MCP_OK)
+		mcp_logx(MCP_LEVEL_ERROR, NULL, "audit: %zu store rows lost "
+		    "(the audit_log lines have them)", n);
+}
+
+static void *
+flusher(void *arg)
+{
+	struct row	*batch;
+	struct timespec	 until;
+	size_t		 n, i;
+
+	(void)arg;
+	if ((batch = calloc(QUEUE_MAX, sizeof(*batch))) == NULL)
+		return NULL;
+	pthread_mutex_lock(&q.lock);
+	for (;;) {
+		while (q.n == 0 && !q.stop) {
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += FLUSH_MS * 1000000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&q.wake, &q.lock, &until);
+		}
+		if (q.n == 0 && q.stop)
+			break;
+		n = q.n;
+		memcpy(batch, q.rows, n * sizeof(*batch));
+		for (i = 0; i < n; i++)
+			own(&batch[i]);
+		q.n = 0;
+		pthread_mutex_unlock(&q.lock);
+		write_rows(q.st, batch, n);
+		pthread_mutex_lock(&q.lock);
+		if (!q.stop) {
+			/* Let a few requests gather before the next write. */
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += FLUSH_MS * 1000000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			while (q.n < QUEUE_MAX / 2 && !q.stop &&
+			    pthread_cond_timedwait(&q.wake, &q.lock,
+			    &until) == 0)
+				;
+		}
+	}
+	pthread_mutex_unlock(&q.lock);
+	free(batch);
+	return NULL;
+}
+
+int
+mcp_audit_start(struct mcp_server *srv, char *err, size_t errsz)
+{
+	if (srv->auth == NULL && srv->serve == mcp_serve)
+		return 0;
+	if ((q.rows = calloc(QUEUE_MAX, sizeof(*q.rows))) == NULL ||
+	    (q.st = mcp_store_open(srv->cfg.store_path, err, errsz)) == NULL)
+		return -1;
+	q.running = 1;
+	if ((errno = pthread_create(&q.thread, NULL, flusher, NULL)) != 0) {
+		snprintf(err, errsz, "pthread_create: %s", strerror(errno));
+		q.running = 0;
+		return -1;
+	}
+	return 0;
+}
+
+void
+mcp_audit_stop(void)
+{
+	if (!q.running)
+		return;
+	pthread_mutex_lock(&q.lock);
+	q.stop = 1;
+	pthread_cond_signal(&q.wake);
+	pthread_mutex_unlock(&q.lock);
+	pthread_join(q.thread, NULL);
+	q.running = 0;
+	q.st->ops->close(q.st);
+	free(q.rows);
+	q.rows = NULL;
+}
+
+/* Appends s as a JSON string (it is UTF-8: it came through our parser). */
+static void
+jstr(struct mcp_buf *b, const char *key, const char *s)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const char		*run;
+	char			 u[6] = { '\\', 'u', '0', '0', 0, 0 };
+
+	mcp_buf_printf(b, ",\"%s\":\"", key);
+	for (run = s; *s != '\0'; s++) {
+		if ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\')
+			continue;
+		mcp_buf_add(b, run, (size_t)(s - run));
+		if (*s == '"' || *s == '\\') {
+			u[1] = *s;
+			mcp_buf_add(b, u, 2);
+			u[1] = 'u';
+		} else {
+			u[4] = hex[(unsigned char)*s >> 4];
+			u[5] = hex[*s & 0x0f];
+			mcp_buf_add(b, u, 6);
+		}
+		run = s + 1;
+	}
+	mcp_buf_add(b, run, (size_t)(s - run));
+	mcp_buf_add(b, "\"", 1);
+}
+
+static void
+json_line(struct mcp_req *r, const struct mcp_audit *a)
+{
+	struct mcp_buf	 b = { 0 };
+	char		 num[160];
+
+	snprintf(num, sizeof(num), "{\"ts_ms\":%lld,\"status\":%d,"
+	    "\"latency_us\":%lld", (long long)a->ts_ms, a->status,
+	    (long long)a->latency_us);
+	mcp_buf_puts(&b, num);
+	jstr(&b, "rid", a->rid);
+	jstr(&b, "iss", a->iss);
+	jstr(&b, "sub", a->sub);
+	jstr(&b, "client_id", a->client_id);
+	jstr(&b, "workspace", a->workspace);
+	jstr(&b, "method", a->method);
+	jstr(&b, "tool", a->tool);
+	jstr(&b, "scopes", a->scopes);
+	jstr(&b, "outcome", a->outcome);
+	if (mcp_buf_add(&b, "}\n", 2) == 0 &&
+	    write(r->srv->audit_fd, b.p, b.len) != (ssize_t)b.len)
+		mcp_logx(MCP_LEVEL_ERROR, r->rid, "audit_log: %s",
+		    strerror(errno));
+	mcp_buf_free(&b);
+}
+
 void
 mcp_audit_request(struct mcp_req *r)
 {
+	const struct mcp_audit	*one;
 	struct mcp_audit	 a;
-	struct json_object	*o;
 	struct timespec		 t1;
-	const char		*line;
-	struct mcp_buf		 b = { 0 };
+	struct row		*w;
 
 	clock_gettime(CLOCK_REALTIME, &t1);
 	memset(&a, 0, sizeof(a));
@@ -47,32 +258,35 @@ mcp_audit_request(struct mcp_req *r)
 	    r->status < 400 ? "ok" : "error";
 	a.latency_us = ((int64_t)t1.tv_sec - r->t0.tv_sec) * 1000000 +
 	    (t1.tv_nsec - r->t0.tv_nsec) / 1000;
-	if (r->srv->audit_fd != -1 && (o = json_object_new_object()) != NULL) {
-		mcp_json_set(o, "ts_ms", json_object_new_int64(a.ts_ms));
-		mcp_json_set(o, "rid", json_object_new_string(a.rid));
-		mcp_json_set(o, "iss", json_object_new_string(a.iss));
-		mcp_json_set(o, "sub", json_object_new_string(a.sub));
-		mcp_json_set(o, "client_id",
-		    json_object_new_string(a.client_id));
-		mcp_json_set(o, "workspace",
-		    json_object_new_string(a.workspace));
-		mcp_json_set(o, "method", json_object_new_string(a.method));
-		mcp_json_set(o, "tool", json_object_new_string(a.tool));
-		mcp_json_set(o, "scopes", json_object_new_string(a.scopes));
-		mcp_json_set(o, "outcome", json_object_new_string(a.outcome));
-		mcp_json_set(o, "status", json_object_new_int(a.status));
-		mcp_json_set(o, "latency_us",
-		    json_object_new_int64(a.latency_us));
-		line = json_object_to_json_string_ext(o,
-		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-		if (mcp_buf_puts(&b, line) == 0 && mcp_buf_add(&b, "\n",
-		    1) == 0 && write(r->srv->audit_fd, b.p, b.len) !=
-		    (ssize_t)b.len)
-			mcp_logx(MCP_LEVEL_ERROR, r->rid, "audit_log: %s",
-			    strerror(errno));
-		mcp_buf_free(&b);
-		json_object_put(o);
+	if (r->srv->audit_fd != -1)
+		json_line(r, &a);
+	if (!q.running) {
+		one = &a;
+		if (r->store->ops->audit_add(r->store, &one, 1) != MCP_OK)
+			mcp_logx(MCP_LEVEL_ERROR, r->rid, "audit row lost");
+		return;
 	}
-	if (r->store->ops->audit_add(r->store, &a) != MCP_OK)
-		mcp_logx(MCP_LEVEL_ERROR, r->rid, "audit row lost");
+	pthread_mutex_lock(&q.lock);
+	while (q.n == QUEUE_MAX && !q.stop) {
+		/* The store is behind: wait for the flusher, do not drop. */
+		pthread_cond_signal(&q.wake);
+		pthread_mutex_unlock(&q.lock);
+		usleep(1000);
+		pthread_mutex_lock(&q.lock);
+	}
+	w = &q.rows[q.n++];
+	w->a = a;
+	copy(w->rid, sizeof(w->rid), a.rid);
+	copy(w->iss, sizeof(w->iss), a.iss);
+	copy(w->sub, sizeof(w->sub), a.sub);
+	copy(w->client, sizeof(w->client), a.client_id);
+	copy(w->workspace, sizeof(w->workspace), a.workspace);
+	copy(w->method, sizeof(w->method), a.method);
+	copy(w->tool, sizeof(w->tool), a.tool);
+	copy(w->scopes, sizeof(w->scopes), a.scopes);
+	copy(w->outcome, sizeof(w->outcome), a.outcome);
+	own(w);
+	if (q.n >= QUEUE_MAX / 2)
+		pthread_cond_signal(&q.wake);
+	pthread_mutex_unlock(&q.lock);
 }

@@ -96,7 +96,7 @@ sha256(const void *p, size_t n, unsigned char out[32])
 {
 	unsigned int	 len = 32;
 
-	EVP_Digest(p, n, out, &len, EVP_sha256(), NULL);
+	EVP_Digest(p, n, out, &len, mcp_sha(256), NULL);
 }
 
 static void

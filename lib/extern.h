@@ -205,11 +205,18 @@ unsigned	 mcp_alg_parse(const char *);
 const char	*mcp_alg_name(unsigned);
 
 struct evp_pkey_st;
+struct evp_md_ctx_st;
 
 struct mcp_key {
 	char			 kid[128];	/* "" when the source has none */
 	unsigned		 algs;		/* the algorithms it may verify */
 	struct evp_pkey_st	*pkey;		/* public key, or NULL */
+	/*
+	 * Verification contexts set up once per algorithm the key allows
+	 * (SHA-256, -384, -512); each verification copies one, which spares
+	 * OpenSSL 3's per-call setup.  Read-only once the set is built.
+	 */
+	struct evp_md_ctx_st	*ready[3];
 	unsigned char		*secret;	/* HS256 only */
 	size_t			 secretlen;
 };
@@ -259,6 +266,9 @@ int	mcp_jwt_parse(const char *tok, size_t len, struct mcp_jwt *,
 /* 0 if k signed t with t's algorithm (which k must allow); else -1. */
 int	mcp_jwt_verify(const struct mcp_jwt *, const struct mcp_key *);
 void	mcp_jwt_free(struct mcp_jwt *);
+struct evp_md_st;
+/* SHA-256/384/512 fetched once per process (OpenSSL 3). */
+const struct evp_md_st	*mcp_sha(int bits);
 
 /* --- Access tokens of the protected resource (lib/auth.c) --- */
 
@@ -482,6 +492,12 @@ int	mcp_guard_may(const struct mcp_req *, const struct mcp_tool *);
 void	mcp_guard_wellknown(struct mcp_req *, const char *path);
 /* Records the finished request: JSON line and store row (lib/audit.c). */
 void	mcp_audit_request(struct mcp_req *);
+/*
+ * A persistent process queues store rows for a flusher thread, started
+ * here (0 or -1 with err); mcp_audit_stop() writes what is queued.
+ */
+int	mcp_audit_start(struct mcp_server *, char *err, size_t errsz);
+void	mcp_audit_stop(void);
 
 /* --- JSON-RPC 2.0 (lib/jsonrpc.c) --- */
 

@@ -75,11 +75,13 @@ keyset_new(size_t n)
 void
 mcp_keyset_put(struct mcp_keyset *ks)
 {
-	size_t	 i;
+	size_t	 i, j;
 
 	if (ks == NULL || atomic_fetch_sub(&ks->refs, 1) != 1)
 		return;
 	for (i = 0; i < ks->nkeys; i++) {
+		for (j = 0; j < 3; j++)
+			EVP_MD_CTX_free(ks->keys[i].ready[j]);
 		EVP_PKEY_free(ks->keys[i].pkey);
 		if (ks->keys[i].secret != NULL) {
 			OPENSSL_cleanse(ks->keys[i].secret,
@@ -265,6 +267,29 @@ for_signatures(struct json_object *jwk)
 	return 0;
 }
 
+/* Sets up k->ready[] for the digests of the algorithms k allows. */
+static void
+prepare(struct mcp_key *k)
+{
+	static const unsigned	 by[3] = {
+		MCP_ALG_RS256 | MCP_ALG_ES256,
+		MCP_ALG_RS384 | MCP_ALG_ES384,
+		MCP_ALG_RS512 | MCP_ALG_ES512,
+	};
+	int			 i;
+
+	for (i = 0; i < 3; i++) {
+		if (k->pkey == NULL || (k->algs & by[i]) == 0)
+			continue;
+		if ((k->ready[i] = EVP_MD_CTX_new()) != NULL &&
+		    EVP_DigestVerifyInit(k->ready[i], NULL,
+		    mcp_sha(256 + 128 * i), NULL, k->pkey) != 1) {
+			EVP_MD_CTX_free(k->ready[i]);
+			k->ready[i] = NULL;	/* verify sets up per call */
+		}
+	}
+}
+
 struct mcp_keyset *
 mcp_keyset_jwks(const char *text, size_t len, unsigned allowed, char *err,
     size_t errsz)
@@ -326,6 +351,7 @@ mcp_keyset_jwks(const char *text, size_t len, unsigned allowed, char *err,
 		}
 		if (kid != NULL)
 			snprintf(k->kid, sizeof(k->kid), "%s", kid);
+		prepare(k);
 		ks->nkeys++;
 	}
 	json_object_put(doc);
@@ -362,6 +388,7 @@ mcp_keyset_pem(const char *pem, size_t len, unsigned allowed, char *err,
 	}
 	ks->keys[0].pkey = pk;
 	ks->keys[0].algs = a;
+	prepare(&ks->keys[0]);
 	ks->nkeys = 1;
 	return ks;
 }

@@ -6,6 +6,7 @@
  * auth.c; this file only answers "is this well-formed, and did this key
  * sign it with this algorithm".
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +126,35 @@ bad:
 	return -1;
 }
 
+/*
+ * OpenSSL 3 looks a digest up in its provider tables on every use of
+ * EVP_sha256() and friends; fetched once here, they are used as is.
+ */
+static EVP_MD		*mds[3];
+static pthread_once_t	 mds_once = PTHREAD_ONCE_INIT;
+
+static void
+fetch_mds(void)
+{
+	mds[0] = EVP_MD_fetch(NULL, "SHA256", NULL);
+	mds[1] = EVP_MD_fetch(NULL, "SHA384", NULL);
+	mds[2] = EVP_MD_fetch(NULL, "SHA512", NULL);
+}
+
+const EVP_MD *
+mcp_sha(int bits)
+{
+	pthread_once(&mds_once, fetch_mds);
+	switch (bits) {
+	case 256:
+		return mds[0] != NULL ? mds[0] : EVP_sha256();
+	case 384:
+		return mds[1] != NULL ? mds[1] : EVP_sha384();
+	default:
+		return mds[2] != NULL ? mds[2] : EVP_sha512();
+	}
+}
+
 static const EVP_MD *
 digest(unsigned alg)
 {
@@ -132,13 +162,13 @@ digest(unsigned alg)
 	case MCP_ALG_RS256:
 	case MCP_ALG_ES256:
 	case MCP_ALG_HS256:
-		return EVP_sha256();
+		return mcp_sha(256);
 	case MCP_ALG_RS384:
 	case MCP_ALG_ES384:
-		return EVP_sha384();
+		return mcp_sha(384);
 	case MCP_ALG_RS512:
 	case MCP_ALG_ES512:
-		return EVP_sha512();
+		return mcp_sha(512);
 	}
 	return NULL;
 }
@@ -184,6 +214,7 @@ int
 mcp_jwt_verify(const struct mcp_jwt *t, const struct mcp_key *k)
 {
 	EVP_MD_CTX		*ctx;
+	const EVP_MD_CTX	*ready;
 	const EVP_MD		*md = digest(t->algbit);
 	const unsigned char	*sig = t->sig;
 	unsigned char		 mac[EVP_MAX_MD_SIZE], der[160];
@@ -209,9 +240,11 @@ mcp_jwt_verify(const struct mcp_jwt *t, const struct mcp_key *k)
 			return -1;
 		sig = der;
 	}
+	ready = k->ready[md == mcp_sha(256) ? 0 : md == mcp_sha(384) ? 1 : 2];
 	if ((ctx = EVP_MD_CTX_new()) == NULL)
 		return -1;
-	ok = EVP_DigestVerifyInit(ctx, NULL, md, NULL, k->pkey) == 1 &&
+	ok = (ready != NULL ? EVP_MD_CTX_copy_ex(ctx, ready) :
+	    EVP_DigestVerifyInit(ctx, NULL, md, NULL, k->pkey)) == 1 &&
 	    EVP_DigestVerify(ctx, sig, siglen,
 	    (const unsigned char *)t->input, t->inputlen) == 1;
 	EVP_MD_CTX_free(ctx);

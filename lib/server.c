@@ -254,6 +254,11 @@ mcp_main_serve(const struct mcp_endpoint *ep, mcp_serve_fn serve, int argc,
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	/* Threads inherit the mask: start them only now. */
+	if (mcp_audit_start(&srv, err, sizeof(err)) == -1) {
+		mcp_logx(MCP_LEVEL_CRITICAL, NULL, "audit: %s", err);
+		return 1;
+	}
 	if ((tids = calloc((size_t)srv.cfg.threads, sizeof(*tids))) == NULL)
 		return 1;
 	for (i = 0; i < srv.cfg.threads; i++)
@@ -276,6 +281,7 @@ mcp_main_serve(const struct mcp_endpoint *ep, mcp_serve_fn serve, int argc,
 	 * (sessions, pending answers) is in the store.
 	 */
 	FCGX_ShutdownPending();
+	mcp_audit_stop();
 	fflush(stderr);
 	_exit(0);
 }

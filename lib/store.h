@@ -141,8 +141,9 @@ struct mcp_store_ops {
 	/* Newest first. */
 	enum mcp_err	(*key_list)(struct mcp_store *, mcp_signkey_cb, void *);
 	enum mcp_err	(*key_delete)(struct mcp_store *, const char *kid);
+	/* Appends n rows in one transaction. */
 	enum mcp_err	(*audit_add)(struct mcp_store *,
-			    const struct mcp_audit *);
+			    const struct mcp_audit *const *, size_t n);
 	/*
 	 * Requests since `since_ms` grouped by subject, client, method, tool
 	 * and outcome: cols are sub, client_id, method, tool, outcome,

@@ -162,7 +162,6 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"  latency_us INTEGER NOT NULL,"
 	"  workspace TEXT NOT NULL DEFAULT '');"
 	"CREATE INDEX audit_ts ON audit (ts_ms);"
-	"CREATE INDEX audit_sub ON audit (sub, ts_ms);"
 	"CREATE INDEX audit_workspace ON audit (workspace, ts_ms);",
 };
 
@@ -590,7 +589,7 @@ key_delete(struct mcp_store *p, const char *kid)
 }
 
 static enum mcp_err
-audit_add(struct mcp_store *p, const struct mcp_audit *a)
+audit_one(struct mcp_store *p, const struct mcp_audit *a)
 {
 	sqlite3_stmt	*st;
 
@@ -613,6 +612,25 @@ audit_add(struct mcp_store *p, const struct mcp_audit *a)
 	sqlite3_bind_text(st, 12, a->workspace ? a->workspace : "", -1,
 	    SQLITE_STATIC);
 	return exec_stmt(S(p), st);
+}
+
+static enum mcp_err
+audit_add(struct mcp_store *p, const struct mcp_audit *const *a, size_t n)
+{
+	enum mcp_err	 e = MCP_OK;
+	size_t		 i;
+
+	if (n > 1 && sqlite3_exec(S(p)->db, "BEGIN IMMEDIATE", NULL, NULL,
+	    NULL) != SQLITE_OK)
+		return step_error(p, "audit begin");
+	for (i = 0; i < n && e == MCP_OK; i++)
+		e = audit_one(p, a[i]);
+	if (n > 1 && sqlite3_exec(S(p)->db, e == MCP_OK ? "COMMIT" :
+	    "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK) {
+		sqlite3_exec(S(p)->db, "ROLLBACK", NULL, NULL, NULL);
+		return step_error(p, "audit commit");
+	}
+	return e;
 }
 
 static enum mcp_err

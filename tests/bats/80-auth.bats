@@ -450,7 +450,13 @@ sys.stdout.buffer.write(k.public_key().public_bytes(serialization.Encoding.PEM,
 	rid=$(header X-Request-Id)
 	line=$(grep "\"rid\":\"$rid\"" "$STATE/audit.log")
 	jqo '.method == "tools/call" and .tool == "get_usage" and .scopes == "wks:read" and .outcome == "insufficient_scope" and .status == 403 and .iss == "'"$BASE"'" and (.latency_us | type) == "number" and (.ts_ms | type) == "number"' "$line"
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT outcome || ' ' || status || ' ' || tool FROM audit WHERE rid = '$rid'")" = "insufficient_scope 403 get_usage" ]
+	# Store rows are written in batches, within 0.2 s.
+	for _ in $(seq 20); do
+		row=$(sqlite3 "$STATE/mcp.db" "SELECT outcome || ' ' || status || ' ' || tool FROM audit WHERE rid = '$rid'")
+		[ -n "$row" ] && break
+		sleep 0.1
+	done
+	[ "$row" = "insufficient_scope 403 get_usage" ]
 	for f in "$STATE/audit.log" "$STATE/mcp-fcgi.log" "$STATE/lighttpd-access.log" "$STATE/lighttpd-error.log"; do
 		! grep -qF "${t##*.}" "$f"
 		! grep -qF "$TOKEN" "$f"
@@ -466,6 +472,7 @@ sys.stdout.buffer.write(k.public_key().public_bytes(serialization.Encoding.PEM,
 	t=$(token_for "wks:read" wks_usage)
 	TOKEN=$t mpost tools/call '"name":"echo","arguments":{"text":"a"}' -H 'Mcp-Name: echo'
 	TOKEN=$t mpost tools/call '"name":"echo","arguments":{"text":5}' -H 'Mcp-Name: echo'
+	sleep 0.5	# the audit rows reach the store in batches
 	TOKEN=$t mpost tools/call '"name":"get_usage","arguments":{"hours":1}' -H 'Mcp-Name: get_usage'
 	[ "$STATUS" = 200 ]
 	jqb '(.result.structuredContent.tools[] | select(.tool == "echo")) as $e | $e.calls == 2 and $e.failures == 1'

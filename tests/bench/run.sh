@@ -1,55 +1,97 @@
 #!/bin/sh
 # run.sh BUILD: `make bench`.  wrk through lighttpd on loopback, two FastCGI
-# processes per endpoint, as in the tests:
-#   fixed   a FastCGI responder answering a fixed body: the transport ceiling
-#   session tools/call of `echo`, 2025-11-25 with a session (store lookup)
-#   modern  tools/call of `echo`, stateless 2026-07-28
+# processes per endpoint, as in the tests.  Rows:
+#   fixed     a FastCGI responder answering a fixed body: the transport
+#             ceiling
+#   no-auth   tools/call of `echo`, 2026-07-28, the same responder with
+#             auth = none (/bench/open)
+#   token     the same on /mcp with one valid RS256 token, reused
+#   distinct  the same with a distinct valid RS256 token per request
+#   session   tools/call of `echo`, 2025-11-25 with a session and a token
+#   sdk-peer  the official TypeScript SDK (stateless Streamable HTTP, jose
+#             verifying the same RS256 token, the same tool), one Node
+#             process, straight on loopback (no lighttpd in front)
 # Three interleaved rounds; prints the median requests/s, p50 and p99, the
-# ratios to the ceiling, and the RSS of the responder processes over the
-# 100,000+ requests of the run.  Figures, not pass/fail: this 2-core machine
-# shares its cores between wrk, lighttpd and the responders, and single
-# runs vary by +-10%.
+# ratios, responder CPU per request and memory.  Figures, not pass/fail:
+# this 2-core machine shares its cores between wrk, lighttpd and the
+# responders, and single runs vary by +-10%.
 set -eu
 build=${1:-build}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-dur=${BENCH_SECONDS:-10}
+dur=${BENCH_SECONDS:-5}
 conns=${BENCH_CONNS:-32}
 state=$(mktemp -d /tmp/mcpfcgi-bench.XXXXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+freeport() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+port=$(freeport)
+pport=$(freeport)
 sh etc/mkconf.sh "$state" "$port" "$build" 2 0 1
-sed -i 's/^log_level = info/log_level = warning/' "$state/mcp-fcgi.conf"
+for f in mcp-fcgi.conf mcp-fcgi-open.conf; do
+	sed -i 's/^log_level = info/log_level = warning/' "$state/$f"
+done
 /usr/sbin/lighttpd -D -f "$state/lighttpd.conf" >"$state/out" 2>&1 &
 lpid=$!
-trap 'kill $lpid 2>/dev/null; wait $lpid 2>/dev/null; rm -rf "$state"' EXIT
+ppid=
+trap 'kill $lpid $ppid 2>/dev/null; wait $lpid 2>/dev/null; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$state"' EXIT
 base=http://127.0.0.1:$port
 for _ in $(seq 100); do curl -s -o /dev/null "$base/" && break; sleep 0.05; done
 
+ctl="$build/mcpctl -f $state/mcp-fcgi.conf"
+cid=$($ctl client add --name bench --scopes wks:read | jq -r .client_id)
+tok=$($ctl token --client "$cid" --ttl 3600 | jq -r .access_token)
+kid=$($ctl key list | jq -r '.[0].kid')
+
+# The peer: jose reads the same JWKS our responders fetch.
+export PATH="$root/tests/js/node_modules/node/bin:$PATH"
+node tests/js/bench-peer.mjs "$pport" "$state/keys/jwks.json" "$base" \
+    "$base/mcp" >"$state/peer.out" 2>&1 &
+ppid=$!
+for _ in $(seq 100); do grep -q "peer on" "$state/peer.out" && break; sleep 0.05; done
+peer=http://127.0.0.1:$pport/mcp
+
 H='Content-Type: application/json'
 A='Accept: application/json, text/event-stream'
-sid=$(curl -s -D - -o /dev/null "$base/mcp" -H "$H" -H "$A" \
+AUTH="Authorization: Bearer $tok"
+sid=$(curl -s -D - -o /dev/null "$base/mcp" -H "$H" -H "$A" -H "$AUTH" \
     -d '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{}}}' |
     sed -n 's/^Mcp-Session-Id: \([0-9a-f]*\).*/\1/p')
 [ -n "$sid" ] || { echo "bench: no session" >&2; exit 1; }
 
 CALL='{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hi"}}}'
 MCALL='{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hi"},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}'
+MH="MCP-Protocol-Version: 2026-07-28|Mcp-Method: tools/call|Mcp-Name: echo"
+SH="Mcp-Session-Id: $sid|MCP-Protocol-Version: 2025-11-25|$AUTH"
+PH="MCP-Protocol-Version: 2025-11-25|$AUTH"
 
-# Each run must answer correctly before it is timed.
-check() {
-	curl -s "$1" -H "$H" -H "$A" $3 -d "$2" | grep -q '"text":"hi"' ||
-	    { echo "bench: $1 did not answer correctly" >&2; exit 1; }
+# Each endpoint must answer correctly before it is timed.
+ok() {	# ok URL BODY HEADERS ("Name: value|Name: value")
+	url=$1 body=$2 hs=$3
+	set -- -s "$url" -H "$H" -H "$A" -d "$body"
+	old=$IFS
+	IFS='|'
+	for h in $hs; do set -- "$@" -H "$h"; done
+	IFS=$old
+	curl "$@" | grep -q '"text":"hi"' || {
+		echo "bench: $url did not answer correctly" >&2; exit 1; }
 }
-check "$base/bench/fixed" "$CALL" ""
-check "$base/mcp" "$CALL" "-H Mcp-Session-Id:$sid -H MCP-Protocol-Version:2025-11-25"
-check "$base/mcp" "$MCALL" "-H MCP-Protocol-Version:2026-07-28 -H Mcp-Method:tools/call -H Mcp-Name:echo"
+ok "$base/bench/fixed" "$CALL" ""
+ok "$base/bench/open" "$MCALL" "$MH"
+ok "$base/mcp" "$MCALL" "$MH|$AUTH"
+ok "$base/mcp" "$CALL" "$SH"
+ok "$peer" "$CALL" "$PH"
 
-# run NAME URL BODY HEADERS: prints "rps p50 p99 requests"
+# run NAME URL BODY HEADERS [SCRIPT]: prints "rps p50 p99 requests"
 run() {
-	BENCH_BODY=$3 BENCH_HEADERS=$4 wrk -t2 -c"$conns" -d"${dur}s" --latency \
-	    -s tests/bench/post.lua "$2" >"$state/$1.txt" 2>&1
+	BENCH_BODY=$3 BENCH_HEADERS=$4 BENCH_THREADS=2 wrk -t2 -c"$conns" \
+	    -d"${dur}s" --latency -s "tests/bench/${5:-post.lua}" "$2" \
+	    >"$state/$1.txt" 2>&1
 	if grep -q 'Non-2xx' "$state/$1.txt"; then
 		echo "bench: $1 had non-2xx answers" >&2; cat "$state/$1.txt" >&2; exit 1
+	fi
+	if grep -q 'reused tokens: [1-9]' "$state/$1.txt"; then
+		echo "bench: $1 ran out of distinct tokens" >&2; exit 1
 	fi
 	rps=$(awk '/^Requests\/sec/ {print $2}' "$state/$1.txt")
 	p50=$(awk '$1 == "50%" {print $2}' "$state/$1.txt")
@@ -58,58 +100,99 @@ run() {
 	echo "$rps $p50 $p99 $n"
 }
 
-ticks() {	# CPU clock ticks (user + system) used so far by processes named $1
-	for p in $(pgrep -x "$1"); do awk '{print $14 + $15}' /proc/$p/stat; done |
+ticks() {	# CPU clock ticks (user + system) used so far by our processes named $1
+	for p in $(pgrep -P "$lpid" -x "$1"); do awk '{print $14 + $15}' /proc/$p/stat; done |
 	    awk '{s += $1} END {print s + 0}'
 }
 
-# cpu NAME PROC URL BODY HEADERS: runs, then appends "ns-of-CPU-per-request"
-# of the responder processes PROC to $state/NAME.cpu.
+# cpu NAME PROC URL BODY HEADERS [SCRIPT]: runs, then appends
+# "ns-of-CPU-per-request" of the processes PROC to $state/NAME.cpu.
 cpu() {
 	t0=$(ticks "$2")
-	line=$(run "$1" "$3" "$4" "$5")
+	line=$(run "$1" "$3" "$4" "$5" "${6:-post.lua}")
 	t1=$(ticks "$2")
 	echo "$line"
 	hz=$(getconf CLK_TCK)
 	echo "$line $t0 $t1" | awk -v hz="$hz" '{printf "%d\n", ($6 - $5) * 1e9 / hz / $4}' >>"$state/$1.cpu"
 }
 
-rss() {	# total RSS (KiB) of the mcp.fcgi processes
-	ps -C mcp.fcgi -o rss= | awk '{s += $1} END {print s}'
+rss() {	# total RSS (KiB) of the /mcp responders (auth), not /bench/open
+	for p in $(pgrep -P "$lpid" -x mcp.fcgi); do
+		tr '\0' '\n' <"/proc/$p/environ" | grep -q '/mcp-fcgi.conf$' &&
+		    awk '/^VmRSS/ {print $2}' "/proc/$p/status"
+	done | awk '{s += $1} END {print s + 0}'
+}
+rsspid() {	# RSS (KiB) of process $1
+	ps -o rss= -p "$1" | awk '{s += $1} END {print s + 0}'
+}
+maxrss() {	# run "$1" every 0.5 s while process $2 lives; print the peak
+	peak=0
+	while kill -0 "$2" 2>/dev/null; do
+		r=$($1)
+		[ "$r" -gt "$peak" ] && peak=$r
+		sleep 0.5
+	done
+	echo "$peak"
 }
 
 median() { sort -n | sed -n 2p; }
 
+# Distinct tokens: enough for the fastest plausible run, one file a round.
+ntok=$((dur * 16000))
+echo "minting $((3 * ntok)) distinct RS256 tokens..."
+for round in 1 2 3; do
+	"$build/bench-mint" "$state/keys/$kid.pem" "$kid" "$base" "$base/mcp" \
+	    "$ntok" >"$state/tokens.$round"
+done
+
 # Warm up, then three interleaved rounds; each figure is the median.
-run warm "$base/mcp" "$CALL" "Mcp-Session-Id: $sid|MCP-Protocol-Version: 2025-11-25" >/dev/null
+run warm "$base/mcp" "$MCALL" "$MH|$AUTH" >/dev/null
+run warmp "$peer" "$CALL" "$PH" >/dev/null
 rss0=$(rss)
-: >"$state/f"; : >"$state/s"; : >"$state/m"
-total=0
+for x in f o t d s p; do : >"$state/$x"; done
+: >"$state/peak.mcp"; : >"$state/peak.node"
 for round in 1 2 3; do
 	cpu fixed bench-fixed.fcg "$base/bench/fixed" "$CALL" "" >>"$state/f"
-	cpu session mcp.fcgi "$base/mcp" "$CALL" "Mcp-Session-Id: $sid|MCP-Protocol-Version: 2025-11-25" >>"$state/s"
-	cpu modern mcp.fcgi "$base/mcp" "$MCALL" "MCP-Protocol-Version: 2026-07-28|Mcp-Method: tools/call|Mcp-Name: echo" >>"$state/m"
+	cpu open mcp.fcgi "$base/bench/open" "$MCALL" "$MH" >>"$state/o"
+	( cpu token mcp.fcgi "$base/mcp" "$MCALL" "$MH|$AUTH" >"$state/t.line" ) &
+	maxrss rss $! >>"$state/peak.mcp"
+	cat "$state/t.line" >>"$state/t"
+	BENCH_TOKENS=$state/tokens.$round cpu distinct mcp.fcgi "$base/mcp" \
+	    "$MCALL" "$MH" tokens.lua >>"$state/d"
+	cpu session mcp.fcgi "$base/mcp" "$CALL" "$SH" >>"$state/s"
+	( run peer "$peer" "$CALL" "$PH" >"$state/p.line" ) &
+	maxrss "rsspid $ppid" $! >>"$state/peak.node"
+	cat "$state/p.line" >>"$state/p"
 done
 rss1=$(rss)
-total=$(cat "$state/s" "$state/m" | awk '{s += $4} END {print s}')
+total=$(cat "$state/t" "$state/d" "$state/s" | awk '{s += $4} END {print s}')
 col() { awk -v c="$2" '{print $c}' "$state/$1" | median; }
-f_rps=$(col f 1) f_p50=$(col f 2) f_p99=$(col f 3)
-s_rps=$(col s 1) s_p50=$(col s 2) s_p99=$(col s 3)
-m_rps=$(col m 1) m_p50=$(col m 2) m_p99=$(col m 3)
-echo "rounds (req/s): fixed $(awk '{printf "%s ", $1}' "$state/f")| session $(awk '{printf "%s ", $1}' "$state/s")| modern $(awk '{printf "%s ", $1}' "$state/m")"
+ratio() { echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'; }
+row() {	# row LABEL FILE RATIO
+	printf '%-40s %9s %9s %9s %8s\n' "$1" "$(col "$2" 1)" "$(col "$2" 2)" "$(col "$2" 3)" "$3"
+}
+echo "rounds (req/s): fixed $(awk '{printf "%s ", $1}' "$state/f")| no-auth $(awk '{printf "%s ", $1}' "$state/o")| token $(awk '{printf "%s ", $1}' "$state/t")| distinct $(awk '{printf "%s ", $1}' "$state/d")| session $(awk '{printf "%s ", $1}' "$state/s")| sdk-peer $(awk '{printf "%s ", $1}' "$state/p")"
 
+f=$(col f 1) o=$(col o 1) t=$(col t 1) d=$(col d 1) s=$(col s 1) p=$(col p 1)
 printf '\nmcp-fcgi bench: wrk -t2 -c%s -d%ss x 3 rounds (medians) through lighttpd, 2 FastCGI processes x 8 threads\n\n' "$conns" "$dur"
-printf '%-34s %10s %9s %9s %8s\n' "" "req/s" "p50" "p99" "ratio"
-printf '%-34s %10s %9s %9s %8s\n' "fixed-body FastCGI (ceiling)" "$f_rps" "$f_p50" "$f_p99" "1.00"
-printf '%-34s %10s %9s %9s %8s\n' "tools/call echo, 2025-11-25 session" "$s_rps" "$s_p50" "$s_p99" \
-    "$(echo "$s_rps $f_rps" | awk '{printf "%.2f", $1/$2}')"
-printf '%-34s %10s %9s %9s %8s\n' "tools/call echo, 2026-07-28" "$m_rps" "$m_p50" "$m_p99" \
-    "$(echo "$m_rps $f_rps" | awk '{printf "%.2f", $1/$2}')"
-fc=$(median <"$state/fixed.cpu") sc=$(median <"$state/session.cpu") mc=$(median <"$state/modern.cpu")
+printf '%-40s %9s %9s %9s %8s\n' "" "req/s" "p50" "p99" "ratio"
+row "fixed-body FastCGI (ceiling)" f "1.00"
+row "tools/call echo, no auth" o "$(ratio "$o" "$f") of ceiling (target 0.90)"
+row "  with one reused RS256 token" t "$(ratio "$t" "$o") of no-auth (target 0.90)"
+row "  with a distinct RS256 token each" d "$(ratio "$d" "$o") of no-auth (target 0.75)"
+row "  2025-11-25 session, token" s "$(ratio "$s" "$f") of ceiling"
+row "TypeScript SDK peer (stateless, jose)" p "1.00"
+printf '\nours / TypeScript SDK, same RS256 token: %sx (target 10x); distinct tokens: %sx\n' \
+    "$(ratio "$t" "$p")" "$(ratio "$d" "$p")"
+fc=$(median <"$state/fixed.cpu") oc=$(median <"$state/open.cpu")
+tc=$(median <"$state/token.cpu")
+dc=$(median <"$state/distinct.cpu") sc=$(median <"$state/session.cpu")
 printf '\nresponder CPU per request (steadier than req/s on a shared machine):\n'
-printf '  fixed-body %d ns, 2025-11-25 session %d ns (+%d), 2026-07-28 %d ns (+%d)\n' \
-    "$fc" "$sc" "$((sc - fc))" "$mc" "$((mc - fc))"
-printf '\nresponder RSS (2 processes): %s KiB after warm-up, %s KiB after %s more requests (%+d KiB)\n' \
+printf '  fixed-body %d ns; no-auth %d ns (+%d); reused token %d ns (+%d over no-auth);\n  distinct tokens %d ns (+%d over no-auth); session %d ns\n' \
+    "$fc" "$oc" "$((oc - fc))" "$tc" "$((tc - oc))" "$dc" "$((dc - oc))" "$sc"
+printf '\nmemory under load (peak RSS during the reused-token and peer runs): ours %s KiB\n(the 2 /mcp processes x 8 threads together), TypeScript SDK peer %s KiB (1 process)\n' \
+    "$(sort -n "$state/peak.mcp" | tail -1)" "$(sort -n "$state/peak.node" | tail -1)"
+printf '/mcp responders RSS: %s KiB after warm-up, %s KiB after %s more requests (%+d KiB)\n' \
     "$rss0" "$rss1" "$total" "$((rss1 - rss0))"
 printf '\nin memory, no web server: '
 "$build/bench-micro" 100000

@@ -1,0 +1,56 @@
+-- tokens.lua: wrk script sending each request with the next token of the
+-- file $BENCH_TOKENS (one per line), so that no token is verified twice.
+-- Thread k of n sends tokens k, k+n, k+2n, ...; a thread that runs out
+-- starts over, and done() reports how many requests reused a token.
+local threads = {}
+local counter = 0
+
+function setup(thread)
+	thread:set("tid", counter)
+	counter = counter + 1
+	table.insert(threads, thread)
+end
+
+function init(args)
+	nthreads = tonumber(os.getenv("BENCH_THREADS") or "2")
+	tokens = {}
+	local i = 0
+	for line in io.lines(os.getenv("BENCH_TOKENS")) do
+		if i % nthreads == tid then
+			table.insert(tokens, line)
+		end
+		i = i + 1
+	end
+	next_i = 1
+	reused = 0
+	wrk.method = "POST"
+	wrk.body = os.getenv("BENCH_BODY")
+	wrk.headers["Content-Type"] = "application/json"
+	wrk.headers["Accept"] = "application/json, text/event-stream"
+	for k, v in string.gmatch(os.getenv("BENCH_HEADERS") or "", "([^:|]+):%s*([^|]+)") do
+		wrk.headers[k] = v
+	end
+end
+
+function request()
+	if next_i > #tokens then
+		next_i = 1
+	end
+	if wrapped then
+		reused = reused + 1
+	end
+	wrk.headers["Authorization"] = "Bearer " .. tokens[next_i]
+	next_i = next_i + 1
+	if next_i > #tokens then
+		wrapped = true
+	end
+	return wrk.format()
+end
+
+function done(summary, latency, requests)
+	local r = 0
+	for _, t in ipairs(threads) do
+		r = r + (t:get("reused") or 0)
+	end
+	io.write(string.format("reused tokens: %d\n", r))
+end
