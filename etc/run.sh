@@ -1,36 +1,58 @@
 #!/bin/sh
 # run.sh PORT FIXTURES BUILD: `make run`.  Renders the configuration into
-# var/, creates the store on first run, and runs lighttpd in the
-# foreground on 127.0.0.1:PORT.
+# var/, creates the store, the signing key and a development client on
+# first run, and runs lighttpd in the foreground on 127.0.0.1:PORT.
 set -eu
 port=$1 fixtures=$2 build=$3
 root=$(cd "$(dirname "$0")/.." && pwd)
 state=$root/var
-sh "$root/etc/mkconf.sh" "$state" "$port" "$build" 2 "$fixtures"
 first=0; [ -f "$state/mcp.db" ] || first=1
+sh "$root/etc/mkconf.sh" "$state" "$port" "$build" 2 "$fixtures"
 "$root/$build/mcp.fcgi" -t -f "$state/mcp-fcgi.conf" >/dev/null
-[ $first = 1 ] && echo "Created the store: $state/mcp.db"
+[ $first = 1 ] && echo "Created the store and a signing key under $state"
+ctl="$root/$build/mcpctl -f $state/mcp-fcgi.conf"
+# A development client holding every scope; its secret is kept (mode 0600)
+# so that later runs can print it.  Production clients: mcpctl client add.
+dev=$state/dev-client.json
+if [ ! -s "$dev" ]; then
+	umask 077
+	$ctl client add --name dev --workspace wks_dev \
+	    --scopes "wks:read wks:write env:read env:write org:read org:write" >"$dev"
+fi
+id=$(sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p' "$dev")
+secret=$(sed -n 's/.*"client_secret":"\([^"]*\)".*/\1/p' "$dev")
 base=http://127.0.0.1:$port
 cat <<MSG
 
 mcp-fcgi is starting on $base (lighttpd, 2 FastCGI processes).
 
-  MCP endpoint (Streamable HTTP): $base/mcp
+  MCP endpoint (Streamable HTTP):   $base/mcp   (bearer token required)
+  Protected resource metadata:      $base/.well-known/oauth-protected-resource/mcp
+  Authorization server metadata:    $base/.well-known/oauth-authorization-server
+  Token endpoint (client credentials): $base/oauth/token
 MSG
-[ "$fixtures" = 1 ] && echo "  Conformance fixtures:          $base/conformance/mcp"
+[ "$fixtures" = 1 ] && echo "  Conformance fixtures (no auth):   $base/conformance/mcp"
 cat <<MSG
 
-Try it:
-  curl -s $base/mcp -H 'Content-Type: application/json' \\
-    -H 'Accept: application/json, text/event-stream' \\
-    -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: tools/list' \\
-    -d '{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}'
+Development client ($dev):
+  client_id      $id
+  client_secret  $secret
 
-MCP Inspector (web UI, or --cli):
-  npx @modelcontextprotocol/inspector --transport http --server-url $base/mcp
-  npx @modelcontextprotocol/inspector --cli $base/mcp --transport http --method tools/list
+Get a token (valid 10 minutes), then call a tool:
+  TOKEN=\$(curl -s -u '$id:$secret' -d grant_type=client_credentials \\
+    $base/oauth/token | jq -r .access_token)
+  curl -s $base/mcp -H "Authorization: Bearer \$TOKEN" \\
+    -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \\
+    -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: tools/call' -H 'Mcp-Name: whoami' \\
+    -d '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"whoami","arguments":{},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}'
 
-Logs: $state/mcp-fcgi.log (responders), $state/lighttpd-error.log
+MCP Inspector (--cli) and mcp-remote, with the token:
+  npx @modelcontextprotocol/inspector@0.22 --cli $base/mcp --transport http \\
+    --header "Authorization: Bearer \$TOKEN" --method tools/list
+  npx mcp-remote $base/mcp --header "Authorization: Bearer \$TOKEN"
+
+Admin: $build/mcpctl -f $state/mcp-fcgi.conf client add|list|revoke, key rotate, token, audit
+Logs: $state/mcp-fcgi.log (responders), $state/audit.log, $state/lighttpd-error.log
 Stop: Ctrl-C
 MSG
 exec /usr/sbin/lighttpd -D -f "$state/lighttpd.conf"

@@ -1,0 +1,231 @@
+/*
+ * jwt.c: unit tests of base64url, JWS parsing, key pinning and signature
+ * checks.  Keys are made here with OpenSSL; tokens are assembled by hand
+ * so that each malformation is exact.  (The bats suite checks tokens made
+ * by an independent implementation, python3-cryptography.)
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+
+#include "extern.h"
+#include "tap.h"
+
+static void
+b64(void)
+{
+	unsigned char	 out[64];
+	char		 enc[64];
+
+	ok(mcp_b64url_enc(enc, sizeof(enc), "\xfb\xff", 2) == 3 &&
+	    strcmp(enc, "-_8") == 0, "encode uses the URL alphabet, no pad");
+	ok(mcp_b64url_dec(out, sizeof(out), "-_8", 3) == 2 &&
+	    memcmp(out, "\xfb\xff", 2) == 0, "decode round trip");
+	ok(mcp_b64url_dec(out, sizeof(out), "QQ", 2) == 1 && out[0] == 'A',
+	    "QQ is 'A'");
+	ok(mcp_b64url_dec(out, sizeof(out), "QR", 2) == -1,
+	    "non-zero leftover bits refused (one encoding per value)");
+	ok(mcp_b64url_dec(out, sizeof(out), "QQ==", 4) == -1,
+	    "padding refused");
+	ok(mcp_b64url_dec(out, sizeof(out), "+/8A", 4) == -1,
+	    "standard alphabet refused");
+	ok(mcp_b64url_dec(out, sizeof(out), "QUJDR", 5) == -1,
+	    "a length of 1 mod 4 refused");
+	ok(mcp_b64url_dec(out, sizeof(out), "QU JD", 5) == -1,
+	    "whitespace refused");
+	ok(mcp_b64url_dec(out, 1, "QUJD", 4) == -1, "short output refused");
+	ok(mcp_b64url_dec(out, sizeof(out), "", 0) == 0, "empty is empty");
+}
+
+/* header.payload (both JSON texts) + "." + sig, base64url-encoded. */
+static char *
+token(const char *hdr, const char *pay, const char *sig)
+{
+	static char	 t[4096];
+	size_t		 n;
+
+	n = mcp_b64url_enc(t, sizeof(t), hdr, strlen(hdr));
+	t[n++] = '.';
+	n += mcp_b64url_enc(t + n, sizeof(t) - n, pay, strlen(pay));
+	t[n++] = '.';
+	strcpy(t + n, sig);
+	return t;
+}
+
+static int
+parse(const char *tok, const char **why)
+{
+	struct mcp_jwt	 t;
+
+	*why = "";
+	if (mcp_jwt_parse(tok, strlen(tok), &t, why) == -1)
+		return -1;
+	mcp_jwt_free(&t);
+	return 0;
+}
+
+static void
+shapes(void)
+{
+	const char	*why;
+
+	ok(parse(token("{\"alg\":\"RS256\"}", "{}", "c2ln"), &why) == 0,
+	    "well-formed RS256 parses");
+	ok(parse("a.b", &why) == -1 && strstr(why, "three") != NULL,
+	    "two parts: %s", why);
+	ok(parse("a.b.c.d", &why) == -1 && strstr(why, "three") != NULL,
+	    "four parts: %s", why);
+	ok(parse(token("{\"alg\":\"none\"}", "{}", ""), &why) == -1,
+	    "alg none, empty signature: %s", why);
+	ok(parse(token("{\"alg\":\"none\"}", "{}", "c2ln"), &why) == -1 &&
+	    strcmp(why, "alg not supported") == 0, "alg none: %s", why);
+	ok(parse(token("{\"alg\":\"PS256\"}", "{}", "c2ln"), &why) == -1,
+	    "alg PS256 (not implemented): %s", why);
+	ok(parse(token("{}", "{}", "c2ln"), &why) == -1 &&
+	    strcmp(why, "header has no alg") == 0, "no alg: %s", why);
+	ok(parse(token("{\"alg\":\"RS256\",\"typ\":\"at+jwt\"}", "{}",
+	    "c2ln"), &why) == 0, "typ at+jwt accepted");
+	ok(parse(token("{\"alg\":\"RS256\",\"typ\":\"application/at+JWT\"}",
+	    "{}", "c2ln"), &why) == 0, "typ application/at+JWT accepted");
+	ok(parse(token("{\"alg\":\"RS256\",\"typ\":\"dpop+jwt\"}", "{}",
+	    "c2ln"), &why) == -1, "typ dpop+jwt refused: %s", why);
+	ok(parse(token("{\"alg\":\"RS256\",\"typ\":7}", "{}", "c2ln"),
+	    &why) == -1, "typ not a string refused: %s", why);
+	ok(parse(token("{\"alg\":\"RS256\",\"crit\":[\"b64\"],\"b64\":false}",
+	    "{}", "c2ln"), &why) == -1 && strstr(why, "crit") != NULL,
+	    "crit refused: %s", why);
+	ok(parse(token("{\"alg\":\"RS256\",\"kid\":5}", "{}", "c2ln"),
+	    &why) == -1, "numeric kid refused: %s", why);
+	ok(parse(token("{\"alg\":\"RS256\"}", "[1]", "c2ln"), &why) == -1,
+	    "payload not an object: %s", why);
+	ok(parse(token("{\"alg\":\"RS256\"}", "{\"a\":NaN}", "c2ln"),
+	    &why) == -1, "payload with NaN (not JSON): %s", why);
+	ok(parse(token("{\"alg\":\"RS256\"", "{}", "c2ln"), &why) == -1,
+	    "truncated header JSON: %s", why);
+	ok(parse(token("{\"alg\":\"RS256\"}", "{}", "c2l"), &why) == -1,
+	    "signature with non-zero leftover bits: %s", why);
+}
+
+/* A JWKS of one key made with OpenSSL, and tokens it signs. */
+static EVP_PKEY	*priv;
+
+static char *
+jwks_for(EVP_PKEY *pk, const char *kid, const char *extra)
+{
+	static char	 doc[4096];
+	BIGNUM		*n = NULL, *e = NULL;
+	unsigned char	 nb[512], eb[8];
+	char		 n64[700], e64[16];
+	int		 nl, el;
+
+	EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_N, &n);
+	EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_E, &e);
+	nl = BN_bn2bin(n, nb);
+	el = BN_bn2bin(e, eb);
+	mcp_b64url_enc(n64, sizeof(n64), nb, (size_t)nl);
+	mcp_b64url_enc(e64, sizeof(e64), eb, (size_t)el);
+	BN_free(n);
+	BN_free(e);
+	snprintf(doc, sizeof(doc), "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"%s\","
+	    "\"n\":\"%s\",\"e\":\"%s\"%s},{\"kty\":\"oct\",\"k\":\"c2VjcmV0\"}]}",
+	    kid, n64, e64, extra);
+	return doc;
+}
+
+static char *
+signed_token(const char *alg, const char *kid, const EVP_MD *md)
+{
+	static char	 t[4096];
+	char		 hdr[128], s64[700];
+	unsigned char	 sig[512];
+	size_t		 siglen = sizeof(sig);
+	EVP_MD_CTX	*ctx = EVP_MD_CTX_new();
+
+	snprintf(hdr, sizeof(hdr), "{\"alg\":\"%s\",\"kid\":\"%s\"}", alg,
+	    kid);
+	strcpy(t, token(hdr, "{\"sub\":\"x\"}", ""));
+	t[strlen(t) - 1] = '\0';	/* drop the trailing '.' */
+	EVP_DigestSignInit(ctx, NULL, md, NULL, priv);
+	EVP_DigestSign(ctx, sig, &siglen, (unsigned char *)t, strlen(t));
+	EVP_MD_CTX_free(ctx);
+	mcp_b64url_enc(s64, sizeof(s64), sig, siglen);
+	strcat(t, ".");
+	strcat(t, s64);
+	return t;
+}
+
+static int
+verify(struct mcp_keyset *ks, const char *tok, int *known)
+{
+	const struct mcp_key	*k;
+	struct mcp_jwt		 t;
+	const char		*why;
+	int			 rc = -1;
+
+	*known = 0;
+	if (mcp_jwt_parse(tok, strlen(tok), &t, &why) == -1)
+		return -2;
+	if ((k = mcp_keyset_find(ks, t.kid, t.algbit, known)) != NULL)
+		rc = mcp_jwt_verify(&t, k);
+	mcp_jwt_free(&t);
+	return rc;
+}
+
+static void
+keys(void)
+{
+	struct mcp_keyset	*ks, *rs512;
+	char			 err[256], *doc, *t, *h;
+	int			 known;
+
+	priv = EVP_RSA_gen(2048);
+	doc = jwks_for(priv, "k1", "");
+	ks = mcp_keyset_jwks(doc, strlen(doc), MCP_ALG_RS256 | MCP_ALG_ES256,
+	    err, sizeof(err));
+	ok(ks != NULL && ks->nkeys == 1, "JWKS: the RSA key, not the oct one");
+	ok(ks != NULL && ks->keys[0].algs == MCP_ALG_RS256,
+	    "the key is pinned to the allowed RSA algorithm only");
+	ok(verify(ks, signed_token("RS256", "k1", EVP_sha256()), &known) == 0,
+	    "RS256 signature verifies");
+	t = signed_token("RS256", "k1", EVP_sha256());
+	h = strrchr(t, '.') + 5;
+	*h = *h == 'A' ? 'B' : 'A';
+	ok(verify(ks, t, &known) == -1, "a changed signature fails");
+	ok(verify(ks, signed_token("RS512", "k1", EVP_sha512()), &known) ==
+	    -1 && known == 1, "RS512 on an RS256-pinned key is refused");
+	ok(verify(ks, signed_token("HS256", "k1", EVP_sha256()), &known) ==
+	    -1, "HS256 never finds a key in a JWKS");
+	ok(verify(ks, signed_token("RS256", "k2", EVP_sha256()), &known) ==
+	    -1 && known == 0, "unknown kid: not known (caller may refresh)");
+	doc = jwks_for(priv, "k1", ",\"alg\":\"RS512\"");
+	rs512 = mcp_keyset_jwks(doc, strlen(doc), MCP_ALG_RS256 |
+	    MCP_ALG_RS512, err, sizeof(err));
+	ok(rs512 != NULL && rs512->keys[0].algs == MCP_ALG_RS512,
+	    "the JWK's own alg narrows the pin");
+	ok(verify(rs512, signed_token("RS256", "k1", EVP_sha256()), &known) ==
+	    -1, "RS256 refused where the JWK says RS512");
+	ok(verify(rs512, signed_token("RS512", "k1", EVP_sha512()), &known) ==
+	    0, "RS512 accepted there");
+	doc = jwks_for(priv, "k1", ",\"use\":\"enc\"");
+	mcp_keyset_put(rs512);
+	rs512 = mcp_keyset_jwks(doc, strlen(doc), MCP_ALG_RS256, err,
+	    sizeof(err));
+	ok(rs512 != NULL && rs512->nkeys == 0, "a use=enc key is ignored");
+	ok(mcp_keyset_jwks("{\"keys\":{}}", 11, MCP_ALG_RS256, err,
+	    sizeof(err)) == NULL, "keys not an array: refused");
+	mcp_keyset_put(rs512);
+	mcp_keyset_put(ks);
+	EVP_PKEY_free(priv);
+}
+
+int
+main(void)
+{
+	b64();
+	shapes();
+	keys();
+	return done();
+}
