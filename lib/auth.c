@@ -588,6 +588,16 @@ revoked(struct mcp_auth *a, struct mcp_store *st, const char *client,
 
 /* --- The verified-token cache --- */
 
+/* The cache slot of a token digest (direct-mapped). */
+static size_t
+slot(const struct mcp_auth *a, const unsigned char h[32])
+{
+	uint64_t	 v;
+
+	memcpy(&v, h, sizeof(v));
+	return (size_t)(v % a->tsize);
+}
+
 /* 1 if issuer i's keys come from a JWKS that can change. */
 static int
 dynamic(const struct mcp_auth *a, size_t i)
@@ -607,7 +617,7 @@ cache_get(struct mcp_auth *a, const unsigned char h[32], time_t now,
 	if (a->tsize == 0)
 		return 0;
 	pthread_mutex_lock(&a->tlock);
-	e = &a->tcache[(*(const uint64_t *)(const void *)h) % a->tsize];
+	e = &a->tcache[slot(a, h)];
 	if (e->used && memcmp(e->hash, h, 32) == 0) {
 		gen = atomic_load(&a->is[e->who.issuer].gen);
 		/*
@@ -637,7 +647,7 @@ cache_put(struct mcp_auth *a, const unsigned char h[32], unsigned gen,
 	if (a->tsize == 0)
 		return;
 	pthread_mutex_lock(&a->tlock);
-	e = &a->tcache[(*(const uint64_t *)(const void *)h) % a->tsize];
+	e = &a->tcache[slot(a, h)];
 	memcpy(e->hash, h, 32);
 	e->gen = gen;
 	e->who = *p;

@@ -484,6 +484,12 @@ int	mcp_guard_request(struct mcp_req *);
 /* 0 if the token grants every scope of t; else -1 after a 403. */
 int	mcp_guard_tool(struct mcp_req *, const struct mcp_tool *,
 	    struct json_object *id);
+/*
+ * The same inside a batch, which has one HTTP status for all its
+ * answers: NULL if granted, else the JSON-RPC error (-32041) to append.
+ */
+struct json_object	*mcp_guard_tool_error(struct mcp_req *,
+			    const struct mcp_tool *, struct json_object *id);
 /* The session owner of this caller: a digest of iss and sub, or "". */
 void	mcp_guard_owner(const struct mcp_req *, char *out, size_t outsz);
 /* 1 if the caller may call t (for hiding tools in tools/list). */

@@ -312,11 +312,22 @@ mcp_guard_may(const struct mcp_req *r, const struct mcp_tool *t)
 	return !missing(r, t->scopes, NULL);
 }
 
+/* error.data of a scope refusal: the tool, its scopes, those missing. */
+static struct json_object *
+scope_data(const struct mcp_tool *t, const char *lack)
+{
+	struct json_object	*data = json_object_new_object();
+
+	mcp_json_set(data, "tool", json_object_new_string(t->name));
+	mcp_json_set(data, "required", str_array(t->scopes));
+	mcp_json_set(data, "missing", str_array(lack));
+	return data;
+}
+
 int
 mcp_guard_tool(struct mcp_req *r, const struct mcp_tool *t,
     struct json_object *id)
 {
-	struct json_object	*data;
 	struct mcp_buf		 lack = { 0 };
 
 	r->need = t->scopes;
@@ -326,13 +337,30 @@ mcp_guard_tool(struct mcp_req *r, const struct mcp_tool *t,
 	r->outcome = "insufficient_scope";
 	/* MCP authorization: scope lists everything the call needs. */
 	challenge(r, "insufficient_scope", t->scopes);
-	data = json_object_new_object();
-	mcp_json_set(data, "tool", json_object_new_string(t->name));
-	mcp_json_set(data, "required", str_array(t->scopes));
-	mcp_json_set(data, "missing", str_array(lack.p));
-	mcp_http_error_data(r, MCP_ERR_SCOPE, id, lack.p, data);
+	mcp_http_error_data(r, MCP_ERR_SCOPE, id, lack.p,
+	    scope_data(t, lack.p));
 	mcp_buf_free(&lack);
 	return -1;
+}
+
+struct json_object *
+mcp_guard_tool_error(struct mcp_req *r, const struct mcp_tool *t,
+    struct json_object *id)
+{
+	const struct mcp_errinfo	*ei = mcp_err_info(MCP_ERR_SCOPE);
+	struct json_object		*err;
+	struct mcp_buf			 lack = { 0 };
+
+	if (r->srv->auth == NULL || !r->authed ||
+	    !missing(r, t->scopes, &lack))
+		return NULL;
+	r->outcome = "insufficient_scope";
+	mcp_logx(MCP_LEVEL_INFO, r->rid, "batched call of %s lacks %s",
+	    t->name, lack.p);
+	err = mcp_rpc_error(id, ei->code, ei->message,
+	    scope_data(t, lack.p));
+	mcp_buf_free(&lack);
+	return err;
 }
 
 void

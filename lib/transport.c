@@ -318,6 +318,22 @@ legacy(struct mcp_req *r, struct json_object *msg, enum mcp_msg_kind kind)
 	}
 }
 
+/* A batched tools/call the token may not make: its error, else NULL. */
+static struct json_object *
+batch_denied(struct mcp_req *r, struct json_object *m)
+{
+	const struct mcp_tool_rt	*t;
+	struct json_object		*id = NULL;
+	const char			*name;
+
+	if (strcmp(mcp_json_str(m, "method"), "tools/call") != 0 ||
+	    (name = mcp_json_str(mcp_json_obj(m, "params"), "name")) ==
+	    NULL || (t = mcp_registry_tool(&r->srv->reg, name)) == NULL)
+		return NULL;
+	json_object_object_get_ex(m, "id", &id);
+	return mcp_guard_tool_error(r, t->def, id);
+}
+
 /* JSON-RPC batches: 2025-03-26 only; answered as one JSON array. */
 static void
 batch(struct mcp_req *r, struct json_object *arr)
@@ -358,7 +374,8 @@ batch(struct mcp_req *r, struct json_object *arr)
 			mcp_proto_notification(r, m);
 		else if (kind == MCP_MSG_RESPONSE)
 			mcp_proto_response(r, m);
-		else if ((resp = mcp_proto_request(r, m, &e)) != NULL)
+		else if ((resp = batch_denied(r, m)) != NULL ||
+		    (resp = mcp_proto_request(r, m, &e)) != NULL)
 			mcp_json_append(out, resp);
 	}
 	if (json_object_array_length(out) == 0)

@@ -299,6 +299,16 @@ sys.stdout.buffer.write(k.public_key().public_bytes(serialization.Encoding.PEM,
 	jqb '.result.structuredContent.callable_tools == ["echo","whoami"]'
 }
 
+@test "2025-03-26 batch: a tools/call lacking its scope gets -32041 in the array; the others run" {
+	TOKEN=$(token_for "env:read")
+	init_session 2025-03-26
+	spost 2025-03-26 '[{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_usage","arguments":{}}},{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"text":"x"}}}]'
+	[ "$STATUS" = 200 ]
+	jqb 'length == 2'
+	jqb '.[0] == {"jsonrpc":"2.0","id":1,"error":{"code":-32041,"message":"Forbidden: the access token lacks a required scope","data":{"tool":"get_usage","required":["wks:read"],"missing":["wks:read"]}}}'
+	jqb '.[1].result.structuredContent == {"text":"x"}'
+}
+
 @test "a session is bound to the subject that created it: others get 404" {
 	init_session 2025-11-25
 	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"ping"}'
