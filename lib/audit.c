@@ -4,17 +4,16 @@
  * method, tool, the scopes it required), the outcome, the HTTP status and
  * the latency.  Never the token.
  *
- * Two sinks.  One JSON line per request to audit_log, written before the
- * request ends (a single write(2) on an O_APPEND descriptor, so lines of
- * concurrent processes do not interleave).  And one row per request in
- * the store, so that "who called what, how often, and what failed" is one
- * query (`mcpctl audit`, the get_usage tool).  A persistent process queues
- * the rows and a flusher thread writes them in one transaction every
- * FLUSH_MS (or when QUEUE_MAX are waiting): one SQLite write per request
- * would serialize every process on the store's write lock.  A stopping
- * process flushes what is queued; a killed one loses at most FLUSH_MS of
- * rows, which the JSON lines still hold.  Plain CGI writes its one row
- * directly.
+ * Two sinks: one JSON line per request in audit_log, and one row per
+ * request in the store, so that "who called what, how often, and what
+ * failed" is one query (`mcpctl audit`, the get_usage tool).  A persistent
+ * process queues the records and a flusher thread writes them every
+ * FLUSH_MS (or when QUEUE_MAX are waiting): the lines with one write(2) on
+ * an O_APPEND descriptor (whole lines, so processes do not interleave),
+ * the rows in one transaction (one SQLite write per request would
+ * serialize every process on the store's write lock).  A stopping process
+ * flushes what is queued; a killed one loses at most FLUSH_MS of records.
+ * Plain CGI writes its one record directly.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -52,8 +51,9 @@ static struct {
 	int			 stop;
 	pthread_t		 thread;
 	struct mcp_store	*st;
+	int			 fd;		/* audit_log or -1 */
 } q = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, 0, 0, 0,
-    0, NULL };
+    0, NULL, -1 };
 
 static const char *
 or_empty(const char *s)
@@ -80,103 +80,6 @@ own(struct row *w)
 	w->a.tool = w->tool;
 	w->a.scopes = w->scopes;
 	w->a.outcome = w->outcome;
-}
-
-/* Writes rows in one transaction; called without the queue lock. */
-static void
-write_rows(struct mcp_store *st, const struct row *rows, size_t n)
-{
-	const struct mcp_audit	*a[QUEUE_MAX];
-	size_t			 i;
-
-	for (i = 0; i < n; i++)
-		a[i] = &rows[i].a;
-	if (st->ops->audit_add(st, a, n) != MCP_OK)
-		mcp_logx(MCP_LEVEL_ERROR, NULL, "audit: %zu store rows lost "
-		    "(the audit_log lines have them)", n);
-}
-
-static void *
-flusher(void *arg)
-{
-	struct row	*batch;
-	struct timespec	 until;
-	size_t		 n, i;
-
-	(void)arg;
-	if ((batch = calloc(QUEUE_MAX, sizeof(*batch))) == NULL)
-		return NULL;
-	pthread_mutex_lock(&q.lock);
-	for (;;) {
-		while (q.n == 0 && !q.stop) {
-			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_nsec += FLUSH_MS * 1000000L;
-			if (until.tv_nsec >= 1000000000L) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000L;
-			}
-			pthread_cond_timedwait(&q.wake, &q.lock, &until);
-		}
-		if (q.n == 0 && q.stop)
-			break;
-		n = q.n;
-		memcpy(batch, q.rows, n * sizeof(*batch));
-		for (i = 0; i < n; i++)
-			own(&batch[i]);
-		q.n = 0;
-		pthread_mutex_unlock(&q.lock);
-		write_rows(q.st, batch, n);
-		pthread_mutex_lock(&q.lock);
-		if (!q.stop) {
-			/* Let a few requests gather before the next write. */
-			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_nsec += FLUSH_MS * 1000000L;
-			if (until.tv_nsec >= 1000000000L) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000L;
-			}
-			while (q.n < QUEUE_MAX / 2 && !q.stop &&
-			    pthread_cond_timedwait(&q.wake, &q.lock,
-			    &until) == 0)
-				;
-		}
-	}
-	pthread_mutex_unlock(&q.lock);
-	free(batch);
-	return NULL;
-}
-
-int
-mcp_audit_start(struct mcp_server *srv, char *err, size_t errsz)
-{
-	if (srv->auth == NULL && srv->serve == mcp_serve)
-		return 0;
-	if ((q.rows = calloc(QUEUE_MAX, sizeof(*q.rows))) == NULL ||
-	    (q.st = mcp_store_open(srv->cfg.store_path, err, errsz)) == NULL)
-		return -1;
-	q.running = 1;
-	if ((errno = pthread_create(&q.thread, NULL, flusher, NULL)) != 0) {
-		snprintf(err, errsz, "pthread_create: %s", strerror(errno));
-		q.running = 0;
-		return -1;
-	}
-	return 0;
-}
-
-void
-mcp_audit_stop(void)
-{
-	if (!q.running)
-		return;
-	pthread_mutex_lock(&q.lock);
-	q.stop = 1;
-	pthread_cond_signal(&q.wake);
-	pthread_mutex_unlock(&q.lock);
-	pthread_join(q.thread, NULL);
-	q.running = 0;
-	q.st->ops->close(q.st);
-	free(q.rows);
-	q.rows = NULL;
 }
 
 /* Appends s as a JSON string (it is UTF-8: it came through our parser). */
@@ -207,30 +110,140 @@ jstr(struct mcp_buf *b, const char *key, const char *s)
 	mcp_buf_add(b, "\"", 1);
 }
 
+/* Appends one JSON line for a to b. */
 static void
-json_line(struct mcp_req *r, const struct mcp_audit *a)
+json_line(struct mcp_buf *b, const struct mcp_audit *a)
 {
-	struct mcp_buf	 b = { 0 };
-	char		 num[160];
+	char	 num[160];
 
 	snprintf(num, sizeof(num), "{\"ts_ms\":%lld,\"status\":%d,"
 	    "\"latency_us\":%lld", (long long)a->ts_ms, a->status,
 	    (long long)a->latency_us);
-	mcp_buf_puts(&b, num);
-	jstr(&b, "rid", a->rid);
-	jstr(&b, "iss", a->iss);
-	jstr(&b, "sub", a->sub);
-	jstr(&b, "client_id", a->client_id);
-	jstr(&b, "workspace", a->workspace);
-	jstr(&b, "method", a->method);
-	jstr(&b, "tool", a->tool);
-	jstr(&b, "scopes", a->scopes);
-	jstr(&b, "outcome", a->outcome);
-	if (mcp_buf_add(&b, "}\n", 2) == 0 &&
-	    write(r->srv->audit_fd, b.p, b.len) != (ssize_t)b.len)
-		mcp_logx(MCP_LEVEL_ERROR, r->rid, "audit_log: %s",
+	mcp_buf_puts(b, num);
+	jstr(b, "rid", a->rid);
+	jstr(b, "iss", a->iss);
+	jstr(b, "sub", a->sub);
+	jstr(b, "client_id", a->client_id);
+	jstr(b, "workspace", a->workspace);
+	jstr(b, "method", a->method);
+	jstr(b, "tool", a->tool);
+	jstr(b, "scopes", a->scopes);
+	jstr(b, "outcome", a->outcome);
+	mcp_buf_add(b, "}\n", 2);
+}
+
+/* One write(2) of whole lines: O_APPEND keeps processes' lines apart. */
+static void
+write_lines(int fd, struct mcp_buf *b)
+{
+	if (fd != -1 && b->len > 0 && write(fd, b->p, b->len) !=
+	    (ssize_t)b->len)
+		mcp_logx(MCP_LEVEL_ERROR, NULL, "audit_log: %s",
 		    strerror(errno));
-	mcp_buf_free(&b);
+	mcp_buf_reset(b);
+}
+
+/* Writes rows in one transaction; called without the queue lock. */
+static void
+write_rows(struct mcp_store *st, const struct row *rows, size_t n)
+{
+	const struct mcp_audit	*a[QUEUE_MAX];
+	size_t			 i;
+
+	for (i = 0; i < n; i++)
+		a[i] = &rows[i].a;
+	if (st->ops->audit_add(st, a, n) != MCP_OK)
+		mcp_logx(MCP_LEVEL_ERROR, NULL, "audit: %zu store rows lost "
+		    "(the audit_log lines have them)", n);
+}
+
+static void *
+flusher(void *arg)
+{
+	struct row	*batch;
+	struct mcp_buf	 lines = { 0 };
+	struct timespec	 until;
+	size_t		 n, i;
+
+	(void)arg;
+	if ((batch = calloc(QUEUE_MAX, sizeof(*batch))) == NULL)
+		return NULL;
+	pthread_mutex_lock(&q.lock);
+	for (;;) {
+		while (q.n == 0 && !q.stop) {
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += FLUSH_MS * 1000000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&q.wake, &q.lock, &until);
+		}
+		if (q.n == 0 && q.stop)
+			break;
+		n = q.n;
+		memcpy(batch, q.rows, n * sizeof(*batch));
+		for (i = 0; i < n; i++)
+			own(&batch[i]);
+		q.n = 0;
+		pthread_mutex_unlock(&q.lock);
+		for (i = 0; i < n; i++)
+			json_line(&lines, &batch[i].a);
+		write_lines(q.fd, &lines);
+		write_rows(q.st, batch, n);
+		pthread_mutex_lock(&q.lock);
+		if (!q.stop) {
+			/* Let a few requests gather before the next write. */
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += FLUSH_MS * 1000000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			while (q.n < QUEUE_MAX / 2 && !q.stop &&
+			    pthread_cond_timedwait(&q.wake, &q.lock,
+			    &until) == 0)
+				;
+		}
+	}
+	pthread_mutex_unlock(&q.lock);
+	mcp_buf_free(&lines);
+	free(batch);
+	return NULL;
+}
+
+int
+mcp_audit_start(struct mcp_server *srv, char *err, size_t errsz)
+{
+	if (srv->auth == NULL && srv->serve == mcp_serve)
+		return 0;
+	if ((q.rows = calloc(QUEUE_MAX, sizeof(*q.rows))) == NULL ||
+	    (q.st = mcp_store_open(srv->cfg.store_path, err, errsz)) == NULL)
+		return -1;
+	q.fd = srv->audit_fd;
+	q.running = 1;
+	if ((errno = pthread_create(&q.thread, NULL, flusher, NULL)) != 0) {
+		snprintf(err, errsz, "pthread_create: %s", strerror(errno));
+		q.running = 0;
+		return -1;
+	}
+	return 0;
+}
+
+void
+mcp_audit_stop(void)
+{
+	if (!q.running)
+		return;
+	pthread_mutex_lock(&q.lock);
+	q.stop = 1;
+	pthread_cond_signal(&q.wake);
+	pthread_mutex_unlock(&q.lock);
+	pthread_join(q.thread, NULL);
+	q.running = 0;
+	q.st->ops->close(q.st);
+	free(q.rows);
+	q.rows = NULL;
 }
 
 void
@@ -238,6 +251,7 @@ mcp_audit_request(struct mcp_req *r)
 {
 	const struct mcp_audit	*one;
 	struct mcp_audit	 a;
+	struct mcp_buf		 lb = { 0 };
 	struct timespec		 t1;
 	struct row		*w;
 
@@ -258,9 +272,12 @@ mcp_audit_request(struct mcp_req *r)
 	    r->status < 400 ? "ok" : "error";
 	a.latency_us = ((int64_t)t1.tv_sec - r->t0.tv_sec) * 1000000 +
 	    (t1.tv_nsec - r->t0.tv_nsec) / 1000;
-	if (r->srv->audit_fd != -1)
-		json_line(r, &a);
 	if (!q.running) {
+		if (r->srv->audit_fd != -1) {
+			json_line(&lb, &a);
+			write_lines(r->srv->audit_fd, &lb);
+			mcp_buf_free(&lb);
+		}
 		one = &a;
 		if (r->store->ops->audit_add(r->store, &one, 1) != MCP_OK)
 			mcp_logx(MCP_LEVEL_ERROR, r->rid, "audit row lost");

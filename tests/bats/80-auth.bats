@@ -451,14 +451,14 @@ sys.stdout.buffer.write(k.public_key().public_bytes(serialization.Encoding.PEM,
 	[ "$STATUS" = 403 ]
 	[ -z "$(header WWW-Authenticate)" ]
 	rid=$(header X-Request-Id)
-	grep -q "\"rid\":\"$rid\".*\"outcome\":\"bad_origin\"" "$STATE/audit.log"
+	jqo '.outcome == "bad_origin" and .status == 403' "$(audit_line "$rid")"
 }
 
 @test "audit: every request is a JSON line and a store row; the token never appears" {
 	t=$(token_for "env:read")
 	TOKEN=$t mpost tools/call '"name":"get_usage","arguments":{}' -H 'Mcp-Name: get_usage'
 	rid=$(header X-Request-Id)
-	line=$(grep "\"rid\":\"$rid\"" "$STATE/audit.log")
+	line=$(audit_line "$rid")
 	jqo '.method == "tools/call" and .tool == "get_usage" and .scopes == "wks:read" and .outcome == "insufficient_scope" and .status == 403 and .iss == "'"$BASE"'" and (.latency_us | type) == "number" and (.ts_ms | type) == "number"' "$line"
 	# Store rows are written in batches, within 0.2 s.
 	for _ in $(seq 20); do

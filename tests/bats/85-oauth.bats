@@ -219,7 +219,7 @@ print(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)).decode())' "$t")
 	new_client
 	grant -u "$ID:$SECRET" -d grant_type=client_credentials
 	rid=$(header X-Request-Id)
-	line=$(grep "\"rid\":\"$rid\"" "$STATE/audit.log")
+	line=$(audit_line "$rid")
 	jqo '.method == "oauth/token" and .client_id == "'"$ID"'" and .outcome == "token_issued" and .status == 200' "$line"
 	! grep -qF "$SECRET" "$STATE/audit.log"
 }

@@ -139,6 +139,19 @@ post() {
 	fi
 }
 
+# audit_line RID: the audit log's JSON line of a request; records are
+# written in batches, within 0.2 s.
+audit_line() {
+	local l
+	for _ in $(seq 30); do
+		l=$(grep "\"rid\":\"$1\"" "$STATE/audit.log" 2>/dev/null) &&
+		    { printf '%s' "$l"; return 0; }
+		sleep 0.1
+	done
+	echo "no audit line for $1" >&2
+	return 1
+}
+
 # token_for SCOPES: a token of the built-in server for a new client of
 # workspace wks_bats holding exactly SCOPES ("" for none).
 token_for() {
