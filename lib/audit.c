@@ -61,10 +61,16 @@ or_empty(const char *s)
 	return s != NULL ? s : "";
 }
 
+/* Copies s into dst[sz], truncated; no printf on this path. */
 static void
 copy(char *dst, size_t sz, const char *s)
 {
-	snprintf(dst, sz, "%s", or_empty(s));
+	size_t	 n = strlen(or_empty(s));
+
+	if (n >= sz)
+		n = sz - 1;
+	memcpy(dst, or_empty(s), n);
+	dst[n] = '\0';
 }
 
 /* Points a row's strings at its own copies (after it moved). */
@@ -90,7 +96,9 @@ jstr(struct mcp_buf *b, const char *key, const char *s)
 	const char		*run;
 	char			 u[6] = { '\\', 'u', '0', '0', 0, 0 };
 
-	mcp_buf_printf(b, ",\"%s\":\"", key);
+	mcp_buf_add(b, ",\"", 2);
+	mcp_buf_puts(b, key);
+	mcp_buf_add(b, "\":\"", 3);
 	for (run = s; *s != '\0'; s++) {
 		if ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\')
 			continue;

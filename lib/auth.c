@@ -91,12 +91,23 @@ read_file(const char *path, size_t max, struct mcp_buf *b, time_t *mtime)
 
 /* --- Key sets --- */
 
-static void
+/*
+ * SHA-256 with a context kept per thread (no allocation per call).
+ * Returns 0, or -1 (out is then unusable, e.g. as a cache key).
+ */
+static int
 sha256(const void *p, size_t n, unsigned char out[32])
 {
-	unsigned int	 len = 32;
+	static __thread EVP_MD_CTX	*ctx;
+	unsigned int			 len = 32;
 
-	EVP_Digest(p, n, out, &len, mcp_sha(256), NULL);
+	if (ctx == NULL && (ctx = EVP_MD_CTX_new()) == NULL)
+		return -1;
+	if (EVP_DigestInit_ex2(ctx, mcp_sha(256), NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, p, n) != 1 ||
+	    EVP_DigestFinal_ex(ctx, out, &len) != 1 || len != 32)
+		return -1;
+	return 0;
 }
 
 static void
@@ -107,7 +118,8 @@ cache_path(const struct mcp_auth *a, const char *url, char *out,
 	char		 hex[33];
 	size_t		 i;
 
-	sha256(url, strlen(url), h);
+	if (sha256(url, strlen(url), h) == -1)
+		memset(h, 0, sizeof(h));	/* a name, not a key */
 	for (i = 0; i < 16; i++)
 		snprintf(hex + 2 * i, 3, "%02x", h[i]);
 	snprintf(out, outsz, "%s/jwks-%s.json", a->cache_dir, hex);
@@ -221,7 +233,8 @@ reload(struct mcp_auth *a, size_t i, int force, time_t now)
 	rt->tried = now;
 	if (load_doc(a, i, force, now, &b, &when) == -1)
 		goto out;
-	sha256(b.p, b.len, d);
+	if (sha256(b.p, b.len, d) == -1)
+		memset(d, 0xff, sizeof(d));	/* taken as a new document */
 	if (rt->keys != NULL && memcmp(d, rt->digest, 32) == 0) {
 		rt->loaded = when;	/* same document: keep the keys */
 		goto out;
@@ -676,7 +689,7 @@ mcp_auth_verify(struct mcp_auth *a, struct mcp_store *st, const char *tok,
 	unsigned char		 h[32];
 	unsigned		 gen;
 	size_t			 i;
-	int			 known, rv;
+	int			 known, rv, hashed;
 
 	memset(p, 0, sizeof(*p));
 	if (len == 0) {
@@ -692,8 +705,8 @@ mcp_auth_verify(struct mcp_auth *a, struct mcp_store *st, const char *tok,
 			*why = "character outside base64url and '.'";
 			return MCP_TOK_INVALID;
 		}
-	sha256(tok, len, h);
-	if (cache_get(a, h, now, p))
+	hashed = sha256(tok, len, h) == 0;
+	if (hashed && cache_get(a, h, now, p))
 		goto revocation;
 	if (mcp_jwt_parse(tok, len, &t, why) == -1)
 		return MCP_TOK_INVALID;
@@ -739,7 +752,8 @@ mcp_auth_verify(struct mcp_auth *a, struct mcp_store *st, const char *tok,
 	}
 	if ((res = claims(a, i, t.claims, now, p, why)) != MCP_TOK_OK)
 		goto out;
-	cache_put(a, h, gen, p);
+	if (hashed)
+		cache_put(a, h, gen, p);
 	mcp_jwt_free(&t);
 revocation:
 	if (a->conf->as_issuer != NULL && p->client_id[0] != '\0' &&

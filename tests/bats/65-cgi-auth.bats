@@ -86,6 +86,24 @@ LIST='{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.model
 	grep -q "jwks_url http://127.0.0.1:$port/jwks.json: " "$T/err"
 }
 
+@test "CGI: a JWKS over jwks_max_bytes is refused while downloading" {
+	mkdir "$T/www"
+	python3 -c 'import json, sys
+k = json.load(open(sys.argv[1]))
+print(json.dumps({"keys": [k] * 40}))' "$T/rsa.jwk" >"$T/www/jwks.json"
+	[ "$(stat -c %s "$T/www/jwks.json")" -gt 4096 ]
+	port=$(free_port)
+	python3 -m http.server "$port" --bind 127.0.0.1 --directory "$T/www" \
+	    >"$T/httpd.log" 2>&1 &
+	HTTPD=$!
+	for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+	conf "jwks_url = http://127.0.0.1:$port/jwks.json" "jwks_max_bytes = 4096"
+	cgi "$LIST" "$(token)"
+	[ "$CGI_STATUS" = 503 ]
+	grep -q "document larger than 4096 bytes" "$T/err"
+	! ls "$T"/jwks-*.json 2>/dev/null
+}
+
 @test "CGI: keys unavailable (no JWKS at all) is 503, not 401" {
 	conf "jwks_url = http://127.0.0.1:1/jwks.json" "jwks_timeout_seconds = 1"
 	cgi "$LIST" "$(token)"
