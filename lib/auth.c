@@ -36,6 +36,8 @@ struct issuer_rt {
 	_Atomic time_t		 loaded;	/* when the keys were fetched */
 	time_t			 tried;		/* last load attempt */
 	time_t			 forced;	/* last forced refresh */
+	int			 loading;	/* a thread is fetching */
+	pthread_cond_t		 done;		/* signalled after a load */
 	unsigned char		 digest[32];	/* of the document in use */
 	_Atomic unsigned	 gen;		/* bumped when keys change */
 };
@@ -218,47 +220,59 @@ load_doc(struct mcp_auth *a, size_t i, int force, time_t now,
 	return 0;
 }
 
-/* (Re)loads issuer i's keys; called with its lock held. */
+/*
+ * (Re)loads issuer i's keys.  Called with its lock held; the fetch and
+ * the parsing run without it, so that other threads keep verifying with
+ * the current keys meanwhile (a fetch may take jwks_timeout_seconds), and
+ * returns with the lock held again.
+ */
 static void
 reload(struct mcp_auth *a, size_t i, int force, time_t now)
 {
 	const struct mcp_issuer	*is = &a->conf->issuers[i];
 	struct issuer_rt	*rt = &a->is[i];
-	struct mcp_keyset	*ks;
+	struct mcp_keyset	*ks = NULL;
 	struct mcp_buf		 b = { 0 };
 	unsigned char		 d[32];
 	char			 err[256];
-	time_t			 when;
+	time_t			 when = now;
+	int			 ok;
 
 	rt->tried = now;
-	if (load_doc(a, i, force, now, &b, &when) == -1)
-		goto out;
-	if (sha256(b.p, b.len, d) == -1)
-		memset(d, 0xff, sizeof(d));	/* taken as a new document */
-	if (rt->keys != NULL && memcmp(d, rt->digest, 32) == 0) {
-		rt->loaded = when;	/* same document: keep the keys */
-		goto out;
+	rt->loading = 1;
+	pthread_mutex_unlock(&rt->lock);
+	if ((ok = load_doc(a, i, force, now, &b, &when) == 0)) {
+		if (sha256(b.p, b.len, d) == -1)
+			memset(d, 0xff, sizeof(d));	/* a new document */
+		if ((ks = mcp_keyset_jwks(b.p, b.len, is->algs, err,
+		    sizeof(err))) == NULL)
+			mcp_logx(MCP_LEVEL_ERROR, NULL, "jwks of %s: %s",
+			    is->iss, err);
 	}
-	if ((ks = mcp_keyset_jwks(b.p, b.len, is->algs, err,
-	    sizeof(err))) == NULL) {
-		mcp_logx(MCP_LEVEL_ERROR, NULL, "jwks of %s: %s", is->iss,
-		    err);
-		goto out;
-	}
-	mcp_logx(MCP_LEVEL_INFO, NULL, "jwks of %s: %zu usable keys",
-	    is->iss, ks->nkeys);
-	mcp_keyset_put(rt->keys);
-	rt->keys = ks;
-	rt->loaded = when;
-	memcpy(rt->digest, d, 32);
-	rt->gen++;
-out:
 	mcp_buf_free(&b);
+	pthread_mutex_lock(&rt->lock);
+	if (ok && rt->keys != NULL && memcmp(d, rt->digest, 32) == 0)
+		rt->loaded = when;	/* same document: keep the keys */
+	else if (ks != NULL) {
+		mcp_logx(MCP_LEVEL_INFO, NULL, "jwks of %s: %zu usable keys",
+		    is->iss, ks->nkeys);
+		mcp_keyset_put(rt->keys);
+		rt->keys = ks;
+		ks = NULL;
+		rt->loaded = when;
+		memcpy(rt->digest, d, 32);
+		rt->gen++;
+	}
+	mcp_keyset_put(ks);
+	rt->loading = 0;
+	pthread_cond_broadcast(&rt->done);
 }
 
 /*
  * A reference to issuer i's current keys (NULL if none could be loaded)
  * and their generation.  force: a token named a kid we do not know.
+ * While another thread reloads, the current keys are used; only when
+ * there are none yet does a caller wait for that load.
  */
 static struct mcp_keyset *
 keys(struct mcp_auth *a, size_t i, int force, time_t now, unsigned *gen)
@@ -266,8 +280,12 @@ keys(struct mcp_auth *a, size_t i, int force, time_t now, unsigned *gen)
 	const struct mcp_issuer	*is = &a->conf->issuers[i];
 	struct issuer_rt	*rt = &a->is[i];
 	struct mcp_keyset	*ks;
+
 	pthread_mutex_lock(&rt->lock);
-	if (is->jwks_url != NULL || is->jwks_file != NULL) {
+	while (rt->keys == NULL && rt->loading)
+		pthread_cond_wait(&rt->done, &rt->lock);
+	if ((is->jwks_url != NULL || is->jwks_file != NULL) &&
+	    !rt->loading) {
 		if (rt->keys == NULL && now - rt->tried >= 1)
 			reload(a, i, 0, now);
 		else if (rt->keys != NULL &&
@@ -344,8 +362,10 @@ mcp_auth_new(const struct mcp_config *cfg, char *err, size_t errsz)
 	a->conf = &cfg->auth;
 	pthread_mutex_init(&a->tlock, NULL);
 	pthread_mutex_init(&a->rlock, NULL);
-	for (i = 0; i < MCP_MAX_ISSUERS; i++)
+	for (i = 0; i < MCP_MAX_ISSUERS; i++) {
 		pthread_mutex_init(&a->is[i].lock, NULL);
+		pthread_cond_init(&a->is[i].done, NULL);
+	}
 	if (cfg->auth.jwks_cache_dir != NULL)
 		snprintf(a->cache_dir, sizeof(a->cache_dir), "%s",
 		    cfg->auth.jwks_cache_dir);
@@ -384,6 +404,7 @@ mcp_auth_free(struct mcp_auth *a)
 	for (i = 0; i < MCP_MAX_ISSUERS; i++) {
 		mcp_keyset_put(a->is[i].keys);
 		pthread_mutex_destroy(&a->is[i].lock);
+		pthread_cond_destroy(&a->is[i].done);
 	}
 	for (i = 0; i < a->nrevoked; i++)
 		free(a->revoked[i]);
