@@ -9,6 +9,7 @@
  *   mcpctl key rotate | list | remove KID
  *   mcpctl token --client ID [--scope "a b"] [--ttl SECONDS]
  *   mcpctl audit [--since SECONDS]
+ *   mcpctl audit prune
  *
  * Output is JSON on standard output; errors go to standard error with a
  * non-zero exit status.  A client secret is printed once, when made.
@@ -35,7 +36,8 @@ usage(void)
 	    "  client rotate-secret ID\n"
 	    "  key rotate | key list | key remove KID\n"
 	    "  token --client ID [--scope \"s1 s2\"] [--ttl SECONDS]\n"
-	    "  audit [--since SECONDS]\n");
+	    "  audit [--since SECONDS]\n"
+	    "  audit prune\n");
 	exit(2);
 }
 
@@ -260,6 +262,7 @@ main(int argc, char *argv[])
 	struct json_object	*a;
 	const char		*path = getenv("MCP_FCGI_CONFIG"), *since;
 	char			 err[1024] = "";
+	int64_t			 pruned = 0;
 	int			 c, rc = -1, created;
 
 	while ((c = getopt(argc, argv, "+f:")) != -1)
@@ -301,7 +304,22 @@ main(int argc, char *argv[])
 		rc = key(&ctx, argc - 1, argv + 1, err, sizeof(err));
 	else if (strcmp(argv[0], "token") == 0)
 		rc = token(&ctx, argc - 1, argv + 1, err, sizeof(err));
-	else if (strcmp(argv[0], "audit") == 0) {
+	else if (strcmp(argv[0], "audit") == 0 && argc > 1 &&
+	    strcmp(argv[1], "prune") == 0) {
+		/* Also done hourly by the responders; this is for cron. */
+		if (ctx.st->ops->audit_prune(ctx.st, ((int64_t)time(NULL) -
+		    (int64_t)cfg.auth.audit_days * 86400) * 1000, &pruned) !=
+		    MCP_OK)
+			snprintf(err, sizeof(err), "store: prune failed");
+		else {
+			a = json_object_new_object();
+			mcp_json_set(a, "pruned", json_object_new_int64(pruned));
+			mcp_json_set(a, "retention_days",
+			    json_object_new_int(cfg.auth.audit_days));
+			print(a);
+			rc = 0;
+		}
+	} else if (strcmp(argv[0], "audit") == 0) {
 		since = opt(argc - 1, argv + 1, "--since");
 		a = json_object_new_array();
 		if (ctx.st->ops->audit_summary(ctx.st, ((int64_t)time(NULL) -

@@ -52,8 +52,9 @@ static struct {
 	pthread_t		 thread;
 	struct mcp_store	*st;
 	int			 fd;		/* audit_log or -1 */
+	int			 days;		/* audit_retention_days */
 } q = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, 0, 0, 0,
-    0, NULL, -1 };
+    0, NULL, -1, 90 };
 
 static const char *
 or_empty(const char *s)
@@ -165,6 +166,24 @@ write_rows(struct mcp_store *st, const struct row *rows, size_t n)
 		    "(the audit_log lines have them)", n);
 }
 
+/* Drops store rows past audit_retention_days, at most once an hour. */
+static void
+prune(int64_t now_ms)
+{
+	static int64_t	 last;
+	int64_t		 n = 0;
+
+	if (now_ms - last < 3600 * 1000)
+		return;
+	last = now_ms;
+	if (q.st->ops->audit_prune(q.st, now_ms - (int64_t)q.days * 86400 *
+	    1000, &n) != MCP_OK)
+		mcp_logx(MCP_LEVEL_ERROR, NULL, "audit: pruning failed");
+	else if (n > 0)
+		mcp_logx(MCP_LEVEL_INFO, NULL, "audit: %lld rows older than "
+		    "%d days pruned", (long long)n, q.days);
+}
+
 static void *
 flusher(void *arg)
 {
@@ -199,6 +218,7 @@ flusher(void *arg)
 			json_line(&lines, &batch[i].a);
 		write_lines(q.fd, &lines);
 		write_rows(q.st, batch, n);
+		prune(batch[n - 1].a.ts_ms);
 		pthread_mutex_lock(&q.lock);
 		if (!q.stop) {
 			/* Let a few requests gather before the next write. */
@@ -229,6 +249,7 @@ mcp_audit_start(struct mcp_server *srv, char *err, size_t errsz)
 	    (q.st = mcp_store_open(srv->cfg.store_path, err, errsz)) == NULL)
 		return -1;
 	q.fd = srv->audit_fd;
+	q.days = srv->cfg.auth.audit_days;
 	q.running = 1;
 	if ((errno = pthread_create(&q.thread, NULL, flusher, NULL)) != 0) {
 		snprintf(err, errsz, "pthread_create: %s", strerror(errno));

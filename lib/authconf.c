@@ -29,6 +29,7 @@ mcp_authconf_defaults(struct mcp_authconf *a)
 	a->token_ttl = 600;
 	a->fail_max = 5;
 	a->fail_window = 300;
+	a->audit_days = 90;
 }
 
 void
@@ -236,6 +237,7 @@ static const struct akey akeys[] = {
 	{ "token_lifetime_seconds", 30, 86400, AOFF(token_ttl), 0 },
 	{ "client_auth_failures", 1, 1000, AOFF(fail_max), 0 },
 	{ "client_auth_window_seconds", 1, 86400, AOFF(fail_window), 0 },
+	{ "audit_retention_days", 1, 36500, AOFF(audit_days), 0 },
 };
 
 int

@@ -133,6 +133,7 @@ struct mcp_authconf {
 	char		*jwks_cache_dir;
 	int		 revocation_ttl; /* seconds the revoked list is cached */
 	char		*audit_log;
+	int		 audit_days;	/* store rows kept this long */
 	/* The built-in authorization server (cgi-src/oauth.c, mcpctl). */
 	char		*as_issuer;
 	char		*keys_dir;

@@ -151,6 +151,9 @@ struct mcp_store_ops {
 	 */
 	enum mcp_err	(*audit_summary)(struct mcp_store *, int64_t since_ms,
 			    mcp_audit_cb, void *);
+	/* Deletes audit rows older than before_ms; *n gets how many. */
+	enum mcp_err	(*audit_prune)(struct mcp_store *, int64_t before_ms,
+			    int64_t *n);
 	/* tools/call usage per tool, from the audit trail. */
 	enum mcp_err	(*audit_usage)(struct mcp_store *,
 			    const struct mcp_usage_query *, mcp_usage_cb,

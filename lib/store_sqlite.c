@@ -44,6 +44,7 @@ enum stmt {
 	S_AUDIT_ADD,
 	S_AUDIT_SUM,
 	S_AUDIT_USAGE,
+	S_AUDIT_PRUNE,
 	S__MAX
 };
 
@@ -92,6 +93,7 @@ static const char *const sql[S__MAX] = {
 	[S_AUDIT_ADD] = "INSERT INTO audit (ts_ms, rid, iss, sub, client_id, "
 	    "method, tool, scopes, outcome, status, latency_us, workspace) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	[S_AUDIT_PRUNE] = "DELETE FROM audit WHERE ts_ms < ?1",
 	[S_AUDIT_USAGE] = "SELECT tool, count(*), sum(status >= 400 OR "
 	    "outcome != 'ok'), CAST(avg(latency_us) AS INTEGER), "
 	    "max(latency_us) FROM audit WHERE ts_ms >= ?1 AND ts_ms < ?2 AND "
@@ -634,6 +636,18 @@ audit_add(struct mcp_store *p, const struct mcp_audit *const *a, size_t n)
 }
 
 static enum mcp_err
+audit_prune(struct mcp_store *p, int64_t before_ms, int64_t *n)
+{
+	enum mcp_err	 e;
+
+	if ((e = bind_exec(p, S_AUDIT_PRUNE, NULL, NULL, before_ms, 1)) !=
+	    MCP_OK)
+		return e;
+	*n = sqlite3_changes(S(p)->db);
+	return MCP_OK;
+}
+
+static enum mcp_err
 audit_usage(struct mcp_store *p, const struct mcp_usage_query *q,
     mcp_usage_cb cb, void *arg)
 {
@@ -718,6 +732,7 @@ static const struct mcp_store_ops ops = {
 	.audit_add = audit_add,
 	.audit_summary = audit_summary,
 	.audit_usage = audit_usage,
+	.audit_prune = audit_prune,
 };
 
 static int

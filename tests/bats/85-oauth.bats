@@ -223,3 +223,15 @@ print(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)).decode())' "$t")
 	jqo '.method == "oauth/token" and .client_id == "'"$ID"'" and .outcome == "token_issued" and .status == 200' "$line"
 	! grep -qF "$SECRET" "$STATE/audit.log"
 }
+
+@test "mcpctl audit prune drops store rows past audit_retention_days only" {
+	old=$(( ($(date +%s) - 91 * 86400) * 1000 ))
+	sqlite3 "$STATE/mcp.db" "INSERT INTO audit (ts_ms, rid, outcome, status, latency_us) VALUES ($old, 'old-row', 'ok', 200, 1)"
+	before=$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM audit WHERE rid != 'old-row'")
+	[ "$before" -gt 0 ]
+	run $MCPCTL audit prune
+	[ "$status" = 0 ]
+	jqo '.pruned == 1 and .retention_days == 90'
+	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM audit WHERE rid = 'old-row'")" = 0 ]
+	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM audit WHERE rid != 'old-row'")" -ge "$before" ]
+}
