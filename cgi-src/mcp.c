@@ -6,6 +6,32 @@
 #include "mcp.h"
 #include "tools/tools.h"
 
+/* Shared schema pieces of the reference application. */
+#define ENV_ID \
+	"\"environment_id\":{\"type\":\"string\"," \
+	"\"pattern\":\"^env_[A-Za-z0-9]+$\",\"maxLength\":40," \
+	"\"description\":\"An environment id from list_environments\"," \
+	"\"examples\":[\"env_4f1c2a9b0d3e5f6a7b8c\"]}"
+#define NAME(what) \
+	"\"name\":{\"type\":\"string\",\"minLength\":1," \
+	"\"maxLength\":128,\"description\":\"Display name of the " what \
+	"\",\"examples\":[\"Production EU\"]}"
+#define ENV_TYPE \
+	"\"type\":{\"type\":\"string\",\"enum\":[\"development\"," \
+	"\"staging\",\"production\"],\"description\":\"What the " \
+	"environment is for\"}"
+#define STAMPS \
+	"\"created_at\":{\"type\":\"string\"}," \
+	"\"updated_at\":{\"type\":\"string\"}"
+#define ENV_OBJ \
+	"{\"type\":\"object\",\"properties\":{\"id\":{\"type\":" \
+	"\"string\"},\"name\":{\"type\":\"string\"}," ENV_TYPE "," \
+	STAMPS "},\"required\":[\"id\",\"name\",\"type\"," \
+	"\"created_at\",\"updated_at\"]}"
+#define NO_ARGS \
+	"{\"type\":\"object\",\"properties\":{}," \
+	"\"additionalProperties\":false}"
+
 static const struct mcp_tool tools[] = {
 	{
 		.name = "echo",
@@ -81,6 +107,113 @@ static const struct mcp_tool tools[] = {
 		    "\"required\":[\"since_ms\",\"until_ms\",\"tools\"]}",
 		.hints = MCP_HINT_READONLY | MCP_HINT_IDEMPOTENT,
 		.run = tool_get_usage,
+	},
+	{
+		.name = "get_workspace",
+		.title = "Get workspace",
+		.description = "Returns your workspace (the one your token "
+		    "belongs to): its id, name and timestamps. Environments, "
+		    "organizations and templates all live inside it.",
+		.scopes = "wks:read",
+		.input_schema = NO_ARGS,
+		.output_schema = "{\"type\":\"object\",\"properties\":{"
+		    "\"id\":{\"type\":\"string\"},\"name\":{\"type\":"
+		    "\"string\"}," STAMPS "},\"required\":[\"id\",\"name\","
+		    "\"created_at\",\"updated_at\"]}",
+		.hints = MCP_HINT_READONLY | MCP_HINT_IDEMPOTENT,
+		.run = tool_get_workspace,
+	},
+	{
+		.name = "update_workspace",
+		.title = "Rename workspace",
+		.description = "Renames your workspace and returns it. Only the "
+		    "display name changes; ids stay the same.",
+		.scopes = "wks:write",
+		.input_schema = "{\"type\":\"object\",\"properties\":{"
+		    NAME("workspace") "},\"required\":[\"name\"],"
+		    "\"additionalProperties\":false}",
+		.output_schema = "{\"type\":\"object\",\"properties\":{"
+		    "\"id\":{\"type\":\"string\"},\"name\":{\"type\":"
+		    "\"string\"}," STAMPS "},\"required\":[\"id\",\"name\","
+		    "\"created_at\",\"updated_at\"]}",
+		.hints = MCP_HINT_DESTRUCTIVE | MCP_HINT_IDEMPOTENT,
+		.run = tool_update_workspace,
+	},
+	{
+		.name = "list_environments",
+		.title = "List environments",
+		.description = "Lists the environments of your workspace "
+		    "(development, staging, production), oldest first. Use it "
+		    "to find the environment_id other tools ask for.",
+		.scopes = "env:read",
+		.input_schema = NO_ARGS,
+		.output_schema = "{\"type\":\"object\",\"properties\":{"
+		    "\"environments\":{\"type\":\"array\",\"items\":"
+		    ENV_OBJ "}},\"required\":[\"environments\"]}",
+		.hints = MCP_HINT_READONLY | MCP_HINT_IDEMPOTENT,
+		.run = tool_list_environments,
+	},
+	{
+		.name = "get_environment",
+		.title = "Get environment",
+		.description = "Returns one environment of your workspace by "
+		    "its id (env_...).",
+		.scopes = "env:read",
+		.input_schema = "{\"type\":\"object\",\"properties\":{"
+		    ENV_ID "},\"required\":[\"environment_id\"],"
+		    "\"additionalProperties\":false}",
+		.output_schema = ENV_OBJ,
+		.hints = MCP_HINT_READONLY | MCP_HINT_IDEMPOTENT,
+		.run = tool_get_environment,
+	},
+	{
+		.name = "create_environment",
+		.title = "Create environment",
+		.description = "Creates an environment in your workspace and "
+		    "returns it with its new id. Names are unique within the "
+		    "workspace.",
+		.scopes = "env:write",
+		.input_schema = "{\"type\":\"object\",\"properties\":{"
+		    NAME("environment") "," ENV_TYPE "},\"required\":"
+		    "[\"name\",\"type\"],\"additionalProperties\":false}",
+		.output_schema = ENV_OBJ,
+		.hints = 0,
+		.run = tool_create_environment,
+	},
+	{
+		.name = "update_environment",
+		.title = "Update environment",
+		.description = "Changes an environment's name, type or both, "
+		    "and returns it.",
+		.scopes = "env:write",
+		.input_schema = "{\"type\":\"object\",\"properties\":{"
+		    ENV_ID "," NAME("environment") "," ENV_TYPE "},"
+		    "\"required\":[\"environment_id\"],"
+		    "\"additionalProperties\":false}",
+		.output_schema = ENV_OBJ,
+		.hints = MCP_HINT_DESTRUCTIVE | MCP_HINT_IDEMPOTENT,
+		.run = tool_update_environment,
+	},
+	{
+		.name = "delete_environment",
+		.title = "Delete environment",
+		.description = "Deletes an environment. It refuses while the "
+		    "environment still holds organizations, unless force is "
+		    "true, which deletes them with it. Returns what was "
+		    "deleted. This cannot be undone.",
+		.scopes = "env:write",
+		.input_schema = "{\"type\":\"object\",\"properties\":{"
+		    ENV_ID ",\"force\":{\"type\":\"boolean\","
+		    "\"description\":\"Also delete its organizations\","
+		    "\"examples\":[false]}},"
+		    "\"required\":[\"environment_id\"],"
+		    "\"additionalProperties\":false}",
+		.output_schema = "{\"type\":\"object\",\"properties\":{"
+		    "\"deleted\":{\"type\":\"string\"},"
+		    "\"organizations_deleted\":{\"type\":\"integer\"}},"
+		    "\"required\":[\"deleted\",\"organizations_deleted\"]}",
+		.hints = MCP_HINT_DESTRUCTIVE | MCP_HINT_IDEMPOTENT,
+		.run = tool_delete_environment,
 	},
 };
 

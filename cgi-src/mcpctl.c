@@ -4,6 +4,7 @@
  * configuration file as the responders: -f or $MCP_FCGI_CONFIG).
  *
  *   mcpctl init
+ *   mcpctl workspace add --name N
  *   mcpctl client add --name N --scopes "a b" [--workspace W]
  *   mcpctl client list | revoke ID | rotate-secret ID
  *   mcpctl key rotate | list | remove KID
@@ -30,6 +31,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: mcpctl [-f config] command ...\n"
 	    "  init\n"
+	    "  workspace add --name N\n"
 	    "  client add --name N --scopes \"s1 s2\" [--workspace W]\n"
 	    "  client list\n"
 	    "  client revoke ID\n"
@@ -254,6 +256,38 @@ token(struct as_ctx *ctx, int argc, char *argv[], char *err, size_t errsz)
 	return 0;
 }
 
+static int
+workspace(struct as_ctx *ctx, int argc, char *argv[], char *err,
+    size_t errsz)
+{
+	struct mcp_workspace	 w;
+	struct json_object	*o;
+	const char		*name = opt(argc, argv, "--name");
+
+	if (argc < 1 || strcmp(argv[0], "add") != 0 || name == NULL)
+		usage();
+	memset(&w, 0, sizeof(w));
+	if (*name == '\0' || strlen(name) > MCP_NAME_MAX) {
+		snprintf(err, errsz, "--name: 1 to %d bytes", MCP_NAME_MAX);
+		return -1;
+	}
+	if (mcp_data_id("wks", w.id, sizeof(w.id)) == -1) {
+		snprintf(err, errsz, "no randomness");
+		return -1;
+	}
+	memcpy(w.name, name, strlen(name) + 1);
+	w.created_ms = w.updated_ms = (long long)time(NULL) * 1000;
+	if (ctx->st->ops->ws_put(ctx->st, &w) != MCP_OK) {
+		snprintf(err, errsz, "store: cannot add the workspace");
+		return -1;
+	}
+	o = json_object_new_object();
+	mcp_json_set(o, "id", json_object_new_string(w.id));
+	mcp_json_set(o, "name", json_object_new_string(w.name));
+	print(o);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -298,7 +332,9 @@ main(int argc, char *argv[])
 			    json_object_new_boolean(created));
 			print(a);
 		}
-	} else if (strcmp(argv[0], "client") == 0)
+	} else if (strcmp(argv[0], "workspace") == 0)
+		rc = workspace(&ctx, argc - 1, argv + 1, err, sizeof(err));
+	else if (strcmp(argv[0], "client") == 0)
 		rc = client(&ctx, argc - 1, argv + 1, err, sizeof(err));
 	else if (strcmp(argv[0], "key") == 0)
 		rc = key(&ctx, argc - 1, argv + 1, err, sizeof(err));

@@ -51,6 +51,8 @@ static const struct mcp_errinfo table[MCP_ERR__MAX] = {
 	[MCP_ERR_SCOPE] =	{ 403, -32041,
 	    "Forbidden: the access token lacks a required scope" },
 	[MCP_ERR_NOTFOUND] =	{ 404, -32600, "Not Found" },
+	[MCP_ERR_CONFLICT] =	{ 409, -32600, "Conflict" },
+	[MCP_ERR_NOTEMPTY] =	{ 409, -32600, "Not empty" },
 };
 
 const struct mcp_errinfo *

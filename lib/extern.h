@@ -41,7 +41,9 @@ enum mcp_err {
 	MCP_ERR_UNAUTH,		/* 401 -32040: no valid bearer token */
 	MCP_ERR_TOKENREQ,	/* 400 -32040: token sent where not allowed */
 	MCP_ERR_SCOPE,		/* 403 -32041: the token lacks a tool's scopes */
-	MCP_ERR_NOTFOUND,	/* 404 -32600: no such path on this endpoint */
+	MCP_ERR_NOTFOUND,	/* 404 -32600: no such path, or no such object */
+	MCP_ERR_CONFLICT,	/* 409: an object with that name exists */
+	MCP_ERR_NOTEMPTY,	/* 409: the object still holds others */
 	MCP_ERR__MAX
 };
 

@@ -214,4 +214,58 @@ struct json_object	*mcp_call_tools(const struct mcp_call *);
 struct json_object	*mcp_call_usage(struct mcp_call *, long long since_ms,
 			    long long until_ms);
 
+/* --- Data of the reference application (lib/data.c) --- */
+
+/*
+ * Workspaces contain environments; environments contain organizations.
+ * Every function works in the caller's workspace (the token's workspace
+ * claim): an id from another workspace is MCP_DATA_NOTFOUND, exactly like
+ * an id that does not exist.
+ */
+enum mcp_data {
+	MCP_DATA_OK = 0,
+	MCP_DATA_NOTFOUND,
+	MCP_DATA_CONFLICT,	/* the name is taken */
+	MCP_DATA_NOTEMPTY,	/* organizations still exist */
+	MCP_DATA_RETRY,		/* the store is busy or failed: retry */
+	MCP_DATA_NOWORKSPACE	/* the token names no workspace */
+};
+
+#define MCP_NAME_MAX	128	/* bytes of a display name */
+
+struct mcp_workspace {
+	char		 id[32];	/* "wks_" and 20 hex digits */
+	char		 name[MCP_NAME_MAX + 1];
+	long long	 created_ms;
+	long long	 updated_ms;
+};
+
+struct mcp_environment {
+	char		 id[32];	/* "env_" and 20 hex digits */
+	char		 workspace[32];
+	char		 name[MCP_NAME_MAX + 1];
+	char		 type[16];	/* development, staging, production */
+	long long	 created_ms;
+	long long	 updated_ms;
+};
+
+enum mcp_data	mcp_workspace_get(struct mcp_call *, struct mcp_workspace *);
+enum mcp_data	mcp_workspace_rename(struct mcp_call *, const char *name,
+		    struct mcp_workspace *);
+enum mcp_data	mcp_env_list(struct mcp_call *,
+		    void (*)(void *, const struct mcp_environment *), void *);
+enum mcp_data	mcp_env_get(struct mcp_call *, const char *id,
+		    struct mcp_environment *);
+/* Creates it with a new id, written into *e (name and type set). */
+enum mcp_data	mcp_env_create(struct mcp_call *, struct mcp_environment *);
+/* Changes name and/or type (NULL: keep); *e receives the result. */
+enum mcp_data	mcp_env_update(struct mcp_call *, const char *id,
+		    const char *name, const char *type,
+		    struct mcp_environment *);
+/* *orgs: how many organizations it held (and, with force, removed). */
+enum mcp_data	mcp_env_delete(struct mcp_call *, const char *id, int force,
+		    long long *orgs);
+/* A new prefixed id ("wks", "env", "org", "tpl") from OpenSSL's RNG. */
+int	mcp_data_id(const char *prefix, char *out, size_t outsz);
+
 #endif /* MCP_H */

@@ -72,8 +72,13 @@ struct mcp_usage_query {
 	const char	*sub;
 };
 
+/* The reference application's objects (see lib/mcp.h, "Data"). */
+struct mcp_workspace;
+struct mcp_environment;
+
 struct mcp_store;
 
+typedef void	(*mcp_env_cb)(void *, const struct mcp_environment *);
 typedef void	(*mcp_client_cb)(void *, const struct mcp_client *);
 typedef void	(*mcp_signkey_cb)(void *, const struct mcp_signkey *);
 /* One summary row: who, what, outcome, how many, mean latency. */
@@ -154,6 +159,32 @@ struct mcp_store_ops {
 	/* Deletes audit rows older than before_ms; *n gets how many. */
 	enum mcp_err	(*audit_prune)(struct mcp_store *, int64_t before_ms,
 			    int64_t *n);
+	/*
+	 * Workspaces and environments.  Every call names the workspace it
+	 * works in; an id of another workspace is MCP_ERR_NOTFOUND, exactly
+	 * like one that does not exist.
+	 */
+	enum mcp_err	(*ws_put)(struct mcp_store *,
+			    const struct mcp_workspace *);
+	enum mcp_err	(*ws_get)(struct mcp_store *, const char *id,
+			    struct mcp_workspace *);
+	enum mcp_err	(*ws_rename)(struct mcp_store *, const char *id,
+			    const char *name, int64_t now_ms);
+	enum mcp_err	(*env_list)(struct mcp_store *, const char *ws,
+			    mcp_env_cb, void *);
+	enum mcp_err	(*env_get)(struct mcp_store *, const char *ws,
+			    const char *id, struct mcp_environment *);
+	/* MCP_ERR_CONFLICT: the name is taken in this workspace. */
+	enum mcp_err	(*env_put)(struct mcp_store *,
+			    const struct mcp_environment *);
+	enum mcp_err	(*env_update)(struct mcp_store *,
+			    const struct mcp_environment *);
+	/*
+	 * MCP_ERR_NOTEMPTY when organizations exist and !force; with force
+	 * they go too, in the same transaction.  *orgs: how many.
+	 */
+	enum mcp_err	(*env_delete)(struct mcp_store *, const char *ws,
+			    const char *id, int force, int64_t *orgs);
 	/* tools/call usage per tool, from the audit trail. */
 	enum mcp_err	(*audit_usage)(struct mcp_store *,
 			    const struct mcp_usage_query *, mcp_usage_cb,

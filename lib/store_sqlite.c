@@ -12,7 +12,7 @@
 
 #include "extern.h"
 
-#define SCHEMA_VERSION	2
+#define SCHEMA_VERSION	3
 #define BUSY_MS		5000
 
 enum stmt {
@@ -45,6 +45,16 @@ enum stmt {
 	S_AUDIT_SUM,
 	S_AUDIT_USAGE,
 	S_AUDIT_PRUNE,
+	S_WS_PUT,
+	S_WS_GET,
+	S_WS_RENAME,
+	S_ENV_LIST,
+	S_ENV_GET,
+	S_ENV_PUT,
+	S_ENV_UPDATE,
+	S_ENV_ORGS,
+	S_ENV_DEL_ORGS,
+	S_ENV_DEL,
 	S__MAX
 };
 
@@ -94,6 +104,25 @@ static const char *const sql[S__MAX] = {
 	    "method, tool, scopes, outcome, status, latency_us, workspace) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	[S_AUDIT_PRUNE] = "DELETE FROM audit WHERE ts_ms < ?1",
+	[S_WS_PUT] = "INSERT INTO workspaces (id, name, created_ms, "
+	    "updated_ms) VALUES (?1, ?2, ?3, ?4)",
+	[S_WS_GET] = "SELECT name, created_ms, updated_ms FROM workspaces "
+	    "WHERE id = ?1",
+	[S_WS_RENAME] = "UPDATE workspaces SET name = ?2, updated_ms = ?3 "
+	    "WHERE id = ?1",
+	[S_ENV_LIST] = "SELECT id, name, type, created_ms, updated_ms FROM "
+	    "environments WHERE workspace = ?1 ORDER BY created_ms, id",
+	[S_ENV_GET] = "SELECT id, name, type, created_ms, updated_ms FROM "
+	    "environments WHERE workspace = ?1 AND id = ?2",
+	[S_ENV_PUT] = "INSERT INTO environments (id, workspace, name, type, "
+	    "created_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_ENV_UPDATE] = "UPDATE environments SET name = ?3, type = ?4, "
+	    "updated_ms = ?5 WHERE workspace = ?1 AND id = ?2",
+	[S_ENV_ORGS] = "SELECT count(*) FROM organizations WHERE environment "
+	    "= ?1",
+	[S_ENV_DEL_ORGS] = "DELETE FROM organizations WHERE environment = ?1",
+	[S_ENV_DEL] = "DELETE FROM environments WHERE workspace = ?1 AND "
+	    "id = ?2",
 	[S_AUDIT_USAGE] = "SELECT tool, count(*), sum(status >= 400 OR "
 	    "outcome != 'ok'), CAST(avg(latency_us) AS INTEGER), "
 	    "max(latency_us) FROM audit WHERE ts_ms >= ?1 AND ts_ms < ?2 AND "
@@ -165,6 +194,42 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"  workspace TEXT NOT NULL DEFAULT '');"
 	"CREATE INDEX audit_ts ON audit (ts_ms);"
 	"CREATE INDEX audit_workspace ON audit (workspace, ts_ms);",
+	/* 3: the reference application's objects. */
+	"CREATE TABLE workspaces ("
+	"  id TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  created_ms INTEGER NOT NULL,"
+	"  updated_ms INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE environments ("
+	"  id TEXT PRIMARY KEY,"
+	"  workspace TEXT NOT NULL REFERENCES workspaces (id),"
+	"  name TEXT NOT NULL,"
+	"  type TEXT NOT NULL CHECK (type IN ('development', 'staging',"
+	"    'production')),"
+	"  created_ms INTEGER NOT NULL,"
+	"  updated_ms INTEGER NOT NULL,"
+	"  UNIQUE (workspace, name)) WITHOUT ROWID;"
+	"CREATE TABLE org_templates ("
+	"  id TEXT PRIMARY KEY,"
+	"  workspace TEXT NOT NULL REFERENCES workspaces (id),"
+	"  name TEXT NOT NULL,"
+	"  settings TEXT NOT NULL DEFAULT '{}',"
+	"  created_ms INTEGER NOT NULL,"
+	"  updated_ms INTEGER NOT NULL,"
+	"  UNIQUE (workspace, name)) WITHOUT ROWID;"
+	"CREATE TABLE organizations ("
+	"  id TEXT PRIMARY KEY,"
+	"  workspace TEXT NOT NULL REFERENCES workspaces (id),"
+	"  environment TEXT NOT NULL REFERENCES environments (id),"
+	"  name TEXT NOT NULL,"
+	"  external_id TEXT,"
+	"  metadata TEXT NOT NULL DEFAULT '{}',"
+	"  template TEXT REFERENCES org_templates (id),"
+	"  created_ms INTEGER NOT NULL,"
+	"  updated_ms INTEGER NOT NULL,"
+	"  UNIQUE (environment, external_id)) WITHOUT ROWID;"
+	"CREATE INDEX organizations_env ON organizations (environment,"
+	"  created_ms, id);",
 };
 
 struct sqlite_store {
@@ -635,6 +700,221 @@ audit_add(struct mcp_store *p, const struct mcp_audit *const *a, size_t n)
 	return e;
 }
 
+/* --- Workspaces and environments --- */
+
+/* A failed step: a constraint is the caller's conflict, else the store. */
+static enum mcp_err
+step_result(struct mcp_store *p, int rc, const char *what)
+{
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return MCP_OK;
+	if ((sqlite3_extended_errcode(S(p)->db) & 0xff) == SQLITE_CONSTRAINT)
+		return MCP_ERR_CONFLICT;
+	return step_error(p, what);
+}
+
+static enum mcp_err
+ws_put(struct mcp_store *p, const struct mcp_workspace *w)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = prep(S(p), S_WS_PUT)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_text(st, 1, w->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, w->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, w->created_ms);
+	sqlite3_bind_int64(st, 4, w->updated_ms);
+	rc = sqlite3_step(st);
+	done(st);
+	return step_result(p, rc, "ws_put");
+}
+
+static enum mcp_err
+ws_get(struct mcp_store *p, const char *id, struct mcp_workspace *w)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = prep(S(p), S_WS_GET)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(w, 0, sizeof(*w));
+		snprintf(w->id, sizeof(w->id), "%s", id);
+		copy_col(st, 0, w->name, sizeof(w->name));
+		w->created_ms = sqlite3_column_int64(st, 1);
+		w->updated_ms = sqlite3_column_int64(st, 2);
+	}
+	done(st);
+	if (rc == SQLITE_ROW)
+		return MCP_OK;
+	return rc == SQLITE_DONE ? MCP_ERR_NOTFOUND : step_error(p, "ws_get");
+}
+
+static enum mcp_err
+ws_rename(struct mcp_store *p, const char *id, const char *name,
+    int64_t now_ms)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = prep(S(p), S_WS_RENAME)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now_ms);
+	rc = sqlite3_step(st);
+	done(st);
+	if (rc != SQLITE_DONE)
+		return step_error(p, "ws_rename");
+	return sqlite3_changes(S(p)->db) > 0 ? MCP_OK : MCP_ERR_NOTFOUND;
+}
+
+static void
+env_row(sqlite3_stmt *st, const char *ws, struct mcp_environment *e)
+{
+	memset(e, 0, sizeof(*e));
+	copy_col(st, 0, e->id, sizeof(e->id));
+	snprintf(e->workspace, sizeof(e->workspace), "%s", ws);
+	copy_col(st, 1, e->name, sizeof(e->name));
+	copy_col(st, 2, e->type, sizeof(e->type));
+	e->created_ms = sqlite3_column_int64(st, 3);
+	e->updated_ms = sqlite3_column_int64(st, 4);
+}
+
+static enum mcp_err
+env_list(struct mcp_store *p, const char *ws, mcp_env_cb cb, void *arg)
+{
+	struct mcp_environment	 e;
+	sqlite3_stmt		*st;
+	int			 rc;
+
+	if ((st = prep(S(p), S_ENV_LIST)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		env_row(st, ws, &e);
+		cb(arg, &e);
+	}
+	done(st);
+	return rc == SQLITE_DONE ? MCP_OK : step_error(p, "env_list");
+}
+
+static enum mcp_err
+env_get(struct mcp_store *p, const char *ws, const char *id,
+    struct mcp_environment *e)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = prep(S(p), S_ENV_GET)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		env_row(st, ws, e);
+	done(st);
+	if (rc == SQLITE_ROW)
+		return MCP_OK;
+	return rc == SQLITE_DONE ? MCP_ERR_NOTFOUND :
+	    step_error(p, "env_get");
+}
+
+static enum mcp_err
+env_put(struct mcp_store *p, const struct mcp_environment *e)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = prep(S(p), S_ENV_PUT)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_text(st, 1, e->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, e->workspace, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, e->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, e->type, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, e->created_ms);
+	sqlite3_bind_int64(st, 6, e->updated_ms);
+	rc = sqlite3_step(st);
+	done(st);
+	return step_result(p, rc, "env_put");
+}
+
+static enum mcp_err
+env_update(struct mcp_store *p, const struct mcp_environment *e)
+{
+	sqlite3_stmt	*st;
+	enum mcp_err	 r;
+	int		 rc;
+
+	if ((st = prep(S(p), S_ENV_UPDATE)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_text(st, 1, e->workspace, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, e->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, e->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, e->type, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, e->updated_ms);
+	rc = sqlite3_step(st);
+	done(st);
+	if ((r = step_result(p, rc, "env_update")) != MCP_OK)
+		return r;
+	return sqlite3_changes(S(p)->db) > 0 ? MCP_OK : MCP_ERR_NOTFOUND;
+}
+
+/* The count, the optional cascade and the delete in one transaction. */
+static enum mcp_err
+env_delete(struct mcp_store *p, const char *ws, const char *id, int force,
+    int64_t *orgs)
+{
+	sqlite3_stmt	*st;
+	enum mcp_err	 e = MCP_OK;
+	int		 rc;
+
+	*orgs = 0;
+	if (sqlite3_exec(S(p)->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		return step_error(p, "env_delete begin");
+	if ((st = prep(S(p), S_ENV_GET)) == NULL) {
+		e = MCP_ERR_STORE;
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	done(st);
+	if (rc != SQLITE_ROW) {
+		e = rc == SQLITE_DONE ? MCP_ERR_NOTFOUND :
+		    step_error(p, "env_delete get");
+		goto out;
+	}
+	if ((st = prep(S(p), S_ENV_ORGS)) == NULL) {
+		e = MCP_ERR_STORE;
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*orgs = sqlite3_column_int64(st, 0);
+	done(st);
+	if (rc != SQLITE_ROW) {
+		e = step_error(p, "env_delete count");
+		goto out;
+	}
+	if (*orgs > 0 && !force) {
+		e = MCP_ERR_NOTEMPTY;
+		goto out;
+	}
+	if ((e = bind_exec(p, S_ENV_DEL_ORGS, id, NULL, 0, 0)) != MCP_OK ||
+	    (e = bind_exec(p, S_ENV_DEL, ws, id, 0, 0)) != MCP_OK)
+		goto out;
+out:
+	if (sqlite3_exec(S(p)->db, e == MCP_OK ? "COMMIT" : "ROLLBACK", NULL,
+	    NULL, NULL) != SQLITE_OK && e == MCP_OK) {
+		sqlite3_exec(S(p)->db, "ROLLBACK", NULL, NULL, NULL);
+		e = step_error(p, "env_delete commit");
+	}
+	return e;
+}
+
 static enum mcp_err
 audit_prune(struct mcp_store *p, int64_t before_ms, int64_t *n)
 {
@@ -733,6 +1013,14 @@ static const struct mcp_store_ops ops = {
 	.audit_summary = audit_summary,
 	.audit_usage = audit_usage,
 	.audit_prune = audit_prune,
+	.ws_put = ws_put,
+	.ws_get = ws_get,
+	.ws_rename = ws_rename,
+	.env_list = env_list,
+	.env_get = env_get,
+	.env_put = env_put,
+	.env_update = env_update,
+	.env_delete = env_delete,
 };
 
 static int

@@ -15,4 +15,26 @@ struct json_object	*tool_whoami(struct mcp_call *, struct json_object *);
 struct json_object	*tool_get_usage(struct mcp_call *,
 			    struct json_object *);
 
+/* tools/common.c */
+struct json_object	*tool_time(long long ms);
+/* An isError result telling the agent what to do about e. */
+struct json_object	*tool_data_error(enum mcp_data e, const char *what,
+			    const char *id, const char *list_tool);
+/* tools/workspaces.c */
+struct json_object	*tool_get_workspace(struct mcp_call *,
+			    struct json_object *);
+struct json_object	*tool_update_workspace(struct mcp_call *,
+			    struct json_object *);
+/* tools/environments.c */
+struct json_object	*tool_list_environments(struct mcp_call *,
+			    struct json_object *);
+struct json_object	*tool_get_environment(struct mcp_call *,
+			    struct json_object *);
+struct json_object	*tool_create_environment(struct mcp_call *,
+			    struct json_object *);
+struct json_object	*tool_update_environment(struct mcp_call *,
+			    struct json_object *);
+struct json_object	*tool_delete_environment(struct mcp_call *,
+			    struct json_object *);
+
 #endif /* TOOLS_H */

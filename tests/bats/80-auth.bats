@@ -12,7 +12,9 @@ setup_file() {
 	KID=$($MCPCTL key list | jq -r '.[0].kid')
 	SIGNKEY=$STATE/keys/$KID.pem
 	PRM=$BASE/.well-known/oauth-protected-resource/mcp
-	export KID SIGNKEY PRM
+	# Every scope a tool of /mcp names, in registry order.
+	TOOL_SCOPES="wks:read wks:write env:read env:write"
+	export KID SIGNKEY PRM TOOL_SCOPES
 }
 teardown_file() { stop_server; }
 
@@ -39,7 +41,7 @@ whoami() {
 # rejected: 401 invalid_token with the full challenge and our error body.
 rejected() {
 	[ "$STATUS" = 401 ] || { echo "status $STATUS: $BODY" >&2; return 1; }
-	[ "$(header WWW-Authenticate)" = "Bearer resource_metadata=\"$PRM\", scope=\"wks:read\", error=\"invalid_token\"" ]
+	[ "$(header WWW-Authenticate)" = "Bearer resource_metadata=\"$PRM\", scope=\"$TOOL_SCOPES\", error=\"invalid_token\"" ]
 	jqb '. == {"jsonrpc":"2.0","id":null,"error":{"code":-32040,"message":"Unauthorized: a valid bearer token is required"}}'
 }
 
@@ -75,7 +77,7 @@ accepted() {
 @test "no Authorization header: 401, challenge without error, no details" {
 	NOAUTH=1 mpost tools/list ''
 	[ "$STATUS" = 401 ]
-	[ "$(header WWW-Authenticate)" = "Bearer resource_metadata=\"$PRM\", scope=\"wks:read\"" ]
+	[ "$(header WWW-Authenticate)" = "Bearer resource_metadata=\"$PRM\", scope=\"$TOOL_SCOPES\"" ]
 	[[ "$(header Access-Control-Expose-Headers)" == *WWW-Authenticate* ]]
 	jqb '.error.code == -32040 and .error.message == "Unauthorized: a valid bearer token is required" and (.error | has("data") | not)'
 	logged "no Authorization"
@@ -84,7 +86,7 @@ accepted() {
 @test "wrong scheme (Basic): 401 without error" {
 	whoami "Basic YWxhZGRpbjpvcGVuc2VzYW1l"
 	[ "$STATUS" = 401 ]
-	[ "$(header WWW-Authenticate)" = "Bearer resource_metadata=\"$PRM\", scope=\"wks:read\"" ]
+	[ "$(header WWW-Authenticate)" = "Bearer resource_metadata=\"$PRM\", scope=\"$TOOL_SCOPES\"" ]
 	logged "scheme is not Bearer"
 }
 
@@ -265,7 +267,7 @@ sys.stdout.buffer.write(k.public_key().public_bytes(serialization.Encoding.PEM,
 	    -H "Accept: $ACCEPT" -H "Authorization: Bearer $t" \
 	    --data-binary '{"jsonrpc":"2.0","id":1,"method":"ping"}'
 	[ "$STATUS" = 400 ]
-	[ "$(header WWW-Authenticate)" = "Bearer resource_metadata=\"$PRM\", scope=\"wks:read\", error=\"invalid_request\"" ]
+	[ "$(header WWW-Authenticate)" = "Bearer resource_metadata=\"$PRM\", scope=\"$TOOL_SCOPES\", error=\"invalid_request\"" ]
 	jqb '.error.code == -32040 and .error.message == "Bad Request: send the access token in the Authorization header only"'
 	# The web server's access log records the path only.
 	! grep -q "$t" "$STATE/lighttpd-access.log"
@@ -296,7 +298,7 @@ sys.stdout.buffer.write(k.public_key().public_bytes(serialization.Encoding.PEM,
 	# The same token may call unscoped tools and list them all.
 	TOKEN=$t mpost tools/call '"name":"whoami","arguments":{}' -H 'Mcp-Name: whoami'
 	[ "$STATUS" = 200 ]
-	jqb '.result.structuredContent.callable_tools == ["echo","whoami"]'
+	jqb '.result.structuredContent.callable_tools == ["echo","whoami","list_environments","get_environment"]'
 }
 
 @test "2025-03-26 batch: a tools/call lacking its scope gets -32041 in the array; the others run" {
@@ -425,7 +427,7 @@ sys.stdout.buffer.write(k.public_key().public_bytes(serialization.Encoding.PEM,
 		[[ "$(header Content-Type)" == application/json* ]]
 		[ "$(header Access-Control-Allow-Origin)" = "*" ]
 		[ "$(header Cache-Control)" = "public, max-age=3600" ]
-		jqb '. == {"resource":"'"$BASE"'/mcp","authorization_servers":["'"$BASE"'"],"scopes_supported":["wks:read"],"bearer_methods_supported":["header"],"resource_documentation":"'"$BASE"'/","resource_name":"mcp-fcgi"}'
+		jqb '. == {"resource":"'"$BASE"'/mcp","authorization_servers":["'"$BASE"'"],"scopes_supported":["wks:read","wks:write","env:read","env:write"],"bearer_methods_supported":["header"],"resource_documentation":"'"$BASE"'/","resource_name":"mcp-fcgi"}'
 	done
 }
 

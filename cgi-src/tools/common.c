@@ -1,0 +1,41 @@
+/*
+ * common.c: what the reference application's tools share: timestamps as
+ * RFC 3339 text, and errors an agent can act on.
+ */
+#include <stdio.h>
+#include <time.h>
+
+#include "tools.h"
+
+struct json_object *
+tool_time(long long ms)
+{
+	struct tm	 tm;
+	time_t		 t = (time_t)(ms / 1000);
+	char		 buf[40], out[48];
+
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, sizeof(out), "%s.%03lldZ", buf, ms % 1000);
+	return json_object_new_string(out);
+}
+
+struct json_object *
+tool_data_error(enum mcp_data e, const char *what, const char *id,
+    const char *list_tool)
+{
+	switch (e) {
+	case MCP_DATA_NOTFOUND:
+		return mcp_result_errorf("No %s %s in your workspace. Call %s "
+		    "to see the ids you can use.", what, id, list_tool);
+	case MCP_DATA_NOWORKSPACE:
+		return mcp_result_errorf("Your access token names no "
+		    "workspace, so there is no %s to work with. Use a token "
+		    "of a client that belongs to a workspace.", what);
+	case MCP_DATA_RETRY:
+		return mcp_result_errorf("The store was busy and nothing was "
+		    "changed. Retry the same call in a moment.");
+	default:
+		return mcp_result_errorf("The %s could not be changed.", what);
+	}
+}

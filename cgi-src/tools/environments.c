@@ -1,0 +1,136 @@
+/*
+ * environments.c: the environments of the caller's workspace
+ * (development, staging, production), which hold organizations.
+ */
+#include <string.h>
+
+#include "tools.h"
+
+static struct json_object *
+env_json(const struct mcp_environment *e)
+{
+	struct json_object	*o = json_object_new_object();
+
+	json_object_object_add(o, "id", json_object_new_string(e->id));
+	json_object_object_add(o, "name", json_object_new_string(e->name));
+	json_object_object_add(o, "type", json_object_new_string(e->type));
+	json_object_object_add(o, "created_at", tool_time(e->created_ms));
+	json_object_object_add(o, "updated_at", tool_time(e->updated_ms));
+	return o;
+}
+
+static const char *
+arg(struct json_object *args, const char *key)
+{
+	struct json_object	*v;
+
+	if (!json_object_object_get_ex(args, key, &v))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static void
+add_env(void *arg, const struct mcp_environment *e)
+{
+	json_object_array_add(arg, env_json(e));
+}
+
+struct json_object *
+tool_list_environments(struct mcp_call *c, struct json_object *args)
+{
+	struct json_object	*out, *a;
+	enum mcp_data		 e;
+
+	(void)args;
+	a = json_object_new_array();
+	if ((e = mcp_env_list(c, add_env, a)) != MCP_DATA_OK) {
+		json_object_put(a);
+		return tool_data_error(e, "environment", "", "whoami");
+	}
+	out = json_object_new_object();
+	json_object_object_add(out, "environments", a);
+	return mcp_result_structured(out);
+}
+
+struct json_object *
+tool_get_environment(struct mcp_call *c, struct json_object *args)
+{
+	struct mcp_environment	 env;
+	const char		*id = arg(args, "environment_id");
+	enum mcp_data		 e;
+
+	if ((e = mcp_env_get(c, id, &env)) != MCP_DATA_OK)
+		return tool_data_error(e, "environment", id,
+		    "list_environments");
+	return mcp_result_structured(env_json(&env));
+}
+
+struct json_object *
+tool_create_environment(struct mcp_call *c, struct json_object *args)
+{
+	struct mcp_environment	 env;
+	const char		*name = arg(args, "name");
+	const char		*type = arg(args, "type");
+	enum mcp_data		 e;
+
+	memset(&env, 0, sizeof(env));
+	memcpy(env.name, name, strlen(name) + 1);	/* schema: <= 128 */
+	memcpy(env.type, type, strlen(type) + 1);	/* schema: enum */
+	if ((e = mcp_env_create(c, &env)) == MCP_DATA_CONFLICT)
+		return mcp_result_errorf("An environment named \"%s\" already "
+		    "exists in your workspace. Choose another name, or change "
+		    "the existing one with update_environment.", name);
+	if (e != MCP_DATA_OK)
+		return tool_data_error(e, "environment", "", "whoami");
+	return mcp_result_structured(env_json(&env));
+}
+
+struct json_object *
+tool_update_environment(struct mcp_call *c, struct json_object *args)
+{
+	struct mcp_environment	 env;
+	const char		*id = arg(args, "environment_id");
+	const char		*name = arg(args, "name");
+	const char		*type = arg(args, "type");
+	enum mcp_data		 e;
+
+	if (name == NULL && type == NULL)
+		return mcp_result_errorf("Nothing to change: give name, type "
+		    "or both.");
+	e = mcp_env_update(c, id, name, type, &env);
+	if (e == MCP_DATA_CONFLICT)
+		return mcp_result_errorf("An environment named \"%s\" already "
+		    "exists in your workspace. Choose another name.", name);
+	if (e != MCP_DATA_OK)
+		return tool_data_error(e, "environment", id,
+		    "list_environments");
+	return mcp_result_structured(env_json(&env));
+}
+
+struct json_object *
+tool_delete_environment(struct mcp_call *c, struct json_object *args)
+{
+	struct json_object	*out, *v;
+	const char		*id = arg(args, "environment_id");
+	long long		 orgs = 0;
+	int			 force = 0;
+	enum mcp_data		 e;
+
+	if (json_object_object_get_ex(args, "force", &v))
+		force = json_object_get_boolean(v);
+	e = mcp_env_delete(c, id, force, &orgs);
+	if (e == MCP_DATA_NOTEMPTY)
+		return mcp_result_errorf("Environment %s still holds %lld "
+		    "organization%s. Delete them first, or call "
+		    "delete_environment again with force: true to delete them "
+		    "together with the environment.", id, orgs,
+		    orgs == 1 ? "" : "s");
+	if (e != MCP_DATA_OK)
+		return tool_data_error(e, "environment", id,
+		    "list_environments");
+	out = json_object_new_object();
+	json_object_object_add(out, "deleted", json_object_new_string(id));
+	json_object_object_add(out, "organizations_deleted",
+	    json_object_new_int64(orgs));
+	return mcp_result_structured(out);
+}

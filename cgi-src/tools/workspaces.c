@@ -1,0 +1,43 @@
+/*
+ * workspaces.c: the caller's own workspace, read and renamed.
+ */
+#include <string.h>
+
+#include "tools.h"
+
+static struct json_object *
+workspace_result(const struct mcp_workspace *w)
+{
+	struct json_object	*o = json_object_new_object();
+
+	json_object_object_add(o, "id", json_object_new_string(w->id));
+	json_object_object_add(o, "name", json_object_new_string(w->name));
+	json_object_object_add(o, "created_at", tool_time(w->created_ms));
+	json_object_object_add(o, "updated_at", tool_time(w->updated_ms));
+	return mcp_result_structured(o);
+}
+
+struct json_object *
+tool_get_workspace(struct mcp_call *c, struct json_object *args)
+{
+	struct mcp_workspace	 w;
+	enum mcp_data		 e;
+
+	(void)args;
+	if ((e = mcp_workspace_get(c, &w)) != MCP_DATA_OK)
+		return tool_data_error(e, "workspace", "", "whoami");
+	return workspace_result(&w);
+}
+
+struct json_object *
+tool_update_workspace(struct mcp_call *c, struct json_object *args)
+{
+	struct mcp_workspace	 w;
+	const char		*name;
+	enum mcp_data		 e;
+
+	name = json_object_get_string(json_object_object_get(args, "name"));
+	if ((e = mcp_workspace_rename(c, name, &w)) != MCP_DATA_OK)
+		return tool_data_error(e, "workspace", "", "whoami");
+	return workspace_result(&w);
+}

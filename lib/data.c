@@ -1,0 +1,160 @@
+/*
+ * data.c: the reference application's objects as tools see them.  Every
+ * function here takes the workspace from the caller's verified token, so
+ * a tool cannot reach into another workspace even by mistake; the store
+ * (store.h) answers "not found" for any id outside it.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "extern.h"
+
+static long long
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static enum mcp_data
+map(enum mcp_err e)
+{
+	switch (e) {
+	case MCP_OK:
+		return MCP_DATA_OK;
+	case MCP_ERR_NOTFOUND:
+		return MCP_DATA_NOTFOUND;
+	case MCP_ERR_CONFLICT:
+		return MCP_DATA_CONFLICT;
+	case MCP_ERR_NOTEMPTY:
+		return MCP_DATA_NOTEMPTY;
+	default:
+		return MCP_DATA_RETRY;
+	}
+}
+
+/*
+ * The caller's workspace id, or NULL when the token names none (or one
+ * longer than any id we make, which can name no workspace of ours).
+ */
+static const char *
+workspace(const struct mcp_call *c)
+{
+	const struct mcp_req	*r = c->req;
+	size_t			 n = strlen(r->who.workspace);
+
+	if (!r->authed || n == 0 || n >= sizeof(((struct mcp_workspace *)0)->id))
+		return NULL;
+	return r->who.workspace;
+}
+
+int
+mcp_data_id(const char *prefix, char *out, size_t outsz)
+{
+	char	 hex[21];
+	int	 n;
+
+	if (mcp_rand_hex(hex, 10) == -1)
+		return -1;
+	n = snprintf(out, outsz, "%s_%s", prefix, hex);
+	return n < 0 || (size_t)n >= outsz ? -1 : 0;
+}
+
+enum mcp_data
+mcp_workspace_get(struct mcp_call *c, struct mcp_workspace *w)
+{
+	const char	*ws = workspace(c);
+
+	if (ws == NULL)
+		return MCP_DATA_NOWORKSPACE;
+	return map(c->req->store->ops->ws_get(c->req->store, ws, w));
+}
+
+enum mcp_data
+mcp_workspace_rename(struct mcp_call *c, const char *name,
+    struct mcp_workspace *w)
+{
+	const char	*ws = workspace(c);
+	enum mcp_err	 e;
+
+	if (ws == NULL)
+		return MCP_DATA_NOWORKSPACE;
+	if ((e = c->req->store->ops->ws_rename(c->req->store, ws, name,
+	    now_ms())) != MCP_OK)
+		return map(e);
+	return map(c->req->store->ops->ws_get(c->req->store, ws, w));
+}
+
+enum mcp_data
+mcp_env_list(struct mcp_call *c,
+    void (*cb)(void *, const struct mcp_environment *), void *arg)
+{
+	const char	*ws = workspace(c);
+
+	if (ws == NULL)
+		return MCP_DATA_NOWORKSPACE;
+	return map(c->req->store->ops->env_list(c->req->store, ws, cb, arg));
+}
+
+enum mcp_data
+mcp_env_get(struct mcp_call *c, const char *id, struct mcp_environment *e)
+{
+	const char	*ws = workspace(c);
+
+	if (ws == NULL)
+		return MCP_DATA_NOWORKSPACE;
+	return map(c->req->store->ops->env_get(c->req->store, ws, id, e));
+}
+
+enum mcp_data
+mcp_env_create(struct mcp_call *c, struct mcp_environment *e)
+{
+	const char	*ws = workspace(c);
+
+	if (ws == NULL)
+		return MCP_DATA_NOWORKSPACE;
+	if (mcp_data_id("env", e->id, sizeof(e->id)) == -1)
+		return MCP_DATA_RETRY;
+	memcpy(e->workspace, ws, strlen(ws) + 1);	/* fits: workspace() */
+	e->created_ms = e->updated_ms = now_ms();
+	return map(c->req->store->ops->env_put(c->req->store, e));
+}
+
+enum mcp_data
+mcp_env_update(struct mcp_call *c, const char *id, const char *name,
+    const char *type, struct mcp_environment *e)
+{
+	const char	*ws = workspace(c);
+	enum mcp_err	 r;
+
+	if (ws == NULL)
+		return MCP_DATA_NOWORKSPACE;
+	if ((r = c->req->store->ops->env_get(c->req->store, ws, id, e)) !=
+	    MCP_OK)
+		return map(r);
+	if (name != NULL)
+		snprintf(e->name, sizeof(e->name), "%s", name);
+	if (type != NULL)
+		snprintf(e->type, sizeof(e->type), "%s", type);
+	e->updated_ms = now_ms();
+	return map(c->req->store->ops->env_update(c->req->store, e));
+}
+
+enum mcp_data
+mcp_env_delete(struct mcp_call *c, const char *id, int force,
+    long long *orgs)
+{
+	const char	*ws = workspace(c);
+	int64_t		 n = 0;
+	enum mcp_err	 e;
+
+	*orgs = 0;
+	if (ws == NULL)
+		return MCP_DATA_NOWORKSPACE;
+	e = c->req->store->ops->env_delete(c->req->store, ws, id, force, &n);
+	*orgs = (long long)n;
+	return map(e);
+}

@@ -1,0 +1,156 @@
+#!/usr/bin/env bats
+# The reference application's tools (issue 4, first part): the caller's
+# workspace and its environments.  Happy paths with the exact structured
+# output, each validation error, scopes, and isolation between two
+# workspaces: another workspace's id answers exactly like no id at all.
+
+load helper
+
+setup_file() {
+	start_server
+	WA=$($MCPCTL workspace add --name "Acme" | jq -r .id)
+	WB=$($MCPCTL workspace add --name "Globex" | jq -r .id)
+	TA=$(token_for "$ALL_SCOPES" "$WA")
+	TB=$(token_for "$ALL_SCOPES" "$WB")
+	export WA WB TA TB
+}
+teardown_file() { stop_server; }
+
+setup() { URL=$BASE/mcp; }
+
+# tool TOKEN NAME ARGS_JSON: a 2026-07-28 tools/call.
+tool() {
+	TOKEN=$1 mpost tools/call '"name":"'"$2"'","arguments":'"$3" -H "Mcp-Name: $2"
+	[ "$STATUS" = 200 ] || [ "$STATUS" = 403 ] ||
+	    { echo "status $STATUS: $BODY" >&2; return 1; }
+}
+
+RFC3339='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$'
+
+@test "mcpctl workspace add: prefixed random ids" {
+	[[ "$WA" =~ ^wks_[0-9a-f]{20}$ ]]
+	[ "$WA" != "$WB" ]
+	run $MCPCTL workspace add --name ""
+	[ "$status" = 1 ]
+	[[ "$output" == *"--name: 1 to 128 bytes"* ]]
+}
+
+@test "get_workspace: the token's workspace, exactly" {
+	tool "$TA" get_workspace '{}'
+	jqb '.result.structuredContent | (keys == ["created_at","id","name","updated_at"]) and .id == "'"$WA"'" and .name == "Acme"'
+	jqb '.result.structuredContent.created_at | test("'"$RFC3339"'")'
+	jqb '(.result.content[0].text | fromjson) == .result.structuredContent'
+}
+
+@test "update_workspace renames it; another workspace is untouched" {
+	tool "$TA" update_workspace '{"name":"Acme Corp"}'
+	jqb '.result.structuredContent.name == "Acme Corp" and .result.structuredContent.id == "'"$WA"'"'
+	tool "$TB" get_workspace '{}'
+	jqb '.result.structuredContent.name == "Globex"'
+	tool "$TA" update_workspace '{"name":""}'
+	jqb '.result.isError == true and (.result.content[0].text | endswith("arguments.name: must be at least 1 characters long"))'
+}
+
+@test "environments: create, list, get, update, delete with exact outputs" {
+	tool "$TA" create_environment '{"name":"Production EU","type":"production"}'
+	jqb '.result.isError != true'
+	id=$(jq -r .result.structuredContent.id <<<"$BODY")
+	[[ "$id" =~ ^env_[0-9a-f]{20}$ ]]
+	jqb '.result.structuredContent | .name == "Production EU" and .type == "production" and .created_at == .updated_at and (keys == ["created_at","id","name","type","updated_at"])'
+	tool "$TA" list_environments '{}'
+	jqb '[.result.structuredContent.environments[] | select(.id == "'"$id"'") | .name] == ["Production EU"]'
+	tool "$TA" get_environment '{"environment_id":"'"$id"'"}'
+	jqb '.result.structuredContent.id == "'"$id"'" and .result.structuredContent.type == "production"'
+	sleep 0.01
+	tool "$TA" update_environment '{"environment_id":"'"$id"'","type":"staging"}'
+	jqb '.result.structuredContent | .type == "staging" and .name == "Production EU" and .updated_at > .created_at'
+	tool "$TA" delete_environment '{"environment_id":"'"$id"'"}'
+	jqb '.result.structuredContent == {"deleted":"'"$id"'","organizations_deleted":0}'
+	tool "$TA" get_environment '{"environment_id":"'"$id"'"}'
+	jqb '.result.isError == true and .result.content[0].text == "No environment '"$id"' in your workspace. Call list_environments to see the ids you can use."'
+}
+
+@test "validation: id pattern, type enum, name length, nothing to update, extra arguments" {
+	tool "$TA" get_environment '{"environment_id":"org_123"}'
+	jqb '.result.isError == true and (.result.content[0].text | contains("arguments.environment_id: must match the pattern ^env_[A-Za-z0-9]+$"))'
+	tool "$TA" create_environment '{"name":"x","type":"qa"}'
+	jqb '.result.isError == true and (.result.content[0].text | contains("arguments.type: must be one of"))'
+	long=$(head -c 129 /dev/zero | tr '\0' n)
+	tool "$TA" create_environment '{"name":"'"$long"'","type":"staging"}'
+	jqb '.result.isError == true and (.result.content[0].text | endswith("arguments.name: must be at most 128 characters long"))'
+	tool "$TA" create_environment '{"name":"x"}'
+	jqb '.result.isError == true and (.result.content[0].text | endswith("arguments: required property \"type\" is missing"))'
+	tool "$TA" update_environment '{"environment_id":"env_abc"}'
+	jqb '.result.isError == true and .result.content[0].text == "Nothing to change: give name, type or both."'
+	tool "$TA" list_environments '{"all":true}'
+	jqb '.result.isError == true and (.result.content[0].text | contains("\"all\" is not allowed"))'
+}
+
+@test "a duplicate environment name is an error that says what to do" {
+	tool "$TA" create_environment '{"name":"dup","type":"development"}'
+	jqb '.result.isError != true'
+	tool "$TA" create_environment '{"name":"dup","type":"staging"}'
+	jqb '.result.isError == true and .result.content[0].text == "An environment named \"dup\" already exists in your workspace. Choose another name, or change the existing one with update_environment."'
+	# The same name in another workspace is fine.
+	tool "$TB" create_environment '{"name":"dup","type":"staging"}'
+	jqb '.result.isError != true'
+}
+
+@test "isolation: another workspace's environment answers exactly like a missing one" {
+	tool "$TA" create_environment '{"name":"secret-a","type":"production"}'
+	ida=$(jq -r .result.structuredContent.id <<<"$BODY")
+	ghost=env_00000000000000000000
+	for t in get_environment update_environment delete_environment; do
+		args='{"environment_id":"'"$ida"'"}'
+		gargs='{"environment_id":"'"$ghost"'"}'
+		[ $t = update_environment ] && args='{"environment_id":"'"$ida"'","name":"stolen"}' &&
+		    gargs='{"environment_id":"'"$ghost"'","name":"stolen"}'
+		tool "$TB" $t "$args"
+		theirs=$(jq -c '.result | .content[0].text |= sub("'"$ida"'"; "ID")' <<<"$BODY")
+		tool "$TB" $t "$gargs"
+		missing=$(jq -c '.result | .content[0].text |= sub("'"$ghost"'"; "ID")' <<<"$BODY")
+		[ "$theirs" = "$missing" ]
+		jqo '.isError == true' "$theirs"
+	done
+	tool "$TB" list_environments '{}'
+	jqb '[.result.structuredContent.environments[].id] | index("'"$ida"'") == null'
+	# Still there, unchanged, for its owner.
+	tool "$TA" get_environment '{"environment_id":"'"$ida"'"}'
+	jqb '.result.structuredContent.name == "secret-a"'
+}
+
+@test "scopes: env:read lists but may not create (403 before the handler)" {
+	t=$(token_for "env:read" "$WA")
+	tool "$t" list_environments '{}'
+	[ "$STATUS" = 200 ]
+	jqb '.result.isError != true'
+	tool "$t" create_environment '{"name":"nope","type":"staging"}'
+	[ "$STATUS" = 403 ]
+	[[ "$(header WWW-Authenticate)" == *'error="insufficient_scope", scope="env:write"'* ]] ||
+	    [[ "$(header WWW-Authenticate)" == *'scope="env:write", error="insufficient_scope"'* ]]
+	jqb '.error.data.missing == ["env:write"]'
+	tool "$TA" list_environments '{}'
+	jqb '[.result.structuredContent.environments[].name] | index("nope") == null'
+}
+
+@test "delete_environment refuses while organizations exist; force deletes them too" {
+	tool "$TA" create_environment '{"name":"busy","type":"staging"}'
+	id=$(jq -r .result.structuredContent.id <<<"$BODY")
+	# Organizations arrive with their own tools; two rows stand in here.
+	now=$(date +%s000)
+	sqlite3 "$STATE/mcp.db" "INSERT INTO organizations (id, workspace, environment, name, created_ms, updated_ms) VALUES ('org_t1', '$WA', '$id', 'One', $now, $now), ('org_t2', '$WA', '$id', 'Two', $now, $now)"
+	tool "$TA" delete_environment '{"environment_id":"'"$id"'"}'
+	jqb '.result.isError == true and .result.content[0].text == "Environment '"$id"' still holds 2 organizations. Delete them first, or call delete_environment again with force: true to delete them together with the environment."'
+	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM organizations WHERE environment = '$id'")" = 2 ]
+	tool "$TA" delete_environment '{"environment_id":"'"$id"'","force":true}'
+	jqb '.result.structuredContent == {"deleted":"'"$id"'","organizations_deleted":2}'
+	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM organizations WHERE environment = '$id'")" = 0 ]
+	[ "$(sqlite3 "$STATE/mcp.db" "PRAGMA integrity_check")" = ok ]
+}
+
+@test "a token without a workspace gets an error that says why" {
+	c=$($MCPCTL client add --name nows --scopes "$ALL_SCOPES")
+	t=$($MCPCTL token --client "$(jq -r .client_id <<<"$c")" | jq -r .access_token)
+	tool "$t" list_environments '{}'
+	jqb '.result.isError == true and (.result.content[0].text | startswith("Your access token names no workspace"))'
+}
