@@ -28,6 +28,43 @@
 	"\"string\"},\"name\":{\"type\":\"string\"}," ENV_TYPE "," \
 	STAMPS "},\"required\":[\"id\",\"name\",\"type\"," \
 	"\"created_at\",\"updated_at\"]}"
+#define ORG_ID \
+	"\"organization_id\":{\"type\":\"string\"," \
+	"\"pattern\":\"^org_[A-Za-z0-9]+$\",\"maxLength\":40," \
+	"\"description\":\"An organization id from list_organizations\"," \
+	"\"examples\":[\"org_9a8b7c6d5e4f3a2b1c0d\"]}"
+#define TPL_ID \
+	"\"template_id\":{\"type\":\"string\"," \
+	"\"pattern\":\"^tpl_[A-Za-z0-9]+$\",\"maxLength\":40," \
+	"\"description\":\"A template id from list_org_templates; its " \
+	"settings become the organization's default metadata\"," \
+	"\"examples\":[\"tpl_0a1b2c3d4e5f6a7b8c9d\"]}"
+#define EXT_ID(min) \
+	"\"external_id\":{\"type\":\"string\",\"maxLength\":128," \
+	"\"pattern\":\"^[A-Za-z0-9._:-]" min "$\",\"description\":" \
+	"\"Your own id for it, unique per environment\"," \
+	"\"examples\":[\"crm-4711\"]}"
+#define METADATA(what) \
+	"\"" what "\":{\"type\":\"object\",\"maxProperties\":64," \
+	"\"description\":\"A small JSON object (at most 4096 bytes)\"," \
+	"\"examples\":[{\"plan\":\"enterprise\"}]}"
+#define ORG_OBJ \
+	"{\"type\":\"object\",\"properties\":{" \
+	"\"id\":{\"type\":\"string\"}," \
+	"\"environment_id\":{\"type\":\"string\"}," \
+	"\"name\":{\"type\":\"string\"}," \
+	"\"external_id\":{\"type\":[\"string\",\"null\"]}," \
+	"\"metadata\":{\"type\":\"object\"}," \
+	"\"template_id\":{\"type\":[\"string\",\"null\"]}," STAMPS "}," \
+	"\"required\":[\"id\",\"environment_id\",\"name\"," \
+	"\"external_id\",\"metadata\",\"template_id\",\"created_at\"," \
+	"\"updated_at\"]}"
+#define TPL_OBJ \
+	"{\"type\":\"object\",\"properties\":{" \
+	"\"id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}," \
+	"\"settings\":{\"type\":\"object\"}," STAMPS "}," \
+	"\"required\":[\"id\",\"name\",\"settings\",\"created_at\"," \
+	"\"updated_at\"]}"
 #define NO_ARGS \
 	"{\"type\":\"object\",\"properties\":{}," \
 	"\"additionalProperties\":false}"
@@ -214,6 +251,121 @@ static const struct mcp_tool tools[] = {
 		    "\"required\":[\"deleted\",\"organizations_deleted\"]}",
 		.hints = MCP_HINT_DESTRUCTIVE | MCP_HINT_IDEMPOTENT,
 		.run = tool_delete_environment,
+	},
+	{
+		.name = "list_organizations",
+		.title = "List organizations",
+		.description = "Lists the organizations of your workspace, "
+		    "oldest first, a page at a time (page_size, default 50, "
+		    "at most 100). Narrow it with environment_id and a "
+		    "name_prefix. When next_cursor is not null, pass it as "
+		    "cursor to get the next page.",
+		.scopes = "org:read",
+		.input_schema = "{\"type\":\"object\",\"properties\":{"
+		    ENV_ID ",\"name_prefix\":{\"type\":\"string\","
+		    "\"minLength\":1,\"maxLength\":128,\"examples\":"
+		    "[\"Acme\"]},\"cursor\":{\"type\":\"string\","
+		    "\"pattern\":\"^[0-9]{1,15}[.]org_[A-Za-z0-9]+$\","
+		    "\"maxLength\":64,\"description\":\"next_cursor of "
+		    "the previous page\"},\"page_size\":{\"type\":"
+		    "\"integer\",\"minimum\":1,\"maximum\":100,"
+		    "\"examples\":[50]}},\"additionalProperties\":false}",
+		.output_schema = "{\"type\":\"object\",\"properties\":{"
+		    "\"organizations\":{\"type\":\"array\",\"items\":"
+		    ORG_OBJ "},\"next_cursor\":{\"type\":[\"string\","
+		    "\"null\"]}},\"required\":[\"organizations\","
+		    "\"next_cursor\"]}",
+		.hints = MCP_HINT_READONLY | MCP_HINT_IDEMPOTENT,
+		.run = tool_list_organizations,
+	},
+	{
+		.name = "get_organization",
+		.title = "Get organization",
+		.description = "Returns one organization of your workspace by "
+		    "its id (org_...), with its metadata.",
+		.scopes = "org:read",
+		.input_schema = "{\"type\":\"object\",\"properties\":{"
+		    ORG_ID "},\"required\":[\"organization_id\"],"
+		    "\"additionalProperties\":false}",
+		.output_schema = ORG_OBJ,
+		.hints = MCP_HINT_READONLY | MCP_HINT_IDEMPOTENT,
+		.run = tool_get_organization,
+	},
+	{
+		.name = "create_organization",
+		.title = "Create organization",
+		.description = "Creates an organization in one of your "
+		    "environments and returns it with its new id. Give a "
+		    "template_id to start from a template's settings (your "
+		    "metadata overrides them) and an external_id to find it "
+		    "by your own id later.",
+		.scopes = "org:write",
+		.input_schema = "{\"type\":\"object\",\"properties\":{"
+		    ENV_ID "," NAME("organization") "," EXT_ID("+") ","
+		    METADATA("metadata") "," TPL_ID "},\"required\":"
+		    "[\"environment_id\",\"name\"],"
+		    "\"additionalProperties\":false}",
+		.output_schema = ORG_OBJ,
+		.hints = 0,
+		.run = tool_create_organization,
+	},
+	{
+		.name = "update_organization",
+		.title = "Update organization",
+		.description = "Changes an organization's name, external_id "
+		    "(an empty string removes it) or metadata (replaced "
+		    "whole), and returns it.",
+		.scopes = "org:write",
+		.input_schema = "{\"type\":\"object\",\"properties\":{"
+		    ORG_ID "," NAME("organization") "," EXT_ID("*") ","
+		    METADATA("metadata") "},\"required\":"
+		    "[\"organization_id\"],\"additionalProperties\":false}",
+		.output_schema = ORG_OBJ,
+		.hints = MCP_HINT_DESTRUCTIVE | MCP_HINT_IDEMPOTENT,
+		.run = tool_update_organization,
+	},
+	{
+		.name = "delete_organization",
+		.title = "Delete organization",
+		.description = "Deletes an organization. This cannot be "
+		    "undone.",
+		.scopes = "org:write",
+		.input_schema = "{\"type\":\"object\",\"properties\":{"
+		    ORG_ID "},\"required\":[\"organization_id\"],"
+		    "\"additionalProperties\":false}",
+		.output_schema = "{\"type\":\"object\",\"properties\":{"
+		    "\"deleted\":{\"type\":\"string\"}},\"required\":"
+		    "[\"deleted\"]}",
+		.hints = MCP_HINT_DESTRUCTIVE | MCP_HINT_IDEMPOTENT,
+		.run = tool_delete_organization,
+	},
+	{
+		.name = "list_org_templates",
+		.title = "List organization templates",
+		.description = "Lists your workspace's organization templates: "
+		    "named default settings that create_organization can "
+		    "start from.",
+		.scopes = "org:read",
+		.input_schema = NO_ARGS,
+		.output_schema = "{\"type\":\"object\",\"properties\":{"
+		    "\"templates\":{\"type\":\"array\",\"items\":"
+		    TPL_OBJ "}},\"required\":[\"templates\"]}",
+		.hints = MCP_HINT_READONLY | MCP_HINT_IDEMPOTENT,
+		.run = tool_list_org_templates,
+	},
+	{
+		.name = "create_org_template",
+		.title = "Create organization template",
+		.description = "Creates a named organization template whose "
+		    "settings become the default metadata of organizations "
+		    "created from it. Names are unique within the workspace.",
+		.scopes = "org:write",
+		.input_schema = "{\"type\":\"object\",\"properties\":{"
+		    NAME("template") "," METADATA("settings") "},"
+		    "\"required\":[\"name\"],\"additionalProperties\":false}",
+		.output_schema = TPL_OBJ,
+		.hints = 0,
+		.run = tool_create_org_template,
 	},
 };
 

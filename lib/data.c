@@ -158,3 +158,96 @@ mcp_env_delete(struct mcp_call *c, const char *id, int force,
 	*orgs = (long long)n;
 	return map(e);
 }
+
+enum mcp_data
+mcp_org_list(struct mcp_call *c, const struct mcp_org_query *q,
+    void (*cb)(void *, const struct mcp_org *), void *arg)
+{
+	const char	*ws = workspace(c);
+
+	if (ws == NULL)
+		return MCP_DATA_NOWORKSPACE;
+	return map(c->req->store->ops->org_list(c->req->store, ws, q, cb,
+	    arg));
+}
+
+enum mcp_data
+mcp_org_get(struct mcp_call *c, const char *id, struct mcp_org *o)
+{
+	const char	*ws = workspace(c);
+
+	if (ws == NULL)
+		return MCP_DATA_NOWORKSPACE;
+	return map(c->req->store->ops->org_get(c->req->store, ws, id, o));
+}
+
+enum mcp_data
+mcp_org_create(struct mcp_call *c, struct mcp_org *o)
+{
+	const char	*ws = workspace(c);
+
+	if (ws == NULL)
+		return MCP_DATA_NOWORKSPACE;
+	if (mcp_data_id("org", o->id, sizeof(o->id)) == -1)
+		return MCP_DATA_RETRY;
+	memcpy(o->workspace, ws, strlen(ws) + 1);	/* fits: workspace() */
+	o->created_ms = o->updated_ms = now_ms();
+	return map(c->req->store->ops->org_put(c->req->store, o));
+}
+
+enum mcp_data
+mcp_org_update(struct mcp_call *c, struct mcp_org *o)
+{
+	const char	*ws = workspace(c);
+
+	if (ws == NULL)
+		return MCP_DATA_NOWORKSPACE;
+	memcpy(o->workspace, ws, strlen(ws) + 1);
+	o->updated_ms = now_ms();
+	return map(c->req->store->ops->org_update(c->req->store, o));
+}
+
+enum mcp_data
+mcp_org_delete(struct mcp_call *c, const char *id)
+{
+	const char	*ws = workspace(c);
+
+	if (ws == NULL)
+		return MCP_DATA_NOWORKSPACE;
+	return map(c->req->store->ops->org_delete(c->req->store, ws, id));
+}
+
+enum mcp_data
+mcp_tpl_list(struct mcp_call *c,
+    void (*cb)(void *, const struct mcp_template *), void *arg)
+{
+	const char	*ws = workspace(c);
+
+	if (ws == NULL)
+		return MCP_DATA_NOWORKSPACE;
+	return map(c->req->store->ops->tpl_list(c->req->store, ws, cb, arg));
+}
+
+enum mcp_data
+mcp_tpl_get(struct mcp_call *c, const char *id, struct mcp_template *t)
+{
+	const char	*ws = workspace(c);
+
+	if (ws == NULL)
+		return MCP_DATA_NOWORKSPACE;
+	return map(c->req->store->ops->tpl_get(c->req->store, ws, id, t));
+}
+
+enum mcp_data
+mcp_tpl_create(struct mcp_call *c, struct mcp_template *t)
+{
+	const char	*ws = workspace(c);
+
+	if (ws == NULL)
+		return MCP_DATA_NOWORKSPACE;
+	if (mcp_data_id("tpl", t->id, sizeof(t->id)) == -1)
+		return MCP_DATA_RETRY;
+	memcpy(t->workspace, ws, strlen(ws) + 1);
+	t->created_ms = t->updated_ms = now_ms();
+	return map(c->req->store->ops->tpl_put(c->req->store, t));
+}

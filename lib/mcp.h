@@ -265,6 +265,56 @@ enum mcp_data	mcp_env_update(struct mcp_call *, const char *id,
 /* *orgs: how many organizations it held (and, with force, removed). */
 enum mcp_data	mcp_env_delete(struct mcp_call *, const char *id, int force,
 		    long long *orgs);
+#define MCP_META_MAX	4096	/* bytes of metadata or settings JSON */
+
+struct mcp_org {
+	char		 id[32];	/* "org_" and 20 hex digits */
+	char		 workspace[32];
+	char		 environment[32];
+	char		 name[MCP_NAME_MAX + 1];
+	char		 external_id[MCP_NAME_MAX + 1];	/* "" for none */
+	char		 metadata[MCP_META_MAX + 1];	/* a JSON object */
+	char		 template_id[32];		/* "" for none */
+	long long	 created_ms;
+	long long	 updated_ms;
+};
+
+struct mcp_template {
+	char		 id[32];	/* "tpl_" and 20 hex digits */
+	char		 workspace[32];
+	char		 name[MCP_NAME_MAX + 1];
+	char		 settings[MCP_META_MAX + 1];	/* a JSON object */
+	long long	 created_ms;
+	long long	 updated_ms;
+};
+
+/* Which organizations list_organizations pages through. */
+struct mcp_org_query {
+	const char	*environment;	/* NULL: all of the workspace */
+	const char	*name_prefix;	/* NULL: any */
+	long long	 after_ms;	/* keyset cursor: after (ms, id) */
+	const char	*after_id;	/* NULL: from the start */
+	int		 limit;
+};
+
+enum mcp_data	mcp_org_list(struct mcp_call *, const struct mcp_org_query *,
+		    void (*)(void *, const struct mcp_org *), void *);
+enum mcp_data	mcp_org_get(struct mcp_call *, const char *id,
+		    struct mcp_org *);
+/*
+ * Creates o in o->environment (which must be the caller's:
+ * MCP_DATA_NOTFOUND otherwise); CONFLICT for a taken external id.
+ */
+enum mcp_data	mcp_org_create(struct mcp_call *, struct mcp_org *);
+/* Writes o's name, external id and metadata over the stored one. */
+enum mcp_data	mcp_org_update(struct mcp_call *, struct mcp_org *);
+enum mcp_data	mcp_org_delete(struct mcp_call *, const char *id);
+enum mcp_data	mcp_tpl_list(struct mcp_call *,
+		    void (*)(void *, const struct mcp_template *), void *);
+enum mcp_data	mcp_tpl_get(struct mcp_call *, const char *id,
+		    struct mcp_template *);
+enum mcp_data	mcp_tpl_create(struct mcp_call *, struct mcp_template *);
+
 /* A new prefixed id ("wks", "env", "org", "tpl") from OpenSSL's RNG. */
 int	mcp_data_id(const char *prefix, char *out, size_t outsz);
 

@@ -75,10 +75,15 @@ struct mcp_usage_query {
 /* The reference application's objects (see lib/mcp.h, "Data"). */
 struct mcp_workspace;
 struct mcp_environment;
+struct mcp_org;
+struct mcp_org_query;
+struct mcp_template;
 
 struct mcp_store;
 
 typedef void	(*mcp_env_cb)(void *, const struct mcp_environment *);
+typedef void	(*mcp_org_cb)(void *, const struct mcp_org *);
+typedef void	(*mcp_tpl_cb)(void *, const struct mcp_template *);
 typedef void	(*mcp_client_cb)(void *, const struct mcp_client *);
 typedef void	(*mcp_signkey_cb)(void *, const struct mcp_signkey *);
 /* One summary row: who, what, outcome, how many, mean latency. */
@@ -185,6 +190,26 @@ struct mcp_store_ops {
 	 */
 	enum mcp_err	(*env_delete)(struct mcp_store *, const char *ws,
 			    const char *id, int force, int64_t *orgs);
+	/* Organizations and templates, likewise scoped to ws. */
+	enum mcp_err	(*org_list)(struct mcp_store *, const char *ws,
+			    const struct mcp_org_query *, mcp_org_cb, void *);
+	enum mcp_err	(*org_get)(struct mcp_store *, const char *ws,
+			    const char *id, struct mcp_org *);
+	/*
+	 * In one transaction: the environment (and template, if any) must
+	 * be ws's (else MCP_ERR_NOTFOUND); CONFLICT for a taken external id.
+	 */
+	enum mcp_err	(*org_put)(struct mcp_store *, const struct mcp_org *);
+	enum mcp_err	(*org_update)(struct mcp_store *,
+			    const struct mcp_org *);
+	enum mcp_err	(*org_delete)(struct mcp_store *, const char *ws,
+			    const char *id);
+	enum mcp_err	(*tpl_list)(struct mcp_store *, const char *ws,
+			    mcp_tpl_cb, void *);
+	enum mcp_err	(*tpl_get)(struct mcp_store *, const char *ws,
+			    const char *id, struct mcp_template *);
+	enum mcp_err	(*tpl_put)(struct mcp_store *,
+			    const struct mcp_template *);
 	/* tools/call usage per tool, from the audit trail. */
 	enum mcp_err	(*audit_usage)(struct mcp_store *,
 			    const struct mcp_usage_query *, mcp_usage_cb,

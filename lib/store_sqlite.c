@@ -12,7 +12,7 @@
 
 #include "extern.h"
 
-#define SCHEMA_VERSION	3
+#define SCHEMA_VERSION	4
 #define BUSY_MS		5000
 
 enum stmt {
@@ -55,6 +55,14 @@ enum stmt {
 	S_ENV_ORGS,
 	S_ENV_DEL_ORGS,
 	S_ENV_DEL,
+	S_ORG_LIST,
+	S_ORG_GET,
+	S_ORG_PUT,
+	S_ORG_UPDATE,
+	S_ORG_DEL,
+	S_TPL_LIST,
+	S_TPL_GET,
+	S_TPL_PUT,
 	S__MAX
 };
 
@@ -123,6 +131,31 @@ static const char *const sql[S__MAX] = {
 	[S_ENV_DEL_ORGS] = "DELETE FROM organizations WHERE environment = ?1",
 	[S_ENV_DEL] = "DELETE FROM environments WHERE workspace = ?1 AND "
 	    "id = ?2",
+#define ORG_COLS "id, environment, name, coalesce(external_id, ''), " \
+	    "metadata, coalesce(template, ''), created_ms, updated_ms"
+	[S_ORG_LIST] = "SELECT " ORG_COLS " FROM organizations WHERE "
+	    "workspace = ?1 AND (?2 IS NULL OR environment = ?2) AND "
+	    "(?3 IS NULL OR substr(name, 1, length(?3)) = ?3) AND "
+	    "(created_ms > ?4 OR (created_ms = ?4 AND id > ?5)) "
+	    "ORDER BY created_ms, id LIMIT ?6",
+	[S_ORG_GET] = "SELECT " ORG_COLS " FROM organizations WHERE "
+	    "workspace = ?1 AND id = ?2",
+	[S_ORG_PUT] = "INSERT INTO organizations (id, workspace, environment, "
+	    "name, external_id, metadata, template, created_ms, updated_ms) "
+	    "VALUES (?1, ?2, ?3, ?4, nullif(?5, ''), ?6, nullif(?7, ''), ?8, "
+	    "?9)",
+	[S_ORG_UPDATE] = "UPDATE organizations SET name = ?3, external_id = "
+	    "nullif(?4, ''), metadata = ?5, updated_ms = ?6 WHERE "
+	    "workspace = ?1 AND id = ?2",
+	[S_ORG_DEL] = "DELETE FROM organizations WHERE workspace = ?1 AND "
+	    "id = ?2",
+	[S_TPL_LIST] = "SELECT id, name, settings, created_ms, updated_ms "
+	    "FROM org_templates WHERE workspace = ?1 ORDER BY created_ms, id",
+	[S_TPL_GET] = "SELECT id, name, settings, created_ms, updated_ms "
+	    "FROM org_templates WHERE workspace = ?1 AND id = ?2",
+	[S_TPL_PUT] = "INSERT INTO org_templates (id, workspace, name, "
+	    "settings, created_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, "
+	    "?6)",
 	[S_AUDIT_USAGE] = "SELECT tool, count(*), sum(status >= 400 OR "
 	    "outcome != 'ok'), CAST(avg(latency_us) AS INTEGER), "
 	    "max(latency_us) FROM audit WHERE ts_ms >= ?1 AND ts_ms < ?2 AND "
@@ -229,6 +262,9 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"  updated_ms INTEGER NOT NULL,"
 	"  UNIQUE (environment, external_id)) WITHOUT ROWID;"
 	"CREATE INDEX organizations_env ON organizations (environment,"
+	"  created_ms, id);",
+	/* 4: paging through a workspace's organizations. */
+	"CREATE INDEX organizations_ws ON organizations (workspace,"
 	"  created_ms, id);",
 };
 
@@ -915,6 +951,241 @@ out:
 	return e;
 }
 
+/* --- Organizations and templates --- */
+
+static void
+org_row(sqlite3_stmt *st, const char *ws, struct mcp_org *o)
+{
+	memset(o, 0, sizeof(*o));
+	copy_col(st, 0, o->id, sizeof(o->id));
+	snprintf(o->workspace, sizeof(o->workspace), "%s", ws);
+	copy_col(st, 1, o->environment, sizeof(o->environment));
+	copy_col(st, 2, o->name, sizeof(o->name));
+	copy_col(st, 3, o->external_id, sizeof(o->external_id));
+	copy_col(st, 4, o->metadata, sizeof(o->metadata));
+	copy_col(st, 5, o->template_id, sizeof(o->template_id));
+	o->created_ms = sqlite3_column_int64(st, 6);
+	o->updated_ms = sqlite3_column_int64(st, 7);
+}
+
+static enum mcp_err
+org_list(struct mcp_store *p, const char *ws, const struct mcp_org_query *q,
+    mcp_org_cb cb, void *arg)
+{
+	struct mcp_org	*o;
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((o = malloc(sizeof(*o))) == NULL)
+		return MCP_ERR_NOMEM;
+	if ((st = prep(S(p), S_ORG_LIST)) == NULL) {
+		free(o);
+		return MCP_ERR_STORE;
+	}
+	sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
+	if (q->environment != NULL)
+		sqlite3_bind_text(st, 2, q->environment, -1, SQLITE_STATIC);
+	if (q->name_prefix != NULL)
+		sqlite3_bind_text(st, 3, q->name_prefix, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, q->after_id != NULL ? q->after_ms : -1);
+	sqlite3_bind_text(st, 5, q->after_id != NULL ? q->after_id : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, q->limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		org_row(st, ws, o);
+		cb(arg, o);
+	}
+	done(st);
+	free(o);
+	return rc == SQLITE_DONE ? MCP_OK : step_error(p, "org_list");
+}
+
+static enum mcp_err
+org_get(struct mcp_store *p, const char *ws, const char *id,
+    struct mcp_org *o)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = prep(S(p), S_ORG_GET)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		org_row(st, ws, o);
+	done(st);
+	if (rc == SQLITE_ROW)
+		return MCP_OK;
+	return rc == SQLITE_DONE ? MCP_ERR_NOTFOUND :
+	    step_error(p, "org_get");
+}
+
+/* 1 if statement i finds (ws, id); 0 if not; -1 on error. */
+static int
+exists(struct mcp_store *p, enum stmt i, const char *ws, const char *id)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = prep(S(p), i)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	done(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static enum mcp_err
+org_put(struct mcp_store *p, const struct mcp_org *o)
+{
+	sqlite3_stmt	*st;
+	enum mcp_err	 e = MCP_OK;
+	int		 rc;
+
+	if (sqlite3_exec(S(p)->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		return step_error(p, "org_put begin");
+	/* The environment and template must be the caller's own. */
+	if ((rc = exists(p, S_ENV_GET, o->workspace, o->environment)) != 1 ||
+	    (o->template_id[0] != '\0' && (rc = exists(p, S_TPL_GET,
+	    o->workspace, o->template_id)) != 1)) {
+		e = rc == 0 ? MCP_ERR_NOTFOUND : MCP_ERR_STORE;
+		goto out;
+	}
+	if ((st = prep(S(p), S_ORG_PUT)) == NULL) {
+		e = MCP_ERR_STORE;
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, o->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, o->workspace, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, o->environment, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, o->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, o->external_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, o->metadata, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, o->template_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, o->created_ms);
+	sqlite3_bind_int64(st, 9, o->updated_ms);
+	rc = sqlite3_step(st);
+	done(st);
+	e = step_result(p, rc, "org_put");
+out:
+	if (sqlite3_exec(S(p)->db, e == MCP_OK ? "COMMIT" : "ROLLBACK", NULL,
+	    NULL, NULL) != SQLITE_OK && e == MCP_OK) {
+		sqlite3_exec(S(p)->db, "ROLLBACK", NULL, NULL, NULL);
+		e = step_error(p, "org_put commit");
+	}
+	return e;
+}
+
+static enum mcp_err
+org_update(struct mcp_store *p, const struct mcp_org *o)
+{
+	sqlite3_stmt	*st;
+	enum mcp_err	 e;
+	int		 rc;
+
+	if ((st = prep(S(p), S_ORG_UPDATE)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_text(st, 1, o->workspace, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, o->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, o->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, o->external_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, o->metadata, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, o->updated_ms);
+	rc = sqlite3_step(st);
+	done(st);
+	if ((e = step_result(p, rc, "org_update")) != MCP_OK)
+		return e;
+	return sqlite3_changes(S(p)->db) > 0 ? MCP_OK : MCP_ERR_NOTFOUND;
+}
+
+static enum mcp_err
+org_delete(struct mcp_store *p, const char *ws, const char *id)
+{
+	enum mcp_err	 e;
+
+	if ((e = bind_exec(p, S_ORG_DEL, ws, id, 0, 0)) != MCP_OK)
+		return e;
+	return sqlite3_changes(S(p)->db) > 0 ? MCP_OK : MCP_ERR_NOTFOUND;
+}
+
+static void
+tpl_row(sqlite3_stmt *st, const char *ws, struct mcp_template *t)
+{
+	memset(t, 0, sizeof(*t));
+	copy_col(st, 0, t->id, sizeof(t->id));
+	snprintf(t->workspace, sizeof(t->workspace), "%s", ws);
+	copy_col(st, 1, t->name, sizeof(t->name));
+	copy_col(st, 2, t->settings, sizeof(t->settings));
+	t->created_ms = sqlite3_column_int64(st, 3);
+	t->updated_ms = sqlite3_column_int64(st, 4);
+}
+
+static enum mcp_err
+tpl_list(struct mcp_store *p, const char *ws, mcp_tpl_cb cb, void *arg)
+{
+	struct mcp_template	*t;
+	sqlite3_stmt		*st;
+	int			 rc;
+
+	if ((t = malloc(sizeof(*t))) == NULL)
+		return MCP_ERR_NOMEM;
+	if ((st = prep(S(p), S_TPL_LIST)) == NULL) {
+		free(t);
+		return MCP_ERR_STORE;
+	}
+	sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		tpl_row(st, ws, t);
+		cb(arg, t);
+	}
+	done(st);
+	free(t);
+	return rc == SQLITE_DONE ? MCP_OK : step_error(p, "tpl_list");
+}
+
+static enum mcp_err
+tpl_get(struct mcp_store *p, const char *ws, const char *id,
+    struct mcp_template *t)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = prep(S(p), S_TPL_GET)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		tpl_row(st, ws, t);
+	done(st);
+	if (rc == SQLITE_ROW)
+		return MCP_OK;
+	return rc == SQLITE_DONE ? MCP_ERR_NOTFOUND :
+	    step_error(p, "tpl_get");
+}
+
+static enum mcp_err
+tpl_put(struct mcp_store *p, const struct mcp_template *t)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = prep(S(p), S_TPL_PUT)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, t->workspace, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, t->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, t->settings, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, t->created_ms);
+	sqlite3_bind_int64(st, 6, t->updated_ms);
+	rc = sqlite3_step(st);
+	done(st);
+	return step_result(p, rc, "tpl_put");
+}
+
 static enum mcp_err
 audit_prune(struct mcp_store *p, int64_t before_ms, int64_t *n)
 {
@@ -1021,6 +1292,14 @@ static const struct mcp_store_ops ops = {
 	.env_put = env_put,
 	.env_update = env_update,
 	.env_delete = env_delete,
+	.org_list = org_list,
+	.org_get = org_get,
+	.org_put = org_put,
+	.org_update = org_update,
+	.org_delete = org_delete,
+	.tpl_list = tpl_list,
+	.tpl_get = tpl_get,
+	.tpl_put = tpl_put,
 };
 
 static int

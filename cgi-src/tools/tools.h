@@ -36,5 +36,20 @@ struct json_object	*tool_update_environment(struct mcp_call *,
 			    struct json_object *);
 struct json_object	*tool_delete_environment(struct mcp_call *,
 			    struct json_object *);
+/* tools/organizations.c */
+struct json_object	*tool_list_organizations(struct mcp_call *,
+			    struct json_object *);
+struct json_object	*tool_get_organization(struct mcp_call *,
+			    struct json_object *);
+struct json_object	*tool_create_organization(struct mcp_call *,
+			    struct json_object *);
+struct json_object	*tool_update_organization(struct mcp_call *,
+			    struct json_object *);
+struct json_object	*tool_delete_organization(struct mcp_call *,
+			    struct json_object *);
+struct json_object	*tool_list_org_templates(struct mcp_call *,
+			    struct json_object *);
+struct json_object	*tool_create_org_template(struct mcp_call *,
+			    struct json_object *);
 
 #endif /* TOOLS_H */

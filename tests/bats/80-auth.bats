@@ -13,7 +13,7 @@ setup_file() {
 	SIGNKEY=$STATE/keys/$KID.pem
 	PRM=$BASE/.well-known/oauth-protected-resource/mcp
 	# Every scope a tool of /mcp names, in registry order.
-	TOOL_SCOPES="wks:read wks:write env:read env:write"
+	TOOL_SCOPES="wks:read wks:write env:read env:write org:read org:write"
 	export KID SIGNKEY PRM TOOL_SCOPES
 }
 teardown_file() { stop_server; }
@@ -427,7 +427,7 @@ sys.stdout.buffer.write(k.public_key().public_bytes(serialization.Encoding.PEM,
 		[[ "$(header Content-Type)" == application/json* ]]
 		[ "$(header Access-Control-Allow-Origin)" = "*" ]
 		[ "$(header Cache-Control)" = "public, max-age=3600" ]
-		jqb '. == {"resource":"'"$BASE"'/mcp","authorization_servers":["'"$BASE"'"],"scopes_supported":["wks:read","wks:write","env:read","env:write"],"bearer_methods_supported":["header"],"resource_documentation":"'"$BASE"'/","resource_name":"mcp-fcgi"}'
+		jqb '. == {"resource":"'"$BASE"'/mcp","authorization_servers":["'"$BASE"'"],"scopes_supported":["wks:read","wks:write","env:read","env:write","org:read","org:write"],"bearer_methods_supported":["header"],"resource_documentation":"'"$BASE"'/","resource_name":"mcp-fcgi"}'
 	done
 }
 

@@ -154,3 +154,132 @@ RFC3339='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$'
 	tool "$t" list_environments '{}'
 	jqb '.result.isError == true and (.result.content[0].text | startswith("Your access token names no workspace"))'
 }
+
+# new_env TOKEN NAME: creates an environment, prints its id.
+new_env() {
+	tool "$1" create_environment '{"name":"'"$2"'","type":"production"}' >&2
+	jq -r .result.structuredContent.id <<<"$BODY"
+}
+
+@test "organizations: create from a template, get, update, delete with exact outputs" {
+	env=$(new_env "$TA" orgs-1)
+	tool "$TA" create_org_template '{"name":"Enterprise","settings":{"plan":"enterprise","seats":100}}'
+	tpl=$(jq -r .result.structuredContent.id <<<"$BODY")
+	[[ "$tpl" =~ ^tpl_[0-9a-f]{20}$ ]]
+	jqb '.result.structuredContent | .name == "Enterprise" and .settings == {"plan":"enterprise","seats":100}'
+	tool "$TA" create_organization '{"environment_id":"'"$env"'","name":"Initech","external_id":"crm-1","template_id":"'"$tpl"'","metadata":{"seats":5,"region":"eu"}}'
+	org=$(jq -r .result.structuredContent.id <<<"$BODY")
+	[[ "$org" =~ ^org_[0-9a-f]{20}$ ]]
+	jqb '.result.structuredContent | del(.id, .created_at, .updated_at) == {"environment_id":"'"$env"'","name":"Initech","external_id":"crm-1","metadata":{"plan":"enterprise","seats":5,"region":"eu"},"template_id":"'"$tpl"'"}'
+	tool "$TA" get_organization '{"organization_id":"'"$org"'"}'
+	jqb '.result.structuredContent.metadata == {"plan":"enterprise","seats":5,"region":"eu"}'
+	tool "$TA" update_organization '{"organization_id":"'"$org"'","name":"Initech Ltd","external_id":"","metadata":{"plan":"free"}}'
+	jqb '.result.structuredContent | .name == "Initech Ltd" and .external_id == null and .metadata == {"plan":"free"}'
+	tool "$TA" list_org_templates '{}'
+	jqb '[.result.structuredContent.templates[].name] == ["Enterprise"]'
+	tool "$TA" delete_organization '{"organization_id":"'"$org"'"}'
+	jqb '.result.structuredContent == {"deleted":"'"$org"'"}'
+	tool "$TA" get_organization '{"organization_id":"'"$org"'"}'
+	jqb '.result.isError == true and .result.content[0].text == "No organization '"$org"' in your workspace. Call list_organizations to see the ids you can use."'
+}
+
+@test "organizations: errors an agent can act on" {
+	env=$(new_env "$TA" orgs-2)
+	tool "$TA" create_organization '{"environment_id":"'"$env"'","name":"A","external_id":"x-1"}'
+	jqb '.result.isError != true'
+	tool "$TA" create_organization '{"environment_id":"'"$env"'","name":"B","external_id":"x-1"}'
+	jqb '.result.isError == true and .result.content[0].text == "An organization with external_id \"x-1\" already exists in environment '"$env"'. Find it with list_organizations, or choose another external_id."'
+	tool "$TA" create_organization '{"environment_id":"env_00000000000000000000","name":"C"}'
+	jqb '.result.isError == true and .result.content[0].text == "No environment env_00000000000000000000 in your workspace. Call list_environments to see the ids you can use."'
+	tool "$TA" create_organization '{"environment_id":"'"$env"'","name":"D","template_id":"tpl_00000000000000000000"}'
+	jqb '.result.isError == true and .result.content[0].text == "No template tpl_00000000000000000000 in your workspace. Call list_org_templates to see the ids you can use."'
+	big=$(python3 -c 'import json; print(json.dumps({"k%d" % i: "v" * 90 for i in range(50)}))')
+	tool "$TA" create_organization '{"environment_id":"'"$env"'","name":"E","metadata":'"$big"'}'
+	jqb '.result.isError == true and (.result.content[0].text | test("^metadata is [0-9]+ bytes as JSON .*the limit is 4096"))'
+	tool "$TA" get_organization '{"organization_id":"env_1"}'
+	jqb '.result.isError == true and (.result.content[0].text | contains("must match the pattern ^org_[A-Za-z0-9]+$"))'
+	tool "$TA" update_organization '{"organization_id":"org_abc"}'
+	jqb '.result.content[0].text == "Nothing to change: give name, external_id, metadata or several."'
+	tool "$TA" create_org_template '{"name":"Enterprise"}'
+	tool "$TA" create_org_template '{"name":"Enterprise"}'
+	jqb '.result.isError == true and (.result.content[0].text | startswith("A template named \"Enterprise\" already exists"))'
+}
+
+@test "organizations: scopes (no org:write: 403 on create; org:read lists)" {
+	env=$(new_env "$TA" orgs-3)
+	t=$(token_for "org:read" "$WA")
+	tool "$t" create_organization '{"environment_id":"'"$env"'","name":"nope"}'
+	[ "$STATUS" = 403 ]
+	[[ "$(header WWW-Authenticate)" == *'scope="org:write", error="insufficient_scope"'* ]]
+	jqb '.error.data == {"tool":"create_organization","required":["org:write"],"missing":["org:write"]}'
+	tool "$t" list_organizations '{"environment_id":"'"$env"'"}'
+	[ "$STATUS" = 200 ]
+	jqb '.result.structuredContent == {"organizations":[],"next_cursor":null}'
+}
+
+@test "organizations and templates: another workspace's ids answer like missing ones" {
+	env=$(new_env "$TA" orgs-4)
+	tool "$TA" create_organization '{"environment_id":"'"$env"'","name":"Private"}'
+	org=$(jq -r .result.structuredContent.id <<<"$BODY")
+	tool "$TA" create_org_template '{"name":"Private tpl"}'
+	tpl=$(jq -r .result.structuredContent.id <<<"$BODY")
+	ghost=org_00000000000000000000
+	for call in get_organization 'update_organization|,"name":"x"' delete_organization; do
+		t=${call%%|*}
+		extra=; [ "$t" != "$call" ] && extra=${call#*|}
+		tool "$TB" "$t" '{"organization_id":"'"$org"'"'"$extra"'}'
+		theirs=$(jq -c '.result | .content[0].text |= sub("'"$org"'"; "ID")' <<<"$BODY")
+		tool "$TB" "$t" '{"organization_id":"'"$ghost"'"'"$extra"'}'
+		missing=$(jq -c '.result | .content[0].text |= sub("'"$ghost"'"; "ID")' <<<"$BODY")
+		[ "$theirs" = "$missing" ]
+		jqo '.isError == true' "$theirs"
+	done
+	# B cannot create into A's environment nor from A's template.
+	envb=$(new_env "$TB" mine)
+	tool "$TB" create_organization '{"environment_id":"'"$env"'","name":"x"}'
+	jqb '.result.isError == true and (.result.content[0].text | startswith("No environment '"$env"' in your workspace"))'
+	tool "$TB" create_organization '{"environment_id":"'"$envb"'","name":"x","template_id":"'"$tpl"'"}'
+	jqb '.result.isError == true and (.result.content[0].text | startswith("No template '"$tpl"' in your workspace"))'
+	tool "$TB" list_organizations '{}'
+	jqb '[.result.structuredContent.organizations[].id] | index("'"$org"'") == null'
+	tool "$TB" list_org_templates '{}'
+	jqb '[.result.structuredContent.templates[].id] | index("'"$tpl"'") == null'
+	tool "$TA" get_organization '{"organization_id":"'"$org"'"}'
+	jqb '.result.structuredContent.name == "Private"'
+}
+
+@test "list_organizations: 250 organizations page without duplicates or gaps; filters" {
+	env=$(new_env "$TA" paged)
+	for i in $(seq 1 250); do
+		printf '%s\n' "$i"
+	done | xargs -P 8 -I{} curl -s -o /dev/null -w '%{http_code}\n' "$URL" \
+	    -H 'Content-Type: application/json' -H "Accept: $ACCEPT" \
+	    -H "Authorization: Bearer $TA" -H 'MCP-Protocol-Version: 2026-07-28' \
+	    -H 'Mcp-Method: tools/call' -H 'Mcp-Name: create_organization' \
+	    --data-binary '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"create_organization","arguments":{"environment_id":"'"$env"'","name":"Org {}","external_id":"ext-{}"},'"$MODERN_META"'}}' \
+	    >"$BATS_TEST_TMPDIR/codes"
+	[ "$(sort -u "$BATS_TEST_TMPDIR/codes")" = 200 ]
+	seen=$BATS_TEST_TMPDIR/seen
+	: >"$seen"
+	cursor=
+	pages=0
+	while :; do
+		a='{"environment_id":"'"$env"'","page_size":40'"${cursor:+,\"cursor\":\"$cursor\"}"'}'
+		tool "$TA" list_organizations "$a"
+		jq -r '.result.structuredContent.organizations[].external_id' <<<"$BODY" >>"$seen"
+		cursor=$(jq -r '.result.structuredContent.next_cursor // empty' <<<"$BODY")
+		pages=$((pages + 1))
+		[ -n "$cursor" ] || break
+		[ $pages -lt 20 ]
+	done
+	[ "$pages" = 7 ]
+	[ "$(wc -l <"$seen")" = 250 ]
+	[ "$(sort -u "$seen" | wc -l)" = 250 ]
+	[ "$(sort -u "$seen")" = "$(seq 1 250 | sed 's/^/ext-/' | sort)" ]
+	tool "$TA" list_organizations '{"environment_id":"'"$env"'","name_prefix":"Org 25","page_size":100}'
+	jqb '[.result.structuredContent.organizations[].name] | sort == ["Org 25","Org 250"]'
+	tool "$TA" list_organizations '{"page_size":101}'
+	jqb '.result.isError == true and (.result.content[0].text | endswith("arguments.page_size: must be <= 100"))'
+	tool "$TA" list_organizations '{"cursor":"garbage"}'
+	jqb '.result.isError == true and (.result.content[0].text | contains("arguments.cursor: must match the pattern"))'
+}

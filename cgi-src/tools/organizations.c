@@ -1,0 +1,318 @@
+/*
+ * organizations.c: organizations (in environments) and organization
+ * templates (default settings applied when an organization is created
+ * from one), all in the caller's workspace.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tools.h"
+
+#define PAGE_DEFAULT	50
+
+static const char *
+arg(struct json_object *args, const char *key)
+{
+	struct json_object	*v;
+
+	if (!json_object_object_get_ex(args, key, &v))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/* Parses stored JSON text back into an object ({} if it is not one). */
+static struct json_object *
+object_of(const char *text)
+{
+	struct json_object	*o = json_tokener_parse(text);
+
+	if (o == NULL || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		o = json_object_new_object();
+	}
+	return o;
+}
+
+static struct json_object *
+org_json(const struct mcp_org *o)
+{
+	struct json_object	*j = json_object_new_object();
+
+	json_object_object_add(j, "id", json_object_new_string(o->id));
+	json_object_object_add(j, "environment_id",
+	    json_object_new_string(o->environment));
+	json_object_object_add(j, "name", json_object_new_string(o->name));
+	json_object_object_add(j, "external_id", o->external_id[0] ?
+	    json_object_new_string(o->external_id) : NULL);
+	json_object_object_add(j, "metadata", object_of(o->metadata));
+	json_object_object_add(j, "template_id", o->template_id[0] ?
+	    json_object_new_string(o->template_id) : NULL);
+	json_object_object_add(j, "created_at", tool_time(o->created_ms));
+	json_object_object_add(j, "updated_at", tool_time(o->updated_ms));
+	return j;
+}
+
+/* Serializes a metadata/settings object into out; -1 if too large. */
+static int
+serialize(struct json_object *obj, char *out, size_t outsz, size_t *len)
+{
+	const char	*t = json_object_to_json_string_ext(obj,
+			    JSON_C_TO_STRING_PLAIN);
+
+	*len = strlen(t);
+	if (*len >= outsz)
+		return -1;
+	memcpy(out, t, *len + 1);
+	return 0;
+}
+
+struct page {
+	struct json_object	*list;
+	char			 last[64];
+	int			 n;
+};
+
+static void
+add_org(void *arg, const struct mcp_org *o)
+{
+	struct page	*p = arg;
+
+	json_object_array_add(p->list, org_json(o));
+	snprintf(p->last, sizeof(p->last), "%lld.%s", o->created_ms, o->id);
+	p->n++;
+}
+
+struct json_object *
+tool_list_organizations(struct mcp_call *c, struct json_object *args)
+{
+	struct mcp_org_query	 q;
+	struct json_object	*out, *v;
+	struct page		 p;
+	const char		*cur = arg(args, "cursor");
+	char			 id[40], *dot;
+	enum mcp_data		 e;
+
+	memset(&q, 0, sizeof(q));
+	memset(&p, 0, sizeof(p));
+	q.environment = arg(args, "environment_id");
+	q.name_prefix = arg(args, "name_prefix");
+	q.limit = PAGE_DEFAULT;
+	if (json_object_object_get_ex(args, "page_size", &v))
+		q.limit = json_object_get_int(v);	/* schema: 1..100 */
+	if (cur != NULL) {
+		/* Schema: digits "." org id; ours to parse, opaque to agents. */
+		q.after_ms = strtoll(cur, &dot, 10);
+		snprintf(id, sizeof(id), "%s", dot + 1);
+		q.after_id = id;
+	}
+	p.list = json_object_new_array();
+	if ((e = mcp_org_list(c, &q, add_org, &p)) != MCP_DATA_OK) {
+		json_object_put(p.list);
+		return tool_data_error(e, "organization", "", "whoami");
+	}
+	out = json_object_new_object();
+	json_object_object_add(out, "organizations", p.list);
+	/* A full page may have a successor; the next call tells. */
+	json_object_object_add(out, "next_cursor", p.n == q.limit ?
+	    json_object_new_string(p.last) : NULL);
+	return mcp_result_structured(out);
+}
+
+struct json_object *
+tool_get_organization(struct mcp_call *c, struct json_object *args)
+{
+	struct mcp_org		*o;
+	struct json_object	*r;
+	const char		*id = arg(args, "organization_id");
+	enum mcp_data		 e;
+
+	if ((o = calloc(1, sizeof(*o))) == NULL)
+		return NULL;
+	if ((e = mcp_org_get(c, id, o)) != MCP_DATA_OK)
+		r = tool_data_error(e, "organization", id,
+		    "list_organizations");
+	else
+		r = mcp_result_structured(org_json(o));
+	free(o);
+	return r;
+}
+
+struct json_object *
+tool_create_organization(struct mcp_call *c, struct json_object *args)
+{
+	struct mcp_template	 t;
+	struct mcp_org		*o;
+	struct json_object	*meta = NULL, *given, *r = NULL;
+	const char		*env = arg(args, "environment_id");
+	const char		*name = arg(args, "name");
+	const char		*ext = arg(args, "external_id");
+	const char		*tpl = arg(args, "template_id");
+	size_t			 len;
+	enum mcp_data		 e;
+
+	if ((o = calloc(1, sizeof(*o))) == NULL)
+		return NULL;
+	memcpy(o->environment, env, strlen(env) + 1);	/* schema: <= 40 */
+	memcpy(o->name, name, strlen(name) + 1);	/* schema: <= 128 */
+	if (ext != NULL)
+		memcpy(o->external_id, ext, strlen(ext) + 1);
+	/* A template's settings are the defaults; given metadata wins. */
+	if (tpl != NULL) {
+		if ((e = mcp_tpl_get(c, tpl, &t)) != MCP_DATA_OK) {
+			r = tool_data_error(e, "template", tpl,
+			    "list_org_templates");
+			goto out;
+		}
+		memcpy(o->template_id, tpl, strlen(tpl) + 1);
+		meta = object_of(t.settings);
+	} else
+		meta = json_object_new_object();
+	if (json_object_object_get_ex(args, "metadata", &given)) {
+		json_object_object_foreach(given, k, v)
+			json_object_object_add(meta, k, json_object_get(v));
+	}
+	if (serialize(meta, o->metadata, sizeof(o->metadata), &len) == -1) {
+		r = mcp_result_errorf("metadata is %zu bytes as JSON (with the "
+		    "template's defaults); the limit is %d. Store less.", len,
+		    MCP_META_MAX);
+		goto out;
+	}
+	if ((e = mcp_org_create(c, o)) == MCP_DATA_CONFLICT)
+		r = mcp_result_errorf("An organization with external_id \"%s\" "
+		    "already exists in environment %s. Find it with "
+		    "list_organizations, or choose another external_id.",
+		    ext != NULL ? ext : "", env);
+	else if (e != MCP_DATA_OK)
+		r = tool_data_error(e, "environment", env,
+		    "list_environments");
+	else
+		r = mcp_result_structured(org_json(o));
+out:
+	json_object_put(meta);
+	free(o);
+	return r;
+}
+
+struct json_object *
+tool_update_organization(struct mcp_call *c, struct json_object *args)
+{
+	struct mcp_org		*o;
+	struct json_object	*meta, *r;
+	const char		*id = arg(args, "organization_id");
+	const char		*name = arg(args, "name");
+	const char		*ext = arg(args, "external_id");
+	size_t			 len;
+	enum mcp_data		 e;
+
+	meta = json_object_object_get(args, "metadata");
+	if (name == NULL && ext == NULL && meta == NULL)
+		return mcp_result_errorf("Nothing to change: give name, "
+		    "external_id, metadata or several.");
+	if ((o = calloc(1, sizeof(*o))) == NULL)
+		return NULL;
+	if ((e = mcp_org_get(c, id, o)) != MCP_DATA_OK) {
+		r = tool_data_error(e, "organization", id,
+		    "list_organizations");
+		goto out;
+	}
+	if (name != NULL)
+		memcpy(o->name, name, strlen(name) + 1);
+	if (ext != NULL)	/* "" removes it */
+		memcpy(o->external_id, ext, strlen(ext) + 1);
+	if (meta != NULL && serialize(meta, o->metadata, sizeof(o->metadata),
+	    &len) == -1) {
+		r = mcp_result_errorf("metadata is %zu bytes as JSON; the "
+		    "limit is %d. Store less.", len, MCP_META_MAX);
+		goto out;
+	}
+	if ((e = mcp_org_update(c, o)) == MCP_DATA_CONFLICT)
+		r = mcp_result_errorf("An organization with external_id \"%s\" "
+		    "already exists in environment %s. Choose another "
+		    "external_id.", o->external_id, o->environment);
+	else if (e != MCP_DATA_OK)
+		r = tool_data_error(e, "organization", id,
+		    "list_organizations");
+	else
+		r = mcp_result_structured(org_json(o));
+out:
+	free(o);
+	return r;
+}
+
+struct json_object *
+tool_delete_organization(struct mcp_call *c, struct json_object *args)
+{
+	struct json_object	*out;
+	const char		*id = arg(args, "organization_id");
+	enum mcp_data		 e;
+
+	if ((e = mcp_org_delete(c, id)) != MCP_DATA_OK)
+		return tool_data_error(e, "organization", id,
+		    "list_organizations");
+	out = json_object_new_object();
+	json_object_object_add(out, "deleted", json_object_new_string(id));
+	return mcp_result_structured(out);
+}
+
+static struct json_object *
+tpl_json(const struct mcp_template *t)
+{
+	struct json_object	*j = json_object_new_object();
+
+	json_object_object_add(j, "id", json_object_new_string(t->id));
+	json_object_object_add(j, "name", json_object_new_string(t->name));
+	json_object_object_add(j, "settings", object_of(t->settings));
+	json_object_object_add(j, "created_at", tool_time(t->created_ms));
+	json_object_object_add(j, "updated_at", tool_time(t->updated_ms));
+	return j;
+}
+
+static void
+add_tpl(void *arg, const struct mcp_template *t)
+{
+	json_object_array_add(arg, tpl_json(t));
+}
+
+struct json_object *
+tool_list_org_templates(struct mcp_call *c, struct json_object *args)
+{
+	struct json_object	*out, *a;
+	enum mcp_data		 e;
+
+	(void)args;
+	a = json_object_new_array();
+	if ((e = mcp_tpl_list(c, add_tpl, a)) != MCP_DATA_OK) {
+		json_object_put(a);
+		return tool_data_error(e, "template", "", "whoami");
+	}
+	out = json_object_new_object();
+	json_object_object_add(out, "templates", a);
+	return mcp_result_structured(out);
+}
+
+struct json_object *
+tool_create_org_template(struct mcp_call *c, struct json_object *args)
+{
+	struct mcp_template	 t;
+	struct json_object	*set;
+	const char		*name = arg(args, "name");
+	size_t			 len;
+	enum mcp_data		 e;
+
+	memset(&t, 0, sizeof(t));
+	memcpy(t.name, name, strlen(name) + 1);		/* schema: <= 128 */
+	set = json_object_object_get(args, "settings");
+	if (set == NULL)
+		snprintf(t.settings, sizeof(t.settings), "{}");
+	else if (serialize(set, t.settings, sizeof(t.settings), &len) == -1)
+		return mcp_result_errorf("settings is %zu bytes as JSON; the "
+		    "limit is %d. Store less.", len, MCP_META_MAX);
+	if ((e = mcp_tpl_create(c, &t)) == MCP_DATA_CONFLICT)
+		return mcp_result_errorf("A template named \"%s\" already "
+		    "exists in your workspace. Choose another name, or use the "
+		    "existing one (list_org_templates).", name);
+	if (e != MCP_DATA_OK)
+		return tool_data_error(e, "template", "", "whoami");
+	return mcp_result_structured(tpl_json(&t));
+}
