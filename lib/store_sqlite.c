@@ -56,6 +56,7 @@ enum stmt {
 	S_ENV_DEL_ORGS,
 	S_ENV_DEL,
 	S_ORG_LIST,
+	S_ORG_LIST_ENV,
 	S_ORG_GET,
 	S_ORG_PUT,
 	S_ORG_UPDATE,
@@ -133,11 +134,20 @@ static const char *const sql[S__MAX] = {
 	    "id = ?2",
 #define ORG_COLS "id, environment, name, coalesce(external_id, ''), " \
 	    "metadata, coalesce(template, ''), created_ms, updated_ms"
+	/*
+	 * Two statements, so that each walks its index (workspace or
+	 * environment, then created_ms, id) from the cursor on; an
+	 * "?2 IS NULL OR ..." filter would defeat the index.
+	 */
 	[S_ORG_LIST] = "SELECT " ORG_COLS " FROM organizations WHERE "
-	    "workspace = ?1 AND (?2 IS NULL OR environment = ?2) AND "
-	    "(?3 IS NULL OR substr(name, 1, length(?3)) = ?3) AND "
-	    "(created_ms > ?4 OR (created_ms = ?4 AND id > ?5)) "
+	    "workspace = ?1 AND (?3 IS NULL OR substr(name, 1, length(?3)) = "
+	    "?3) AND (created_ms, id) > (?4, ?5) "
 	    "ORDER BY created_ms, id LIMIT ?6",
+	[S_ORG_LIST_ENV] = "SELECT " ORG_COLS " FROM organizations "
+	    "INDEXED BY organizations_env WHERE "
+	    "environment = ?2 AND workspace = ?1 AND (?3 IS NULL OR "
+	    "substr(name, 1, length(?3)) = ?3) AND (created_ms, id) > "
+	    "(?4, ?5) ORDER BY created_ms, id LIMIT ?6",
 	[S_ORG_GET] = "SELECT " ORG_COLS " FROM organizations WHERE "
 	    "workspace = ?1 AND id = ?2",
 	[S_ORG_PUT] = "INSERT INTO organizations (id, workspace, environment, "
@@ -978,7 +988,8 @@ org_list(struct mcp_store *p, const char *ws, const struct mcp_org_query *q,
 
 	if ((o = malloc(sizeof(*o))) == NULL)
 		return MCP_ERR_NOMEM;
-	if ((st = prep(S(p), S_ORG_LIST)) == NULL) {
+	if ((st = prep(S(p), q->environment != NULL ? S_ORG_LIST_ENV :
+	    S_ORG_LIST)) == NULL) {
 		free(o);
 		return MCP_ERR_STORE;
 	}

@@ -8,6 +8,8 @@
 #   token     the same on /mcp with one valid RS256 token, reused
 #   distinct  the same with a distinct valid RS256 token per request
 #   session   tools/call of `echo`, 2025-11-25 with a session and a token
+#   orgs      list_organizations (a page of 50) and create_organization on
+#             /mcp with a token, the reference application's tools
 #   sdk-peer  the official TypeScript SDK (stateless Streamable HTTP, jose
 #             verifying the same RS256 token, the same tool), one Node
 #             process, straight on loopback (no lighttpd in front)
@@ -66,14 +68,14 @@ SH="Mcp-Session-Id: $sid|MCP-Protocol-Version: 2025-11-25|$AUTH"
 PH="MCP-Protocol-Version: 2025-11-25|$AUTH"
 
 # Each endpoint must answer correctly before it is timed.
-ok() {	# ok URL BODY HEADERS ("Name: value|Name: value")
-	url=$1 body=$2 hs=$3
+ok() {	# ok URL BODY HEADERS ("Name: value|Name: value") [EXPECT]
+	url=$1 body=$2 hs=$3 want=${4:-'"text":"hi"'}
 	set -- -s "$url" -H "$H" -H "$A" -d "$body"
 	old=$IFS
 	IFS='|'
 	for h in $hs; do set -- "$@" -H "$h"; done
 	IFS=$old
-	curl "$@" | grep -q '"text":"hi"' || {
+	curl "$@" | grep -q "$want" || {
 		echo "bench: $url did not answer correctly" >&2; exit 1; }
 }
 ok "$base/bench/fixed" "$CALL" ""
@@ -81,6 +83,26 @@ ok "$base/bench/open" "$MCALL" "$MH"
 ok "$base/mcp" "$MCALL" "$MH|$AUTH"
 ok "$base/mcp" "$CALL" "$SH"
 ok "$peer" "$CALL" "$PH"
+
+# The reference application: a workspace, an environment holding 200
+# organizations, a token with the org scopes.
+ws=$($ctl workspace add --name bench | jq -r .id)
+ocid=$($ctl client add --name bench-org --workspace "$ws" \
+    --scopes "env:write org:read org:write" | jq -r .client_id)
+otok=$($ctl token --client "$ocid" --ttl 3600 | jq -r .access_token)
+OAUTH="Authorization: Bearer $otok"
+META='"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}'
+env=$(curl -s "$base/mcp" -H "$H" -H "$A" -H "$OAUTH" -H 'MCP-Protocol-Version: 2026-07-28' \
+    -H 'Mcp-Method: tools/call' -H 'Mcp-Name: create_environment' \
+    -d '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"create_environment","arguments":{"name":"bench","type":"production"},'"$META"'}}' |
+    jq -r .result.structuredContent.id)
+COCALL='{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"create_organization","arguments":{"environment_id":"'"$env"'","name":"Bench Org","metadata":{"plan":"free"}},'"$META"'}}'
+LOCALL='{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_organizations","arguments":{"environment_id":"'"$env"'","page_size":50},'"$META"'}}'
+COH="MCP-Protocol-Version: 2026-07-28|Mcp-Method: tools/call|Mcp-Name: create_organization|$OAUTH"
+LOH="MCP-Protocol-Version: 2026-07-28|Mcp-Method: tools/call|Mcp-Name: list_organizations|$OAUTH"
+for _ in $(seq 200); do ok "$base/mcp" "$COCALL" "$COH" '"id":"org_'; done
+ok "$base/mcp" "$LOCALL" "$LOH" '"next_cursor":"'
+
 
 # run NAME URL BODY HEADERS [SCRIPT]: prints "rps p50 p99 requests"
 run() {
@@ -149,7 +171,7 @@ done
 run warm "$base/mcp" "$MCALL" "$MH|$AUTH" >/dev/null
 run warmp "$peer" "$CALL" "$PH" >/dev/null
 rss0=$(rss)
-for x in f o t d s p; do : >"$state/$x"; done
+for x in f o t d s p l c; do : >"$state/$x"; done
 : >"$state/peak.mcp"; : >"$state/peak.node"
 for round in 1 2 3; do
 	cpu fixed bench-fixed.fcg "$base/bench/fixed" "$CALL" "" >>"$state/f"
@@ -160,6 +182,8 @@ for round in 1 2 3; do
 	BENCH_TOKENS=$state/tokens.$round cpu distinct mcp.fcgi "$base/mcp" \
 	    "$MCALL" "$MH" tokens.lua >>"$state/d"
 	cpu session mcp.fcgi "$base/mcp" "$CALL" "$SH" >>"$state/s"
+	cpu list mcp.fcgi "$base/mcp" "$LOCALL" "$LOH" >>"$state/l"
+	cpu create mcp.fcgi "$base/mcp" "$COCALL" "$COH" >>"$state/c"
 	( run peer "$peer" "$CALL" "$PH" >"$state/p.line" ) &
 	maxrss "rsspid $ppid" $! >>"$state/peak.node"
 	cat "$state/p.line" >>"$state/p"
@@ -171,9 +195,11 @@ ratio() { echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'; }
 row() {	# row LABEL FILE RATIO
 	printf '%-40s %9s %9s %9s %8s\n' "$1" "$(col "$2" 1)" "$(col "$2" 2)" "$(col "$2" 3)" "$3"
 }
+echo "rounds (req/s): list_organizations $(awk '{printf "%s ", $1}' "$state/l")| create_organization $(awk '{printf "%s ", $1}' "$state/c")"
 echo "rounds (req/s): fixed $(awk '{printf "%s ", $1}' "$state/f")| no-auth $(awk '{printf "%s ", $1}' "$state/o")| token $(awk '{printf "%s ", $1}' "$state/t")| distinct $(awk '{printf "%s ", $1}' "$state/d")| session $(awk '{printf "%s ", $1}' "$state/s")| sdk-peer $(awk '{printf "%s ", $1}' "$state/p")"
 
 f=$(col f 1) o=$(col o 1) t=$(col t 1) d=$(col d 1) s=$(col s 1) p=$(col p 1)
+l=$(col l 1) c=$(col c 1)
 printf '\nmcp-fcgi bench: wrk -t2 -c%s -d%ss x 3 rounds (medians) through lighttpd, 2 FastCGI processes x 8 threads\n\n' "$conns" "$dur"
 printf '%-40s %9s %9s %9s %8s\n' "" "req/s" "p50" "p99" "ratio"
 row "fixed-body FastCGI (ceiling)" f "1.00"
@@ -181,6 +207,8 @@ row "tools/call echo, no auth" o "$(ratio "$o" "$f") of ceiling (target 0.90)"
 row "  with one reused RS256 token" t "$(ratio "$t" "$o") of no-auth (target 0.90)"
 row "  with a distinct RS256 token each" d "$(ratio "$d" "$o") of no-auth (target 0.75)"
 row "  2025-11-25 session, token" s "$(ratio "$s" "$f") of ceiling"
+row "list_organizations, page of 50, token" l "$(ratio "$l" "$t") of echo+token"
+row "create_organization, token" c "$(ratio "$c" "$t") of echo+token"
 row "TypeScript SDK peer (stateless, jose)" p "1.00"
 printf '\nours / TypeScript SDK, same RS256 token: %sx (target 10x); distinct tokens: %sx\n' \
     "$(ratio "$t" "$p")" "$(ratio "$d" "$p")"
