@@ -52,7 +52,11 @@ burst() {
 		tr '\0' '\n' <"/proc/$p/environ" | grep -q '/mcp-fcgi.conf$' && echo "$p"
 	done | head -1)
 	[ -n "$victim" ]
+	# The burst is still running when the process dies.
+	kill -0 "$b"
 	kill -9 "$victim"
+	! kill -0 "$victim" 2>/dev/null || sleep 0.2
+	! kill -0 "$victim" 2>/dev/null
 	wait "$b" || true
 	[ "$(sqlite3 "$STATE/mcp.db" "PRAGMA integrity_check")" = ok ]
 	# Acknowledged: a 200 carrying the organization's id.
@@ -61,8 +65,8 @@ burst() {
 	[ "$n" -gt 0 ]
 	sqlite3 "$STATE/mcp.db" "SELECT id FROM organizations WHERE environment = '$ENV'" | sort >"$BATS_TEST_TMPDIR/stored"
 	[ -z "$(comm -23 "$BATS_TEST_TMPDIR/acked" "$BATS_TEST_TMPDIR/stored")" ]
-	# The kill landed mid-burst: some requests were not acknowledged.
-	[ "$n" -lt 3000 ]
+	# (lighttpd may retry a request whose backend died before answering,
+	# so all 3,000 can be acknowledged; what matters is that each is there.)
 	# No half-written organization: every stored row is whole.
 	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM organizations WHERE environment = '$ENV' AND (name NOT LIKE 'Org %' OR external_id NOT LIKE 'e-%' OR metadata != '{}')")" = 0 ]
 	echo "# acknowledged $n of 3000; $(wc -l <"$BATS_TEST_TMPDIR/stored") rows stored" >&3
