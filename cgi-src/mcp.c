@@ -9,7 +9,7 @@
 /* Shared schema pieces of the reference application. */
 #define ENV_ID \
 	"\"environment_id\":{\"type\":\"string\"," \
-	"\"pattern\":\"^env_[A-Za-z0-9]+$\",\"maxLength\":40," \
+	"\"pattern\":\"^env_[A-Za-z0-9]+$\",\"maxLength\":31," \
 	"\"description\":\"An environment id from list_environments\"," \
 	"\"examples\":[\"env_4f1c2a9b0d3e5f6a7b8c\"]}"
 #define NAME(what) \
@@ -30,12 +30,12 @@
 	"\"created_at\",\"updated_at\"]}"
 #define ORG_ID \
 	"\"organization_id\":{\"type\":\"string\"," \
-	"\"pattern\":\"^org_[A-Za-z0-9]+$\",\"maxLength\":40," \
+	"\"pattern\":\"^org_[A-Za-z0-9]+$\",\"maxLength\":31," \
 	"\"description\":\"An organization id from list_organizations\"," \
 	"\"examples\":[\"org_9a8b7c6d5e4f3a2b1c0d\"]}"
 #define TPL_ID \
 	"\"template_id\":{\"type\":\"string\"," \
-	"\"pattern\":\"^tpl_[A-Za-z0-9]+$\",\"maxLength\":40," \
+	"\"pattern\":\"^tpl_[A-Za-z0-9]+$\",\"maxLength\":31," \
 	"\"description\":\"A template id from list_org_templates; its " \
 	"settings become the organization's default metadata\"," \
 	"\"examples\":[\"tpl_0a1b2c3d4e5f6a7b8c9d\"]}"

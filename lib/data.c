@@ -82,6 +82,8 @@ mcp_workspace_rename(struct mcp_call *c, const char *name,
 
 	if (ws == NULL)
 		return MCP_DATA_NOWORKSPACE;
+	if (strlen(name) > MCP_NAME_MAX)
+		return MCP_DATA_TOOLONG;
 	if ((e = c->req->store->ops->ws_rename(c->req->store, ws, name,
 	    now_ms())) != MCP_OK)
 		return map(e);
@@ -132,13 +134,16 @@ mcp_env_update(struct mcp_call *c, const char *id, const char *name,
 
 	if (ws == NULL)
 		return MCP_DATA_NOWORKSPACE;
+	if ((name != NULL && strlen(name) >= sizeof(e->name)) ||
+	    (type != NULL && strlen(type) >= sizeof(e->type)))
+		return MCP_DATA_TOOLONG;
 	if ((r = c->req->store->ops->env_get(c->req->store, ws, id, e)) !=
 	    MCP_OK)
 		return map(r);
 	if (name != NULL)
-		snprintf(e->name, sizeof(e->name), "%s", name);
+		memcpy(e->name, name, strlen(name) + 1);
 	if (type != NULL)
-		snprintf(e->type, sizeof(e->type), "%s", type);
+		memcpy(e->type, type, strlen(type) + 1);
 	e->updated_ms = now_ms();
 	return map(c->req->store->ops->env_update(c->req->store, e));
 }

@@ -228,10 +228,16 @@ enum mcp_data {
 	MCP_DATA_CONFLICT,	/* the name is taken */
 	MCP_DATA_NOTEMPTY,	/* organizations still exist */
 	MCP_DATA_RETRY,		/* the store is busy or failed: retry */
-	MCP_DATA_NOWORKSPACE	/* the token names no workspace */
+	MCP_DATA_NOWORKSPACE,	/* the token names no workspace */
+	MCP_DATA_TOOLONG	/* a name over MCP_NAME_MAX bytes */
 };
 
-#define MCP_NAME_MAX	128	/* bytes of a display name */
+/*
+ * Bytes of a display name.  JSON Schema's maxLength counts characters, so
+ * a schema limit of 128 still lets through up to 512 bytes of UTF-8: the
+ * byte limit is checked here and in the tools that copy names.
+ */
+#define MCP_NAME_MAX	128
 
 struct mcp_workspace {
 	char		 id[32];	/* "wks_" and 20 hex digits */

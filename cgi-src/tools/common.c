@@ -3,6 +3,7 @@
  * RFC 3339 text, and errors an agent can act on.
  */
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "tools.h"
@@ -20,6 +21,34 @@ tool_time(long long ms)
 	return json_object_new_string(out);
 }
 
+const char *
+tool_arg(struct json_object *args, const char *key)
+{
+	struct json_object	*v;
+
+	if (!json_object_object_get_ex(args, key, &v))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+int
+tool_copy(char *dst, size_t dstsz, const char *src)
+{
+	size_t	 n = strlen(src);
+
+	if (n >= dstsz)
+		return -1;
+	memcpy(dst, src, n + 1);
+	return 0;
+}
+
+struct json_object *
+tool_name_error(const char *name)
+{
+	return mcp_result_errorf("The name is %zu bytes in UTF-8; the limit "
+	    "is %d bytes. Use a shorter name.", strlen(name), MCP_NAME_MAX);
+}
+
 struct json_object *
 tool_data_error(enum mcp_data e, const char *what, const char *id,
     const char *list_tool)
@@ -32,6 +61,9 @@ tool_data_error(enum mcp_data e, const char *what, const char *id,
 		return mcp_result_errorf("Your access token names no "
 		    "workspace, so there is no %s to work with. Use a token "
 		    "of a client that belongs to a workspace.", what);
+	case MCP_DATA_TOOLONG:
+		return mcp_result_errorf("A name is over %d bytes in UTF-8. "
+		    "Use a shorter name.", MCP_NAME_MAX);
 	case MCP_DATA_RETRY:
 		return mcp_result_errorf("The store was busy and nothing was "
 		    "changed. Retry the same call in a moment.");

@@ -19,16 +19,6 @@ env_json(const struct mcp_environment *e)
 	return o;
 }
 
-static const char *
-arg(struct json_object *args, const char *key)
-{
-	struct json_object	*v;
-
-	if (!json_object_object_get_ex(args, key, &v))
-		return NULL;
-	return json_object_get_string(v);
-}
-
 static void
 add_env(void *arg, const struct mcp_environment *e)
 {
@@ -56,7 +46,7 @@ struct json_object *
 tool_get_environment(struct mcp_call *c, struct json_object *args)
 {
 	struct mcp_environment	 env;
-	const char		*id = arg(args, "environment_id");
+	const char		*id = tool_arg(args, "environment_id");
 	enum mcp_data		 e;
 
 	if ((e = mcp_env_get(c, id, &env)) != MCP_DATA_OK)
@@ -69,13 +59,15 @@ struct json_object *
 tool_create_environment(struct mcp_call *c, struct json_object *args)
 {
 	struct mcp_environment	 env;
-	const char		*name = arg(args, "name");
-	const char		*type = arg(args, "type");
+	const char		*name = tool_arg(args, "name");
+	const char		*type = tool_arg(args, "type");
 	enum mcp_data		 e;
 
 	memset(&env, 0, sizeof(env));
-	memcpy(env.name, name, strlen(name) + 1);	/* schema: <= 128 */
-	memcpy(env.type, type, strlen(type) + 1);	/* schema: enum */
+	if (tool_copy(env.name, sizeof(env.name), name) == -1)
+		return tool_name_error(name);
+	if (tool_copy(env.type, sizeof(env.type), type) == -1)
+		return NULL;		/* the schema's enum allows no such type */
 	if ((e = mcp_env_create(c, &env)) == MCP_DATA_CONFLICT)
 		return mcp_result_errorf("An environment named \"%s\" already "
 		    "exists in your workspace. Choose another name, or change "
@@ -89,9 +81,9 @@ struct json_object *
 tool_update_environment(struct mcp_call *c, struct json_object *args)
 {
 	struct mcp_environment	 env;
-	const char		*id = arg(args, "environment_id");
-	const char		*name = arg(args, "name");
-	const char		*type = arg(args, "type");
+	const char		*id = tool_arg(args, "environment_id");
+	const char		*name = tool_arg(args, "name");
+	const char		*type = tool_arg(args, "type");
 	enum mcp_data		 e;
 
 	if (name == NULL && type == NULL)
@@ -111,7 +103,7 @@ struct json_object *
 tool_delete_environment(struct mcp_call *c, struct json_object *args)
 {
 	struct json_object	*out, *v;
-	const char		*id = arg(args, "environment_id");
+	const char		*id = tool_arg(args, "environment_id");
 	long long		 orgs = 0;
 	int			 force = 0;
 	enum mcp_data		 e;

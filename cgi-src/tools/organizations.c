@@ -11,16 +11,6 @@
 
 #define PAGE_DEFAULT	50
 
-static const char *
-arg(struct json_object *args, const char *key)
-{
-	struct json_object	*v;
-
-	if (!json_object_object_get_ex(args, key, &v))
-		return NULL;
-	return json_object_get_string(v);
-}
-
 /* Parses stored JSON text back into an object ({} if it is not one). */
 static struct json_object *
 object_of(const char *text)
@@ -89,14 +79,14 @@ tool_list_organizations(struct mcp_call *c, struct json_object *args)
 	struct mcp_org_query	 q;
 	struct json_object	*out, *v;
 	struct page		 p;
-	const char		*cur = arg(args, "cursor");
+	const char		*cur = tool_arg(args, "cursor");
 	char			 id[40], *dot;
 	enum mcp_data		 e;
 
 	memset(&q, 0, sizeof(q));
 	memset(&p, 0, sizeof(p));
-	q.environment = arg(args, "environment_id");
-	q.name_prefix = arg(args, "name_prefix");
+	q.environment = tool_arg(args, "environment_id");
+	q.name_prefix = tool_arg(args, "name_prefix");
 	q.limit = PAGE_DEFAULT;
 	if (json_object_object_get_ex(args, "page_size", &v))
 		q.limit = json_object_get_int(v);	/* schema: 1..100 */
@@ -124,7 +114,7 @@ tool_get_organization(struct mcp_call *c, struct json_object *args)
 {
 	struct mcp_org		*o;
 	struct json_object	*r;
-	const char		*id = arg(args, "organization_id");
+	const char		*id = tool_arg(args, "organization_id");
 	enum mcp_data		 e;
 
 	if ((o = calloc(1, sizeof(*o))) == NULL)
@@ -144,27 +134,37 @@ tool_create_organization(struct mcp_call *c, struct json_object *args)
 	struct mcp_template	 t;
 	struct mcp_org		*o;
 	struct json_object	*meta = NULL, *given, *r = NULL;
-	const char		*env = arg(args, "environment_id");
-	const char		*name = arg(args, "name");
-	const char		*ext = arg(args, "external_id");
-	const char		*tpl = arg(args, "template_id");
+	const char		*env = tool_arg(args, "environment_id");
+	const char		*name = tool_arg(args, "name");
+	const char		*ext = tool_arg(args, "external_id");
+	const char		*tpl = tool_arg(args, "template_id");
 	size_t			 len;
 	enum mcp_data		 e;
 
 	if ((o = calloc(1, sizeof(*o))) == NULL)
 		return NULL;
-	memcpy(o->environment, env, strlen(env) + 1);	/* schema: <= 40 */
-	memcpy(o->name, name, strlen(name) + 1);	/* schema: <= 128 */
-	if (ext != NULL)
-		memcpy(o->external_id, ext, strlen(ext) + 1);
+	/* The schema bounds ids and external ids; names are checked here. */
+	if (tool_copy(o->environment, sizeof(o->environment), env) == -1 ||
+	    (ext != NULL && tool_copy(o->external_id, sizeof(o->external_id),
+	    ext) == -1)) {
+		r = mcp_result_errorf("environment_id or external_id is too "
+		    "long.");
+		goto out;
+	}
+	if (tool_copy(o->name, sizeof(o->name), name) == -1) {
+		r = tool_name_error(name);
+		goto out;
+	}
 	/* A template's settings are the defaults; given metadata wins. */
 	if (tpl != NULL) {
-		if ((e = mcp_tpl_get(c, tpl, &t)) != MCP_DATA_OK) {
-			r = tool_data_error(e, "template", tpl,
+		if ((e = mcp_tpl_get(c, tpl, &t)) != MCP_DATA_OK ||
+		    tool_copy(o->template_id, sizeof(o->template_id), tpl) ==
+		    -1) {
+			r = tool_data_error(e != MCP_DATA_OK ? e :
+			    MCP_DATA_NOTFOUND, "template", tpl,
 			    "list_org_templates");
 			goto out;
 		}
-		memcpy(o->template_id, tpl, strlen(tpl) + 1);
 		meta = object_of(t.settings);
 	} else
 		meta = json_object_new_object();
@@ -199,9 +199,9 @@ tool_update_organization(struct mcp_call *c, struct json_object *args)
 {
 	struct mcp_org		*o;
 	struct json_object	*meta, *r;
-	const char		*id = arg(args, "organization_id");
-	const char		*name = arg(args, "name");
-	const char		*ext = arg(args, "external_id");
+	const char		*id = tool_arg(args, "organization_id");
+	const char		*name = tool_arg(args, "name");
+	const char		*ext = tool_arg(args, "external_id");
 	size_t			 len;
 	enum mcp_data		 e;
 
@@ -216,10 +216,16 @@ tool_update_organization(struct mcp_call *c, struct json_object *args)
 		    "list_organizations");
 		goto out;
 	}
-	if (name != NULL)
-		memcpy(o->name, name, strlen(name) + 1);
-	if (ext != NULL)	/* "" removes it */
-		memcpy(o->external_id, ext, strlen(ext) + 1);
+	if (name != NULL && tool_copy(o->name, sizeof(o->name), name) == -1) {
+		r = tool_name_error(name);
+		goto out;
+	}
+	/* "" removes it; the schema bounds it to 128 ASCII bytes. */
+	if (ext != NULL && tool_copy(o->external_id, sizeof(o->external_id),
+	    ext) == -1) {
+		r = mcp_result_errorf("external_id is too long.");
+		goto out;
+	}
 	if (meta != NULL && serialize(meta, o->metadata, sizeof(o->metadata),
 	    &len) == -1) {
 		r = mcp_result_errorf("metadata is %zu bytes as JSON; the "
@@ -244,7 +250,7 @@ struct json_object *
 tool_delete_organization(struct mcp_call *c, struct json_object *args)
 {
 	struct json_object	*out;
-	const char		*id = arg(args, "organization_id");
+	const char		*id = tool_arg(args, "organization_id");
 	enum mcp_data		 e;
 
 	if ((e = mcp_org_delete(c, id)) != MCP_DATA_OK)
@@ -296,12 +302,13 @@ tool_create_org_template(struct mcp_call *c, struct json_object *args)
 {
 	struct mcp_template	 t;
 	struct json_object	*set;
-	const char		*name = arg(args, "name");
+	const char		*name = tool_arg(args, "name");
 	size_t			 len;
 	enum mcp_data		 e;
 
 	memset(&t, 0, sizeof(t));
-	memcpy(t.name, name, strlen(name) + 1);		/* schema: <= 128 */
+	if (tool_copy(t.name, sizeof(t.name), name) == -1)
+		return tool_name_error(name);
 	set = json_object_object_get(args, "settings");
 	if (set == NULL)
 		snprintf(t.settings, sizeof(t.settings), "{}");

@@ -17,6 +17,12 @@ struct json_object	*tool_get_usage(struct mcp_call *,
 
 /* tools/common.c */
 struct json_object	*tool_time(long long ms);
+/* A string argument, or NULL when absent (the schema checked its type). */
+const char		*tool_arg(struct json_object *, const char *key);
+/* Copies src into dst[dstsz]; -1, copying nothing, if it does not fit. */
+int			 tool_copy(char *dst, size_t dstsz, const char *src);
+/* The isError result for a name over MCP_NAME_MAX bytes. */
+struct json_object	*tool_name_error(const char *name);
 /* An isError result telling the agent what to do about e. */
 struct json_object	*tool_data_error(enum mcp_data e, const char *what,
 			    const char *id, const char *list_tool);

@@ -283,3 +283,37 @@ new_env() {
 	tool "$TA" list_organizations '{"cursor":"garbage"}'
 	jqb '.result.isError == true and (.result.content[0].text | contains("arguments.cursor: must match the pattern"))'
 }
+
+@test "names are limited in bytes: 100 two-byte characters pass maxLength but not the 128-byte limit" {
+	wide=$(python3 -c 'print("é" * 100)')
+	msg='The name is 200 bytes in UTF-8; the limit is 128 bytes. Use a shorter name.'
+	tool "$TA" create_environment '{"name":"'"$wide"'","type":"staging"}'
+	jqb '.result.isError == true and .result.content[0].text == "'"$msg"'"'
+	env=$(new_env "$TA" bytes)
+	tool "$TA" update_environment '{"environment_id":"'"$env"'","name":"'"$wide"'"}'
+	jqb '.result.isError == true and .result.content[0].text == "A name is over 128 bytes in UTF-8. Use a shorter name."'
+	tool "$TA" update_workspace '{"name":"'"$wide"'"}'
+	jqb '.result.isError == true and .result.content[0].text == "A name is over 128 bytes in UTF-8. Use a shorter name."'
+	tool "$TA" create_organization '{"environment_id":"'"$env"'","name":"'"$wide"'"}'
+	jqb '.result.isError == true and .result.content[0].text == "'"$msg"'"'
+	tool "$TA" create_organization '{"environment_id":"'"$env"'","name":"ok"}'
+	org=$(jq -r .result.structuredContent.id <<<"$BODY")
+	tool "$TA" update_organization '{"organization_id":"'"$org"'","name":"'"$wide"'"}'
+	jqb '.result.isError == true and .result.content[0].text == "'"$msg"'"'
+	tool "$TA" create_org_template '{"name":"'"$wide"'"}'
+	jqb '.result.isError == true and .result.content[0].text == "'"$msg"'"'
+	# 64 two-byte characters (128 bytes) still fit.
+	tool "$TA" create_environment '{"name":"'"$(python3 -c 'print("é" * 64)')"'","type":"staging"}'
+	jqb '.result.isError != true and (.result.structuredContent.name | length) == 64'
+	# Nothing of the refused calls was stored.
+	tool "$TA" get_workspace '{}'
+	jqb '.result.structuredContent.name == "Acme Corp"'
+}
+
+@test "ids longer than any we make are refused by the schema" {
+	long=env_$(head -c 30 /dev/zero | tr '\0' a)
+	tool "$TA" create_organization '{"environment_id":"'"$long"'","name":"x"}'
+	jqb '.result.isError == true and (.result.content[0].text | endswith("arguments.environment_id: must be at most 31 characters long"))'
+	tool "$TA" create_organization '{"environment_id":"env_1","name":"x","template_id":"tpl_'"$(head -c 30 /dev/zero | tr '\0' b)"'"}'
+	jqb '.result.isError == true and (.result.content[0].text | endswith("arguments.template_id: must be at most 31 characters long"))'
+}
