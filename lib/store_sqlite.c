@@ -532,6 +532,28 @@ step_error(struct mcp_store *p, const char *what)
 	return MCP_ERR_STORE;
 }
 
+/* Starts a write transaction (taking the lock now, not at first write). */
+static enum mcp_err
+tx_begin(struct mcp_store *p, const char *what)
+{
+	if (sqlite3_exec(S(p)->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		return step_error(p, what);
+	return MCP_OK;
+}
+
+/* Commits when e is MCP_OK, else rolls back; returns the outcome. */
+static enum mcp_err
+tx_end(struct mcp_store *p, enum mcp_err e, const char *what)
+{
+	if (sqlite3_exec(S(p)->db, e == MCP_OK ? "COMMIT" : "ROLLBACK", NULL,
+	    NULL, NULL) != SQLITE_OK && e == MCP_OK) {
+		sqlite3_exec(S(p)->db, "ROLLBACK", NULL, NULL, NULL);
+		return step_error(p, what);
+	}
+	return e;
+}
+
 static enum mcp_err
 revoked_clients(struct mcp_store *p, char ***ids, size_t *n)
 {
@@ -733,17 +755,11 @@ audit_add(struct mcp_store *p, const struct mcp_audit *const *a, size_t n)
 	enum mcp_err	 e = MCP_OK;
 	size_t		 i;
 
-	if (n > 1 && sqlite3_exec(S(p)->db, "BEGIN IMMEDIATE", NULL, NULL,
-	    NULL) != SQLITE_OK)
-		return step_error(p, "audit begin");
+	if (n > 1 && (e = tx_begin(p, "audit begin")) != MCP_OK)
+		return e;
 	for (i = 0; i < n && e == MCP_OK; i++)
 		e = audit_one(p, a[i]);
-	if (n > 1 && sqlite3_exec(S(p)->db, e == MCP_OK ? "COMMIT" :
-	    "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK) {
-		sqlite3_exec(S(p)->db, "ROLLBACK", NULL, NULL, NULL);
-		return step_error(p, "audit commit");
-	}
-	return e;
+	return n > 1 ? tx_end(p, e, "audit commit") : e;
 }
 
 /* --- Workspaces and environments --- */
@@ -817,9 +833,14 @@ ws_rename(struct mcp_store *p, const char *id, const char *name,
 	return sqlite3_changes(S(p)->db) > 0 ? MCP_OK : MCP_ERR_NOTFOUND;
 }
 
+/* Row readers: (statement, workspace, object to fill). */
+typedef void	(*row_fn)(sqlite3_stmt *, const char *, void *);
+
 static void
-env_row(sqlite3_stmt *st, const char *ws, struct mcp_environment *e)
+env_row(sqlite3_stmt *st, const char *ws, void *out)
 {
+	struct mcp_environment	*e = out;
+
 	memset(e, 0, sizeof(*e));
 	copy_col(st, 0, e->id, sizeof(e->id));
 	snprintf(e->workspace, sizeof(e->workspace), "%s", ws);
@@ -827,6 +848,30 @@ env_row(sqlite3_stmt *st, const char *ws, struct mcp_environment *e)
 	copy_col(st, 2, e->type, sizeof(e->type));
 	e->created_ms = sqlite3_column_int64(st, 3);
 	e->updated_ms = sqlite3_column_int64(st, 4);
+}
+
+/*
+ * Reads the one row statement i finds for (ws, id) into out (row NULL:
+ * only whether it exists); an id of another workspace is
+ * MCP_ERR_NOTFOUND like a missing one.
+ */
+static enum mcp_err
+get_in_ws(struct mcp_store *p, enum stmt i, const char *ws, const char *id,
+    row_fn row, void *out, const char *what)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = prep(S(p), i)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW && row != NULL)
+		row(st, ws, out);
+	done(st);
+	if (rc == SQLITE_ROW)
+		return MCP_OK;
+	return rc == SQLITE_DONE ? MCP_ERR_NOTFOUND : step_error(p, what);
 }
 
 static enum mcp_err
@@ -851,20 +896,7 @@ static enum mcp_err
 env_get(struct mcp_store *p, const char *ws, const char *id,
     struct mcp_environment *e)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if ((st = prep(S(p), S_ENV_GET)) == NULL)
-		return MCP_ERR_STORE;
-	sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		env_row(st, ws, e);
-	done(st);
-	if (rc == SQLITE_ROW)
-		return MCP_OK;
-	return rc == SQLITE_DONE ? MCP_ERR_NOTFOUND :
-	    step_error(p, "env_get");
+	return get_in_ws(p, S_ENV_GET, ws, id, env_row, e, "env_get");
 }
 
 static enum mcp_err
@@ -913,26 +945,15 @@ env_delete(struct mcp_store *p, const char *ws, const char *id, int force,
     int64_t *orgs)
 {
 	sqlite3_stmt	*st;
-	enum mcp_err	 e = MCP_OK;
+	enum mcp_err	 e;
 	int		 rc;
 
 	*orgs = 0;
-	if (sqlite3_exec(S(p)->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK)
-		return step_error(p, "env_delete begin");
-	if ((st = prep(S(p), S_ENV_GET)) == NULL) {
-		e = MCP_ERR_STORE;
+	if ((e = tx_begin(p, "env_delete begin")) != MCP_OK)
+		return e;
+	if ((e = get_in_ws(p, S_ENV_GET, ws, id, NULL, NULL,
+	    "env_delete get")) != MCP_OK)
 		goto out;
-	}
-	sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	done(st);
-	if (rc != SQLITE_ROW) {
-		e = rc == SQLITE_DONE ? MCP_ERR_NOTFOUND :
-		    step_error(p, "env_delete get");
-		goto out;
-	}
 	if ((st = prep(S(p), S_ENV_ORGS)) == NULL) {
 		e = MCP_ERR_STORE;
 		goto out;
@@ -949,23 +970,19 @@ env_delete(struct mcp_store *p, const char *ws, const char *id, int force,
 		e = MCP_ERR_NOTEMPTY;
 		goto out;
 	}
-	if ((e = bind_exec(p, S_ENV_DEL_ORGS, id, NULL, 0, 0)) != MCP_OK ||
-	    (e = bind_exec(p, S_ENV_DEL, ws, id, 0, 0)) != MCP_OK)
-		goto out;
+	if ((e = bind_exec(p, S_ENV_DEL_ORGS, id, NULL, 0, 0)) == MCP_OK)
+		e = bind_exec(p, S_ENV_DEL, ws, id, 0, 0);
 out:
-	if (sqlite3_exec(S(p)->db, e == MCP_OK ? "COMMIT" : "ROLLBACK", NULL,
-	    NULL, NULL) != SQLITE_OK && e == MCP_OK) {
-		sqlite3_exec(S(p)->db, "ROLLBACK", NULL, NULL, NULL);
-		e = step_error(p, "env_delete commit");
-	}
-	return e;
+	return tx_end(p, e, "env_delete commit");
 }
 
 /* --- Organizations and templates --- */
 
 static void
-org_row(sqlite3_stmt *st, const char *ws, struct mcp_org *o)
+org_row(sqlite3_stmt *st, const char *ws, void *out)
 {
+	struct mcp_org	*o = out;
+
 	memset(o, 0, sizeof(*o));
 	copy_col(st, 0, o->id, sizeof(o->id));
 	snprintf(o->workspace, sizeof(o->workspace), "%s", ws);
@@ -1015,57 +1032,24 @@ static enum mcp_err
 org_get(struct mcp_store *p, const char *ws, const char *id,
     struct mcp_org *o)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if ((st = prep(S(p), S_ORG_GET)) == NULL)
-		return MCP_ERR_STORE;
-	sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		org_row(st, ws, o);
-	done(st);
-	if (rc == SQLITE_ROW)
-		return MCP_OK;
-	return rc == SQLITE_DONE ? MCP_ERR_NOTFOUND :
-	    step_error(p, "org_get");
-}
-
-/* 1 if statement i finds (ws, id); 0 if not; -1 on error. */
-static int
-exists(struct mcp_store *p, enum stmt i, const char *ws, const char *id)
-{
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if ((st = prep(S(p), i)) == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	done(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	return rc == SQLITE_DONE ? 0 : -1;
+	return get_in_ws(p, S_ORG_GET, ws, id, org_row, o, "org_get");
 }
 
 static enum mcp_err
 org_put(struct mcp_store *p, const struct mcp_org *o)
 {
 	sqlite3_stmt	*st;
-	enum mcp_err	 e = MCP_OK;
+	enum mcp_err	 e;
 	int		 rc;
 
-	if (sqlite3_exec(S(p)->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK)
-		return step_error(p, "org_put begin");
+	if ((e = tx_begin(p, "org_put begin")) != MCP_OK)
+		return e;
 	/* The environment and template must be the caller's own. */
-	if ((rc = exists(p, S_ENV_GET, o->workspace, o->environment)) != 1 ||
-	    (o->template_id[0] != '\0' && (rc = exists(p, S_TPL_GET,
-	    o->workspace, o->template_id)) != 1)) {
-		e = rc == 0 ? MCP_ERR_NOTFOUND : MCP_ERR_STORE;
+	if ((e = get_in_ws(p, S_ENV_GET, o->workspace, o->environment, NULL,
+	    NULL, "org_put env")) != MCP_OK || (o->template_id[0] != '\0' &&
+	    (e = get_in_ws(p, S_TPL_GET, o->workspace, o->template_id, NULL,
+	    NULL, "org_put template")) != MCP_OK))
 		goto out;
-	}
 	if ((st = prep(S(p), S_ORG_PUT)) == NULL) {
 		e = MCP_ERR_STORE;
 		goto out;
@@ -1083,12 +1067,7 @@ org_put(struct mcp_store *p, const struct mcp_org *o)
 	done(st);
 	e = step_result(p, rc, "org_put");
 out:
-	if (sqlite3_exec(S(p)->db, e == MCP_OK ? "COMMIT" : "ROLLBACK", NULL,
-	    NULL, NULL) != SQLITE_OK && e == MCP_OK) {
-		sqlite3_exec(S(p)->db, "ROLLBACK", NULL, NULL, NULL);
-		e = step_error(p, "org_put commit");
-	}
-	return e;
+	return tx_end(p, e, "org_put commit");
 }
 
 static enum mcp_err
@@ -1124,8 +1103,10 @@ org_delete(struct mcp_store *p, const char *ws, const char *id)
 }
 
 static void
-tpl_row(sqlite3_stmt *st, const char *ws, struct mcp_template *t)
+tpl_row(sqlite3_stmt *st, const char *ws, void *out)
 {
+	struct mcp_template	*t = out;
+
 	memset(t, 0, sizeof(*t));
 	copy_col(st, 0, t->id, sizeof(t->id));
 	snprintf(t->workspace, sizeof(t->workspace), "%s", ws);
@@ -1162,20 +1143,7 @@ static enum mcp_err
 tpl_get(struct mcp_store *p, const char *ws, const char *id,
     struct mcp_template *t)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if ((st = prep(S(p), S_TPL_GET)) == NULL)
-		return MCP_ERR_STORE;
-	sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		tpl_row(st, ws, t);
-	done(st);
-	if (rc == SQLITE_ROW)
-		return MCP_OK;
-	return rc == SQLITE_DONE ? MCP_ERR_NOTFOUND :
-	    step_error(p, "tpl_get");
+	return get_in_ws(p, S_TPL_GET, ws, id, tpl_row, t, "tpl_get");
 }
 
 static enum mcp_err
