@@ -293,43 +293,49 @@ static const struct mcp_tool tools[] = {
 };
 
 static struct json_object *
-read_static_text(const char *uri)
+read_static_text(struct mcp_call *c, const char *uri)
 {
+	(void)c;
 	return mcp_contents_text(uri, "text/plain",
 	    "This is the content of the static text resource.");
 }
 
 static struct json_object *
-read_static_binary(const char *uri)
+read_static_binary(struct mcp_call *c, const char *uri)
 {
+	(void)c;
 	return mcp_contents_blob(uri, "image/png", PNG);
 }
 
 static struct json_object *
-read_watched(const char *uri)
+read_watched(struct mcp_call *c, const char *uri)
 {
+	(void)c;
 	return mcp_contents_text(uri, "text/plain",
 	    "This resource is watched for changes.");
 }
 
 static const struct mcp_resource resources[] = {
 	{ "test://static-text", "Static Text Resource", NULL,
-	  "A static text resource for testing", "text/plain",
+	  "A static text resource for testing", "text/plain", NULL,
 	  read_static_text },
 	{ "test://static-binary", "Static Binary Resource", NULL,
-	  "A static binary resource (image) for testing", "image/png",
+	  "A static binary resource (image) for testing", "image/png", NULL,
 	  read_static_binary },
 	{ "test://watched-resource", "Watched Resource", NULL,
-	  "A resource for subscription tests", "text/plain", read_watched },
+	  "A resource for subscription tests", "text/plain", NULL,
+	  read_watched },
 };
 
 static struct json_object *
-read_template(const char *uri, struct json_object *vars)
+read_template(struct mcp_call *call, const char *uri,
+    struct json_object *vars)
 {
 	struct json_object	*o, *c;
 	const char		*id;
 	char			 data[256];
 
+	(void)call;
 	id = json_object_get_string(json_object_object_get(vars, "id"));
 	o = json_object_new_object();
 	json_object_object_add(o, "id", json_object_new_string(id));
@@ -345,7 +351,7 @@ read_template(const char *uri, struct json_object *vars)
 static const struct mcp_resource_template templates[] = {
 	{ "test://template/{id}/data", "Resource Template", NULL,
 	  "A resource template with an id parameter", "application/json",
-	  read_template },
+	  NULL, read_template },
 };
 
 static struct json_object *

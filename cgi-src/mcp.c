@@ -1,7 +1,8 @@
 /*
  * mcp.c: the /mcp endpoint.  Every tool it exposes is declared here, in
  * one table: name, title, description, required scopes, input and output
- * schema, annotations and handler.
+ * schema, annotations and handler; its resources and resource templates
+ * likewise, below the tools.
  */
 #include "mcp.h"
 #include "tools/tools.h"
@@ -369,6 +370,36 @@ static const struct mcp_tool tools[] = {
 	},
 };
 
+/*
+ * The same objects, read-only, as resources: JSON documents shaped like
+ * the matching tool's structured output.  Subscribers hear of changes the
+ * tools make (notifications/resources/updated).
+ */
+static const struct mcp_resource resources[] = {
+	{ URI_WORKSPACE, "workspace", "Your workspace",
+	  "The workspace your token belongs to: id, name, timestamps.",
+	  "application/json", "wks:read", res_workspace },
+	{ URI_ENVS, "environments", "Environments",
+	  "Every environment of your workspace.", "application/json",
+	  "env:read", res_environments },
+	{ URI_TPLS, "org-templates", "Organization templates",
+	  "Every organization template of your workspace.",
+	  "application/json", "org:read", res_org_templates },
+};
+
+static const struct mcp_resource_template templates[] = {
+	{ URI_ENV "{environment_id}", "environment", "Environment",
+	  "One environment of your workspace, by id (env_...).",
+	  "application/json", "env:read", res_environment },
+	{ URI_ORG "{organization_id}", "organization", "Organization",
+	  "One organization of your workspace, by id (org_...): "
+	  "environment, name, external id, metadata, template.",
+	  "application/json", "org:read", res_organization },
+	{ URI_TPL "{template_id}", "org-template", "Organization template",
+	  "One organization template of your workspace, by id (tpl_...).",
+	  "application/json", "org:read", res_org_template },
+};
+
 static const struct mcp_endpoint endpoint = {
 	.name = "mcp-fcgi",
 	.title = "mcp-fcgi",
@@ -379,6 +410,10 @@ static const struct mcp_endpoint endpoint = {
 	    "grants.",
 	.tools = tools,
 	.ntools = sizeof(tools) / sizeof(tools[0]),
+	.resources = resources,
+	.nresources = sizeof(resources) / sizeof(resources[0]),
+	.templates = templates,
+	.ntemplates = sizeof(templates) / sizeof(templates[0]),
 };
 
 int

@@ -27,11 +27,7 @@ mcp_call_caller(const struct mcp_call *c, struct mcp_caller *who)
 int
 mcp_call_may(const struct mcp_call *c, const char *scopes)
 {
-	struct mcp_tool	 t;
-
-	memset(&t, 0, sizeof(t));
-	t.scopes = scopes;
-	return mcp_guard_may(c->req, &t);
+	return mcp_guard_may(c->req, scopes);
 }
 
 struct json_object *
@@ -42,7 +38,7 @@ mcp_call_tools(const struct mcp_call *c)
 	size_t				 i;
 
 	for (i = 0; a != NULL && i < reg->ntools; i++)
-		if (mcp_guard_may(c->req, reg->tools[i].def))
+		if (mcp_guard_may(c->req, reg->tools[i].def->scopes))
 			mcp_json_append(a,
 			    json_object_new_string(reg->tools[i].def->name));
 	return a;

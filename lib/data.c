@@ -19,8 +19,13 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * The store's answer as tools see it.  A store failure is also recorded
+ * in the call, so that a resource reader's NULL is not taken for "not
+ * found" (lib/protocol.c answers it as the retryable error it is).
+ */
 static enum mcp_data
-map(enum mcp_err e)
+map(struct mcp_call *c, enum mcp_err e)
 {
 	switch (e) {
 	case MCP_OK:
@@ -32,6 +37,7 @@ map(enum mcp_err e)
 	case MCP_ERR_NOTEMPTY:
 		return MCP_DATA_NOTEMPTY;
 	default:
+		c->store_failed = 1;
 		return MCP_DATA_RETRY;
 	}
 }
@@ -70,7 +76,7 @@ mcp_workspace_get(struct mcp_call *c, struct mcp_workspace *w)
 
 	if (ws == NULL)
 		return MCP_DATA_NOWORKSPACE;
-	return map(c->req->store->ops->ws_get(c->req->store, ws, w));
+	return map(c, c->req->store->ops->ws_get(c->req->store, ws, w));
 }
 
 enum mcp_data
@@ -86,8 +92,8 @@ mcp_workspace_rename(struct mcp_call *c, const char *name,
 		return MCP_DATA_TOOLONG;
 	if ((e = c->req->store->ops->ws_rename(c->req->store, ws, name,
 	    now_ms())) != MCP_OK)
-		return map(e);
-	return map(c->req->store->ops->ws_get(c->req->store, ws, w));
+		return map(c, e);
+	return map(c, c->req->store->ops->ws_get(c->req->store, ws, w));
 }
 
 enum mcp_data
@@ -98,7 +104,7 @@ mcp_env_list(struct mcp_call *c,
 
 	if (ws == NULL)
 		return MCP_DATA_NOWORKSPACE;
-	return map(c->req->store->ops->env_list(c->req->store, ws, cb, arg));
+	return map(c, c->req->store->ops->env_list(c->req->store, ws, cb, arg));
 }
 
 enum mcp_data
@@ -108,7 +114,7 @@ mcp_env_get(struct mcp_call *c, const char *id, struct mcp_environment *e)
 
 	if (ws == NULL)
 		return MCP_DATA_NOWORKSPACE;
-	return map(c->req->store->ops->env_get(c->req->store, ws, id, e));
+	return map(c, c->req->store->ops->env_get(c->req->store, ws, id, e));
 }
 
 enum mcp_data
@@ -122,7 +128,7 @@ mcp_env_create(struct mcp_call *c, struct mcp_environment *e)
 		return MCP_DATA_RETRY;
 	memcpy(e->workspace, ws, strlen(ws) + 1);	/* fits: workspace() */
 	e->created_ms = e->updated_ms = now_ms();
-	return map(c->req->store->ops->env_put(c->req->store, e));
+	return map(c, c->req->store->ops->env_put(c->req->store, e));
 }
 
 enum mcp_data
@@ -139,13 +145,13 @@ mcp_env_update(struct mcp_call *c, const char *id, const char *name,
 		return MCP_DATA_TOOLONG;
 	if ((r = c->req->store->ops->env_get(c->req->store, ws, id, e)) !=
 	    MCP_OK)
-		return map(r);
+		return map(c, r);
 	if (name != NULL)
 		memcpy(e->name, name, strlen(name) + 1);
 	if (type != NULL)
 		memcpy(e->type, type, strlen(type) + 1);
 	e->updated_ms = now_ms();
-	return map(c->req->store->ops->env_update(c->req->store, e));
+	return map(c, c->req->store->ops->env_update(c->req->store, e));
 }
 
 enum mcp_data
@@ -161,7 +167,7 @@ mcp_env_delete(struct mcp_call *c, const char *id, int force,
 		return MCP_DATA_NOWORKSPACE;
 	e = c->req->store->ops->env_delete(c->req->store, ws, id, force, &n);
 	*orgs = (long long)n;
-	return map(e);
+	return map(c, e);
 }
 
 enum mcp_data
@@ -172,7 +178,7 @@ mcp_org_list(struct mcp_call *c, const struct mcp_org_query *q,
 
 	if (ws == NULL)
 		return MCP_DATA_NOWORKSPACE;
-	return map(c->req->store->ops->org_list(c->req->store, ws, q, cb,
+	return map(c, c->req->store->ops->org_list(c->req->store, ws, q, cb,
 	    arg));
 }
 
@@ -183,7 +189,7 @@ mcp_org_get(struct mcp_call *c, const char *id, struct mcp_org *o)
 
 	if (ws == NULL)
 		return MCP_DATA_NOWORKSPACE;
-	return map(c->req->store->ops->org_get(c->req->store, ws, id, o));
+	return map(c, c->req->store->ops->org_get(c->req->store, ws, id, o));
 }
 
 enum mcp_data
@@ -197,7 +203,7 @@ mcp_org_create(struct mcp_call *c, struct mcp_org *o)
 		return MCP_DATA_RETRY;
 	memcpy(o->workspace, ws, strlen(ws) + 1);	/* fits: workspace() */
 	o->created_ms = o->updated_ms = now_ms();
-	return map(c->req->store->ops->org_put(c->req->store, o));
+	return map(c, c->req->store->ops->org_put(c->req->store, o));
 }
 
 enum mcp_data
@@ -209,7 +215,7 @@ mcp_org_update(struct mcp_call *c, struct mcp_org *o)
 		return MCP_DATA_NOWORKSPACE;
 	memcpy(o->workspace, ws, strlen(ws) + 1);
 	o->updated_ms = now_ms();
-	return map(c->req->store->ops->org_update(c->req->store, o));
+	return map(c, c->req->store->ops->org_update(c->req->store, o));
 }
 
 enum mcp_data
@@ -219,7 +225,7 @@ mcp_org_delete(struct mcp_call *c, const char *id)
 
 	if (ws == NULL)
 		return MCP_DATA_NOWORKSPACE;
-	return map(c->req->store->ops->org_delete(c->req->store, ws, id));
+	return map(c, c->req->store->ops->org_delete(c->req->store, ws, id));
 }
 
 enum mcp_data
@@ -230,7 +236,7 @@ mcp_tpl_list(struct mcp_call *c,
 
 	if (ws == NULL)
 		return MCP_DATA_NOWORKSPACE;
-	return map(c->req->store->ops->tpl_list(c->req->store, ws, cb, arg));
+	return map(c, c->req->store->ops->tpl_list(c->req->store, ws, cb, arg));
 }
 
 enum mcp_data
@@ -240,7 +246,7 @@ mcp_tpl_get(struct mcp_call *c, const char *id, struct mcp_template *t)
 
 	if (ws == NULL)
 		return MCP_DATA_NOWORKSPACE;
-	return map(c->req->store->ops->tpl_get(c->req->store, ws, id, t));
+	return map(c, c->req->store->ops->tpl_get(c->req->store, ws, id, t));
 }
 
 enum mcp_data
@@ -254,5 +260,5 @@ mcp_tpl_create(struct mcp_call *c, struct mcp_template *t)
 		return MCP_DATA_RETRY;
 	memcpy(t->workspace, ws, strlen(ws) + 1);
 	t->created_ms = t->updated_ms = now_ms();
-	return map(c->req->store->ops->tpl_put(c->req->store, t));
+	return map(c, c->req->store->ops->tpl_put(c->req->store, t));
 }

@@ -378,6 +378,22 @@ const struct mcp_tool_rt	*mcp_registry_tool(const struct mcp_registry *,
 				    const char *name);
 const struct mcp_prompt		*mcp_registry_prompt(
 				    const struct mcp_registry *, const char *);
+/* A space-separated scope list as a JSON array of strings. */
+struct json_object	*mcp_scope_array(const char *scopes);
+/* What serves a resource URI: a resource, or a template, never both. */
+struct mcp_resource_ref {
+	const struct mcp_resource		*res;
+	const struct mcp_resource_template	*tmpl;
+	const char				*name;
+	const char				*scopes;	/* never NULL */
+};
+/*
+ * Finds what serves uri (static resources first, then templates in
+ * order); a template's variables go into vars when it is not NULL.
+ * 0, or -1 when nothing does.
+ */
+int	mcp_registry_resource(const struct mcp_registry *, const char *uri,
+	    struct json_object *vars, struct mcp_resource_ref *);
 /* Matches uri against a template; vars receives the variables. */
 int	mcp_template_match(const char *tmpl, const char *uri,
 	    struct json_object *vars);
@@ -449,6 +465,7 @@ struct mcp_req {
 	int			 status;	/* HTTP status sent */
 	char			 rpc[48];	/* JSON-RPC method, for audit */
 	char			 tool[64];	/* tools/call name, for audit */
+	struct json_object	*rpc_id;	/* the request being answered */
 	const char		*need;		/* scopes the call required */
 	const char		*outcome;	/* audit outcome, static */
 };
@@ -484,19 +501,32 @@ void	mcp_guard_free(struct mcp_server *);
  * once a 400/401/503 with its WWW-Authenticate challenge has been sent.
  */
 int	mcp_guard_request(struct mcp_req *);
-/* 0 if the token grants every scope of t; else -1 after a 403. */
-int	mcp_guard_tool(struct mcp_req *, const struct mcp_tool *,
+/* What one message asks for that scopes guard. */
+struct mcp_need {
+	const char	*kind;		/* "tool" or "resource" */
+	const char	*name;		/* the tool's name or the URI asked */
+	const char	*scopes;	/* space-separated, never NULL */
+};
+/*
+ * 0 with *need filled when msg is a tools/call of a registered tool or a
+ * resources/read or resources/subscribe of a served URI; -1 otherwise.
+ * Strings point into msg or the registry.
+ */
+int	mcp_guard_need(const struct mcp_req *, struct json_object *msg,
+	    struct mcp_need *);
+/* 0 if the token grants every scope needed; else -1 after a 403. */
+int	mcp_guard_scopes(struct mcp_req *, const struct mcp_need *,
 	    struct json_object *id);
 /*
  * The same inside a batch, which has one HTTP status for all its
  * answers: NULL if granted, else the JSON-RPC error (-32041) to append.
  */
-struct json_object	*mcp_guard_tool_error(struct mcp_req *,
-			    const struct mcp_tool *, struct json_object *id);
+struct json_object	*mcp_guard_scopes_error(struct mcp_req *,
+			    const struct mcp_need *, struct json_object *id);
 /* The session owner of this caller: a digest of iss and sub, or "". */
 void	mcp_guard_owner(const struct mcp_req *, char *out, size_t outsz);
-/* 1 if the caller may call t (for hiding tools in tools/list). */
-int	mcp_guard_may(const struct mcp_req *, const struct mcp_tool *);
+/* 1 if the caller holds every scope of the list (or auth is off). */
+int	mcp_guard_may(const struct mcp_req *, const char *scopes);
 /* Answers GET of a /.well-known/ path: RFC 9728 metadata or a JSON 404. */
 void	mcp_guard_wellknown(struct mcp_req *, const char *path);
 /* Records the finished request: JSON line and store row (lib/audit.c). */
@@ -541,6 +571,8 @@ void	mcp_proto_notification(struct mcp_req *, struct json_object *msg);
 void	mcp_proto_response(struct mcp_req *, struct json_object *msg);
 /* 1 if answering msg should stream (progress token, logging, tool flag). */
 int	mcp_proto_wants_sse(struct mcp_req *, struct json_object *msg);
+/* Sends the session's queued notices on its SSE response (lib/notice.c). */
+void	mcp_notices_send(struct mcp_req *);
 int	mcp_proto_supported(const char *version);
 /* The versions we serve, newest first, NULL-terminated. */
 extern const char *const mcp_versions[];
@@ -552,6 +584,7 @@ struct mcp_call {
 	struct json_object	*id;		/* the tools/call request id */
 	struct json_object	*progress;	/* _meta.progressToken or NULL */
 	int			 cancelled;
+	int			 store_failed;	/* the data API met a store error */
 };
 
 /* --- The front door (lib/transport.c) --- */

@@ -66,25 +66,6 @@ scope_union(char **list, const char *add)
 	return *list == NULL ? -1 : 0;
 }
 
-static struct json_object *
-str_array(const char *list)
-{
-	struct json_object	*a = json_object_new_array();
-	const char		*p = list, *e;
-
-	while (*p != '\0') {
-		while (*p == ' ')
-			p++;
-		for (e = p; *e != '\0' && *e != ' '; e++)
-			;
-		if (e > p)
-			mcp_json_append(a, json_object_new_string_len(p,
-			    (int)(e - p)));
-		p = e;
-	}
-	return a;
-}
-
 /*
  * RFC 9728 §3.1: the metadata of https://host/path lives at
  * https://host/.well-known/oauth-protected-resource/path.
@@ -111,20 +92,35 @@ prm_urls(struct mcp_server *srv, const char *resource)
 	return srv->prm_path == NULL ? -1 : 0;
 }
 
+static const char *
+or_none(const char *scopes)
+{
+	return scopes != NULL ? scopes : "";
+}
+
 int
 mcp_guard_init(struct mcp_server *srv, char *err, size_t errsz)
 {
 	const struct mcp_authconf	*a = &srv->cfg.auth;
+	const struct mcp_endpoint	*ep = srv->reg.ep;
 	struct json_object		*doc, *as;
 	size_t				 i;
 
 	srv->audit_fd = -1;
+	/* Every scope a tool, resource or template declares. */
 	if (scope_union(&srv->scopes_all, "") == -1)
 		return -1;
 	for (i = 0; i < srv->reg.ntools; i++)
 		if (scope_union(&srv->scopes_all,
-		    srv->reg.tools[i].def->scopes != NULL ?
-		    srv->reg.tools[i].def->scopes : "") == -1)
+		    or_none(srv->reg.tools[i].def->scopes)) == -1)
+			return -1;
+	for (i = 0; i < ep->nresources; i++)
+		if (scope_union(&srv->scopes_all,
+		    or_none(ep->resources[i].scopes)) == -1)
+			return -1;
+	for (i = 0; i < ep->ntemplates; i++)
+		if (scope_union(&srv->scopes_all,
+		    or_none(ep->templates[i].scopes)) == -1)
 			return -1;
 	if (!a->required)
 		return 0;
@@ -136,7 +132,7 @@ mcp_guard_init(struct mcp_server *srv, char *err, size_t errsz)
 	for (i = 0; i < a->nservers; i++)
 		mcp_json_append(as, json_object_new_string(a->servers[i]));
 	mcp_json_set(doc, "authorization_servers", as);
-	mcp_json_set(doc, "scopes_supported", str_array(srv->scopes_all));
+	mcp_json_set(doc, "scopes_supported", mcp_scope_array(srv->scopes_all));
 	as = json_object_new_array();
 	mcp_json_append(as, json_object_new_string("header"));
 	mcp_json_set(doc, "bearer_methods_supported", as);
@@ -305,46 +301,81 @@ mcp_guard_owner(const struct mcp_req *r, char *out, size_t outsz)
 }
 
 int
-mcp_guard_may(const struct mcp_req *r, const struct mcp_tool *t)
+mcp_guard_may(const struct mcp_req *r, const char *scopes)
 {
 	if (r->srv->auth == NULL || !r->authed)
 		return 1;
-	return !missing(r, t->scopes, NULL);
+	return !missing(r, scopes, NULL);
 }
 
-/* error.data of a scope refusal: the tool, its scopes, those missing. */
+int
+mcp_guard_need(const struct mcp_req *r, struct json_object *msg,
+    struct mcp_need *need)
+{
+	const struct mcp_tool_rt	*t;
+	struct mcp_resource_ref		 ref;
+	struct json_object		*p = mcp_json_obj(msg, "params");
+	const char			*m = mcp_json_str(msg, "method");
+	const char			*s;
+
+	memset(need, 0, sizeof(*need));
+	if (m == NULL)
+		return -1;
+	if (strcmp(m, "tools/call") == 0) {
+		if ((s = mcp_json_str(p, "name")) == NULL ||
+		    (t = mcp_registry_tool(&r->srv->reg, s)) == NULL)
+			return -1;	/* protocol.c answers "Unknown tool" */
+		need->kind = "tool";
+		need->name = t->def->name;
+		need->scopes = or_none(t->def->scopes);
+		return 0;
+	}
+	/* Unsubscribing needs nothing: it only ever takes away. */
+	if (strcmp(m, "resources/read") != 0 &&
+	    strcmp(m, "resources/subscribe") != 0)
+		return -1;
+	if ((s = mcp_json_str(p, "uri")) == NULL ||
+	    mcp_registry_resource(&r->srv->reg, s, NULL, &ref) == -1)
+		return -1;	/* protocol.c answers -32002 */
+	need->kind = "resource";
+	need->name = s;
+	need->scopes = ref.scopes;
+	return 0;
+}
+
+/* error.data of a scope refusal: what was asked, its scopes, those missing. */
 static struct json_object *
-scope_data(const struct mcp_tool *t, const char *lack)
+scope_data(const struct mcp_need *need, const char *lack)
 {
 	struct json_object	*data = json_object_new_object();
 
-	mcp_json_set(data, "tool", json_object_new_string(t->name));
-	mcp_json_set(data, "required", str_array(t->scopes));
-	mcp_json_set(data, "missing", str_array(lack));
+	mcp_json_set(data, need->kind, json_object_new_string(need->name));
+	mcp_json_set(data, "required", mcp_scope_array(need->scopes));
+	mcp_json_set(data, "missing", mcp_scope_array(lack));
 	return data;
 }
 
 int
-mcp_guard_tool(struct mcp_req *r, const struct mcp_tool *t,
+mcp_guard_scopes(struct mcp_req *r, const struct mcp_need *need,
     struct json_object *id)
 {
 	struct mcp_buf		 lack = { 0 };
 
-	r->need = t->scopes;
+	r->need = need->scopes;
 	if (r->srv->auth == NULL || !r->authed ||
-	    !missing(r, t->scopes, &lack))
+	    !missing(r, need->scopes, &lack))
 		return 0;
 	r->outcome = "insufficient_scope";
 	/* MCP authorization: scope lists everything the call needs. */
-	challenge(r, "insufficient_scope", t->scopes);
+	challenge(r, "insufficient_scope", need->scopes);
 	mcp_http_error_data(r, MCP_ERR_SCOPE, id, lack.p,
-	    scope_data(t, lack.p));
+	    scope_data(need, lack.p));
 	mcp_buf_free(&lack);
 	return -1;
 }
 
 struct json_object *
-mcp_guard_tool_error(struct mcp_req *r, const struct mcp_tool *t,
+mcp_guard_scopes_error(struct mcp_req *r, const struct mcp_need *need,
     struct json_object *id)
 {
 	const struct mcp_errinfo	*ei = mcp_err_info(MCP_ERR_SCOPE);
@@ -352,13 +383,13 @@ mcp_guard_tool_error(struct mcp_req *r, const struct mcp_tool *t,
 	struct mcp_buf			 lack = { 0 };
 
 	if (r->srv->auth == NULL || !r->authed ||
-	    !missing(r, t->scopes, &lack))
+	    !missing(r, need->scopes, &lack))
 		return NULL;
 	r->outcome = "insufficient_scope";
-	mcp_logx(MCP_LEVEL_INFO, r->rid, "batched call of %s lacks %s",
-	    t->name, lack.p);
+	mcp_logx(MCP_LEVEL_INFO, r->rid, "batched %s %s lacks %s",
+	    need->kind, need->name, lack.p);
 	err = mcp_rpc_error(id, ei->code, ei->message,
-	    scope_data(t, lack.p));
+	    scope_data(need, lack.p));
 	mcp_buf_free(&lack);
 	return err;
 }

@@ -48,7 +48,11 @@ enum mcp_level {
 	MCP_LEVEL__MAX
 };
 
-struct mcp_call;	/* one tools/call in progress; opaque */
+/*
+ * One request in progress: a tools/call, or the resources/read or
+ * resources/subscribe that runs a resource reader.  Opaque.
+ */
+struct mcp_call;
 
 struct mcp_tool {
 	const char	*name;		/* 1-128 of [A-Za-z0-9_.-] */
@@ -67,14 +71,22 @@ struct mcp_tool {
 	struct json_object *(*run)(struct mcp_call *, struct json_object *args);
 };
 
+/*
+ * Resources and templates declare scopes as tools do: resources/read and
+ * resources/subscribe of a URI they serve need every one of them.  The
+ * reader runs with the caller known (mcp_call_caller(), the data API) and
+ * returns the "contents" array, or NULL when the resource does not exist
+ * for this caller; a resource of another workspace must answer NULL too.
+ * resources/subscribe runs the reader once to learn that.
+ */
 struct mcp_resource {
 	const char	*uri;
 	const char	*name;
 	const char	*title;
 	const char	*description;
 	const char	*mime_type;
-	/* Returns the "contents" array, or NULL when the resource is gone. */
-	struct json_object *(*read)(const char *uri);
+	const char	*scopes;	/* space-separated; "" or NULL: none */
+	struct json_object *(*read)(struct mcp_call *, const char *uri);
 };
 
 struct mcp_resource_template {
@@ -83,8 +95,10 @@ struct mcp_resource_template {
 	const char	*title;
 	const char	*description;
 	const char	*mime_type;
-	/* vars maps each {name} to its string; returns "contents" or NULL. */
-	struct json_object *(*read)(const char *uri, struct json_object *vars);
+	const char	*scopes;	/* space-separated; "" or NULL: none */
+	/* vars maps each {name} to its string, never empty or with '/'. */
+	struct json_object *(*read)(struct mcp_call *, const char *uri,
+	    struct json_object *vars);
 };
 
 struct mcp_prompt_arg {
@@ -184,6 +198,13 @@ struct json_object	*mcp_call_request(struct mcp_call *, const char *method,
 /* Sleep, returning -1 early if the call was cancelled or the client left. */
 int	mcp_call_sleep(struct mcp_call *, int ms);
 int	mcp_call_cancelled(struct mcp_call *);
+/*
+ * Tells every session subscribed to uri (resources/subscribe) that the
+ * resource changed: each gets notifications/resources/updated on its next
+ * stream.  Call it after the change is committed.  0, or -1 when the
+ * notice could not be queued (logged; the change stands).
+ */
+int	mcp_call_resource_updated(struct mcp_call *, const char *uri);
 /* The protocol revision governing this call. */
 const char	*mcp_call_version(const struct mcp_call *);
 

@@ -252,7 +252,7 @@ m_tools_list(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 		    (idx = calloc(reg->ntools, sizeof(*idx))) == NULL)
 			return fail(e, -32603, "Internal error");
 		for (nvis = 0, i = 0; i < reg->ntools; i++)
-			if (mcp_guard_may(r, reg->tools[i].def))
+			if (mcp_guard_may(r, reg->tools[i].def->scopes))
 				idx[nvis++] = i;
 	}
 	if (page(r, p, nvis, &start, &end, e) == -1)
@@ -350,129 +350,172 @@ m_tools_call(struct mcp_req *r, struct json_object *msg,
 	return res;
 }
 
+/*
+ * One entry of resources/list or resources/templates/list; NULL when
+ * hide_unauthorized_tools hides what the token may not read.
+ */
+static struct json_object *
+resource_entry(struct mcp_req *r, const char *key, const char *uri,
+    const char *name, const char *title, const char *desc, const char *mime,
+    const char *scopes)
+{
+	struct json_object	*o, *meta;
+
+	if (r->srv->cfg.auth.hide_tools && r->authed &&
+	    !mcp_guard_may(r, scopes != NULL ? scopes : ""))
+		return NULL;
+	o = json_object_new_object();
+	mcp_json_set(o, key, json_object_new_string(uri));
+	mcp_json_set(o, "name", json_object_new_string(name));
+	if (title != NULL)
+		mcp_json_set(o, "title", json_object_new_string(title));
+	if (desc != NULL)
+		mcp_json_set(o, "description", json_object_new_string(desc));
+	if (mime != NULL)
+		mcp_json_set(o, "mimeType", json_object_new_string(mime));
+	if (scopes != NULL && *scopes != '\0') {
+		meta = json_object_new_object();
+		mcp_json_set(meta, "mcp-fcgi/scopes", mcp_scope_array(scopes));
+		mcp_json_set(o, "_meta", meta);
+	}
+	return o;
+}
+
+/*
+ * Pages over entries built by `entry`; hidden entries do not count, so
+ * a page is never short while more remain.
+ */
+static struct json_object *
+resource_page(struct mcp_req *r, struct json_object *p, struct rpcerr *e,
+    const char *key, size_t n,
+    struct json_object *(*entry)(struct mcp_req *, size_t))
+{
+	struct json_object	*res, *all, *arr, *o;
+	size_t			 i, start, end;
+
+	all = json_object_new_array();
+	for (i = 0; i < n; i++)
+		if ((o = entry(r, i)) != NULL)
+			mcp_json_append(all, o);
+	n = json_object_array_length(all);
+	if (page(r, p, n, &start, &end, e) == -1) {
+		json_object_put(all);
+		return NULL;
+	}
+	arr = json_object_new_array();
+	for (i = start; i < end; i++)
+		mcp_json_append(arr,
+		    json_object_get(json_object_array_get_idx(all, i)));
+	json_object_put(all);
+	res = json_object_new_object();
+	mcp_json_set(res, key, arr);
+	page_end(res, end, n);
+	return res;
+}
+
+static struct json_object *
+res_entry(struct mcp_req *r, size_t i)
+{
+	const struct mcp_resource	*x = &r->srv->reg.ep->resources[i];
+
+	return resource_entry(r, "uri", x->uri, x->name, x->title,
+	    x->description, x->mime_type, x->scopes);
+}
+
+static struct json_object *
+tmpl_entry(struct mcp_req *r, size_t i)
+{
+	const struct mcp_resource_template *x = &r->srv->reg.ep->templates[i];
+
+	return resource_entry(r, "uriTemplate", x->uri_template, x->name,
+	    x->title, x->description, x->mime_type, x->scopes);
+}
+
 static struct json_object *
 m_resources_list(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 {
-	const struct mcp_endpoint	*ep = r->srv->reg.ep;
-	const struct mcp_resource	*x;
-	struct json_object		*res, *arr, *o;
-	size_t				 i, start, end;
-
-	if (page(r, p, ep->nresources, &start, &end, e) == -1)
-		return NULL;
-	arr = json_object_new_array();
-	for (i = start; i < end; i++) {
-		x = &ep->resources[i];
-		o = json_object_new_object();
-		mcp_json_set(o, "uri", json_object_new_string(x->uri));
-		mcp_json_set(o, "name", json_object_new_string(x->name));
-		if (x->title != NULL)
-			mcp_json_set(o, "title",
-			    json_object_new_string(x->title));
-		if (x->description != NULL)
-			mcp_json_set(o, "description",
-			    json_object_new_string(x->description));
-		if (x->mime_type != NULL)
-			mcp_json_set(o, "mimeType",
-			    json_object_new_string(x->mime_type));
-		mcp_json_append(arr, o);
-	}
-	res = json_object_new_object();
-	mcp_json_set(res, "resources", arr);
-	page_end(res, end, ep->nresources);
-	return res;
+	return resource_page(r, p, e, "resources", r->srv->reg.ep->nresources,
+	    res_entry);
 }
 
 static struct json_object *
 m_templates_list(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 {
-	const struct mcp_endpoint		*ep = r->srv->reg.ep;
-	const struct mcp_resource_template	*x;
-	struct json_object			*res, *arr, *o;
-	size_t					 i, start, end;
+	return resource_page(r, p, e, "resourceTemplates",
+	    r->srv->reg.ep->ntemplates, tmpl_entry);
+}
 
-	if (page(r, p, ep->ntemplates, &start, &end, e) == -1)
-		return NULL;
-	arr = json_object_new_array();
-	for (i = start; i < end; i++) {
-		x = &ep->templates[i];
-		o = json_object_new_object();
-		mcp_json_set(o, "uriTemplate",
-		    json_object_new_string(x->uri_template));
-		mcp_json_set(o, "name", json_object_new_string(x->name));
-		if (x->title != NULL)
-			mcp_json_set(o, "title",
-			    json_object_new_string(x->title));
-		if (x->description != NULL)
-			mcp_json_set(o, "description",
-			    json_object_new_string(x->description));
-		if (x->mime_type != NULL)
-			mcp_json_set(o, "mimeType",
-			    json_object_new_string(x->mime_type));
-		mcp_json_append(arr, o);
+/*
+ * Runs the reader serving uri for this caller: its "contents", or NULL
+ * with *e set: -32002 when nothing serves uri or the reader says it is
+ * not there, the retryable store error when the store failed.
+ */
+static struct json_object *
+read_resource(struct mcp_req *r, const char *uri, struct rpcerr *e)
+{
+	struct mcp_resource_ref	 ref;
+	struct mcp_call		 c;
+	struct json_object	*vars, *contents = NULL;
+
+	memset(&c, 0, sizeof(c));
+	c.req = r;
+	c.id = r->rpc_id;
+	vars = json_object_new_object();
+	if (mcp_registry_resource(&r->srv->reg, uri, vars, &ref) == 0)
+		contents = ref.res != NULL ? ref.res->read(&c, uri) :
+		    ref.tmpl->read(&c, uri, vars);
+	json_object_put(vars);
+	if (contents == NULL && c.store_failed) {
+		e->transport = MCP_ERR_STORE;
+		return fail(e, -32603, "%s", mcp_err_info(MCP_ERR_STORE)->message);
 	}
-	res = json_object_new_object();
-	mcp_json_set(res, "resourceTemplates", arr);
-	page_end(res, end, ep->ntemplates);
-	return res;
+	/*
+	 * MCP "Resources", error handling: -32002 for an unknown URI, the
+	 * same for one that exists only in another tenant's data.
+	 */
+	if (contents == NULL)
+		return fail(e, -32002, "Resource not found: %s", uri);
+	return contents;
 }
 
 static struct json_object *
 m_resources_read(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 {
-	const struct mcp_endpoint	*ep = r->srv->reg.ep;
-	struct json_object		*contents = NULL, *vars, *res;
-	const char			*uri;
-	size_t				 i;
+	struct json_object	*contents, *res;
+	const char		*uri;
 
 	if ((uri = mcp_json_str(p, "uri")) == NULL)
 		return fail(e, -32602, "resources/read: uri (string) is "
 		    "required");
-	for (i = 0; i < ep->nresources && contents == NULL; i++)
-		if (strcmp(ep->resources[i].uri, uri) == 0)
-			contents = ep->resources[i].read(uri);
-	for (i = 0; i < ep->ntemplates && contents == NULL; i++) {
-		vars = json_object_new_object();
-		if (mcp_template_match(ep->templates[i].uri_template, uri,
-		    vars))
-			contents = ep->templates[i].read(uri, vars);
-		json_object_put(vars);
-	}
-	/* MCP "Resources", error handling: -32002 for an unknown URI. */
-	if (contents == NULL)
-		return fail(e, -32002, "Resource not found: %s", uri);
+	if ((contents = read_resource(r, uri, e)) == NULL)
+		return NULL;
 	res = json_object_new_object();
 	mcp_json_set(res, "contents", contents);
 	return res;
 }
 
-static int
-resource_known(const struct mcp_endpoint *ep, const char *uri)
-{
-	size_t	 i;
-
-	for (i = 0; i < ep->nresources; i++)
-		if (strcmp(ep->resources[i].uri, uri) == 0)
-			return 1;
-	for (i = 0; i < ep->ntemplates; i++)
-		if (mcp_template_match(ep->templates[i].uri_template, uri,
-		    NULL))
-			return 1;
-	return 0;
-}
-
 static struct json_object *
 subscribe(struct mcp_req *r, struct json_object *p, struct rpcerr *e, int on)
 {
-	const char	*uri;
-	enum mcp_err	 err;
+	struct json_object	*contents;
+	const char		*uri;
+	enum mcp_err		 err;
 
 	if ((uri = mcp_json_str(p, "uri")) == NULL)
 		return fail(e, -32602, "uri (string) is required");
-	if (on && !resource_known(r->srv->reg.ep, uri))
-		return fail(e, -32002, "Resource not found: %s", uri);
-	if ((err = r->store->ops->subscribe(r->store, r->sess.id, uri, on)) !=
-	    MCP_OK) {
+	/* Only to what this caller could read: no oracle, no leak. */
+	if (on) {
+		if ((contents = read_resource(r, uri, e)) == NULL)
+			return NULL;
+		json_object_put(contents);
+	}
+	err = r->store->ops->subscribe(r->store, r->sess.id, uri,
+	    r->who.workspace, on);
+	if (err == MCP_ERR_PARAMS)
+		return fail(e, -32602, "A session may hold at most %d "
+		    "subscriptions; unsubscribe from some first.",
+		    MCP_SUBS_MAX);
+	if (err != MCP_OK) {
 		e->transport = err;
 		return fail(e, -32603, "%s", mcp_err_info(err)->message);
 	}
@@ -669,8 +712,14 @@ mcp_proto_wants_sse(struct mcp_req *r, struct json_object *msg)
 	struct json_object		*p, *meta;
 	const char			*m = mcp_json_str(msg, "method");
 
+	/* Notices wait for this session: a stream carries them out. */
+	if (r->has_sess && r->sess.notices)
+		return 1;
 	if (m == NULL || strcmp(m, "tools/call") != 0)
 		return 0;
+	/* A change this call makes may be one a subscription asked about. */
+	if (r->has_sess && r->sess.subscribed)
+		return 1;
 	p = mcp_json_obj(msg, "params");
 	if ((meta = mcp_json_obj(p, "_meta")) != NULL &&
 	    mcp_json_has(meta, "progressToken"))
@@ -695,6 +744,7 @@ mcp_proto_request(struct mcp_req *r, struct json_object *msg,
 	memset(&e, 0, sizeof(e));
 	e.code = -32603;
 	json_object_object_get_ex(msg, "id", &id);
+	r->rpc_id = id;
 	if ((p = mcp_json_obj(msg, "params")) == NULL)
 		p = empty = json_object_new_object();
 	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)

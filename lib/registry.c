@@ -60,8 +60,8 @@ parse_schema(const char *text, const char *tool, const char *which,
 	return s;
 }
 
-static struct json_object *
-scopes_array(const char *scopes)
+struct json_object *
+mcp_scope_array(const char *scopes)
 {
 	struct json_object	*a;
 	const char		*p, *e;
@@ -129,7 +129,7 @@ render(const struct mcp_tool *t, struct json_object *in,
 	    json_object_new_boolean(!!(h & MCP_HINT_OPENWORLD)));
 	mcp_json_set(o, "annotations", ann);
 	meta = json_object_new_object();
-	mcp_json_set(meta, "mcp-fcgi/scopes", scopes_array(t->scopes));
+	mcp_json_set(meta, "mcp-fcgi/scopes", mcp_scope_array(t->scopes));
 	mcp_json_set(o, "_meta", meta);
 	text = strdup(mcp_json_text(o));
 out:
@@ -246,6 +246,37 @@ mcp_registry_prompt(const struct mcp_registry *r, const char *name)
 		if (strcmp(r->ep->prompts[i].name, name) == 0)
 			return &r->ep->prompts[i];
 	return NULL;
+}
+
+int
+mcp_registry_resource(const struct mcp_registry *r, const char *uri,
+    struct json_object *vars, struct mcp_resource_ref *out)
+{
+	const struct mcp_endpoint	*ep = r->ep;
+	size_t				 i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < ep->nresources; i++)
+		if (strcmp(ep->resources[i].uri, uri) == 0) {
+			out->res = &ep->resources[i];
+			out->name = out->res->name;
+			out->scopes = out->res->scopes;
+			break;
+		}
+	for (i = 0; out->res == NULL && i < ep->ntemplates; i++)
+		if (mcp_template_match(ep->templates[i].uri_template, uri,
+		    NULL)) {
+			/* Again for the variables: a failed try leaves some. */
+			if (vars != NULL)
+				mcp_template_match(ep->templates[i].uri_template,
+				    uri, vars);
+			out->tmpl = &ep->templates[i];
+			out->name = out->tmpl->name;
+			out->scopes = out->tmpl->scopes;
+		}
+	if (out->scopes == NULL)
+		out->scopes = "";
+	return out->name != NULL ? 0 : -1;
 }
 
 /*

@@ -25,7 +25,19 @@ struct mcp_session {
 	char		caps[2048];	/* client capabilities, JSON text */
 	int64_t		created;
 	int64_t		seen;
+	int		subscribed;	/* 1 if it holds a subscription */
+	int		notices;	/* 1 if notices wait for it */
 };
+
+/* Most resources/subscribe one session may hold. */
+#define MCP_SUBS_MAX	256
+
+/* A JSON-RPC notification waiting for its session's next stream. */
+struct mcp_notice {
+	int64_t		 seq;
+	char		*message;	/* JSON text, malloc'd */
+};
+void	mcp_notices_free(struct mcp_notice *, size_t);
 
 /* A client of the built-in authorization server. */
 struct mcp_client {
@@ -127,8 +139,22 @@ struct mcp_store_ops {
 	/* 1 if cancelled, 0 if not, -1 on error. */
 	int		(*cancelled)(struct mcp_store *, const char *sid,
 			    const char *rid);
+	/*
+	 * Subscribes session sid, whose caller is of workspace ("" for
+	 * none), to uri; MCP_ERR_PARAMS when it holds MCP_SUBS_MAX already.
+	 */
 	enum mcp_err	(*subscribe)(struct mcp_store *, const char *sid,
-			    const char *uri, int on);
+			    const char *uri, const char *workspace, int on);
+	/* Queues message for the sessions of workspace subscribed to uri. */
+	enum mcp_err	(*notice_add)(struct mcp_store *,
+			    const char *workspace, const char *uri,
+			    const char *message, int64_t now);
+	/*
+	 * Takes (removes) what waits for session sid, oldest first; *out is
+	 * freed with mcp_notices_free().
+	 */
+	enum mcp_err	(*notice_take)(struct mcp_store *, const char *sid,
+			    struct mcp_notice **out, size_t *n);
 
 	/* Auth: the resource server's revocation list (malloc'd strings). */
 	enum mcp_err	(*revoked_clients)(struct mcp_store *, char ***ids,

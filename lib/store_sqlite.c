@@ -12,7 +12,7 @@
 
 #include "extern.h"
 
-#define SCHEMA_VERSION	4
+#define SCHEMA_VERSION	5
 #define BUSY_MS		5000
 
 enum stmt {
@@ -31,6 +31,9 @@ enum stmt {
 	S_CANCEL_PRUNE,
 	S_SUB_ON,
 	S_SUB_OFF,
+	S_SUB_HAS,
+	S_NOTICE_ADD,
+	S_NOTICE_TAKE,
 	S_REVOKED,
 	S_CLIENT_PUT,
 	S_CLIENT_GET,
@@ -70,7 +73,9 @@ enum stmt {
 static const char *const sql[S__MAX] = {
 	[S_SESS_PUT] = "INSERT INTO sessions (id, version, owner, log_level, "
 	    "caps, created, seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-	[S_SESS_GET] = "SELECT version, owner, log_level, caps, created, seen "
+	[S_SESS_GET] = "SELECT version, owner, log_level, caps, created, seen, "
+	    "EXISTS (SELECT 1 FROM subscriptions WHERE session = ?1), "
+	    "EXISTS (SELECT 1 FROM notices WHERE session = ?1) "
 	    "FROM sessions WHERE id = ?1 AND seen >= ?2",
 	[S_SESS_TOUCH] = "UPDATE sessions SET seen = ?2 WHERE id = ?1",
 	[S_SESS_LEVEL] = "UPDATE sessions SET log_level = ?2 WHERE id = ?1",
@@ -88,8 +93,18 @@ static const char *const sql[S__MAX] = {
 	[S_CANCELLED] = "SELECT 1 FROM cancelled WHERE session = ?1 AND "
 	    "rid = ?2",
 	[S_CANCEL_PRUNE] = "DELETE FROM cancelled WHERE created < ?1",
-	[S_SUB_ON] = "INSERT OR IGNORE INTO subscriptions (session, uri) "
-	    "VALUES (?1, ?2)",
+	[S_SUB_ON] = "INSERT OR IGNORE INTO subscriptions (session, uri, "
+	    "workspace) SELECT ?1, ?2, ?4 WHERE (SELECT count(*) FROM "
+	    "subscriptions WHERE session = ?1) < ?3",
+	[S_SUB_HAS] = "SELECT 1 FROM subscriptions WHERE session = ?1 AND "
+	    "uri = ?2",
+	/* One queued notice per subscriber and message: re-reading is enough. */
+	[S_NOTICE_ADD] = "INSERT INTO notices (session, message, created) "
+	    "SELECT s.session, ?2, ?3 FROM subscriptions s WHERE s.uri = ?1 "
+	    "AND s.workspace = ?4 AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.session = "
+	    "s.session AND n.message = ?2)",
+	[S_NOTICE_TAKE] = "DELETE FROM notices WHERE session = ?1 "
+	    "RETURNING seq, message",
 	[S_SUB_OFF] = "DELETE FROM subscriptions WHERE session = ?1 AND "
 	    "uri = ?2",
 	[S_REVOKED] = "SELECT id FROM clients WHERE revoked > 0",
@@ -276,6 +291,20 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	/* 4: paging through a workspace's organizations. */
 	"CREATE INDEX organizations_ws ON organizations (workspace,"
 	"  created_ms, id);",
+	/*
+	 * 5: change notices waiting for a subscriber's next stream.  A URI
+	 * such as mcp-fcgi://workspace names a different resource in each
+	 * workspace: a change notifies only subscribers of the same one.
+	 */
+	"ALTER TABLE subscriptions ADD COLUMN workspace TEXT NOT NULL "
+	"  DEFAULT '';"
+	"CREATE INDEX subscriptions_uri ON subscriptions (uri, workspace);"
+	"CREATE TABLE notices ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  session TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,"
+	"  message TEXT NOT NULL,"
+	"  created INTEGER NOT NULL);"
+	"CREATE INDEX notices_session ON notices (session, seq);",
 };
 
 struct sqlite_store {
@@ -366,6 +395,8 @@ session_get(struct mcp_store *p, const char *id, int64_t idle_before,
 		copy_col(st, 3, x->caps, sizeof(x->caps));
 		x->created = sqlite3_column_int64(st, 4);
 		x->seen = sqlite3_column_int64(st, 5);
+		x->subscribed = sqlite3_column_int(st, 6);
+		x->notices = sqlite3_column_int(st, 7);
 	}
 	done(st);
 	if (rc == SQLITE_ROW)
@@ -517,20 +548,118 @@ cancelled(struct mcp_store *p, const char *sid, const char *rid)
 }
 
 static enum mcp_err
-subscribe(struct mcp_store *p, const char *sid, const char *uri, int on)
-{
-	return bind_exec(p, on ? S_SUB_ON : S_SUB_OFF, sid, uri, 0, 0);
-}
-
-/* --- Auth --- */
-
-static enum mcp_err
 step_error(struct mcp_store *p, const char *what)
 {
 	mcp_logx(MCP_LEVEL_ERROR, NULL, "sqlite %s: %s", what,
 	    sqlite3_errmsg(S(p)->db));
 	return MCP_ERR_STORE;
 }
+
+static enum mcp_err
+subscribe(struct mcp_store *p, const char *sid, const char *uri,
+    const char *workspace, int on)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (!on)
+		return bind_exec(p, S_SUB_OFF, sid, uri, 0, 0);
+	if ((st = prep(S(p), S_SUB_ON)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_text(st, 1, sid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, uri, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, MCP_SUBS_MAX);
+	sqlite3_bind_text(st, 4, workspace, -1, SQLITE_STATIC);
+	if ((rc = exec_stmt(S(p), st)) != MCP_OK ||
+	    sqlite3_changes(S(p)->db) > 0)
+		return rc;
+	/* Nothing inserted: already there, or the session is at its limit. */
+	if ((st = prep(S(p), S_SUB_HAS)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_text(st, 1, sid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, uri, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	done(st);
+	if (rc == SQLITE_ROW)
+		return MCP_OK;
+	return rc == SQLITE_DONE ? MCP_ERR_PARAMS :
+	    step_error(p, "subscribe");
+}
+
+static enum mcp_err
+notice_add(struct mcp_store *p, const char *workspace, const char *uri,
+    const char *message, int64_t now)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = prep(S(p), S_NOTICE_ADD)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_text(st, 1, uri, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, message, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_text(st, 4, workspace, -1, SQLITE_STATIC);
+	return exec_stmt(S(p), st);
+}
+
+static int
+seqcmp(const void *a, const void *b)
+{
+	const struct mcp_notice	*x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static enum mcp_err
+notice_take(struct mcp_store *p, const char *sid, struct mcp_notice **out,
+    size_t *n)
+{
+	sqlite3_stmt		*st;
+	struct mcp_notice	*v = NULL, *nv;
+	const unsigned char	*t;
+	size_t			 len = 0, cap = 0;
+	int			 rc, bad = 0;
+
+	*out = NULL;
+	*n = 0;
+	if ((st = prep(S(p), S_NOTICE_TAKE)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_text(st, 1, sid, -1, SQLITE_STATIC);
+	/* Copied out whole: no network write while the statement is open. */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (bad)
+			continue;
+		if (len == cap) {
+			cap = cap ? cap * 2 : 8;
+			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL) {
+				bad = 1;
+				continue;
+			}
+			v = nv;
+		}
+		t = sqlite3_column_text(st, 1);
+		v[len].seq = sqlite3_column_int64(st, 0);
+		if ((v[len].message = strdup(t != NULL ?
+		    (const char *)t : "")) == NULL) {
+			bad = 1;
+			continue;
+		}
+		len++;
+	}
+	done(st);
+	if (rc != SQLITE_DONE || bad) {
+		mcp_notices_free(v, len);
+		return rc != SQLITE_DONE ? step_error(p, "notice_take") :
+		    MCP_ERR_NOMEM;
+	}
+	/* RETURNING promises no order; notices go out as they were made. */
+	if (len > 1)
+		qsort(v, len, sizeof(*v), seqcmp);
+	*out = v;
+	*n = len;
+	return MCP_OK;
+}
+
+/* --- Auth --- */
 
 /* Starts a write transaction (taking the lock now, not at first write). */
 static enum mcp_err
@@ -1250,6 +1379,8 @@ static const struct mcp_store_ops ops = {
 	.cancel_add = cancel_add,
 	.cancelled = cancelled,
 	.subscribe = subscribe,
+	.notice_add = notice_add,
+	.notice_take = notice_take,
 	.revoked_clients = revoked_clients,
 	.client_put = client_put,
 	.client_get = client_get,

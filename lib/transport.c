@@ -86,6 +86,7 @@ answer(struct mcp_req *r, struct json_object *resp, enum mcp_err e)
 	int				 status = 200;
 
 	if (r->sse) {
+		mcp_notices_send(r);
 		if (resp != NULL)
 			mcp_sse_send(r, resp);
 		return;
@@ -102,23 +103,19 @@ answer(struct mcp_req *r, struct json_object *resp, enum mcp_err e)
 	mcp_http_json(r, status, mcp_json_text(resp));
 }
 
-/* tools/call: the token must grant every scope the tool declares. */
+/* A tool or resource: the token must grant every scope it declares. */
 static int
 scoped(struct mcp_req *r, struct json_object *msg)
 {
-	const struct mcp_tool_rt	*t;
-	struct json_object		*id = NULL;
-	const char			*name;
+	struct json_object	*id = NULL;
+	struct mcp_need		 need;
 
-	if (strcmp(mcp_json_str(msg, "method"), "tools/call") != 0 ||
-	    (name = mcp_json_str(mcp_json_obj(msg, "params"), "name")) ==
-	    NULL)
+	if (mcp_guard_need(r, msg, &need) == -1)
 		return 0;
-	snprintf(r->tool, sizeof(r->tool), "%s", name);
-	if ((t = mcp_registry_tool(&r->srv->reg, name)) == NULL)
-		return 0;	/* protocol.c answers "Unknown tool" */
+	if (strcmp(need.kind, "tool") == 0)
+		snprintf(r->tool, sizeof(r->tool), "%s", need.name);
 	json_object_object_get_ex(msg, "id", &id);
-	return mcp_guard_tool(r, t->def, id);
+	return mcp_guard_scopes(r, &need, id);
 }
 
 static void
@@ -318,20 +315,17 @@ legacy(struct mcp_req *r, struct json_object *msg, enum mcp_msg_kind kind)
 	}
 }
 
-/* A batched tools/call the token may not make: its error, else NULL. */
+/* A batched message the token may not send: its error, else NULL. */
 static struct json_object *
 batch_denied(struct mcp_req *r, struct json_object *m)
 {
-	const struct mcp_tool_rt	*t;
-	struct json_object		*id = NULL;
-	const char			*name;
+	struct json_object	*id = NULL;
+	struct mcp_need		 need;
 
-	if (strcmp(mcp_json_str(m, "method"), "tools/call") != 0 ||
-	    (name = mcp_json_str(mcp_json_obj(m, "params"), "name")) ==
-	    NULL || (t = mcp_registry_tool(&r->srv->reg, name)) == NULL)
+	if (mcp_guard_need(r, m, &need) == -1)
 		return NULL;
 	json_object_object_get_ex(m, "id", &id);
-	return mcp_guard_tool_error(r, t->def, id);
+	return mcp_guard_scopes_error(r, &need, id);
 }
 
 /* JSON-RPC batches: 2025-03-26 only; answered as one JSON array. */

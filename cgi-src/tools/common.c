@@ -1,7 +1,8 @@
 /*
  * common.c: what the reference application's tools share: timestamps as
- * RFC 3339 text, and errors an agent can act on.
+ * RFC 3339 text, errors an agent can act on, change notices.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -70,4 +71,18 @@ tool_data_error(enum mcp_data e, const char *what, const char *id,
 	default:
 		return mcp_result_errorf("The %s could not be changed.", what);
 	}
+}
+
+void
+tool_notify(struct mcp_call *c, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 uri[256];
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(uri, sizeof(uri), fmt, ap);
+	va_end(ap);
+	if (n > 0 && (size_t)n < sizeof(uri))
+		(void)mcp_call_resource_updated(c, uri);	/* logs failure */
 }

@@ -6,8 +6,8 @@
 
 #include "tools.h"
 
-static struct json_object *
-env_json(const struct mcp_environment *e)
+struct json_object *
+tool_env_json(const struct mcp_environment *e)
 {
 	struct json_object	*o = json_object_new_object();
 
@@ -22,7 +22,7 @@ env_json(const struct mcp_environment *e)
 static void
 add_env(void *arg, const struct mcp_environment *e)
 {
-	json_object_array_add(arg, env_json(e));
+	json_object_array_add(arg, tool_env_json(e));
 }
 
 struct json_object *
@@ -52,7 +52,7 @@ tool_get_environment(struct mcp_call *c, struct json_object *args)
 	if ((e = mcp_env_get(c, id, &env)) != MCP_DATA_OK)
 		return tool_data_error(e, "environment", id,
 		    "list_environments");
-	return mcp_result_structured(env_json(&env));
+	return mcp_result_structured(tool_env_json(&env));
 }
 
 struct json_object *
@@ -74,7 +74,8 @@ tool_create_environment(struct mcp_call *c, struct json_object *args)
 		    "the existing one with update_environment.", name);
 	if (e != MCP_DATA_OK)
 		return tool_data_error(e, "environment", "", "whoami");
-	return mcp_result_structured(env_json(&env));
+	tool_notify(c, URI_ENVS);
+	return mcp_result_structured(tool_env_json(&env));
 }
 
 struct json_object *
@@ -96,20 +97,29 @@ tool_update_environment(struct mcp_call *c, struct json_object *args)
 	if (e != MCP_DATA_OK)
 		return tool_data_error(e, "environment", id,
 		    "list_environments");
-	return mcp_result_structured(env_json(&env));
+	tool_notify(c, URI_ENVS);
+	tool_notify(c, URI_ENV "%s", id);
+	return mcp_result_structured(tool_env_json(&env));
 }
 
 struct json_object *
 tool_delete_environment(struct mcp_call *c, struct json_object *args)
 {
-	struct json_object	*out, *v;
+	struct json_object	*out, *v, *gone = NULL;
 	const char		*id = tool_arg(args, "environment_id");
+	size_t			 i;
 	long long		 orgs = 0;
 	int			 force = 0;
 	enum mcp_data		 e;
 
 	if (json_object_object_get_ex(args, "force", &v))
 		force = json_object_get_boolean(v);
+	/*
+	 * Whoever watches an organization it takes along hears of it (if
+	 * listing fails, the delete below reports why).
+	 */
+	if (force)
+		gone = tool_org_ids(c, id);
 	e = mcp_env_delete(c, id, force, &orgs);
 	if (e == MCP_DATA_NOTEMPTY)
 		return mcp_result_errorf("Environment %s still holds %lld "
@@ -117,9 +127,17 @@ tool_delete_environment(struct mcp_call *c, struct json_object *args)
 		    "delete_environment again with force: true to delete them "
 		    "together with the environment.", id, orgs,
 		    orgs == 1 ? "" : "s");
-	if (e != MCP_DATA_OK)
+	if (e != MCP_DATA_OK) {
+		json_object_put(gone);
 		return tool_data_error(e, "environment", id,
 		    "list_environments");
+	}
+	tool_notify(c, URI_ENVS);
+	tool_notify(c, URI_ENV "%s", id);
+	for (i = 0; gone != NULL && i < json_object_array_length(gone); i++)
+		tool_notify(c, URI_ORG "%s", json_object_get_string(
+		    json_object_array_get_idx(gone, i)));
+	json_object_put(gone);
 	out = json_object_new_object();
 	json_object_object_add(out, "deleted", json_object_new_string(id));
 	json_object_object_add(out, "organizations_deleted",

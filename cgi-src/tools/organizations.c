@@ -24,8 +24,8 @@ object_of(const char *text)
 	return o;
 }
 
-static struct json_object *
-org_json(const struct mcp_org *o)
+struct json_object *
+tool_org_json(const struct mcp_org *o)
 {
 	struct json_object	*j = json_object_new_object();
 
@@ -68,7 +68,7 @@ add_org(void *arg, const struct mcp_org *o)
 {
 	struct page	*p = arg;
 
-	json_object_array_add(p->list, org_json(o));
+	json_object_array_add(p->list, tool_org_json(o));
 	snprintf(p->last, sizeof(p->last), "%lld.%s", o->created_ms, o->id);
 	p->n++;
 }
@@ -123,7 +123,7 @@ tool_get_organization(struct mcp_call *c, struct json_object *args)
 		r = tool_data_error(e, "organization", id,
 		    "list_organizations");
 	else
-		r = mcp_result_structured(org_json(o));
+		r = mcp_result_structured(tool_org_json(o));
 	free(o);
 	return r;
 }
@@ -187,7 +187,7 @@ tool_create_organization(struct mcp_call *c, struct json_object *args)
 		r = tool_data_error(e, "environment", env,
 		    "list_environments");
 	else
-		r = mcp_result_structured(org_json(o));
+		r = mcp_result_structured(tool_org_json(o));
 out:
 	json_object_put(meta);
 	free(o);
@@ -239,8 +239,10 @@ tool_update_organization(struct mcp_call *c, struct json_object *args)
 	else if (e != MCP_DATA_OK)
 		r = tool_data_error(e, "organization", id,
 		    "list_organizations");
-	else
-		r = mcp_result_structured(org_json(o));
+	else {
+		tool_notify(c, URI_ORG "%s", id);
+		r = mcp_result_structured(tool_org_json(o));
+	}
 out:
 	free(o);
 	return r;
@@ -256,13 +258,14 @@ tool_delete_organization(struct mcp_call *c, struct json_object *args)
 	if ((e = mcp_org_delete(c, id)) != MCP_DATA_OK)
 		return tool_data_error(e, "organization", id,
 		    "list_organizations");
+	tool_notify(c, URI_ORG "%s", id);
 	out = json_object_new_object();
 	json_object_object_add(out, "deleted", json_object_new_string(id));
 	return mcp_result_structured(out);
 }
 
-static struct json_object *
-tpl_json(const struct mcp_template *t)
+struct json_object *
+tool_tpl_json(const struct mcp_template *t)
 {
 	struct json_object	*j = json_object_new_object();
 
@@ -277,7 +280,7 @@ tpl_json(const struct mcp_template *t)
 static void
 add_tpl(void *arg, const struct mcp_template *t)
 {
-	json_object_array_add(arg, tpl_json(t));
+	json_object_array_add(arg, tool_tpl_json(t));
 }
 
 struct json_object *
@@ -321,5 +324,47 @@ tool_create_org_template(struct mcp_call *c, struct json_object *args)
 		    "existing one (list_org_templates).", name);
 	if (e != MCP_DATA_OK)
 		return tool_data_error(e, "template", "", "whoami");
-	return mcp_result_structured(tpl_json(&t));
+	tool_notify(c, URI_TPLS);
+	return mcp_result_structured(tool_tpl_json(&t));
+}
+
+struct ids {
+	struct json_object	*ids;
+	long long		 last_ms;
+	char			 last_id[32];
+	int			 n;
+};
+
+static void
+add_id(void *arg, const struct mcp_org *o)
+{
+	struct ids	*p = arg;
+
+	json_object_array_add(p->ids, json_object_new_string(o->id));
+	p->last_ms = o->created_ms;
+	snprintf(p->last_id, sizeof(p->last_id), "%s", o->id);
+	p->n++;
+}
+
+struct json_object *
+tool_org_ids(struct mcp_call *c, const char *env)
+{
+	struct mcp_org_query	 q;
+	struct ids		 p;
+
+	memset(&q, 0, sizeof(q));
+	memset(&p, 0, sizeof(p));
+	q.environment = env;
+	q.limit = 100;
+	p.ids = json_object_new_array();
+	do {
+		p.n = 0;
+		if (mcp_org_list(c, &q, add_id, &p) != MCP_DATA_OK) {
+			json_object_put(p.ids);
+			return NULL;
+		}
+		q.after_ms = p.last_ms;
+		q.after_id = p.last_id;
+	} while (p.n == q.limit);
+	return p.ids;
 }

@@ -26,12 +26,28 @@ struct json_object	*tool_name_error(const char *name);
 /* An isError result telling the agent what to do about e. */
 struct json_object	*tool_data_error(enum mcp_data e, const char *what,
 			    const char *id, const char *list_tool);
+/*
+ * The URIs of the endpoint's resources.  Each is relative to the caller's
+ * workspace: another workspace's object is "not found".
+ */
+#define URI_WORKSPACE	"mcp-fcgi://workspace"
+#define URI_ENVS	"mcp-fcgi://environments"
+#define URI_ENV		"mcp-fcgi://environments/"	/* + id */
+#define URI_ORG		"mcp-fcgi://organizations/"	/* + id */
+#define URI_TPLS	"mcp-fcgi://org-templates"
+#define URI_TPL		"mcp-fcgi://org-templates/"	/* + id */
+
+/* Tells subscribers of the formatted URI that it changed (best effort). */
+void			 tool_notify(struct mcp_call *, const char *fmt, ...)
+			    __attribute__((format(printf, 2, 3)));
 /* tools/workspaces.c */
+struct json_object	*tool_workspace_json(const struct mcp_workspace *);
 struct json_object	*tool_get_workspace(struct mcp_call *,
 			    struct json_object *);
 struct json_object	*tool_update_workspace(struct mcp_call *,
 			    struct json_object *);
 /* tools/environments.c */
+struct json_object	*tool_env_json(const struct mcp_environment *);
 struct json_object	*tool_list_environments(struct mcp_call *,
 			    struct json_object *);
 struct json_object	*tool_get_environment(struct mcp_call *,
@@ -43,6 +59,10 @@ struct json_object	*tool_update_environment(struct mcp_call *,
 struct json_object	*tool_delete_environment(struct mcp_call *,
 			    struct json_object *);
 /* tools/organizations.c */
+struct json_object	*tool_org_json(const struct mcp_org *);
+struct json_object	*tool_tpl_json(const struct mcp_template *);
+/* The ids of every organization of an environment; NULL on failure. */
+struct json_object	*tool_org_ids(struct mcp_call *, const char *env);
 struct json_object	*tool_list_organizations(struct mcp_call *,
 			    struct json_object *);
 struct json_object	*tool_get_organization(struct mcp_call *,
@@ -56,6 +76,17 @@ struct json_object	*tool_delete_organization(struct mcp_call *,
 struct json_object	*tool_list_org_templates(struct mcp_call *,
 			    struct json_object *);
 struct json_object	*tool_create_org_template(struct mcp_call *,
+			    struct json_object *);
+
+/* tools/resources.c: the readers of the resources declared in ../mcp.c */
+struct json_object	*res_workspace(struct mcp_call *, const char *);
+struct json_object	*res_environments(struct mcp_call *, const char *);
+struct json_object	*res_org_templates(struct mcp_call *, const char *);
+struct json_object	*res_environment(struct mcp_call *, const char *,
+			    struct json_object *);
+struct json_object	*res_organization(struct mcp_call *, const char *,
+			    struct json_object *);
+struct json_object	*res_org_template(struct mcp_call *, const char *,
 			    struct json_object *);
 
 #endif /* TOOLS_H */

@@ -5,8 +5,8 @@
 
 #include "tools.h"
 
-static struct json_object *
-workspace_result(const struct mcp_workspace *w)
+struct json_object *
+tool_workspace_json(const struct mcp_workspace *w)
 {
 	struct json_object	*o = json_object_new_object();
 
@@ -14,7 +14,7 @@ workspace_result(const struct mcp_workspace *w)
 	json_object_object_add(o, "name", json_object_new_string(w->name));
 	json_object_object_add(o, "created_at", tool_time(w->created_ms));
 	json_object_object_add(o, "updated_at", tool_time(w->updated_ms));
-	return mcp_result_structured(o);
+	return o;
 }
 
 struct json_object *
@@ -26,7 +26,7 @@ tool_get_workspace(struct mcp_call *c, struct json_object *args)
 	(void)args;
 	if ((e = mcp_workspace_get(c, &w)) != MCP_DATA_OK)
 		return tool_data_error(e, "workspace", "", "whoami");
-	return workspace_result(&w);
+	return mcp_result_structured(tool_workspace_json(&w));
 }
 
 struct json_object *
@@ -39,5 +39,6 @@ tool_update_workspace(struct mcp_call *c, struct json_object *args)
 	name = json_object_get_string(json_object_object_get(args, "name"));
 	if ((e = mcp_workspace_rename(c, name, &w)) != MCP_DATA_OK)
 		return tool_data_error(e, "workspace", "", "whoami");
-	return workspace_result(&w);
+	tool_notify(c, URI_WORKSPACE);
+	return mcp_result_structured(tool_workspace_json(&w));
 }

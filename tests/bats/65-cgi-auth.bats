@@ -37,7 +37,8 @@ token() {
 	      iat: $now, exp: ($now + 300), scope: "'"${1:-}"'"}')"
 }
 
-# cgi BODY TOKEN: one request to mcp.fcgi as CGI (2026-07-28 envelope).
+# cgi BODY TOKEN: one request to mcp.fcgi as CGI (2026-07-28 envelope);
+# $METHOD is its Mcp-Method (default tools/list).
 cgi() {
 	local body=$1
 	printf '%s' "$body" | env -i PATH="$PATH" ASAN_OPTIONS="$ASAN_OPTIONS" \
@@ -45,7 +46,7 @@ cgi() {
 	    REQUEST_METHOD=POST REQUEST_URI=/mcp CONTENT_TYPE=application/json \
 	    HTTP_ACCEPT="$ACCEPT" CONTENT_LENGTH=${#body} \
 	    HTTP_AUTHORIZATION="Bearer $2" HTTP_MCP_PROTOCOL_VERSION=2026-07-28 \
-	    HTTP_MCP_METHOD=tools/list "$BIN" >"$T/out" 2>"$T/err"
+	    HTTP_MCP_METHOD=${METHOD:-tools/list} "$BIN" >"$T/out" 2>"$T/err"
 	CGI_STATUS=$(sed -n '1s/^Status: \([0-9]*\).*/\1/p' "$T/out")
 	BODY=$(sed '1,/^\r$/d' "$T/out")
 }
@@ -122,6 +123,25 @@ print(json.dumps({"keys": [k] * 40}))' "$T/rsa.jwk" >"$T/www/jwks.json"
 	jqb '.result.cacheScope == "private"'
 	cgi "$LIST" "$(token wks:read)"
 	jqb '[.result.tools[].name] == ["echo","whoami","get_usage","get_workspace"]'
+}
+
+@test "CGI: hide_unauthorized_tools hides resources and templates alike" {
+	conf "jwks_file = $T/jwks.json" "hide_unauthorized_tools = yes"
+	r='{"jsonrpc":"2.0","id":1,"method":"resources/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}'
+	t=${r/resources\/list/resources\/templates\/list}
+	METHOD=resources/list cgi "$r" "$(token "env:read")"
+	[ "$CGI_STATUS" = 200 ]
+	jqb '[.result.resources[].uri] == ["mcp-fcgi://environments"]'
+	METHOD=resources/templates/list cgi "$t" "$(token "env:read")"
+	jqb '[.result.resourceTemplates[].uriTemplate] == ["mcp-fcgi://environments/{environment_id}"]'
+	METHOD=resources/templates/list cgi "$t" "$(token "org:read")"
+	jqb '[.result.resourceTemplates[].name] == ["organization","org-template"]'
+	METHOD=resources/list cgi "$r" "$(token)"
+	jqb '.result.resources == [] and .result.cacheScope == "private"'
+	# Without the switch all are listed.
+	conf "jwks_file = $T/jwks.json"
+	METHOD=resources/list cgi "$r" "$(token)"
+	jqb '[.result.resources[].name] == ["workspace","environments","org-templates"]'
 }
 
 @test "CGI: without the switch every tool is listed, scopes in _meta" {

@@ -78,3 +78,22 @@ burst() {
 	done
 	[ "$STATUS" = 200 ]
 }
+
+@test "a store locked past the busy timeout: a retryable isError, nothing written" {
+	# Another writer holds the write lock for longer than the 5 s timeout.
+	{ echo ".timeout 5000"; echo "BEGIN IMMEDIATE;"; sleep 7; echo "COMMIT;"; } |
+	    sqlite3 "$STATE/mcp.db" &
+	locker=$!
+	sleep 0.5
+	TOKEN=$TW mpost tools/call '"name":"create_environment","arguments":{"name":"locked","type":"staging"}' \
+	    -H 'Mcp-Name: create_environment'
+	[ "$STATUS" = 200 ]
+	jqb '.result.isError == true and .result.content[0].text == "The store was busy and nothing was changed. Retry the same call in a moment."'
+	grep -q "database is locked" "$STATE/mcp-fcgi.log"
+	wait "$locker"
+	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM environments WHERE name = 'locked'")" = 0 ]
+	# With the lock gone the same call succeeds.
+	TOKEN=$TW mpost tools/call '"name":"create_environment","arguments":{"name":"locked","type":"staging"}' \
+	    -H 'Mcp-Name: create_environment'
+	jqb '.result.isError != true and .result.structuredContent.name == "locked"'
+}
