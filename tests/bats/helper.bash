@@ -62,6 +62,8 @@ start_server() {
 	CONF=$STATE/mcp-fcgi.conf
 	MCPCTL="$ROOT/$BUILD/mcpctl -f $CONF"
 	local c
+	# The default clients' workspace, under a fixed id tests can name.
+	sqlite3 "$STATE/mcp.db" "INSERT INTO workspaces (id, name, created_ms, updated_ms) VALUES ('wks_bats', 'bats', 0, 0)"
 	c=$($MCPCTL client add --name bats --scopes "$ALL_SCOPES" \
 	    --workspace wks_bats)
 	CLIENT_ID=$(printf '%s' "$c" | jq -r .client_id)

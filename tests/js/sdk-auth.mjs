@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 
 const [base, id, secret] = process.argv.slice(2);
 const mcp = new URL(`${base}/mcp`);
@@ -60,4 +61,24 @@ const narrow = await connect(await token('env:read'));
 await assert.rejects(narrow.callTool({ name: 'get_usage', arguments: {} }),
     (e) => /403|insufficient|scope/i.test(String(e)));
 await narrow.close();
-console.log('sdk-auth ok: token, discovery, tools/list, scoped call, 403');
+
+// Resources: read one, subscribe, and hear of the change a call makes.
+const w = await connect(await token('wks:read env:read env:write'));
+const { resources } = await w.listResources();
+assert.deepEqual(resources.map((x) => x.uri), ['mcp-fcgi://workspace',
+    'mcp-fcgi://environments', 'mcp-fcgi://org-templates']);
+const doc = await w.readResource({ uri: 'mcp-fcgi://workspace' });
+assert.equal(JSON.parse(doc.contents[0].text).id,
+    who.structuredContent.workspace);
+const heard = [];
+w.setNotificationHandler(ResourceUpdatedNotificationSchema,
+    (n) => { heard.push(n.params.uri); });
+await w.subscribeResource({ uri: 'mcp-fcgi://environments' });
+const made = await w.callTool({ name: 'create_environment',
+    arguments: { name: `sdk-${process.pid}`, type: 'development' } });
+assert.notEqual(made.isError, true);
+assert.deepEqual(heard, ['mcp-fcgi://environments']);
+await assert.rejects(w.readResource({ uri: 'mcp-fcgi://org-templates' }),
+    (e) => /403|insufficient|scope/i.test(String(e)));
+await w.close();
+console.log('sdk-auth ok: token, discovery, tools/list, scoped call, 403, resources, subscription');
