@@ -321,14 +321,21 @@ int	mcp_http_fetch(const char *url, int timeout, size_t max,
 
 /*
  * RFC 8259 syntax of exactly one value, at most maxdepth arrays/objects
- * deep, UTF-8 checked (lib/jsoncheck.c).  MCP_OK, MCP_ERR_PARSE,
+ * deep, UTF-8 checked (lib/jsonread.c).  MCP_OK, MCP_ERR_PARSE,
  * MCP_ERR_DEPTH or MCP_ERR_UTF8.
  */
 enum mcp_err	 mcp_json_syntax(const char *buf, size_t len, int maxdepth);
 /*
- * Parses exactly one JSON value from buf after mcp_json_syntax() accepted
- * it.  Returns the value, or NULL with *err set to that check's error; a
- * top-level null (which json-c represents as NULL) gives MCP_ERR_INVALID.
+ * The same check, building the value into *out (NULL for a top-level
+ * null) as json-c's tokener would; on error *out is NULL.  Also
+ * MCP_ERR_NOMEM.
+ */
+enum mcp_err	 mcp_json_read(const char *buf, size_t len, int maxdepth,
+		    struct json_object **out);
+/*
+ * Parses exactly one JSON value from buf (mcp_json_read()).  Returns the
+ * value, or NULL with *err set to the check's error; a top-level null
+ * (which json-c represents as NULL) gives MCP_ERR_INVALID.
  */
 struct json_object	*mcp_json_parse(const char *buf, size_t len, int depth,
 			    enum mcp_err *err);

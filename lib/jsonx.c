@@ -11,40 +11,13 @@
 struct json_object *
 mcp_json_parse(const char *buf, size_t len, int depth, enum mcp_err *err)
 {
-	static __thread struct json_tokener	*tok;
-	static __thread int			 tokdepth;
-	struct json_object			*o;
+	struct json_object	*o;
 
-	/* Our own RFC 8259 check first: json-c's strict mode is not. */
-	if ((*err = mcp_json_syntax(buf, len, depth)) != MCP_OK)
+	if ((*err = mcp_json_read(buf, len, depth, &o)) != MCP_OK)
 		return NULL;
-	if (len > INT32_MAX) {
-		*err = MCP_ERR_TOOBIG;
-		return NULL;
-	}
-	/*
-	 * One tokener per thread, kept between calls: allocating its
-	 * depth-sized stack on every request showed in profiles.  json-c
-	 * counts one more level than we do; the check bounded the depth.
-	 */
-	if (tok == NULL || tokdepth != depth + 1) {
-		if (tok != NULL)	/* json-c 0.16 crashes on NULL */
-			json_tokener_free(tok);
-		if ((tok = json_tokener_new_ex(depth + 1)) == NULL) {
-			*err = MCP_ERR_NOMEM;
-			return NULL;
-		}
-		tokdepth = depth + 1;
-		json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-	}
-	json_tokener_reset(tok);
-	o = json_tokener_parse_ex(tok, buf, (int)len);
-	/* A number at the very end is complete only once input ends. */
-	if (o == NULL && json_tokener_get_error(tok) == json_tokener_continue)
-		o = json_tokener_parse_ex(tok, "", 1);
+	/* json-c has no object for a top-level null. */
 	if (o == NULL)
-		*err = json_tokener_get_error(tok) == json_tokener_success ?
-		    MCP_ERR_INVALID : MCP_ERR_PARSE;
+		*err = MCP_ERR_INVALID;
 	return o;
 }
 

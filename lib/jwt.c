@@ -41,8 +41,7 @@ part(const char *p, size_t n, const char *what, const char **why)
 		    "payload is not base64url";
 		return NULL;
 	}
-	if (mcp_json_syntax((char *)buf, (size_t)len, 8) != MCP_OK ||
-	    (o = mcp_json_parse((char *)buf, (size_t)len, 8, &e)) == NULL) {
+	if ((o = mcp_json_parse((char *)buf, (size_t)len, 8, &e)) == NULL) {
 		*why = what[0] == 'h' ? "header is not JSON" :
 		    "payload is not JSON";
 		return NULL;

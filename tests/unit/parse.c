@@ -2,6 +2,7 @@
  * parse.c: the front-door parsers: JSON (strict, depth, UTF-8, one value),
  * the JSON-RPC envelope, Accept, Origin, cursors and URI templates.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "extern.h"
@@ -16,6 +17,22 @@ parse(const char *s, int depth)
 	o = mcp_json_parse(s, strlen(s), depth, &e);
 	json_object_put(o);
 	return e;
+}
+
+/* The tree built from s, serialized; "" when s does not parse. */
+static const char *
+tree(const char *s)
+{
+	static char		 out[512];
+	struct json_object	*o;
+	enum mcp_err		 e;
+
+	out[0] = '\0';
+	if ((o = mcp_json_parse(s, strlen(s), 8, &e)) != NULL)
+		snprintf(out, sizeof(out), "%s", json_object_to_json_string_ext(
+		    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return out;
 }
 
 static enum mcp_err
@@ -58,6 +75,20 @@ main(void)
 	ok(parse("[1.]", 8) == MCP_ERR_PARSE, "bare decimal point");
 	ok(parse("[1e]", 8) == MCP_ERR_PARSE, "bare exponent");
 	ok(parse("[\"\\x41\"]", 8) == MCP_ERR_PARSE, "bad escape");
+	/* The tree is the one json-c's tokener builds (tests/fuzz/json.c). */
+	ok(strcmp(tree("[\"\\u00e9\\ud83d\\ude00\\/\"]"),
+	    "[\"\xc3\xa9\xf0\x9f\x98\x80/\"]") == 0, "escapes decoded, pairs joined");
+	ok(strcmp(tree("[\"\\ud800x\\udc00\"]"),
+	    "[\"\xef\xbf\xbdx\xef\xbf\xbd\"]") == 0, "lone surrogates become U+FFFD");
+	ok(strcmp(tree("[1.50,2e3,-0,9223372036854775808,-99999999999999999999]"),
+	    "[1.50,2e3,0,9223372036854775808,-9223372036854775808]") == 0,
+	    "doubles as written, -0 an integer, 64-bit clamping");
+	ok(strcmp(tree("{\"a\":1,\"b\":2,\"a\":3}"), "{\"a\":3,\"b\":2}") == 0,
+	    "a repeated key keeps its place, the last value");
+	ok(strcmp(tree("{\"k\\u0000x\":\"v\\u0000w\"}"), "{\"k\":\"v\\u0000w\"}") == 0,
+	    "an escaped NUL ends a key, not a value");
+	ok(strcmp(tree("null"), "") == 0 && parse("null", 8) == MCP_ERR_INVALID,
+	    "a top-level null is not a message");
 	ok(parse("[\"\\u12g4\"]", 8) == MCP_ERR_PARSE, "bad \\u escape");
 	ok(parse("[\"\xc0\xaf\"]", 8) == MCP_ERR_UTF8, "overlong UTF-8");
 	ok(parse("[\"\xed\xa0\x80\"]", 8) == MCP_ERR_UTF8, "UTF-8 surrogate");
