@@ -160,7 +160,7 @@ maxrss() {	# run "$1" every 0.5 s while process $2 lives; print the peak
 median() { sort -n | sed -n 2p; }
 
 # Distinct tokens: enough for the fastest plausible run, one file a round.
-ntok=$((dur * 16000))
+ntok=$((dur * 25000))
 echo "minting $((3 * ntok)) distinct RS256 tokens..."
 for round in 1 2 3; do
 	"$build/bench-mint" "$state/keys/$kid.pem" "$kid" "$base" "$base/mcp" \
@@ -190,6 +190,17 @@ for round in 1 2 3; do
 done
 rss1=$(rss)
 total=$(cat "$state/t" "$state/d" "$state/s" | awk '{s += $4} END {print s}')
+# Flat RSS: with caches and pools warm, at least 100,000 more requests
+# (reused token, then distinct tokens again) must not grow the responders.
+flat=0
+rss2=$(rss)
+while [ "$flat" -lt 100000 ]; do
+	n=$(run flat "$base/mcp" "$MCALL" "$MH|$AUTH" | awk '{print $4}')
+	flat=$((flat + n))
+done
+BENCH_TOKENS=$state/tokens.1 run flatd "$base/mcp" "$MCALL" "$MH" tokens.lua >/dev/null
+flat=$((flat + $(awk '/requests in/ {print $1}' "$state/flatd.txt")))
+rss3=$(rss)
 col() { awk -v c="$2" '{print $c}' "$state/$1" | median; }
 ratio() { echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'; }
 row() {	# row LABEL FILE RATIO
@@ -220,7 +231,7 @@ printf '  fixed-body %d ns; no-auth %d ns (+%d); reused token %d ns (+%d over no
     "$fc" "$oc" "$((oc - fc))" "$tc" "$((tc - oc))" "$dc" "$((dc - oc))" "$sc"
 printf '\nmemory under load (peak RSS during the reused-token and peer runs): ours %s KiB\n(the 2 /mcp processes x 8 threads together), TypeScript SDK peer %s KiB (1 process)\n' \
     "$(sort -n "$state/peak.mcp" | tail -1)" "$(sort -n "$state/peak.node" | tail -1)"
-printf '/mcp responders RSS: %s KiB after warm-up, %s KiB after %s more requests (%+d KiB)\n' \
-    "$rss0" "$rss1" "$total" "$((rss1 - rss0))"
+printf '/mcp responders RSS: %s KiB after warm-up, %s KiB after %s more requests (%+d KiB: caches\nand SQLite page caches filling); then %s KiB after %s more (%+d KiB)\n' \
+    "$rss0" "$rss1" "$total" "$((rss1 - rss0))" "$rss3" "$flat" "$((rss3 - rss2))"
 printf '\nin memory, no web server: '
 "$build/bench-micro" 100000
