@@ -177,6 +177,28 @@ escape_u(struct cur *c)
 	}
 }
 
+/* The byte a one-letter escape stands for (RFC 8259 §7), or -1. */
+static int
+unescape(unsigned char e)
+{
+	switch (e) {
+	case '"': case '\\': case '/':
+		return e;
+	case 'b':
+		return '\b';
+	case 'f':
+		return '\f';
+	case 'n':
+		return '\n';
+	case 'r':
+		return '\r';
+	case 't':
+		return '\t';
+	default:
+		return -1;
+	}
+}
+
 /*
  * A string at c->p (its opening quote).  When building, *s and *n give
  * its decoded bytes: in the input itself when it holds no escape, else in
@@ -186,7 +208,7 @@ static int
 string(struct cur *c, const char **s, size_t *n)
 {
 	const unsigned char	*start, *run;
-	int			 esc = 0;
+	int			 esc = 0, ch;
 
 	start = run = ++c->p;		/* past the opening quote */
 	if (c->build)
@@ -228,46 +250,14 @@ string(struct cur *c, const char **s, size_t *n)
 		esc = 1;
 		if (++c->p >= c->end)
 			break;
-		switch (*c->p++) {
-		case '"':
-			if (c->build && put_cp(c, '"') == -1)
-				return -1;
-			break;
-		case '\\':
-			if (c->build && put_cp(c, '\\') == -1)
-				return -1;
-			break;
-		case '/':
-			if (c->build && put_cp(c, '/') == -1)
-				return -1;
-			break;
-		case 'b':
-			if (c->build && put_cp(c, '\b') == -1)
-				return -1;
-			break;
-		case 'f':
-			if (c->build && put_cp(c, '\f') == -1)
-				return -1;
-			break;
-		case 'n':
-			if (c->build && put_cp(c, '\n') == -1)
-				return -1;
-			break;
-		case 'r':
-			if (c->build && put_cp(c, '\r') == -1)
-				return -1;
-			break;
-		case 't':
-			if (c->build && put_cp(c, '\t') == -1)
-				return -1;
-			break;
-		case 'u':
+		if (*c->p == 'u') {
+			c->p++;
 			if (escape_u(c) == -1)
 				return -1;
-			break;
-		default:
+		} else if ((ch = unescape(*c->p++)) < 0)
 			return bad(c, MCP_ERR_PARSE);
-		}
+		else if (c->build && put_cp(c, (unsigned long)ch) == -1)
+			return -1;
 		run = c->p;
 	}
 	return bad(c, MCP_ERR_PARSE);

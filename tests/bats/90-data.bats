@@ -8,11 +8,7 @@ load helper
 
 setup_file() {
 	start_server
-	WA=$($MCPCTL workspace add --name "Acme" | jq -r .id)
-	WB=$($MCPCTL workspace add --name "Globex" | jq -r .id)
-	TA=$(token_for "$ALL_SCOPES" "$WA")
-	TB=$(token_for "$ALL_SCOPES" "$WB")
-	export WA WB TA TB
+	two_workspaces
 }
 teardown_file() { stop_server; }
 

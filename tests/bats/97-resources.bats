@@ -10,12 +10,9 @@ load helper
 
 setup_file() {
 	start_server
-	WA=$($MCPCTL workspace add --name "Acme" | jq -r .id)
-	WB=$($MCPCTL workspace add --name "Globex" | jq -r .id)
-	TA=$(token_for "$ALL_SCOPES" "$WA")
-	TA2=$(token_for "$ALL_SCOPES" "$WA")
-	TB=$(token_for "$ALL_SCOPES" "$WB")
-	export WA WB TA TA2 TB
+	two_workspaces
+	TA2=$(token_for "$ALL_SCOPES" "$WA")	# a second client of Acme
+	export TA2
 }
 teardown_file() { stop_server; }
 

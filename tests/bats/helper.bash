@@ -164,6 +164,16 @@ token_for() {
 	$MCPCTL token --client "$id" | jq -r .access_token
 }
 
+# two_workspaces: workspaces Acme ($WA) and Globex ($WB), each with a
+# client holding every scope ($TA, $TB), all exported.
+two_workspaces() {
+	WA=$($MCPCTL workspace add --name "Acme" | jq -r .id)
+	WB=$($MCPCTL workspace add --name "Globex" | jq -r .id)
+	TA=$(token_for "$ALL_SCOPES" "$WA")
+	TB=$(token_for "$ALL_SCOPES" "$WB")
+	export WA WB TA TB
+}
+
 # header NAME: the value of a response header (case-insensitive).
 header() {
 	grep -i "^$1:" "$STATE/h" | head -1 | cut -d' ' -f2- | tr -d '\r'
