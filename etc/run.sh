@@ -2,21 +2,25 @@
 # run.sh PORT FIXTURES BUILD: `make run`.  Renders the configuration into
 # var/, creates the store, the signing key and a development client on
 # first run, and runs lighttpd in the foreground on 127.0.0.1:PORT.
+# $MCP_RUN_STATE replaces var/ (the tests use it).
 set -eu
 port=$1 fixtures=$2 build=$3
 root=$(cd "$(dirname "$0")/.." && pwd)
-state=$root/var
+state=${MCP_RUN_STATE:-$root/var}
 first=0; [ -f "$state/mcp.db" ] || first=1
 sh "$root/etc/mkconf.sh" "$state" "$port" "$build" 2 "$fixtures"
 "$root/$build/mcp.fcgi" -t -f "$state/mcp-fcgi.conf" >/dev/null
 [ $first = 1 ] && echo "Created the store and a signing key under $state"
 ctl="$root/$build/mcpctl -f $state/mcp-fcgi.conf"
-# A development client holding every scope; its secret is kept (mode 0600)
-# so that later runs can print it.  Production clients: mcpctl client add.
+# A development workspace, and a client of it holding every scope; its
+# secret is kept (mode 0600) so that later runs can print it.  Production
+# clients: mcpctl workspace add, mcpctl client add.
 dev=$state/dev-client.json
 if [ ! -s "$dev" ]; then
 	umask 077
-	$ctl client add --name dev --workspace wks_dev \
+	ws=$($ctl workspace add --name Development |
+	    sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+	$ctl client add --name dev --workspace "$ws" \
 	    --scopes "wks:read wks:write env:read env:write org:read org:write" >"$dev"
 fi
 id=$(sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p' "$dev")
