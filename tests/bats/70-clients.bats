@@ -82,7 +82,7 @@ await c.close();"
 	[[ "$output" == *"sdk-auth ok"* ]]
 }
 
-@test "MCP Inspector --cli with --header Authorization lists tools and calls a scoped tool" {
+@test "MCP Inspector --cli with --header Authorization lists tools, calls a scoped tool, reads a resource" {
 	cd "$JS"
 	tok=$(curl -s -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials \
 	    -d scope=wks:read "$BASE/oauth/token" | jq -r .access_token)
@@ -96,6 +96,16 @@ await c.close();"
 	    --tool-name whoami
 	[ "$status" = 0 ]
 	jqo '.structuredContent.client_id == "'"$CLIENT_ID"'" and .structuredContent.scopes == ["wks:read"]'
+	# Resources: listed with their scopes, and one read within the token's.
+	run timeout 60 mcp-inspector --cli "$BASE/mcp" --transport http \
+	    --header "Authorization: Bearer $tok" --method resources/list
+	[ "$status" = 0 ]
+	jqo '[.resources[].uri] == ["mcp-fcgi://workspace","mcp-fcgi://environments","mcp-fcgi://org-templates"]'
+	run timeout 60 mcp-inspector --cli "$BASE/mcp" --transport http \
+	    --header "Authorization: Bearer $tok" --method resources/read \
+	    --uri mcp-fcgi://workspace
+	[ "$status" = 0 ]
+	jqo '(.contents[0].text | fromjson) | .id == "wks_bats" and .name == "bats"'
 	# Without the header the Inspector gets our 401 and fails.
 	run timeout 60 mcp-inspector --cli "$BASE/mcp" --transport http --method tools/list
 	[ "$status" != 0 ]
