@@ -330,9 +330,12 @@ mcp_guard_need(const struct mcp_req *r, struct json_object *msg,
 		need->scopes = or_none(t->def->scopes);
 		return 0;
 	}
-	/* Unsubscribing needs nothing: it only ever takes away. */
+	/*
+	 * Unsubscribing needs nothing: it only ever takes away.  2026-07-28
+	 * has no resources/subscribe: protocol.c answers it as unknown.
+	 */
 	if (strcmp(m, "resources/read") != 0 &&
-	    strcmp(m, "resources/subscribe") != 0)
+	    (strcmp(m, "resources/subscribe") != 0 || r->modern))
 		return -1;
 	if ((s = mcp_json_str(p, "uri")) == NULL ||
 	    mcp_registry_resource(&r->srv->reg, s, NULL, &ref) == -1)

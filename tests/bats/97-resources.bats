@@ -132,6 +132,10 @@ same_as_tool() {
 	rread "$t" mcp-fcgi://nothing
 	[ "$STATUS" = 200 ]
 	jqb '.error.code == -32002'
+	# 2026-07-28 has no resources/subscribe: unknown method, not a 403.
+	TOKEN=$t mpost resources/subscribe '"uri":"mcp-fcgi://environments"' -H 'Mcp-Name: mcp-fcgi://environments'
+	[ "$STATUS" = 404 ]
+	jqb '.error.code == -32601'
 	# No token at all: 401 before anything else.
 	NOAUTH=1 mpost resources/read '"uri":"mcp-fcgi://workspace"' -H 'Mcp-Name: mcp-fcgi://workspace'
 	[ "$STATUS" = 401 ]
