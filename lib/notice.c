@@ -5,11 +5,12 @@
  * mcp_call_resource_updated(); the store queues one
  * notifications/resources/updated for every session subscribed to that
  * URI in the caller's workspace, in whichever process it lives (a URI
- * like mcp-fcgi://workspace names one resource per workspace).  The queue is drained onto the
- * session's next SSE response: a tools/call of a session holding
- * subscriptions is answered as SSE for that reason, and so is any request
- * of a session with notices waiting (lib/protocol.c, wants_sse).  The
- * standalone GET stream will drain the same queue.
+ * like mcp-fcgi://workspace names one resource per workspace).  The
+ * queue is drained onto the session's next SSE response: a tools/call of
+ * a session holding subscriptions is answered as SSE for that reason, and
+ * so is any request of a session with notices waiting (lib/protocol.c,
+ * mcp_proto_wants_sse()).  The standalone GET stream will drain the same
+ * queue.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +67,7 @@ mcp_notices_send(struct mcp_req *r)
 		return;
 	if (r->store->ops->notice_take(r->store, r->sess.id, &v, &n) !=
 	    MCP_OK)
-		return;		/* logged by the store; they stay queued */
+		return;		/* logged by the store; they stay */
 	for (i = 0; i < n; i++) {
 		msg = mcp_json_parse(v[i].message, strlen(v[i].message),
 		    r->srv->cfg.max_depth, &e);

@@ -467,7 +467,8 @@ read_resource(struct mcp_req *r, const char *uri, struct rpcerr *e)
 	json_object_put(vars);
 	if (contents == NULL && c.store_failed) {
 		e->transport = MCP_ERR_STORE;
-		return fail(e, -32603, "%s", mcp_err_info(MCP_ERR_STORE)->message);
+		return fail(e, -32603, "%s",
+		    mcp_err_info(MCP_ERR_STORE)->message);
 	}
 	/*
 	 * MCP "Resources", error handling: -32002 for an unknown URI, the

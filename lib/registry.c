@@ -268,8 +268,8 @@ mcp_registry_resource(const struct mcp_registry *r, const char *uri,
 		    NULL)) {
 			/* Again for the variables: a failed try leaves some. */
 			if (vars != NULL)
-				mcp_template_match(ep->templates[i].uri_template,
-				    uri, vars);
+				mcp_template_match(
+				    ep->templates[i].uri_template, uri, vars);
 			out->tmpl = &ep->templates[i];
 			out->name = out->tmpl->name;
 			out->scopes = out->tmpl->scopes;

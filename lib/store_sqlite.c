@@ -98,11 +98,11 @@ static const char *const sql[S__MAX] = {
 	    "subscriptions WHERE session = ?1) < ?3",
 	[S_SUB_HAS] = "SELECT 1 FROM subscriptions WHERE session = ?1 AND "
 	    "uri = ?2",
-	/* One queued notice per subscriber and message: re-reading is enough. */
+	/* One notice per subscriber and message: re-reading is enough. */
 	[S_NOTICE_ADD] = "INSERT INTO notices (session, message, created) "
 	    "SELECT s.session, ?2, ?3 FROM subscriptions s WHERE s.uri = ?1 "
-	    "AND s.workspace = ?4 AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.session = "
-	    "s.session AND n.message = ?2)",
+	    "AND s.workspace = ?4 AND NOT EXISTS (SELECT 1 FROM notices n "
+	    "WHERE n.session = s.session AND n.message = ?2)",
 	[S_NOTICE_TAKE] = "DELETE FROM notices WHERE session = ?1 "
 	    "RETURNING seq, message",
 	[S_SUB_OFF] = "DELETE FROM subscriptions WHERE session = ?1 AND "
@@ -560,6 +560,7 @@ subscribe(struct mcp_store *p, const char *sid, const char *uri,
     const char *workspace, int on)
 {
 	sqlite3_stmt	*st;
+	enum mcp_err	 e;
 	int		 rc;
 
 	if (!on)
@@ -570,9 +571,9 @@ subscribe(struct mcp_store *p, const char *sid, const char *uri,
 	sqlite3_bind_text(st, 2, uri, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, MCP_SUBS_MAX);
 	sqlite3_bind_text(st, 4, workspace, -1, SQLITE_STATIC);
-	if ((rc = exec_stmt(S(p), st)) != MCP_OK ||
+	if ((e = exec_stmt(S(p), st)) != MCP_OK ||
 	    sqlite3_changes(S(p)->db) > 0)
-		return rc;
+		return e;
 	/* Nothing inserted: already there, or the session is at its limit. */
 	if ((st = prep(S(p), S_SUB_HAS)) == NULL)
 		return MCP_ERR_STORE;
