@@ -48,9 +48,40 @@ env(const char *s, enum mcp_msg_kind *k)
 	return e;
 }
 
+static struct json_object *
+rd(struct mcp_call *c, const char *uri)
+{
+	(void)c;
+	return mcp_contents_text(uri, "text/plain", "x");
+}
+
+static struct json_object *
+rdt(struct mcp_call *c, const char *uri, struct json_object *vars)
+{
+	(void)vars;
+	return rd(c, uri);
+}
+
+/* Template 0 fails only after binding {a}; template 1 serves the rest. */
+static const struct mcp_resource res[] = {
+	{ "x://orgs/all", "all", NULL, NULL, NULL, "org:read", rd },
+};
+static const struct mcp_resource_template tmpl[] = {
+	{ "x://orgs/{a}-{b}/z", "pair", NULL, NULL, NULL, "org:read", rdt },
+	{ "x://orgs/{id}", "one", NULL, NULL, NULL, NULL, rdt },
+};
+static const struct mcp_endpoint ep = {
+	.name = "t", .version = "1",
+	.resources = res, .nresources = 1,
+	.templates = tmpl, .ntemplates = 2,
+};
+
 int
 main(void)
 {
+	struct mcp_registry	 reg;
+	struct mcp_resource_ref	 ref;
+	char			 why[256];
 	struct mcp_config	 c;
 	struct json_object	*v;
 	enum mcp_msg_kind	 k;
@@ -156,6 +187,23 @@ main(void)
 	ok(!mcp_template_match("test://template/{id}/data", "test://template/1/datax", NULL), "trailing text");
 	ok(mcp_template_match("x://{a}-{b}", "x://p-q", NULL), "two variables");
 	json_object_put(v);
+
+	/* What serves a URI: a static resource first, then templates in order. */
+	ok(mcp_registry_init(&reg, &ep, why, sizeof(why)) == 0, "registry");
+	v = json_object_new_object();
+	ok(mcp_registry_resource(&reg, "x://orgs/all", v, &ref) == 0 &&
+	    ref.res == &res[0] && ref.tmpl == NULL &&
+	    strcmp(ref.scopes, "org:read") == 0 &&
+	    json_object_object_length(v) == 0, "a static URI beats a template");
+	ok(mcp_registry_resource(&reg, "x://orgs/a-b", v, &ref) == 0 &&
+	    ref.tmpl == &tmpl[1] && strcmp(ref.scopes, "") == 0 &&
+	    json_object_object_length(v) == 1 &&
+	    strcmp(json_object_get_string(json_object_object_get(v, "id")),
+	    "a-b") == 0, "a failed template leaves no variables behind");
+	ok(mcp_registry_resource(&reg, "x://nothing", NULL, &ref) == -1 &&
+	    ref.name == NULL, "nothing serves it");
+	json_object_put(v);
+	mcp_registry_free(&reg);
 
 	ok(mcp_err_info(MCP_ERR_SESSION)->http == 404 && mcp_err_info(MCP_ERR__MAX)->http == 500, "error table");
 	return done();
