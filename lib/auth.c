@@ -691,12 +691,22 @@ cache_put(struct mcp_auth *a, const unsigned char h[32], unsigned gen,
 
 /* --- Verification --- */
 
-static int
-tokchar(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
-}
+/* The characters of a JWS compact serialization: base64url and '.'. */
+static const unsigned char tokchars[256] = {
+	['-'] = 1, ['.'] = 1, ['_'] = 1,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+};
 
 enum mcp_tokres
 mcp_auth_verify(struct mcp_auth *a, struct mcp_store *st, const char *tok,
@@ -722,7 +732,7 @@ mcp_auth_verify(struct mcp_auth *a, struct mcp_store *st, const char *tok,
 		return MCP_TOK_INVALID;
 	}
 	for (i = 0; i < len; i++)
-		if (!tokchar((unsigned char)tok[i])) {
+		if (!tokchars[(unsigned char)tok[i]]) {
 			*why = "character outside base64url and '.'";
 			return MCP_TOK_INVALID;
 		}
