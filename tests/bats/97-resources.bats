@@ -265,3 +265,15 @@ sp() {
 	TOKEN=$TA spost 2025-03-26 '{"jsonrpc":"2.0","id":2,"method":"resources/subscribe","params":{"uri":"mcp-fcgi://workspace"}}'
 	jqb '.result == {}'
 }
+
+@test "2025-03-26: a batch answers as one JSON array; its notices wait for the next request" {
+	TOKEN=$TA2 init_session 2025-03-26
+	TOKEN=$TA2 spost 2025-03-26 '{"jsonrpc":"2.0","id":1,"method":"resources/subscribe","params":{"uri":"mcp-fcgi://org-templates"}}'
+	jqb '.result == {}'
+	TOKEN=$TA2 spost 2025-03-26 '[{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"create_org_template","arguments":{"name":"batched"}}},{"jsonrpc":"2.0","id":3,"method":"ping"}]'
+	[[ "$(header Content-Type)" == application/json* ]]
+	jqb 'length == 2 and .[0].result.structuredContent.name == "batched"'
+	TOKEN=$TA2 spost 2025-03-26 '{"jsonrpc":"2.0","id":4,"method":"ping"}'
+	[[ "$(header Content-Type)" == text/event-stream* ]]
+	[ "$(notices)" = "mcp-fcgi://org-templates " ]
+}
