@@ -246,7 +246,7 @@ sp() {
 	jqb '.error.code == -32002'
 	# Ending the session drops its subscriptions and notices.
 	req DELETE "$URL" -H "Mcp-Session-Id: $SID" -H "Authorization: Bearer $TA2" -H 'MCP-Protocol-Version: 2025-06-18'
-	[ "$STATUS" = 200 ] || [ "$STATUS" = 204 ]
+	[ "$STATUS" = 204 ]
 	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM subscriptions WHERE session = '$SID'")" = 0 ]
 }
 
