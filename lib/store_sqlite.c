@@ -555,6 +555,15 @@ step_error(struct mcp_store *p, const char *what)
 	return MCP_ERR_STORE;
 }
 
+/* A write's result, and MCP_ERR_NOTFOUND when it touched no row. */
+static enum mcp_err
+changed(struct mcp_store *p, enum mcp_err e)
+{
+	if (e != MCP_OK)
+		return e;
+	return sqlite3_changes(S(p)->db) > 0 ? MCP_OK : MCP_ERR_NOTFOUND;
+}
+
 static enum mcp_err
 subscribe(struct mcp_store *p, const char *sid, const char *uri,
     const char *workspace, int on)
@@ -846,11 +855,7 @@ key_list(struct mcp_store *p, mcp_signkey_cb cb, void *arg)
 static enum mcp_err
 key_delete(struct mcp_store *p, const char *kid)
 {
-	enum mcp_err	 e;
-
-	if ((e = bind_exec(p, S_KEY_DEL, kid, NULL, 0, 0)) != MCP_OK)
-		return e;
-	return sqlite3_changes(S(p)->db) > 0 ? MCP_OK : MCP_ERR_NOTFOUND;
+	return changed(p, bind_exec(p, S_KEY_DEL, kid, NULL, 0, 0));
 }
 
 static enum mcp_err
@@ -958,9 +963,8 @@ ws_rename(struct mcp_store *p, const char *id, const char *name,
 	sqlite3_bind_int64(st, 3, now_ms);
 	rc = sqlite3_step(st);
 	done(st);
-	if (rc != SQLITE_DONE)
-		return step_error(p, "ws_rename");
-	return sqlite3_changes(S(p)->db) > 0 ? MCP_OK : MCP_ERR_NOTFOUND;
+	return changed(p, rc == SQLITE_DONE ? MCP_OK :
+	    step_error(p, "ws_rename"));
 }
 
 /* Row readers: (statement, workspace, object to fill). */
@@ -1052,7 +1056,6 @@ static enum mcp_err
 env_update(struct mcp_store *p, const struct mcp_environment *e)
 {
 	sqlite3_stmt	*st;
-	enum mcp_err	 r;
 	int		 rc;
 
 	if ((st = prep(S(p), S_ENV_UPDATE)) == NULL)
@@ -1064,9 +1067,7 @@ env_update(struct mcp_store *p, const struct mcp_environment *e)
 	sqlite3_bind_int64(st, 5, e->updated_ms);
 	rc = sqlite3_step(st);
 	done(st);
-	if ((r = step_result(p, rc, "env_update")) != MCP_OK)
-		return r;
-	return sqlite3_changes(S(p)->db) > 0 ? MCP_OK : MCP_ERR_NOTFOUND;
+	return changed(p, step_result(p, rc, "env_update"));
 }
 
 /* The count, the optional cascade and the delete in one transaction. */
@@ -1204,7 +1205,6 @@ static enum mcp_err
 org_update(struct mcp_store *p, const struct mcp_org *o)
 {
 	sqlite3_stmt	*st;
-	enum mcp_err	 e;
 	int		 rc;
 
 	if ((st = prep(S(p), S_ORG_UPDATE)) == NULL)
@@ -1217,19 +1217,13 @@ org_update(struct mcp_store *p, const struct mcp_org *o)
 	sqlite3_bind_int64(st, 6, o->updated_ms);
 	rc = sqlite3_step(st);
 	done(st);
-	if ((e = step_result(p, rc, "org_update")) != MCP_OK)
-		return e;
-	return sqlite3_changes(S(p)->db) > 0 ? MCP_OK : MCP_ERR_NOTFOUND;
+	return changed(p, step_result(p, rc, "org_update"));
 }
 
 static enum mcp_err
 org_delete(struct mcp_store *p, const char *ws, const char *id)
 {
-	enum mcp_err	 e;
-
-	if ((e = bind_exec(p, S_ORG_DEL, ws, id, 0, 0)) != MCP_OK)
-		return e;
-	return sqlite3_changes(S(p)->db) > 0 ? MCP_OK : MCP_ERR_NOTFOUND;
+	return changed(p, bind_exec(p, S_ORG_DEL, ws, id, 0, 0));
 }
 
 static void

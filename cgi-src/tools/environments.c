@@ -26,19 +26,28 @@ add_env(void *arg, const struct mcp_environment *e)
 }
 
 struct json_object *
-tool_list_environments(struct mcp_call *c, struct json_object *args)
+tool_envs_json(struct mcp_call *c, enum mcp_data *e)
 {
-	struct json_object	*out, *a;
-	enum mcp_data		 e;
+	struct json_object	*out, *a = json_object_new_array();
 
-	(void)args;
-	a = json_object_new_array();
-	if ((e = mcp_env_list(c, add_env, a)) != MCP_DATA_OK) {
+	if ((*e = mcp_env_list(c, add_env, a)) != MCP_DATA_OK) {
 		json_object_put(a);
-		return tool_data_error(e, "environment", "", "whoami");
+		return NULL;
 	}
 	out = json_object_new_object();
 	json_object_object_add(out, "environments", a);
+	return out;
+}
+
+struct json_object *
+tool_list_environments(struct mcp_call *c, struct json_object *args)
+{
+	struct json_object	*out;
+	enum mcp_data		 e;
+
+	(void)args;
+	if ((out = tool_envs_json(c, &e)) == NULL)
+		return tool_data_error(e, "environment", "", "whoami");
 	return mcp_result_structured(out);
 }
 

@@ -40,44 +40,20 @@ res_workspace(struct mcp_call *c, const char *uri)
 	return contents(uri, tool_workspace_json(&w));
 }
 
-static void
-add_env(void *arg, const struct mcp_environment *e)
-{
-	json_object_array_add(arg, tool_env_json(e));
-}
-
 struct json_object *
 res_environments(struct mcp_call *c, const char *uri)
 {
-	struct json_object	*o, *a = json_object_new_array();
+	enum mcp_data	 e;
 
-	if (mcp_env_list(c, add_env, a) != MCP_DATA_OK) {
-		json_object_put(a);
-		return NULL;
-	}
-	o = json_object_new_object();
-	json_object_object_add(o, "environments", a);
-	return contents(uri, o);
-}
-
-static void
-add_tpl(void *arg, const struct mcp_template *t)
-{
-	json_object_array_add(arg, tool_tpl_json(t));
+	return contents(uri, tool_envs_json(c, &e));
 }
 
 struct json_object *
 res_org_templates(struct mcp_call *c, const char *uri)
 {
-	struct json_object	*o, *a = json_object_new_array();
+	enum mcp_data	 e;
 
-	if (mcp_tpl_list(c, add_tpl, a) != MCP_DATA_OK) {
-		json_object_put(a);
-		return NULL;
-	}
-	o = json_object_new_object();
-	json_object_object_add(o, "templates", a);
-	return contents(uri, o);
+	return contents(uri, tool_tpls_json(c, &e));
 }
 
 struct json_object *

@@ -48,6 +48,8 @@ struct json_object	*tool_update_workspace(struct mcp_call *,
 			    struct json_object *);
 /* tools/environments.c */
 struct json_object	*tool_env_json(const struct mcp_environment *);
+/* {"environments":[...]} of the workspace; NULL with *e set on failure. */
+struct json_object	*tool_envs_json(struct mcp_call *, enum mcp_data *e);
 struct json_object	*tool_list_environments(struct mcp_call *,
 			    struct json_object *);
 struct json_object	*tool_get_environment(struct mcp_call *,
@@ -61,6 +63,8 @@ struct json_object	*tool_delete_environment(struct mcp_call *,
 /* tools/organizations.c */
 struct json_object	*tool_org_json(const struct mcp_org *);
 struct json_object	*tool_tpl_json(const struct mcp_template *);
+/* {"templates":[...]} of the workspace; NULL with *e set on failure. */
+struct json_object	*tool_tpls_json(struct mcp_call *, enum mcp_data *e);
 /* The ids of every organization of an environment; NULL on failure. */
 struct json_object	*tool_org_ids(struct mcp_call *, const char *env);
 struct json_object	*tool_list_organizations(struct mcp_call *,

@@ -2,6 +2,9 @@
 -- file $BENCH_TOKENS (one per line), so that no token is verified twice.
 -- Thread k of n sends tokens k, k+n, k+2n, ...; a thread that runs out
 -- starts over, and done() reports how many requests reused a token.
+-- The method, body and headers: post.lua's (wrk runs from the repository root).
+dofile("tests/bench/post.lua")
+
 local threads = {}
 local counter = 0
 
@@ -23,13 +26,6 @@ function init(args)
 	end
 	next_i = 1
 	reused = 0
-	wrk.method = "POST"
-	wrk.body = os.getenv("BENCH_BODY")
-	wrk.headers["Content-Type"] = "application/json"
-	wrk.headers["Accept"] = "application/json, text/event-stream"
-	for k, v in string.gmatch(os.getenv("BENCH_HEADERS") or "", "([^:|]+):%s*([^|]+)") do
-		wrk.headers[k] = v
-	end
 end
 
 function request()
