@@ -46,6 +46,7 @@ static struct {
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 wake;
 	struct row		*rows;
+	struct row		*batch;		/* the flusher's copy of rows */
 	size_t			 n;
 	int			 running;
 	int			 stop;
@@ -53,8 +54,8 @@ static struct {
 	struct mcp_store	*st;
 	int			 fd;		/* audit_log or -1 */
 	int			 days;		/* audit_retention_days */
-} q = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, 0, 0, 0,
-    0, NULL, -1, 90 };
+} q = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, 0,
+    0, 0, 0, NULL, -1, 90 };
 
 static const char *
 or_empty(const char *s)
@@ -184,26 +185,31 @@ prune(int64_t now_ms)
 		    "%d days pruned", (long long)n, q.days);
 }
 
+/* FLUSH_MS from now, for pthread_cond_timedwait(). */
+static void
+deadline(struct timespec *until)
+{
+	clock_gettime(CLOCK_REALTIME, until);
+	until->tv_nsec += FLUSH_MS * 1000000L;
+	if (until->tv_nsec >= 1000000000L) {
+		until->tv_sec++;
+		until->tv_nsec -= 1000000000L;
+	}
+}
+
 static void *
 flusher(void *arg)
 {
-	struct row	*batch;
+	struct row	*batch = q.batch;
 	struct mcp_buf	 lines = { 0 };
 	struct timespec	 until;
 	size_t		 n, i;
 
 	(void)arg;
-	if ((batch = calloc(QUEUE_MAX, sizeof(*batch))) == NULL)
-		return NULL;
 	pthread_mutex_lock(&q.lock);
 	for (;;) {
 		while (q.n == 0 && !q.stop) {
-			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_nsec += FLUSH_MS * 1000000L;
-			if (until.tv_nsec >= 1000000000L) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000L;
-			}
+			deadline(&until);
 			pthread_cond_timedwait(&q.wake, &q.lock, &until);
 		}
 		if (q.n == 0 && q.stop)
@@ -222,12 +228,7 @@ flusher(void *arg)
 		pthread_mutex_lock(&q.lock);
 		if (!q.stop) {
 			/* Let a few requests gather before the next write. */
-			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_nsec += FLUSH_MS * 1000000L;
-			if (until.tv_nsec >= 1000000000L) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000L;
-			}
+			deadline(&until);
 			while (q.n < QUEUE_MAX / 2 && !q.stop &&
 			    pthread_cond_timedwait(&q.wake, &q.lock,
 			    &until) == 0)
@@ -236,7 +237,6 @@ flusher(void *arg)
 	}
 	pthread_mutex_unlock(&q.lock);
 	mcp_buf_free(&lines);
-	free(batch);
 	return NULL;
 }
 
@@ -245,8 +245,13 @@ mcp_audit_start(struct mcp_server *srv, char *err, size_t errsz)
 {
 	if (srv->auth == NULL && srv->serve == mcp_serve)
 		return 0;
+	/* Both buffers now: a flusher that could not start would never drain. */
 	if ((q.rows = calloc(QUEUE_MAX, sizeof(*q.rows))) == NULL ||
-	    (q.st = mcp_store_open(srv->cfg.store_path, err, errsz)) == NULL)
+	    (q.batch = calloc(QUEUE_MAX, sizeof(*q.batch))) == NULL) {
+		snprintf(err, errsz, "audit queue: out of memory");
+		return -1;
+	}
+	if ((q.st = mcp_store_open(srv->cfg.store_path, err, errsz)) == NULL)
 		return -1;
 	q.fd = srv->audit_fd;
 	q.days = srv->cfg.auth.audit_days;
@@ -272,7 +277,8 @@ mcp_audit_stop(void)
 	q.running = 0;
 	q.st->ops->close(q.st);
 	free(q.rows);
-	q.rows = NULL;
+	free(q.batch);
+	q.rows = q.batch = NULL;
 }
 
 void
