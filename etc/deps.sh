@@ -4,7 +4,7 @@
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 pkgs="build-essential pkg-config libfcgi-dev libjson-c-dev libjwt-dev
-libssl-dev libsqlite3-dev libcurl4-openssl-dev lighttpd bats curl jq
+libjemalloc-dev libssl-dev libsqlite3-dev libcurl4-openssl-dev lighttpd bats curl jq
 sqlite3 wrk python3 python3-cryptography"
 missing=
 for p in $pkgs; do

@@ -423,7 +423,7 @@ numeric_date(struct json_object *c, const char *key, int64_t *out)
 {
 	struct json_object	*v;
 
-	if (!json_object_object_get_ex(c, key, &v))
+	if (!mcp_json_get(c, key, &v))
 		return 0;
 	if (json_object_is_type(v, json_type_int))
 		*out = json_object_get_int64(v);
@@ -440,7 +440,7 @@ aud_ok(struct json_object *c, const char *want)
 	struct json_object	*v, *e;
 	size_t			 i;
 
-	if (!json_object_object_get_ex(c, "aud", &v))
+	if (!mcp_json_get(c, "aud", &v))
 		return 0;
 	if (json_object_is_type(v, json_type_string))
 		return strcmp(json_object_get_string(v), want) == 0;
@@ -484,7 +484,7 @@ scopes(const struct mcp_authconf *conf, struct json_object *c,
 	size_t			 i, j;
 
 	for (i = 0; i < conf->nscope_claims; i++) {
-		if (!json_object_object_get_ex(c, conf->scope_claims[i], &v))
+		if (!mcp_json_get(c, conf->scope_claims[i], &v))
 			continue;
 		if (json_object_is_type(v, json_type_string)) {
 			for (s = json_object_get_string(v); *s != '\0';) {
@@ -514,7 +514,7 @@ strclaim(struct json_object *c, const char *key, char *out, size_t outsz)
 	struct json_object	*v;
 
 	out[0] = '\0';
-	if (!json_object_object_get_ex(c, key, &v))
+	if (!mcp_json_get(c, key, &v))
 		return 0;
 	if (!json_object_is_type(v, json_type_string) ||
 	    (size_t)json_object_get_string_len(v) >= outsz ||

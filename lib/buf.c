@@ -32,6 +32,26 @@ grow(struct mcp_buf *b, size_t need)
 }
 
 int
+mcp_buf_room(struct mcp_buf *b, size_t n)
+{
+	if (n > SIZE_MAX - b->len - 1)
+		return -1;
+	return grow(b, b->len + n);
+}
+
+size_t
+mcp_strlcpy(char *dst, const char *src, size_t sz)
+{
+	size_t	 n = strlen(src);
+
+	if (sz > 0) {
+		memcpy(dst, src, n < sz ? n : sz - 1);
+		dst[n < sz ? n : sz - 1] = '\0';
+	}
+	return n;
+}
+
+int
 mcp_buf_add(struct mcp_buf *b, const void *data, size_t len)
 {
 	if (len > SIZE_MAX - b->len - 1 || grow(b, b->len + len) == -1)

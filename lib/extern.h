@@ -64,6 +64,13 @@ struct mcp_buf {
 };
 
 int	mcp_buf_add(struct mcp_buf *, const void *, size_t);
+/*
+ * Room for n more bytes and the NUL past b->len, for a writer that fills
+ * them itself and then advances b->len; 0 or -1.
+ */
+int	mcp_buf_room(struct mcp_buf *, size_t n);
+/* BSD strlcpy(): copies what fits, always terminated; strlen(src). */
+size_t	mcp_strlcpy(char *dst, const char *src, size_t dstsz);
 int	mcp_buf_puts(struct mcp_buf *, const char *);
 int	mcp_buf_printf(struct mcp_buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
@@ -343,6 +350,12 @@ struct json_object	*mcp_json_parse(const char *buf, size_t len, int depth,
 int	mcp_json_set(struct json_object *, const char *key,
 	    struct json_object *consumed);
 int	mcp_json_append(struct json_object *arr, struct json_object *consumed);
+/*
+ * The member key of object o into *v (may be NULL): 1 if present (*v is
+ * then NULL for a JSON null), 0 if not or if o is not an object.
+ */
+int	mcp_json_get(struct json_object *o, const char *key,
+	    struct json_object **v);
 /* Typed getters: NULL/0 when missing or of another type. */
 struct json_object	*mcp_json_obj(struct json_object *, const char *key);
 struct json_object	*mcp_json_arr(struct json_object *, const char *key);
@@ -351,6 +364,11 @@ const char		*mcp_json_str(struct json_object *, const char *key);
 int	mcp_json_has(struct json_object *, const char *key);
 /* Serializes compactly; the string lives as long as the object. */
 const char	*mcp_json_text(struct json_object *);
+/*
+ * Appends the same text to b without json-c's print buffers
+ * (lib/jsonwrite.c); 0, or -1 when out of memory.
+ */
+int	mcp_json_write(struct mcp_buf *b, struct json_object *);
 
 /* --- JSON Schema 2020-12 subset (lib/schema.c) --- */
 
@@ -360,7 +378,11 @@ const char	*mcp_json_text(struct json_object *);
  */
 int	mcp_schema_validate(struct json_object *schema,
 	    struct json_object *instance, char *err, size_t errsz);
-/* Checks that a schema uses only keywords we enforce correctly; 0 or -1. */
+/*
+ * Checks that a schema uses only keywords we enforce correctly, and
+ * compiles its patterns once for mcp_schema_validate(); 0 or -1.  Not
+ * thread-safe: call it while registering, before requests are served.
+ */
 int	mcp_schema_check(struct json_object *schema, char *err, size_t errsz);
 
 /* --- The endpoint's compiled registry (lib/registry.c) --- */
@@ -483,6 +505,8 @@ int	mcp_http_begin(struct mcp_req *, int status, const char *ctype);
 int	mcp_http_write(struct mcp_req *, const char *, size_t);
 /* A complete JSON response; body may be NULL (empty). */
 int	mcp_http_json(struct mcp_req *, int status, const char *body);
+/* The same with a JSON value as the body (not consumed). */
+int	mcp_http_value(struct mcp_req *, int status, struct json_object *);
 /* A JSON-RPC error response with the status of the error table. */
 int	mcp_http_error(struct mcp_req *, enum mcp_err, struct json_object *id,
 	    const char *detail);

@@ -84,6 +84,20 @@ put(char *h, size_t *n, size_t cap, const char *s)
 	return 0;
 }
 
+/* v >= 0 in decimal, in buf (sz >= 21), without printf's cost. */
+static const char *
+decimal(char *buf, size_t sz, long v)
+{
+	char	*p = buf + sz;
+
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0 && p > buf);
+	return p;
+}
+
 static int
 head(struct mcp_req *r, int status, const char *ctype, long clen)
 {
@@ -103,8 +117,9 @@ head(struct mcp_req *r, int status, const char *ctype, long clen)
 		return 0;
 	r->sent = 1;
 	r->status = status;
-	snprintf(num, sizeof(num), "Status: %d ", status);
-	bad |= put(h, &n, sizeof(h), num);
+	bad |= put(h, &n, sizeof(h), "Status: ");
+	bad |= put(h, &n, sizeof(h), decimal(num, sizeof(num), status));
+	bad |= put(h, &n, sizeof(h), " ");
 	bad |= put(h, &n, sizeof(h), reason(status));
 	bad |= put(h, &n, sizeof(h), "\r\n");
 	if (ctype != NULL) {
@@ -113,8 +128,9 @@ head(struct mcp_req *r, int status, const char *ctype, long clen)
 		bad |= put(h, &n, sizeof(h), "\r\n");
 	}
 	if (clen >= 0) {
-		snprintf(num, sizeof(num), "Content-Length: %ld\r\n", clen);
-		bad |= put(h, &n, sizeof(h), num);
+		bad |= put(h, &n, sizeof(h), "Content-Length: ");
+		bad |= put(h, &n, sizeof(h), decimal(num, sizeof(num), clen));
+		bad |= put(h, &n, sizeof(h), "\r\n");
 	}
 	if (r->origin != NULL) {
 		bad |= put(h, &n, sizeof(h), "Access-Control-Allow-Origin: ");
@@ -187,8 +203,25 @@ mcp_http_error_data(struct mcp_req *r, enum mcp_err e, struct json_object *id,
 	}
 	if ((msg = mcp_rpc_error(id, ei->code, ei->message, data)) == NULL)
 		return mcp_http_json(r, 500, NULL);
-	rc = mcp_http_json(r, ei->http, mcp_json_text(msg));
+	rc = mcp_http_value(r, ei->http, msg);
 	json_object_put(msg);
+	return rc;
+}
+
+int
+mcp_http_value(struct mcp_req *r, int status, struct json_object *v)
+{
+	struct mcp_buf	 b = { 0 };
+	int		 rc;
+
+	if (mcp_json_write(&b, v) == -1) {
+		mcp_buf_free(&b);
+		mcp_logx(MCP_LEVEL_ERROR, r->rid, "out of memory serializing "
+		    "a response");
+		return mcp_http_json(r, 500, NULL);
+	}
+	rc = mcp_http_json(r, status, b.p);
+	mcp_buf_free(&b);
 	return rc;
 }
 
@@ -227,9 +260,10 @@ mcp_sse_send(struct mcp_req *r, struct json_object *msg)
 	struct mcp_buf	 b = { 0 };
 	int		 rc;
 
-	/* json-c's plain output has no raw newlines, so one data line. */
-	if (mcp_buf_printf(&b, "event: message\nid: %s-%lu\ndata: %s\n\n",
-	    r->stream, ++r->seq, mcp_json_text(msg)) == -1) {
+	/* Compact JSON has no raw newlines, so one data line. */
+	if (mcp_buf_printf(&b, "event: message\nid: %s-%lu\ndata: ",
+	    r->stream, ++r->seq) == -1 || mcp_json_write(&b, msg) == -1 ||
+	    mcp_buf_add(&b, "\n\n", 2) == -1) {
 		mcp_buf_free(&b);
 		return -1;
 	}

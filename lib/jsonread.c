@@ -204,6 +204,16 @@ unescape(unsigned char e)
  * its decoded bytes: in the input itself when it holds no escape, else in
  * c->scratch (valid until the next string or number).
  */
+/* Bytes a string holds as they are: printable ASCII but '"' and '\\'. */
+static const unsigned char plain[256] = {
+	['\x20'] = 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
 static int
 string(struct cur *c, const char **s, size_t *n)
 {
@@ -214,6 +224,11 @@ string(struct cur *c, const char **s, size_t *n)
 	if (c->build)
 		c->scratch.len = 0;
 	while (c->p < c->end) {
+		/* Most of a string is printable ASCII: skip it in one loop. */
+		while (plain[*c->p] && ++c->p < c->end)
+			continue;
+		if (c->p >= c->end)
+			break;
 		if (*c->p == '"') {
 			if (c->build) {
 				if (esc) {
@@ -356,6 +371,20 @@ literal(struct cur *c, const char *word)
 }
 
 /* Members or elements up to the closing bracket. */
+/*
+ * json_object_object_add() hashes the key twice (lookup, then insert);
+ * a small object is searched in order instead, and a new key inserted
+ * once.  A repeated key still replaces the earlier value, as in json-c.
+ */
+static int
+add(struct json_object *o, const char *key, struct json_object *v)
+{
+	if (json_object_object_length(o) <= 8 && !mcp_json_get(o, key, NULL))
+		return json_object_object_add_ex(o, key, v,
+		    JSON_C_OBJECT_ADD_KEY_IS_NEW);
+	return json_object_object_add(o, key, v);
+}
+
 static int
 container(struct cur *c, unsigned char close, struct json_object **out)
 {
@@ -414,7 +443,7 @@ container(struct cur *c, unsigned char close, struct json_object **out)
 		}
 		if (c->build) {
 			if (close == '}') {
-				if (json_object_object_add(o, key, v) != 0) {
+				if (add(o, key, v) != 0) {
 					json_object_put(v);
 					if (key != kbuf)
 						free(key);

@@ -25,12 +25,12 @@ mcp_rpc_check(struct json_object *m, enum mcp_msg_kind *kind)
 	if ((ver = mcp_json_str(m, "jsonrpc")) == NULL ||
 	    strcmp(ver, "2.0") != 0)
 		return MCP_ERR_INVALID;
-	json_object_object_get_ex(m, "id", &id);
-	if (json_object_object_get_ex(m, "method", &v)) {
+	mcp_json_get(m, "id", &id);
+	if (mcp_json_get(m, "method", &v)) {
 		if (!json_object_is_type(v, json_type_string) ||
 		    json_object_get_string_len(v) == 0)
 			return MCP_ERR_INVALID;
-		if (json_object_object_get_ex(m, "params", &v) &&
+		if (mcp_json_get(m, "params", &v) &&
 		    !json_object_is_type(v, json_type_object))
 			return MCP_ERR_INVALID;
 		if (mcp_json_has(m, "result") || mcp_json_has(m, "error"))

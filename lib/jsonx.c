@@ -41,14 +41,44 @@ mcp_json_append(struct json_object *a, struct json_object *val)
 	return 0;
 }
 
+/*
+ * Objects of a JSON-RPC message have a handful of members: comparing the
+ * keys in order is several times cheaper than json-c's seeded hash, which
+ * is kept for larger objects (where it bounds the cost of crafted keys).
+ */
+#define SCAN_MAX	8
+
+int
+mcp_json_get(struct json_object *o, const char *key, struct json_object **v)
+{
+	struct lh_table	*t;
+	struct lh_entry	*e;
+	const char	*k;
+
+	if (v != NULL)
+		*v = NULL;
+	if (o == NULL || !json_object_is_type(o, json_type_object))
+		return 0;
+	t = json_object_get_object(o);
+	if (t->count > SCAN_MAX)
+		return json_object_object_get_ex(o, key, v);
+	for (e = t->head; e != NULL; e = e->next) {
+		k = lh_entry_k(e);
+		if (k[0] == key[0] && strcmp(k, key) == 0) {
+			if (v != NULL)
+				*v = (struct json_object *)lh_entry_v(e);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static struct json_object *
 typed(struct json_object *o, const char *key, enum json_type t)
 {
 	struct json_object	*v;
 
-	if (o == NULL || !json_object_is_type(o, json_type_object) ||
-	    !json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, t))
+	if (!mcp_json_get(o, key, &v) || !json_object_is_type(v, t))
 		return NULL;
 	return v;
 }
@@ -78,8 +108,7 @@ mcp_json_str(struct json_object *o, const char *key)
 int
 mcp_json_has(struct json_object *o, const char *key)
 {
-	return o != NULL && json_object_is_type(o, json_type_object) &&
-	    json_object_object_get_ex(o, key, NULL);
+	return mcp_json_get(o, key, NULL);
 }
 
 const char *

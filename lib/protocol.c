@@ -279,6 +279,7 @@ m_tools_call(struct mcp_req *r, struct json_object *msg,
 	const struct mcp_tool_rt	*t;
 	struct mcp_call			 c;
 	struct json_object		*args = NULL, *res, *empty = NULL, *sc;
+	struct json_object		*x;
 	const char			*name;
 	char				 why[512];
 
@@ -307,9 +308,9 @@ m_tools_call(struct mcp_req *r, struct json_object *msg,
 	}
 	memset(&c, 0, sizeof(c));
 	c.req = r;
-	json_object_object_get_ex(msg, "id", &c.id);
+	mcp_json_get(msg, "id", &c.id);
 	if (mcp_json_obj(p, "_meta") != NULL)
-		json_object_object_get_ex(mcp_json_obj(p, "_meta"),
+		mcp_json_get(mcp_json_obj(p, "_meta"),
 		    "progressToken", &c.progress);
 	if (c.progress != NULL &&
 	    !json_object_is_type(c.progress, json_type_string) &&
@@ -333,11 +334,11 @@ m_tools_call(struct mcp_req *r, struct json_object *msg,
 		r->outcome = "tool_failed";
 		return fail(e, -32603, "Internal error");
 	}
-	if (json_object_get_boolean(json_object_object_get(res, "isError")))
+	mcp_json_get(res, "isError", &x);
+	if (json_object_get_boolean(x))
 		r->outcome = "tool_error";
-	if (t->output != NULL && !json_object_get_boolean(
-	    json_object_object_get(res, "isError"))) {
-		sc = json_object_object_get(res, "structuredContent");
+	if (t->output != NULL && !json_object_get_boolean(x)) {
+		mcp_json_get(res, "structuredContent", &sc);
 		if (sc == NULL || mcp_schema_validate(t->output, sc, why,
 		    sizeof(why)) == -1) {
 			mcp_logx(MCP_LEVEL_ERROR, r->rid, "tool %s: result "
@@ -618,7 +619,7 @@ m_prompts_get(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 		}
 	}
 	for (a = x->args; a != NULL && a->name != NULL; a++)
-		if (a->required && !json_object_object_get_ex(args, a->name,
+		if (a->required && !mcp_json_get(args, a->name,
 		    &v)) {
 			json_object_put(empty);
 			return fail(e, -32602, "Missing required argument for "
@@ -744,7 +745,7 @@ mcp_proto_request(struct mcp_req *r, struct json_object *msg,
 	*err = MCP_OK;
 	memset(&e, 0, sizeof(e));
 	e.code = -32603;
-	json_object_object_get_ex(msg, "id", &id);
+	mcp_json_get(msg, "id", &id);
 	r->rpc_id = id;
 	if ((p = mcp_json_obj(msg, "params")) == NULL)
 		p = empty = json_object_new_object();
@@ -794,7 +795,7 @@ mcp_proto_notification(struct mcp_req *r, struct json_object *msg)
 
 	if (strcmp(m, "notifications/cancelled") == 0) {
 		if (!r->has_sess || p == NULL ||
-		    !json_object_object_get_ex(p, "requestId", &rid))
+		    !mcp_json_get(p, "requestId", &rid))
 			return;
 		if (!json_object_is_type(rid, json_type_string) &&
 		    !json_object_is_type(rid, json_type_int))
@@ -816,7 +817,7 @@ mcp_proto_response(struct mcp_req *r, struct json_object *msg)
 
 	if (!r->has_sess)
 		return;
-	json_object_object_get_ex(msg, "id", &id);
+	mcp_json_get(msg, "id", &id);
 	if (r->store->ops->pending_answer(r->store, r->sess.id,
 	    mcp_rpc_idtext(id), mcp_json_text(msg)) != MCP_OK)
 		mcp_logx(MCP_LEVEL_INFO, r->rid, "response %s matches no "

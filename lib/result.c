@@ -154,13 +154,17 @@ struct json_object *
 mcp_result_structured(struct json_object *sc)
 {
 	struct json_object	*r;
+	struct mcp_buf		 b = { 0 };
 
 	if (sc == NULL)
 		return NULL;
-	if ((r = mcp_result_text(mcp_json_text(sc))) == NULL) {
+	if (mcp_json_write(&b, sc) == -1 ||
+	    (r = mcp_result_text(b.p)) == NULL) {
+		mcp_buf_free(&b);
 		json_object_put(sc);
 		return NULL;
 	}
+	mcp_buf_free(&b);
 	if (mcp_json_set(r, "structuredContent", sc) == -1) {
 		json_object_put(r);
 		return NULL;

@@ -15,6 +15,7 @@
 #include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "extern.h"
@@ -79,7 +80,7 @@ kw(struct json_object *s, unsigned int m, enum kw k)
 {
 	struct json_object	*v;
 
-	if (!HAS(m, k) || !json_object_object_get_ex(s, kwnames[k], &v))
+	if (!HAS(m, k) || !mcp_json_get(s, kwnames[k], &v))
 		return NULL;
 	return v;
 }
@@ -90,6 +91,56 @@ kw_typed(struct json_object *s, unsigned int m, enum kw k, enum json_type t)
 	struct json_object	*v = kw(s, m, k);
 
 	return v != NULL && json_object_is_type(v, t) ? v : NULL;
+}
+
+/*
+ * Patterns compiled when their schema was checked, by text, so that a
+ * call does not compile its patterns again (11 us per pattern with glibc,
+ * more than all the rest of an echo tools/call; regexec() is 0.2 us).  Written only by mcp_schema_check(), which runs
+ * while tools are registered, before any validation; read-only after.
+ */
+#define PATTERNS_MAX	256
+
+static struct pattern {
+	char	*text;
+	regex_t	 re;
+} patterns[PATTERNS_MAX];
+static size_t	npatterns;
+
+static regex_t *
+compiled(const char *text)
+{
+	size_t	 i;
+
+	for (i = 0; i < npatterns; i++)
+		if (strcmp(patterns[i].text, text) == 0)
+			return &patterns[i].re;
+	return NULL;
+}
+
+/* Checks that text compiles, and keeps it if there is room; 0 or -1. */
+static int
+compile(const char *text)
+{
+	struct pattern	*p = &patterns[npatterns];
+	regex_t		 re;
+
+	if (compiled(text) != NULL)
+		return 0;
+	if (npatterns == PATTERNS_MAX) {
+		if (regcomp(&re, text, REG_EXTENDED | REG_NOSUB) != 0)
+			return -1;
+		regfree(&re);
+		return 0;
+	}
+	if (regcomp(&p->re, text, REG_EXTENDED | REG_NOSUB) != 0)
+		return -1;
+	if ((p->text = strdup(text)) == NULL) {
+		regfree(&p->re);
+		return -1;
+	}
+	npatterns++;
+	return 0;
 }
 
 static int
@@ -244,7 +295,7 @@ equal(struct json_object *a, struct json_object *b)
 		    json_object_object_length(b))
 			return 0;
 		json_object_object_foreach(a, k, av) {
-			if (!json_object_object_get_ex(b, k, &bv) ||
+			if (!mcp_json_get(b, k, &bv) ||
 			    !equal(av, bv))
 				return 0;
 		}
@@ -295,7 +346,7 @@ resolve(struct vctx *v, const char *ref)
 		}
 		tok[o] = '\0';
 		if (!json_object_is_type(cur, json_type_object) ||
-		    !json_object_object_get_ex(cur, tok, &next))
+		    !mcp_json_get(cur, tok, &next))
 			return NULL;
 		cur = next;
 	}
@@ -336,7 +387,7 @@ check_object(struct vctx *v, struct json_object *s, unsigned int m,
 		n = json_object_array_length(req);
 		for (i = 0; i < n; i++) {
 			x = json_object_array_get_idx(req, i);
-			if (!json_object_object_get_ex(inst,
+			if (!mcp_json_get(inst,
 			    json_object_get_string(x), NULL))
 				return fail(v, "required property \"%s\" is "
 				    "missing", json_object_get_string(x));
@@ -358,7 +409,7 @@ check_object(struct vctx *v, struct json_object *s, unsigned int m,
 	json_object_object_foreach(inst, key, val) {
 		saved = push_key(v, key);
 		if (props != NULL &&
-		    json_object_object_get_ex(props, key, &sub)) {
+		    mcp_json_get(props, key, &sub)) {
 			if (validate(v, sub, val) == -1)
 				return -1;
 		} else if (addl != NULL) {
@@ -429,7 +480,7 @@ check_string(struct vctx *v, struct json_object *s, unsigned int m,
 	struct json_object	*x;
 	const char		*str = json_object_get_string(inst);
 	size_t			 len;
-	regex_t			 re;
+	regex_t			 re, *rx;
 	int			 rc;
 
 	if ((x = kw(s, m, K_MINLEN)) != NULL ||
@@ -445,11 +496,17 @@ check_string(struct vctx *v, struct json_object *s, unsigned int m,
 			    (long long)json_object_get_int64(x));
 	}
 	if ((x = kw(s, m, K_PATTERN)) != NULL) {
-		if (regcomp(&re, json_object_get_string(x),
-		    REG_EXTENDED | REG_NOSUB) != 0)
-			return fail(v, "schema pattern does not compile");
-		rc = regexec(&re, str, 0, NULL, 0);
-		regfree(&re);
+		/* Compiled by mcp_schema_check(), else here each time. */
+		if ((rx = compiled(json_object_get_string(x))) != NULL)
+			rc = regexec(rx, str, 0, NULL, 0);
+		else {
+			if (regcomp(&re, json_object_get_string(x),
+			    REG_EXTENDED | REG_NOSUB) != 0)
+				return fail(v, "schema pattern does not "
+				    "compile");
+			rc = regexec(&re, str, 0, NULL, 0);
+			regfree(&re);
+		}
 		if (rc != 0)
 			return fail(v, "must match the pattern %s",
 			    json_object_get_string(x));
@@ -639,7 +696,6 @@ check(struct json_object *s, char *err, size_t errsz, int depth)
 {
 	struct json_object	*x;
 	size_t			 i, n;
-	regex_t			 re;
 
 	if (depth > MAX_DEPTH) {
 		snprintf(err, errsz, "schema nesting too deep");
@@ -662,13 +718,11 @@ check(struct json_object *s, char *err, size_t errsz, int depth)
 		}
 		if (strcmp(key, "pattern") == 0) {
 			if (!json_object_is_type(val, json_type_string) ||
-			    regcomp(&re, json_object_get_string(val),
-			    REG_EXTENDED | REG_NOSUB) != 0) {
+			    compile(json_object_get_string(val)) == -1) {
 				snprintf(err, errsz, "pattern does not "
 				    "compile");
 				return -1;
 			}
-			regfree(&re);
 		}
 		if ((strcmp(key, "properties") == 0 ||
 		    strcmp(key, "$defs") == 0 ||

@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -170,13 +169,6 @@ mcp_main_serve(const struct mcp_endpoint *ep, mcp_serve_fn serve, int argc,
 			return 2;
 		}
 	signal(SIGPIPE, SIG_IGN);
-	/*
-	 * glibc fastbins are consolidated whenever a larger block is asked
-	 * for, which libfcgi does (8 KiB stream buffers) on every request;
-	 * that showed as 4% of samples.  The per-thread tcache still serves
-	 * small blocks without them.
-	 */
-	mallopt(M_MXFAST, 0);
 	mcp_config_defaults(&srv.cfg);
 	if (path != NULL && *path != '\0' &&
 	    mcp_config_load(&srv.cfg, path, err, sizeof(err)) == -1) {

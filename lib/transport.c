@@ -100,7 +100,7 @@ answer(struct mcp_req *r, struct json_object *resp, enum mcp_err e)
 		status = 404;		/* 2026-07-28: unknown method */
 	else if (e != MCP_OK && e != MCP_ERR_METHOD)
 		status = ei->http;
-	mcp_http_json(r, status, mcp_json_text(resp));
+	mcp_http_value(r, status, resp);
 }
 
 /* A tool or resource: the token must grant every scope it declares. */
@@ -113,8 +113,8 @@ scoped(struct mcp_req *r, struct json_object *msg)
 	if (mcp_guard_need(r, msg, &need) == -1)
 		return 0;
 	if (strcmp(need.kind, "tool") == 0)
-		snprintf(r->tool, sizeof(r->tool), "%s", need.name);
-	json_object_object_get_ex(msg, "id", &id);
+		mcp_strlcpy(r->tool, need.name, sizeof(r->tool));
+	mcp_json_get(msg, "id", &id);
 	return mcp_guard_scopes(r, &need, id);
 }
 
@@ -157,7 +157,7 @@ modern(struct mcp_req *r, struct json_object *msg, enum mcp_msg_kind kind)
 	const char		*mv, *hv, *hm, *hn, *src, *method;
 	char			 why[160];
 
-	json_object_object_get_ex(msg, "id", &id);
+	mcp_json_get(msg, "id", &id);
 	if (kind != MCP_MSG_REQUEST) {
 		/* Nothing waits for a client response on a stateless server. */
 		mcp_http_json(r, 202, NULL);
@@ -199,7 +199,7 @@ modern(struct mcp_req *r, struct json_object *msg, enum mcp_msg_kind kind)
 		return;
 	}
 	r->modern = 1;
-	snprintf(r->version, sizeof(r->version), "%s", mv);
+	mcp_strlcpy(r->version, mv, sizeof(r->version));
 	if ((caps = mcp_json_obj(meta, META_CAPS)) != NULL)
 		r->caps = json_object_get(caps);
 	r->log_level = mcp_level_parse(mcp_json_str(meta, META_LEVEL));
@@ -280,8 +280,8 @@ session(struct mcp_req *r, struct json_object *id)
 	}
 	if (load_session(r, id) == -1)
 		return -1;
-	snprintf(r->version, sizeof(r->version), "%s",
-	    hv != NULL ? hv : r->sess.version);
+	mcp_strlcpy(r->version, hv != NULL ? hv : r->sess.version,
+	    sizeof(r->version));
 	return 0;
 }
 
@@ -291,10 +291,9 @@ legacy(struct mcp_req *r, struct json_object *msg, enum mcp_msg_kind kind)
 	struct json_object	*id = NULL;
 	const char		*method = mcp_json_str(msg, "method");
 
-	json_object_object_get_ex(msg, "id", &id);
+	mcp_json_get(msg, "id", &id);
 	if (kind == MCP_MSG_REQUEST && strcmp(method, "initialize") == 0) {
-		snprintf(r->version, sizeof(r->version), "%s",
-		    MCP_V20250326);
+		mcp_strlcpy(r->version, MCP_V20250326, sizeof(r->version));
 		request(r, msg);
 		return;
 	}
@@ -324,7 +323,7 @@ batch_denied(struct mcp_req *r, struct json_object *m)
 
 	if (mcp_guard_need(r, m, &need) == -1)
 		return NULL;
-	json_object_object_get_ex(m, "id", &id);
+	mcp_json_get(m, "id", &id);
 	return mcp_guard_scopes_error(r, &need, id);
 }
 
@@ -415,7 +414,7 @@ post(struct mcp_req *r)
 	}
 	if (mcp_rpc_check(msg, &kind) != MCP_OK) {
 		if (json_object_is_type(msg, json_type_object) &&
-		    json_object_object_get_ex(msg, "id", &id) &&
+		    mcp_json_get(msg, "id", &id) &&
 		    !json_object_is_type(id, json_type_string) &&
 		    !json_object_is_type(id, json_type_int))
 			id = NULL;
@@ -423,8 +422,8 @@ post(struct mcp_req *r)
 		goto out;
 	}
 	if (kind != MCP_MSG_RESPONSE)
-		snprintf(r->rpc, sizeof(r->rpc), "%s",
-		    mcp_json_str(msg, "method"));
+		mcp_strlcpy(r->rpc, mcp_json_str(msg, "method"),
+		    sizeof(r->rpc));
 	/*
 	 * Era: a request whose _meta carries a protocol version, or whose
 	 * header names 2026-07-28 or later, is stateless; the rest use

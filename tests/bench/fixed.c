@@ -4,7 +4,6 @@
  * no protocol work, so its rate is the ceiling of the FastCGI round trip
  * through the web server.
  */
-#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -55,7 +54,6 @@ main(void)
 	sigset_t	 stop;
 	int		 i, sig;
 
-	mallopt(M_MXFAST, 0);
 	FCGX_Init();
 	/* As in lib/server.c: libfcgi's SIGTERM handler cannot stop us. */
 	sigemptyset(&stop);

@@ -3,7 +3,8 @@
  * envelope check, the first code an untrusted body reaches.
  * Differential: what the check accepts, json-c's own strict tokener must
  * parse into the same tree (compared as serialized text), and what the
- * check refuses, the reader must refuse with the same error.
+ * check refuses, the reader must refuse with the same error.  Our
+ * serializer (lib/jsonwrite.c) must write json-c's text for every tree.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct json_object	*o, *ref;
+	struct mcp_buf		 b = { 0 };
 	enum mcp_msg_kind	 kind;
 	enum mcp_err		 e, syn;
 	int			 ok;
@@ -56,6 +58,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();	/* a different tree */
 	if (o != NULL)
 		(void)mcp_rpc_check(o, &kind);
+	if (mcp_json_write(&b, ref) == -1 || strcmp(b.p != NULL ? b.p :
+	    "null", json_object_to_json_string_ext(ref, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE)) != 0)
+		abort();	/* our text differs from json-c's */
+	mcp_buf_free(&b);
 	json_object_put(ref);
 	json_object_put(o);
 	return 0;
