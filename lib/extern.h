@@ -440,6 +440,11 @@ int	mcp_cursor_parse(const char *, size_t *offset);
 
 struct mcp_io {
 	const char	*(*param)(struct mcp_io *, const char *);
+	/*
+	 * Optional: the whole environment ("NAME=value", NULL-terminated),
+	 * which mcp_http_param() then reads once per request.
+	 */
+	const char *const *(*envp)(struct mcp_io *);
 	/* Returns bytes read (0 at end) or -1. */
 	long		 (*read)(struct mcp_io *, char *, size_t);
 	/* Returns 0 or -1 (the client has gone). */
@@ -480,6 +485,8 @@ struct mcp_req {
 	char			 stream[17];	/* SSE stream id */
 	unsigned long		 seq;		/* SSE event counter */
 	struct mcp_buf		 hdr;		/* extra response headers */
+	const char		*env[16];	/* mcp_http_param()'s, by slot */
+	int			 env_read;	/* env[] filled */
 	/* Protocol. */
 	char			 version[16];	/* revision of this request */
 	int			 modern;	/* 2026-07-28 and later */

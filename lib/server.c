@@ -30,6 +30,14 @@ fcgi_param(struct mcp_io *io, const char *name)
 	return FCGX_GetParam(name, rq->envp);
 }
 
+static const char *const *
+fcgi_envp(struct mcp_io *io)
+{
+	FCGX_Request	*rq = io->arg;
+
+	return (const char *const *)rq->envp;
+}
+
 static long
 fcgi_read(struct mcp_io *io, char *buf, size_t n)
 {
@@ -61,6 +69,13 @@ cgi_param(struct mcp_io *io, const char *name)
 {
 	(void)io;
 	return getenv(name);
+}
+
+static const char *const *
+cgi_envp(struct mcp_io *io)
+{
+	(void)io;
+	return (const char *const *)environ;
 }
 
 static long
@@ -109,6 +124,7 @@ worker(void *arg)
 		exit(1);
 	}
 	io.param = fcgi_param;
+	io.envp = fcgi_envp;
 	io.read = fcgi_read;
 	io.write = fcgi_write;
 	io.flush = fcgi_flush;
@@ -222,6 +238,7 @@ mcp_main_serve(const struct mcp_endpoint *ep, mcp_serve_fn serve, int argc,
 	}
 	if (FCGX_Init() != 0 || FCGX_IsCGI()) {
 		io.param = cgi_param;
+		io.envp = cgi_envp;
 		io.read = cgi_read;
 		io.write = cgi_write;
 		io.flush = cgi_flush;

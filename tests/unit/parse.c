@@ -48,6 +48,30 @@ env(const char *s, enum mcp_msg_kind *k)
 	return e;
 }
 
+/* An environment for mcp_http_param(), as libfcgi hands it over. */
+static const char *const test_env[] = {
+	"SERVER_NAME=x", "HTTP_COOKIE=c=1", "REQUEST_URI=/first",
+	"REQUEST_URI=/second", "HTTP_MCP_NAME=echo", "NOEQUALS",
+	"HTTP_ORIGINX=bad", "CONTENT_LENGTH=", "HTTP_X_OTHER=o", NULL
+};
+static int	 fallbacks;
+
+static const char *const *
+t_envp(struct mcp_io *io)
+{
+	(void)io;
+	return test_env;
+}
+
+/* Names outside the one-pass set still come from here. */
+static const char *
+t_param(struct mcp_io *io, const char *name)
+{
+	(void)io;
+	fallbacks++;
+	return strcmp(name, "HTTP_X_OTHER") == 0 ? "o" : NULL;
+}
+
 static struct json_object *
 rd(struct mcp_call *c, const char *uri)
 {
@@ -204,6 +228,52 @@ main(void)
 	    ref.name == NULL, "nothing serves it");
 	json_object_put(v);
 	mcp_registry_free(&reg);
+
+	/* CGI variables: one pass over the environment, the first wins. */
+	{
+		struct mcp_io	 io;
+		struct mcp_req	 rq;
+
+		memset(&io, 0, sizeof(io));
+		memset(&rq, 0, sizeof(rq));
+		io.param = t_param;
+		io.envp = t_envp;
+		rq.io = &io;
+		ok(strcmp(mcp_http_param(&rq, "REQUEST_URI"), "/first") == 0,
+		    "the first of a repeated variable");
+		ok(strcmp(mcp_http_param(&rq, "HTTP_MCP_NAME"), "echo") == 0,
+		    "a header variable");
+		ok(mcp_http_param(&rq, "HTTP_ORIGIN") == NULL,
+		    "same length, other name (HTTP_COOKIE): not Origin");
+		ok(strcmp(mcp_http_param(&rq, "CONTENT_LENGTH"), "") == 0,
+		    "an empty value is present");
+		ok(mcp_http_param(&rq, "HTTP_ACCEPT") == NULL && fallbacks == 0,
+		    "a missing variable, without asking param()");
+		ok(strcmp(mcp_http_param(&rq, "HTTP_X_OTHER"), "o") == 0 &&
+		    fallbacks == 1, "any other name is asked of param()");
+	}
+
+	/* The serializer writes json-c's text (the fuzz target does more). */
+	{
+		const char	*in = "{\"a\":[1,-2,9223372036854775807,"
+		    "18446744073709551615,1.50,true,null,{}],\"\\u0001\\n/\\\"\":"
+		    "\"\\u00e9\\t\\u001f\",\"e\":[],\"d\":-0.0e1}";
+		struct json_object	*o;
+		struct mcp_buf		 b = { 0 };
+		enum mcp_err		 pe;
+
+		o = mcp_json_parse(in, strlen(in), 8, &pe);
+		ok(o != NULL && mcp_json_write(&b, o) == 0 &&
+		    strcmp(b.p, json_object_to_json_string_ext(o,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)) ==
+		    0, "serialized as json-c does");
+		ok(b.p != NULL && strstr(b.p, "\"\\u0001\\n/\\\"\"") != NULL &&
+		    strstr(b.p, "18446744073709551615") != NULL &&
+		    strstr(b.p, "1.50") != NULL, "escapes, big integers, "
+		    "numbers as written");
+		mcp_buf_free(&b);
+		json_object_put(o);
+	}
 
 	ok(mcp_err_info(MCP_ERR_SESSION)->http == 404 && mcp_err_info(MCP_ERR__MAX)->http == 500, "error table");
 	return done();
