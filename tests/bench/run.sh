@@ -209,6 +209,11 @@ row() {	# row LABEL FILE RATIO
 echo "rounds (req/s): list_organizations $(awk '{printf "%s ", $1}' "$state/l")| create_organization $(awk '{printf "%s ", $1}' "$state/c")"
 echo "rounds (req/s): fixed $(awk '{printf "%s ", $1}' "$state/f")| no-auth $(awk '{printf "%s ", $1}' "$state/o")| token $(awk '{printf "%s ", $1}' "$state/t")| distinct $(awk '{printf "%s ", $1}' "$state/d")| session $(awk '{printf "%s ", $1}' "$state/s")| sdk-peer $(awk '{printf "%s ", $1}' "$state/p")"
 
+# The same ratios round by round (each pair ran back to back): the spread
+# shows how much of a difference this machine can resolve.
+pairs() { paste -d' ' "$state/$1" "$state/$2" | awk '{printf "%.2f ", $1 / $5}'; }
+echo "rounds (ratios): no-auth/fixed $(pairs o f)| token/no-auth $(pairs t o)| distinct/no-auth $(pairs d o)"
+
 f=$(col f 1) o=$(col o 1) t=$(col t 1) d=$(col d 1) s=$(col s 1) p=$(col p 1)
 l=$(col l 1) c=$(col c 1)
 printf '\nmcp-fcgi bench: wrk -t2 -c%s -d%ss x 3 rounds (medians) through lighttpd, 2 FastCGI processes x 8 threads\n\n' "$conns" "$dur"
