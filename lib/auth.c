@@ -731,14 +731,18 @@ mcp_auth_verify(struct mcp_auth *a, struct mcp_store *st, const char *tok,
 		*why = "token longer than max_token_bytes";
 		return MCP_TOK_INVALID;
 	}
+	/*
+	 * Only verified tokens enter the cache, so a hit (the same bytes,
+	 * by SHA-256) has passed every check below, the character set too.
+	 */
+	hashed = sha256(tok, len, h) == 0;
+	if (hashed && cache_get(a, h, now, p))
+		goto revocation;
 	for (i = 0; i < len; i++)
 		if (!tokchars[(unsigned char)tok[i]]) {
 			*why = "character outside base64url and '.'";
 			return MCP_TOK_INVALID;
 		}
-	hashed = sha256(tok, len, h) == 0;
-	if (hashed && cache_get(a, h, now, p))
-		goto revocation;
 	if (mcp_jwt_parse(tok, len, &t, why) == -1)
 		return MCP_TOK_INVALID;
 	if ((iss = mcp_json_str(t.claims, "iss")) == NULL) {

@@ -199,11 +199,6 @@ unescape(unsigned char e)
 	}
 }
 
-/*
- * A string at c->p (its opening quote).  When building, *s and *n give
- * its decoded bytes: in the input itself when it holds no escape, else in
- * c->scratch (valid until the next string or number).
- */
 /* Bytes a string holds as they are: printable ASCII but '"' and '\\'. */
 static const unsigned char plain[256] = {
 	['\x20'] = 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
@@ -214,6 +209,11 @@ static const unsigned char plain[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
+/*
+ * A string at c->p (its opening quote).  When building, *s and *n give
+ * its decoded bytes: in the input itself when it holds no escape, else in
+ * c->scratch (valid until the next string or number).
+ */
 static int
 string(struct cur *c, const char **s, size_t *n)
 {
@@ -370,7 +370,6 @@ literal(struct cur *c, const char *word)
 	return 0;
 }
 
-/* Members or elements up to the closing bracket. */
 /*
  * json_object_object_add() hashes the key twice (lookup, then insert);
  * a small object is searched in order instead, and a new key inserted
@@ -385,6 +384,7 @@ add(struct json_object *o, const char *key, struct json_object *v)
 	return json_object_object_add(o, key, v);
 }
 
+/* Members or elements up to the closing bracket. */
 static int
 container(struct cur *c, unsigned char close, struct json_object **out)
 {
