@@ -232,7 +232,8 @@ mcp_registry_tool(const struct mcp_registry *r, const char *name)
 	size_t	 i;
 
 	for (i = 0; i < r->ntools; i++)
-		if (strcmp(r->tools[i].def->name, name) == 0)
+		if (r->tools[i].def->name[0] == name[0] &&
+		    strcmp(r->tools[i].def->name, name) == 0)
 			return &r->tools[i];
 	return NULL;
 }
