@@ -104,13 +104,11 @@ read_env(struct mcp_req *r, const char *const *env)
 	const char	*e, *eq;
 	enum var	 v;
 
-	for (; env != NULL && (e = *env) != NULL; env++) {
-		for (eq = e; *eq != '=' && *eq != '\0'; eq++)
-			continue;
-		if (*eq == '=' && (v = var(e, (size_t)(eq - e))) != V__MAX &&
+	for (; env != NULL && (e = *env) != NULL; env++)
+		if ((eq = strchr(e, '=')) != NULL &&
+		    (v = var(e, (size_t)(eq - e))) != V__MAX &&
 		    r->env[v] == NULL)		/* the first, as getenv() */
 			r->env[v] = eq + 1;
-	}
 	r->env_read = 1;
 }
 
