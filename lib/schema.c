@@ -96,8 +96,9 @@ kw_typed(struct json_object *s, unsigned int m, enum kw k, enum json_type t)
 /*
  * Patterns compiled when their schema was checked, by text, so that a
  * call does not compile its patterns again (11 us per pattern with glibc,
- * more than all the rest of an echo tools/call; regexec() is 0.2 us).  Written only by mcp_schema_check(), which runs
- * while tools are registered, before any validation; read-only after.
+ * more than all the rest of an echo tools/call; regexec() is 0.2 us).
+ * Written only by mcp_schema_check(), which runs while tools are
+ * registered, before any validation; read-only after.
  */
 #define PATTERNS_MAX	256
 
