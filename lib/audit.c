@@ -63,16 +63,11 @@ or_empty(const char *s)
 	return s != NULL ? s : "";
 }
 
-/* Copies s into dst[sz], truncated; no printf on this path. */
+/* Copies s (NULL: empty) into dst[sz], truncated. */
 static void
 copy(char *dst, size_t sz, const char *s)
 {
-	size_t	 n = strlen(or_empty(s));
-
-	if (n >= sz)
-		n = sz - 1;
-	memcpy(dst, or_empty(s), n);
-	dst[n] = '\0';
+	mcp_strlcpy(dst, or_empty(s), sz);
 }
 
 /* Points a row's strings at its own copies (after it moved). */
