@@ -42,7 +42,7 @@ int
 main(void)
 {
 	char	 err[256];
-	struct json_object *s;
+	struct json_object *s, *i;
 
 	PASS("{\"type\":\"string\"}", "\"x\"");
 	FAIL("{\"type\":\"string\"}", "5", "arguments: must be of type string, not integer");
@@ -97,6 +97,22 @@ main(void)
 	json_object_put(s);
 	s = J("{\"properties\":{\"a\":{\"pattern\":\"(\"}}}");
 	ok(mcp_schema_check(s, err, sizeof(err)) == -1, "bad pattern refused at registration");
+	json_object_put(s);
+	/* A pattern compiled at registration is the one calls use. */
+	s = J("{\"properties\":{\"a\":{\"pattern\":\"^first$\"}}}");
+	ok(mcp_schema_check(s, err, sizeof(err)) == 0, "a first pattern");
+	json_object_put(s);
+	s = J("{\"properties\":{\"id\":{\"pattern\":\"^cmp_[0-9]+$\"}}}");
+	ok(mcp_schema_check(s, err, sizeof(err)) == 0, "pattern compiled");
+	i = J("{\"id\":\"cmp_42\"}");
+	ok(mcp_schema_validate(s, i, err, sizeof(err)) == 0,
+	    "compiled pattern accepts");
+	json_object_put(i);
+	i = J("{\"id\":\"cmp_x\"}");
+	ok(mcp_schema_validate(s, i, err, sizeof(err)) == -1 &&
+	    strcmp(err, "arguments.id: must match the pattern ^cmp_[0-9]+$") ==
+	    0, "compiled pattern rejects: %s", err);
+	json_object_put(i);
 	json_object_put(s);
 	s = J("{\"type\":\"object\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"properties\":{\"a\":{\"type\":\"string\",\"examples\":[\"x\"]}}}");
 	ok(mcp_schema_check(s, err, sizeof(err)) == 0, "annotations accepted");
