@@ -42,6 +42,10 @@ put(struct mcp_buf *b, const char *p, size_t n)
 	b->len += n;
 }
 
+/*
+ * mcp_buf_add() without its NUL after every piece (mcp_json_write() ends
+ * the text once): 2% of a tools/call's instructions in callgrind.
+ */
 static int
 text(struct mcp_buf *b, const char *p, size_t n)
 {
