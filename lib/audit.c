@@ -242,18 +242,26 @@ mcp_audit_start(struct mcp_server *srv, char *err, size_t errsz)
 		return 0;
 	/* Both buffers now: a flusher that could not start would never drain. */
 	if ((q.rows = calloc(QUEUE_MAX, sizeof(*q.rows))) == NULL ||
-	    (q.batch = calloc(QUEUE_MAX, sizeof(*q.batch))) == NULL) {
-		snprintf(err, errsz, "audit queue: out of memory");
+	    (q.batch = calloc(QUEUE_MAX, sizeof(*q.batch))) == NULL ||
+	    (q.st = mcp_store_open(srv->cfg.store_path, err, errsz)) == NULL) {
+		if (q.batch == NULL)
+			snprintf(err, errsz, "audit queue: out of memory");
+		free(q.rows);
+		free(q.batch);
+		q.rows = q.batch = NULL;
 		return -1;
 	}
-	if ((q.st = mcp_store_open(srv->cfg.store_path, err, errsz)) == NULL)
-		return -1;
 	q.fd = srv->audit_fd;
 	q.days = srv->cfg.auth.audit_days;
 	q.running = 1;
 	if ((errno = pthread_create(&q.thread, NULL, flusher, NULL)) != 0) {
 		snprintf(err, errsz, "pthread_create: %s", strerror(errno));
 		q.running = 0;
+		q.st->ops->close(q.st);
+		q.st = NULL;
+		free(q.rows);
+		free(q.batch);
+		q.rows = q.batch = NULL;
 		return -1;
 	}
 	return 0;
