@@ -1,0 +1,140 @@
+/*
+ * store.c: the SQLite store's audit rows.  audit_add() writes a batch
+ * AUDIT_MANY rows to a statement and the rest one by one; every column
+ * of every row must land where it belongs whatever the batch's size
+ * (a parameter offset off by one would put one row's subject in the
+ * next row's client id, which no aggregate query would notice).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "extern.h"
+#include "tap.h"
+
+#define ROWS	37	/* two statements of 16, then 5 single rows */
+
+struct fields {
+	char	 rid[17], iss[32], sub[32], client[32], method[32];
+	char	 tool[32], scopes[32], outcome[32], workspace[32];
+};
+
+static void
+fill(struct fields *f, struct mcp_audit *a, int i)
+{
+	snprintf(f->rid, sizeof(f->rid), "%016d", i);
+	snprintf(f->iss, sizeof(f->iss), "iss-%d", i);
+	snprintf(f->sub, sizeof(f->sub), "sub-%d", i);
+	snprintf(f->client, sizeof(f->client), "client-%d", i);
+	snprintf(f->method, sizeof(f->method), "method-%d", i);
+	snprintf(f->tool, sizeof(f->tool), "tool-%d", i);
+	snprintf(f->scopes, sizeof(f->scopes), "scope:%d", i);
+	snprintf(f->outcome, sizeof(f->outcome), "outcome-%d", i);
+	snprintf(f->workspace, sizeof(f->workspace), "ws-%d", i);
+	memset(a, 0, sizeof(*a));
+	a->ts_ms = 1700000000000LL + i;
+	a->rid = f->rid;
+	a->iss = f->iss;
+	a->sub = f->sub;
+	a->client_id = f->client;
+	a->method = f->method;
+	a->tool = f->tool;
+	a->scopes = f->scopes;
+	a->outcome = f->outcome;
+	a->status = 200 + i;
+	a->latency_us = 1000 + i;
+	a->workspace = f->workspace;
+}
+
+/* Row i as the store holds it, "|"-joined, or "" when it is missing. */
+static void
+stored(sqlite3 *db, int i, char *out, size_t outsz)
+{
+	sqlite3_stmt	*st;
+	char		 rid[17];
+
+	out[0] = '\0';
+	snprintf(rid, sizeof(rid), "%016d", i);
+	if (sqlite3_prepare_v2(db, "SELECT ts_ms || '|' || iss || '|' || sub "
+	    "|| '|' || client_id || '|' || method || '|' || tool || '|' || "
+	    "scopes || '|' || outcome || '|' || status || '|' || latency_us "
+	    "|| '|' || workspace FROM audit WHERE rid = ?1", -1, &st,
+	    NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(st, 1, rid, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(out, outsz, "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+}
+
+static int
+count(sqlite3 *db)
+{
+	sqlite3_stmt	*st;
+	int		 n = -1;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM audit", -1, &st,
+	    NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+int
+main(void)
+{
+	static struct fields	 f[ROWS];
+	struct mcp_audit	 a[ROWS];
+	const struct mcp_audit	*p[ROWS];
+	struct mcp_store	*st;
+	sqlite3			*db;
+	char			 dir[] = "/tmp/mcp-unit-store.XXXXXX";
+	char			 path[128], got[512], want[512], err[256];
+	int			 i, bad = 0;
+
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	snprintf(path, sizeof(path), "%s/mcp.db", dir);
+	st = mcp_store_open(path, err, sizeof(err));
+	ok(st != NULL, "the store opens (%s)", st != NULL ? "" : err);
+	if (st == NULL)
+		return done();
+	for (i = 0; i < ROWS; i++) {
+		fill(&f[i], &a[i], i);
+		p[i] = &a[i];
+	}
+	ok(st->ops->audit_add(st, p, ROWS) == MCP_OK,
+	    "%d rows in one batch", ROWS);
+	ok(st->ops->audit_add(st, p, 1) == MCP_OK, "one row alone");
+	st->ops->close(st);
+
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		return 1;
+	ok(count(db) == ROWS + 1, "every row is stored (%d)", count(db));
+	for (i = 0; i < ROWS; i++) {
+		stored(db, i, got, sizeof(got));
+		snprintf(want, sizeof(want), "%lld|%s|%s|%s|%s|%s|%s|%s|%d|%lld"
+		    "|%s", (long long)a[i].ts_ms, f[i].iss, f[i].sub,
+		    f[i].client, f[i].method, f[i].tool, f[i].scopes,
+		    f[i].outcome, a[i].status, (long long)a[i].latency_us,
+		    f[i].workspace);
+		if (strcmp(got, want) != 0 && bad++ == 0)
+			printf("# row %d: got \"%s\", want \"%s\"\n", i, got,
+			    want);
+	}
+	ok(bad == 0, "each row's columns are its own (%d rows differ)", bad);
+	sqlite3_close(db);
+
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/mcp.db-wal", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/mcp.db-shm", dir);
+	unlink(path);
+	rmdir(dir);
+	return done();
+}
