@@ -85,46 +85,33 @@ own(struct row *w)
 	w->a.outcome = w->outcome;
 }
 
-/* Appends s as a JSON string (it is UTF-8: it came through our parser). */
+/* Appends ,"key":"s" (s is UTF-8: it came through our parser). */
 static void
 jstr(struct mcp_buf *b, const char *key, const char *s)
 {
-	static const char	 hex[] = "0123456789abcdef";
-	const char		*run;
-	char			 u[6] = { '\\', 'u', '0', '0', 0, 0 };
-
 	mcp_buf_add(b, ",\"", 2);
 	mcp_buf_puts(b, key);
-	mcp_buf_add(b, "\":\"", 3);
-	for (run = s; *s != '\0'; s++) {
-		if ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\')
-			continue;
-		mcp_buf_add(b, run, (size_t)(s - run));
-		if (*s == '"' || *s == '\\') {
-			u[1] = *s;
-			mcp_buf_add(b, u, 2);
-			u[1] = 'u';
-		} else {
-			u[4] = hex[(unsigned char)*s >> 4];
-			u[5] = hex[*s & 0x0f];
-			mcp_buf_add(b, u, 6);
-		}
-		run = s + 1;
-	}
-	mcp_buf_add(b, run, (size_t)(s - run));
-	mcp_buf_add(b, "\"", 1);
+	mcp_buf_add(b, "\":", 2);
+	mcp_json_write_string(b, s, strlen(s));
+}
+
+/* Appends ,"key":v, or the line's opening {"key":v when first. */
+static void
+jint(struct mcp_buf *b, const char *key, int64_t v, int first)
+{
+	mcp_buf_add(b, first ? "{\"" : ",\"", 2);
+	mcp_buf_puts(b, key);
+	mcp_buf_add(b, "\":", 2);
+	mcp_json_write_int(b, v);
 }
 
 /* Appends one JSON line for a to b. */
 static void
 json_line(struct mcp_buf *b, const struct mcp_audit *a)
 {
-	char	 num[160];
-
-	snprintf(num, sizeof(num), "{\"ts_ms\":%lld,\"status\":%d,"
-	    "\"latency_us\":%lld", (long long)a->ts_ms, a->status,
-	    (long long)a->latency_us);
-	mcp_buf_puts(b, num);
+	jint(b, "ts_ms", a->ts_ms, 1);
+	jint(b, "status", a->status, 0);
+	jint(b, "latency_us", a->latency_us, 0);
 	jstr(b, "rid", a->rid);
 	jstr(b, "iss", a->iss);
 	jstr(b, "sub", a->sub);

@@ -369,6 +369,14 @@ const char	*mcp_json_text(struct json_object *);
  * (lib/jsonwrite.c); 0, or -1 when out of memory.
  */
 int	mcp_json_write(struct mcp_buf *b, struct json_object *);
+/*
+ * The pieces of that text, for writers of their own JSON (the audit
+ * lines): s[n] as a JSON string, and v in decimal.  They append without
+ * a terminating NUL (b->len counts what was written); 0, or -1 when out
+ * of memory.
+ */
+int	mcp_json_write_string(struct mcp_buf *b, const char *s, size_t n);
+int	mcp_json_write_int(struct mcp_buf *b, int64_t v);
 
 /* --- JSON Schema 2020-12 subset (lib/schema.c) --- */
 

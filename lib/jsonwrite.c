@@ -56,8 +56,8 @@ text(struct mcp_buf *b, const char *p, size_t n)
 }
 
 /* s as a JSON string: sized first, then written in one reservation. */
-static int
-string(struct mcp_buf *b, const char *s, size_t n)
+int
+mcp_json_write_string(struct mcp_buf *b, const char *s, size_t n)
 {
 	static const char	 hex[] = "0123456789abcdef";
 	const unsigned char	*p = (const unsigned char *)s;
@@ -113,6 +113,19 @@ digits(char *end, uint64_t v)
 	return end;
 }
 
+int
+mcp_json_write_int(struct mcp_buf *b, int64_t v)
+{
+	char		 num[24], *p, *end = num + sizeof(num);
+
+	if (v < 0) {
+		p = digits(end, (uint64_t)0 - (uint64_t)v);
+		*--p = '-';
+	} else
+		p = digits(end, (uint64_t)v);
+	return text(b, p, (size_t)(end - p));
+}
+
 static int
 integer(struct mcp_buf *b, struct json_object *o)
 {
@@ -120,13 +133,9 @@ integer(struct mcp_buf *b, struct json_object *o)
 	int64_t		 v = json_object_get_int64(o);
 
 	/* json-c keeps integers above INT64_MAX as unsigned. */
-	if (v == INT64_MAX)
-		p = digits(end, json_object_get_uint64(o));
-	else if (v < 0) {
-		p = digits(end, (uint64_t)0 - (uint64_t)v);
-		*--p = '-';
-	} else
-		p = digits(end, (uint64_t)v);
+	if (v != INT64_MAX)
+		return mcp_json_write_int(b, v);
+	p = digits(end, json_object_get_uint64(o));
 	return text(b, p, (size_t)(end - p));
 }
 
@@ -150,7 +159,7 @@ value(struct mcp_buf *b, struct json_object *o)
 		return mcp_buf_puts(b, json_object_to_json_string_ext(o,
 		    FLAGS));
 	case json_type_string:
-		return string(b, json_object_get_string(o),
+		return mcp_json_write_string(b, json_object_get_string(o),
 		    (size_t)json_object_get_string_len(o));
 	case json_type_array:
 		n = json_object_array_length(o);
@@ -166,7 +175,7 @@ value(struct mcp_buf *b, struct json_object *o)
 		for (; e != NULL; e = e->next) {
 			k = lh_entry_k(e);
 			if (text(b, e->prev == NULL ? "{" : ",", 1) == -1 ||
-			    string(b, k, strlen(k)) == -1 ||
+			    mcp_json_write_string(b, k, strlen(k)) == -1 ||
 			    text(b, ":", 1) == -1 ||
 			    value(b, (struct json_object *)lh_entry_v(e)) == -1)
 				return -1;
