@@ -70,13 +70,29 @@ mcp_b64url_dec(unsigned char *out, size_t outsz, const char *in, size_t n)
 {
 	size_t		 o = 0, i;
 	uint32_t	 acc = 0;
-	int		 bits = 0, d;
+	int		 bits = 0, a, b, c, d;
 
 	if (n % 4 == 1)
 		return -1;
 	if (outsz < n / 4 * 3 + (n % 4 ? n % 4 - 1 : 0))
 		return -1;
-	for (i = 0; i < n; i++) {
+	/* Whole groups of four characters: three bytes each. */
+	for (i = 0; i + 4 <= n; i += 4) {
+		a = val((unsigned char)in[i]);
+		b = val((unsigned char)in[i + 1]);
+		c = val((unsigned char)in[i + 2]);
+		d = val((unsigned char)in[i + 3]);
+		if ((a | b | c | d) < 0)
+			return -1;
+		acc = (uint32_t)a << 18 | (uint32_t)b << 12 |
+		    (uint32_t)c << 6 | (uint32_t)d;
+		out[o++] = (unsigned char)(acc >> 16);
+		out[o++] = (unsigned char)(acc >> 8);
+		out[o++] = (unsigned char)acc;
+	}
+	/* The final two or three, a bit at a time. */
+	acc = 0;
+	for (; i < n; i++) {
 		if ((d = val((unsigned char)in[i])) < 0)
 			return -1;
 		acc = acc << 6 | (uint32_t)d;

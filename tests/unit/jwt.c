@@ -40,6 +40,40 @@ b64(void)
 	ok(mcp_b64url_dec(out, sizeof(out), "", 0) == 0, "empty is empty");
 }
 
+/*
+ * The decoder takes whole groups of four apart from the last two or
+ * three characters: every length round-trips, and a byte outside the
+ * alphabet is refused wherever it stands, in a group or in the tail.
+ */
+static void
+b64_lengths(void)
+{
+	unsigned char	 in[48], out[48];
+	char		 enc[80], bad[80];
+	size_t		 n, i, len;
+	int		 trips = 0, refused = 0, tries = 0;
+
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (unsigned char)(i * 37 + 11);
+	for (n = 0; n <= sizeof(in); n++) {
+		len = mcp_b64url_enc(enc, sizeof(enc), in, n);
+		if (mcp_b64url_dec(out, sizeof(out), enc, len) == (long)n &&
+		    memcmp(in, out, n) == 0)
+			trips++;
+		for (i = 0; i < len; i++) {
+			memcpy(bad, enc, len);
+			bad[i] = i % 2 ? '=' : '+';
+			tries++;
+			if (mcp_b64url_dec(out, sizeof(out), bad, len) == -1)
+				refused++;
+		}
+	}
+	ok(trips == (int)sizeof(in) + 1, "lengths 0-48 round-trip (%d of %d)",
+	    trips, (int)sizeof(in) + 1);
+	ok(refused == tries, "a bad byte anywhere is refused (%d of %d)",
+	    refused, tries);
+}
+
 /* header.payload (both JSON texts) + "." + sig, base64url-encoded. */
 static char *
 token(const char *hdr, const char *pay, const char *sig)
@@ -225,6 +259,7 @@ int
 main(void)
 {
 	b64();
+	b64_lengths();
 	shapes();
 	keys();
 	return done();
