@@ -4,7 +4,14 @@
  * request, so that protocol cost can be told apart from the FastCGI round
  * trip that `make bench` measures.  Uses a stateless 2026-07-28 tools/call
  * of an echo tool; the store is opened but not queried on that path.
+ *
+ * bench-micro N [CONFIG TOKEN]: with a configuration file (one with auth,
+ * such as the bench's mcp-fcgi.conf) and a token its issuer signed, each
+ * request carries the token and goes through what /mcp does with it: the
+ * verified-token cache, the revocation list, the scope check and the audit
+ * trail (whose flusher thread runs as in a responder).
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +36,7 @@ struct mem {
  * in its order, so that finding one costs what it costs behind lighttpd.
  */
 static char	 clen[32];
+static char	*authz;
 static const char *env[] = {
 	clen, "CONTENT_TYPE=application/json", "SERVER_SOFTWARE=lighttpd",
 	"SERVER_NAME=127.0.0.1", "GATEWAY_INTERFACE=CGI/1.1",
@@ -40,7 +48,7 @@ static const char *env[] = {
 	"HTTP_HOST=127.0.0.1:8080",
 	"HTTP_ACCEPT=application/json, text/event-stream",
 	"HTTP_MCP_PROTOCOL_VERSION=2026-07-28", "HTTP_MCP_METHOD=tools/call",
-	"HTTP_MCP_NAME=echo", "HTTP_USER_AGENT=wrk", NULL
+	"HTTP_MCP_NAME=echo", "HTTP_USER_AGENT=wrk", NULL, NULL
 };
 
 /* FCGX_GetParam(): the first variable of that name. */
@@ -112,7 +120,13 @@ static const struct mcp_tool tools[] = {
 	  "\"required\":[\"text\"]}", MCP_HINT_READONLY, 0, echo },
 };
 
-static const struct mcp_endpoint ep = {
+/* The same tool with the scope /mcp's echo requires. */
+static struct mcp_tool scoped[] = {
+	{ "echo", "Echo", "Echo", "wks:read", NULL, NULL, MCP_HINT_READONLY,
+	  0, echo },
+};
+
+static struct mcp_endpoint ep = {
 	"micro", NULL, "0", NULL, tools, 1, NULL, 0, NULL, 0, NULL, 0
 };
 
@@ -134,10 +148,35 @@ main(int argc, char *argv[])
 	mcp_config_defaults(&srv.cfg);
 	snprintf(srv.cfg.store_path, sizeof(srv.cfg.store_path), "%s/mcp.db",
 	    dir);
+	srv.serve = mcp_serve;
+	srv.audit_fd = -1;
+	if (argc > 3) {
+		if (mcp_config_load(&srv.cfg, argv[2], why, sizeof(why)) == -1)
+			errx(1, "%s: %s", argv[2], why);
+		if (asprintf(&authz, "HTTP_AUTHORIZATION=Bearer %s",
+		    argv[3]) == -1)
+			err(1, "asprintf");
+		env[sizeof(env) / sizeof(env[0]) - 2] = authz;
+		scoped[0].input_schema = tools[0].input_schema;
+		scoped[0].output_schema = tools[0].output_schema;
+		ep.tools = scoped;
+	}
 	mcp_log_setlevel(MCP_LEVEL_WARNING);
 	if (mcp_registry_init(&srv.reg, &ep, why, sizeof(why)) == -1 ||
 	    (st = mcp_store_open(srv.cfg.store_path, why, sizeof(why))) == NULL)
 		errx(1, "%s", why);
+	if (argc > 3) {
+		why[0] = '\0';
+		if (mcp_fetch_init() == -1 ||
+		    mcp_guard_init(&srv, why, sizeof(why)) == -1)
+			errx(1, "auth: %s", why);
+		if (srv.cfg.auth.audit_log != NULL && (srv.audit_fd =
+		    open(srv.cfg.auth.audit_log, O_WRONLY | O_APPEND |
+		    O_CREAT | O_CLOEXEC, 0640)) == -1)
+			err(1, "%s", srv.cfg.auth.audit_log);
+		if (mcp_audit_start(&srv, why, sizeof(why)) == -1)
+			errx(1, "audit: %s", why);
+	}
 	snprintf(clen, sizeof(clen), "CONTENT_LENGTH=%zu", sizeof(body) - 1);
 	io.param = param;
 	io.envp = envp;
@@ -150,9 +189,10 @@ main(int argc, char *argv[])
 		memset(&m, 0, sizeof(m));
 		mcp_serve(&srv, &io, st);
 	}
+	mcp_audit_stop();
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	printf("protocol work: %.0f ns per tools/call (%ld requests, %zu "
-	    "bytes out each)\n", ((b.tv_sec - a.tv_sec) * 1e9 +
+	printf("protocol work%s: %.0f ns per tools/call (%ld requests, %zu "
+	    "bytes out each)\n", argc > 3 ? " with the token" : "", ((b.tv_sec - a.tv_sec) * 1e9 +
 	    (b.tv_nsec - a.tv_nsec)) / n, n, m.out);
 	st->ops->close(st);
 	mcp_registry_free(&srv.reg);
