@@ -46,7 +46,7 @@ static struct {
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 wake;
 	struct row		*rows;
-	struct row		*batch;		/* the flusher's copy of rows */
+	struct row		*batch;		/* the rows being written */
 	size_t			 n;
 	int			 running;
 	int			 stop;
@@ -70,7 +70,7 @@ copy(char *dst, size_t sz, const char *s)
 	mcp_strlcpy(dst, or_empty(s), sz);
 }
 
-/* Points a row's strings at its own copies (after it moved). */
+/* Points a row's strings at its own copies of them. */
 static void
 own(struct row *w)
 {
@@ -182,7 +182,7 @@ deadline(struct timespec *until)
 static void *
 flusher(void *arg)
 {
-	struct row	*batch = q.batch;
+	struct row	*batch;
 	struct mcp_buf	 lines = { 0 };
 	struct timespec	 until;
 	size_t		 n, i;
@@ -196,10 +196,15 @@ flusher(void *arg)
 		}
 		if (q.n == 0 && q.stop)
 			break;
+		/*
+		 * Take the queued rows by swapping the two buffers: the
+		 * requests waiting on the lock go on at once, and the rows
+		 * do not move (their strings point into themselves).
+		 */
 		n = q.n;
-		memcpy(batch, q.rows, n * sizeof(*batch));
-		for (i = 0; i < n; i++)
-			own(&batch[i]);
+		batch = q.rows;
+		q.rows = q.batch;
+		q.batch = batch;
 		q.n = 0;
 		pthread_mutex_unlock(&q.lock);
 		for (i = 0; i < n; i++)
