@@ -31,8 +31,9 @@ grow(struct mcp_buf *b, size_t need)
 	return 0;
 }
 
+/* mcp_buf_room() when the buffer must grow first. */
 int
-mcp_buf_room(struct mcp_buf *b, size_t n)
+mcp_buf_grow(struct mcp_buf *b, size_t n)
 {
 	if (n > SIZE_MAX - b->len - 1)
 		return -1;

@@ -64,11 +64,19 @@ struct mcp_buf {
 };
 
 int	mcp_buf_add(struct mcp_buf *, const void *, size_t);
+/* mcp_buf_room() when the buffer must grow first (lib/buf.c). */
+int	mcp_buf_grow(struct mcp_buf *, size_t n);
 /*
  * Room for n more bytes and the NUL past b->len, for a writer that fills
- * them itself and then advances b->len; 0 or -1.
+ * them itself and then advances b->len; 0 or -1.  Inline: a tools/call
+ * answer asks some 40 times.
  */
-int	mcp_buf_room(struct mcp_buf *, size_t n);
+static inline int
+mcp_buf_room(struct mcp_buf *b, size_t n)
+{
+	return b->cap > b->len && n < b->cap - b->len ? 0 :
+	    mcp_buf_grow(b, n);
+}
 /* BSD strlcpy(): copies what fits, always terminated; strlen(src). */
 size_t	mcp_strlcpy(char *dst, const char *src, size_t dstsz);
 int	mcp_buf_puts(struct mcp_buf *, const char *);
