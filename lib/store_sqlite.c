@@ -84,6 +84,9 @@ enum stmt {
 #define AUDIT_INSERT	"INSERT INTO audit (ts_ms, rid, iss, sub, client_id, " \
 	"method, tool, scopes, outcome, status, latency_us, workspace) VALUES "
 #define AUDIT_ROW	"(?,?,?,?,?,?,?,?,?,?,?,?)"
+#define AUDIT_ROWS4	AUDIT_ROW "," AUDIT_ROW "," AUDIT_ROW "," AUDIT_ROW
+/* S_AUDIT_ADD_MANY below spells out four AUDIT_ROWS4. */
+_Static_assert(AUDIT_MANY == 4 * 4, "S_AUDIT_ADD_MANY holds 16 rows");
 
 static const char *const sql[S__MAX] = {
 	[S_SESS_PUT] = "INSERT INTO sessions (id, version, owner, log_level, "
@@ -140,10 +143,8 @@ static const char *const sql[S__MAX] = {
 	    "ORDER BY created DESC, kid",
 	[S_KEY_DEL] = "DELETE FROM signing_keys WHERE kid = ?1",
 	[S_AUDIT_ADD] = AUDIT_INSERT AUDIT_ROW,
-	[S_AUDIT_ADD_MANY] = AUDIT_INSERT AUDIT_ROW "," AUDIT_ROW "," AUDIT_ROW
-	    "," AUDIT_ROW "," AUDIT_ROW "," AUDIT_ROW "," AUDIT_ROW ","
-	    AUDIT_ROW "," AUDIT_ROW "," AUDIT_ROW "," AUDIT_ROW "," AUDIT_ROW
-	    "," AUDIT_ROW "," AUDIT_ROW "," AUDIT_ROW "," AUDIT_ROW,
+	[S_AUDIT_ADD_MANY] = AUDIT_INSERT AUDIT_ROWS4 "," AUDIT_ROWS4 ","
+	    AUDIT_ROWS4 "," AUDIT_ROWS4,
 	[S_AUDIT_PRUNE] = "DELETE FROM audit WHERE ts_ms < ?1",
 	[S_WS_PUT] = "INSERT INTO workspaces (id, name, created_ms, "
 	    "updated_ms) VALUES (?1, ?2, ?3, ?4)",
