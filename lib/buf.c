@@ -40,6 +40,16 @@ mcp_buf_grow(struct mcp_buf *b, size_t n)
 	return grow(b, b->len + n);
 }
 
+char *
+mcp_digits(char *end, uint64_t v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	return end;
+}
+
 size_t
 mcp_strlcpy(char *dst, const char *src, size_t sz)
 {

@@ -77,6 +77,11 @@ mcp_buf_room(struct mcp_buf *b, size_t n)
 	return b->cap > b->len && n < b->cap - b->len ? 0 :
 	    mcp_buf_grow(b, n);
 }
+/*
+ * v's decimal digits, written backwards so that they end just before end
+ * (at most 20 bytes); returns where they start.  No NUL, no printf.
+ */
+char	*mcp_digits(char *end, uint64_t v);
 /* BSD strlcpy(): copies what fits, always terminated; strlen(src). */
 size_t	mcp_strlcpy(char *dst, const char *src, size_t dstsz);
 int	mcp_buf_puts(struct mcp_buf *, const char *);

@@ -167,18 +167,12 @@ put(char *h, size_t *n, size_t cap, const char *s)
 	return 0;
 }
 
-/* v >= 0 in decimal, in buf (sz >= 21), without printf's cost. */
+/* v >= 0 in decimal, NUL-terminated, in buf (sz >= 21). */
 static const char *
 decimal(char *buf, size_t sz, long v)
 {
-	char	*p = buf + sz;
-
-	*--p = '\0';
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0 && p > buf);
-	return p;
+	buf[sz - 1] = '\0';
+	return mcp_digits(buf + sz - 1, (uint64_t)v);
 }
 
 static int

@@ -102,27 +102,16 @@ mcp_json_write_string(struct mcp_buf *b, const char *s, size_t n)
 	return 0;
 }
 
-/* Decimal digits of v, written backwards from the end of buf. */
-static char *
-digits(char *end, uint64_t v)
-{
-	do {
-		*--end = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0);
-	return end;
-}
-
 int
 mcp_json_write_int(struct mcp_buf *b, int64_t v)
 {
 	char		 num[24], *p, *end = num + sizeof(num);
 
 	if (v < 0) {
-		p = digits(end, (uint64_t)0 - (uint64_t)v);
+		p = mcp_digits(end, (uint64_t)0 - (uint64_t)v);
 		*--p = '-';
 	} else
-		p = digits(end, (uint64_t)v);
+		p = mcp_digits(end, (uint64_t)v);
 	return text(b, p, (size_t)(end - p));
 }
 
@@ -135,7 +124,7 @@ integer(struct mcp_buf *b, struct json_object *o)
 	/* json-c keeps integers above INT64_MAX as unsigned. */
 	if (v != INT64_MAX)
 		return mcp_json_write_int(b, v);
-	p = digits(end, json_object_get_uint64(o));
+	p = mcp_digits(end, json_object_get_uint64(o));
 	return text(b, p, (size_t)(end - p));
 }
 

@@ -276,5 +276,22 @@ main(void)
 	}
 
 	ok(mcp_err_info(MCP_ERR_SESSION)->http == 404 && mcp_err_info(MCP_ERR__MAX)->http == 500, "error table");
+	{
+		/* Status lines, Content-Length and JSON integers share it. */
+		char		 d[24], *end = d + sizeof(d);
+		struct mcp_buf	 b = { 0 };
+
+		ok(memcmp(mcp_digits(end, 0), "0", 1) == 0 &&
+		    end - mcp_digits(end, 0) == 1, "0 is one digit");
+		ok(end - mcp_digits(end, 200) == 3 &&
+		    memcmp(end - 3, "200", 3) == 0, "200");
+		ok(end - mcp_digits(end, UINT64_MAX) == 20 &&
+		    memcmp(end - 20, "18446744073709551615", 20) == 0,
+		    "the largest 64-bit value, 20 digits");
+		ok(mcp_json_write_int(&b, INT64_MIN) == 0 && b.len == 20 &&
+		    memcmp(b.p, "-9223372036854775808", 20) == 0,
+		    "the smallest 64-bit integer, signed");
+		mcp_buf_free(&b);
+	}
 	return done();
 }
