@@ -234,15 +234,20 @@ mcp_http_begin(struct mcp_req *r, int status, const char *ctype)
 	return head(r, status, ctype, -1);
 }
 
-int
-mcp_http_json(struct mcp_req *r, int status, const char *body)
+/* Headers, then body[n] (NULL: no body) as application/json. */
+static int
+json_body(struct mcp_req *r, int status, const char *body, size_t n)
 {
-	size_t	 n = body != NULL ? strlen(body) : 0;
-
 	if (head(r, status, body != NULL ? "application/json" : NULL,
 	    (long)n) == -1)
 		return -1;
 	return mcp_http_write(r, body, n);
+}
+
+int
+mcp_http_json(struct mcp_req *r, int status, const char *body)
+{
+	return json_body(r, status, body, body != NULL ? strlen(body) : 0);
 }
 
 int
@@ -297,7 +302,7 @@ mcp_http_value(struct mcp_req *r, int status, struct json_object *v)
 		    "a response");
 		return mcp_http_json(r, 500, NULL);
 	}
-	rc = mcp_http_json(r, status, b.p);
+	rc = json_body(r, status, b.p, b.len);
 	mcp_buf_free(&b);
 	return rc;
 }
