@@ -127,15 +127,26 @@ ticks() {	# CPU clock ticks (user + system) used so far by our processes named $
 	    awk '{s += $1} END {print s + 0}'
 }
 
-# cpu NAME PROC URL BODY HEADERS [SCRIPT]: runs, then appends
-# "ns-of-CPU-per-request" of the processes PROC to $state/NAME.cpu.
+lticks() {	# CPU clock ticks used so far by lighttpd itself
+	awk '{print $14 + $15}' /proc/$lpid/stat
+}
+
+mticks() {	# clock ticks the whole machine has been busy (every process, the kernel)
+	awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat
+}
+
+# cpu NAME PROC URL BODY HEADERS [SCRIPT]: runs, then appends the CPU
+# nanoseconds per request of the processes PROC, of lighttpd and of the
+# whole machine (wrk included) to $state/NAME.cpu.
 cpu() {
-	t0=$(ticks "$2")
+	t0=$(ticks "$2") l0=$(lticks) m0=$(mticks)
 	line=$(run "$1" "$3" "$4" "$5" "${6:-post.lua}")
-	t1=$(ticks "$2")
+	t1=$(ticks "$2") l1=$(lticks) m1=$(mticks)
 	echo "$line"
 	hz=$(getconf CLK_TCK)
-	echo "$line $t0 $t1" | awk -v hz="$hz" '{printf "%d\n", ($6 - $5) * 1e9 / hz / $4}' >>"$state/$1.cpu"
+	echo "$line $t0 $t1 $l0 $l1 $m0 $m1" | awk -v hz="$hz" '{
+	    k = 1e9 / hz / $4
+	    printf "%d %d %d\n", ($6 - $5) * k, ($8 - $7) * k, ($10 - $9) * k }' >>"$state/$1.cpu"
 }
 
 rss() {	# total RSS (KiB) of the /mcp responders (auth), not /bench/open
@@ -228,12 +239,27 @@ row "create_organization, token" c "$(ratio "$c" "$t") of echo+token"
 row "TypeScript SDK peer (stateless, jose)" p "1.00"
 printf '\nours / TypeScript SDK, same RS256 token: %sx (target 10x); distinct tokens: %sx\n' \
     "$(ratio "$t" "$p")" "$(ratio "$d" "$p")"
-fc=$(median <"$state/fixed.cpu") oc=$(median <"$state/open.cpu")
-tc=$(median <"$state/token.cpu")
-dc=$(median <"$state/distinct.cpu") sc=$(median <"$state/session.cpu")
-printf '\nresponder CPU per request (steadier than req/s on a shared machine):\n'
-printf '  fixed-body %d ns; no-auth %d ns (+%d); reused token %d ns (+%d over no-auth);\n  distinct tokens %d ns (+%d over no-auth); session %d ns\n' \
-    "$fc" "$oc" "$((oc - fc))" "$tc" "$((tc - oc))" "$dc" "$((dc - oc))" "$sc"
+fc=$(col fixed.cpu 1) oc=$(col open.cpu 1) tc=$(col token.cpu 1)
+dc=$(col distinct.cpu 1)
+# CPU per request: what each row costs the responders, lighttpd and the
+# whole machine.  On a CPU-bound run the machine's figures set the req/s
+# ratios, without the run-to-run noise of req/s.
+us() { echo "$1" | awk '{printf "%.1f", $1 / 1000}'; }
+cpurow() {	# cpurow LABEL NAME
+	printf '  %-34s %10s %10s %10s\n' "$1" "$(us "$(col "$2.cpu" 1)")" \
+	    "$(us "$(col "$2.cpu" 2)")" "$(us "$(col "$2.cpu" 3)")"
+}
+printf '\nCPU per request, us (medians)        responders   lighttpd    machine\n'
+cpurow "fixed-body (ceiling)" fixed
+cpurow "tools/call echo, no auth" open
+cpurow "  with one reused RS256 token" token
+cpurow "  with a distinct RS256 token each" distinct
+cpurow "  2025-11-25 session, token" session
+fm=$(col fixed.cpu 3) om=$(col open.cpu 3) tm=$(col token.cpu 3) dm=$(col distinct.cpu 3)
+printf 'the same ratios from machine CPU: no-auth/ceiling %s, reused/no-auth %s, distinct/no-auth %s\n' \
+    "$(ratio "$fm" "$om")" "$(ratio "$om" "$tm")" "$(ratio "$om" "$dm")"
+printf 'responder CPU over the ceiling: no-auth +%s us; reused token +%s us and distinct +%s us over no-auth\n' \
+    "$(us $((oc - fc)))" "$(us $((tc - oc)))" "$(us $((dc - oc)))"
 printf '\nmemory under load (peak RSS during the reused-token and peer runs): ours %s KiB\n(the 2 /mcp processes x 8 threads together), TypeScript SDK peer %s KiB (1 process)\n' \
     "$(sort -n "$state/peak.mcp" | tail -1)" "$(sort -n "$state/peak.node" | tail -1)"
 printf '/mcp responders RSS: %s KiB after warm-up, %s KiB after %s more requests (%+d KiB: caches\nand SQLite page caches filling); then %s KiB after %s more (%+d KiB)\n' \
