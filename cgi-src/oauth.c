@@ -27,96 +27,6 @@
 #include "extern.h"
 #include "as/issuer.h"
 
-#define MAX_FORM	4096
-#define MAX_PARAMS	16
-
-struct form {
-	char	*key[MAX_PARAMS];
-	char	*val[MAX_PARAMS];
-	size_t	 n;
-	char	 buf[MAX_FORM + 1];
-};
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* In-place application/x-www-form-urlencoded decoding; -1 if malformed. */
-static int
-urldecode(char *s)
-{
-	char	*o = s;
-	int	 h, l;
-
-	for (; *s != '\0'; s++) {
-		if (*s == '+')
-			*o++ = ' ';
-		else if (*s == '%') {
-			if ((h = hexval((unsigned char)s[1])) < 0 ||
-			    (l = hexval((unsigned char)s[2])) < 0 ||
-			    (h == 0 && l == 0))
-				return -1;
-			*o++ = (char)(h << 4 | l);
-			s += 2;
-		} else
-			*o++ = *s;
-	}
-	*o = '\0';
-	return 0;
-}
-
-static const char *
-form_get(const struct form *f, const char *key)
-{
-	size_t	 i;
-
-	for (i = 0; i < f->n; i++)
-		if (strcmp(f->key[i], key) == 0)
-			return f->val[i];
-	return NULL;
-}
-
-/* Parses the body; RFC 6749 §3.2: no parameter may repeat. */
-static int
-form_parse(struct form *f, const char **why)
-{
-	char	*p, *amp, *eq;
-	size_t	 i;
-
-	f->n = 0;
-	for (p = f->buf; p != NULL && *p != '\0'; p = amp) {
-		if ((amp = strchr(p, '&')) != NULL)
-			*amp++ = '\0';
-		if (*p == '\0')
-			continue;
-		if (f->n == MAX_PARAMS) {
-			*why = "too many parameters";
-			return -1;
-		}
-		if ((eq = strchr(p, '=')) != NULL)
-			*eq++ = '\0';
-		else
-			eq = p + strlen(p);
-		if (urldecode(p) == -1 || urldecode(eq) == -1) {
-			*why = "malformed percent-encoding";
-			return -1;
-		}
-		for (i = 0; i < f->n; i++)
-			if (strcmp(f->key[i], p) == 0) {
-				*why = "a parameter is repeated";
-				return -1;
-			}
-		f->key[f->n] = p;
-		f->val[f->n++] = eq;
-	}
-	return 0;
-}
-
 /* --- Answers --- */
 
 static void
@@ -145,46 +55,13 @@ oauth_error(struct mcp_req *r, int status, const char *error,
 
 /* --- Client authentication --- */
 
-/* Authorization: Basic base64(urlenc(id) ":" urlenc(secret)), §2.3.1. */
-static int
-basic(const char *h, char *id, size_t idsz, char *secret, size_t secsz)
-{
-	char		 b64[512], *colon;
-	unsigned char	 raw[400];
-	size_t		 n = 0;
-	long		 len;
-
-	for (h += 6; *h == ' '; h++)
-		;
-	for (; *h != '\0' && *h != '=' && n < sizeof(b64) - 1; h++, n++)
-		b64[n] = *h == '+' ? '-' : *h == '/' ? '_' : *h;
-	while (*h == '=')
-		h++;
-	if (*h != '\0' || (len = mcp_b64url_dec(raw, sizeof(raw) - 1, b64,
-	    n)) <= 0)
-		return -1;
-	raw[len] = '\0';
-	if (memchr(raw, '\0', (size_t)len) != NULL ||
-	    (colon = strchr((char *)raw, ':')) == NULL)
-		return -1;
-	*colon = '\0';
-	if (urldecode((char *)raw) == -1 || urldecode(colon + 1) == -1 ||
-	    strlen((char *)raw) >= idsz || strlen(colon + 1) >= secsz)
-		return -1;
-	/* Both fit: checked just above. */
-	memcpy(id, raw, strlen((char *)raw) + 1);
-	memcpy(secret, colon + 1, strlen(colon + 1) + 1);
-	OPENSSL_cleanse(raw, sizeof(raw));
-	return 0;
-}
-
 /* needbuf: holds the granted scopes for the audit, after we return. */
 static void
 token(struct mcp_req *r, struct as_ctx *ctx, char *needbuf, size_t needsz)
 {
 	const struct mcp_authconf	*a = &r->srv->cfg.auth;
 	struct mcp_client		 cl;
-	struct form			 f;
+	struct mcp_form			 f;
 	struct json_object		*o;
 	const char			*ct, *auth, *why = "", *scope, *res;
 	const char			*cl_len, *pid, *psec;
@@ -205,8 +82,8 @@ token(struct mcp_req *r, struct as_ctx *ctx, char *needbuf, size_t needsz)
 	cl_len = mcp_http_param(r, "CONTENT_LENGTH");
 	for (i = 0; cl_len != NULL && cl_len[i] != '\0' && i < 8; i++)
 		want = isdigit((unsigned char)cl_len[i]) ?
-		    want * 10 + (size_t)(cl_len[i] - '0') : MAX_FORM + 1;
-	if (cl_len == NULL || want == 0 || want > MAX_FORM) {
+		    want * 10 + (size_t)(cl_len[i] - '0') : MCP_FORM_MAX + 1;
+	if (cl_len == NULL || want == 0 || want > MCP_FORM_MAX) {
 		oauth_error(r, 400, "invalid_request", "the body must be 1 to "
 		    "4096 bytes");
 		return;
@@ -215,37 +92,35 @@ token(struct mcp_req *r, struct as_ctx *ctx, char *needbuf, size_t needsz)
 		if ((n = r->io->read(r->io, f.buf + i, want - i)) <= 0) {
 			oauth_error(r, 400, "invalid_request", "body shorter "
 			    "than Content-Length");
-			return;
+			goto out;
 		}
-	f.buf[want] = '\0';
-	if (strlen(f.buf) != want || form_parse(&f, &why) == -1) {
-		oauth_error(r, 400, "invalid_request", *why ? why :
-		    "NUL byte in the body");
-		return;
+	if (mcp_form_parse(&f, want, &why) == -1) {
+		oauth_error(r, 400, "invalid_request", why);
+		goto out;
 	}
 	/* RFC 6749 §2.3: one client authentication method only. */
 	auth = mcp_http_param(r, "HTTP_AUTHORIZATION");
 	used_basic = auth != NULL && strncasecmp(auth, "Basic ", 6) == 0;
-	pid = form_get(&f, "client_id");
-	psec = form_get(&f, "client_secret");
+	pid = mcp_form_get(&f, "client_id");
+	psec = mcp_form_get(&f, "client_secret");
 	if (used_basic && psec != NULL) {
 		oauth_error(r, 400, "invalid_request", "use either "
 		    "client_secret_basic or client_secret_post, not both");
-		return;
+		goto out;
 	}
 	if (used_basic) {
-		if (basic(auth, id, sizeof(id), secret, sizeof(secret)) ==
-		    -1) {
+		if (mcp_basic_credentials(auth, id, sizeof(id), secret,
+		    sizeof(secret)) == -1) {
 			mcp_buf_puts(&r->hdr, "WWW-Authenticate: Basic "
 			    "realm=\"mcp-fcgi\", charset=\"UTF-8\"\r\n");
 			oauth_error(r, 401, "invalid_client", "malformed "
 			    "Basic credentials");
-			return;
+			goto out;
 		}
 		if (pid != NULL && strcmp(pid, id) != 0) {
 			oauth_error(r, 400, "invalid_request", "client_id "
 			    "differs from the Basic credentials");
-			return;
+			goto out;
 		}
 	} else if (pid != NULL && psec != NULL && strlen(pid) < sizeof(id) &&
 	    strlen(psec) < sizeof(secret)) {
@@ -256,7 +131,7 @@ token(struct mcp_req *r, struct as_ctx *ctx, char *needbuf, size_t needsz)
 		    "realm=\"mcp-fcgi\", charset=\"UTF-8\"\r\n");
 		oauth_error(r, 401, "invalid_client", "client authentication "
 		    "required (client_secret_basic or client_secret_post)");
-		return;
+		goto out;
 	}
 	snprintf(r->who.sub, sizeof(r->who.sub), "%s", id);
 	snprintf(r->who.client_id, sizeof(r->who.client_id), "%s", id);
@@ -280,24 +155,24 @@ token(struct mcp_req *r, struct as_ctx *ctx, char *needbuf, size_t needsz)
 		oauth_error(r, 503, "temporarily_unavailable", "try again");
 		goto out;
 	}
-	if (form_get(&f, "grant_type") == NULL) {
+	if (mcp_form_get(&f, "grant_type") == NULL) {
 		oauth_error(r, 400, "invalid_request", "grant_type is "
 		    "required");
 		goto out;
 	}
-	if (strcmp(form_get(&f, "grant_type"), "client_credentials") != 0) {
+	if (strcmp(mcp_form_get(&f, "grant_type"), "client_credentials") != 0) {
 		oauth_error(r, 400, "unsupported_grant_type", "only "
 		    "client_credentials is supported");
 		goto out;
 	}
 	/* RFC 8707: a resource, if named, must be the one we issue for. */
-	if ((res = form_get(&f, "resource")) != NULL &&
+	if ((res = mcp_form_get(&f, "resource")) != NULL &&
 	    strcmp(res, a->resource) != 0) {
 		oauth_error(r, 400, "invalid_target", "resource must be the "
 		    "MCP endpoint this server issues tokens for");
 		goto out;
 	}
-	if ((scope = form_get(&f, "scope")) == NULL)
+	if ((scope = mcp_form_get(&f, "scope")) == NULL)
 		scope = cl.scopes;
 	if (!as_scope_subset(scope, cl.scopes)) {
 		oauth_error(r, 400, "invalid_scope", "scope goes beyond what "
@@ -325,6 +200,7 @@ token(struct mcp_req *r, struct as_ctx *ctx, char *needbuf, size_t needsz)
 	json_object_put(o);
 out:
 	OPENSSL_cleanse(secret, sizeof(secret));
+	mcp_form_clear(&f);
 }
 
 static void

@@ -114,6 +114,41 @@ size_t	mcp_b64url_enc(char *out, size_t outsz, const void *, size_t);
 long	mcp_b64url_dec(unsigned char *out, size_t outsz, const char *,
 	    size_t);
 
+/* --- The token endpoint's form bodies and Basic credentials (lib/form.c) --- */
+
+#define MCP_FORM_MAX	4096	/* body bytes */
+#define MCP_FORM_PARAMS	16
+#define MCP_BASIC_MAX	512	/* base64 characters of Basic credentials */
+
+/* Keys and values point into buf, decoded in place. */
+struct mcp_form {
+	char	*key[MCP_FORM_PARAMS];
+	char	*val[MCP_FORM_PARAMS];
+	size_t	 n;
+	char	 buf[MCP_FORM_MAX + 1];
+};
+
+/*
+ * Parses the len bytes the caller read into f->buf.  Parameters without
+ * a name or a value are left out (RFC 6749 §3.1); a NUL byte, a bad
+ * percent escape, a repeated parameter or more than MCP_FORM_PARAMS give
+ * -1 with *why set to a reason fit for the client.
+ */
+int	mcp_form_parse(struct mcp_form *f, size_t len, const char **why);
+/* The decoded value of key, or NULL. */
+const char *mcp_form_get(const struct mcp_form *, const char *key);
+/* Wipes the body (it may hold a client secret). */
+void	mcp_form_clear(struct mcp_form *);
+/* In-place percent and "+" decoding; -1 on a bad escape or "%00". */
+int	mcp_urldecode(char *);
+/*
+ * Splits an "Authorization: Basic ..." value (RFC 6749 §2.3.1) into a
+ * non-empty client id and a secret, each NUL-terminated and shorter than
+ * its buffer; 0, or -1 if malformed or too long.
+ */
+int	mcp_basic_credentials(const char *header, char *id, size_t idsz,
+	    char *secret, size_t secsz);
+
 /* --- Configuration (lib/config.c) --- */
 
 #define MCP_MAX_ORIGINS	32

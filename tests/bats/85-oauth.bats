@@ -122,6 +122,57 @@ print(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)).decode())' "$t")
 	jqb '.error_description == "a parameter is repeated"'
 }
 
+@test "an empty parameter counts as omitted (RFC 6749 3.1): scope= grants all of the client's scopes" {
+	new_client "wks:read env:read"
+	grant -u "$ID:$SECRET" -d grant_type=client_credentials -d scope= -d resource= -d =ignored
+	[ "$STATUS" = 200 ]
+	jqb '.scope == "wks:read env:read"'
+	# An empty value does not count as the first of a repeat either.
+	grant -u "$ID:$SECRET" -d grant_type= -d grant_type=client_credentials
+	[ "$STATUS" = 200 ]
+}
+
+@test "an empty client_secret is no client_secret_post: 401 invalid_client" {
+	new_client
+	grant -d grant_type=client_credentials -d "client_id=$ID" -d client_secret=
+	oauth_err 401 invalid_client
+	[[ "$(header WWW-Authenticate)" == Basic* ]]
+}
+
+@test "a NUL byte in the body: 400 invalid_request" {
+	new_client
+	printf 'grant_type=client_credentials&scope=wks:read\0x' >"$BATS_TEST_TMPDIR/nul"
+	grant -u "$ID:$SECRET" -H 'Content-Type: application/x-www-form-urlencoded' \
+	    --data-binary "@$BATS_TEST_TMPDIR/nul"
+	oauth_err 400 invalid_request
+	jqb '.error_description == "NUL byte in the body"'
+}
+
+@test "a bad percent escape or an encoded NUL: 400 invalid_request" {
+	new_client
+	for bad in 'scope=wks%3' 'scope=wks%zzread' 'scope=wks%00read' '%zz=1'; do
+		grant -u "$ID:$SECRET" -d grant_type=client_credentials -d "$bad"
+		oauth_err 400 invalid_request
+		jqb '.error_description == "malformed percent-encoding"'
+	done
+}
+
+@test "more than 16 parameters: 400 invalid_request" {
+	new_client
+	args=(-d grant_type=client_credentials)
+	for i in $(seq 16); do args+=(-d "x$i=1"); done
+	grant -u "$ID:$SECRET" "${args[@]}"
+	oauth_err 400 invalid_request
+	jqb '.error_description == "too many parameters"'
+}
+
+@test "a body over 4096 bytes: 400 invalid_request" {
+	new_client
+	grant -u "$ID:$SECRET" -d grant_type=client_credentials -d "pad=$(head -c 4100 /dev/zero | tr '\0' a)"
+	oauth_err 400 invalid_request
+	jqb '.error_description == "the body must be 1 to 4096 bytes"'
+}
+
 @test "wrong Content-Type: 400 invalid_request" {
 	new_client
 	grant -u "$ID:$SECRET" -H 'Content-Type: application/json' -d '{"grant_type":"client_credentials"}'
@@ -139,6 +190,25 @@ print(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)).decode())' "$t")
 	oauth_err 401 invalid_client
 	grant -H "Authorization: Basic $(printf 'no-colon' | base64)" -d grant_type=client_credentials
 	oauth_err 401 invalid_client
+}
+
+@test "Basic credentials are urlencoded before base64 (RFC 6749 2.3.1)" {
+	new_client
+	enc=$(python3 -c 'import sys; print("".join("%%%02X" % ord(c) for c in sys.argv[1]))' "$ID")
+	grant -H "Authorization: Basic $(printf '%s:%s' "$enc" "$SECRET" | base64 -w0)" -d grant_type=client_credentials
+	[ "$STATUS" = 200 ]
+	jqb '.token_type == "Bearer"'
+}
+
+@test "Basic credentials in base64url, with wrong padding or an empty id: 401 invalid_client" {
+	new_client
+	# "c:?>" is Yzo/Pg== in base64, Yzo_Pg in base64url.
+	for b in 'Yzo_Pg' 'Yzo/Pg=' 'Yzo/Pg===' "$(printf ':%s' "$SECRET" | base64 -w0)"; do
+		grant -H "Authorization: Basic $b" -d grant_type=client_credentials
+		oauth_err 401 invalid_client
+		jqb '.error_description == "malformed Basic credentials"'
+		[[ "$(header WWW-Authenticate)" == Basic* ]]
+	done
 }
 
 @test "failed authentications are rate-limited per client id: 429, then even the right secret waits" {
