@@ -190,14 +190,25 @@ mcp_config_load(struct mcp_config *c, const char *path, char *err,
     size_t errsz)
 {
 	FILE	*f;
-	char	 line[4096], why[256], dir[1024], *key, *val, *eq, *slash;
-	size_t	 lineno = 0;
-	int	 rc = -1, section = 0;
+	int	 rc;
 
 	if ((f = fopen(path, "r")) == NULL) {
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	rc = mcp_config_read(c, f, path, err, errsz);
+	fclose(f);
+	return rc;
+}
+
+int
+mcp_config_read(struct mcp_config *c, FILE *f, const char *path, char *err,
+    size_t errsz)
+{
+	char	 line[4096], why[256], dir[1024], *key, *val, *eq, *slash;
+	size_t	 lineno = 0;
+	int	 rc = -1, section = 0;
+
 	snprintf(dir, sizeof(dir), "%s", path);
 	if ((slash = strrchr(dir, '/')) != NULL)
 		*slash = '\0';
@@ -254,7 +265,6 @@ mcp_config_load(struct mcp_config *c, const char *path, char *err,
 	}
 	rc = 0;
 out:
-	fclose(f);
 	return rc;
 }
 

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "mcp.h"
@@ -223,6 +224,10 @@ void	mcp_config_defaults(struct mcp_config *);
  */
 int	mcp_config_load(struct mcp_config *, const char *path, char *err,
 	    size_t errsz);
+/* The same from an open stream; path names it in messages and is the
+ * directory relative paths start from.  The caller closes f. */
+int	mcp_config_read(struct mcp_config *, FILE *f, const char *path,
+	    char *err, size_t errsz);
 void	mcp_config_free(struct mcp_config *);
 /*
  * Adds an allowed origin: scheme://host[:port], scheme://host:*, or "*".
