@@ -58,6 +58,28 @@ mcp_strlcpy(char *dst, const char *src, size_t sz)
 	if (sz > 0) {
 		memcpy(dst, src, n < sz ? n : sz - 1);
 		dst[n < sz ? n : sz - 1] = '\0';
+		if (n >= sz)
+			mcp_utf8_cut(dst);
+	}
+	return n;
+}
+
+size_t
+mcp_utf8_cut(char *s)
+{
+	unsigned char	 c;
+	size_t		 n = strlen(s), i, need;
+
+	/* Back over at most three continuation bytes to a lead byte. */
+	for (i = n; i > 0 && n - i < 4; i--) {
+		c = (unsigned char)s[i - 1];
+		if ((c & 0xc0) == 0x80)
+			continue;
+		need = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 :
+		    (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+		if (need != 0 && n - (i - 1) < need)
+			s[n = i - 1] = '\0';
+		return n;
 	}
 	return n;
 }

@@ -83,13 +83,22 @@ mcp_buf_room(struct mcp_buf *b, size_t n)
  * (at most 20 bytes); returns where they start.  No NUL, no printf.
  */
 char	*mcp_digits(char *end, uint64_t v);
-/* BSD strlcpy(): copies what fits, always terminated; strlen(src). */
+/*
+ * BSD strlcpy(): copies what fits, always terminated; strlen(src).  A cut
+ * never splits a UTF-8 sequence (mcp_utf8_cut()).
+ */
 size_t	mcp_strlcpy(char *dst, const char *src, size_t dstsz);
 int	mcp_buf_puts(struct mcp_buf *, const char *);
 int	mcp_buf_printf(struct mcp_buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	mcp_buf_reset(struct mcp_buf *);
 void	mcp_buf_free(struct mcp_buf *);
+/*
+ * Ends s before an incomplete UTF-8 sequence at its end, which is what a
+ * truncating snprintf() leaves of valid UTF-8; returns the new length.
+ * Text that reaches a client in JSON goes through this after any cut.
+ */
+size_t	mcp_utf8_cut(char *s);
 
 /* --- Logging to stderr, which the web server keeps (lib/log.c) --- */
 

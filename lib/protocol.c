@@ -38,6 +38,7 @@ fail(struct rpcerr *e, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
+	mcp_utf8_cut(e->msg);	/* a long URI or name may have been cut */
 	return NULL;
 }
 

@@ -141,6 +141,7 @@ mcp_result_errorf(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	mcp_utf8_cut(msg);
 	if ((r = mcp_result_text(msg)) == NULL)
 		return NULL;
 	if (mcp_json_set(r, "isError", json_object_new_boolean(1)) == -1) {

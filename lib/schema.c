@@ -153,7 +153,9 @@ fail(struct vctx *v, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(rule, sizeof(rule), fmt, ap);
 	va_end(ap);
+	mcp_utf8_cut(rule);
 	snprintf(v->err, v->errsz, "%s: %s", v->path, rule);
+	mcp_utf8_cut(v->err);
 	return -1;
 }
 

@@ -115,6 +115,20 @@ teardown_file() { stop_server; }
 	jqb '.error.code == -32002 and .error.message == "Resource not found: file:///etc/passwd"'
 }
 
+@test "an error message cut to length never splits a character: the answer stays UTF-8" {
+	init_session 2025-11-25
+	# "Resource not found: x://" and 300 euro signs (900 bytes) do not fit
+	# the message; wherever the cut falls, the bytes must decode.
+	for pad in "" a aa; do
+		uri="x://$pad$(printf '€%.0s' $(seq 300))"
+		spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"resources/read","params":{"uri":"'"$uri"'"}}'
+		[ "$STATUS" = 200 ]
+		python3 -c 'import json, sys
+m = json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))["error"]["message"]
+assert m.startswith("Resource not found: x://") and m.endswith("€"), m[-8:]' "$STATE/b"
+	done
+}
+
 @test "resources/subscribe and unsubscribe: {}; unknown uri -32002" {
 	init_session 2025-11-25
 	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"resources/subscribe","params":{"uri":"test://watched-resource"}}'

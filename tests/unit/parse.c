@@ -293,5 +293,47 @@ main(void)
 		    "the smallest 64-bit integer, signed");
 		mcp_buf_free(&b);
 	}
+	{
+		/* Truncated text that reaches clients stays UTF-8. */
+		static const char *const cases[][2] = {
+			{ "", "" }, { "abc", "abc" },
+			{ "ab\xc3", "ab" }, { "ab\xc3\xa9", "ab\xc3\xa9" },
+			{ "a\xe2\x82", "a" }, { "a\xe2", "a" },
+			{ "a\xe2\x82\xac", "a\xe2\x82\xac" },
+			{ "a\xf0\x9f\x98", "a" }, { "\xf0\x9f", "" },
+			{ "a\xf0\x9f\x98\x80", "a\xf0\x9f\x98\x80" },
+			{ "\xc3\xa9\xc3", "\xc3\xa9" },
+		};
+		char	 s[16];
+		size_t	 i, bad = 0;
+
+		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			snprintf(s, sizeof(s), "%s", cases[i][0]);
+			if (mcp_utf8_cut(s) != strlen(cases[i][1]) ||
+			    strcmp(s, cases[i][1]) != 0)
+				bad++;
+		}
+		ok(bad == 0, "mcp_utf8_cut drops only an incomplete last "
+		    "sequence (%zu of %zu wrong)", bad, i);
+		ok(mcp_strlcpy(s, "a\xc3\xa9", 3) == 3 && strcmp(s, "a") == 0,
+		    "strlcpy does not split a character");
+		ok(mcp_strlcpy(s, "a\xc3\xa9", 4) == 3 &&
+		    strcmp(s, "a\xc3\xa9") == 0, "nor cut a whole one");
+	}
+	{
+		/* A tool error of 1,022 bytes and a euro sign, cut at 1,023. */
+		struct json_object	*r, *blk;
+		char			 a[1023];
+		const char		*t;
+
+		memset(a, 'a', sizeof(a) - 1);
+		a[sizeof(a) - 1] = '\0';
+		r = mcp_result_errorf("%s\xe2\x82\xac", a);
+		blk = json_object_array_get_idx(mcp_json_arr(r, "content"), 0);
+		t = mcp_json_str(blk, "text");
+		ok(t != NULL && strcmp(t, a) == 0, "a cut tool error message "
+		    "ends before the split character");
+		json_object_put(r);
+	}
 	return done();
 }
