@@ -1,0 +1,309 @@
+/*
+ * guard.c: fuzzes the protected resource's front door: mcp_serve() of an
+ * endpoint with auth = bearer (one HS256 issuer whose secret is known
+ * here, tools needing wks:read and org:write), on an in-memory request
+ * whose Authorization header is the input's first line and whose body
+ * is the rest.  The seeds hold valid tokens, so mutation starts from
+ * accepted calls and insufficient scopes as well as refusals.
+ *
+ * Every answer must have a documented status; a 401 must carry the
+ * Bearer challenge with our metadata URL and a 403 insufficient_scope;
+ * a JSON body must be one JSON value; and the answer must never contain
+ * the token that was sent.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "extern.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+#define SECRET	"0123456789abcdef0123456789abcdef"
+#define BASE	"http://127.0.0.1:8080"
+
+struct mem {
+	const uint8_t	*in;
+	size_t		 inlen, off;
+	struct mcp_buf	 out;
+};
+
+#define NENV	16
+static const char	*env[NENV + 1];
+static char		 vars[NENV][256];
+
+static const char *
+param(struct mcp_io *io, const char *n)
+{
+	size_t	 len = strlen(n), i;
+
+	(void)io;
+	for (i = 0; env[i] != NULL; i++)
+		if (strncmp(env[i], n, len) == 0 && env[i][len] == '=')
+			return env[i] + len + 1;
+	return NULL;
+}
+
+static const char *const *
+envp(struct mcp_io *io)
+{
+	(void)io;
+	return env;
+}
+
+static long
+rd(struct mcp_io *io, char *buf, size_t n)
+{
+	struct mem	*m = io->arg;
+
+	if (n > m->inlen - m->off)
+		n = m->inlen - m->off;
+	memcpy(buf, m->in + m->off, n);
+	m->off += n;
+	return (long)n;
+}
+
+static int
+wr(struct mcp_io *io, const char *p, size_t n)
+{
+	struct mem	*m = io->arg;
+
+	return mcp_buf_add(&m->out, p, n);
+}
+
+static int
+fl(struct mcp_io *io)
+{
+	(void)io;
+	return 0;
+}
+
+static struct json_object *
+echo(struct mcp_call *c, struct json_object *args)
+{
+	(void)c;
+	return mcp_result_structured(json_object_get(args));
+}
+
+static const char schema[] = "{\"type\":\"object\",\"properties\":"
+    "{\"text\":{\"type\":\"string\",\"maxLength\":64}},"
+    "\"required\":[\"text\"],\"additionalProperties\":false}";
+
+static const struct mcp_tool tools[] = {
+	{ "echo", "Echo", "Returns its arguments", "wks:read", schema, NULL,
+	  MCP_HINT_READONLY, 0, echo },
+	{ "write", "Write", "Needs org:write", "org:write wks:read", schema,
+	  NULL, 0, 0, echo },
+};
+static const struct mcp_endpoint ep = {
+	"guard", "Guard", "0", NULL, tools, 2, NULL, 0, NULL, 0, NULL, 0
+};
+
+static struct mcp_server	 srv;
+static struct mcp_store		*st;
+static char			 dir[] = "/tmp/mcp-fuzz-guard.XXXXXX";
+static char			 authz[8300];
+
+static void
+setvar(size_t *n, const char *name, const char *val)
+{
+	if (*n == NENV)
+		return;
+	snprintf(vars[*n], sizeof(vars[*n]), "%s=%s", name, val);
+	env[*n] = vars[*n];
+	env[++*n] = NULL;
+}
+
+static void
+cleanup(void)
+{
+	static const char *const files[] = { "mcp.db", "mcp.db-wal",
+	    "mcp.db-shm", "secret", "mcp-fcgi.conf" };
+	char		 path[64];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+static void
+init(void)
+{
+	FILE	*f;
+	char	 path[64], why[1024];
+
+	if (mkdtemp(dir) == NULL)
+		abort();
+	atexit(cleanup);
+	snprintf(path, sizeof(path), "%s/secret", dir);
+	if ((f = fopen(path, "w")) == NULL)
+		abort();
+	fputs(SECRET "\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/mcp-fcgi.conf", dir);
+	if ((f = fopen(path, "w")) == NULL)
+		abort();
+	fprintf(f, "store_path = %s/mcp.db\nlog_level = emergency\n"
+	    "auth = bearer\nresource = " BASE "/mcp\n"
+	    "revocation_cache_seconds = 0\n"
+	    "[issuer]\nissuer = https://hs.test\nhs256_secret_file = "
+	    "secret\nalgorithms = HS256\nleeway_seconds = 30\n", dir);
+	fclose(f);
+	mcp_config_defaults(&srv.cfg);
+	srv.serve = mcp_serve;
+	srv.audit_fd = -1;
+	why[0] = '\0';
+	if (mcp_config_load(&srv.cfg, path, why, sizeof(why)) == -1 ||
+	    mcp_registry_init(&srv.reg, &ep, why, sizeof(why)) == -1 ||
+	    mcp_guard_init(&srv, why, sizeof(why)) == -1 ||
+	    (st = mcp_store_open(srv.cfg.store_path, why, sizeof(why))) ==
+	    NULL) {
+		fprintf(stderr, "fuzz guard: %s\n", why);
+		abort();
+	}
+	mcp_log_setlevel(MCP_LEVEL_EMERGENCY);
+}
+
+static void
+serve(struct mem *m)
+{
+	struct json_object	*o;
+	struct mcp_io		 io;
+	enum mcp_err		 e;
+	const char		*s;
+	char			 num[32];
+	size_t			 n = 0;
+
+	snprintf(num, sizeof(num), "%zu", m->inlen);
+	setvar(&n, "CONTENT_LENGTH", num);
+	setvar(&n, "CONTENT_TYPE", "application/json");
+	setvar(&n, "REQUEST_METHOD", "POST");
+	setvar(&n, "REQUEST_URI", "/mcp");
+	setvar(&n, "SCRIPT_NAME", "/mcp");
+	setvar(&n, "HTTP_ACCEPT", "application/json, text/event-stream");
+	setvar(&n, "HTTP_MCP_PROTOCOL_VERSION", "2026-07-28");
+	/* Mcp-Method and Mcp-Name as a 2026-07-28 client derives them. */
+	if ((o = mcp_json_parse((const char *)m->in, m->inlen, 64, &e)) !=
+	    NULL) {
+		if ((s = mcp_json_str(o, "method")) != NULL)
+			setvar(&n, "HTTP_MCP_METHOD", s);
+		if ((s = mcp_json_str(mcp_json_obj(o, "params"), "name")) !=
+		    NULL)
+			setvar(&n, "HTTP_MCP_NAME", s);
+		json_object_put(o);
+	}
+	if (authz[0] != '\0' && n < NENV) {
+		/* Longer than vars[] holds: the header may be 8 KB. */
+		env[n++] = authz;
+		env[n] = NULL;
+	}
+	io.param = param;
+	io.envp = envp;
+	io.read = rd;
+	io.write = wr;
+	io.flush = fl;
+	io.arg = m;
+	mcp_serve(&srv, &io, st);
+}
+
+/* 16 or more base64url characters with exactly two dots. */
+static int
+jwt_shaped(const char *t)
+{
+	size_t	 n, dots = 0;
+
+	for (n = 0; t[n] != '\0'; n++)
+		if (t[n] == '.')
+			dots++;
+		else if (!((t[n] >= 'a' && t[n] <= 'z') ||
+		    (t[n] >= 'A' && t[n] <= 'Z') ||
+		    (t[n] >= '0' && t[n] <= '9') || t[n] == '-' ||
+		    t[n] == '_'))
+			return 0;
+	return n >= 16 && dots == 2;
+}
+
+static void
+check(const struct mem *m, const char *token)
+{
+	static const char *const ok[] = { "200", "202", "400", "401", "403",
+	    "404", "405", "406", "413", "415", "500", "503", NULL };
+	struct json_object	*o;
+	enum mcp_err		 e;
+	const char		*p = m->out.p, *body, *h;
+	size_t			 i;
+
+	if (m->out.len < 12 || strncmp(p, "Status: ", 8) != 0)
+		abort();
+	if (getenv("FUZZ_SERVE_SHOW") != NULL)
+		fprintf(stderr, "%s\n", p);
+	for (i = 0; ok[i] != NULL; i++)
+		if (strncmp(p + 8, ok[i], 3) == 0)
+			break;
+	if (ok[i] == NULL)
+		abort();
+	if ((body = strstr(p, "\r\n\r\n")) == NULL)
+		abort();
+	body += 4;
+	h = strstr(p, "WWW-Authenticate: Bearer ");
+	if (strncmp(p + 8, "401", 3) == 0 && (h == NULL || h > body ||
+	    strstr(h, "resource_metadata=\"" BASE
+	    "/.well-known/oauth-protected-resource/mcp\"") == NULL))
+		abort();	/* a 401 without the challenge */
+	if (strncmp(p + 8, "403", 3) == 0 && (h == NULL || h > body ||
+	    strstr(h, "error=\"insufficient_scope\"") == NULL))
+		abort();
+	/*
+	 * Never the token back, not even in an error.  Only a JWT-shaped
+	 * token that the body does not also hold (ids and arguments are
+	 * echoed) can be told apart from the answer's own text.
+	 */
+	if (jwt_shaped(token) && memmem(m->in, m->inlen, token,
+	    strlen(token)) == NULL && memmem(p, m->out.len, token,
+	    strlen(token)) != NULL)
+		abort();
+	if (strstr(p, "Content-Type: application/json") != NULL &&
+	    *body != '\0') {
+		if ((o = mcp_json_parse(body, m->out.len -
+		    (size_t)(body - p), 64, &e)) == NULL)
+			abort();
+		json_object_put(o);
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct mem	 m;
+	const uint8_t	*nl;
+	size_t		 hl;
+	const char	*tok;
+
+	if (st == NULL)
+		init();
+	if ((nl = memchr(data, '\n', size)) == NULL)
+		return 0;
+	hl = (size_t)(nl - data);
+	if (hl > sizeof(authz) - 32 || memchr(data, '\0', hl) != NULL)
+		return 0;
+	authz[0] = '\0';
+	if (hl > 0) {
+		memcpy(authz, "HTTP_AUTHORIZATION=", 19);
+		memcpy(authz + 19, data, hl);
+		authz[19 + hl] = '\0';
+	}
+	tok = hl > 7 && strncasecmp(authz + 19, "Bearer ", 7) == 0 ?
+	    authz + 19 + 7 : "";
+	memset(&m, 0, sizeof(m));
+	m.in = nl + 1;
+	m.inlen = size - hl - 1;
+	serve(&m);
+	check(&m, tok);
+	mcp_buf_free(&m.out);
+	return 0;
+}
