@@ -49,7 +49,7 @@ oauth_error(struct mcp_req *r, int status, const char *error,
 		mcp_json_set(o, "error_description",
 		    json_object_new_string(desc));
 	no_store(r);
-	mcp_http_json(r, status, mcp_json_text(o));
+	mcp_http_value(r, status, o);
 	json_object_put(o);
 }
 
@@ -194,7 +194,7 @@ token(struct mcp_req *r, struct as_ctx *ctx, char *needbuf, size_t needsz)
 	mcp_json_set(o, "scope", json_object_new_string(scope));
 	r->outcome = "token_issued";
 	no_store(r);
-	mcp_http_json(r, 200, mcp_json_text(o));
+	mcp_http_value(r, 200, o);
 	OPENSSL_cleanse(tok, strlen(tok));
 	free(tok);
 	json_object_put(o);

@@ -64,26 +64,6 @@ mcp_strlcpy(char *dst, const char *src, size_t sz)
 	return n;
 }
 
-size_t
-mcp_utf8_cut(char *s)
-{
-	unsigned char	 c;
-	size_t		 n = strlen(s), i, need;
-
-	/* Back over at most three continuation bytes to a lead byte. */
-	for (i = n; i > 0 && n - i < 4; i--) {
-		c = (unsigned char)s[i - 1];
-		if ((c & 0xc0) == 0x80)
-			continue;
-		need = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 :
-		    (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
-		if (need != 0 && n - (i - 1) < need)
-			s[n = i - 1] = '\0';
-		return n;
-	}
-	return n;
-}
-
 int
 mcp_buf_add(struct mcp_buf *b, const void *data, size_t len)
 {

@@ -93,6 +93,11 @@ int	mcp_buf_printf(struct mcp_buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	mcp_buf_reset(struct mcp_buf *);
 void	mcp_buf_free(struct mcp_buf *);
+
+/* --- UTF-8 (lib/utf8.c) --- */
+
+/* Length (1-4) of the valid UTF-8 sequence at s (left bytes), or 0. */
+size_t	mcp_utf8_seq(const unsigned char *s, size_t left);
 /*
  * Ends s before an incomplete UTF-8 sequence at its end, which is what a
  * truncating snprintf() leaves of valid UTF-8; returns the new length.

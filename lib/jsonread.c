@@ -69,32 +69,9 @@ hexval(unsigned char x)
 static int
 utf8(struct cur *c)
 {
-	const unsigned char	*s = c->p;
-	unsigned int		 cp, min;
-	size_t			 n, i;
+	size_t	 n;
 
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		cp = s[0] & 0x1f;
-		min = 0x80;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		cp = s[0] & 0x0f;
-		min = 0x800;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		cp = s[0] & 0x07;
-		min = 0x10000;
-	} else
-		return bad(c, MCP_ERR_UTF8);
-	if ((size_t)(c->end - s) < n)
-		return bad(c, MCP_ERR_UTF8);
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return bad(c, MCP_ERR_UTF8);
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+	if ((n = mcp_utf8_seq(c->p, (size_t)(c->end - c->p))) == 0)
 		return bad(c, MCP_ERR_UTF8);
 	c->p += n;
 	return 0;

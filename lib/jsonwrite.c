@@ -55,17 +55,52 @@ text(struct mcp_buf *b, const char *p, size_t n)
 	return 0;
 }
 
-/* s as a JSON string: sized first, then written in one reservation. */
+/*
+ * s with every byte that does not begin a valid UTF-8 sequence replaced
+ * by U+FFFD, written as a JSON string.  Only text a handler built wrongly
+ * gets here: what came through the reader is valid.
+ */
+static int
+write_repaired(struct mcp_buf *b, const unsigned char *p, size_t n)
+{
+	struct mcp_buf	 t = { 0 };
+	size_t		 i, k;
+	int		 rc;
+
+	for (i = 0; i < n; i += k)
+		if ((k = mcp_utf8_seq(p + i, n - i)) == 0) {
+			k = 1;
+			if (mcp_buf_add(&t, "\xef\xbf\xbd", 3) == -1)
+				break;
+		} else if (mcp_buf_add(&t, p + i, k) == -1)
+			break;
+	rc = i < n ? -1 : mcp_json_write_string(b, t.p != NULL ? t.p : "",
+	    t.len);
+	mcp_buf_free(&t);
+	return rc;
+}
+
+/*
+ * s as a JSON string: sized first, then written in one reservation.  The
+ * answer is always UTF-8 (RFC 8259 8.1), whatever a handler put in s.
+ */
 int
 mcp_json_write_string(struct mcp_buf *b, const char *s, size_t n)
 {
 	static const char	 hex[] = "0123456789abcdef";
 	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i, out = 2;
+	size_t			 i, k, out = 2;
+	unsigned char		 hi = 0;
 	char			*w, c;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		out += width[p[i]];
+		hi |= p[i];
+	}
+	if (hi & 0x80)
+		for (i = 0; i < n; i += k)
+			if ((k = mcp_utf8_seq(p + i, n - i)) == 0)
+				return write_repaired(b, p, n);
 	if (out < n || mcp_buf_room(b, out) == -1)
 		return -1;
 	w = b->p + b->len;

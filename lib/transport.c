@@ -374,7 +374,7 @@ batch(struct mcp_req *r, struct json_object *arr)
 	if (json_object_array_length(out) == 0)
 		mcp_http_json(r, 202, NULL);
 	else
-		mcp_http_json(r, 200, mcp_json_text(out));
+		mcp_http_value(r, 200, out);
 	json_object_put(out);
 }
 

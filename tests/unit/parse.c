@@ -321,6 +321,34 @@ main(void)
 		    strcmp(s, "a\xc3\xa9") == 0, "nor cut a whole one");
 	}
 	{
+		/* Whatever a handler puts in a string, the answer is UTF-8. */
+		static const char *const cases[][2] = {
+			{ "a\xc3\xa9", "\"a\xc3\xa9\"" },
+			{ "a\xffz", "\"a\xef\xbf\xbdz\"" },
+			{ "a\xc3", "\"a\xef\xbf\xbd\"" },
+			{ "\xc0\xaf", "\"\xef\xbf\xbd\xef\xbf\xbd\"" },
+			{ "\xed\xa0\x80", "\"\xef\xbf\xbd\xef\xbf\xbd"
+			    "\xef\xbf\xbd\"" },
+			{ "\xf4\x90\x80\x80", "\"\xef\xbf\xbd\xef\xbf\xbd"
+			    "\xef\xbf\xbd\xef\xbf\xbd\"" },
+			{ "\"\xff\n", "\"\\\"\xef\xbf\xbd\\n\"" },
+		};
+		struct mcp_buf	 b = { 0 };
+		size_t		 i, bad = 0;
+
+		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			mcp_buf_reset(&b);
+			if (mcp_json_write_string(&b, cases[i][0],
+			    strlen(cases[i][0])) == -1 ||
+			    b.len != strlen(cases[i][1]) ||
+			    memcmp(b.p, cases[i][1], b.len) != 0)
+				bad++;
+		}
+		ok(bad == 0, "invalid UTF-8 in a string is written as U+FFFD "
+		    "(%zu of %zu wrong)", bad, i);
+		mcp_buf_free(&b);
+	}
+	{
 		/* A tool error of 1,022 bytes and a euro sign, cut at 1,023. */
 		struct json_object	*r, *blk;
 		char			 a[1023];
