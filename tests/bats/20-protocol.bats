@@ -129,6 +129,19 @@ assert m.startswith("Resource not found: x://") and m.endswith("€"), m[-8:]' "
 	done
 }
 
+@test "text a handler cut mid-character still reaches the client as UTF-8 (U+FFFD)" {
+	init_session 2025-11-25
+	# The template fixture formats "Data for ID: <id>" into 256 bytes: a
+	# long id of euro signs is cut inside one, and the writer repairs it.
+	id=$(printf '€%.0s' $(seq 100))
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"resources/read","params":{"uri":"test://template/'"$id"'/data"}}'
+	[ "$STATUS" = 200 ]
+	python3 -c 'import json, sys
+r = json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))
+d = json.loads(r["result"]["contents"][0]["text"])["data"]
+assert d.startswith("Data for ID: €") and d.endswith("\ufffd"), d[-4:]' "$STATE/b"
+}
+
 @test "resources/subscribe and unsubscribe: {}; unknown uri -32002" {
 	init_session 2025-11-25
 	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"resources/subscribe","params":{"uri":"test://watched-resource"}}'
