@@ -129,7 +129,7 @@ size_t	mcp_b64url_enc(char *out, size_t outsz, const void *, size_t);
 long	mcp_b64url_dec(unsigned char *out, size_t outsz, const char *,
 	    size_t);
 
-/* --- The token endpoint's form bodies and Basic credentials (lib/form.c) --- */
+/* --- Token endpoint form bodies, Basic credentials (lib/form.c) --- */
 
 #define MCP_FORM_MAX	4096	/* body bytes */
 #define MCP_FORM_PARAMS	16
