@@ -8,8 +8,8 @@
  *
  * Every answer must have a documented status; a 401 must carry the
  * Bearer challenge with our metadata URL and a 403 insufficient_scope;
- * a JSON body must be one JSON value; and the answer must never contain
- * the token that was sent.
+ * a JSON body must be one JSON value; and neither the answer nor the log
+ * (at debug level, captured in memory) may contain the token sent.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +28,8 @@ struct mem {
 	const uint8_t	*in;
 	size_t		 inlen, off;
 	struct mcp_buf	 out;
+	char		*log;		/* what the request logged */
+	size_t		 loglen;
 };
 
 #define NENV	16
@@ -166,7 +168,8 @@ init(void)
 		fprintf(stderr, "fuzz guard: %s\n", why);
 		abort();
 	}
-	mcp_log_setlevel(MCP_LEVEL_EMERGENCY);
+	/* Every line the guard can log, so that none may hold the token. */
+	mcp_log_setlevel(MCP_LEVEL_DEBUG);
 }
 
 static void
@@ -175,6 +178,7 @@ serve(struct mem *m)
 	struct json_object	*o;
 	struct mcp_io		 io;
 	enum mcp_err		 e;
+	FILE			*saved;
 	const char		*s;
 	char			 num[32];
 	size_t			 n = 0;
@@ -208,7 +212,13 @@ serve(struct mem *m)
 	io.write = wr;
 	io.flush = fl;
 	io.arg = m;
+	/* The log goes to memory (sanitizer reports still go to fd 2). */
+	saved = stderr;
+	if ((stderr = open_memstream(&m->log, &m->loglen)) == NULL)
+		abort();
 	mcp_serve(&srv, &io, st);
+	fclose(stderr);
+	stderr = saved;
 }
 
 /* 16 or more base64url characters with exactly two dots. */
@@ -259,13 +269,15 @@ check(const struct mem *m, const char *token)
 	    strstr(h, "error=\"insufficient_scope\"") == NULL))
 		abort();
 	/*
-	 * Never the token back, not even in an error.  Only a JWT-shaped
-	 * token that the body does not also hold (ids and arguments are
-	 * echoed) can be told apart from the answer's own text.
+	 * Never the token back, not even in an error, and never in the log.
+	 * Only a JWT-shaped token that the body does not also hold (ids,
+	 * methods and arguments are echoed and logged) can be told apart
+	 * from text of the request's own.
 	 */
 	if (jwt_shaped(token) && memmem(m->in, m->inlen, token,
-	    strlen(token)) == NULL && memmem(p, m->out.len, token,
-	    strlen(token)) != NULL)
+	    strlen(token)) == NULL && (memmem(p, m->out.len, token,
+	    strlen(token)) != NULL || (m->log != NULL && memmem(m->log,
+	    m->loglen, token, strlen(token)) != NULL)))
 		abort();
 	if (strstr(p, "Content-Type: application/json") != NULL &&
 	    *body != '\0') {
@@ -304,6 +316,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m.inlen = size - hl - 1;
 	serve(&m);
 	check(&m, tok);
+	if (getenv("FUZZ_SERVE_SHOW") != NULL && m.log != NULL)
+		fputs(m.log, stderr);
 	mcp_buf_free(&m.out);
+	free(m.log);
 	return 0;
 }
