@@ -50,6 +50,18 @@ mcp_digits(char *end, uint64_t v)
 	return end;
 }
 
+int
+mcp_hexval(unsigned char x)
+{
+	if (x >= '0' && x <= '9')
+		return x - '0';
+	if (x >= 'a' && x <= 'f')
+		return x - 'a' + 10;
+	if (x >= 'A' && x <= 'F')
+		return x - 'A' + 10;
+	return -1;
+}
+
 size_t
 mcp_strlcpy(char *dst, const char *src, size_t sz)
 {

@@ -83,6 +83,8 @@ mcp_buf_room(struct mcp_buf *b, size_t n)
  * (at most 20 bytes); returns where they start.  No NUL, no printf.
  */
 char	*mcp_digits(char *end, uint64_t v);
+/* The value of one hex digit (either case), or -1. */
+int	mcp_hexval(unsigned char);
 /*
  * BSD strlcpy(): copies what fits, always terminated; strlen(src).  A cut
  * never splits a UTF-8 sequence (mcp_utf8_cut()).

@@ -15,18 +15,6 @@
 
 #include "extern.h"
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 mcp_urldecode(char *s)
 {
@@ -37,8 +25,8 @@ mcp_urldecode(char *s)
 		if (*s == '+')
 			*o++ = ' ';
 		else if (*s == '%') {
-			if ((h = hexval((unsigned char)s[1])) < 0 ||
-			    (l = hexval((unsigned char)s[2])) < 0 ||
+			if ((h = mcp_hexval((unsigned char)s[1])) < 0 ||
+			    (l = mcp_hexval((unsigned char)s[2])) < 0 ||
 			    (h == 0 && l == 0))
 				return -1;
 			*o++ = (char)(h << 4 | l);

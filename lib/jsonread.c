@@ -53,18 +53,6 @@ bad(struct cur *c, enum mcp_err e)
 	return -1;
 }
 
-static int
-hexval(unsigned char x)
-{
-	if (x >= '0' && x <= '9')
-		return x - '0';
-	if (x >= 'a' && x <= 'f')
-		return x - 'a' + 10;
-	if (x >= 'A' && x <= 'F')
-		return x - 'A' + 10;
-	return -1;
-}
-
 /* One UTF-8 sequence starting at c->p (a byte >= 0x80). */
 static int
 utf8(struct cur *c)
@@ -85,7 +73,7 @@ hex4(struct cur *c)
 	int	 i, h;
 
 	for (i = 0; i < 4; i++) {
-		if (c->p >= c->end || (h = hexval(*c->p)) < 0)
+		if (c->p >= c->end || (h = mcp_hexval(*c->p)) < 0)
 			return bad(c, MCP_ERR_PARSE);
 		v = (v << 4) | h;
 		c->p++;

@@ -22,17 +22,12 @@
 #include <err.h>
 
 #include "extern.h"
+#include "../memio.h"
 
 static const char body[] = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
     "\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":"
     "\"hi\"},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":"
     "\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{}}}}";
-
-struct mem {
-	size_t	 off;
-	size_t	 out;
-	char	 status[16];	/* the start of the answer */
-};
 
 /*
  * The variables lighttpd 1.4 passes a FastCGI responder for this request,
@@ -53,58 +48,6 @@ static const char *env[] = {
 	"HTTP_MCP_PROTOCOL_VERSION=2026-07-28", "HTTP_MCP_METHOD=tools/call",
 	"HTTP_MCP_NAME=echo", "HTTP_USER_AGENT=wrk", NULL, NULL
 };
-
-/* FCGX_GetParam(): the first variable of that name. */
-static const char *
-param(struct mcp_io *io, const char *n)
-{
-	size_t	 len = strlen(n), i;
-
-	(void)io;
-	for (i = 0; env[i] != NULL; i++)
-		if (strncmp(env[i], n, len) == 0 && env[i][len] == '=')
-			return env[i] + len + 1;
-	return NULL;
-}
-
-static const char *const *
-envp(struct mcp_io *io)
-{
-	(void)io;
-	return env;
-}
-
-static long
-rd(struct mcp_io *io, char *buf, size_t n)
-{
-	struct mem	*m = io->arg;
-	size_t		 left = sizeof(body) - 1 - m->off;
-
-	if (n > left)
-		n = left;
-	memcpy(buf, body + m->off, n);
-	m->off += n;
-	return (long)n;
-}
-
-static int
-wr(struct mcp_io *io, const char *p, size_t n)
-{
-	struct mem	*m = io->arg;
-
-	if (m->out == 0)	/* memcpy: snprintf would be timed too */
-		memcpy(m->status, p, n < sizeof(m->status) - 1 ? n :
-		    sizeof(m->status) - 1);
-	m->out += n;
-	return 0;
-}
-
-static int
-fl(struct mcp_io *io)
-{
-	(void)io;
-	return 0;
-}
 
 static struct json_object *
 echo(struct mcp_call *c, struct json_object *args)
@@ -141,7 +84,7 @@ main(int argc, char *argv[])
 	static struct mcp_server	 srv;
 	struct mcp_store		*st;
 	struct mcp_io			 io;
-	struct mem			 m;
+	struct memio			 m;
 	struct timespec			 a, b;
 	char				 why[256];
 	char				 dir[] = "/tmp/mcp-micro.XXXXXX", path[64];
@@ -183,15 +126,13 @@ main(int argc, char *argv[])
 			errx(1, "audit: %s", why);
 	}
 	snprintf(clen, sizeof(clen), "CONTENT_LENGTH=%zu", sizeof(body) - 1);
-	io.param = param;
-	io.envp = envp;
-	io.read = rd;
-	io.write = wr;
-	io.flush = fl;
-	io.arg = &m;
+	memio_io(&io, &m);
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	for (i = 0; i < n; i++) {
 		memset(&m, 0, sizeof(m));
+		m.env = (const char *const *)env;
+		m.in = (const uint8_t *)body;
+		m.inlen = sizeof(body) - 1;
 		mcp_serve(&srv, &io, st);
 		/* A refused token would time the 401 instead. */
 		if (i == 0 && strncmp(m.status, "Status: 200", 11) != 0)
@@ -202,7 +143,7 @@ main(int argc, char *argv[])
 	printf("protocol work%s: %.0f ns per tools/call (%ld requests, %zu "
 	    "bytes out each)\n", argc > 3 ? " with the token" : "",
 	    ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / n, n,
-	    m.out);
+	    m.outlen);
 	st->ops->close(st);
 	mcp_registry_free(&srv.reg);
 	snprintf(path, sizeof(path), "%s/mcp.db", dir);

@@ -18,69 +18,12 @@
 #include <unistd.h>
 
 #include "extern.h"
+#include "../memio.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 #define SECRET	"0123456789abcdef0123456789abcdef"
 #define BASE	"http://127.0.0.1:8080"
-
-struct mem {
-	const uint8_t	*in;
-	size_t		 inlen, off;
-	struct mcp_buf	 out;
-	char		*log;		/* what the request logged */
-	size_t		 loglen;
-};
-
-#define NENV	16
-static const char	*env[NENV + 1];
-static char		 vars[NENV][256];
-
-static const char *
-param(struct mcp_io *io, const char *n)
-{
-	size_t	 len = strlen(n), i;
-
-	(void)io;
-	for (i = 0; env[i] != NULL; i++)
-		if (strncmp(env[i], n, len) == 0 && env[i][len] == '=')
-			return env[i] + len + 1;
-	return NULL;
-}
-
-static const char *const *
-envp(struct mcp_io *io)
-{
-	(void)io;
-	return env;
-}
-
-static long
-rd(struct mcp_io *io, char *buf, size_t n)
-{
-	struct mem	*m = io->arg;
-
-	if (n > m->inlen - m->off)
-		n = m->inlen - m->off;
-	memcpy(buf, m->in + m->off, n);
-	m->off += n;
-	return (long)n;
-}
-
-static int
-wr(struct mcp_io *io, const char *p, size_t n)
-{
-	struct mem	*m = io->arg;
-
-	return mcp_buf_add(&m->out, p, n);
-}
-
-static int
-fl(struct mcp_io *io)
-{
-	(void)io;
-	return 0;
-}
 
 static struct json_object *
 echo(struct mcp_call *c, struct json_object *args)
@@ -107,16 +50,6 @@ static struct mcp_server	 srv;
 static struct mcp_store		*st;
 static char			 dir[] = "/tmp/mcp-fuzz-guard.XXXXXX";
 static char			 authz[8300];
-
-static void
-setvar(size_t *n, const char *name, const char *val)
-{
-	if (*n == NENV)
-		return;
-	snprintf(vars[*n], sizeof(vars[*n]), "%s=%s", name, val);
-	env[*n] = vars[*n];
-	env[++*n] = NULL;
-}
 
 static void
 cleanup(void)
@@ -172,49 +105,48 @@ init(void)
 	mcp_log_setlevel(MCP_LEVEL_DEBUG);
 }
 
+/* What one request logged, captured in memory. */
+static char	*log_text;
+static size_t	 log_len;
+
 static void
-serve(struct mem *m)
+serve(struct memio *m)
 {
+	static struct memenv	 ev;
 	struct json_object	*o;
 	struct mcp_io		 io;
 	enum mcp_err		 e;
 	FILE			*saved;
 	const char		*s;
 	char			 num[32];
-	size_t			 n = 0;
 
+	memenv_reset(&ev);
 	snprintf(num, sizeof(num), "%zu", m->inlen);
-	setvar(&n, "CONTENT_LENGTH", num);
-	setvar(&n, "CONTENT_TYPE", "application/json");
-	setvar(&n, "REQUEST_METHOD", "POST");
-	setvar(&n, "REQUEST_URI", "/mcp");
-	setvar(&n, "SCRIPT_NAME", "/mcp");
-	setvar(&n, "HTTP_ACCEPT", "application/json, text/event-stream");
-	setvar(&n, "HTTP_MCP_PROTOCOL_VERSION", "2026-07-28");
+	memenv_add(&ev, "CONTENT_LENGTH", num);
+	memenv_add(&ev, "CONTENT_TYPE", "application/json");
+	memenv_add(&ev, "REQUEST_METHOD", "POST");
+	memenv_add(&ev, "REQUEST_URI", "/mcp");
+	memenv_add(&ev, "SCRIPT_NAME", "/mcp");
+	memenv_add(&ev, "HTTP_ACCEPT", "application/json, text/event-stream");
+	memenv_add(&ev, "HTTP_MCP_PROTOCOL_VERSION", "2026-07-28");
 	/* Mcp-Method and Mcp-Name as a 2026-07-28 client derives them. */
 	if ((o = mcp_json_parse((const char *)m->in, m->inlen, 64, &e)) !=
 	    NULL) {
 		if ((s = mcp_json_str(o, "method")) != NULL)
-			setvar(&n, "HTTP_MCP_METHOD", s);
+			memenv_add(&ev, "HTTP_MCP_METHOD", s);
 		if ((s = mcp_json_str(mcp_json_obj(o, "params"), "name")) !=
 		    NULL)
-			setvar(&n, "HTTP_MCP_NAME", s);
+			memenv_add(&ev, "HTTP_MCP_NAME", s);
 		json_object_put(o);
 	}
-	if (authz[0] != '\0' && n < NENV) {
-		/* Longer than vars[] holds: the header may be 8 KB. */
-		env[n++] = authz;
-		env[n] = NULL;
-	}
-	io.param = param;
-	io.envp = envp;
-	io.read = rd;
-	io.write = wr;
-	io.flush = fl;
-	io.arg = m;
+	if (authz[0] != '\0')	/* up to 8 KB: longer than memenv keeps */
+		memenv_add_raw(&ev, authz);
+	m->env = ev.env;
+	m->keep = 1;
+	memio_io(&io, m);
 	/* The log goes to memory (sanitizer reports still go to fd 2). */
 	saved = stderr;
-	if ((stderr = open_memstream(&m->log, &m->loglen)) == NULL)
+	if ((stderr = open_memstream(&log_text, &log_len)) == NULL)
 		abort();
 	mcp_serve(&srv, &io, st);
 	fclose(stderr);
@@ -239,7 +171,7 @@ jwt_shaped(const char *t)
 }
 
 static void
-check(const struct mem *m, const char *token)
+check(const struct memio *m, const char *token)
 {
 	static const char *const ok[] = { "200", "202", "400", "401", "403",
 	    "404", "405", "406", "413", "415", "500", "503", NULL };
@@ -276,8 +208,8 @@ check(const struct mem *m, const char *token)
 	 */
 	if (jwt_shaped(token) && memmem(m->in, m->inlen, token,
 	    strlen(token)) == NULL && (memmem(p, m->out.len, token,
-	    strlen(token)) != NULL || (m->log != NULL && memmem(m->log,
-	    m->loglen, token, strlen(token)) != NULL)))
+	    strlen(token)) != NULL || (log_text != NULL && memmem(log_text,
+	    log_len, token, strlen(token)) != NULL)))
 		abort();
 	if (strstr(p, "Content-Type: application/json") != NULL &&
 	    *body != '\0') {
@@ -291,7 +223,7 @@ check(const struct mem *m, const char *token)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct mem	 m;
+	struct memio	 m;
 	const uint8_t	*nl;
 	size_t		 hl;
 	const char	*tok;
@@ -316,9 +248,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m.inlen = size - hl - 1;
 	serve(&m);
 	check(&m, tok);
-	if (getenv("FUZZ_SERVE_SHOW") != NULL && m.log != NULL)
-		fputs(m.log, stderr);
+	if (getenv("FUZZ_SERVE_SHOW") != NULL && log_text != NULL)
+		fputs(log_text, stderr);
 	mcp_buf_free(&m.out);
-	free(m.log);
+	free(log_text);
+	log_text = NULL;
 	return 0;
 }

@@ -16,64 +16,9 @@
 #include <unistd.h>
 
 #include "extern.h"
+#include "../memio.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-struct mem {
-	const uint8_t	*in;
-	size_t		 inlen, off;
-	struct mcp_buf	 out;
-};
-
-#define NENV	16
-static const char	*env[NENV + 1];
-static char		 vars[NENV][256];
-
-static const char *
-param(struct mcp_io *io, const char *n)
-{
-	size_t	 len = strlen(n), i;
-
-	(void)io;
-	for (i = 0; env[i] != NULL; i++)
-		if (strncmp(env[i], n, len) == 0 && env[i][len] == '=')
-			return env[i] + len + 1;
-	return NULL;
-}
-
-static const char *const *
-envp(struct mcp_io *io)
-{
-	(void)io;
-	return env;
-}
-
-static long
-rd(struct mcp_io *io, char *buf, size_t n)
-{
-	struct mem	*m = io->arg;
-
-	if (n > m->inlen - m->off)
-		n = m->inlen - m->off;
-	memcpy(buf, m->in + m->off, n);
-	m->off += n;
-	return (long)n;
-}
-
-static int
-wr(struct mcp_io *io, const char *p, size_t n)
-{
-	struct mem	*m = io->arg;
-
-	return mcp_buf_add(&m->out, p, n);
-}
-
-static int
-fl(struct mcp_io *io)
-{
-	(void)io;
-	return 0;
-}
 
 static struct json_object *
 echo(struct mcp_call *c, struct json_object *args)
@@ -178,20 +123,11 @@ static struct mcp_server	 srv;
 static struct mcp_store		*st;
 static char			 sid[2][80];	/* 2025-03-26, 2025-11-25 */
 
-static void
-setvar(size_t *n, const char *name, const char *val)
-{
-	if (*n == NENV)
-		return;
-	snprintf(vars[*n], sizeof(vars[*n]), "%s=%s", name, val);
-	env[*n] = vars[*n];
-	env[++*n] = NULL;
-}
-
 /* Serves one request; the answer is left in m->out. */
 static void
-serve(struct mem *m, unsigned flags)
+serve(struct memio *m, unsigned flags)
 {
+	static struct memenv	 ev;
 	static const char *const versions[] = { NULL, MCP_V20250326,
 	    MCP_V20251125, MCP_V20260728 };
 	static const char *const methods[] = { "POST", "POST", "GET",
@@ -201,43 +137,40 @@ serve(struct mem *m, unsigned flags)
 	enum mcp_err		 e;
 	const char		*s;
 	char			 num[32];
-	size_t			 n = 0;
 
+	memenv_reset(&ev);
 	snprintf(num, sizeof(num), "%zu", m->inlen);
-	setvar(&n, "CONTENT_LENGTH", num);
-	setvar(&n, "CONTENT_TYPE", flags & 0x40 ? "text/plain" :
+	memenv_add(&ev, "CONTENT_LENGTH", num);
+	memenv_add(&ev, "CONTENT_TYPE", flags & 0x40 ? "text/plain" :
 	    "application/json");
-	setvar(&n, "REQUEST_METHOD", methods[(flags >> 2) & 3]);
-	setvar(&n, "REQUEST_URI", "/mcp");
-	setvar(&n, "SCRIPT_NAME", "/mcp");
-	setvar(&n, "HTTP_ACCEPT", flags & 0x10 ? "application/json" :
+	memenv_add(&ev, "REQUEST_METHOD", methods[(flags >> 2) & 3]);
+	memenv_add(&ev, "REQUEST_URI", "/mcp");
+	memenv_add(&ev, "SCRIPT_NAME", "/mcp");
+	memenv_add(&ev, "HTTP_ACCEPT", flags & 0x10 ? "application/json" :
 	    "application/json, text/event-stream");
 	if (versions[flags & 3] != NULL)
-		setvar(&n, "HTTP_MCP_PROTOCOL_VERSION", versions[flags & 3]);
+		memenv_add(&ev, "HTTP_MCP_PROTOCOL_VERSION", versions[flags & 3]);
 	if (flags & 0x20)	/* the session of that version */
-		setvar(&n, "HTTP_MCP_SESSION_ID", sid[(flags & 3) == 1 ? 0 : 1]);
+		memenv_add(&ev, "HTTP_MCP_SESSION_ID", sid[(flags & 3) == 1 ? 0 : 1]);
 	/* Mcp-Method and Mcp-Name as a 2026-07-28 client derives them. */
 	if ((flags & 0x80) && (o = mcp_json_parse((const char *)m->in,
 	    m->inlen, 64, &e)) != NULL) {
 		if ((s = mcp_json_str(o, "method")) != NULL)
-			setvar(&n, "HTTP_MCP_METHOD", s);
+			memenv_add(&ev, "HTTP_MCP_METHOD", s);
 		if ((s = mcp_json_str(mcp_json_obj(o, "params"), "name")) !=
 		    NULL || (s = mcp_json_str(mcp_json_obj(o, "params"),
 		    "uri")) != NULL)
-			setvar(&n, "HTTP_MCP_NAME", s);
+			memenv_add(&ev, "HTTP_MCP_NAME", s);
 		json_object_put(o);
 	}
-	io.param = param;
-	io.envp = envp;
-	io.read = rd;
-	io.write = wr;
-	io.flush = fl;
-	io.arg = m;
+	m->env = ev.env;
+	m->keep = 1;
+	memio_io(&io, m);
 	mcp_serve(&srv, &io, st);
 }
 
 static void
-check(const struct mem *m)
+check(const struct memio *m)
 {
 	static const char *const ok[] = { "200", "202", "204", "400", "403",
 	    "404", "405", "406", "413", "415", "500", "503", NULL };
@@ -295,7 +228,7 @@ new_session(int i)
 	    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
 	    "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":"
 	    "{},\"clientInfo\":{\"name\":\"fuzz\",\"version\":\"0\"}}}" };
-	struct mem		 m;
+	struct memio		 m;
 	const char		*h;
 
 	memset(&m, 0, sizeof(m));
@@ -358,7 +291,7 @@ init(void)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct mem	 m;
+	struct memio	 m;
 
 	if (size == 0)
 		return 0;

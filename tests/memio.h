@@ -1,0 +1,126 @@
+/*
+ * memio.h: an in-memory request for mcp_serve(), shared by the fuzz
+ * targets and bench-micro: the CGI variables from an array (searched as
+ * FCGX_GetParam() does), the body from memory, the answer kept in a
+ * buffer or only counted.  Header-only, so that every program that uses
+ * it links nothing more.
+ */
+#ifndef MEMIO_H
+#define MEMIO_H
+
+#include <string.h>
+
+#include "extern.h"
+
+struct memio {
+	const char *const	*env;		/* "NAME=value", NULL-ended */
+	const uint8_t		*in;		/* the body */
+	size_t			 inlen, off;
+	int			 keep;		/* 1: the answer into out */
+	struct mcp_buf		 out;
+	size_t			 outlen;	/* bytes answered */
+	char			 status[16];	/* the answer's first bytes */
+};
+
+/* The first variable of that name, as FCGX_GetParam() finds it. */
+static const char *
+memio_param(struct mcp_io *io, const char *n)
+{
+	const struct memio	*m = io->arg;
+	size_t			 len = strlen(n), i;
+
+	for (i = 0; m->env[i] != NULL; i++)
+		if (strncmp(m->env[i], n, len) == 0 && m->env[i][len] == '=')
+			return m->env[i] + len + 1;
+	return NULL;
+}
+
+static const char *const *
+memio_envp(struct mcp_io *io)
+{
+	const struct memio	*m = io->arg;
+
+	return m->env;
+}
+
+static long
+memio_read(struct mcp_io *io, char *buf, size_t n)
+{
+	struct memio	*m = io->arg;
+
+	if (n > m->inlen - m->off)
+		n = m->inlen - m->off;
+	memcpy(buf, m->in + m->off, n);
+	m->off += n;
+	return (long)n;
+}
+
+static int
+memio_write(struct mcp_io *io, const char *p, size_t n)
+{
+	struct memio	*m = io->arg;
+
+	if (m->outlen == 0)	/* memcpy: a printf would be timed too */
+		memcpy(m->status, p, n < sizeof(m->status) - 1 ? n :
+		    sizeof(m->status) - 1);
+	m->outlen += n;
+	return m->keep ? mcp_buf_add(&m->out, p, n) : 0;
+}
+
+static int
+memio_flush(struct mcp_io *io)
+{
+	(void)io;
+	return 0;
+}
+
+/* Points io at m. */
+static inline void
+memio_io(struct mcp_io *io, struct memio *m)
+{
+	io->param = memio_param;
+	io->envp = memio_envp;
+	io->read = memio_read;
+	io->write = memio_write;
+	io->flush = memio_flush;
+	io->arg = m;
+}
+
+/* A variable list built per request: up to MEMENV_MAX of them. */
+#define MEMENV_MAX	16
+
+struct memenv {
+	const char	*env[MEMENV_MAX + 1];
+	char		 vars[MEMENV_MAX][256];
+	size_t		 n;
+};
+
+static inline void
+memenv_reset(struct memenv *e)
+{
+	e->n = 0;
+	e->env[0] = NULL;
+}
+
+/* Adds NAME=value (cut at 255 bytes); a full list takes no more. */
+static inline void
+memenv_add(struct memenv *e, const char *name, const char *val)
+{
+	if (e->n == MEMENV_MAX)
+		return;
+	snprintf(e->vars[e->n], sizeof(e->vars[e->n]), "%s=%s", name, val);
+	e->env[e->n] = e->vars[e->n];
+	e->env[++e->n] = NULL;
+}
+
+/* Adds a "NAME=value" string the caller keeps (any length). */
+static inline void
+memenv_add_raw(struct memenv *e, const char *nameval)
+{
+	if (e->n == MEMENV_MAX)
+		return;
+	e->env[e->n] = nameval;
+	e->env[++e->n] = NULL;
+}
+
+#endif /* MEMIO_H */
