@@ -1,14 +1,16 @@
 /*
  * serve.c: fuzzes the whole front door of an endpoint: mcp_serve() on an
  * in-memory request whose body is the input after its first byte, and
- * whose headers that byte chooses (protocol version, Accept, method, a
- * live session, Mcp-Method and Mcp-Name taken from the body).  The
- * endpoint has a tool with every schema keyword the validator knows, one
- * that logs and reports progress, a resource, a template and a prompt
- * with completion; the store is a private SQLite file.
+ * whose headers that byte chooses (protocol version, Accept, method,
+ * Content-Type, one of two live sessions, Mcp-Method and Mcp-Name taken
+ * from the body).  The endpoint has a tool with every schema keyword the
+ * validator knows, one that logs and reports progress, a resource, a
+ * template and a prompt with completion; the store is a private SQLite
+ * file.
  *
- * Every answer must be a status line the transport documents, and a JSON
- * body must be exactly one JSON value; nothing may crash or leak.
+ * Every answer must be a status line the transport documents, a JSON
+ * body exactly one JSON value, and every SSE event's data one JSON
+ * message; nothing may crash or leak.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,9 +151,11 @@ serve(struct memio *m, unsigned flags)
 	memenv_add(&ev, "HTTP_ACCEPT", flags & 0x10 ? "application/json" :
 	    "application/json, text/event-stream");
 	if (versions[flags & 3] != NULL)
-		memenv_add(&ev, "HTTP_MCP_PROTOCOL_VERSION", versions[flags & 3]);
+		memenv_add(&ev, "HTTP_MCP_PROTOCOL_VERSION",
+		    versions[flags & 3]);
 	if (flags & 0x20)	/* the session of that version */
-		memenv_add(&ev, "HTTP_MCP_SESSION_ID", sid[(flags & 3) == 1 ? 0 : 1]);
+		memenv_add(&ev, "HTTP_MCP_SESSION_ID",
+		    sid[(flags & 3) == 1 ? 0 : 1]);
 	/* Mcp-Method and Mcp-Name as a 2026-07-28 client derives them. */
 	if ((flags & 0x80) && (o = mcp_json_parse((const char *)m->in,
 	    m->inlen, 64, &e)) != NULL) {
