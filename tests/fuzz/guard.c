@@ -1,10 +1,13 @@
 /*
- * guard.c: fuzzes the protected resource's front door: mcp_serve() of an
- * endpoint with auth = bearer (one HS256 issuer whose secret is known
- * here, tools needing wks:read and org:write), on an in-memory request
+ * guard.c: fuzzes the protected resource's front door and what stands
+ * behind it: mcp_serve() of the /mcp endpoint itself (cgi-src/mcp.c: the
+ * reference application's scoped tools and resources) with auth = bearer
+ * (one HS256 issuer whose secret is known here), on an in-memory request
  * whose Authorization header is the input's first line and whose body
- * is the rest.  The seeds hold valid tokens, so mutation starts from
- * accepted calls and insufficient scopes as well as refusals.
+ * is the rest.  The store holds workspace wks_fuzz with environment
+ * env_fuzz; the seeds hold valid tokens of that workspace, so mutation
+ * starts from accepted calls and insufficient scopes as well as from
+ * refusals.
  *
  * Every answer must have a documented status; a 401 must carry the
  * Bearer challenge with our metadata URL and a 403 insufficient_scope;
@@ -25,26 +28,10 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 #define SECRET	"0123456789abcdef0123456789abcdef"
 #define BASE	"http://127.0.0.1:8080"
 
-static struct json_object *
-echo(struct mcp_call *c, struct json_object *args)
-{
-	(void)c;
-	return mcp_result_structured(json_object_get(args));
-}
-
-static const char schema[] = "{\"type\":\"object\",\"properties\":"
-    "{\"text\":{\"type\":\"string\",\"maxLength\":64}},"
-    "\"required\":[\"text\"],\"additionalProperties\":false}";
-
-static const struct mcp_tool tools[] = {
-	{ "echo", "Echo", "Returns its arguments", "wks:read", schema, NULL,
-	  MCP_HINT_READONLY, 0, echo },
-	{ "write", "Write", "Needs org:write", "org:write wks:read", schema,
-	  NULL, 0, 0, echo },
-};
-static const struct mcp_endpoint ep = {
-	"guard", "Guard", "0", NULL, tools, 2, NULL, 0, NULL, 0, NULL, 0
-};
+/* The /mcp endpoint itself: its tool table and the reference application. */
+#define main	mcp_endpoint_main
+#include "../../cgi-src/mcp.c"
+#undef main
 
 static struct mcp_server	 srv;
 static struct mcp_store		*st;
@@ -66,11 +53,29 @@ cleanup(void)
 	rmdir(dir);
 }
 
+/* (Re)creates environment env_fuzz, which an input may have deleted. */
+static void
+seed_env(void)
+{
+	struct mcp_environment	 env;
+
+	if (st->ops->env_get(st, "wks_fuzz", "env_fuzz", &env) == MCP_OK)
+		return;
+	memset(&env, 0, sizeof(env));
+	memcpy(env.id, "env_fuzz", 9);
+	memcpy(env.workspace, "wks_fuzz", 9);
+	memcpy(env.name, "fuzz", 5);
+	memcpy(env.type, "staging", 8);
+	if (st->ops->env_put(st, &env) != MCP_OK)
+		abort();
+}
+
 static void
 init(void)
 {
-	FILE	*f;
-	char	 path[64], why[1024];
+	struct mcp_workspace	 w;
+	FILE			*f;
+	char			 path[64], why[1024];
 
 	if (mkdtemp(dir) == NULL)
 		abort();
@@ -94,13 +99,20 @@ init(void)
 	srv.audit_fd = -1;
 	why[0] = '\0';
 	if (mcp_config_load(&srv.cfg, path, why, sizeof(why)) == -1 ||
-	    mcp_registry_init(&srv.reg, &ep, why, sizeof(why)) == -1 ||
+	    mcp_registry_init(&srv.reg, &endpoint, why, sizeof(why)) == -1 ||
 	    mcp_guard_init(&srv, why, sizeof(why)) == -1 ||
 	    (st = mcp_store_open(srv.cfg.store_path, why, sizeof(why))) ==
 	    NULL) {
 		fprintf(stderr, "fuzz guard: %s\n", why);
 		abort();
 	}
+	/* The seeds' workspace. */
+	memset(&w, 0, sizeof(w));
+	memcpy(w.id, "wks_fuzz", 9);
+	memcpy(w.name, "fuzz", 5);
+	if (st->ops->ws_put(st, &w) != MCP_OK)
+		abort();
+	seed_env();
 	/* Every line the guard can log, so that none may hold the token. */
 	mcp_log_setlevel(MCP_LEVEL_DEBUG);
 }
@@ -135,7 +147,8 @@ serve(struct memio *m)
 		if ((s = mcp_json_str(o, "method")) != NULL)
 			memenv_add(&ev, "HTTP_MCP_METHOD", s);
 		if ((s = mcp_json_str(mcp_json_obj(o, "params"), "name")) !=
-		    NULL)
+		    NULL || (s = mcp_json_str(mcp_json_obj(o, "params"),
+		    "uri")) != NULL)
 			memenv_add(&ev, "HTTP_MCP_NAME", s);
 		json_object_put(o);
 	}
@@ -253,5 +266,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mcp_buf_free(&m.out);
 	free(log_text);
 	log_text = NULL;
+	seed_env();
 	return 0;
 }
