@@ -1,6 +1,7 @@
 #!/bin/sh
-# run-suite.sh BUILD: every suite of one build (unit tests, then the bats
-# suites through lighttpd), as TAP; appends "passed failed" to $TALLY.
+# run-suite.sh BUILD: every suite of one build (unit tests, the fuzz
+# corpora replayed, then the bats suites through lighttpd), as TAP;
+# appends "passed failed" to $TALLY.
 set -u
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,6 +14,18 @@ for t in "$build"/tests/unit/*; do
 	"$t" >>"$out" 2>&1 || status=1
 done
 grep '^not ok' "$out"
+# Each fuzz target's corpus, a file at a time: seeds and past findings.
+echo "== $build: fuzz corpora replayed"
+for f in tests/fuzz/corpus/*/*; do
+	t=$(basename "$(dirname "$f")")
+	if "$build/tests/fuzz/$t-replay" "$f" >/dev/null 2>"$out.err"; then
+		echo "ok - replay $t/$(basename "$f")" >>"$out"
+	else
+		echo "not ok - replay $t/$(basename "$f")" | tee -a "$out"
+		sed 's/^/# /' "$out.err" | head -20
+	fi
+done
+rm -f "$out.err"
 echo "== $build: bats suites"
 MCP_BUILD=$build bats --tap tests/bats/*.bats 2>&1 | tee -a "$out" | grep -E '^(not ok|#)' | head -200
 pass=$(grep -c '^ok' "$out")

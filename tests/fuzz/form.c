@@ -85,10 +85,13 @@ form(const uint8_t *data, size_t size)
 static void
 basic(const uint8_t *data, size_t size)
 {
-	char	 h[MCP_BASIC_MAX + 64], id[64], secret[128], id2[64];
-	char	 secret2[128], raw[3 * (sizeof(id) + sizeof(secret)) + 2];
+	char	 id[64], secret[128], id2[64], secret2[128];
+	char	 raw[3 * (sizeof(id) + sizeof(secret)) + 2];
 	char	 b64[2 * sizeof(raw)];
+	char	 h[sizeof(b64) + 8];
 	size_t	 n;
+
+	_Static_assert(sizeof(h) > 6 + MCP_BASIC_MAX + 32, "h holds the input");
 
 	if (size > MCP_BASIC_MAX + 32)
 		size = MCP_BASIC_MAX + 32;

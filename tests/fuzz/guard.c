@@ -29,6 +29,7 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 #define BASE	"http://127.0.0.1:8080"
 
 /* The /mcp endpoint itself: its tool table and the reference application. */
+int	mcp_endpoint_main(int, char *[]);
 #define main	mcp_endpoint_main
 #include "../../cgi-src/mcp.c"
 #undef main
