@@ -123,4 +123,26 @@ memenv_add_raw(struct memenv *e, const char *nameval)
 	e->env[++e->n] = NULL;
 }
 
+/*
+ * Adds Mcp-Method and Mcp-Name as a 2026-07-28 client derives them from
+ * the body (the method; params.name, or params.uri), if it parses.
+ */
+static inline void
+memenv_add_mcp(struct memenv *ev, const uint8_t *body, size_t len)
+{
+	struct json_object	*o, *p;
+	enum mcp_err		 e;
+	const char		*s;
+
+	if ((o = mcp_json_parse((const char *)body, len, 64, &e)) == NULL)
+		return;
+	if ((s = mcp_json_str(o, "method")) != NULL)
+		memenv_add(ev, "HTTP_MCP_METHOD", s);
+	p = mcp_json_obj(o, "params");
+	if ((s = mcp_json_str(p, "name")) != NULL ||
+	    (s = mcp_json_str(p, "uri")) != NULL)
+		memenv_add(ev, "HTTP_MCP_NAME", s);
+	json_object_put(o);
+}
+
 #endif /* MEMIO_H */

@@ -126,11 +126,8 @@ static void
 serve(struct memio *m)
 {
 	static struct memenv	 ev;
-	struct json_object	*o;
 	struct mcp_io		 io;
-	enum mcp_err		 e;
 	FILE			*saved;
-	const char		*s;
 	char			 num[32];
 
 	memenv_reset(&ev);
@@ -142,17 +139,7 @@ serve(struct memio *m)
 	memenv_add(&ev, "SCRIPT_NAME", "/mcp");
 	memenv_add(&ev, "HTTP_ACCEPT", "application/json, text/event-stream");
 	memenv_add(&ev, "HTTP_MCP_PROTOCOL_VERSION", "2026-07-28");
-	/* Mcp-Method and Mcp-Name as a 2026-07-28 client derives them. */
-	if ((o = mcp_json_parse((const char *)m->in, m->inlen, 64, &e)) !=
-	    NULL) {
-		if ((s = mcp_json_str(o, "method")) != NULL)
-			memenv_add(&ev, "HTTP_MCP_METHOD", s);
-		if ((s = mcp_json_str(mcp_json_obj(o, "params"), "name")) !=
-		    NULL || (s = mcp_json_str(mcp_json_obj(o, "params"),
-		    "uri")) != NULL)
-			memenv_add(&ev, "HTTP_MCP_NAME", s);
-		json_object_put(o);
-	}
+	memenv_add_mcp(&ev, m->in, m->inlen);
 	if (authz[0] != '\0')	/* up to 8 KB: longer than memenv keeps */
 		memenv_add_raw(&ev, authz);
 	m->env = ev.env;

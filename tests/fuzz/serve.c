@@ -134,10 +134,7 @@ serve(struct memio *m, unsigned flags)
 	    MCP_V20251125, MCP_V20260728 };
 	static const char *const methods[] = { "POST", "POST", "GET",
 	    "DELETE" };
-	struct json_object	*o;
 	struct mcp_io		 io;
-	enum mcp_err		 e;
-	const char		*s;
 	char			 num[32];
 
 	memenv_reset(&ev);
@@ -156,17 +153,8 @@ serve(struct memio *m, unsigned flags)
 	if (flags & 0x20)	/* the session of that version */
 		memenv_add(&ev, "HTTP_MCP_SESSION_ID",
 		    sid[(flags & 3) == 1 ? 0 : 1]);
-	/* Mcp-Method and Mcp-Name as a 2026-07-28 client derives them. */
-	if ((flags & 0x80) && (o = mcp_json_parse((const char *)m->in,
-	    m->inlen, 64, &e)) != NULL) {
-		if ((s = mcp_json_str(o, "method")) != NULL)
-			memenv_add(&ev, "HTTP_MCP_METHOD", s);
-		if ((s = mcp_json_str(mcp_json_obj(o, "params"), "name")) !=
-		    NULL || (s = mcp_json_str(mcp_json_obj(o, "params"),
-		    "uri")) != NULL)
-			memenv_add(&ev, "HTTP_MCP_NAME", s);
-		json_object_put(o);
-	}
+	if (flags & 0x80)
+		memenv_add_mcp(&ev, m->in, m->inlen);
 	m->env = ev.env;
 	m->keep = 1;
 	memio_io(&io, m);
