@@ -153,7 +153,7 @@ fail(struct vctx *v, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(rule, sizeof(rule), fmt, ap);
 	va_end(ap);
-	mcp_utf8_cut(rule);
+	/* rule ends v->err: one cut covers a split in either. */
 	snprintf(v->err, v->errsz, "%s: %s", v->path, rule);
 	mcp_utf8_cut(v->err);
 	return -1;
