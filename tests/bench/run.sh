@@ -260,6 +260,14 @@ printf 'the same ratios from machine CPU: no-auth/ceiling %s, reused/no-auth %s,
     "$(ratio "$fm" "$om")" "$(ratio "$om" "$tm")" "$(ratio "$om" "$dm")"
 printf 'responder CPU over the ceiling: no-auth +%s us; reused token +%s us and distinct +%s us over no-auth\n' \
     "$(us $((oc - fc)))" "$(us $((tc - oc)))" "$(us $((dc - oc)))"
+# A distinct token costs at least one RSA-2048 verification more than a
+# request without auth; OpenSSL's own figure for that operation on this
+# machine bounds the distinct-token ratio whatever the rest costs.
+rsa=$(openssl speed -seconds 1 rsa2048 2>/dev/null | awk '$1 == "rsa" && $2 == "2048" {sub("s", "", $5); print $5 * 1e9}')
+if [ -n "$rsa" ]; then
+	printf 'RSA-2048 verification alone (openssl speed): %s us, so distinct/no-auth cannot exceed %s on this machine\n' \
+	    "$(us "$rsa")" "$(echo "$om $rsa" | awk '{printf "%.2f", $1 / ($1 + $2)}')"
+fi
 printf '\nmemory under load (peak RSS during the reused-token and peer runs): ours %s KiB\n(the 2 /mcp processes x 8 threads together), TypeScript SDK peer %s KiB (1 process)\n' \
     "$(sort -n "$state/peak.mcp" | tail -1)" "$(sort -n "$state/peak.node" | tail -1)"
 printf '/mcp responders RSS: %s KiB after warm-up, %s KiB after %s more requests (%+d KiB: caches\nand SQLite page caches filling); then %s KiB after %s more (%+d KiB)\n' \
