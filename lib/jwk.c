@@ -318,6 +318,8 @@ mcp_keyset_jwks(const char *text, size_t len, unsigned allowed, char *err,
 		return NULL;
 	}
 	for (i = 0; i < n; i++) {
+		/* Set only when the key type itself rules the key out. */
+		why[0] = '\0';
 		jwk = json_object_array_get_idx(keys, i);
 		k = &ks->keys[ks->nkeys];
 		kty = mcp_json_str(jwk, "kty");
@@ -346,7 +348,6 @@ mcp_keyset_jwks(const char *text, size_t len, unsigned allowed, char *err,
 			    kid ? kid : "(no kid)", *why ? ": " : "", why);
 			EVP_PKEY_free(k->pkey);
 			k->pkey = NULL;
-			why[0] = '\0';
 			continue;
 		}
 		if (kid != NULL)

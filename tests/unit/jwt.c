@@ -208,6 +208,8 @@ verify(struct mcp_keyset *ks, const char *tok, int *known)
 	return rc;
 }
 
+static void	ignored_reason(void);
+
 static void
 keys(void)
 {
@@ -253,6 +255,75 @@ keys(void)
 	mcp_keyset_put(rs512);
 	mcp_keyset_put(ks);
 	EVP_PKEY_free(priv);
+	ignored_reason();
+}
+
+/* The warnings mcp_keyset_jwks() logs for doc, into log (NUL-ended). */
+static void
+jwks_log(const char *doc, unsigned allowed, char *log, size_t logsz)
+{
+	struct mcp_keyset	*ks;
+	FILE			*saved = stderr;
+	char			*text = NULL, err[256];
+	size_t			 len = 0;
+
+	log[0] = '\0';
+	if ((stderr = open_memstream(&text, &len)) == NULL) {
+		stderr = saved;
+		return;
+	}
+	ks = mcp_keyset_jwks(doc, strlen(doc), allowed, err, sizeof(err));
+	fclose(stderr);
+	stderr = saved;
+	mcp_keyset_put(ks);
+	snprintf(log, logsz, "%s", text != NULL ? text : "");
+	free(text);
+}
+
+/*
+ * Fills the stack below the caller with 'X', so that a buffer read before
+ * it is written shows up in what the next call produces.
+ */
+static void __attribute__((noinline))
+dirty_stack(void)
+{
+	char	 junk[32768];
+
+	memset(junk, 'X', sizeof(junk));
+	__asm__ volatile("" : : "r"(junk) : "memory");
+}
+
+/*
+ * Why a key is ignored: the key type's reason when it has one, none when
+ * only the JWK's alg or the allowed set rules it out (the reason buffer
+ * of an earlier, rejected key must not leak into that message).
+ */
+static void
+ignored_reason(void)
+{
+	EVP_PKEY	*small, *big;
+	char		 log[2048], doc[8192];
+
+	small = EVP_RSA_gen(1024);
+	big = EVP_RSA_gen(2048);
+	snprintf(doc, sizeof(doc), "%s", jwks_for(small, "s1", ""));
+	jwks_log(doc, MCP_ALG_RS256, log, sizeof(log));
+	ok(strstr(log, "jwks: key s1: no allowed algorithm: RSA key of 1024 "
+	    "bits (at least 2048 required), ignored\n") != NULL,
+	    "a 1024-bit RSA key is ignored with its reason");
+	snprintf(doc, sizeof(doc), "%s", jwks_for(big, "b1",
+	    ",\"alg\":\"ES256\""));
+	dirty_stack();
+	jwks_log(doc, MCP_ALG_RS256 | MCP_ALG_ES256, log, sizeof(log));
+	ok(strstr(log, "jwks: key b1: no allowed algorithm, ignored\n") !=
+	    NULL, "an RSA key whose alg says ES256: ignored, no stale reason");
+	snprintf(doc, sizeof(doc), "%s", jwks_for(big, "b2", ""));
+	dirty_stack();
+	jwks_log(doc, MCP_ALG_ES256, log, sizeof(log));
+	ok(strstr(log, "jwks: key b2: no allowed algorithm, ignored\n") !=
+	    NULL, "an RSA key where only ES256 is allowed: likewise");
+	EVP_PKEY_free(small);
+	EVP_PKEY_free(big);
 }
 
 int
