@@ -377,8 +377,10 @@ excluded(const char *p, const char *e)
 
 	if (n >= sizeof(params))
 		return 0;
-	memcpy(params, p, n);
-	params[n] = '\0';
+	/* Parameter names are case-insensitive (RFC 9110 §5.6.6): Q=0 too. */
+	for (q = params; n-- > 0; p++)
+		*q++ = (char)tolower((unsigned char)*p);
+	*q = '\0';
 	for (q = params; (q = strstr(q, "q=")) != NULL; q += 2)
 		if ((q[-1] == ';' || q[-1] == ' ') && strtod(q + 2, NULL) == 0)
 			return 1;
@@ -387,7 +389,10 @@ excluded(const char *p, const char *e)
 
 /*
  * RFC 9110 §12.5.1: a comma-separated list of media ranges with
- * parameters; "*" wildcards match, q=0 excludes.
+ * parameters; "*" wildcards match, q=0 excludes.  The most specific range
+ * that matches decides (the type itself, then its type's wildcard, then
+ * the full wildcard), so a JSON range with q=0 refuses JSON even when the
+ * full wildcard follows; among equally specific ranges, the first.
  */
 int
 mcp_http_accepts(const char *accept, const char *type)
@@ -395,6 +400,7 @@ mcp_http_accepts(const char *accept, const char *type)
 	const char	*p, *e, *semi, *slash;
 	size_t		 tl = strlen(type), rl, ml;
 	char		 range[128];
+	int		 level, best = 0, ok = 0;
 
 	if (accept == NULL)
 		return 0;
@@ -413,13 +419,19 @@ mcp_http_accepts(const char *accept, const char *type)
 			continue;
 		memcpy(range, p, rl);
 		range[rl] = '\0';
-		if (semi != NULL && excluded(semi, e))
-			continue;
-		if (strcmp(range, "*/*") == 0 || strcasecmp(range, type) == 0)
-			return 1;
-		if (rl == ml + 2 && strncasecmp(range, type, ml) == 0 &&
+		if (strcasecmp(range, type) == 0)
+			level = 3;
+		else if (rl == ml + 2 && strncasecmp(range, type, ml) == 0 &&
 		    strcmp(range + ml, "/*") == 0)
-			return 1;
+			level = 2;
+		else if (strcmp(range, "*/*") == 0)
+			level = 1;
+		else
+			continue;
+		if (level > best) {
+			best = level;
+			ok = semi == NULL || !excluded(semi, e);
+		}
 	}
-	return 0;
+	return ok;
 }

@@ -52,6 +52,17 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 	[ "$STATUS" = 406 ]
 }
 
+@test "Accept: JSON refused with Q=0 beside */*: 406 (the more specific range wins)" {
+	req POST "$URL" -H 'Content-Type: application/json' -H 'Accept: application/json;Q=0, */*' --data-binary "$INIT"
+	[ "$STATUS" = 406 ]
+	jqb '.error.code == -32600 and (.error.message | startswith("Not Acceptable"))'
+}
+
+@test "Accept: text/*;q=0 overridden by text/event-stream is acceptable" {
+	req POST "$URL" -H 'Content-Type: application/json' -H 'Accept: text/*;q=0, text/event-stream, application/json' --data-binary "$INIT"
+	[ "$STATUS" = 200 ]
+}
+
 @test "Accept */* is acceptable" {
 	req POST "$URL" -H 'Content-Type: application/json' -H 'Accept: */*' --data-binary "$INIT"
 	[ "$STATUS" = 200 ]

@@ -180,6 +180,14 @@ main(void)
 	ok(!mcp_http_accepts("application/json;q=0", "application/json"), "q=0 excludes");
 	ok(!mcp_http_accepts("application/json; q=0.000", "application/json"), "q=0.000 excludes");
 	ok(mcp_http_accepts("application/json;q=0.1", "application/json"), "q=0.1 accepts");
+	ok(!mcp_http_accepts("application/json;Q=0", "application/json"), "Q=0 excludes too");
+	ok(mcp_http_accepts("application/json;charset=UTF-8;Q=1", "application/json"), "Q=1 accepts");
+	ok(mcp_http_accepts("application/json;aq=0", "application/json"), "aq=0 is another parameter");
+	ok(!mcp_http_accepts("application/json;q=0, */*", "application/json"), "json;q=0 beats */*");
+	ok(!mcp_http_accepts("*/*, text/*;q=0", "text/event-stream"), "text/*;q=0 beats */*");
+	ok(mcp_http_accepts("text/*;q=0, text/event-stream", "text/event-stream"), "the exact type beats text/*;q=0");
+	ok(mcp_http_accepts("*/*;q=0, application/json", "application/json"), "and */*;q=0");
+	ok(mcp_http_accepts("application/json;q=0, */*", "text/event-stream"), "json;q=0 leaves the rest to */*");
 	ok(!mcp_http_accepts("application/jsonx", "application/json"), "no prefix match");
 	ok(!mcp_http_accepts(NULL, "application/json"), "no header");
 
