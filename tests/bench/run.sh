@@ -2,7 +2,7 @@
 # run.sh BUILD: `make bench`.  wrk through lighttpd on loopback, two FastCGI
 # processes per endpoint, as in the tests.  Rows:
 #   fixed     a FastCGI responder answering a fixed body: the transport
-#             ceiling
+#             ceiling (sent the no-auth row's request, headers and all)
 #   no-auth   tools/call of `echo`, 2026-07-28, the same responder with
 #             auth = none (/bench/open)
 #   token     the same on /mcp with one valid RS256 token, reused
@@ -78,7 +78,7 @@ ok() {	# ok URL BODY HEADERS ("Name: value|Name: value") [EXPECT]
 	curl "$@" | grep -q "$want" || {
 		echo "bench: $url did not answer correctly" >&2; exit 1; }
 }
-ok "$base/bench/fixed" "$CALL" ""
+ok "$base/bench/fixed" "$MCALL" "$MH"
 ok "$base/bench/open" "$MCALL" "$MH"
 ok "$base/mcp" "$MCALL" "$MH|$AUTH"
 ok "$base/mcp" "$CALL" "$SH"
@@ -185,7 +185,8 @@ rss0=$(rss)
 for x in f o t d s p l c; do : >"$state/$x"; done
 : >"$state/peak.mcp"; : >"$state/peak.node"
 for round in 1 2 3; do
-	cpu fixed bench-fixed.fcg "$base/bench/fixed" "$CALL" "" >>"$state/f"
+	# The very request of the no-auth row: only the responder differs.
+	cpu fixed bench-fixed.fcg "$base/bench/fixed" "$MCALL" "$MH" >>"$state/f"
 	cpu open mcp.fcgi "$base/bench/open" "$MCALL" "$MH" >>"$state/o"
 	( cpu token mcp.fcgi "$base/mcp" "$MCALL" "$MH|$AUTH" >"$state/t.line" ) &
 	maxrss rss $! >>"$state/peak.mcp"
