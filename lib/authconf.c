@@ -59,16 +59,29 @@ mcp_authconf_free(struct mcp_authconf *a)
 	memset(a, 0, sizeof(*a));
 }
 
-/* An absolute http(s) URL without fragment or whitespace. */
+/* The length of the authority of an http(s) URL whose "://" ends at h. */
+static size_t
+authority(const char *h)
+{
+	return strcspn(h, "/?#");
+}
+
+/*
+ * An absolute http(s) URL with a host, without userinfo (RFC 9110 §4.2.4:
+ * never in an http(s) URI we are given to trust or to fetch; it also
+ * makes the host easy to misread), fragment or whitespace.
+ */
 static int
 is_url(const char *v)
 {
-	const char	*p;
+	const char	*h;
+	size_t		 n;
 
 	if (strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0)
 		return 0;
-	p = strchr(v, ':') + 3;
-	if (*p == '\0' || *p == '/')
+	h = strchr(v, ':') + 3;
+	n = authority(h);
+	if (n == 0 || h[0] == ':' || memchr(h, '@', n) != NULL)
 		return 0;
 	for (; *v != '\0'; v++)
 		if ((unsigned char)*v <= 0x20 || *v == '#' || *v == '"' ||
@@ -77,6 +90,12 @@ is_url(const char *v)
 	return 1;
 }
 
+/*
+ * 1 if the URL's host is a loopback name or address: the whole authority
+ * is that host, with at most a numeric port, so neither userinfo
+ * ("http://127.0.0.1:80@example.com/") nor a longer name
+ * ("http://localhost.example.com/") passes.
+ */
 int
 mcp_url_is_loopback(const char *url)
 {
@@ -84,16 +103,23 @@ mcp_url_is_loopback(const char *url)
 		"localhost", "127.0.0.1", "[::1]",
 	};
 	const char	*h;
-	size_t		 i, l;
+	size_t		 i, l, n;
 
 	if ((h = strstr(url, "://")) == NULL)
 		return 0;
 	h += 3;
+	n = authority(h);
+	if (memchr(h, '@', n) != NULL)
+		return 0;
 	for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
 		l = strlen(hosts[i]);
-		if (strncasecmp(h, hosts[i], l) == 0 &&
-		    (h[l] == '\0' || h[l] == ':' || h[l] == '/'))
+		if (l > n || strncasecmp(h, hosts[i], l) != 0)
+			continue;
+		if (l == n)
 			return 1;
+		if (h[l] != ':' || l + 1 == n)
+			return 0;
+		return strspn(h + l + 1, "0123456789") == n - l - 1;
 	}
 	return 0;
 }
@@ -166,8 +192,13 @@ issuer_key(struct mcp_issuer *is, const char *key, char *val,
 		return setstr(&is->iss, val);
 	}
 	if (strcmp(key, "jwks_url") == 0) {
-		if (!is_url(val) || (strncmp(val, "http://", 7) == 0 &&
-		    !mcp_url_is_loopback(val))) {
+		if (!is_url(val)) {
+			snprintf(why, whysz, "must be an absolute https URL "
+			    "with a host, no userinfo and no fragment");
+			return -1;
+		}
+		if (strncmp(val, "http://", 7) == 0 &&
+		    !mcp_url_is_loopback(val)) {
 			snprintf(why, whysz, "must be an https URL (http "
 			    "only for localhost, 127.0.0.1, [::1])");
 			return -1;
@@ -292,9 +323,15 @@ mcp_authconf_apply(struct mcp_authconf *a, int in_issuer, const char *key,
 	if (strcmp(key, "authorization_servers") == 0) {
 		for (tok = strtok_r(val, " \t", &save); tok != NULL;
 		    tok = strtok_r(NULL, " \t", &save)) {
-			if (!is_url(tok) || a->nservers >= MCP_MAX_ASURLS) {
-				snprintf(why, whysz, "\"%s\": at most %d "
-				    "absolute URLs", tok, MCP_MAX_ASURLS);
+			if (!is_url(tok)) {
+				snprintf(why, whysz, "\"%s\" is not an "
+				    "absolute http(s) URL with a host, no "
+				    "userinfo and no fragment", tok);
+				return -1;
+			}
+			if (a->nservers >= MCP_MAX_ASURLS) {
+				snprintf(why, whysz, "at most %d URLs",
+				    MCP_MAX_ASURLS);
 				return -1;
 			}
 			if ((a->servers[a->nservers++] = strdup(tok)) == NULL)

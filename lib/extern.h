@@ -253,7 +253,10 @@ int	mcp_config_add_origin(struct mcp_config *, const char *);
 /* 1 if the Origin header value is allowed by the configuration. */
 int	mcp_config_origin_ok(const struct mcp_config *, const char *origin);
 
-/* 1 if an http(s) URL's host is localhost, 127.0.0.1 or [::1]. */
+/*
+ * 1 if an http(s) URL's whole authority is localhost, 127.0.0.1 or [::1],
+ * with at most a numeric port (no userinfo).
+ */
 int	mcp_url_is_loopback(const char *url);
 /* The auth part of the file (lib/authconf.c). */
 void	mcp_authconf_defaults(struct mcp_authconf *);

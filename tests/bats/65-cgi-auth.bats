@@ -206,6 +206,32 @@ print(json.dumps({"keys": [k] * 40}))' "$T/rsa.jwk" >"$T/www/jwks.json"
 	[[ "$output" == *"a.conf:7: jwks_url: must be an https URL (http only for localhost, 127.0.0.1, [::1])"* ]]
 }
 
+@test "config: plain-http JWKS whose userinfo looks like loopback is refused" {
+	conf "jwks_url = http://127.0.0.1:80@keys.example/jwks.json"
+	run "$BIN" -t -f "$T/a.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"a.conf:7: jwks_url: must be an absolute https URL with a host, no userinfo and no fragment"* ]]
+	conf "jwks_url = http://localhost:8x/jwks.json"
+	run "$BIN" -t -f "$T/a.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"a.conf:7: jwks_url: must be an https URL (http only for localhost, 127.0.0.1, [::1])"* ]]
+	conf "jwks_url = http://localhost.keys.example/jwks.json"
+	run "$BIN" -t -f "$T/a.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"a.conf:7: jwks_url: must be an https URL (http only for localhost, 127.0.0.1, [::1])"* ]]
+}
+
+@test "config: URLs with userinfo are refused (RFC 9110 4.2.4)" {
+	conf "jwks_url = https://user:pw@as.example/jwks.json"
+	run "$BIN" -t -f "$T/a.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"a.conf:7: jwks_url: must be an absolute https URL with a host, no userinfo and no fragment"* ]]
+	conf "jwks_file = $T/jwks.json" "authorization_servers = https://as.example https://x@as.example"
+	run "$BIN" -t -f "$T/a.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *'a.conf:3: authorization_servers: "https://x@as.example" is not an absolute http(s) URL with a host, no userinfo and no fragment'* ]]
+}
+
 @test "config: unknown algorithm, unknown key in [issuer], unknown section" {
 	conf "jwks_file = $T/jwks.json
 	algorithms = RS256 none"

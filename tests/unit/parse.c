@@ -190,6 +190,16 @@ main(void)
 	ok(mcp_http_accepts("application/json;q=0, */*", "text/event-stream"), "json;q=0 leaves the rest to */*");
 	ok(!mcp_http_accepts("application/jsonx", "application/json"), "no prefix match");
 	ok(!mcp_http_accepts(NULL, "application/json"), "no header");
+	ok(mcp_url_is_loopback("http://127.0.0.1:8080/jwks"), "loopback with port");
+	ok(mcp_url_is_loopback("http://LOCALHOST/jwks"), "localhost, any case");
+	ok(mcp_url_is_loopback("http://[::1]:9/x?y"), "[::1] with port and query");
+	ok(mcp_url_is_loopback("http://127.0.0.1"), "no path");
+	ok(!mcp_url_is_loopback("http://127.0.0.1:80@keys.example/jwks"), "userinfo that looks like loopback: not loopback");
+	ok(!mcp_url_is_loopback("http://localhost@keys.example/"), "userinfo localhost: not loopback");
+	ok(!mcp_url_is_loopback("http://127.0.0.1.example/"), "a longer name: not loopback");
+	ok(!mcp_url_is_loopback("http://localhost:80x/"), "a port that is not a number");
+	ok(!mcp_url_is_loopback("http://127.0.0.1:/"), "an empty port");
+	ok(!mcp_url_is_loopback("http://keys.example/127.0.0.1"), "loopback in the path only");
 
 	mcp_config_defaults(&c);
 	ok(mcp_config_origin_ok(&c, "http://localhost:6274"), "loopback any port");
