@@ -232,6 +232,46 @@ print(json.dumps({"keys": [k] * 40}))' "$T/rsa.jwk" >"$T/www/jwks.json"
 	[[ "$output" == *'a.conf:3: authorization_servers: "https://x@as.example" is not an absolute http(s) URL with a host, no userinfo and no fragment'* ]]
 }
 
+# confline KEY = VALUE: b.conf with one top-level line after a valid base.
+confline() {
+	printf 'store_path = %s/x.db\n%s\n' "$T" "$1" >"$T/b.conf"
+}
+
+@test "config: resource, resource_documentation, builtin_issuer must be absolute http(s) URLs" {
+	for v in "resource = https://u@m.example/mcp" "resource = m.example/mcp" \
+	    "resource_documentation = ftp://m.example/doc" "builtin_issuer = https://:8443/"; do
+		confline "$v"
+		run "$BIN" -t -f "$T/b.conf"
+		[ "$status" = 1 ]
+		[[ "$output" == *"b.conf:2: ${v%% *}: must be an absolute http(s) URL"* ]]
+	done
+}
+
+@test "config: an issuer must be an http(s) URL" {
+	printf 'store_path = %s/x.db\nresource = https://m.example/mcp\n[issuer]\nissuer = as.example\n' "$T" >"$T/b.conf"
+	run "$BIN" -t -f "$T/b.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"b.conf:4: issuer: must be the issuer's exact http(s) URL"* ]]
+}
+
+@test "config: at most 4 authorization_servers, 4 scope_claims, 8 issuers" {
+	confline "authorization_servers = https://a.example https://b.example https://c.example https://d.example https://e.example"
+	run "$BIN" -t -f "$T/b.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"b.conf:2: authorization_servers: at most 4 URLs"* ]]
+	confline "scope_claims = a b c d e"
+	run "$BIN" -t -f "$T/b.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"b.conf:2: scope_claims: at most 4 claims"* ]]
+	printf 'store_path = %s/x.db\nresource = https://m.example/mcp\n' "$T" >"$T/b.conf"
+	for i in 1 2 3 4 5 6 7 8 9; do
+		printf '[issuer]\nissuer = https://as%s.example\njwks_file = %s/jwks.json\n' "$i" "$T" >>"$T/b.conf"
+	done
+	run "$BIN" -t -f "$T/b.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"b.conf:27: at most 8 [issuer] sections"* ]]
+}
+
 @test "config: unknown algorithm, unknown key in [issuer], unknown section" {
 	conf "jwks_file = $T/jwks.json
 	algorithms = RS256 none"
