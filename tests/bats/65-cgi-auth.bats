@@ -247,6 +247,39 @@ confline() {
 	done
 }
 
+@test "config: empty and out-of-range values, each named with its line" {
+	for v in "auth = maybe:must be bearer or none" \
+	    "workspace_claim = :must not be empty" \
+	    "hide_unauthorized_tools = sometimes:must be yes or no"; do
+		confline "${v%%:*}"
+		run "$BIN" -t -f "$T/b.conf"
+		[ "$status" = 1 ]
+		[[ "$output" == *"b.conf:2: ${v%% *}: ${v#*:}"* ]]
+	done
+	printf 'store_path =\n' >"$T/b.conf"
+	run "$BIN" -t -f "$T/b.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"b.conf:1: store_path: must not be empty"* ]]
+	printf 'store_path = /%s\n' "$(head -c 5000 /dev/zero | tr '\0' a | head -c 3000)" >"$T/b.conf"
+	run "$BIN" -t -f "$T/b.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"b.conf:1: store_path: path too long"* ]]
+	printf 'resource = https://m.example/%s\n' "$(head -c 5000 /dev/zero | tr '\0' a)" >"$T/b.conf"
+	run "$BIN" -t -f "$T/b.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"b.conf:1: line too long"* ]]
+	conf "jwks_file = $T/jwks.json
+	audience ="
+	run "$BIN" -t -f "$T/a.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"a.conf:8: audience: must not be empty"* ]]
+	conf "jwks_file = $T/jwks.json
+	algorithms = ,"
+	run "$BIN" -t -f "$T/a.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"a.conf:8: algorithms: name at least one algorithm"* ]]
+}
+
 @test "config: an issuer must be an http(s) URL" {
 	printf 'store_path = %s/x.db\nresource = https://m.example/mcp\n[issuer]\nissuer = as.example\n' "$T" >"$T/b.conf"
 	run "$BIN" -t -f "$T/b.conf"
