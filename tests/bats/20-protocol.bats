@@ -174,6 +174,48 @@ assert d.startswith("Data for ID: €") and d.endswith("\ufffd"), d[-4:]' "$STAT
 	jqb '.error.code == -32602'
 }
 
+# perr BODY MESSAGE: inside the session, BODY is answered 200 with -32602
+# and exactly MESSAGE, its id echoed.
+perr() {
+	spost 2025-11-25 "$1"
+	[ "$STATUS" = 200 ]
+	jqb --arg m "$2" '.id == 3 and .error.code == -32602 and .error.message == $m' ||
+	    { echo "for $1: $BODY" >&2; return 1; }
+}
+
+@test "invalid params: every -32602 of the core methods, each with its exact message" {
+	init_session 2025-11-25
+	post '{"jsonrpc":"2.0","id":3,"method":"initialize","params":{"protocolVersion":7,"capabilities":{}}}'
+	jqb '.id == 3 and .error.code == -32602 and .error.message == "initialize: protocolVersion (string) is required"'
+	post '{"jsonrpc":"2.0","id":3,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":[]}}'
+	jqb '.id == 3 and .error.code == -32602 and .error.message == "initialize: capabilities must be an object"'
+	[ -z "$(header Mcp-Session-Id)" ]
+	perr '{"jsonrpc":"2.0","id":3,"method":"logging/setLevel","params":{"level":"loud"}}' \
+	    "logging/setLevel: level must be one of debug, info, notice, warning, error, critical, alert, emergency"
+	perr '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"arguments":{}}}' \
+	    "tools/call: name (string) is required"
+	perr '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"test_simple_text","arguments":[]}}' \
+	    "tools/call: arguments must be an object"
+	perr '{"jsonrpc":"2.0","id":3,"method":"resources/read","params":{"uri":5}}' \
+	    "resources/read: uri (string) is required"
+	perr '{"jsonrpc":"2.0","id":3,"method":"resources/subscribe","params":{}}' \
+	    "uri (string) is required"
+	perr '{"jsonrpc":"2.0","id":3,"method":"prompts/get","params":{"arguments":{}}}' \
+	    "prompts/get: name (string) is required"
+	perr '{"jsonrpc":"2.0","id":3,"method":"prompts/get","params":{"name":"test_prompt_with_arguments","arguments":"a"}}' \
+	    "prompts/get: arguments must be an object of strings"
+	perr '{"jsonrpc":"2.0","id":3,"method":"prompts/get","params":{"name":"test_prompt_with_arguments","arguments":{"arg1":"a","arg2":"b","x":"c"}}}' \
+	    "Unknown argument for prompt test_prompt_with_arguments: x"
+	perr '{"jsonrpc":"2.0","id":3,"method":"prompts/get","params":{"name":"test_prompt_with_arguments","arguments":{"arg1":1,"arg2":"b"}}}' \
+	    "Argument arg1 of prompt test_prompt_with_arguments must be a string"
+	perr '{"jsonrpc":"2.0","id":3,"method":"completion/complete","params":{"ref":{"type":"ref/prompt"}}}' \
+	    "completion/complete: ref {type} and argument {name, value} are required"
+	perr '{"jsonrpc":"2.0","id":3,"method":"completion/complete","params":{"ref":{"type":"ref/resource"},"argument":{"name":"a","value":""}}}' \
+	    "ref/resource needs a uri"
+	perr '{"jsonrpc":"2.0","id":3,"method":"completion/complete","params":{"ref":{"type":"ref/bogus"},"argument":{"name":"a","value":""}}}' \
+	    "Unknown reference type: ref/bogus"
+}
+
 @test "2025-03-26 batch: one array answer in order, notifications skipped" {
 	init_session 2025-03-26
 	spost 2025-03-26 '[{"jsonrpc":"2.0","id":"a","method":"ping"},{"jsonrpc":"2.0","method":"notifications/roots/list_changed"},{"jsonrpc":"2.0","id":"b","method":"tools/list"},{"x":1}]'
