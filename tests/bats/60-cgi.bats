@@ -45,6 +45,14 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 	jqb '.result.content[0].text == "This is a simple text response for testing."'
 }
 
+@test "CGI: whoami on an endpoint without auth says there is no caller" {
+	BIN=$ROOT/$BUILD/mcp.fcgi
+	cgi '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"whoami","arguments":{},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}' \
+	    HTTP_MCP_PROTOCOL_VERSION=2026-07-28 HTTP_MCP_METHOD=tools/call HTTP_MCP_NAME=whoami
+	[ "$CGI_STATUS" = 200 ]
+	jqb '.result.isError == true and .result.content == [{"type":"text","text":"This endpoint runs without authentication, so there is no caller identity."}]'
+}
+
 @test "CGI: body shorter than Content-Length: 400 -32700" {
 	printf '{"jsonrpc":"2.0"' | env -i MCP_FCGI_CONFIG="$T/ok.conf" ASAN_OPTIONS="$ASAN_OPTIONS" \
 	    REQUEST_METHOD=POST CONTENT_TYPE=application/json HTTP_ACCEPT="$ACCEPT" \

@@ -192,6 +192,8 @@ new_env() {
 	big=$(python3 -c 'import json; print(json.dumps({"k%d" % i: "v" * 90 for i in range(50)}))')
 	tool "$TA" create_organization '{"environment_id":"'"$env"'","name":"E","metadata":'"$big"'}'
 	jqb '.result.isError == true and (.result.content[0].text | test("^metadata is [0-9]+ bytes as JSON .*the limit is 4096"))'
+	tool "$TA" create_org_template '{"name":"Huge","settings":'"$big"'}'
+	jqb '.result.isError == true and (.result.content[0].text | test("^settings is [0-9]+ bytes as JSON; the limit is 4096. Store less.$"))'
 	tool "$TA" get_organization '{"organization_id":"env_1"}'
 	jqb '.result.isError == true and (.result.content[0].text | contains("must match the pattern ^org_[A-Za-z0-9]+$"))'
 	tool "$TA" update_organization '{"organization_id":"org_abc"}'
