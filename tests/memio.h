@@ -8,7 +8,9 @@
 #ifndef MEMIO_H
 #define MEMIO_H
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "extern.h"
 
@@ -143,6 +145,50 @@ memenv_add_mcp(struct memenv *ev, const uint8_t *body, size_t len)
 	    (s = mcp_json_str(p, "uri")) != NULL)
 		memenv_add(ev, "HTTP_MCP_NAME", s);
 	json_object_put(o);
+}
+
+/*
+ * The CGI variables of a 2026-07-28 POST to /mcp of m's body, as a
+ * modern client sends it (Mcp-Method and Mcp-Name from the body).
+ */
+static inline void
+memenv_modern_post(struct memenv *ev, const struct memio *m)
+{
+	char	 num[32];
+
+	memenv_reset(ev);
+	snprintf(num, sizeof(num), "%zu", m->inlen);
+	memenv_add(ev, "CONTENT_LENGTH", num);
+	memenv_add(ev, "CONTENT_TYPE", "application/json");
+	memenv_add(ev, "REQUEST_METHOD", "POST");
+	memenv_add(ev, "REQUEST_URI", "/mcp");
+	memenv_add(ev, "SCRIPT_NAME", "/mcp");
+	memenv_add(ev, "HTTP_ACCEPT", "application/json, text/event-stream");
+	memenv_add(ev, "HTTP_MCP_PROTOCOL_VERSION", "2026-07-28");
+	memenv_add_mcp(ev, m->in, m->inlen);
+}
+
+/*
+ * Removes a private store directory: the SQLite files, then the files
+ * named in extra (NULL-ended, or NULL), then the directory.
+ */
+static inline void
+memio_rmstore(const char *dir, const char *const *extra)
+{
+	static const char *const db[] = { "mcp.db", "mcp.db-wal",
+	    "mcp.db-shm", NULL };
+	char		 path[1024];
+	size_t		 i;
+
+	for (i = 0; db[i] != NULL; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, db[i]);
+		unlink(path);
+	}
+	for (i = 0; extra != NULL && extra[i] != NULL; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, extra[i]);
+		unlink(path);
+	}
+	rmdir(dir);
 }
 
 #endif /* MEMIO_H */

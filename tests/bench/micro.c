@@ -87,7 +87,7 @@ main(int argc, char *argv[])
 	struct memio			 m;
 	struct timespec			 a, b;
 	char				 why[256];
-	char				 dir[] = "/tmp/mcp-micro.XXXXXX", path[64];
+	char				 dir[] = "/tmp/mcp-micro.XXXXXX";
 	long				 i, n = argc > 1 ? atol(argv[1]) : 200000;
 
 	/* A private directory: a fixed /tmp path could be planted. */
@@ -146,12 +146,6 @@ main(int argc, char *argv[])
 	    m.outlen);
 	st->ops->close(st);
 	mcp_registry_free(&srv.reg);
-	snprintf(path, sizeof(path), "%s/mcp.db", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/mcp.db-wal", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/mcp.db-shm", dir);
-	unlink(path);
-	rmdir(dir);
+	memio_rmstore(dir, NULL);
 	return 0;
 }

@@ -42,16 +42,10 @@ static char			 authz[8300];
 static void
 cleanup(void)
 {
-	static const char *const files[] = { "mcp.db", "mcp.db-wal",
-	    "mcp.db-shm", "secret", "mcp-fcgi.conf" };
-	char		 path[64];
-	size_t		 i;
+	static const char *const files[] = { "secret", "mcp-fcgi.conf",
+	    NULL };
 
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		unlink(path);
-	}
-	rmdir(dir);
+	memio_rmstore(dir, files);
 }
 
 /* (Re)creates environment env_fuzz, which an input may have deleted. */
@@ -128,18 +122,8 @@ serve(struct memio *m)
 	static struct memenv	 ev;
 	struct mcp_io		 io;
 	FILE			*saved;
-	char			 num[32];
 
-	memenv_reset(&ev);
-	snprintf(num, sizeof(num), "%zu", m->inlen);
-	memenv_add(&ev, "CONTENT_LENGTH", num);
-	memenv_add(&ev, "CONTENT_TYPE", "application/json");
-	memenv_add(&ev, "REQUEST_METHOD", "POST");
-	memenv_add(&ev, "REQUEST_URI", "/mcp");
-	memenv_add(&ev, "SCRIPT_NAME", "/mcp");
-	memenv_add(&ev, "HTTP_ACCEPT", "application/json, text/event-stream");
-	memenv_add(&ev, "HTTP_MCP_PROTOCOL_VERSION", "2026-07-28");
-	memenv_add_mcp(&ev, m->in, m->inlen);
+	memenv_modern_post(&ev, m);
 	if (authz[0] != '\0')	/* up to 8 KB: longer than memenv keeps */
 		memenv_add_raw(&ev, authz);
 	m->env = ev.env;

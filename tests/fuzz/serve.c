@@ -242,16 +242,7 @@ static char	 dir[] = "/tmp/mcp-fuzz.XXXXXX";
 static void
 cleanup(void)
 {
-	static const char *const files[] = { "mcp.db", "mcp.db-wal",
-	    "mcp.db-shm" };
-	char		 path[64];
-	size_t		 i;
-
-	for (i = 0; i < 3; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		unlink(path);
-	}
-	rmdir(dir);
+	memio_rmstore(dir, NULL);
 }
 
 static void

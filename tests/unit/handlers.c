@@ -85,7 +85,6 @@ call(struct memio *m, const char *method, const char *params)
 	struct memenv		 ev;
 	struct mcp_io		 io;
 	FILE			*saved = stderr;
-	char			 num[32];
 
 	snprintf(body, sizeof(body), "{\"jsonrpc\":\"2.0\",\"id\":5,"
 	    "\"method\":\"%s\",\"params\":{%s,\"_meta\":{\"io."
@@ -95,16 +94,7 @@ call(struct memio *m, const char *method, const char *params)
 	m->in = (const uint8_t *)body;
 	m->inlen = strlen(body);
 	m->keep = 1;
-	memenv_reset(&ev);
-	snprintf(num, sizeof(num), "%zu", m->inlen);
-	memenv_add(&ev, "CONTENT_LENGTH", num);
-	memenv_add(&ev, "CONTENT_TYPE", "application/json");
-	memenv_add(&ev, "REQUEST_METHOD", "POST");
-	memenv_add(&ev, "REQUEST_URI", "/mcp");
-	memenv_add(&ev, "SCRIPT_NAME", "/mcp");
-	memenv_add(&ev, "HTTP_ACCEPT", "application/json, text/event-stream");
-	memenv_add(&ev, "HTTP_MCP_PROTOCOL_VERSION", "2026-07-28");
-	memenv_add_mcp(&ev, m->in, m->inlen);
+	memenv_modern_post(&ev, m);
 	m->env = ev.env;
 	memio_io(&io, m);
 	free(log_text);
@@ -152,7 +142,7 @@ int
 main(void)
 {
 	struct memio	 m;
-	char		 why[256], path[64];
+	char		 why[256];
 	int		 rc;
 
 	if (mkdtemp(dir) == NULL)
@@ -200,12 +190,6 @@ main(void)
 	st->ops->close(st);
 	mcp_registry_free(&srv.reg);
 	rc = done();
-	snprintf(path, sizeof(path), "%s/mcp.db", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/mcp.db-wal", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/mcp.db-shm", dir);
-	unlink(path);
-	rmdir(dir);
+	memio_rmstore(dir, NULL);
 	return rc;
 }
