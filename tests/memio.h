@@ -1,9 +1,9 @@
 /*
  * memio.h: an in-memory request for mcp_serve(), shared by the fuzz
- * targets and bench-micro: the CGI variables from an array (searched as
- * FCGX_GetParam() does), the body from memory, the answer kept in a
- * buffer or only counted.  Header-only, so that every program that uses
- * it links nothing more.
+ * targets, bench-micro and the handlers unit test: the CGI variables
+ * from an array (searched as FCGX_GetParam() does), the body from
+ * memory, the answer kept in a buffer or only counted.  Header-only, so
+ * that every program that uses it links nothing more.
  */
 #ifndef MEMIO_H
 #define MEMIO_H
