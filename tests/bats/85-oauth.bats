@@ -66,6 +66,7 @@ print(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)).decode())' "$t")
 	[[ "$(header WWW-Authenticate)" == 'Basic realm="mcp-fcgi"'* ]]
 	grant -d grant_type=client_credentials -d "client_id=$ID" -d client_secret=wrong
 	oauth_err 401 invalid_client
+	jqb '.error_description == "client authentication failed"'
 }
 
 @test "unknown client: the same 401 as a bad secret" {
@@ -77,18 +78,21 @@ print(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)).decode())' "$t")
 @test "no client authentication at all: 401 invalid_client" {
 	grant -d grant_type=client_credentials
 	oauth_err 401 invalid_client
+	jqb '.error_description == "client authentication required (client_secret_basic or client_secret_post)"'
 }
 
 @test "both authentication methods at once: 400 invalid_request" {
 	new_client
 	grant -u "$ID:$SECRET" -d grant_type=client_credentials -d "client_secret=$SECRET"
 	oauth_err 400 invalid_request
+	jqb '.error_description == "use either client_secret_basic or client_secret_post, not both"'
 }
 
 @test "unsupported grant type: 400 unsupported_grant_type" {
 	new_client
 	grant -u "$ID:$SECRET" -d grant_type=password -d username=a -d password=b
 	oauth_err 400 unsupported_grant_type
+	jqb '.error_description == "only client_credentials is supported"'
 	grant -u "$ID:$SECRET" -d grant_type=authorization_code -d code=x
 	oauth_err 400 unsupported_grant_type
 }
@@ -97,12 +101,14 @@ print(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)).decode())' "$t")
 	new_client
 	grant -u "$ID:$SECRET" -d scope=wks:read
 	oauth_err 400 invalid_request
+	jqb '.error_description == "grant_type is required"'
 }
 
 @test "scope beyond the client's: 400 invalid_scope" {
 	new_client "wks:read"
 	grant -u "$ID:$SECRET" -d grant_type=client_credentials -d "scope=wks:read org:write"
 	oauth_err 400 invalid_scope
+	jqb '.error_description == "scope goes beyond what this client may be granted"'
 }
 
 @test "a resource other than ours: 400 invalid_target (RFC 8707)" {
@@ -113,6 +119,7 @@ print(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)).decode())' "$t")
 	grant -u "$ID:$SECRET" -d grant_type=client_credentials \
 	    --data-urlencode "resource=$BASE/mcp/"
 	oauth_err 400 invalid_target
+	jqb '.error_description == "resource must be the MCP endpoint this server issues tokens for"'
 }
 
 @test "a repeated parameter: 400 invalid_request" {
@@ -177,11 +184,13 @@ print(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)).decode())' "$t")
 	new_client
 	grant -u "$ID:$SECRET" -H 'Content-Type: application/json' -d '{"grant_type":"client_credentials"}'
 	oauth_err 400 invalid_request
+	jqb '.error_description == "Content-Type must be application/x-www-form-urlencoded"'
 }
 
 @test "GET on the token endpoint: 405" {
 	req GET "$TOK"
 	oauth_err 405 invalid_request
+	jqb '.error_description == "use POST"'
 	[ "$(header Allow)" = POST ]
 }
 
@@ -219,6 +228,7 @@ print(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)).decode())' "$t")
 	done
 	grant -u "$ID:guess" -d grant_type=client_credentials
 	oauth_err 429 temporarily_unavailable
+	jqb '.error_description == "too many failed client authentications; retry later"'
 	[ "$(header Retry-After)" = 300 ]
 	grant -u "$ID:$SECRET" -d grant_type=client_credentials
 	oauth_err 429 temporarily_unavailable
