@@ -94,43 +94,31 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 
 @test "config error: unknown key names file, line and key" {
 	printf '# c\nstore_path = %s/x.db\ncolour = blue\n' "$T" >"$T/bad.conf"
-	run "$BIN" -t -f "$T/bad.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"$T/bad.conf:3: colour: unknown key"* ]]
+	refused bad.conf "$T/bad.conf:3: colour: unknown key"
 }
 
 @test "config error: out-of-range integer" {
 	printf 'threads = 0\n' >"$T/bad.conf"
-	run "$BIN" -t -f "$T/bad.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"bad.conf:1: threads: must be an integer from 1 to 256"* ]]
+	refused bad.conf "bad.conf:1: threads: must be an integer from 1 to 256"
 }
 
 @test "config error: malformed origin" {
 	printf 'allowed_origins = https://ok.example ftp://x\n' >"$T/bad.conf"
-	run "$BIN" -t -f "$T/bad.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *'bad.conf:1: allowed_origins: "ftp://x" is not'* ]]
+	refused bad.conf 'bad.conf:1: allowed_origins: "ftp://x" is not'
 }
 
 @test "config error: a line without =" {
 	printf 'threads 4\n' >"$T/bad.conf"
-	run "$BIN" -t -f "$T/bad.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"bad.conf:1: expected key = value"* ]]
+	refused bad.conf "bad.conf:1: expected key = value"
 }
 
 @test "config error: bad log level" {
 	printf 'log_level = chatty\n' >"$T/bad.conf"
-	run "$BIN" -t -f "$T/bad.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"bad.conf:1: log_level: must be an RFC 5424 level name"* ]]
+	refused bad.conf "bad.conf:1: log_level: must be an RFC 5424 level name"
 }
 
 @test "config: missing file is an error" {
-	run "$BIN" -t -f "$T/none.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"none.conf: No such file or directory"* ]]
+	refused none.conf "none.conf: No such file or directory"
 }
 
 @test "configured origin list replaces the loopback default" {

@@ -152,9 +152,7 @@ print(json.dumps({"keys": [k] * 40}))' "$T/rsa.jwk" >"$T/www/jwks.json"
 
 @test "config: auth = bearer without resource" {
 	printf 'store_path = %s/x.db\n' "$T" >"$T/b.conf"
-	run "$BIN" -t -f "$T/b.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"b.conf: auth = bearer needs resource"* ]]
+	refused b.conf "b.conf: auth = bearer needs resource"
 }
 
 @test "config: no configuration file at all refuses to serve" {
@@ -165,71 +163,49 @@ print(json.dumps({"keys": [k] * 40}))' "$T/rsa.jwk" >"$T/www/jwks.json"
 
 @test "config: auth = bearer without an issuer" {
 	printf 'store_path = %s/x.db\nresource = https://m.example/mcp\n' "$T" >"$T/b.conf"
-	run "$BIN" -t -f "$T/b.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"needs at least one [issuer] section"* ]]
+	refused b.conf "needs at least one [issuer] section"
 }
 
 @test "config: an issuer needs exactly one key source" {
 	conf "" ""
-	run "$BIN" -t -f "$T/a.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"[issuer] at line 4: give exactly one of jwks_url, jwks_file, public_key_file, hs256_secret_file"* ]]
+	refused a.conf "[issuer] at line 4: give exactly one of jwks_url, jwks_file, public_key_file, hs256_secret_file"
 	conf "jwks_file = $T/jwks.json
 	public_key_file = $T/rsa.pub.pem"
-	run "$BIN" -t -f "$T/a.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"give exactly one of"* ]]
+	refused a.conf "give exactly one of"
 }
 
 @test "config: HS256 only with a shared secret" {
 	conf "jwks_file = $T/jwks.json
 	algorithms = RS256 HS256"
-	run "$BIN" -t -f "$T/a.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"HS256 needs hs256_secret_file"* ]]
+	refused a.conf "HS256 needs hs256_secret_file"
 }
 
 @test "config: a short HS256 secret is refused" {
 	printf 'short\n' >"$T/s"
 	conf "hs256_secret_file = $T/s
 	algorithms = HS256"
-	run "$BIN" -t -f "$T/a.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"an HS256 secret must be at least 32 bytes"* ]]
+	refused a.conf "an HS256 secret must be at least 32 bytes"
 }
 
 @test "config: plain-http JWKS only on loopback" {
 	conf "jwks_url = http://keys.example/jwks.json"
-	run "$BIN" -t -f "$T/a.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"a.conf:7: jwks_url: must be an https URL (http only for localhost, 127.0.0.1, [::1])"* ]]
+	refused a.conf "a.conf:7: jwks_url: must be an https URL (http only for localhost, 127.0.0.1, [::1])"
 }
 
 @test "config: plain-http JWKS whose userinfo looks like loopback is refused" {
 	conf "jwks_url = http://127.0.0.1:80@keys.example/jwks.json"
-	run "$BIN" -t -f "$T/a.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"a.conf:7: jwks_url: must be an absolute https URL with a host, no userinfo and no fragment"* ]]
+	refused a.conf "a.conf:7: jwks_url: must be an absolute https URL with a host, no userinfo and no fragment"
 	conf "jwks_url = http://localhost:8x/jwks.json"
-	run "$BIN" -t -f "$T/a.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"a.conf:7: jwks_url: must be an https URL (http only for localhost, 127.0.0.1, [::1])"* ]]
+	refused a.conf "a.conf:7: jwks_url: must be an https URL (http only for localhost, 127.0.0.1, [::1])"
 	conf "jwks_url = http://localhost.keys.example/jwks.json"
-	run "$BIN" -t -f "$T/a.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"a.conf:7: jwks_url: must be an https URL (http only for localhost, 127.0.0.1, [::1])"* ]]
+	refused a.conf "a.conf:7: jwks_url: must be an https URL (http only for localhost, 127.0.0.1, [::1])"
 }
 
 @test "config: URLs with userinfo are refused (RFC 9110 4.2.4)" {
 	conf "jwks_url = https://user:pw@as.example/jwks.json"
-	run "$BIN" -t -f "$T/a.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"a.conf:7: jwks_url: must be an absolute https URL with a host, no userinfo and no fragment"* ]]
+	refused a.conf "a.conf:7: jwks_url: must be an absolute https URL with a host, no userinfo and no fragment"
 	conf "jwks_file = $T/jwks.json" "authorization_servers = https://as.example https://x@as.example"
-	run "$BIN" -t -f "$T/a.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *'a.conf:3: authorization_servers: "https://x@as.example" is not an absolute http(s) URL with a host, no userinfo and no fragment'* ]]
+	refused a.conf 'a.conf:3: authorization_servers: "https://x@as.example" is not an absolute http(s) URL with a host, no userinfo and no fragment'
 }
 
 # confline KEY = VALUE: b.conf with one top-level line after a valid base.
@@ -241,9 +217,7 @@ confline() {
 	for v in "resource = https://u@m.example/mcp" "resource = m.example/mcp" \
 	    "resource_documentation = ftp://m.example/doc" "builtin_issuer = https://:8443/"; do
 		confline "$v"
-		run "$BIN" -t -f "$T/b.conf"
-		[ "$status" = 1 ]
-		[[ "$output" == *"b.conf:2: ${v%% *}: must be an absolute http(s) URL"* ]]
+		refused b.conf "b.conf:2: ${v%% *}: must be an absolute http(s) URL"
 	done
 }
 
@@ -252,83 +226,54 @@ confline() {
 	    "workspace_claim = :must not be empty" \
 	    "hide_unauthorized_tools = sometimes:must be yes or no"; do
 		confline "${v%%:*}"
-		run "$BIN" -t -f "$T/b.conf"
-		[ "$status" = 1 ]
-		[[ "$output" == *"b.conf:2: ${v%% *}: ${v#*:}"* ]]
+		refused b.conf "b.conf:2: ${v%% *}: ${v#*:}"
 	done
 	printf 'store_path =\n' >"$T/b.conf"
-	run "$BIN" -t -f "$T/b.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"b.conf:1: store_path: must not be empty"* ]]
+	refused b.conf "b.conf:1: store_path: must not be empty"
 	printf 'store_path = /%s\n' "$(head -c 5000 /dev/zero | tr '\0' a | head -c 3000)" >"$T/b.conf"
-	run "$BIN" -t -f "$T/b.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"b.conf:1: store_path: path too long"* ]]
+	refused b.conf "b.conf:1: store_path: path too long"
 	printf 'resource = https://m.example/%s\n' "$(head -c 5000 /dev/zero | tr '\0' a)" >"$T/b.conf"
-	run "$BIN" -t -f "$T/b.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"b.conf:1: line too long"* ]]
+	refused b.conf "b.conf:1: line too long"
 	conf "jwks_file = $T/jwks.json
 	audience ="
-	run "$BIN" -t -f "$T/a.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"a.conf:8: audience: must not be empty"* ]]
+	refused a.conf "a.conf:8: audience: must not be empty"
 	conf "jwks_file = $T/jwks.json
 	algorithms = ,"
-	run "$BIN" -t -f "$T/a.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"a.conf:8: algorithms: name at least one algorithm"* ]]
+	refused a.conf "a.conf:8: algorithms: name at least one algorithm"
 }
 
 @test "config: an issuer must be an http(s) URL" {
 	printf 'store_path = %s/x.db\nresource = https://m.example/mcp\n[issuer]\nissuer = as.example\n' "$T" >"$T/b.conf"
-	run "$BIN" -t -f "$T/b.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"b.conf:4: issuer: must be the issuer's exact http(s) URL"* ]]
+	refused b.conf "b.conf:4: issuer: must be the issuer's exact http(s) URL"
 }
 
 @test "config: at most 4 authorization_servers, 4 scope_claims, 8 issuers" {
 	confline "authorization_servers = https://a.example https://b.example https://c.example https://d.example https://e.example"
-	run "$BIN" -t -f "$T/b.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"b.conf:2: authorization_servers: at most 4 URLs"* ]]
+	refused b.conf "b.conf:2: authorization_servers: at most 4 URLs"
 	confline "scope_claims = a b c d e"
-	run "$BIN" -t -f "$T/b.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"b.conf:2: scope_claims: at most 4 claims"* ]]
+	refused b.conf "b.conf:2: scope_claims: at most 4 claims"
 	printf 'store_path = %s/x.db\nresource = https://m.example/mcp\n' "$T" >"$T/b.conf"
 	for i in 1 2 3 4 5 6 7 8 9; do
 		printf '[issuer]\nissuer = https://as%s.example\njwks_file = %s/jwks.json\n' "$i" "$T" >>"$T/b.conf"
 	done
-	run "$BIN" -t -f "$T/b.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"b.conf:27: at most 8 [issuer] sections"* ]]
+	refused b.conf "b.conf:27: at most 8 [issuer] sections"
 }
 
 @test "config: unknown algorithm, unknown key in [issuer], unknown section" {
 	conf "jwks_file = $T/jwks.json
 	algorithms = RS256 none"
-	run "$BIN" -t -f "$T/a.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *'algorithms: "none" is not one of'* ]]
+	refused a.conf 'algorithms: "none" is not one of'
 	conf "jwks_file = $T/jwks.json
 	colour = red"
-	run "$BIN" -t -f "$T/a.conf"
-	[[ "$output" == *"a.conf:8: colour: unknown key in an [issuer] section"* ]]
+	refused a.conf "a.conf:8: colour: unknown key in an [issuer] section"
 	printf 'auth = none\n[tenant]\n' >"$T/b.conf"
-	run "$BIN" -t -f "$T/b.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"b.conf:2: unknown section [tenant] (only [issuer])"* ]]
+	refused b.conf "b.conf:2: unknown section [tenant] (only [issuer])"
 }
 
 @test "config: an unreadable or wrong public key stops the start" {
 	conf "public_key_file = $T/missing.pem"
-	run "$BIN" -t -f "$T/a.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"issuer https://as.example: $T/missing.pem: No such file or directory"* ]]
+	refused a.conf "issuer https://as.example: $T/missing.pem: No such file or directory"
 	$JWT genkey rsa1024 "$T" small
 	conf "public_key_file = $T/small.pub.pem"
-	run "$BIN" -t -f "$T/a.conf"
-	[ "$status" = 1 ]
-	[[ "$output" == *"RSA key of 1024 bits (at least 2048 required)"* ]]
+	refused a.conf "RSA key of 1024 bits (at least 2048 required)"
 }

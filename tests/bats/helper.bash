@@ -216,6 +216,14 @@ init_session() {
 	[ "$STATUS" = 202 ]
 }
 
+# refused FILE TEXT: $BIN -t refuses the configuration $T/FILE (exit 1)
+# and its message contains TEXT.
+refused() {
+	run "$BIN" -t -f "$T/$1"
+	[ "$status" = 1 ] && [[ "$output" == *"$2"* ]] ||
+	    { echo "status $status: $output" >&2; return 1; }
+}
+
 # spost VERSION BODY [args]: a POST inside the session.
 spost() {
 	local v=$1 b=$2
