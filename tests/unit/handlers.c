@@ -99,13 +99,14 @@ call(struct memio *m, const char *method, const char *params)
 	memio_io(&io, m);
 	free(log_text);
 	log_text = NULL;
-	if ((stderr = open_memstream(&log_text, &log_len)) == NULL) {
+	/* Without a memory stream the log stays on fd 2 and logged() fails. */
+	if ((stderr = open_memstream(&log_text, &log_len)) == NULL)
 		stderr = saved;
-		return;
-	}
 	mcp_serve(&srv, &io, st);
-	fclose(stderr);
-	stderr = saved;
+	if (stderr != saved) {
+		fclose(stderr);
+		stderr = saved;
+	}
 	mcp_buf_add(&m->out, "", 1);	/* NUL-ended */
 }
 
@@ -123,19 +124,29 @@ internal_error(const struct memio *m)
 	    "{\"code\":-32603,\"message\":\"Internal error\"}}") == 0;
 }
 
-/* 1 if the log has a line with the answer's request id and text. */
+/* 1 if one line of the log has the answer's request id and text. */
 static int
 logged(const struct memio *m, const char *text)
 {
 	const char	*h = strstr(m->out.p, "X-Request-Id: ");
+	const char	*line, *end;
 	char		 rid[64], want[128];
 
 	if (h == NULL || sscanf(h + 14, "%63[0-9a-f]", rid) != 1 ||
 	    log_text == NULL)
 		return 0;
 	snprintf(want, sizeof(want), "rid=%s ", rid);
-	return strstr(log_text, want) != NULL &&
-	    strstr(log_text, text) != NULL;
+	for (line = log_text; *line != '\0'; line = end + 1) {
+		if ((end = strchr(line, '\n')) == NULL)
+			end = line + strlen(line);
+		h = strstr(line, want);
+		if (h != NULL && h < end && (h = strstr(h, text)) != NULL &&
+		    h + strlen(text) <= end)
+			return 1;
+		if (*end == '\0')
+			break;
+	}
+	return 0;
 }
 
 int
