@@ -67,28 +67,34 @@ scope_union(char **list, const char *add)
 }
 
 /*
- * RFC 9728 §3.1: the metadata of https://host/path lives at
- * https://host/.well-known/oauth-protected-resource/path.
+ * RFC 9728 §3.1: the metadata of https://host/path?query lives at
+ * https://host/.well-known/oauth-protected-resource/path?query: the
+ * well-known path goes between the authority and the path and/or query,
+ * and a slash right after the authority is dropped first.  prm_path is
+ * the path alone, matched against request paths (whose query the caller
+ * strips).  The configuration checked that resource is an http(s) URL
+ * with a host and no fragment.
  */
 static int
 prm_urls(struct mcp_server *srv, const char *resource)
 {
 	const char	*host = strstr(resource, "://") + 3;
-	const char	*path = strchr(host, '/');
-	size_t		 origin = path ? (size_t)(path - resource) :
-			    strlen(resource);
+	size_t		 origin = (size_t)(host - resource) +
+			    strcspn(host, "/?#");
+	const char	*rest = resource + origin;
 	struct mcp_buf	 b = { 0 };
 
-	if (path == NULL || strcmp(path, "/") == 0)
-		path = "";
+	if (rest[0] == '/' && (rest[1] == '\0' || rest[1] == '?'))
+		rest++;
 	if (mcp_buf_add(&b, resource, origin) == -1 ||
 	    mcp_buf_puts(&b, WELLKNOWN) == -1 ||
-	    mcp_buf_puts(&b, path) == -1) {
+	    mcp_buf_puts(&b, rest) == -1) {
 		mcp_buf_free(&b);
 		return -1;
 	}
 	srv->prm_url = b.p;
-	srv->prm_path = strdup(b.p + origin);
+	srv->prm_path = strndup(b.p + origin, strlen(WELLKNOWN) +
+	    strcspn(rest, "?"));
 	return srv->prm_path == NULL ? -1 : 0;
 }
 

@@ -150,6 +150,47 @@ print(json.dumps({"keys": [k] * 40}))' "$T/rsa.jwk" >"$T/www/jwks.json"
 	jqb '[.result.tools[].name] == ["echo","whoami","get_usage","get_workspace","update_workspace","list_environments","get_environment","create_environment","update_environment","delete_environment","list_organizations","get_organization","create_organization","update_organization","delete_organization","list_org_templates","create_org_template"] and .result.tools[2]._meta["mcp-fcgi/scopes"] == ["wks:read"]'
 }
 
+# wellknown RESOURCE URL PATH: with resource = RESOURCE, a request without a
+# token is told URL as its resource_metadata, and a GET of PATH (URL's path
+# and query, as a web server passes them) answers the metadata for RESOURCE.
+wellknown() {
+	cat >"$T/w.conf" <<-EOF
+	store_path = $T/mcp.db
+	resource = $1
+	[issuer]
+	issuer = https://as.example
+	algorithms = RS256
+	jwks_file = $T/jwks.json
+	EOF
+	env -i PATH="$PATH" MCP_FCGI_CONFIG="$T/w.conf" REQUEST_METHOD=POST \
+	    REQUEST_URI=/mcp CONTENT_TYPE=application/json HTTP_ACCEPT="$ACCEPT" \
+	    CONTENT_LENGTH=${#LIST} HTTP_MCP_PROTOCOL_VERSION=2026-07-28 \
+	    HTTP_MCP_METHOD=tools/list "$BIN" <<<"$LIST" >"$T/out" 2>"$T/err"
+	grep -q '^Status: 401' "$T/out"
+	grep -qF "WWW-Authenticate: Bearer resource_metadata=\"$2\"" "$T/out"
+	env -i PATH="$PATH" MCP_FCGI_CONFIG="$T/w.conf" REQUEST_METHOD=GET \
+	    REQUEST_URI="$3" "$BIN" </dev/null >"$T/out" 2>"$T/err"
+	grep -q '^Status: 200' "$T/out"
+	BODY=$(sed '1,/^\r$/d' "$T/out")
+	jqb --arg r "$1" '.resource == $r'
+}
+
+@test "CGI: the metadata URL of each form of resource (RFC 9728 3.1)" {
+	W=/.well-known/oauth-protected-resource
+	wellknown https://m.example/mcp "https://m.example$W/mcp" "$W/mcp"
+	wellknown https://m.example:8443/a/b "https://m.example:8443$W/a/b" "$W/a/b"
+	wellknown https://m.example "https://m.example$W" "$W"
+	wellknown https://m.example/ "https://m.example$W" "$W"
+	# A query stays after the path; a slash right after the host goes.
+	wellknown 'https://m.example/mcp?t=a' "https://m.example$W/mcp?t=a" "$W/mcp?t=a"
+	wellknown 'https://m.example?t=a' "https://m.example$W?t=a" "$W?t=a"
+	wellknown 'https://m.example/?t=a' "https://m.example$W?t=a" "$W?t=a"
+	# Another resource's path is not ours.
+	env -i PATH="$PATH" MCP_FCGI_CONFIG="$T/w.conf" REQUEST_METHOD=GET \
+	    REQUEST_URI="$W/other" "$BIN" </dev/null >"$T/out" 2>"$T/err"
+	grep -q '^Status: 404' "$T/out"
+}
+
 @test "config: auth = bearer without resource" {
 	printf 'store_path = %s/x.db\n' "$T" >"$T/b.conf"
 	refused b.conf "b.conf: auth = bearer needs resource"
