@@ -1,8 +1,12 @@
 #!/bin/sh
 # run.sh BUILD: `make bench`.  wrk through lighttpd on loopback, two FastCGI
 # processes per endpoint, as in the tests.  Rows:
-#   fixed     a FastCGI responder answering a fixed body: the transport
-#             ceiling (sent the no-auth row's request, headers and all)
+#   fixed     a FastCGI responder answering fixed bytes: the transport
+#             ceiling.  It is sent the no-auth row's request and answers
+#             exactly the no-auth row's response (status, headers, body;
+#             checked below), so only the responder's work differs
+#   bare      the same responder answering the smallest response (three
+#             headers, no resultType): what the ceiling was before stop 12
 #   no-auth   tools/call of `echo`, 2026-07-28, the same responder with
 #             auth = none (/bench/open)
 #   token     the same on /mcp with one valid RS256 token, reused
@@ -79,6 +83,19 @@ ok() {	# ok URL BODY HEADERS ("Name: value|Name: value") [EXPECT]
 		echo "bench: $url did not answer correctly" >&2; exit 1; }
 }
 ok "$base/bench/fixed" "$MCALL" "$MH"
+ok "$base/bench/bare" "$MCALL" "$MH"
+# The ceiling must answer the very bytes the no-auth row gets, except the
+# request id's value and the date.
+answer() {
+	curl -s -i "$1" -H "$H" -H "$A" -H 'MCP-Protocol-Version: 2026-07-28' \
+	    -H 'Mcp-Method: tools/call' -H 'Mcp-Name: echo' -d "$MCALL" |
+	    sed -e 's/^X-Request-Id: [0-9a-f]*/X-Request-Id: ID/' -e '/^Date: /d'
+}
+if [ "$(answer "$base/bench/fixed")" != "$(answer "$base/bench/open")" ]; then
+	echo "bench: /bench/fixed no longer answers what /bench/open answers:" >&2
+	answer "$base/bench/fixed" >&2; echo >&2; answer "$base/bench/open" >&2
+	exit 1
+fi
 ok "$base/bench/open" "$MCALL" "$MH"
 ok "$base/mcp" "$MCALL" "$MH|$AUTH"
 ok "$base/mcp" "$CALL" "$SH"
@@ -182,11 +199,12 @@ done
 run warm "$base/mcp" "$MCALL" "$MH|$AUTH" >/dev/null
 run warmp "$peer" "$CALL" "$PH" >/dev/null
 rss0=$(rss)
-for x in f o t d s p l c; do : >"$state/$x"; done
+for x in f b o t d s p l c; do : >"$state/$x"; done
 : >"$state/peak.mcp"; : >"$state/peak.node"
 for round in 1 2 3; do
 	# The very request of the no-auth row: only the responder differs.
 	cpu fixed bench-fixed.fcg "$base/bench/fixed" "$MCALL" "$MH" >>"$state/f"
+	cpu bare bench-fixed.fcg "$base/bench/bare" "$MCALL" "$MH" >>"$state/b"
 	cpu open mcp.fcgi "$base/bench/open" "$MCALL" "$MH" >>"$state/o"
 	( cpu token mcp.fcgi "$base/mcp" "$MCALL" "$MH|$AUTH" >"$state/t.line" ) &
 	maxrss rss $! >>"$state/peak.mcp"
@@ -219,19 +237,20 @@ row() {	# row LABEL FILE RATIO
 	printf '%-40s %9s %9s %9s %8s\n' "$1" "$(col "$2" 1)" "$(col "$2" 2)" "$(col "$2" 3)" "$3"
 }
 echo "rounds (req/s): list_organizations $(awk '{printf "%s ", $1}' "$state/l")| create_organization $(awk '{printf "%s ", $1}' "$state/c")"
-echo "rounds (req/s): fixed $(awk '{printf "%s ", $1}' "$state/f")| no-auth $(awk '{printf "%s ", $1}' "$state/o")| token $(awk '{printf "%s ", $1}' "$state/t")| distinct $(awk '{printf "%s ", $1}' "$state/d")| session $(awk '{printf "%s ", $1}' "$state/s")| sdk-peer $(awk '{printf "%s ", $1}' "$state/p")"
+echo "rounds (req/s): fixed $(awk '{printf "%s ", $1}' "$state/f")| bare $(awk '{printf "%s ", $1}' "$state/b")| no-auth $(awk '{printf "%s ", $1}' "$state/o")| token $(awk '{printf "%s ", $1}' "$state/t")| distinct $(awk '{printf "%s ", $1}' "$state/d")| session $(awk '{printf "%s ", $1}' "$state/s")| sdk-peer $(awk '{printf "%s ", $1}' "$state/p")"
 
 # The same ratios round by round (each pair ran back to back): the spread
 # shows how much of a difference this machine can resolve.
 pairs() { paste -d' ' "$state/$1" "$state/$2" | awk '{printf "%.2f ", $1 / $5}'; }
-echo "rounds (ratios): no-auth/fixed $(pairs o f)| token/no-auth $(pairs t o)| distinct/no-auth $(pairs d o)"
+echo "rounds (ratios): no-auth/fixed $(pairs o f)| no-auth/bare $(pairs o b)| token/no-auth $(pairs t o)| distinct/no-auth $(pairs d o)"
 
-f=$(col f 1) o=$(col o 1) t=$(col t 1) d=$(col d 1) s=$(col s 1) p=$(col p 1)
+f=$(col f 1) b=$(col b 1) o=$(col o 1) t=$(col t 1) d=$(col d 1) s=$(col s 1) p=$(col p 1)
 l=$(col l 1) c=$(col c 1)
 printf '\nmcp-fcgi bench: wrk -t2 -c%s -d%ss x 3 rounds (medians) through lighttpd, 2 FastCGI processes x 8 threads\n\n' "$conns" "$dur"
 printf '%-40s %9s %9s %9s %8s\n' "" "req/s" "p50" "p99" "ratio"
-row "fixed-body FastCGI (ceiling)" f "1.00"
-row "tools/call echo, no auth" o "$(ratio "$o" "$f") of ceiling (target 0.90)"
+row "fixed answer, same bytes (ceiling)" f "1.00"
+row "fixed answer, bare headers" b "$(ratio "$b" "$f") of ceiling"
+row "tools/call echo, no auth" o "$(ratio "$o" "$f") of ceiling (target 0.90); $(ratio "$o" "$b") of bare"
 row "  with one reused RS256 token" t "$(ratio "$t" "$o") of no-auth (target 0.90)"
 row "  with a distinct RS256 token each" d "$(ratio "$d" "$o") of no-auth (target 0.75)"
 row "  2025-11-25 session, token" s "$(ratio "$s" "$f") of ceiling"
@@ -251,14 +270,15 @@ cpurow() {	# cpurow LABEL NAME
 	    "$(us "$(col "$2.cpu" 2)")" "$(us "$(col "$2.cpu" 3)")"
 }
 printf '\nCPU per request, us (medians)        responders   lighttpd    machine\n'
-cpurow "fixed-body (ceiling)" fixed
+cpurow "fixed answer (ceiling)" fixed
+cpurow "fixed answer, bare headers" bare
 cpurow "tools/call echo, no auth" open
 cpurow "  with one reused RS256 token" token
 cpurow "  with a distinct RS256 token each" distinct
 cpurow "  2025-11-25 session, token" session
-fm=$(col fixed.cpu 3) om=$(col open.cpu 3) tm=$(col token.cpu 3) dm=$(col distinct.cpu 3)
-printf 'the same ratios from machine CPU: no-auth/ceiling %s, reused/no-auth %s, distinct/no-auth %s\n' \
-    "$(ratio "$fm" "$om")" "$(ratio "$om" "$tm")" "$(ratio "$om" "$dm")"
+fm=$(col fixed.cpu 3) bm=$(col bare.cpu 3) om=$(col open.cpu 3) tm=$(col token.cpu 3) dm=$(col distinct.cpu 3)
+printf 'the same ratios from machine CPU: no-auth/ceiling %s (/bare %s), reused/no-auth %s, distinct/no-auth %s\n' \
+    "$(ratio "$fm" "$om")" "$(ratio "$bm" "$om")" "$(ratio "$om" "$tm")" "$(ratio "$om" "$dm")"
 printf 'responder CPU over the ceiling: no-auth +%s us; reused token +%s us and distinct +%s us over no-auth\n' \
     "$(us $((oc - fc)))" "$(us $((tc - oc)))" "$(us $((dc - oc)))"
 # A distinct token costs at least one RSA-2048 verification more than a
