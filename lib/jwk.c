@@ -290,6 +290,24 @@ prepare(struct mcp_key *k)
 	}
 }
 
+/*
+ * A key's kid as the warnings quote it: the issuer's text, cut after
+ * KIDNAME_MAX bytes with "..." so that a broken JWKS cannot fill the log
+ * line; "(no kid)" when it has none.  buf holds KIDNAME_MAX + 4 bytes.
+ */
+#define KIDNAME_MAX	48
+
+static const char *
+kidname(const char *kid, char *buf, size_t sz)
+{
+	if (kid == NULL)
+		return "(no kid)";
+	if (strlen(kid) <= KIDNAME_MAX)
+		return kid;
+	snprintf(buf, sz, "%.*s...", KIDNAME_MAX, kid);
+	return buf;
+}
+
 struct mcp_keyset *
 mcp_keyset_jwks(const char *text, size_t len, unsigned allowed, char *err,
     size_t errsz)
@@ -299,7 +317,7 @@ mcp_keyset_jwks(const char *text, size_t len, unsigned allowed, char *err,
 	struct mcp_key		*k;
 	const char		*kty, *kid, *alg;
 	enum mcp_err		 e;
-	char			 why[128];
+	char			 why[128], name[KIDNAME_MAX + 4];
 	size_t			 i, n;
 
 	if ((doc = mcp_json_parse(text, len, 8, &e)) == NULL ||
@@ -327,6 +345,17 @@ mcp_keyset_jwks(const char *text, size_t len, unsigned allowed, char *err,
 		alg = mcp_json_str(jwk, "alg");
 		if (kty == NULL || !for_signatures(jwk))
 			continue;
+		/*
+		 * A kid cut to fit would never match the token's: refuse the
+		 * key by name instead of answering its tokens "unknown kid".
+		 */
+		if (kid != NULL && strlen(kid) >= sizeof(k->kid)) {
+			mcp_logx(MCP_LEVEL_WARNING, NULL, "jwks: key %s: kid "
+			    "longer than %zu bytes, ignored",
+			    kidname(kid, name, sizeof(name)),
+			    sizeof(k->kid) - 1);
+			continue;
+		}
 		if (strcmp(kty, "RSA") == 0)
 			k->pkey = jwk_rsa(jwk);
 		else if (strcmp(kty, "EC") == 0)
@@ -335,8 +364,8 @@ mcp_keyset_jwks(const char *text, size_t len, unsigned allowed, char *err,
 			continue;	/* "oct" and others: never from a JWKS */
 		if (k->pkey == NULL) {
 			mcp_logx(MCP_LEVEL_WARNING, NULL, "jwks: key %s: bad "
-			    "%s parameters, ignored", kid ? kid : "(no kid)",
-			    kty);
+			    "%s parameters, ignored",
+			    kidname(kid, name, sizeof(name)), kty);
 			continue;
 		}
 		k->algs = pkey_algs(k->pkey, why, sizeof(why)) & allowed;
@@ -345,7 +374,8 @@ mcp_keyset_jwks(const char *text, size_t len, unsigned allowed, char *err,
 		if (k->algs == 0) {
 			mcp_logx(MCP_LEVEL_WARNING, NULL, "jwks: key %s: no "
 			    "allowed algorithm%s%s, ignored",
-			    kid ? kid : "(no kid)", *why ? ": " : "", why);
+			    kidname(kid, name, sizeof(name)), *why ? ": " : "",
+			    why);
 			EVP_PKEY_free(k->pkey);
 			k->pkey = NULL;
 			continue;

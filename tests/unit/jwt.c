@@ -173,7 +173,7 @@ static char *
 signed_token(const char *alg, const char *kid, const EVP_MD *md)
 {
 	static char	 t[4096];
-	char		 hdr[128], s64[700];
+	char		 hdr[512], s64[700];
 	unsigned char	 sig[512];
 	size_t		 siglen = sizeof(sig);
 	EVP_MD_CTX	*ctx = EVP_MD_CTX_new();
@@ -209,6 +209,7 @@ verify(struct mcp_keyset *ks, const char *tok, int *known)
 }
 
 static void	ignored_reason(void);
+static void	long_kids(void);
 
 static void
 keys(void)
@@ -254,6 +255,7 @@ keys(void)
 	    sizeof(err)) == NULL, "keys not an array: refused");
 	mcp_keyset_put(rs512);
 	mcp_keyset_put(ks);
+	long_kids();
 	EVP_PKEY_free(priv);
 	ignored_reason();
 }
@@ -324,6 +326,51 @@ ignored_reason(void)
 	    NULL, "an RSA key where only ES256 is allowed: likewise");
 	EVP_PKEY_free(small);
 	EVP_PKEY_free(big);
+}
+
+/*
+ * A kid of 127 bytes is kept whole and its tokens verify; a longer one
+ * would not fit, so the key is ignored by name (cut to 48 bytes and
+ * "..." in the log) rather than kept under a kid no token can match.
+ */
+static void
+long_kids(void)
+{
+	struct mcp_keyset	*ks;
+	char			 kid[200], doc[4096], log[2048], want[256], err[256];
+	int			 known;
+
+	memset(kid, 'k', 127);
+	kid[127] = '\0';
+	snprintf(doc, sizeof(doc), "%s", jwks_for(priv, kid, ""));
+	ks = mcp_keyset_jwks(doc, strlen(doc), MCP_ALG_RS256, err,
+	    sizeof(err));
+	ok(ks != NULL && ks->nkeys == 1 && strcmp(ks->keys[0].kid, kid) == 0,
+	    "a 127-byte kid is kept whole");
+	ok(verify(ks, signed_token("RS256", kid, EVP_sha256()), &known) == 0,
+	    "and its token verifies");
+	mcp_keyset_put(ks);
+	memset(kid, 'k', 128);
+	kid[128] = '\0';
+	snprintf(doc, sizeof(doc), "%s", jwks_for(priv, kid, ""));
+	jwks_log(doc, MCP_ALG_RS256, log, sizeof(log));
+	snprintf(want, sizeof(want), "jwks: key %.48s...: kid longer than 127 "
+	    "bytes, ignored\n", kid);
+	ok(strstr(log, want) != NULL, "a 128-byte kid: the key is ignored, "
+	    "its kid cut in the log");
+	ks = mcp_keyset_jwks(doc, strlen(doc), MCP_ALG_RS256, err,
+	    sizeof(err));
+	ok(ks != NULL && ks->nkeys == 0, "and the set holds no key");
+	mcp_keyset_put(ks);
+	/* Other warnings quote a long kid cut the same way. */
+	memset(kid, 'q', 100);
+	kid[100] = '\0';
+	snprintf(doc, sizeof(doc), "%s", jwks_for(priv, kid,
+	    ",\"alg\":\"ES256\""));
+	jwks_log(doc, MCP_ALG_RS256, log, sizeof(log));
+	snprintf(want, sizeof(want), "jwks: key %.48s...: no allowed "
+	    "algorithm, ignored\n", kid);
+	ok(strstr(log, want) != NULL, "a 100-byte kid in a warning: cut at 48");
 }
 
 int
