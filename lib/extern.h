@@ -630,7 +630,8 @@ struct mcp_need {
  * resources/read or resources/subscribe of a served URI; -1 otherwise.
  * Strings point into msg or the registry.
  */
-int	mcp_guard_need(const struct mcp_req *, struct json_object *msg,
+struct mcp_msg;
+int	mcp_guard_need(const struct mcp_req *, const struct mcp_msg *,
 	    struct mcp_need *);
 /* 0 if the token grants every scope needed; else -1 after a 403. */
 int	mcp_guard_scopes(struct mcp_req *, const struct mcp_need *,
@@ -664,8 +665,26 @@ enum mcp_msg_kind {
 	MCP_MSG_RESPONSE
 };
 
-/* Checks the envelope; sets *kind.  MCP_OK or MCP_ERR_INVALID. */
-enum mcp_err	 mcp_rpc_check(struct json_object *, enum mcp_msg_kind *kind);
+/*
+ * A message as mcp_rpc_check() read it: the members every layer needs,
+ * looked up once at the front door.  Borrowed from o, which must outlive
+ * the view.
+ */
+struct mcp_msg {
+	struct json_object	*o;		/* the message object */
+	enum mcp_msg_kind	 kind;
+	struct json_object	*id;		/* string or integer; NULL for
+						   a notification */
+	const char		*method;	/* NULL for a response */
+	struct json_object	*params;	/* an object, or NULL */
+	struct json_object	*meta;		/* params._meta if an object */
+};
+
+/*
+ * Checks the envelope of o and fills *m (o, kind, id, method, params,
+ * meta).  MCP_OK, or MCP_ERR_INVALID with *m unusable.
+ */
+enum mcp_err	 mcp_rpc_check(struct json_object *o, struct mcp_msg *m);
 struct json_object	*mcp_rpc_result(struct json_object *id,
 			    struct json_object *consumed);
 struct json_object	*mcp_rpc_error(struct json_object *id, int code,
@@ -684,11 +703,11 @@ const char	*mcp_rpc_idtext(struct json_object *id);
  * (unknown method on 2026-07-28).
  */
 struct json_object	*mcp_proto_request(struct mcp_req *,
-			    struct json_object *msg, enum mcp_err *err);
-void	mcp_proto_notification(struct mcp_req *, struct json_object *msg);
-void	mcp_proto_response(struct mcp_req *, struct json_object *msg);
+			    const struct mcp_msg *, enum mcp_err *err);
+void	mcp_proto_notification(struct mcp_req *, const struct mcp_msg *);
+void	mcp_proto_response(struct mcp_req *, const struct mcp_msg *);
 /* 1 if answering msg should stream (progress token, logging, tool flag). */
-int	mcp_proto_wants_sse(struct mcp_req *, struct json_object *msg);
+int	mcp_proto_wants_sse(struct mcp_req *, const struct mcp_msg *);
 /* Sends the session's queued notices on its SSE response (lib/notice.c). */
 void	mcp_notices_send(struct mcp_req *);
 int	mcp_proto_supported(const char *version);

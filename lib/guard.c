@@ -315,13 +315,13 @@ mcp_guard_may(const struct mcp_req *r, const char *scopes)
 }
 
 int
-mcp_guard_need(const struct mcp_req *r, struct json_object *msg,
+mcp_guard_need(const struct mcp_req *r, const struct mcp_msg *msg,
     struct mcp_need *need)
 {
 	const struct mcp_tool_rt	*t;
 	struct mcp_resource_ref		 ref;
-	struct json_object		*p = mcp_json_obj(msg, "params");
-	const char			*m = mcp_json_str(msg, "method");
+	struct json_object		*p = msg->params;
+	const char			*m = msg->method;
 	const char			*s;
 
 	memset(need, 0, sizeof(*need));

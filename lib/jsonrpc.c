@@ -14,44 +14,67 @@ valid_id(struct json_object *id)
 	    json_object_is_type(id, json_type_int);
 }
 
+/*
+ * One pass over the message's members (a handful), then the rules: a
+ * request or notification has a non-empty string method, params (if
+ * any) an object, neither result nor error; a response exactly one of
+ * result and error (an object); both kinds with an id have a valid one.
+ * A member present with the value null counts as present (json-c keeps
+ * null as a NULL value).
+ */
 enum mcp_err
-mcp_rpc_check(struct json_object *m, enum mcp_msg_kind *kind)
+mcp_rpc_check(struct json_object *o, struct mcp_msg *m)
 {
-	struct json_object	*id = NULL, *v;
-	const char		*ver;
+	struct json_object	*ver = NULL, *method = NULL, *error = NULL;
+	enum { ID = 1, METHOD = 2, PARAMS = 4, RESULT = 8, ERROR = 16 };
+	unsigned int		 has = 0;
 
-	if (!json_object_is_type(m, json_type_object))
+	memset(m, 0, sizeof(*m));
+	if (!json_object_is_type(o, json_type_object))
 		return MCP_ERR_INVALID;
-	if ((ver = mcp_json_str(m, "jsonrpc")) == NULL ||
-	    strcmp(ver, "2.0") != 0)
-		return MCP_ERR_INVALID;
-	mcp_json_get(m, "id", &id);
-	if (mcp_json_get(m, "method", &v)) {
-		if (!json_object_is_type(v, json_type_string) ||
-		    json_object_get_string_len(v) == 0)
-			return MCP_ERR_INVALID;
-		if (mcp_json_get(m, "params", &v) &&
-		    !json_object_is_type(v, json_type_object))
-			return MCP_ERR_INVALID;
-		if (mcp_json_has(m, "result") || mcp_json_has(m, "error"))
-			return MCP_ERR_INVALID;
-		if (!mcp_json_has(m, "id")) {
-			*kind = MCP_MSG_NOTIFICATION;
-			return MCP_OK;
+	m->o = o;
+	json_object_object_foreach(o, key, val) {
+		if (strcmp(key, "jsonrpc") == 0)
+			ver = val;
+		else if (strcmp(key, "id") == 0) {
+			has |= ID;
+			m->id = val;
+		} else if (strcmp(key, "method") == 0) {
+			has |= METHOD;
+			method = val;
+		} else if (strcmp(key, "params") == 0) {
+			has |= PARAMS;
+			m->params = val;
+		} else if (strcmp(key, "result") == 0)
+			has |= RESULT;
+		else if (strcmp(key, "error") == 0) {
+			has |= ERROR;
+			error = val;
 		}
-		if (!valid_id(id))
+	}
+	if (!json_object_is_type(ver, json_type_string) ||
+	    strcmp(json_object_get_string(ver), "2.0") != 0)
+		return MCP_ERR_INVALID;
+	if (has & ID && !valid_id(m->id))
+		return MCP_ERR_INVALID;
+	if (has & METHOD) {
+		if (!json_object_is_type(method, json_type_string) ||
+		    json_object_get_string_len(method) == 0 ||
+		    (has & PARAMS &&
+		    !json_object_is_type(m->params, json_type_object)) ||
+		    has & (RESULT | ERROR))
 			return MCP_ERR_INVALID;
-		*kind = MCP_MSG_REQUEST;
+		m->method = json_object_get_string(method);
+		m->meta = mcp_json_obj(m->params, "_meta");
+		m->kind = has & ID ? MCP_MSG_REQUEST : MCP_MSG_NOTIFICATION;
 		return MCP_OK;
 	}
-	/* A response: exactly one of result and error, and a valid id. */
-	if (mcp_json_has(m, "result") == mcp_json_has(m, "error"))
+	/* A response: exactly one of result and error, and an id. */
+	m->params = NULL;
+	if (!(has & ID) || !(has & RESULT) == !(has & ERROR) ||
+	    (has & ERROR && !json_object_is_type(error, json_type_object)))
 		return MCP_ERR_INVALID;
-	if (id == NULL || !valid_id(id))
-		return MCP_ERR_INVALID;
-	if (mcp_json_has(m, "error") && mcp_json_obj(m, "error") == NULL)
-		return MCP_ERR_INVALID;
-	*kind = MCP_MSG_RESPONSE;
+	m->kind = MCP_MSG_RESPONSE;
 	return MCP_OK;
 }
 

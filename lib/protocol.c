@@ -274,7 +274,7 @@ out:
 }
 
 static struct json_object *
-m_tools_call(struct mcp_req *r, struct json_object *msg,
+m_tools_call(struct mcp_req *r, const struct mcp_msg *msg,
     struct json_object *p, struct rpcerr *e)
 {
 	const struct mcp_tool_rt	*t;
@@ -309,10 +309,8 @@ m_tools_call(struct mcp_req *r, struct json_object *msg,
 	}
 	memset(&c, 0, sizeof(c));
 	c.req = r;
-	mcp_json_get(msg, "id", &c.id);
-	if (mcp_json_obj(p, "_meta") != NULL)
-		mcp_json_get(mcp_json_obj(p, "_meta"),
-		    "progressToken", &c.progress);
+	c.id = msg->id;
+	mcp_json_get(msg->meta, "progressToken", &c.progress);
 	if (c.progress != NULL &&
 	    !json_object_is_type(c.progress, json_type_string) &&
 	    !json_object_is_type(c.progress, json_type_int))
@@ -709,11 +707,10 @@ static const struct method methods[] = {
 };
 
 int
-mcp_proto_wants_sse(struct mcp_req *r, struct json_object *msg)
+mcp_proto_wants_sse(struct mcp_req *r, const struct mcp_msg *msg)
 {
 	const struct mcp_tool_rt	*t;
-	struct json_object		*p, *meta;
-	const char			*m = mcp_json_str(msg, "method");
+	const char			*m = msg->method, *name;
 
 	/* Notices wait for this session: a stream carries them out. */
 	if (r->has_sess && r->sess.notices)
@@ -723,32 +720,29 @@ mcp_proto_wants_sse(struct mcp_req *r, struct json_object *msg)
 	/* A change this call makes may be one a subscription asked about. */
 	if (r->has_sess && r->sess.subscribed)
 		return 1;
-	p = mcp_json_obj(msg, "params");
-	if ((meta = mcp_json_obj(p, "_meta")) != NULL &&
-	    mcp_json_has(meta, "progressToken"))
+	if (mcp_json_has(msg->meta, "progressToken"))
 		return 1;
 	if (r->log_level >= 0)
 		return 1;
-	t = mcp_json_str(p, "name") != NULL ?
-	    mcp_registry_tool(&r->srv->reg, mcp_json_str(p, "name")) : NULL;
+	t = (name = mcp_json_str(msg->params, "name")) != NULL ?
+	    mcp_registry_tool(&r->srv->reg, name) : NULL;
 	return t != NULL && (t->def->flags & MCP_TOOL_STREAMS);
 }
 
 struct json_object *
-mcp_proto_request(struct mcp_req *r, struct json_object *msg,
+mcp_proto_request(struct mcp_req *r, const struct mcp_msg *msg,
     enum mcp_err *err)
 {
-	struct json_object	*p, *id, *res = NULL, *empty = NULL;
-	const char		*name = mcp_json_str(msg, "method");
+	struct json_object	*p, *id = msg->id, *res = NULL, *empty = NULL;
+	const char		*name = msg->method;
 	struct rpcerr		 e;
 	size_t			 i;
 
 	*err = MCP_OK;
 	memset(&e, 0, sizeof(e));
 	e.code = -32603;
-	mcp_json_get(msg, "id", &id);
 	r->rpc_id = id;
-	if ((p = mcp_json_obj(msg, "params")) == NULL)
+	if ((p = msg->params) == NULL)
 		p = empty = json_object_new_object();
 	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
 		if (strcmp(methods[i].name, name) == 0)
@@ -789,10 +783,10 @@ mcp_proto_request(struct mcp_req *r, struct json_object *msg,
 }
 
 void
-mcp_proto_notification(struct mcp_req *r, struct json_object *msg)
+mcp_proto_notification(struct mcp_req *r, const struct mcp_msg *msg)
 {
-	const char		*m = mcp_json_str(msg, "method");
-	struct json_object	*p = mcp_json_obj(msg, "params"), *rid;
+	const char		*m = msg->method;
+	struct json_object	*p = msg->params, *rid;
 
 	if (strcmp(m, "notifications/cancelled") == 0) {
 		if (!r->has_sess || p == NULL ||
@@ -812,15 +806,14 @@ mcp_proto_notification(struct mcp_req *r, struct json_object *msg)
 }
 
 void
-mcp_proto_response(struct mcp_req *r, struct json_object *msg)
+mcp_proto_response(struct mcp_req *r, const struct mcp_msg *msg)
 {
-	struct json_object	*id;
+	struct json_object	*id = msg->id;
 
 	if (!r->has_sess)
 		return;
-	mcp_json_get(msg, "id", &id);
 	if (r->store->ops->pending_answer(r->store, r->sess.id,
-	    mcp_rpc_idtext(id), mcp_json_text(msg)) != MCP_OK)
+	    mcp_rpc_idtext(id), mcp_json_text(msg->o)) != MCP_OK)
 		mcp_logx(MCP_LEVEL_INFO, r->rid, "response %s matches no "
 		    "pending request", mcp_rpc_idtext(id));
 	else

@@ -105,21 +105,19 @@ answer(struct mcp_req *r, struct json_object *resp, enum mcp_err e)
 
 /* A tool or resource: the token must grant every scope it declares. */
 static int
-scoped(struct mcp_req *r, struct json_object *msg)
+scoped(struct mcp_req *r, const struct mcp_msg *msg)
 {
-	struct json_object	*id = NULL;
 	struct mcp_need		 need;
 
 	if (mcp_guard_need(r, msg, &need) == -1)
 		return 0;
 	if (strcmp(need.kind, "tool") == 0)
 		mcp_strlcpy(r->tool, need.name, sizeof(r->tool));
-	mcp_json_get(msg, "id", &id);
-	return mcp_guard_scopes(r, &need, id);
+	return mcp_guard_scopes(r, &need, msg->id);
 }
 
 static void
-request(struct mcp_req *r, struct json_object *msg)
+request(struct mcp_req *r, const struct mcp_msg *msg)
 {
 	struct json_object	*resp;
 	enum mcp_err		 e;
@@ -151,21 +149,18 @@ name_source(const char *method, struct json_object *p)
  * the MCP-Protocol-Version, Mcp-Method and Mcp-Name headers.
  */
 static void
-modern(struct mcp_req *r, struct json_object *msg, enum mcp_msg_kind kind)
+modern(struct mcp_req *r, const struct mcp_msg *msg)
 {
-	struct json_object	*p, *meta, *caps, *id = NULL;
+	struct json_object	*meta = msg->meta, *caps, *id = msg->id;
 	const char		*mv, *hv, *hm, *hn, *src, *method;
 	char			 why[160];
 
-	mcp_json_get(msg, "id", &id);
-	if (kind != MCP_MSG_REQUEST) {
+	if (msg->kind != MCP_MSG_REQUEST) {
 		/* Nothing waits for a client response on a stateless server. */
 		mcp_http_json(r, 202, NULL);
 		return;
 	}
-	method = mcp_json_str(msg, "method");
-	p = mcp_json_obj(msg, "params");
-	meta = mcp_json_obj(p, "_meta");
+	method = msg->method;
 	mv = mcp_json_str(meta, META_VERSION);
 	hv = mcp_http_param(r, "HTTP_MCP_PROTOCOL_VERSION");
 	if (mv == NULL) {
@@ -191,7 +186,7 @@ modern(struct mcp_req *r, struct json_object *msg, enum mcp_msg_kind kind)
 		return;
 	}
 	hn = mcp_http_param(r, "HTTP_MCP_NAME");
-	if ((src = name_source(method, p)) != NULL &&
+	if ((src = name_source(method, msg->params)) != NULL &&
 	    (hn == NULL || strcmp(hn, src) != 0)) {
 		snprintf(why, sizeof(why), "Mcp-Name header %s",
 		    hn == NULL ? "missing" : "differs from the body");
@@ -286,20 +281,17 @@ session(struct mcp_req *r, struct json_object *id)
 }
 
 static void
-legacy(struct mcp_req *r, struct json_object *msg, enum mcp_msg_kind kind)
+legacy(struct mcp_req *r, const struct mcp_msg *msg)
 {
-	struct json_object	*id = NULL;
-	const char		*method = mcp_json_str(msg, "method");
-
-	mcp_json_get(msg, "id", &id);
-	if (kind == MCP_MSG_REQUEST && strcmp(method, "initialize") == 0) {
+	if (msg->kind == MCP_MSG_REQUEST &&
+	    strcmp(msg->method, "initialize") == 0) {
 		mcp_strlcpy(r->version, MCP_V20250326, sizeof(r->version));
 		request(r, msg);
 		return;
 	}
-	if (session(r, id) == -1)
+	if (session(r, msg->id) == -1)
 		return;
-	switch (kind) {
+	switch (msg->kind) {
 	case MCP_MSG_NOTIFICATION:
 		mcp_proto_notification(r, msg);
 		mcp_http_json(r, 202, NULL);
@@ -316,15 +308,13 @@ legacy(struct mcp_req *r, struct json_object *msg, enum mcp_msg_kind kind)
 
 /* A batched message the token may not send: its error, else NULL. */
 static struct json_object *
-batch_denied(struct mcp_req *r, struct json_object *m)
+batch_denied(struct mcp_req *r, const struct mcp_msg *m)
 {
-	struct json_object	*id = NULL;
 	struct mcp_need		 need;
 
 	if (mcp_guard_need(r, m, &need) == -1)
 		return NULL;
-	mcp_json_get(m, "id", &id);
-	return mcp_guard_scopes_error(r, &need, id);
+	return mcp_guard_scopes_error(r, &need, m->id);
 }
 
 /* JSON-RPC batches: 2025-03-26 only; answered as one JSON array. */
@@ -332,7 +322,7 @@ static void
 batch(struct mcp_req *r, struct json_object *arr)
 {
 	struct json_object	*out, *m, *resp;
-	enum mcp_msg_kind	 kind;
+	struct mcp_msg		 msg;
 	enum mcp_err		 e;
 	size_t			 i, n = json_object_array_length(arr);
 
@@ -358,17 +348,17 @@ batch(struct mcp_req *r, struct json_object *arr)
 	out = json_object_new_array();
 	for (i = 0; i < n; i++) {
 		m = json_object_array_get_idx(arr, i);
-		if (mcp_rpc_check(m, &kind) != MCP_OK) {
+		if (mcp_rpc_check(m, &msg) != MCP_OK) {
 			mcp_json_append(out, mcp_rpc_error(NULL, -32600,
 			    mcp_err_info(MCP_ERR_INVALID)->message, NULL));
 			continue;
 		}
-		if (kind == MCP_MSG_NOTIFICATION)
-			mcp_proto_notification(r, m);
-		else if (kind == MCP_MSG_RESPONSE)
-			mcp_proto_response(r, m);
-		else if ((resp = batch_denied(r, m)) != NULL ||
-		    (resp = mcp_proto_request(r, m, &e)) != NULL)
+		if (msg.kind == MCP_MSG_NOTIFICATION)
+			mcp_proto_notification(r, &msg);
+		else if (msg.kind == MCP_MSG_RESPONSE)
+			mcp_proto_response(r, &msg);
+		else if ((resp = batch_denied(r, &msg)) != NULL ||
+		    (resp = mcp_proto_request(r, &msg, &e)) != NULL)
 			mcp_json_append(out, resp);
 	}
 	if (json_object_array_length(out) == 0)
@@ -382,8 +372,8 @@ static void
 post(struct mcp_req *r)
 {
 	struct mcp_buf		 body = { 0 };
-	struct json_object	*msg = NULL, *id = NULL, *p, *meta;
-	enum mcp_msg_kind	 kind;
+	struct json_object	*msg = NULL, *id = NULL;
+	struct mcp_msg		 m;
 	enum mcp_err		 e;
 	const char		*accept, *hv;
 	char			 why[128] = "";
@@ -412,7 +402,7 @@ post(struct mcp_req *r)
 		batch(r, msg);
 		goto out;
 	}
-	if (mcp_rpc_check(msg, &kind) != MCP_OK) {
+	if (mcp_rpc_check(msg, &m) != MCP_OK) {
 		if (json_object_is_type(msg, json_type_object) &&
 		    mcp_json_get(msg, "id", &id) &&
 		    !json_object_is_type(id, json_type_string) &&
@@ -421,23 +411,20 @@ post(struct mcp_req *r)
 		mcp_http_error(r, MCP_ERR_INVALID, id, NULL);
 		goto out;
 	}
-	if (kind != MCP_MSG_RESPONSE)
-		mcp_strlcpy(r->rpc, mcp_json_str(msg, "method"),
-		    sizeof(r->rpc));
+	if (m.kind != MCP_MSG_RESPONSE)
+		mcp_strlcpy(r->rpc, m.method, sizeof(r->rpc));
 	/*
 	 * Era: a request whose _meta carries a protocol version, or whose
 	 * header names 2026-07-28 or later, is stateless; the rest use
 	 * sessions.
 	 */
-	p = mcp_json_obj(msg, "params");
-	meta = mcp_json_obj(p, "_meta");
 	hv = mcp_http_param(r, "HTTP_MCP_PROTOCOL_VERSION");
-	if (mcp_json_has(meta, META_VERSION) ||
+	if (mcp_json_has(m.meta, META_VERSION) ||
 	    (hv != NULL && strcmp(hv, MCP_V20260728) >= 0 &&
 	    mcp_proto_supported(hv)))
-		modern(r, msg, kind);
+		modern(r, &m);
 	else
-		legacy(r, msg, kind);
+		legacy(r, &m);
 out:
 	json_object_put(msg);
 	mcp_buf_free(&body);

@@ -36,7 +36,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct json_object	*o, *ref;
 	struct mcp_buf		 b = { 0 };
-	enum mcp_msg_kind	 kind;
+	struct mcp_msg		 msg;
 	enum mcp_err		 e, syn;
 	int			 ok;
 
@@ -57,7 +57,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    json_object_to_json_string_ext(ref, JSON_C_TO_STRING_PLAIN)) != 0))
 		abort();	/* a different tree */
 	if (o != NULL)
-		(void)mcp_rpc_check(o, &kind);
+		(void)mcp_rpc_check(o, &msg);
 	if (mcp_json_write(&b, ref) == -1 || strcmp(b.p != NULL ? b.p :
 	    "null", json_object_to_json_string_ext(ref, JSON_C_TO_STRING_PLAIN |
 	    JSON_C_TO_STRING_NOSLASHESCAPE)) != 0)

@@ -39,13 +39,54 @@ static enum mcp_err
 env(const char *s, enum mcp_msg_kind *k)
 {
 	struct json_object	*o;
+	struct mcp_msg		 m;
 	enum mcp_err		 e;
 
 	if ((o = mcp_json_parse(s, strlen(s), 16, &e)) == NULL)
 		return e;
-	e = mcp_rpc_check(o, k);
+	if ((e = mcp_rpc_check(o, &m)) == MCP_OK)
+		*k = m.kind;
 	json_object_put(o);
 	return e;
+}
+
+/* The members mcp_rpc_check() hands on, for each kind of message. */
+static void
+view(void)
+{
+	struct json_object	*o;
+	struct mcp_msg		 m;
+	enum mcp_err		 e;
+	const char		*t;
+
+	t = "{\"params\":{\"name\":\"echo\",\"_meta\":"
+	    "{\"progressToken\":3}},\"id\":7,\"method\":\"tools/call\","
+	    "\"jsonrpc\":\"2.0\"}";
+	o = mcp_json_parse(t, strlen(t), 16, &e);
+	ok(o != NULL && mcp_rpc_check(o, &m) == MCP_OK && m.o == o &&
+	    m.kind == MCP_MSG_REQUEST && strcmp(m.method, "tools/call") == 0 &&
+	    json_object_get_int(m.id) == 7 &&
+	    strcmp(mcp_json_str(m.params, "name"), "echo") == 0 &&
+	    mcp_json_has(m.meta, "progressToken"), "view of a request: "
+	    "method, id, params, _meta, whatever the member order");
+	json_object_put(o);
+	t = "{\"jsonrpc\":\"2.0\",\"method\":\"n\","
+	    "\"params\":{\"_meta\":5}}";
+	o = mcp_json_parse(t, strlen(t), 16, &e);
+	ok(o != NULL && mcp_rpc_check(o, &m) == MCP_OK &&
+	    m.kind == MCP_MSG_NOTIFICATION && m.id == NULL &&
+	    m.params != NULL && m.meta == NULL,
+	    "view of a notification: no id; a _meta that is no object is none");
+	json_object_put(o);
+	t = "{\"jsonrpc\":\"2.0\",\"id\":\"s\","
+	    "\"result\":{}}";
+	o = mcp_json_parse(t, strlen(t), 16, &e);
+	ok(o != NULL && mcp_rpc_check(o, &m) == MCP_OK &&
+	    m.kind == MCP_MSG_RESPONSE && m.method == NULL &&
+	    m.params == NULL && m.meta == NULL &&
+	    strcmp(json_object_get_string(m.id), "s") == 0,
+	    "view of a response: its id, no method or params");
+	json_object_put(o);
 }
 
 /* An environment for mcp_http_param(), as libfcgi hands it over. */
@@ -172,6 +213,17 @@ main(void)
 	ok(env("{\"jsonrpc\":\"2.0\",\"result\":{}}", &k) == MCP_ERR_INVALID, "response without id");
 	ok(env("{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":5}", &k) == MCP_ERR_INVALID, "error not an object");
 	ok(env("[1]", &k) == MCP_ERR_INVALID, "array is not one message");
+	/* A member whose value is null is present (json-c holds NULL). */
+	ok(env("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":null}", &k) == MCP_ERR_INVALID, "null method");
+	ok(env("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"p\",\"params\":null}", &k) == MCP_ERR_INVALID, "null params");
+	ok(env("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"p\",\"error\":null}", &k) == MCP_ERR_INVALID, "method and a null error");
+	ok(env("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":null}", &k) == MCP_OK && k == MCP_MSG_RESPONSE, "a null result is a result");
+	ok(env("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{},\"error\":null}", &k) == MCP_ERR_INVALID, "result and a null error");
+	ok(env("{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":null}", &k) == MCP_ERR_INVALID, "a null error is no object");
+	ok(env("{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"p\"}", &k) == MCP_ERR_INVALID, "jsonrpc 1.0");
+	ok(env("{\"id\":1,\"method\":\"p\"}", &k) == MCP_ERR_INVALID, "no jsonrpc");
+	ok(env("{\"jsonrpc\":2.0,\"id\":1,\"method\":\"p\"}", &k) == MCP_ERR_INVALID, "jsonrpc a number");
+	view();
 
 	ok(mcp_http_accepts("application/json, text/event-stream", "text/event-stream"), "accept list");
 	ok(mcp_http_accepts("*/*", "application/json"), "accept */*");

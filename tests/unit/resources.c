@@ -50,6 +50,7 @@ static struct json_object *
 read_uri(struct mcp_req *r, const char *uri, enum mcp_err *e)
 {
 	struct json_object	*msg, *p, *res;
+	struct mcp_msg		 m;
 
 	msg = json_object_new_object();
 	p = json_object_new_object();
@@ -59,7 +60,8 @@ read_uri(struct mcp_req *r, const char *uri, enum mcp_err *e)
 	    json_object_new_string("resources/read"));
 	json_object_object_add(p, "uri", json_object_new_string(uri));
 	json_object_object_add(msg, "params", p);
-	res = mcp_proto_request(r, msg, e);
+	res = mcp_rpc_check(msg, &m) == MCP_OK ?
+	    mcp_proto_request(r, &m, e) : NULL;
 	json_object_put(msg);
 	return res;
 }
