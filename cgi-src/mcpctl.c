@@ -104,7 +104,7 @@ audit_one(void *arg, const char *const col[], size_t n)
 	size_t			 i;
 
 	for (i = 0; i < n && i < 8; i++)
-		mcp_json_set(o, names[i], i >= 5 ?
+		mcp_json_set_key(o, names[i], i >= 5 ?
 		    json_object_new_int64(strtoll(col[i], NULL, 10)) :
 		    json_object_new_string(col[i]));
 	mcp_json_append(arg, o);

@@ -418,8 +418,17 @@ enum mcp_err	 mcp_json_read(const char *buf, size_t len, int maxdepth,
  */
 struct json_object	*mcp_json_parse(const char *buf, size_t len, int depth,
 			    enum mcp_err *err);
-/* Adds val under key; always consumes val.  0 or -1. */
-int	mcp_json_set(struct json_object *, const char *key,
+/*
+ * Adds val under key, replacing a member of that name; always consumes
+ * val.  0 or -1.  mcp_json_set() takes a string literal as key (it does
+ * not compile otherwise) and json-c keeps the literal instead of a copy:
+ * most keys we write are literals, and copying and freeing each was a
+ * twentieth of a tools/call.  mcp_json_set_key() copies any key.
+ */
+#define mcp_json_set(o, lit, val)	mcp_json_set_lit((o), "" lit, (val))
+int	mcp_json_set_lit(struct json_object *, const char *literal,
+	    struct json_object *consumed);
+int	mcp_json_set_key(struct json_object *, const char *key,
 	    struct json_object *consumed);
 int	mcp_json_append(struct json_object *arr, struct json_object *consumed);
 /*

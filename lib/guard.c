@@ -358,7 +358,7 @@ scope_data(const struct mcp_need *need, const char *lack)
 {
 	struct json_object	*data = json_object_new_object();
 
-	mcp_json_set(data, need->kind, json_object_new_string(need->name));
+	mcp_json_set_key(data, need->kind, json_object_new_string(need->name));
 	mcp_json_set(data, "required", mcp_scope_array(need->scopes));
 	mcp_json_set(data, "missing", mcp_scope_array(lack));
 	return data;

@@ -22,9 +22,22 @@ mcp_json_parse(const char *buf, size_t len, int depth, enum mcp_err *err)
 }
 
 int
-mcp_json_set(struct json_object *o, const char *key, struct json_object *val)
+mcp_json_set_key(struct json_object *o, const char *key,
+    struct json_object *val)
 {
 	if (o == NULL || json_object_object_add(o, key, val) != 0) {
+		json_object_put(val);
+		return -1;
+	}
+	return 0;
+}
+
+int
+mcp_json_set_lit(struct json_object *o, const char *literal,
+    struct json_object *val)
+{
+	if (o == NULL || json_object_object_add_ex(o, literal, val,
+	    JSON_C_OBJECT_ADD_CONSTANT_KEY) != 0) {
 		json_object_put(val);
 		return -1;
 	}

@@ -365,7 +365,7 @@ resource_entry(struct mcp_req *r, const char *key, const char *uri,
 	    !mcp_guard_may(r, scopes != NULL ? scopes : ""))
 		return NULL;
 	o = json_object_new_object();
-	mcp_json_set(o, key, json_object_new_string(uri));
+	mcp_json_set_key(o, key, json_object_new_string(uri));
 	mcp_json_set(o, "name", json_object_new_string(name));
 	if (title != NULL)
 		mcp_json_set(o, "title", json_object_new_string(title));
@@ -408,7 +408,7 @@ resource_page(struct mcp_req *r, struct json_object *p, struct rpcerr *e,
 		    json_object_get(json_object_array_get_idx(all, i)));
 	json_object_put(all);
 	res = json_object_new_object();
-	mcp_json_set(res, key, arr);
+	mcp_json_set_key(res, key, arr);
 	page_end(res, end, n);
 	return res;
 }

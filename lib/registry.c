@@ -308,7 +308,7 @@ mcp_template_match(const char *t, const char *u, struct json_object *vars)
 		if (u == start)
 			return 0;
 		if (vars != NULL)
-			mcp_json_set(vars, name, json_object_new_string_len(
+			mcp_json_set_key(vars, name, json_object_new_string_len(
 			    start, (int)(u - start)));
 	}
 	return *u == '\0';
