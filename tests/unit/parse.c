@@ -50,43 +50,50 @@ env(const char *s, enum mcp_msg_kind *k)
 	return e;
 }
 
+/*
+ * Parses t into *o (freed by the next call) and checks it into *m: the
+ * view mcp_rpc_check() hands on, or NULL when t is refused.
+ */
+static const struct mcp_msg *
+viewed(const char *t, struct mcp_msg *m)
+{
+	static struct json_object	*o;
+	enum mcp_err			 e;
+
+	json_object_put(o);
+	if ((o = mcp_json_parse(t, strlen(t), 16, &e)) == NULL ||
+	    mcp_rpc_check(o, m) != MCP_OK || m->o != o)
+		return NULL;
+	return m;
+}
+
 /* The members mcp_rpc_check() hands on, for each kind of message. */
 static void
 view(void)
 {
-	struct json_object	*o;
+	const struct mcp_msg	*v;
 	struct mcp_msg		 m;
-	enum mcp_err		 e;
-	const char		*t;
 
-	t = "{\"params\":{\"name\":\"echo\",\"_meta\":"
+	v = viewed("{\"params\":{\"name\":\"echo\",\"_meta\":"
 	    "{\"progressToken\":3}},\"id\":7,\"method\":\"tools/call\","
-	    "\"jsonrpc\":\"2.0\"}";
-	o = mcp_json_parse(t, strlen(t), 16, &e);
-	ok(o != NULL && mcp_rpc_check(o, &m) == MCP_OK && m.o == o &&
-	    m.kind == MCP_MSG_REQUEST && strcmp(m.method, "tools/call") == 0 &&
-	    json_object_get_int(m.id) == 7 &&
-	    strcmp(mcp_json_str(m.params, "name"), "echo") == 0 &&
-	    mcp_json_has(m.meta, "progressToken"), "view of a request: "
+	    "\"jsonrpc\":\"2.0\"}", &m);
+	ok(v != NULL && v->kind == MCP_MSG_REQUEST &&
+	    strcmp(v->method, "tools/call") == 0 &&
+	    json_object_get_int(v->id) == 7 &&
+	    strcmp(mcp_json_str(v->params, "name"), "echo") == 0 &&
+	    mcp_json_has(v->meta, "progressToken"), "view of a request: "
 	    "method, id, params, _meta, whatever the member order");
-	json_object_put(o);
-	t = "{\"jsonrpc\":\"2.0\",\"method\":\"n\","
-	    "\"params\":{\"_meta\":5}}";
-	o = mcp_json_parse(t, strlen(t), 16, &e);
-	ok(o != NULL && mcp_rpc_check(o, &m) == MCP_OK &&
-	    m.kind == MCP_MSG_NOTIFICATION && m.id == NULL &&
-	    m.params != NULL && m.meta == NULL,
+	v = viewed("{\"jsonrpc\":\"2.0\",\"method\":\"n\","
+	    "\"params\":{\"_meta\":5}}", &m);
+	ok(v != NULL && v->kind == MCP_MSG_NOTIFICATION && v->id == NULL &&
+	    v->params != NULL && v->meta == NULL,
 	    "view of a notification: no id; a _meta that is no object is none");
-	json_object_put(o);
-	t = "{\"jsonrpc\":\"2.0\",\"id\":\"s\","
-	    "\"result\":{}}";
-	o = mcp_json_parse(t, strlen(t), 16, &e);
-	ok(o != NULL && mcp_rpc_check(o, &m) == MCP_OK &&
-	    m.kind == MCP_MSG_RESPONSE && m.method == NULL &&
-	    m.params == NULL && m.meta == NULL &&
-	    strcmp(json_object_get_string(m.id), "s") == 0,
+	v = viewed("{\"jsonrpc\":\"2.0\",\"id\":\"s\",\"result\":{}}", &m);
+	ok(v != NULL && v->kind == MCP_MSG_RESPONSE && v->method == NULL &&
+	    v->params == NULL && v->meta == NULL &&
+	    strcmp(json_object_get_string(v->id), "s") == 0,
 	    "view of a response: its id, no method or params");
-	json_object_put(o);
+	viewed("[]", &m);		/* frees the last message */
 }
 
 /* An environment for mcp_http_param(), as libfcgi hands it over. */
