@@ -421,7 +421,8 @@ sys.stdout.buffer.write(k.public_key().public_bytes(serialization.Encoding.PEM,
 }
 
 @test "RFC 9728 metadata: both paths, public, cacheable, CORS for any origin" {
-	for p in "" /mcp; do
+	# A query string does not change which document answers.
+	for p in "" /mcp "?x=1" "/mcp?x=1"; do
 		req GET "$BASE/.well-known/oauth-protected-resource$p" -H 'Origin: https://evil.example'
 		[ "$STATUS" = 200 ]
 		[[ "$(header Content-Type)" == application/json* ]]
