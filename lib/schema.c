@@ -12,6 +12,7 @@
  * agrees with ECMA-262 on the anchored character-class patterns tools use.
  */
 #include <math.h>
+#include <pthread.h>
 #include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -62,25 +63,21 @@ struct kws {
 	struct json_object	*v[K__MAX];	/* valid where has says */
 };
 
-/* The keywords each first letter can begin, so a key is compared with few. */
-#define B(k)	(1u << (k))
-static const unsigned int by_first[128] = {
-	['$'] = B(K_REF),
-	['a'] = B(K_ADDL) | B(K_ALLOF) | B(K_ANYOF),
-	['c'] = B(K_CONST),
-	['e'] = B(K_ENUM) | B(K_EXMIN) | B(K_EXMAX),
-	['i'] = B(K_ITEMS),
-	['m'] = B(K_MINPROPS) | B(K_MAXPROPS) | B(K_MINLEN) | B(K_MAXLEN) |
-	    B(K_MINIMUM) | B(K_MAXIMUM) | B(K_MULTIPLE) | B(K_MINITEMS) |
-	    B(K_MAXITEMS),
-	['n'] = B(K_NOT),
-	['o'] = B(K_ONEOF),
-	['p'] = B(K_PROPERTIES) | B(K_PATTERN) | B(K_PREFIX),
-	['r'] = B(K_REQUIRED),
-	['t'] = B(K_TYPE),
-	['u'] = B(K_UNIQUE),
-};
-#undef B
+/*
+ * The keywords each first letter can begin, so that a key is compared
+ * with few: derived from kwnames[] once, before the first validation.
+ */
+static unsigned int	 by_first[128];
+static pthread_once_t	 by_first_once = PTHREAD_ONCE_INIT;
+
+static void
+by_first_init(void)
+{
+	int	 k;
+
+	for (k = 0; k < K__MAX; k++)
+		by_first[(unsigned char)kwnames[k][0]] |= 1u << k;
+}
 
 /*
  * Reads the node's keys once, keeping each keyword's value: the checks
@@ -701,6 +698,7 @@ mcp_schema_validate(struct json_object *schema, struct json_object *inst,
 {
 	struct vctx	 v;
 
+	pthread_once(&by_first_once, by_first_init);
 	memset(&v, 0, sizeof(v));
 	v.root = schema;
 	v.err = err;
