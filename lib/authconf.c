@@ -59,9 +59,8 @@ mcp_authconf_free(struct mcp_authconf *a)
 	memset(a, 0, sizeof(*a));
 }
 
-/* The length of the authority of an http(s) URL whose "://" ends at h. */
-static size_t
-authority(const char *h)
+size_t
+mcp_url_authority(const char *h)
 {
 	return strcspn(h, "/?#");
 }
@@ -80,7 +79,7 @@ is_url(const char *v)
 	if (strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0)
 		return 0;
 	h = strchr(v, ':') + 3;
-	n = authority(h);
+	n = mcp_url_authority(h);
 	if (n == 0 || h[0] == ':' || memchr(h, '@', n) != NULL)
 		return 0;
 	for (; *v != '\0'; v++)
@@ -108,7 +107,7 @@ mcp_url_is_loopback(const char *url)
 	if ((h = strstr(url, "://")) == NULL)
 		return 0;
 	h += 3;
-	n = authority(h);
+	n = mcp_url_authority(h);
 	if (memchr(h, '@', n) != NULL)
 		return 0;
 	for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {

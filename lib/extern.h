@@ -258,6 +258,8 @@ int	mcp_config_origin_ok(const struct mcp_config *, const char *origin);
  * with at most a numeric port (no userinfo).
  */
 int	mcp_url_is_loopback(const char *url);
+/* The length of the authority that starts at h (just past "://"). */
+size_t	mcp_url_authority(const char *h);
 /* The auth part of the file (lib/authconf.c). */
 void	mcp_authconf_defaults(struct mcp_authconf *);
 void	mcp_authconf_free(struct mcp_authconf *);

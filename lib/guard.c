@@ -80,7 +80,7 @@ prm_urls(struct mcp_server *srv, const char *resource)
 {
 	const char	*host = strstr(resource, "://") + 3;
 	size_t		 origin = (size_t)(host - resource) +
-			    strcspn(host, "/?#");
+			    mcp_url_authority(host);
 	const char	*rest = resource + origin;
 	struct mcp_buf	 b = { 0 };
 
