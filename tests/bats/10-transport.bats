@@ -36,36 +36,47 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 	jqb '.error.code == -32600'
 }
 
-@test "missing Accept: 406" {
-	req POST "$URL" -H 'Content-Type: application/json' -H 'Accept:' --data-binary "$INIT"
+# accepting VALUE: initialize POSTed with the header Accept: VALUE.
+accepting() {
+	req POST "$URL" -H 'Content-Type: application/json' -H "Accept: $1" --data-binary "$INIT"
+}
+
+# not_acceptable: the answer is the transport's 406, exactly.
+not_acceptable() {
 	[ "$STATUS" = 406 ]
 	jqb '.error.code == -32600 and (.error.message | startswith("Not Acceptable"))'
+}
+
+@test "missing Accept: 406" {
+	req POST "$URL" -H 'Content-Type: application/json' -H 'Accept:' --data-binary "$INIT"
+	not_acceptable
 }
 
 @test "Accept without text/event-stream: 406" {
-	req POST "$URL" -H 'Content-Type: application/json' -H 'Accept: application/json' --data-binary "$INIT"
-	[ "$STATUS" = 406 ]
+	accepting 'application/json'
+	not_acceptable
 }
 
 @test "Accept with q=0 for event streams: 406" {
-	req POST "$URL" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream;q=0' --data-binary "$INIT"
-	[ "$STATUS" = 406 ]
+	accepting 'application/json, text/event-stream;q=0'
+	not_acceptable
 }
 
 @test "Accept: JSON refused with Q=0 beside */*: 406 (the more specific range wins)" {
-	req POST "$URL" -H 'Content-Type: application/json' -H 'Accept: application/json;Q=0, */*' --data-binary "$INIT"
-	[ "$STATUS" = 406 ]
-	jqb '.error.code == -32600 and (.error.message | startswith("Not Acceptable"))'
+	accepting 'application/json;Q=0, */*'
+	not_acceptable
 }
 
 @test "Accept: text/*;q=0 overridden by text/event-stream is acceptable" {
-	req POST "$URL" -H 'Content-Type: application/json' -H 'Accept: text/*;q=0, text/event-stream, application/json' --data-binary "$INIT"
+	accepting 'text/*;q=0, text/event-stream, application/json'
 	[ "$STATUS" = 200 ]
+	jqb '.result.protocolVersion == "2025-11-25"'
 }
 
 @test "Accept */* is acceptable" {
-	req POST "$URL" -H 'Content-Type: application/json' -H 'Accept: */*' --data-binary "$INIT"
+	accepting '*/*'
 	[ "$STATUS" = 200 ]
+	jqb '.result.protocolVersion == "2025-11-25"'
 }
 
 @test "wrong Content-Type: 415" {
