@@ -708,19 +708,31 @@ mcp_schema_validate(struct json_object *schema, struct json_object *inst,
 	return validate(&v, schema, inst);
 }
 
-/* Keywords that only annotate, or that we enforce; anything else fails. */
-static const char *const known[] = {
-	"$schema", "$id", "$comment", "$defs", "definitions", "$ref",
-	"$anchor", "title", "description", "default", "examples",
-	"deprecated", "readOnly", "writeOnly", "format", "contentMediaType",
-	"contentEncoding", "enumNames",
-	"type", "enum", "const", "properties", "required",
-	"additionalProperties", "minProperties", "maxProperties", "pattern",
-	"minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
-	"exclusiveMaximum", "multipleOf", "items", "prefixItems",
-	"minItems", "maxItems", "uniqueItems", "allOf", "anyOf", "oneOf",
-	"not", NULL
+/*
+ * The keywords a schema may carry besides kwnames[] (which validation
+ * enforces): annotations, and the containers $ref points into.  A schema
+ * with any other keyword is refused at registration.
+ */
+static const char *const annotations[] = {
+	"$schema", "$id", "$comment", "$defs", "definitions", "$anchor",
+	"title", "description", "default", "examples", "deprecated",
+	"readOnly", "writeOnly", "format", "contentMediaType",
+	"contentEncoding", "enumNames", NULL
 };
+
+static int
+is_keyword(const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < K__MAX; i++)
+		if (strcmp(key, kwnames[i]) == 0)
+			return 1;
+	for (i = 0; annotations[i] != NULL; i++)
+		if (strcmp(key, annotations[i]) == 0)
+			return 1;
+	return 0;
+}
 
 static int
 check(struct json_object *s, char *err, size_t errsz, int depth)
@@ -739,10 +751,7 @@ check(struct json_object *s, char *err, size_t errsz, int depth)
 		return -1;
 	}
 	json_object_object_foreach(s, key, val) {
-		for (i = 0; known[i] != NULL; i++)
-			if (strcmp(key, known[i]) == 0)
-				break;
-		if (known[i] == NULL) {
+		if (!is_keyword(key)) {
 			snprintf(err, errsz, "keyword \"%s\" is not "
 			    "supported by the validator", key);
 			return -1;

@@ -117,5 +117,29 @@ main(void)
 	s = J("{\"type\":\"object\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"properties\":{\"a\":{\"type\":\"string\",\"examples\":[\"x\"]}}}");
 	ok(mcp_schema_check(s, err, sizeof(err)) == 0, "annotations accepted");
 	json_object_put(s);
+	/*
+	 * Every keyword the validator enforces and every annotation, written
+	 * out here rather than taken from schema.c's lists, so that one
+	 * dropped from them is caught.
+	 */
+	s = J("{\"$schema\":\"x\",\"$id\":\"urn:x\",\"$comment\":\"c\","
+	    "\"$defs\":{\"d\":true},\"definitions\":{\"e\":true},"
+	    "\"$anchor\":\"a\",\"title\":\"t\",\"description\":\"d\","
+	    "\"default\":1,\"examples\":[1],\"deprecated\":false,"
+	    "\"readOnly\":false,\"writeOnly\":false,\"format\":\"f\","
+	    "\"contentMediaType\":\"text/plain\",\"contentEncoding\":\"base64\","
+	    "\"enumNames\":[\"A\"],\"$ref\":\"#/$defs/d\",\"type\":\"object\","
+	    "\"const\":1,\"enum\":[1],\"properties\":{},\"required\":[],"
+	    "\"additionalProperties\":true,\"minProperties\":0,"
+	    "\"maxProperties\":9,\"pattern\":\"x\",\"minLength\":0,"
+	    "\"maxLength\":9,\"minimum\":0,\"maximum\":9,"
+	    "\"exclusiveMinimum\":-1,\"exclusiveMaximum\":10,"
+	    "\"multipleOf\":1,\"items\":true,\"prefixItems\":[true],"
+	    "\"minItems\":0,\"maxItems\":9,\"uniqueItems\":false,"
+	    "\"allOf\":[true],\"anyOf\":[true],\"oneOf\":[true],"
+	    "\"not\":false}");
+	ok(mcp_schema_check(s, err, sizeof(err)) == 0,
+	    "every supported keyword accepted: %s", err);
+	json_object_put(s);
 	return done();
 }
