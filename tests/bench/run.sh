@@ -14,6 +14,11 @@
 #   session   tools/call of `echo`, 2025-11-25 with a session and a token
 #   orgs      list_organizations (a page of 50) and create_organization on
 #             /mcp with a token, the reference application's tools
+#   one-conn  fixed and no-auth again with one connection (wrk -t1 -c1):
+#             nothing queues and the cores are not saturated, so each
+#             rate is one over the round trip and the ratio says what
+#             share of the round trip the protocol work is, without the
+#             contention of the saturated rows
 #   sdk-peer  the official TypeScript SDK (stateless Streamable HTTP, jose
 #             verifying the same RS256 token, the same tool), one Node
 #             process, straight on loopback (no lighttpd in front)
@@ -123,7 +128,8 @@ ok "$base/mcp" "$LOCALL" "$LOH" '"next_cursor":"'
 
 # run NAME URL BODY HEADERS [SCRIPT]: prints "rps p50 p99 requests"
 run() {
-	BENCH_BODY=$3 BENCH_HEADERS=$4 BENCH_THREADS=2 wrk -t2 -c"$conns" \
+	BENCH_BODY=$3 BENCH_HEADERS=$4 BENCH_THREADS=2 wrk -t"${WRK_THREADS:-2}" \
+	    -c"${WRK_CONNS:-$conns}" \
 	    -d"${dur}s" --latency -s "tests/bench/${5:-post.lua}" "$2" \
 	    >"$state/$1.txt" 2>&1
 	if grep -q 'Non-2xx' "$state/$1.txt"; then
@@ -199,13 +205,15 @@ done
 run warm "$base/mcp" "$MCALL" "$MH|$AUTH" >/dev/null
 run warmp "$peer" "$CALL" "$PH" >/dev/null
 rss0=$(rss)
-for x in f b o t d s p l c; do : >"$state/$x"; done
+for x in f b o t d s p l c rf ro; do : >"$state/$x"; done
 : >"$state/peak.mcp"; : >"$state/peak.node"
 for round in 1 2 3; do
 	# The very request of the no-auth row: only the responder differs.
 	cpu fixed bench-fixed.fcg "$base/bench/fixed" "$MCALL" "$MH" >>"$state/f"
 	cpu bare bench-fixed.fcg "$base/bench/bare" "$MCALL" "$MH" >>"$state/b"
 	cpu open mcp.fcgi "$base/bench/open" "$MCALL" "$MH" >>"$state/o"
+	WRK_THREADS=1 WRK_CONNS=1 run rtfixed "$base/bench/fixed" "$MCALL" "$MH" >>"$state/rf"
+	WRK_THREADS=1 WRK_CONNS=1 run rtopen "$base/bench/open" "$MCALL" "$MH" >>"$state/ro"
 	( cpu token mcp.fcgi "$base/mcp" "$MCALL" "$MH|$AUTH" >"$state/t.line" ) &
 	maxrss rss $! >>"$state/peak.mcp"
 	cat "$state/t.line" >>"$state/t"
@@ -242,7 +250,7 @@ echo "rounds (req/s): fixed $(awk '{printf "%s ", $1}' "$state/f")| bare $(awk '
 # The same ratios round by round (each pair ran back to back): the spread
 # shows how much of a difference this machine can resolve.
 pairs() { paste -d' ' "$state/$1" "$state/$2" | awk '{printf "%.2f ", $1 / $5}'; }
-echo "rounds (ratios): no-auth/fixed $(pairs o f)| no-auth/bare $(pairs o b)| token/no-auth $(pairs t o)| distinct/no-auth $(pairs d o)"
+echo "rounds (ratios): one connection no-auth/fixed $(pairs ro rf)| no-auth/fixed $(pairs o f)| no-auth/bare $(pairs o b)| token/no-auth $(pairs t o)| distinct/no-auth $(pairs d o)"
 
 f=$(col f 1) b=$(col b 1) o=$(col o 1) t=$(col t 1) d=$(col d 1) s=$(col s 1) p=$(col p 1)
 l=$(col l 1) c=$(col c 1)
@@ -257,6 +265,10 @@ row "  2025-11-25 session, token" s "$(ratio "$s" "$f") of ceiling"
 row "list_organizations, page of 50, token" l "$(ratio "$l" "$t") of echo+token"
 row "create_organization, token" c "$(ratio "$c" "$t") of echo+token"
 row "TypeScript SDK peer (stateless, jose)" p "1.00"
+rf=$(col rf 1) ro=$(col ro 1)
+printf '\none connection (wrk -t1 -c1): each rate is one over the round trip\n'
+row "fixed answer, same bytes (ceiling)" rf "1.00"
+row "tools/call echo, no auth" ro "$(ratio "$ro" "$rf") of ceiling (target 0.90)"
 printf '\nours / TypeScript SDK, same RS256 token: %sx (target 10x); distinct tokens: %sx\n' \
     "$(ratio "$t" "$p")" "$(ratio "$d" "$p")"
 fc=$(col fixed.cpu 1) oc=$(col open.cpu 1) tc=$(col token.cpu 1)
