@@ -22,7 +22,9 @@
 #   sdk-peer  the official TypeScript SDK (stateless Streamable HTTP, jose
 #             verifying the same RS256 token, the same tool), one Node
 #             process, straight on loopback (no lighttpd in front)
-# Three interleaved rounds; prints the median requests/s, p50 and p99, the
+# BENCH_ROUNDS interleaved rounds (5, made odd); in every other round the
+# ceiling and the no-auth rows run in the reverse order, so that neither
+# always runs first.  Prints the median requests/s, p50 and p99 (ms), the
 # ratios, responder CPU per request and memory.  Figures, not pass/fail:
 # this 2-core machine shares its cores between wrk, lighttpd and the
 # responders, and single runs vary by +-10%.
@@ -31,6 +33,8 @@ build=${1:-build}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 dur=${BENCH_SECONDS:-5}
+rounds=${BENCH_ROUNDS:-5}
+[ $((rounds % 2)) = 1 ] || rounds=$((rounds + 1))
 conns=${BENCH_CONNS:-32}
 state=$(mktemp -d /tmp/mcpfcgi-bench.XXXXXX)
 freeport() {
@@ -126,7 +130,14 @@ for _ in $(seq 200); do ok "$base/mcp" "$COCALL" "$COH" '"id":"org_'; done
 ok "$base/mcp" "$LOCALL" "$LOH" '"next_cursor":"'
 
 
-# run NAME URL BODY HEADERS [SCRIPT]: prints "rps p50 p99 requests"
+# wrk's latencies (980.00us, 1.13ms, 2.00s) in milliseconds, so that they
+# sort and compare as numbers.
+ms='function ms(v) { if (v ~ /us$/) return sprintf("%.3f", v / 1000)
+	if (v ~ /ms$/) return sprintf("%.3f", v + 0)
+	if (v ~ /s$/) return sprintf("%.3f", v * 1000); return v }'
+
+# run NAME URL BODY HEADERS [SCRIPT]: prints "rps p50 p99 requests", the
+# latencies in ms
 run() {
 	BENCH_BODY=$3 BENCH_HEADERS=$4 BENCH_THREADS=2 wrk -t"${WRK_THREADS:-2}" \
 	    -c"${WRK_CONNS:-$conns}" \
@@ -139,8 +150,8 @@ run() {
 		echo "bench: $1 ran out of distinct tokens" >&2; exit 1
 	fi
 	rps=$(awk '/^Requests\/sec/ {print $2}' "$state/$1.txt")
-	p50=$(awk '$1 == "50%" {print $2}' "$state/$1.txt")
-	p99=$(awk '$1 == "99%" {print $2}' "$state/$1.txt")
+	p50=$(awk "$ms"'$1 == "50%" {print ms($2)}' "$state/$1.txt")
+	p99=$(awk "$ms"'$1 == "99%" {print ms($2)}' "$state/$1.txt")
 	n=$(awk '/requests in/ {print $1}' "$state/$1.txt")
 	echo "$rps $p50 $p99 $n"
 }
@@ -191,29 +202,38 @@ maxrss() {	# run "$1" every 0.5 s while process $2 lives; print the peak
 	echo "$peak"
 }
 
-median() { sort -n | sed -n 2p; }
+median() { sort -n | sed -n "$(((rounds + 1) / 2))p"; }
 
 # Distinct tokens: enough for the fastest plausible run, one file a round.
 ntok=$((dur * 25000))
-echo "minting $((3 * ntok)) distinct RS256 tokens..."
-for round in 1 2 3; do
+echo "minting $((rounds * ntok)) distinct RS256 tokens..."
+for round in $(seq "$rounds"); do
 	"$build/bench-mint" "$state/keys/$kid.pem" "$kid" "$base" "$base/mcp" \
 	    "$ntok" >"$state/tokens.$round"
 done
 
-# Warm up, then three interleaved rounds; each figure is the median.
+# Warm up, then the interleaved rounds; each figure is the median.
 run warm "$base/mcp" "$MCALL" "$MH|$AUTH" >/dev/null
 run warmp "$peer" "$CALL" "$PH" >/dev/null
 rss0=$(rss)
 for x in f b o t d s p l c rf ro; do : >"$state/$x"; done
 : >"$state/peak.mcp"; : >"$state/peak.node"
-for round in 1 2 3; do
+for round in $(seq "$rounds"); do
 	# The very request of the no-auth row: only the responder differs.
-	cpu fixed bench-fixed.fcg "$base/bench/fixed" "$MCALL" "$MH" >>"$state/f"
-	cpu bare bench-fixed.fcg "$base/bench/bare" "$MCALL" "$MH" >>"$state/b"
-	cpu open mcp.fcgi "$base/bench/open" "$MCALL" "$MH" >>"$state/o"
-	WRK_THREADS=1 WRK_CONNS=1 run rtfixed "$base/bench/fixed" "$MCALL" "$MH" >>"$state/rf"
-	WRK_THREADS=1 WRK_CONNS=1 run rtopen "$base/bench/open" "$MCALL" "$MH" >>"$state/ro"
+	# Odd rounds run the ceiling first, even rounds the no-auth row.
+	if [ $((round % 2)) = 1 ]; then
+		cpu fixed bench-fixed.fcg "$base/bench/fixed" "$MCALL" "$MH" >>"$state/f"
+		cpu bare bench-fixed.fcg "$base/bench/bare" "$MCALL" "$MH" >>"$state/b"
+		cpu open mcp.fcgi "$base/bench/open" "$MCALL" "$MH" >>"$state/o"
+		WRK_THREADS=1 WRK_CONNS=1 run rtfixed "$base/bench/fixed" "$MCALL" "$MH" >>"$state/rf"
+		WRK_THREADS=1 WRK_CONNS=1 run rtopen "$base/bench/open" "$MCALL" "$MH" >>"$state/ro"
+	else
+		WRK_THREADS=1 WRK_CONNS=1 run rtopen "$base/bench/open" "$MCALL" "$MH" >>"$state/ro"
+		WRK_THREADS=1 WRK_CONNS=1 run rtfixed "$base/bench/fixed" "$MCALL" "$MH" >>"$state/rf"
+		cpu open mcp.fcgi "$base/bench/open" "$MCALL" "$MH" >>"$state/o"
+		cpu bare bench-fixed.fcg "$base/bench/bare" "$MCALL" "$MH" >>"$state/b"
+		cpu fixed bench-fixed.fcg "$base/bench/fixed" "$MCALL" "$MH" >>"$state/f"
+	fi
 	( cpu token mcp.fcgi "$base/mcp" "$MCALL" "$MH|$AUTH" >"$state/t.line" ) &
 	maxrss rss $! >>"$state/peak.mcp"
 	cat "$state/t.line" >>"$state/t"
@@ -254,8 +274,8 @@ echo "rounds (ratios): one connection no-auth/fixed $(pairs ro rf)| no-auth/fixe
 
 f=$(col f 1) b=$(col b 1) o=$(col o 1) t=$(col t 1) d=$(col d 1) s=$(col s 1) p=$(col p 1)
 l=$(col l 1) c=$(col c 1)
-printf '\nmcp-fcgi bench: wrk -t2 -c%s -d%ss x 3 rounds (medians) through lighttpd, 2 FastCGI processes x 8 threads\n\n' "$conns" "$dur"
-printf '%-40s %9s %9s %9s %8s\n' "" "req/s" "p50" "p99" "ratio"
+printf '\nmcp-fcgi bench: wrk -t2 -c%s -d%ss x %s rounds (medians) through lighttpd, 2 FastCGI processes x 8 threads\n\n' "$conns" "$dur" "$rounds"
+printf '%-40s %9s %9s %9s %8s\n' "" "req/s" "p50 ms" "p99 ms" "ratio"
 row "fixed answer, same bytes (ceiling)" f "1.00"
 row "fixed answer, bare headers" b "$(ratio "$b" "$f") of ceiling"
 row "tools/call echo, no auth" o "$(ratio "$o" "$f") of ceiling (target 0.90); $(ratio "$o" "$b") of bare"
