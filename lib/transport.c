@@ -164,8 +164,9 @@ modern(struct mcp_req *r, const struct mcp_msg *msg)
 	mv = mcp_json_str(meta, META_VERSION);
 	hv = mcp_http_param(r, "HTTP_MCP_PROTOCOL_VERSION");
 	if (mv == NULL) {
-		mcp_http_error(r, MCP_ERR_HEADER, id, "MCP-Protocol-Version "
-		    "names 2026-07-28 but params._meta has no protocolVersion");
+		/* Here by the header, or by a protocolVersion not a string. */
+		mcp_http_error(r, MCP_ERR_HEADER, id, "a 2026-07-28 request "
+		    "without a protocolVersion string in params._meta");
 		return;
 	}
 	if (!mcp_proto_supported(mv) || strcmp(mv, MCP_V20260728) < 0) {

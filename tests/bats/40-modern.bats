@@ -70,6 +70,16 @@ teardown_file() { stop_server; }
 	jqb '.error.code == -32020'
 }
 
+@test "a protocolVersion in _meta that is not a string: 400 -32020, logged as such" {
+	post '{"jsonrpc":"2.0","id":7,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":20260728,"io.modelcontextprotocol/clientCapabilities":{}}}}' \
+	    -H 'Mcp-Method: tools/list'
+	[ "$STATUS" = 400 ]
+	jqb '.id == 7 and .error.code == -32020 and .error.message == "Header mismatch"'
+	rid=$(header X-Request-Id)
+	sleep 0.2
+	grep -q "rid=$rid .*without a protocolVersion string in params._meta" "$STATE/mcp-fcgi.log"
+}
+
 @test "unsupported version in the envelope: 400 -32022 listing ours" {
 	post '{"jsonrpc":"2.0","id":7,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2027-01-01","io.modelcontextprotocol/clientCapabilities":{}}}}' \
 	    -H 'MCP-Protocol-Version: 2027-01-01' -H 'Mcp-Method: tools/list'
