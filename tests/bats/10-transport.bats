@@ -184,6 +184,51 @@ PY
 	[ "$STATUS" = 200 ]
 }
 
+@test "slow clients hold no responder: 40 trickling bodies, others still served, then all answered" {
+	# More slow clients than the fixture endpoint has threads (2 x 8):
+	# lighttpd buffers each body whole (stream-request-body = 0), so none
+	# reaches a responder until it is complete, and nothing is lost.
+	run timeout 60 python3 - "$PORT" "$INIT" <<'PY'
+import socket, subprocess, sys, time
+port, body = int(sys.argv[1]), sys.argv[2].encode()
+head = ("POST /conformance/mcp HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        "Content-Type: application/json\r\n"
+        "Accept: application/json, text/event-stream\r\n"
+        "Content-Length: %d\r\n\r\n" % len(body)).encode()
+slow = []
+for _ in range(40):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(head + body[:10])
+    slow.append(s)
+time.sleep(1)
+for s in slow:
+    s.sendall(body[10:20])
+# Meanwhile a normal client gets its answer.
+r = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+    "--max-time", "10", "-H", "Content-Type: application/json",
+    "-H", "Accept: application/json, text/event-stream", "-d", body.decode(),
+    "http://127.0.0.1:%d/conformance/mcp" % port], capture_output=True, text=True)
+print("normal", r.stdout)
+for s in slow:
+    s.sendall(body[20:])
+codes = []
+for s in slow:
+    s.settimeout(20)
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    codes.append(data.split(b"\r\n")[0].decode() if data else "closed")
+print("slow", sum(c == "HTTP/1.1 200 OK" for c in codes), sorted(set(codes)))
+PY
+	echo "$output"
+	[ "$status" = 0 ]
+	[[ "$output" == *"normal 200"* ]]
+	[[ "$output" == *"slow 40 ['HTTP/1.1 200 OK']"* ]]
+}
+
 @test "not a JSON-RPC message (no jsonrpc member): 400 -32600" {
 	post '{"id":1,"method":"ping"}'
 	[ "$STATUS" = 400 ]
