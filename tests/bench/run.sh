@@ -212,6 +212,18 @@ for round in $(seq "$rounds"); do
 	    "$ntok" >"$state/tokens.$round"
 done
 
+# The rows compared with the ceiling, one function each, so that a round
+# can run them in either order.
+ceil_fixed() { cpu fixed bench-fixed.fcg "$base/bench/fixed" "$MCALL" "$MH" >>"$state/f"; }
+ceil_bare() { cpu bare bench-fixed.fcg "$base/bench/bare" "$MCALL" "$MH" >>"$state/b"; }
+ceil_open() { cpu open mcp.fcgi "$base/bench/open" "$MCALL" "$MH" >>"$state/o"; }
+ceil_rtfixed() {
+	WRK_THREADS=1 WRK_CONNS=1 run rtfixed "$base/bench/fixed" "$MCALL" "$MH" >>"$state/rf"
+}
+ceil_rtopen() {
+	WRK_THREADS=1 WRK_CONNS=1 run rtopen "$base/bench/open" "$MCALL" "$MH" >>"$state/ro"
+}
+
 # Warm up, then the interleaved rounds; each figure is the median.
 run warm "$base/mcp" "$MCALL" "$MH|$AUTH" >/dev/null
 run warmp "$peer" "$CALL" "$PH" >/dev/null
@@ -221,19 +233,9 @@ for x in f b o t d s p l c rf ro; do : >"$state/$x"; done
 for round in $(seq "$rounds"); do
 	# The very request of the no-auth row: only the responder differs.
 	# Odd rounds run the ceiling first, even rounds the no-auth row.
-	if [ $((round % 2)) = 1 ]; then
-		cpu fixed bench-fixed.fcg "$base/bench/fixed" "$MCALL" "$MH" >>"$state/f"
-		cpu bare bench-fixed.fcg "$base/bench/bare" "$MCALL" "$MH" >>"$state/b"
-		cpu open mcp.fcgi "$base/bench/open" "$MCALL" "$MH" >>"$state/o"
-		WRK_THREADS=1 WRK_CONNS=1 run rtfixed "$base/bench/fixed" "$MCALL" "$MH" >>"$state/rf"
-		WRK_THREADS=1 WRK_CONNS=1 run rtopen "$base/bench/open" "$MCALL" "$MH" >>"$state/ro"
-	else
-		WRK_THREADS=1 WRK_CONNS=1 run rtopen "$base/bench/open" "$MCALL" "$MH" >>"$state/ro"
-		WRK_THREADS=1 WRK_CONNS=1 run rtfixed "$base/bench/fixed" "$MCALL" "$MH" >>"$state/rf"
-		cpu open mcp.fcgi "$base/bench/open" "$MCALL" "$MH" >>"$state/o"
-		cpu bare bench-fixed.fcg "$base/bench/bare" "$MCALL" "$MH" >>"$state/b"
-		cpu fixed bench-fixed.fcg "$base/bench/fixed" "$MCALL" "$MH" >>"$state/f"
-	fi
+	order="fixed bare open rtfixed rtopen"
+	[ $((round % 2)) = 1 ] || order=$(echo "$order" | tr ' ' '\n' | tac)
+	for x in $order; do "ceil_$x"; done
 	( cpu token mcp.fcgi "$base/mcp" "$MCALL" "$MH|$AUTH" >"$state/t.line" ) &
 	maxrss rss $! >>"$state/peak.mcp"
 	cat "$state/t.line" >>"$state/t"
