@@ -398,6 +398,79 @@ int	mcp_fetch_init(void);
 int	mcp_http_fetch(const char *url, int timeout, size_t max,
 	    struct mcp_buf *b, char *err, size_t errsz);
 
+/* --- A request body as a tree in one arena (lib/jsondoc.c) --- */
+
+/*
+ * The request path reads the body into a document: every value a node
+ * in memory the document owns, freed at once, with no json-c object made
+ * until a layer asks for one (mcp_jdoc_json()).  A tools/call reads its
+ * envelope, params and _meta here and copies only its arguments.
+ */
+enum mcp_jtype {
+	MCP_JNULL, MCP_JFALSE, MCP_JTRUE, MCP_JINT, MCP_JDOUBLE,
+	MCP_JSTRING, MCP_JOBJECT, MCP_JARRAY
+};
+
+struct mcp_jv {
+	enum mcp_jtype		 type;
+	const char		*key;	/* in an object: the member's name,
+					   NUL-terminated (an escaped NUL
+					   ends it, as in json-c) */
+	const char		*s;	/* a string's decoded bytes, or a
+					   number's text; NUL-terminated */
+	size_t			 len;	/* bytes at s */
+	struct mcp_jv		*first;	/* a container's first member or
+					   element, in the order written */
+	struct mcp_jv		*next;	/* the next in the container */
+	struct json_object	*json;	/* mcp_jdoc_json()'s copy */
+};
+
+struct mcp_jchunk;
+
+struct mcp_jdoc {
+	struct mcp_jv		*root;
+	struct mcp_jchunk	*chunks;	/* beyond the inline one */
+	char			*p;		/* free space: p[0..left) */
+	size_t			 left;
+	size_t			 copies;	/* nodes with a json copy */
+	size_t			 grow;		/* the next chunk's size */
+	_Alignas(16) char	 inline_[3072];	/* most requests fit here */
+};
+
+/*
+ * Reads exactly one JSON value (the check of mcp_json_syntax()) into d,
+ * which need not be initialized.  MCP_OK, or its error (also
+ * MCP_ERR_NOMEM); either way mcp_jdoc_free() must follow.
+ */
+enum mcp_err	 mcp_jdoc_read(struct mcp_jdoc *d, const char *buf,
+		    size_t len, int maxdepth);
+void		 mcp_jdoc_free(struct mcp_jdoc *d);
+/* n bytes of d's memory, pointer-aligned, freed with d; NULL if none. */
+void		*mcp_jdoc_alloc(struct mcp_jdoc *d, size_t n);
+/*
+ * v as a json-c value, borrowed: made on the first call, kept on v and
+ * put by mcp_jdoc_free().  NULL for a JSON null, for v NULL, or when out
+ * of memory (*nomem set, when given).
+ */
+struct json_object	*mcp_jdoc_json(struct mcp_jdoc *d, struct mcp_jv *v,
+			    int *nomem);
+/*
+ * v as a new json-c value the caller owns: the tree json-c's tokener
+ * builds from the same text (a repeated key keeps its last value, in
+ * its first place).  NULL for null or when out of memory (*nomem set).
+ */
+struct json_object	*mcp_jdoc_copy(const struct mcp_jv *v, int *nomem);
+/*
+ * The value of member key of o, as json-c keeps it (the last of that
+ * name); NULL if absent or o is not an object.  Typed forms: NULL when
+ * missing or of another type.
+ */
+struct mcp_jv	*mcp_jv_get(const struct mcp_jv *o, const char *key);
+struct mcp_jv	*mcp_jv_obj(const struct mcp_jv *o, const char *key);
+const char	*mcp_jv_str(const struct mcp_jv *o, const char *key);
+/* 1 if v is a string or an integer (what JSON-RPC ids MCP allows). */
+int		 mcp_jv_isid(const struct mcp_jv *v);
+
 /* --- json-c helpers that check types (lib/jsonx.c) --- */
 
 /*
@@ -408,8 +481,8 @@ int	mcp_http_fetch(const char *url, int timeout, size_t max,
 enum mcp_err	 mcp_json_syntax(const char *buf, size_t len, int maxdepth);
 /*
  * The same check, building the value into *out (NULL for a top-level
- * null) as json-c's tokener would; on error *out is NULL.  Also
- * MCP_ERR_NOMEM.
+ * null) as json-c's tokener would (read into a document, then copied by
+ * mcp_jdoc_copy()); on error *out is NULL.  Also MCP_ERR_NOMEM.
  */
 enum mcp_err	 mcp_json_read(const char *buf, size_t len, int maxdepth,
 		    struct json_object **out);
@@ -678,24 +751,31 @@ enum mcp_msg_kind {
 
 /*
  * A message as mcp_rpc_check() read it: the members every layer needs,
- * looked up once at the front door.  Borrowed from o, which must outlive
- * the view.
+ * looked up once at the front door.  Borrowed from the document, which
+ * must outlive the view.
  */
 struct mcp_msg {
-	struct json_object	*o;		/* the message object */
+	struct mcp_jdoc		*doc;		/* what it was read into */
+	struct mcp_jv		*o;		/* the message object */
 	enum mcp_msg_kind	 kind;
-	struct json_object	*id;		/* string or integer; NULL for
-						   a notification */
+	struct json_object	*id;		/* string or integer (a copy
+						   the document owns); NULL
+						   for a notification */
 	const char		*method;	/* NULL for a response */
-	struct json_object	*params;	/* an object, or NULL */
-	struct json_object	*meta;		/* params._meta if an object */
+	struct mcp_jv		*params;	/* an object, or NULL */
+	struct mcp_jv		*meta;		/* params._meta if an object */
 };
 
 /*
- * Checks the envelope of o and fills *m (o, kind, id, method, params,
- * meta).  MCP_OK, or MCP_ERR_INVALID with *m unusable.
+ * Checks the envelope of o, a node of d, and fills *m (doc, o, kind, id,
+ * method, params, meta).  MCP_OK, or MCP_ERR_INVALID (or MCP_ERR_NOMEM)
+ * with *m unusable.
  */
-enum mcp_err	 mcp_rpc_check(struct json_object *o, struct mcp_msg *m);
+enum mcp_err	 mcp_rpc_check(struct mcp_jdoc *d, struct mcp_jv *o,
+		    struct mcp_msg *m);
+/* Part v of the message as json-c: mcp_jdoc_json() of its document. */
+struct json_object	*mcp_msg_json(const struct mcp_msg *, struct mcp_jv *v,
+			    int *nomem);
 struct json_object	*mcp_rpc_result(struct json_object *id,
 			    struct json_object *consumed);
 struct json_object	*mcp_rpc_error(struct json_object *id, int code,

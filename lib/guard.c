@@ -320,7 +320,7 @@ mcp_guard_need(const struct mcp_req *r, const struct mcp_msg *msg,
 {
 	const struct mcp_tool_rt	*t;
 	struct mcp_resource_ref		 ref;
-	struct json_object		*p = msg->params;
+	const struct mcp_jv		*p = msg->params;
 	const char			*m = msg->method;
 	const char			*s;
 
@@ -328,7 +328,7 @@ mcp_guard_need(const struct mcp_req *r, const struct mcp_msg *msg,
 	if (m == NULL)
 		return -1;
 	if (strcmp(m, "tools/call") == 0) {
-		if ((s = mcp_json_str(p, "name")) == NULL ||
+		if ((s = mcp_jv_str(p, "name")) == NULL ||
 		    (t = mcp_registry_tool(&r->srv->reg, s)) == NULL)
 			return -1;	/* protocol.c answers "Unknown tool" */
 		need->kind = "tool";
@@ -343,7 +343,7 @@ mcp_guard_need(const struct mcp_req *r, const struct mcp_msg *msg,
 	if (strcmp(m, "resources/read") != 0 &&
 	    (strcmp(m, "resources/subscribe") != 0 || r->modern))
 		return -1;
-	if ((s = mcp_json_str(p, "uri")) == NULL ||
+	if ((s = mcp_jv_str(p, "uri")) == NULL ||
 	    mcp_registry_resource(&r->srv->reg, s, NULL, &ref) == -1)
 		return -1;	/* protocol.c answers -32002 */
 	need->kind = "resource";

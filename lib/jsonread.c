@@ -1,24 +1,21 @@
 /*
  * jsonread.c: reading untrusted JSON.  One pass checks RFC 8259 syntax
- * and, when asked, builds the json-c tree.
+ * and, when asked, builds the value as nodes of a document
+ * (lib/jsondoc.c).
  *
  * json-c 0.16's JSON_TOKENER_STRICT still accepts single-quoted strings,
  * NaN, Infinity and raw control characters inside strings (measured), and
  * its tokener switches the thread's locale on every call, which showed in
- * profiles; so we read JSON ourselves and only build with json-c.  The
- * check refuses what RFC 8259 refuses, bounds nesting, and validates UTF-8
- * (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
+ * profiles; so we read JSON ourselves.  The check refuses what RFC 8259
+ * refuses, bounds nesting, and validates UTF-8 (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF).
  *
- * The tree is the one json-c's tokener would build from the same text
- * (tests/fuzz/json.c compares them): duplicate keys keep the last value
- * in the first key's place, a key is cut at an escaped NUL, integers
- * beyond 64 bits are clamped (positive ones above INT64_MAX are uint64),
- * a number with a fraction or exponent is a double that serializes as
- * written, and an escaped lone surrogate becomes U+FFFD.
+ * The nodes keep what json-c's tree would hold (tests/fuzz/json.c
+ * compares the copy with json-c's own): every member in the order
+ * written (lookups and the copy keep the last of a repeated name), a
+ * string's decoded bytes, a number's text, and an escaped lone surrogate
+ * as U+FFFD.
  */
-#include <errno.h>
-#include <locale.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,11 +28,12 @@ struct cur {
 	int			 depth;
 	int			 max;
 	int			 build;		/* build the tree, not only check */
+	struct mcp_jdoc		*doc;		/* where, when building */
 	enum mcp_err		 err;
-	struct mcp_buf		 scratch;	/* decoded strings, numbers */
+	struct mcp_buf		 scratch;	/* decoded strings */
 };
 
-static int	value(struct cur *, struct json_object **);
+static int	value(struct cur *, struct mcp_jv **);
 
 static void
 ws(struct cur *c)
@@ -177,7 +175,7 @@ static const unsigned char plain[256] = {
 /*
  * A string at c->p (its opening quote).  When building, *s and *n give
  * its decoded bytes: in the input itself when it holds no escape, else in
- * c->scratch (valid until the next string or number).
+ * c->scratch (valid until the next string).
  */
 static int
 string(struct cur *c, const char **s, size_t *n)
@@ -253,46 +251,53 @@ digits(struct cur *c)
 	return c->p > s ? 0 : -1;
 }
 
-static locale_t		 c_locale;
-static pthread_once_t	 c_locale_once = PTHREAD_ONCE_INIT;
-
-static void
-c_locale_init(void)
+/* A node of type t, NULL (the error set) when out of memory. */
+static struct mcp_jv *
+node(struct cur *c, enum mcp_jtype t)
 {
-	c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	struct mcp_jv	*v;
+
+	if ((v = mcp_jdoc_alloc(c->doc, sizeof(*v))) == NULL) {
+		bad(c, MCP_ERR_NOMEM);
+		return NULL;
+	}
+	memset(v, 0, sizeof(*v));
+	v->type = t;
+	return v;
 }
 
-/* The number text (NUL-terminated in scratch) as json-c would hold it. */
-static struct json_object *
-number_object(struct cur *c, const char *t, int dbl)
+/* s[n] copied into the document, NUL-terminated; NULL when out of memory. */
+static const char *
+keep(struct cur *c, const char *s, size_t n)
 {
-	long long		 i;
-	unsigned long long	 u;
-	double			 d;
-	char			*end;
+	char	*p;
 
-	if (dbl) {
-		pthread_once(&c_locale_once, c_locale_init);
-		d = c_locale != (locale_t)0 ? strtod_l(t, &end, c_locale) :
-		    strtod(t, &end);
-		return json_object_new_double_s(d, t);
+	if (n == SIZE_MAX || (p = mcp_jdoc_alloc(c->doc, n + 1)) == NULL) {
+		bad(c, MCP_ERR_NOMEM);
+		return NULL;
 	}
-	/* json-c clamps what does not fit in 64 bits; so do we. */
-	errno = 0;
-	if (t[0] == '-') {
-		i = strtoll(t, &end, 10);
-		return json_object_new_int64(i);
-	}
-	u = strtoull(t, &end, 10);
-	if (u <= INT64_MAX)
-		return json_object_new_int64((int64_t)u);
-	(void)c;
-	return json_object_new_uint64(u);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+/* A node of type t holding s[n], into *out. */
+static int
+leaf(struct cur *c, enum mcp_jtype t, const char *s, size_t n,
+    struct mcp_jv **out)
+{
+	struct mcp_jv	*v;
+
+	if ((v = node(c, t)) == NULL || (v->s = keep(c, s, n)) == NULL)
+		return -1;
+	v->len = n;
+	*out = v;
+	return 0;
 }
 
 /* RFC 8259 §6: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)? */
 static int
-number(struct cur *c, struct json_object **out)
+number(struct cur *c, struct mcp_jv **out)
 {
 	const unsigned char	*s = c->p;
 	int			 dbl = 0;
@@ -319,11 +324,8 @@ number(struct cur *c, struct json_object **out)
 	}
 	if (!c->build)
 		return 0;
-	c->scratch.len = 0;
-	if (mcp_buf_add(&c->scratch, (const char *)s, (size_t)(c->p - s)) ==
-	    -1 || (*out = number_object(c, c->scratch.p, dbl)) == NULL)
-		return bad(c, MCP_ERR_NOMEM);
-	return 0;
+	return leaf(c, dbl ? MCP_JDOUBLE : MCP_JINT, (const char *)s,
+	    (size_t)(c->p - s), out);
 }
 
 static int
@@ -335,36 +337,22 @@ literal(struct cur *c, const char *word)
 	return 0;
 }
 
-/*
- * json_object_object_add() hashes the key twice (lookup, then insert);
- * a small object is searched in order instead, and a new key inserted
- * once.  A repeated key still replaces the earlier value, as in json-c.
- */
-static int
-add(struct json_object *o, const char *key, struct json_object *v)
-{
-	if (json_object_object_length(o) <= 8 && !mcp_json_get(o, key, NULL))
-		return json_object_object_add_ex(o, key, v,
-		    JSON_C_OBJECT_ADD_KEY_IS_NEW);
-	return json_object_object_add(o, key, v);
-}
-
 /* Members or elements up to the closing bracket. */
 static int
-container(struct cur *c, unsigned char close, struct json_object **out)
+container(struct cur *c, unsigned char close, struct mcp_jv **out)
 {
-	struct json_object	*o = NULL, *v;
-	const char		*k;
-	char			 kbuf[256], *key = NULL;
-	size_t			 kn;
+	struct mcp_jv	*o = NULL, *v, **tail = NULL;
+	const char	*k, *key = NULL;
+	size_t		 kn;
 
 	if (++c->depth > c->max)
 		return bad(c, MCP_ERR_DEPTH);
 	if (c->build) {
-		o = close == '}' ? json_object_new_object() :
-		    json_object_new_array();
-		if ((*out = o) == NULL)
-			return bad(c, MCP_ERR_NOMEM);
+		if ((o = node(c, close == '}' ? MCP_JOBJECT :
+		    MCP_JARRAY)) == NULL)
+			return -1;
+		*out = o;
+		tail = &o->first;
 	}
 	c->p++;
 	ws(c);
@@ -379,48 +367,19 @@ container(struct cur *c, unsigned char close, struct json_object **out)
 			if (c->p >= c->end || *c->p != '"' ||
 			    string(c, &k, &kn) == -1)
 				return bad(c, MCP_ERR_PARSE);
-			if (c->build) {
-				/*
-				 * Keys are C strings in json-c: an escaped
-				 * NUL ends one.  The scratch buffer is reused
-				 * by the value, so the key is copied.
-				 */
-				if (kn < sizeof(kbuf))
-					key = kbuf;
-				else if ((key = malloc(kn + 1)) == NULL)
-					return bad(c, MCP_ERR_NOMEM);
-				memcpy(key, k, kn);
-				key[kn] = '\0';
-			}
+			/* The value reuses the scratch buffer: copy now. */
+			if (c->build && (key = keep(c, k, kn)) == NULL)
+				return -1;
 			ws(c);
-			if (c->p >= c->end || *c->p++ != ':') {
-				if (key != kbuf)
-					free(key);
+			if (c->p >= c->end || *c->p++ != ':')
 				return bad(c, MCP_ERR_PARSE);
-			}
 		}
-		v = NULL;
-		if (value(c, c->build ? &v : NULL) == -1) {
-			json_object_put(v);	/* a container, partly built */
-			if (key != kbuf)
-				free(key);
+		if (value(c, c->build ? &v : NULL) == -1)
 			return -1;
-		}
 		if (c->build) {
-			if (close == '}') {
-				if (add(o, key, v) != 0) {
-					json_object_put(v);
-					if (key != kbuf)
-						free(key);
-					return bad(c, MCP_ERR_NOMEM);
-				}
-				if (key != kbuf)
-					free(key);
-				key = NULL;
-			} else if (json_object_array_add(o, v) != 0) {
-				json_object_put(v);
-				return bad(c, MCP_ERR_NOMEM);
-			}
+			v->key = key;
+			*tail = v;
+			tail = &v->next;
 		}
 		if (c->p >= c->end)
 			return bad(c, MCP_ERR_PARSE);
@@ -435,9 +394,20 @@ container(struct cur *c, unsigned char close, struct json_object **out)
 	}
 }
 
-/* One value; *out (when building) receives it, NULL for null. */
+/* A literal's node, when building. */
 static int
-value(struct cur *c, struct json_object **out)
+word(struct cur *c, const char *w, enum mcp_jtype t, struct mcp_jv **out)
+{
+	if (literal(c, w) == -1)
+		return -1;
+	if (c->build && (*out = node(c, t)) == NULL)
+		return -1;
+	return 0;
+}
+
+/* One value; *out (when building) receives its node. */
+static int
+value(struct cur *c, struct mcp_jv **out)
 {
 	const char	*s;
 	size_t		 n;
@@ -455,22 +425,17 @@ value(struct cur *c, struct json_object **out)
 		break;
 	case '"':
 		rc = string(c, &s, &n);
-		if (rc == 0 && c->build && (n > INT32_MAX ||
-		    (*out = json_object_new_string_len(s, (int)n)) == NULL))
-			rc = bad(c, MCP_ERR_NOMEM);
+		if (rc == 0 && c->build)
+			rc = leaf(c, MCP_JSTRING, s, n, out);
 		break;
 	case 't':
-		if ((rc = literal(c, "true")) == 0 && c->build &&
-		    (*out = json_object_new_boolean(1)) == NULL)
-			rc = bad(c, MCP_ERR_NOMEM);
+		rc = word(c, "true", MCP_JTRUE, out);
 		break;
 	case 'f':
-		if ((rc = literal(c, "false")) == 0 && c->build &&
-		    (*out = json_object_new_boolean(0)) == NULL)
-			rc = bad(c, MCP_ERR_NOMEM);
+		rc = word(c, "false", MCP_JFALSE, out);
 		break;
 	case 'n':
-		rc = literal(c, "null");
+		rc = word(c, "null", MCP_JNULL, out);
 		break;
 	default:
 		if (*c->p == '-' || (*c->p >= '0' && *c->p <= '9'))
@@ -483,42 +448,64 @@ value(struct cur *c, struct json_object **out)
 	return rc;
 }
 
+/* The check, building into d when d is not NULL. */
 static enum mcp_err
-read_json(const char *buf, size_t len, int maxdepth, int build,
-    struct json_object **out)
+read_json(const char *buf, size_t len, int maxdepth, struct mcp_jdoc *d)
 {
-	struct cur		 c;
-	struct json_object	*o = NULL;
+	struct cur	 c;
+	struct mcp_jv	*root = NULL;
 
 	memset(&c, 0, sizeof(c));
 	c.p = (const unsigned char *)buf;
 	c.end = c.p + len;
 	c.max = maxdepth;
-	c.build = build;
+	c.build = d != NULL;
+	c.doc = d;
 	c.err = MCP_OK;
-	if (value(&c, build ? &o : NULL) == 0 && c.p != c.end)
+	if (value(&c, d != NULL ? &root : NULL) == 0 && c.p != c.end)
 		bad(&c, MCP_ERR_PARSE);
 	mcp_buf_free(&c.scratch);
-	/* On failure the tree is partly built: container() hung it on o. */
-	if (c.err != MCP_OK) {
-		json_object_put(o);
-		return c.err;
-	}
-	if (build)
-		*out = o;
-	return MCP_OK;
+	/* On failure the nodes made so far go with the document. */
+	if (d != NULL && c.err == MCP_OK)
+		d->root = root;
+	return c.err;
 }
 
 enum mcp_err
 mcp_json_syntax(const char *buf, size_t len, int maxdepth)
 {
-	return read_json(buf, len, maxdepth, 0, NULL);
+	return read_json(buf, len, maxdepth, NULL);
+}
+
+enum mcp_err
+mcp_jdoc_read(struct mcp_jdoc *d, const char *buf, size_t len, int maxdepth)
+{
+	d->root = NULL;
+	d->chunks = NULL;
+	d->copies = 0;
+	d->grow = 0;
+	d->p = d->inline_;
+	d->left = sizeof(d->inline_);
+	return read_json(buf, len, maxdepth, d);
 }
 
 enum mcp_err
 mcp_json_read(const char *buf, size_t len, int maxdepth,
     struct json_object **out)
 {
+	struct mcp_jdoc	 d;
+	enum mcp_err	 e;
+	int		 nomem = 0;
+
 	*out = NULL;
-	return read_json(buf, len, maxdepth, 1, out);
+	if ((e = mcp_jdoc_read(&d, buf, len, maxdepth)) == MCP_OK) {
+		*out = mcp_jdoc_copy(d.root, &nomem);
+		if (nomem) {
+			json_object_put(*out);
+			*out = NULL;
+			e = MCP_ERR_NOMEM;
+		}
+	}
+	mcp_jdoc_free(&d);
+	return e;
 }

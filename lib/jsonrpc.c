@@ -7,75 +7,79 @@
 
 #include "extern.h"
 
-static int
-valid_id(struct json_object *id)
-{
-	return json_object_is_type(id, json_type_string) ||
-	    json_object_is_type(id, json_type_int);
-}
-
 /*
  * One pass over the message's members (a handful), then the rules: a
  * request or notification has a non-empty string method, params (if
  * any) an object, neither result nor error; a response exactly one of
  * result and error (an object); both kinds with an id have a valid one.
- * A member present with the value null counts as present (json-c keeps
- * null as a NULL value).
+ * A member present with the value null counts as present; of a repeated
+ * member the last counts, as everywhere (mcp_jv_get()).
  */
 enum mcp_err
-mcp_rpc_check(struct json_object *o, struct mcp_msg *m)
+mcp_rpc_check(struct mcp_jdoc *d, struct mcp_jv *o, struct mcp_msg *m)
 {
-	struct json_object	*ver = NULL, *method = NULL, *error = NULL;
+	struct mcp_jv	*k, *ver = NULL, *method = NULL, *error = NULL;
+	struct mcp_jv	*id = NULL;
 	enum { ID = 1, METHOD = 2, PARAMS = 4, RESULT = 8, ERROR = 16 };
-	unsigned int		 has = 0;
+	unsigned int	 has = 0;
+	int		 nomem = 0;
 
 	memset(m, 0, sizeof(*m));
-	if (!json_object_is_type(o, json_type_object))
+	if (o == NULL || o->type != MCP_JOBJECT)
 		return MCP_ERR_INVALID;
+	m->doc = d;
 	m->o = o;
-	json_object_object_foreach(o, key, val) {
-		if (strcmp(key, "jsonrpc") == 0)
-			ver = val;
-		else if (strcmp(key, "id") == 0) {
+	for (k = o->first; k != NULL; k = k->next) {
+		if (strcmp(k->key, "jsonrpc") == 0)
+			ver = k;
+		else if (strcmp(k->key, "id") == 0) {
 			has |= ID;
-			m->id = val;
-		} else if (strcmp(key, "method") == 0) {
+			id = k;
+		} else if (strcmp(k->key, "method") == 0) {
 			has |= METHOD;
-			method = val;
-		} else if (strcmp(key, "params") == 0) {
+			method = k;
+		} else if (strcmp(k->key, "params") == 0) {
 			has |= PARAMS;
-			m->params = val;
-		} else if (strcmp(key, "result") == 0)
+			m->params = k;
+		} else if (strcmp(k->key, "result") == 0)
 			has |= RESULT;
-		else if (strcmp(key, "error") == 0) {
+		else if (strcmp(k->key, "error") == 0) {
 			has |= ERROR;
-			error = val;
+			error = k;
 		}
 	}
-	if (!json_object_is_type(ver, json_type_string) ||
-	    strcmp(json_object_get_string(ver), "2.0") != 0)
+	if (ver == NULL || ver->type != MCP_JSTRING ||
+	    strcmp(ver->s, "2.0") != 0)
 		return MCP_ERR_INVALID;
-	if (has & ID && !valid_id(m->id))
-		return MCP_ERR_INVALID;
+	if (has & ID) {
+		if (!mcp_jv_isid(id))
+			return MCP_ERR_INVALID;
+		if ((m->id = mcp_jdoc_json(d, id, &nomem)) == NULL)
+			return MCP_ERR_NOMEM;
+	}
 	if (has & METHOD) {
-		if (!json_object_is_type(method, json_type_string) ||
-		    json_object_get_string_len(method) == 0 ||
-		    (has & PARAMS &&
-		    !json_object_is_type(m->params, json_type_object)) ||
+		if (method->type != MCP_JSTRING || method->len == 0 ||
+		    (has & PARAMS && m->params->type != MCP_JOBJECT) ||
 		    has & (RESULT | ERROR))
 			return MCP_ERR_INVALID;
-		m->method = json_object_get_string(method);
-		m->meta = mcp_json_obj(m->params, "_meta");
+		m->method = method->s;
+		m->meta = mcp_jv_obj(m->params, "_meta");
 		m->kind = has & ID ? MCP_MSG_REQUEST : MCP_MSG_NOTIFICATION;
 		return MCP_OK;
 	}
 	/* A response: exactly one of result and error, and an id. */
 	m->params = NULL;
 	if (!(has & ID) || !(has & RESULT) == !(has & ERROR) ||
-	    (has & ERROR && !json_object_is_type(error, json_type_object)))
+	    (has & ERROR && error->type != MCP_JOBJECT))
 		return MCP_ERR_INVALID;
 	m->kind = MCP_MSG_RESPONSE;
 	return MCP_OK;
+}
+
+struct json_object *
+mcp_msg_json(const struct mcp_msg *m, struct mcp_jv *v, int *nomem)
+{
+	return mcp_jdoc_json(m->doc, v, nomem);
 }
 
 static struct json_object *

@@ -273,28 +273,37 @@ out:
 	return res;
 }
 
+/*
+ * Reads its params from the message's nodes: only the arguments, which
+ * the schema and the tool see, become json-c.
+ */
 static struct json_object *
 m_tools_call(struct mcp_req *r, const struct mcp_msg *msg,
-    struct json_object *p, struct rpcerr *e)
+    struct rpcerr *e)
 {
 	const struct mcp_tool_rt	*t;
 	struct mcp_call			 c;
 	struct json_object		*args = NULL, *res, *empty = NULL, *sc;
 	struct json_object		*x;
+	struct mcp_jv			*a, *pt;
 	const char			*name;
 	char				 why[512];
+	int				 nomem = 0;
 
-	if ((name = mcp_json_str(p, "name")) == NULL)
+	if ((name = mcp_jv_str(msg->params, "name")) == NULL)
 		return fail(e, -32602, "tools/call: name (string) is "
 		    "required");
 	if ((t = mcp_registry_tool(&r->srv->reg, name)) == NULL)
 		return fail(e, -32602, "Unknown tool: %s", name);
-	if (mcp_json_has(p, "arguments") &&
-	    (args = mcp_json_obj(p, "arguments")) == NULL)
+	if ((a = mcp_jv_get(msg->params, "arguments")) == NULL)
+		args = empty = json_object_new_object();
+	else if (a->type != MCP_JOBJECT)
 		return fail(e, -32602, "tools/call: arguments must be an "
 		    "object");
-	if (!mcp_json_has(p, "arguments"))
-		args = empty = json_object_new_object();
+	else
+		args = mcp_msg_json(msg, a, &nomem);
+	if (args == NULL)
+		return fail(e, -32603, "Internal error");
 	/*
 	 * MCP "Error Handling": invalid arguments are a tool execution
 	 * error, reported as a result so that the model can correct itself.
@@ -310,11 +319,8 @@ m_tools_call(struct mcp_req *r, const struct mcp_msg *msg,
 	memset(&c, 0, sizeof(c));
 	c.req = r;
 	c.id = msg->id;
-	mcp_json_get(msg->meta, "progressToken", &c.progress);
-	if (c.progress != NULL &&
-	    !json_object_is_type(c.progress, json_type_string) &&
-	    !json_object_is_type(c.progress, json_type_int))
-		c.progress = NULL;
+	if (mcp_jv_isid(pt = mcp_jv_get(msg->meta, "progressToken")))
+		c.progress = mcp_msg_json(msg, pt, NULL);
 	res = t->def->run(&c, args);
 	json_object_put(empty);
 	/*
@@ -720,11 +726,11 @@ mcp_proto_wants_sse(struct mcp_req *r, const struct mcp_msg *msg)
 	/* A change this call makes may be one a subscription asked about. */
 	if (r->has_sess && r->sess.subscribed)
 		return 1;
-	if (mcp_json_has(msg->meta, "progressToken"))
+	if (mcp_jv_get(msg->meta, "progressToken") != NULL)
 		return 1;
 	if (r->log_level >= 0)
 		return 1;
-	t = (name = mcp_json_str(msg->params, "name")) != NULL ?
+	t = (name = mcp_jv_str(msg->params, "name")) != NULL ?
 	    mcp_registry_tool(&r->srv->reg, name) : NULL;
 	return t != NULL && (t->def->flags & MCP_TOOL_STREAMS);
 }
@@ -737,27 +743,31 @@ mcp_proto_request(struct mcp_req *r, const struct mcp_msg *msg,
 	const char		*name = msg->method;
 	struct rpcerr		 e;
 	size_t			 i;
+	int			 nomem = 0;
 
 	*err = MCP_OK;
 	memset(&e, 0, sizeof(e));
 	e.code = -32603;
 	r->rpc_id = id;
-	if ((p = msg->params) == NULL)
-		p = empty = json_object_new_object();
 	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
 		if (strcmp(methods[i].name, name) == 0)
 			break;
 	if (i == sizeof(methods) / sizeof(methods[0]) ||
 	    !(methods[i].eras & (r->modern ? ERA_MODERN : ERA_LEGACY))) {
-		json_object_put(empty);
 		*err = MCP_ERR_METHOD;
 		return mcp_rpc_error(id, -32601, "Method not found", NULL);
 	}
-	if (methods[i].fn != NULL)
-		res = methods[i].fn(r, p, &e);
-	else
-		res = m_tools_call(r, msg, p, &e);
-	json_object_put(empty);
+	if (methods[i].fn == NULL)
+		res = m_tools_call(r, msg, &e);
+	else {
+		/* The other methods read params as json-c, for now. */
+		if ((p = mcp_msg_json(msg, msg->params, &nomem)) == NULL &&
+		    !nomem)
+			p = empty = json_object_new_object();
+		res = p != NULL ? methods[i].fn(r, p, &e) :
+		    fail(&e, -32603, "Internal error");
+		json_object_put(empty);
+	}
 	if (res == NULL && e.code == 0)
 		return NULL;		/* cancelled: answer nothing */
 	if (res == NULL) {
@@ -786,11 +796,11 @@ void
 mcp_proto_notification(struct mcp_req *r, const struct mcp_msg *msg)
 {
 	const char		*m = msg->method;
-	struct json_object	*p = msg->params, *rid;
+	struct json_object	*rid;
 
 	if (strcmp(m, "notifications/cancelled") == 0) {
-		if (!r->has_sess || p == NULL ||
-		    !mcp_json_get(p, "requestId", &rid))
+		if (!r->has_sess || (rid = mcp_msg_json(msg,
+		    mcp_jv_get(msg->params, "requestId"), NULL)) == NULL)
 			return;
 		if (!json_object_is_type(rid, json_type_string) &&
 		    !json_object_is_type(rid, json_type_int))
@@ -808,12 +818,13 @@ mcp_proto_notification(struct mcp_req *r, const struct mcp_msg *msg)
 void
 mcp_proto_response(struct mcp_req *r, const struct mcp_msg *msg)
 {
-	struct json_object	*id = msg->id;
+	struct json_object	*id = msg->id, *o;
 
 	if (!r->has_sess)
 		return;
-	if (r->store->ops->pending_answer(r->store, r->sess.id,
-	    mcp_rpc_idtext(id), mcp_json_text(msg->o)) != MCP_OK)
+	if ((o = mcp_msg_json(msg, msg->o, NULL)) == NULL ||
+	    r->store->ops->pending_answer(r->store, r->sess.id,
+	    mcp_rpc_idtext(id), mcp_json_text(o)) != MCP_OK)
 		mcp_logx(MCP_LEVEL_INFO, r->rid, "response %s matches no "
 		    "pending request", mcp_rpc_idtext(id));
 	else

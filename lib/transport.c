@@ -133,13 +133,13 @@ request(struct mcp_req *r, const struct mcp_msg *msg)
 
 /* The Mcp-Name header mirrors params.name or params.uri (SEP-2243). */
 static const char *
-name_source(const char *method, struct json_object *p)
+name_source(const char *method, const struct mcp_jv *p)
 {
 	if (strcmp(method, "tools/call") == 0 ||
 	    strcmp(method, "prompts/get") == 0)
-		return mcp_json_str(p, "name");
+		return mcp_jv_str(p, "name");
 	if (strcmp(method, "resources/read") == 0)
-		return mcp_json_str(p, "uri");
+		return mcp_jv_str(p, "uri");
 	return NULL;
 }
 
@@ -151,8 +151,10 @@ name_source(const char *method, struct json_object *p)
 static void
 modern(struct mcp_req *r, const struct mcp_msg *msg)
 {
-	struct json_object	*meta = msg->meta, *caps, *id = msg->id;
+	struct json_object	*id = msg->id;
+	struct mcp_jv		*meta = msg->meta;
 	const char		*mv, *hv, *hm, *hn, *src, *method;
+	int			 nomem = 0;
 	char			 why[160];
 
 	if (msg->kind != MCP_MSG_REQUEST) {
@@ -161,7 +163,7 @@ modern(struct mcp_req *r, const struct mcp_msg *msg)
 		return;
 	}
 	method = msg->method;
-	mv = mcp_json_str(meta, META_VERSION);
+	mv = mcp_jv_str(meta, META_VERSION);
 	hv = mcp_http_param(r, "HTTP_MCP_PROTOCOL_VERSION");
 	if (mv == NULL) {
 		/* Here by the header, or by a protocolVersion not a string. */
@@ -196,9 +198,13 @@ modern(struct mcp_req *r, const struct mcp_msg *msg)
 	}
 	r->modern = 1;
 	mcp_strlcpy(r->version, mv, sizeof(r->version));
-	if ((caps = mcp_json_obj(meta, META_CAPS)) != NULL)
-		r->caps = json_object_get(caps);
-	r->log_level = mcp_level_parse(mcp_json_str(meta, META_LEVEL));
+	r->caps = json_object_get(mcp_msg_json(msg,
+	    mcp_jv_obj(meta, META_CAPS), &nomem));
+	if (nomem) {
+		mcp_http_error(r, MCP_ERR_NOMEM, id, "clientCapabilities");
+		return;
+	}
+	r->log_level = mcp_level_parse(mcp_jv_str(meta, META_LEVEL));
 	request(r, msg);
 }
 
@@ -320,21 +326,21 @@ batch_denied(struct mcp_req *r, const struct mcp_msg *m)
 
 /* JSON-RPC batches: 2025-03-26 only; answered as one JSON array. */
 static void
-batch(struct mcp_req *r, struct json_object *arr)
+batch(struct mcp_req *r, struct mcp_jdoc *d, struct mcp_jv *arr)
 {
-	struct json_object	*out, *m, *resp;
+	struct json_object	*out, *resp;
+	struct mcp_jv		*m;
 	struct mcp_msg		 msg;
 	enum mcp_err		 e;
-	size_t			 i, n = json_object_array_length(arr);
+	const char		*method;
 
-	if (n == 0) {
+	if (arr->first == NULL) {
 		mcp_http_error(r, MCP_ERR_INVALID, NULL, "empty batch");
 		return;
 	}
-	for (i = 0; i < n; i++) {
-		m = json_object_array_get_idx(arr, i);
-		if (mcp_json_str(m, "method") != NULL &&
-		    strcmp(mcp_json_str(m, "method"), "initialize") == 0) {
+	for (m = arr->first; m != NULL; m = m->next) {
+		if ((method = mcp_jv_str(m, "method")) != NULL &&
+		    strcmp(method, "initialize") == 0) {
 			mcp_http_error(r, MCP_ERR_NOTINIT, NULL, NULL);
 			return;
 		}
@@ -347,9 +353,8 @@ batch(struct mcp_req *r, struct json_object *arr)
 		return;
 	}
 	out = json_object_new_array();
-	for (i = 0; i < n; i++) {
-		m = json_object_array_get_idx(arr, i);
-		if (mcp_rpc_check(m, &msg) != MCP_OK) {
+	for (m = arr->first; m != NULL; m = m->next) {
+		if (mcp_rpc_check(d, m, &msg) != MCP_OK) {
 			mcp_json_append(out, mcp_rpc_error(NULL, -32600,
 			    mcp_err_info(MCP_ERR_INVALID)->message, NULL));
 			continue;
@@ -373,7 +378,9 @@ static void
 post(struct mcp_req *r)
 {
 	struct mcp_buf		 body = { 0 };
-	struct json_object	*msg = NULL, *id = NULL;
+	struct mcp_jdoc		 doc;
+	struct mcp_jv		*idv;
+	struct json_object	*id = NULL;
 	struct mcp_msg		 m;
 	enum mcp_err		 e;
 	const char		*accept, *hv;
@@ -393,24 +400,25 @@ post(struct mcp_req *r)
 		mcp_http_error(r, e, NULL, why);
 		goto out;
 	}
-	if ((msg = mcp_json_parse(body.p, body.len, r->srv->cfg.max_depth,
-	    &e)) == NULL) {
+	e = mcp_jdoc_read(&doc, body.p, body.len, r->srv->cfg.max_depth);
+	if (e == MCP_OK && doc.root->type == MCP_JNULL)
+		e = MCP_ERR_INVALID;
+	if (e != MCP_OK) {
 		mcp_http_error(r, e, NULL, NULL);
-		goto out;
+		goto outdoc;
 	}
-	if (json_object_is_type(msg, json_type_array)) {
+	if (doc.root->type == MCP_JARRAY) {
 		snprintf(r->rpc, sizeof(r->rpc), "(batch)");
-		batch(r, msg);
-		goto out;
+		batch(r, &doc, doc.root);
+		goto outdoc;
 	}
-	if (mcp_rpc_check(msg, &m) != MCP_OK) {
-		if (json_object_is_type(msg, json_type_object) &&
-		    mcp_json_get(msg, "id", &id) &&
-		    !json_object_is_type(id, json_type_string) &&
-		    !json_object_is_type(id, json_type_int))
-			id = NULL;
-		mcp_http_error(r, MCP_ERR_INVALID, id, NULL);
-		goto out;
+	if ((e = mcp_rpc_check(&doc, doc.root, &m)) != MCP_OK) {
+		/* The id, if it is one, even when the rest is not valid. */
+		if (e == MCP_ERR_INVALID &&
+		    mcp_jv_isid(idv = mcp_jv_get(doc.root, "id")))
+			id = mcp_jdoc_json(&doc, idv, NULL);
+		mcp_http_error(r, e, id, NULL);
+		goto outdoc;
 	}
 	if (m.kind != MCP_MSG_RESPONSE)
 		mcp_strlcpy(r->rpc, m.method, sizeof(r->rpc));
@@ -420,14 +428,15 @@ post(struct mcp_req *r)
 	 * sessions.
 	 */
 	hv = mcp_http_param(r, "HTTP_MCP_PROTOCOL_VERSION");
-	if (mcp_json_has(m.meta, META_VERSION) ||
+	if (mcp_jv_get(m.meta, META_VERSION) != NULL ||
 	    (hv != NULL && strcmp(hv, MCP_V20260728) >= 0 &&
 	    mcp_proto_supported(hv)))
 		modern(r, &m);
 	else
 		legacy(r, &m);
+outdoc:
+	mcp_jdoc_free(&doc);
 out:
-	json_object_put(msg);
 	mcp_buf_free(&body);
 }
 

@@ -1,10 +1,12 @@
 /*
- * json.c: fuzzes the body reader (lib/jsonread.c) and the JSON-RPC
- * envelope check, the first code an untrusted body reaches.
- * Differential: what the check accepts, json-c's own strict tokener must
- * parse into the same tree (compared as serialized text), and what the
- * check refuses, the reader must refuse with the same error.  Our
- * serializer (lib/jsonwrite.c) must write json-c's text for every tree.
+ * json.c: fuzzes the body reader (lib/jsonread.c), the document it
+ * reads into (lib/jsondoc.c) and the JSON-RPC envelope check, the first
+ * code an untrusted body reaches.  Differential: what the check accepts,
+ * json-c's own strict tokener must parse into the same tree as the
+ * document's copy (compared as serialized text), and each top-level
+ * member the document's lookup finds must be json-c's; what the check
+ * refuses, the reader must refuse with the same error.  Our serializer
+ * (lib/jsonwrite.c) must write json-c's text for every tree.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,12 +33,54 @@ reference(const uint8_t *data, size_t size, int *ok)
 	return o;
 }
 
+/* Both texts of a json-c value, compared. */
+static int
+same(struct json_object *a, struct json_object *b)
+{
+	char	*t;
+	int	 eq;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	if ((t = strdup(json_object_to_json_string_ext(a,
+	    JSON_C_TO_STRING_PLAIN))) == NULL)
+		abort();
+	eq = strcmp(t, json_object_to_json_string_ext(b,
+	    JSON_C_TO_STRING_PLAIN)) == 0;
+	free(t);
+	return eq;
+}
+
+/*
+ * Every member of the top-level object as the document's lookup finds
+ * it (copied) and as json-c's own tree holds it: the same value.
+ */
+static void
+lookups(struct mcp_jdoc *d, struct json_object *ref)
+{
+	struct json_object	*c;
+	struct mcp_jv		*m, *v;
+	int			 nomem = 0;
+
+	if (d->root->type != MCP_JOBJECT)
+		return;
+	for (m = d->root->first; m != NULL; m = m->next) {
+		v = mcp_jv_get(d->root, m->key);
+		if (v == NULL || strcmp(v->key, m->key) != 0)
+			abort();	/* a member the lookup misses */
+		c = mcp_jdoc_json(d, v, &nomem);
+		if (!nomem && !same(c, json_object_object_get(ref, m->key)))
+			abort();	/* a different member value */
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct json_object	*o, *ref;
 	struct mcp_buf		 b = { 0 };
 	struct mcp_msg		 msg;
+	struct mcp_jdoc		 d;
 	enum mcp_err		 e, syn;
 	int			 ok;
 
@@ -56,8 +100,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
 	    json_object_to_json_string_ext(ref, JSON_C_TO_STRING_PLAIN)) != 0))
 		abort();	/* a different tree */
-	if (o != NULL)
-		(void)mcp_rpc_check(o, &msg);
+	if (mcp_jdoc_read(&d, (const char *)data, size, 64) == MCP_OK) {
+		lookups(&d, ref);
+		if (mcp_rpc_check(&d, d.root, &msg) == MCP_OK &&
+		    msg.params != NULL)
+			(void)mcp_msg_json(&msg, msg.params, NULL);
+	}
+	mcp_jdoc_free(&d);
 	if (mcp_json_write(&b, ref) == -1 || strcmp(b.p != NULL ? b.p :
 	    "null", json_object_to_json_string_ext(ref, JSON_C_TO_STRING_PLAIN |
 	    JSON_C_TO_STRING_NOSLASHESCAPE)) != 0)

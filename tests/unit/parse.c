@@ -38,31 +38,30 @@ tree(const char *s)
 static enum mcp_err
 env(const char *s, enum mcp_msg_kind *k)
 {
-	struct json_object	*o;
+	struct mcp_jdoc		 d;
 	struct mcp_msg		 m;
 	enum mcp_err		 e;
 
-	if ((o = mcp_json_parse(s, strlen(s), 16, &e)) == NULL)
-		return e;
-	if ((e = mcp_rpc_check(o, &m)) == MCP_OK)
+	if ((e = mcp_jdoc_read(&d, s, strlen(s), 16)) == MCP_OK &&
+	    (e = mcp_rpc_check(&d, d.root, &m)) == MCP_OK)
 		*k = m.kind;
-	json_object_put(o);
+	mcp_jdoc_free(&d);
 	return e;
 }
 
 /*
- * Parses t into *o (freed by the next call) and checks it into *m: the
- * view mcp_rpc_check() hands on, or NULL when t is refused.
+ * Reads t into a document (freed by the next call) and checks it into
+ * *m: the view mcp_rpc_check() hands on, or NULL when t is refused.
  */
 static const struct mcp_msg *
 viewed(const char *t, struct mcp_msg *m)
 {
-	static struct json_object	*o;
-	enum mcp_err			 e;
+	static struct mcp_jdoc	 d;
 
-	json_object_put(o);
-	if ((o = mcp_json_parse(t, strlen(t), 16, &e)) == NULL ||
-	    mcp_rpc_check(o, m) != MCP_OK || m->o != o)
+	mcp_jdoc_free(&d);
+	if (mcp_jdoc_read(&d, t, strlen(t), 16) != MCP_OK ||
+	    mcp_rpc_check(&d, d.root, m) != MCP_OK || m->o != d.root ||
+	    m->doc != &d)
 		return NULL;
 	return m;
 }
@@ -80,9 +79,17 @@ view(void)
 	ok(v != NULL && v->kind == MCP_MSG_REQUEST &&
 	    strcmp(v->method, "tools/call") == 0 &&
 	    json_object_get_int(v->id) == 7 &&
-	    strcmp(mcp_json_str(v->params, "name"), "echo") == 0 &&
-	    mcp_json_has(v->meta, "progressToken"), "view of a request: "
+	    strcmp(mcp_jv_str(v->params, "name"), "echo") == 0 &&
+	    mcp_jv_get(v->meta, "progressToken") != NULL, "view of a request: "
 	    "method, id, params, _meta, whatever the member order");
+	v = viewed("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"a\","
+	    "\"id\":\"last\",\"method\":\"b\",\"params\":[],"
+	    "\"params\":{\"x\":1}}", &m);
+	ok(v != NULL && strcmp(v->method, "b") == 0 &&
+	    strcmp(json_object_get_string(v->id), "last") == 0 &&
+	    v->params != NULL && v->params->type == MCP_JOBJECT,
+	    "view of a request with repeated members: the last of each, "
+	    "as json-c keeps them");
 	v = viewed("{\"jsonrpc\":\"2.0\",\"method\":\"n\","
 	    "\"params\":{\"_meta\":5}}", &m);
 	ok(v != NULL && v->kind == MCP_MSG_NOTIFICATION && v->id == NULL &&
@@ -94,6 +101,75 @@ view(void)
 	    strcmp(json_object_get_string(v->id), "s") == 0,
 	    "view of a response: its id, no method or params");
 	viewed("[]", &m);		/* frees the last message */
+	viewed("[]", &m);
+}
+
+/* The document the request path reads a body into (lib/jsondoc.c). */
+static void
+doc(void)
+{
+	struct mcp_jdoc		 d;
+	struct mcp_jv		*v, *e;
+	struct json_object	*j, *k;
+	struct mcp_buf		 b = { 0 };
+	const char		*t;
+	size_t			 i, n;
+	int			 nomem = 0;
+
+	t = "{\"a\":1,\"b\":{\"c\":\"x\"},\"a\":\"two\",\"n\":null,"
+	    "\"k\\u0000z\":true}";
+	ok(mcp_jdoc_read(&d, t, strlen(t), 8) == MCP_OK &&
+	    d.root->type == MCP_JOBJECT, "a document: an object node");
+	ok((v = mcp_jv_get(d.root, "a")) != NULL && v->type == MCP_JSTRING &&
+	    strcmp(v->s, "two") == 0 && v->len == 3,
+	    "a repeated name: the last value, as json-c keeps it");
+	ok((v = mcp_jv_get(d.root, "n")) != NULL && v->type == MCP_JNULL &&
+	    mcp_jv_get(d.root, "absent") == NULL,
+	    "a member that is null is present; an absent one is not");
+	ok(mcp_jv_obj(d.root, "b") != NULL && mcp_jv_obj(d.root, "a") ==
+	    NULL && mcp_jv_str(d.root, "b") == NULL &&
+	    strcmp(mcp_jv_str(mcp_jv_obj(d.root, "b"), "c"), "x") == 0,
+	    "typed lookups: NULL for another type");
+	ok((v = mcp_jv_get(d.root, "k")) != NULL && v->type == MCP_JTRUE,
+	    "an escaped NUL ends a member's name, as in json-c");
+	ok(mcp_jv_get(mcp_jv_get(d.root, "a"), "x") == NULL &&
+	    mcp_jv_get(NULL, "x") == NULL, "lookups in a non-object: NULL");
+	v = mcp_jv_obj(d.root, "b");
+	j = mcp_jdoc_json(&d, v, &nomem);
+	ok(j != NULL && !nomem && mcp_jdoc_json(&d, v, &nomem) == j &&
+	    strcmp(mcp_json_str(j, "c"), "x") == 0,
+	    "a node's json-c copy is made once and kept");
+	ok(mcp_jdoc_json(&d, mcp_jv_get(d.root, "n"), &nomem) == NULL &&
+	    !nomem, "null's copy is NULL, and no failure");
+	k = mcp_jdoc_json(&d, d.root, &nomem);
+	ok(k != NULL && mcp_json_obj(k, "b") == j &&
+	    strcmp(mcp_json_str(k, "a"), "two") == 0 &&
+	    json_object_object_length(k) == 4,
+	    "the whole copy shares what was copied before");
+	mcp_jdoc_free(&d);	/* puts both copies (ASan: once each) */
+
+	/* Past the inline buffer: chunks, every node kept. */
+	mcp_buf_puts(&b, "[");
+	for (i = 0; i < 20000; i++)
+		mcp_buf_puts(&b, i == 0 ? "\"abcdefgh\"" : ",\"abcdefgh\"");
+	mcp_buf_puts(&b, "]");
+	ok(mcp_jdoc_read(&d, b.p, b.len, 8) == MCP_OK &&
+	    d.chunks != NULL, "a large document takes chunks");
+	for (n = 0, e = d.root->first; e != NULL; e = e->next)
+		n += e->type == MCP_JSTRING && strcmp(e->s, "abcdefgh") == 0;
+	ok(n == 20000, "... and holds every element (%zu)", n);
+	mcp_jdoc_free(&d);
+	/* A failure after chunks were taken: all freed (ASan: no leak). */
+	b.len--;
+	mcp_buf_puts(&b, ",x]");
+	ok(mcp_jdoc_read(&d, b.p, b.len, 8) == MCP_ERR_PARSE,
+	    "a document that fails late");
+	mcp_jdoc_free(&d);
+	mcp_buf_free(&b);
+	ok(mcp_jdoc_read(&d, "null", 4, 8) == MCP_OK &&
+	    d.root->type == MCP_JNULL && mcp_jdoc_copy(d.root, NULL) == NULL,
+	    "a top-level null is a node; its copy is NULL");
+	mcp_jdoc_free(&d);
 }
 
 /* An environment for mcp_http_param(), as libfcgi hands it over. */
@@ -231,6 +307,7 @@ main(void)
 	ok(env("{\"id\":1,\"method\":\"p\"}", &k) == MCP_ERR_INVALID, "no jsonrpc");
 	ok(env("{\"jsonrpc\":2.0,\"id\":1,\"method\":\"p\"}", &k) == MCP_ERR_INVALID, "jsonrpc a number");
 	view();
+	doc();
 
 	ok(mcp_http_accepts("application/json, text/event-stream", "text/event-stream"), "accept list");
 	ok(mcp_http_accepts("*/*", "application/json"), "accept */*");

@@ -49,8 +49,10 @@ static const struct mcp_endpoint ep = {
 static struct json_object *
 read_uri(struct mcp_req *r, const char *uri, enum mcp_err *e)
 {
-	struct json_object	*msg, *p, *res;
+	struct json_object	*msg, *p, *res = NULL;
+	struct mcp_jdoc		 d;
 	struct mcp_msg		 m;
+	const char		*t;
 
 	msg = json_object_new_object();
 	p = json_object_new_object();
@@ -60,8 +62,11 @@ read_uri(struct mcp_req *r, const char *uri, enum mcp_err *e)
 	    json_object_new_string("resources/read"));
 	json_object_object_add(p, "uri", json_object_new_string(uri));
 	json_object_object_add(msg, "params", p);
-	res = mcp_rpc_check(msg, &m) == MCP_OK ?
-	    mcp_proto_request(r, &m, e) : NULL;
+	t = mcp_json_text(msg);
+	if (mcp_jdoc_read(&d, t, strlen(t), 16) == MCP_OK &&
+	    mcp_rpc_check(&d, d.root, &m) == MCP_OK)
+		res = mcp_proto_request(r, &m, e);
+	mcp_jdoc_free(&d);
 	json_object_put(msg);
 	return res;
 }
