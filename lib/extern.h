@@ -433,6 +433,7 @@ struct mcp_jdoc {
 	char			*p;		/* free space: p[0..left) */
 	size_t			 left;
 	size_t			 copies;	/* nodes with a json copy */
+	struct mcp_jv		*copied[8];	/* the first of them */
 	size_t			 grow;		/* the next chunk's size */
 	_Alignas(16) char	 inline_[3072];	/* most requests fit here */
 };
@@ -657,7 +658,8 @@ struct mcp_req {
 	struct mcp_session	 sess;
 	int			 has_sess;
 	int			 log_level;	/* -1: no logging */
-	struct json_object	*caps;		/* client capabilities */
+	struct json_object	*caps;		/* the session's client capabilities,
+					   parsed when first needed */
 	/* Auth and audit. */
 	int			 authed;	/* who holds a verified token */
 	struct mcp_principal	 who;
@@ -678,6 +680,9 @@ int	mcp_http_write(struct mcp_req *, const char *, size_t);
 int	mcp_http_json(struct mcp_req *, int status, const char *body);
 /* The same with a JSON value as the body (not consumed). */
 int	mcp_http_value(struct mcp_req *, int status, struct json_object *);
+/* The same with a response (not consumed) as the body. */
+struct mcp_reply;
+int	mcp_http_reply(struct mcp_req *, int status, const struct mcp_reply *);
 /* A JSON-RPC error response with the status of the error table. */
 int	mcp_http_error(struct mcp_req *, enum mcp_err, struct json_object *id,
 	    const char *detail);
@@ -689,6 +694,7 @@ int	mcp_http_error_data(struct mcp_req *, enum mcp_err,
 int	mcp_sse_begin(struct mcp_req *);
 /* Writes one "message" event holding msg and flushes; 0 or -1. */
 int	mcp_sse_send(struct mcp_req *, struct json_object *msg);
+int	mcp_sse_reply(struct mcp_req *, const struct mcp_reply *);
 int	mcp_sse_comment(struct mcp_req *, const char *);
 /* Content negotiation: 1 if the media type list accepts type. */
 int	mcp_http_accepts(const char *accept, const char *type);
@@ -776,10 +782,34 @@ enum mcp_err	 mcp_rpc_check(struct mcp_jdoc *d, struct mcp_jv *o,
 /* Part v of the message as json-c: mcp_jdoc_json() of its document. */
 struct json_object	*mcp_msg_json(const struct mcp_msg *, struct mcp_jv *v,
 			    int *nomem);
-struct json_object	*mcp_rpc_result(struct json_object *id,
-			    struct json_object *consumed);
 struct json_object	*mcp_rpc_error(struct json_object *id, int code,
 			    const char *message, struct json_object *data);
+/* Its error member alone: {code, message[, data]} (data consumed). */
+struct json_object	*mcp_rpc_error_object(int code, const char *message,
+			    struct json_object *data);
+/*
+ * A response as protocol.c hands it over: the request's id (borrowed)
+ * and its result or its error object (owned; one of them, or neither
+ * when nothing is to be sent).  The envelope around them is written, not
+ * built: a json-c object for it was a twentieth of a tools/call.
+ */
+struct mcp_reply {
+	struct json_object	*id;
+	struct json_object	*result;
+	struct json_object	*error;		/* {code, message[, data]} */
+};
+/*
+ * Appends the response's text, the same bytes mcp_json_write() gives for
+ * the message mcp_reply_message() builds; 0, or -1 when out of memory.
+ */
+int	mcp_reply_write(struct mcp_buf *, const struct mcp_reply *);
+/*
+ * The response as a json-c message (a batch's), taking result or error;
+ * NULL when there is neither, or when out of memory.
+ */
+struct json_object	*mcp_reply_message(struct mcp_reply *);
+/* Puts result and error. */
+void	mcp_reply_clear(struct mcp_reply *);
 struct json_object	*mcp_rpc_notification(const char *method,
 			    struct json_object *params);
 /* The request id as canonical JSON text, for store keys. */
@@ -788,13 +818,13 @@ const char	*mcp_rpc_idtext(struct json_object *id);
 /* --- MCP methods (lib/protocol.c) --- */
 
 /*
- * Handles one request message.  Returns the JSON-RPC response to send, or
- * NULL when nothing must be sent (cancelled).  *err receives the transport
- * error for methods that must be answered with another HTTP status
- * (unknown method on 2026-07-28).
+ * Handles one request message: *out receives the response to send, empty
+ * (neither result nor error) when nothing must be sent (cancelled).  *err
+ * receives the transport error for methods that must be answered with
+ * another HTTP status (unknown method on 2026-07-28).
  */
-struct json_object	*mcp_proto_request(struct mcp_req *,
-			    const struct mcp_msg *, enum mcp_err *err);
+void	mcp_proto_request(struct mcp_req *, const struct mcp_msg *,
+	    struct mcp_reply *out, enum mcp_err *err);
 void	mcp_proto_notification(struct mcp_req *, const struct mcp_msg *);
 void	mcp_proto_response(struct mcp_req *, const struct mcp_msg *);
 /* 1 if answering msg should stream (progress token, logging, tool flag). */

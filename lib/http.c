@@ -290,13 +290,22 @@ mcp_http_error_data(struct mcp_req *r, enum mcp_err e, struct json_object *id,
 	return rc;
 }
 
-int
-mcp_http_value(struct mcp_req *r, int status, struct json_object *v)
+/* v's text, or rp's when rp is not NULL, appended to b; 0 or -1. */
+static int
+message_text(struct mcp_buf *b, struct json_object *v,
+    const struct mcp_reply *rp)
+{
+	return rp != NULL ? mcp_reply_write(b, rp) : mcp_json_write(b, v);
+}
+
+static int
+message_body(struct mcp_req *r, int status, struct json_object *v,
+    const struct mcp_reply *rp)
 {
 	struct mcp_buf	 b = { 0 };
 	int		 rc;
 
-	if (mcp_json_write(&b, v) == -1) {
+	if (message_text(&b, v, rp) == -1) {
 		mcp_buf_free(&b);
 		mcp_logx(MCP_LEVEL_ERROR, r->rid, "out of memory serializing "
 		    "a response");
@@ -305,6 +314,18 @@ mcp_http_value(struct mcp_req *r, int status, struct json_object *v)
 	rc = json_body(r, status, b.p, b.len);
 	mcp_buf_free(&b);
 	return rc;
+}
+
+int
+mcp_http_value(struct mcp_req *r, int status, struct json_object *v)
+{
+	return message_body(r, status, v, NULL);
+}
+
+int
+mcp_http_reply(struct mcp_req *r, int status, const struct mcp_reply *rp)
+{
+	return message_body(r, status, NULL, rp);
 }
 
 int
@@ -336,15 +357,16 @@ mcp_sse_begin(struct mcp_req *r)
 	return flush(r);
 }
 
-int
-mcp_sse_send(struct mcp_req *r, struct json_object *msg)
+static int
+sse_message(struct mcp_req *r, struct json_object *msg,
+    const struct mcp_reply *rp)
 {
 	struct mcp_buf	 b = { 0 };
 	int		 rc;
 
 	/* Compact JSON has no raw newlines, so one data line. */
 	if (mcp_buf_printf(&b, "event: message\nid: %s-%lu\ndata: ",
-	    r->stream, ++r->seq) == -1 || mcp_json_write(&b, msg) == -1 ||
+	    r->stream, ++r->seq) == -1 || message_text(&b, msg, rp) == -1 ||
 	    mcp_buf_add(&b, "\n\n", 2) == -1) {
 		mcp_buf_free(&b);
 		return -1;
@@ -354,6 +376,18 @@ mcp_sse_send(struct mcp_req *r, struct json_object *msg)
 	if (rc == -1)
 		return -1;
 	return flush(r);
+}
+
+int
+mcp_sse_send(struct mcp_req *r, struct json_object *msg)
+{
+	return sse_message(r, msg, NULL);
+}
+
+int
+mcp_sse_reply(struct mcp_req *r, const struct mcp_reply *rp)
+{
+	return sse_message(r, NULL, rp);
 }
 
 int

@@ -77,8 +77,15 @@ void
 mcp_jdoc_free(struct mcp_jdoc *d)
 {
 	struct mcp_jchunk	*ch;
+	size_t			 i;
 
-	if (d->copies > 0 && d->root != NULL)
+	/* A request copies a few nodes: those are known, else walk. */
+	if (d->copies <= sizeof(d->copied) / sizeof(d->copied[0]))
+		for (i = 0; i < d->copies; i++) {
+			json_object_put(d->copied[i]->json);
+			d->copied[i]->json = NULL;
+		}
+	else if (d->root != NULL)
 		put_copies(d->root);
 	while ((ch = d->chunks) != NULL) {
 		d->chunks = ch->next;
@@ -189,8 +196,11 @@ mcp_jdoc_json(struct mcp_jdoc *d, struct mcp_jv *v, int *nomem)
 {
 	if (v == NULL || v->json != NULL || v->type == MCP_JNULL)
 		return v != NULL ? v->json : NULL;
-	if ((v->json = mcp_jdoc_copy(v, nomem)) != NULL)
+	if ((v->json = mcp_jdoc_copy(v, nomem)) != NULL) {
+		if (d->copies < sizeof(d->copied) / sizeof(d->copied[0]))
+			d->copied[d->copies] = v;
 		d->copies++;
+	}
 	return v->json;
 }
 

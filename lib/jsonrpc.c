@@ -97,43 +97,84 @@ envelope(struct json_object *id)
 	return o;
 }
 
-struct json_object *
-mcp_rpc_result(struct json_object *id, struct json_object *result)
+/* The members in envelope()'s order: what json-c's text would be. */
+int
+mcp_reply_write(struct mcp_buf *b, const struct mcp_reply *rp)
 {
-	struct json_object	*o;
+	static const char	 head[] = "{\"jsonrpc\":\"2.0\",\"id\":";
 
-	if (result == NULL || (o = envelope(id)) == NULL) {
-		json_object_put(result);
+	if (mcp_buf_add(b, head, sizeof(head) - 1) == -1 ||
+	    mcp_json_write(b, rp->id) == -1 ||
+	    mcp_buf_puts(b, rp->result != NULL ? ",\"result\":" :
+	    ",\"error\":") == -1 ||
+	    mcp_json_write(b, rp->result != NULL ? rp->result : rp->error) ==
+	    -1 || mcp_buf_add(b, "}", 1) == -1)
+		return -1;
+	return 0;
+}
+
+struct json_object *
+mcp_reply_message(struct mcp_reply *rp)
+{
+	struct json_object	*o, *v;
+	int			 is_result = rp->result != NULL;
+
+	if ((v = is_result ? rp->result : rp->error) == NULL)
+		return NULL;		/* nothing to send */
+	rp->result = rp->error = NULL;
+	if ((o = envelope(rp->id)) == NULL) {
+		json_object_put(v);
 		return NULL;
 	}
-	if (mcp_json_set(o, "result", result) == -1) {
+	/* mcp_json_set() takes v whatever it returns. */
+	if ((is_result ? mcp_json_set(o, "result", v) :
+	    mcp_json_set(o, "error", v)) == -1) {
 		json_object_put(o);
 		return NULL;
 	}
 	return o;
 }
 
+void
+mcp_reply_clear(struct mcp_reply *rp)
+{
+	json_object_put(rp->result);
+	json_object_put(rp->error);
+	rp->result = rp->error = NULL;
+}
+
+struct json_object *
+mcp_rpc_error_object(int code, const char *message, struct json_object *data)
+{
+	struct json_object	*e;
+
+	if ((e = json_object_new_object()) == NULL) {
+		json_object_put(data);
+		return NULL;
+	}
+	if (mcp_json_set(e, "code", json_object_new_int(code)) == -1 ||
+	    mcp_json_set(e, "message", json_object_new_string(message)) == -1) {
+		json_object_put(data);
+		json_object_put(e);
+		return NULL;
+	}
+	/* mcp_json_set() takes data whatever it returns. */
+	if (data != NULL && mcp_json_set(e, "data", data) == -1) {
+		json_object_put(e);
+		return NULL;
+	}
+	return e;
+}
+
 struct json_object *
 mcp_rpc_error(struct json_object *id, int code, const char *message,
     struct json_object *data)
 {
-	struct json_object	*o, *e;
+	struct mcp_reply	 rp = { .id = id };
 
-	if ((o = envelope(id)) == NULL || (e = json_object_new_object()) ==
-	    NULL) {
-		json_object_put(o);
-		json_object_put(data);
+	if ((rp.error = mcp_rpc_error_object(code, message, data)) == NULL)
 		return NULL;
-	}
-	mcp_json_set(e, "code", json_object_new_int(code));
-	mcp_json_set(e, "message", json_object_new_string(message));
-	if (data != NULL)
-		mcp_json_set(e, "data", data);
-	if (mcp_json_set(o, "error", e) == -1) {
-		json_object_put(o);
-		return NULL;
-	}
-	return o;
+	return mcp_reply_message(&rp);
 }
 
 struct json_object *

@@ -735,9 +735,9 @@ mcp_proto_wants_sse(struct mcp_req *r, const struct mcp_msg *msg)
 	return t != NULL && (t->def->flags & MCP_TOOL_STREAMS);
 }
 
-struct json_object *
+void
 mcp_proto_request(struct mcp_req *r, const struct mcp_msg *msg,
-    enum mcp_err *err)
+    struct mcp_reply *out, enum mcp_err *err)
 {
 	struct json_object	*p, *id = msg->id, *res = NULL, *empty = NULL;
 	const char		*name = msg->method;
@@ -746,6 +746,8 @@ mcp_proto_request(struct mcp_req *r, const struct mcp_msg *msg,
 	int			 nomem = 0;
 
 	*err = MCP_OK;
+	memset(out, 0, sizeof(*out));
+	out->id = id;
 	memset(&e, 0, sizeof(e));
 	e.code = -32603;
 	r->rpc_id = id;
@@ -755,7 +757,9 @@ mcp_proto_request(struct mcp_req *r, const struct mcp_msg *msg,
 	if (i == sizeof(methods) / sizeof(methods[0]) ||
 	    !(methods[i].eras & (r->modern ? ERA_MODERN : ERA_LEGACY))) {
 		*err = MCP_ERR_METHOD;
-		return mcp_rpc_error(id, -32601, "Method not found", NULL);
+		out->error = mcp_rpc_error_object(-32601, "Method not found",
+		    NULL);
+		return;
 	}
 	if (methods[i].fn == NULL)
 		res = m_tools_call(r, msg, &e);
@@ -769,10 +773,11 @@ mcp_proto_request(struct mcp_req *r, const struct mcp_msg *msg,
 		json_object_put(empty);
 	}
 	if (res == NULL && e.code == 0)
-		return NULL;		/* cancelled: answer nothing */
+		return;			/* cancelled: answer nothing */
 	if (res == NULL) {
 		*err = e.transport;
-		return mcp_rpc_error(id, e.code, e.msg, NULL);
+		out->error = mcp_rpc_error_object(e.code, e.msg, NULL);
+		return;
 	}
 	if (r->modern) {
 		mcp_json_set(res, "resultType",
@@ -789,7 +794,7 @@ mcp_proto_request(struct mcp_req *r, const struct mcp_msg *msg,
 			    "private" : "public"));
 		}
 	}
-	return mcp_rpc_result(id, res);
+	out->result = res;
 }
 
 void

@@ -78,20 +78,22 @@ read_body(struct mcp_req *r, struct mcp_buf *b, char *why, size_t whysz)
 	return MCP_OK;
 }
 
-/* Sends a JSON-RPC message as the whole response, or as an SSE event. */
+/* Sends a response as the whole HTTP response, or as an SSE event. */
 static void
-answer(struct mcp_req *r, struct json_object *resp, enum mcp_err e)
+answer(struct mcp_req *r, const struct mcp_reply *rp, enum mcp_err e)
 {
 	const struct mcp_errinfo	*ei = mcp_err_info(e);
 	int				 status = 200;
+	int				 none = rp->result == NULL &&
+					    rp->error == NULL;
 
 	if (r->sse) {
 		mcp_notices_send(r);
-		if (resp != NULL)
-			mcp_sse_send(r, resp);
+		if (!none)
+			mcp_sse_reply(r, rp);
 		return;
 	}
-	if (resp == NULL) {
+	if (none) {
 		/* A cancelled request: nothing to say, close the exchange. */
 		mcp_http_json(r, 202, NULL);
 		return;
@@ -100,7 +102,7 @@ answer(struct mcp_req *r, struct json_object *resp, enum mcp_err e)
 		status = 404;		/* 2026-07-28: unknown method */
 	else if (e != MCP_OK && e != MCP_ERR_METHOD)
 		status = ei->http;
-	mcp_http_value(r, status, resp);
+	mcp_http_reply(r, status, rp);
 }
 
 /* A tool or resource: the token must grant every scope it declares. */
@@ -119,16 +121,16 @@ scoped(struct mcp_req *r, const struct mcp_msg *msg)
 static void
 request(struct mcp_req *r, const struct mcp_msg *msg)
 {
-	struct json_object	*resp;
+	struct mcp_reply	 rp;
 	enum mcp_err		 e;
 
 	if (scoped(r, msg) == -1)
 		return;
 	if (mcp_proto_wants_sse(r, msg) && mcp_sse_begin(r) == -1)
 		return;
-	resp = mcp_proto_request(r, msg, &e);
-	answer(r, resp, e);
-	json_object_put(resp);
+	mcp_proto_request(r, msg, &rp, &e);
+	answer(r, &rp, e);
+	mcp_reply_clear(&rp);
 }
 
 /* The Mcp-Name header mirrors params.name or params.uri (SEP-2243). */
@@ -154,7 +156,6 @@ modern(struct mcp_req *r, const struct mcp_msg *msg)
 	struct json_object	*id = msg->id;
 	struct mcp_jv		*meta = msg->meta;
 	const char		*mv, *hv, *hm, *hn, *src, *method;
-	int			 nomem = 0;
 	char			 why[160];
 
 	if (msg->kind != MCP_MSG_REQUEST) {
@@ -198,12 +199,11 @@ modern(struct mcp_req *r, const struct mcp_msg *msg)
 	}
 	r->modern = 1;
 	mcp_strlcpy(r->version, mv, sizeof(r->version));
-	r->caps = json_object_get(mcp_msg_json(msg,
-	    mcp_jv_obj(meta, META_CAPS), &nomem));
-	if (nomem) {
-		mcp_http_error(r, MCP_ERR_NOMEM, id, "clientCapabilities");
-		return;
-	}
+	/*
+	 * The client's capabilities (META_CAPS) stay in the document: only
+	 * a server-to-client request reads them, and those need a session
+	 * (lib/call.c), which 2026-07-28 does not have.
+	 */
 	r->log_level = mcp_level_parse(mcp_jv_str(meta, META_LEVEL));
 	request(r, msg);
 }
@@ -331,6 +331,7 @@ batch(struct mcp_req *r, struct mcp_jdoc *d, struct mcp_jv *arr)
 	struct json_object	*out, *resp;
 	struct mcp_jv		*m;
 	struct mcp_msg		 msg;
+	struct mcp_reply	 rp;
 	enum mcp_err		 e;
 	const char		*method;
 
@@ -363,9 +364,13 @@ batch(struct mcp_req *r, struct mcp_jdoc *d, struct mcp_jv *arr)
 			mcp_proto_notification(r, &msg);
 		else if (msg.kind == MCP_MSG_RESPONSE)
 			mcp_proto_response(r, &msg);
-		else if ((resp = batch_denied(r, &msg)) != NULL ||
-		    (resp = mcp_proto_request(r, &msg, &e)) != NULL)
+		else if ((resp = batch_denied(r, &msg)) != NULL)
 			mcp_json_append(out, resp);
+		else {
+			mcp_proto_request(r, &msg, &rp, &e);
+			if (rp.result != NULL || rp.error != NULL)
+				mcp_json_append(out, mcp_reply_message(&rp));
+		}
 	}
 	if (json_object_array_length(out) == 0)
 		mcp_http_json(r, 202, NULL);

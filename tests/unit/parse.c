@@ -104,6 +104,52 @@ view(void)
 	viewed("[]", &m);
 }
 
+/*
+ * Each kind of byte the reader's string loop must stop at, in each of
+ * twenty places in a string.
+ */
+static void
+lanes(void)
+{
+	struct mcp_jdoc	 d;
+	char		 in[64], want[64];
+	size_t		 k, bad = 0;
+
+	for (k = 0; k < 20; k++) {
+		/* An escaped quote at k: decoded. */
+		snprintf(in, sizeof(in), "[\"%.*s\\\"%.*s\"]", (int)k,
+		    "aaaaaaaaaaaaaaaaaaaa", (int)(19 - k), "bbbbbbbbbbbbbbbbbbbb");
+		snprintf(want, sizeof(want), "%.*s\"%.*s", (int)k,
+		    "aaaaaaaaaaaaaaaaaaaa", (int)(19 - k), "bbbbbbbbbbbbbbbbbbbb");
+		if (mcp_jdoc_read(&d, in, strlen(in), 4) != MCP_OK ||
+		    strcmp(d.root->first->s, want) != 0)
+			bad++;
+		mcp_jdoc_free(&d);
+		/* A raw control character, a bad byte, a valid sequence. */
+		memset(in, 'a', 24);
+		in[0] = '"';
+		in[23] = '"';
+		in[1 + k] = '\x1f';
+		if (mcp_json_syntax(in, 24, 4) != MCP_ERR_PARSE)
+			bad++;
+		in[1 + k] = '\xff';
+		if (mcp_json_syntax(in, 24, 4) != MCP_ERR_UTF8)
+			bad++;
+		in[1 + k] = '\xc3';
+		in[2 + k] = '\xa9';
+		if (mcp_json_syntax(in, 24, 4) != MCP_OK)
+			bad++;
+		/* The closing quote at k: what follows is trailing garbage. */
+		in[2 + k] = 'a';
+		in[1 + k] = '"';
+		if (mcp_json_syntax(in, 24, 4) != MCP_ERR_PARSE ||
+		    mcp_json_syntax(in, 2 + k, 4) != MCP_OK)
+			bad++;
+	}
+	ok(bad == 0, "every byte the reader stops at, in each of 20 places "
+	    "(%zu wrong)", bad);
+}
+
 /* The document the request path reads a body into (lib/jsondoc.c). */
 static void
 doc(void)
@@ -147,6 +193,17 @@ doc(void)
 	    json_object_object_length(k) == 4,
 	    "the whole copy shares what was copied before");
 	mcp_jdoc_free(&d);	/* puts both copies (ASan: once each) */
+	/* More copies than the document lists: found by a walk. */
+	t = "{\"a\":[1],\"b\":[2],\"c\":[3],\"d\":[4],\"e\":[5],\"f\":[6],"
+	    "\"g\":[7],\"h\":[8],\"i\":[9],\"j\":{\"k\":[10]}}";
+	n = 0;
+	if (mcp_jdoc_read(&d, t, strlen(t), 8) == MCP_OK)
+		for (e = d.root->first; e != NULL; e = e->next)
+			n += mcp_jdoc_json(&d, e, NULL) != NULL;
+	n += mcp_jdoc_json(&d, mcp_jv_get(mcp_jv_obj(d.root, "j"), "k"),
+	    NULL) != NULL;
+	ok(n == 11 && d.copies == 11, "eleven copies kept (%zu)", n);
+	mcp_jdoc_free(&d);	/* ASan: each put once, none leaked */
 
 	/* Past the inline buffer: chunks, every node kept. */
 	mcp_buf_puts(&b, "[");
@@ -170,6 +227,46 @@ doc(void)
 	    d.root->type == MCP_JNULL && mcp_jdoc_copy(d.root, NULL) == NULL,
 	    "a top-level null is a node; its copy is NULL");
 	mcp_jdoc_free(&d);
+}
+
+/* A response written without its envelope object: the same bytes. */
+static int
+reply_same(struct json_object *id, struct json_object *result,
+    struct json_object *error, const char *want)
+{
+	struct mcp_reply	 rp = { id, result, error };
+	struct mcp_buf		 a = { 0 }, b = { 0 };
+	struct json_object	*m;
+	int			 same;
+
+	if (mcp_reply_write(&a, &rp) == -1 ||
+	    (m = mcp_reply_message(&rp)) == NULL ||
+	    rp.result != NULL || rp.error != NULL ||
+	    mcp_json_write(&b, m) == -1)
+		return 0;
+	same = strcmp(a.p, b.p) == 0 && strcmp(a.p, want) == 0;
+	json_object_put(m);
+	mcp_buf_free(&a);
+	mcp_buf_free(&b);
+	return same;
+}
+
+static void
+reply(void)
+{
+	struct json_object	*id = json_object_new_string("a\"b");
+	struct mcp_reply	 none = { id, NULL, NULL };
+
+	ok(reply_same(id, mcp_result_text("hi"), NULL,
+	    "{\"jsonrpc\":\"2.0\",\"id\":\"a\\\"b\",\"result\":{\"content\":"
+	    "[{\"type\":\"text\",\"text\":\"hi\"}]}}"),
+	    "a result's text is the envelope's, the id escaped");
+	ok(reply_same(NULL, NULL, mcp_rpc_error_object(-32600, "Invalid "
+	    "Request", NULL), "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":"
+	    "{\"code\":-32600,\"message\":\"Invalid Request\"}}"),
+	    "an error without an id: id null");
+	ok(mcp_reply_message(&none) == NULL, "an empty reply is no message");
+	json_object_put(id);
 }
 
 /* An environment for mcp_http_param(), as libfcgi hands it over. */
@@ -307,7 +404,9 @@ main(void)
 	ok(env("{\"id\":1,\"method\":\"p\"}", &k) == MCP_ERR_INVALID, "no jsonrpc");
 	ok(env("{\"jsonrpc\":2.0,\"id\":1,\"method\":\"p\"}", &k) == MCP_ERR_INVALID, "jsonrpc a number");
 	view();
+	lanes();
 	doc();
+	reply();
 
 	ok(mcp_http_accepts("application/json, text/event-stream", "text/event-stream"), "accept list");
 	ok(mcp_http_accepts("*/*", "application/json"), "accept */*");

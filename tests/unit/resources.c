@@ -52,6 +52,7 @@ read_uri(struct mcp_req *r, const char *uri, enum mcp_err *e)
 	struct json_object	*msg, *p, *res = NULL;
 	struct mcp_jdoc		 d;
 	struct mcp_msg		 m;
+	struct mcp_reply	 rp;
 	const char		*t;
 
 	msg = json_object_new_object();
@@ -64,8 +65,10 @@ read_uri(struct mcp_req *r, const char *uri, enum mcp_err *e)
 	json_object_object_add(msg, "params", p);
 	t = mcp_json_text(msg);
 	if (mcp_jdoc_read(&d, t, strlen(t), 16) == MCP_OK &&
-	    mcp_rpc_check(&d, d.root, &m) == MCP_OK)
-		res = mcp_proto_request(r, &m, e);
+	    mcp_rpc_check(&d, d.root, &m) == MCP_OK) {
+		mcp_proto_request(r, &m, &rp, e);
+		res = mcp_reply_message(&rp);
+	}
 	mcp_jdoc_free(&d);
 	json_object_put(msg);
 	return res;
