@@ -441,10 +441,15 @@ struct mcp_jdoc {
 /*
  * Reads exactly one JSON value (the check of mcp_json_syntax()) into d,
  * which need not be initialized.  MCP_OK, or its error (also
- * MCP_ERR_NOMEM); either way mcp_jdoc_free() must follow.
+ * MCP_ERR_NOMEM); either way mcp_jdoc_free() must follow.  The strings
+ * are decoded where they are written: mcp_jdoc_read() in a copy of buf
+ * that d keeps, mcp_jdoc_read_in() in buf itself, which then holds them
+ * (NUL-terminated) and must outlive d.
  */
 enum mcp_err	 mcp_jdoc_read(struct mcp_jdoc *d, const char *buf,
 		    size_t len, int maxdepth);
+enum mcp_err	 mcp_jdoc_read_in(struct mcp_jdoc *d, char *buf, size_t len,
+		    int maxdepth);
 void		 mcp_jdoc_free(struct mcp_jdoc *d);
 /* n bytes of d's memory, pointer-aligned, freed with d; NULL if none. */
 void		*mcp_jdoc_alloc(struct mcp_jdoc *d, size_t n);
@@ -797,6 +802,7 @@ struct mcp_reply {
 	struct json_object	*id;
 	struct json_object	*result;
 	struct json_object	*error;		/* {code, message[, data]} */
+	int			 tool;		/* result is a CallToolResult */
 };
 /*
  * Appends the response's text, the same bytes mcp_json_write() gives for
@@ -810,6 +816,14 @@ int	mcp_reply_write(struct mcp_buf *, const struct mcp_reply *);
 struct json_object	*mcp_reply_message(struct mcp_reply *);
 /* Puts result and error. */
 void	mcp_reply_clear(struct mcp_reply *);
+/*
+ * A CallToolResult's text (lib/result.c), with the text block of
+ * mcp_result_structured() made as it is written; 0, or -1 when out of
+ * memory.  mcp_result_complete() makes that block in the object instead
+ * (consuming res; NULL when out of memory).
+ */
+int	mcp_result_write(struct mcp_buf *, struct json_object *res);
+struct json_object	*mcp_result_complete(struct json_object *res);
 struct json_object	*mcp_rpc_notification(const char *method,
 			    struct json_object *params);
 /* The request id as canonical JSON text, for store keys. */

@@ -98,6 +98,29 @@ var(const char *name, size_t len)
 	return memcmp(varnames[v], name, len) == 0 ? v : V__MAX;
 }
 
+/*
+ * 0 for a name none of ours can be, by its first bytes: lighttpd's
+ * SERVER_*, REMOTE_*, REDIRECT_STATUS, GATEWAY_INTERFACE, DOCUMENT_ROOT
+ * and PATH_INFO, about half of what it passes, are passed over here.
+ */
+static int
+maybe(const char *e)
+{
+	switch (e[0]) {
+	case 'C':
+	case 'Q':
+		return 1;
+	case 'H':
+		return e[1] == 'T';
+	case 'R':
+		return e[1] == 'E' && e[2] == 'Q';
+	case 'S':
+		return e[1] == 'C';
+	default:
+		return 0;
+	}
+}
+
 static void
 read_env(struct mcp_req *r, const char *const *env)
 {
@@ -105,7 +128,7 @@ read_env(struct mcp_req *r, const char *const *env)
 	enum var	 v;
 
 	for (; env != NULL && (e = *env) != NULL; env++)
-		if ((eq = strchr(e, '=')) != NULL &&
+		if (maybe(e) && (eq = strchr(e, '=')) != NULL &&
 		    (v = var(e, (size_t)(eq - e))) != V__MAX &&
 		    r->env[v] == NULL)		/* the first, as getenv() */
 			r->env[v] = eq + 1;

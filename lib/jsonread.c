@@ -14,7 +14,9 @@
  * compares the copy with json-c's own): every member in the order
  * written (lookups and the copy keep the last of a repeated name), a
  * string's decoded bytes, a number's text, and an escaped lone surrogate
- * as U+FFFD.
+ * as U+FFFD.  Strings are decoded in the text itself, each ended by a
+ * NUL where its closing quote was, so a request's strings are never
+ * copied.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,7 +32,15 @@ struct cur {
 	int			 build;		/* build the tree, not only check */
 	struct mcp_jdoc		*doc;		/* where, when building */
 	enum mcp_err		 err;
-	struct mcp_buf		 scratch;	/* decoded strings */
+	/*
+	 * Building decodes strings where they are written: base is the
+	 * text (start) as writable, and w where the current string's
+	 * decoded bytes go once it has had an escape, never past p: an
+	 * escape is longer than what it stands for.
+	 */
+	unsigned char		*base;
+	const unsigned char	*start;
+	unsigned char		*w;
 };
 
 static int	value(struct cur *, struct mcp_jv **);
@@ -79,34 +89,41 @@ hex4(struct cur *c)
 	return v;
 }
 
-/* Appends code point cp to the scratch buffer as UTF-8. */
+/* The writable byte of the text at p. */
+static unsigned char *
+at(struct cur *c, const unsigned char *p)
+{
+	return c->base + (p - c->start);
+}
+
+/* Writes code point cp as UTF-8 at c->w. */
 static int
 put_cp(struct cur *c, unsigned long cp)
 {
-	char	 u[4];
-	size_t	 n;
+	unsigned char	*u = c->w;
+	size_t		 n;
 
 	if (cp < 0x80) {
-		u[0] = (char)cp;
+		u[0] = (unsigned char)cp;
 		n = 1;
 	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
+		u[0] = (unsigned char)(0xc0 | (cp >> 6));
+		u[1] = (unsigned char)(0x80 | (cp & 0x3f));
 		n = 2;
 	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
+		u[0] = (unsigned char)(0xe0 | (cp >> 12));
+		u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (unsigned char)(0x80 | (cp & 0x3f));
 		n = 3;
 	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
+		u[0] = (unsigned char)(0xf0 | (cp >> 18));
+		u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+		u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		u[3] = (unsigned char)(0x80 | (cp & 0x3f));
 		n = 4;
 	}
-	return mcp_buf_add(&c->scratch, u, n) == -1 ?
-	    bad(c, MCP_ERR_NOMEM) : 0;
+	c->w += n;
+	return 0;
 }
 
 /*
@@ -172,20 +189,30 @@ static const unsigned char plain[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
+/* Moves the bytes from run to c->p, which need no decoding, to c->w. */
+static void
+flush(struct cur *c, const unsigned char *run)
+{
+	size_t	 n = (size_t)(c->p - run);
+
+	memmove(c->w, at(c, run), n);
+	c->w += n;
+}
+
 /*
  * A string at c->p (its opening quote).  When building, *s and *n give
- * its decoded bytes: in the input itself when it holds no escape, else in
- * c->scratch (valid until the next string).
+ * its decoded bytes, NUL-terminated where the text held the string: the
+ * closing quote, or the end of what an escape made shorter, becomes the
+ * NUL.  Nothing before c->p is read again.
  */
 static int
 string(struct cur *c, const char **s, size_t *n)
 {
 	const unsigned char	*start, *run;
-	int			 esc = 0, ch;
+	int			 ch;
 
 	start = run = ++c->p;		/* past the opening quote */
-	if (c->build)
-		c->scratch.len = 0;
+	c->w = NULL;			/* no escape yet */
 	while (c->p < c->end) {
 		/* Most of a string is printable ASCII: skip it in one loop. */
 		while (plain[*c->p] && ++c->p < c->end)
@@ -194,18 +221,13 @@ string(struct cur *c, const char **s, size_t *n)
 			break;
 		if (*c->p == '"') {
 			if (c->build) {
-				if (esc) {
-					if (mcp_buf_add(&c->scratch,
-					    (const char *)run,
-					    (size_t)(c->p - run)) == -1)
-						return bad(c, MCP_ERR_NOMEM);
-					*s = c->scratch.p != NULL ?
-					    c->scratch.p : "";
-					*n = c->scratch.len;
-				} else {
-					*s = (const char *)start;
-					*n = (size_t)(c->p - start);
-				}
+				if (c->w != NULL)
+					flush(c, run);
+				else
+					c->w = at(c, c->p);
+				*c->w = '\0';
+				*s = (const char *)at(c, start);
+				*n = (size_t)(c->w - at(c, start));
 			}
 			c->p++;
 			return 0;
@@ -221,11 +243,13 @@ string(struct cur *c, const char **s, size_t *n)
 			c->p++;
 			continue;
 		}
-		/* An escape: flush the plain run before it. */
-		if (c->build && mcp_buf_add(&c->scratch, (const char *)run,
-		    (size_t)(c->p - run)) == -1)
-			return bad(c, MCP_ERR_NOMEM);
-		esc = 1;
+		/* An escape: what came before it moves up to c->w. */
+		if (c->build) {
+			if (c->w != NULL)
+				flush(c, run);
+			else
+				c->w = at(c, c->p);
+		}
 		if (++c->p >= c->end)
 			break;
 		if (*c->p == 'u') {
@@ -234,8 +258,8 @@ string(struct cur *c, const char **s, size_t *n)
 				return -1;
 		} else if ((ch = unescape(*c->p++)) < 0)
 			return bad(c, MCP_ERR_PARSE);
-		else if (c->build && put_cp(c, (unsigned long)ch) == -1)
-			return -1;
+		else if (c->build)
+			*c->w++ = (unsigned char)ch;
 		run = c->p;
 	}
 	return bad(c, MCP_ERR_PARSE);
@@ -281,15 +305,16 @@ keep(struct cur *c, const char *s, size_t n)
 	return p;
 }
 
-/* A node of type t holding s[n], into *out. */
+/* A node of type t holding s[n] (NUL-terminated), into *out. */
 static int
 leaf(struct cur *c, enum mcp_jtype t, const char *s, size_t n,
     struct mcp_jv **out)
 {
 	struct mcp_jv	*v;
 
-	if ((v = node(c, t)) == NULL || (v->s = keep(c, s, n)) == NULL)
+	if ((v = node(c, t)) == NULL)
 		return -1;
+	v->s = s;
 	v->len = n;
 	*out = v;
 	return 0;
@@ -300,6 +325,7 @@ static int
 number(struct cur *c, struct mcp_jv **out)
 {
 	const unsigned char	*s = c->p;
+	const char		*t;
 	int			 dbl = 0;
 
 	if (*c->p == '-')
@@ -324,8 +350,11 @@ number(struct cur *c, struct mcp_jv **out)
 	}
 	if (!c->build)
 		return 0;
-	return leaf(c, dbl ? MCP_JDOUBLE : MCP_JINT, (const char *)s,
-	    (size_t)(c->p - s), out);
+	/* What follows a number is still to read: its text is copied. */
+	if ((t = keep(c, (const char *)s, (size_t)(c->p - s))) == NULL)
+		return -1;
+	return leaf(c, dbl ? MCP_JDOUBLE : MCP_JINT, t, (size_t)(c->p - s),
+	    out);
 }
 
 static int
@@ -367,9 +396,7 @@ container(struct cur *c, unsigned char close, struct mcp_jv **out)
 			if (c->p >= c->end || *c->p != '"' ||
 			    string(c, &k, &kn) == -1)
 				return bad(c, MCP_ERR_PARSE);
-			/* The value reuses the scratch buffer: copy now. */
-			if (c->build && (key = keep(c, k, kn)) == NULL)
-				return -1;
+			key = k;
 			ws(c);
 			if (c->p >= c->end || *c->p++ != ':')
 				return bad(c, MCP_ERR_PARSE);
@@ -448,7 +475,7 @@ value(struct cur *c, struct mcp_jv **out)
 	return rc;
 }
 
-/* The check, building into d when d is not NULL. */
+/* The check; building into d (when not NULL) decodes in buf, writable. */
 static enum mcp_err
 read_json(const char *buf, size_t len, int maxdepth, struct mcp_jdoc *d)
 {
@@ -456,15 +483,16 @@ read_json(const char *buf, size_t len, int maxdepth, struct mcp_jdoc *d)
 	struct mcp_jv	*root = NULL;
 
 	memset(&c, 0, sizeof(c));
-	c.p = (const unsigned char *)buf;
+	c.p = c.start = (const unsigned char *)buf;
 	c.end = c.p + len;
 	c.max = maxdepth;
 	c.build = d != NULL;
 	c.doc = d;
 	c.err = MCP_OK;
+	if (d != NULL)
+		c.base = (unsigned char *)(uintptr_t)buf;
 	if (value(&c, d != NULL ? &root : NULL) == 0 && c.p != c.end)
 		bad(&c, MCP_ERR_PARSE);
-	mcp_buf_free(&c.scratch);
 	/* On failure the nodes made so far go with the document. */
 	if (d != NULL && c.err == MCP_OK)
 		d->root = root;
@@ -477,8 +505,8 @@ mcp_json_syntax(const char *buf, size_t len, int maxdepth)
 	return read_json(buf, len, maxdepth, NULL);
 }
 
-enum mcp_err
-mcp_jdoc_read(struct mcp_jdoc *d, const char *buf, size_t len, int maxdepth)
+static void
+jdoc_init(struct mcp_jdoc *d)
 {
 	d->root = NULL;
 	d->chunks = NULL;
@@ -486,7 +514,25 @@ mcp_jdoc_read(struct mcp_jdoc *d, const char *buf, size_t len, int maxdepth)
 	d->grow = 0;
 	d->p = d->inline_;
 	d->left = sizeof(d->inline_);
+}
+
+enum mcp_err
+mcp_jdoc_read_in(struct mcp_jdoc *d, char *buf, size_t len, int maxdepth)
+{
+	jdoc_init(d);
 	return read_json(buf, len, maxdepth, d);
+}
+
+enum mcp_err
+mcp_jdoc_read(struct mcp_jdoc *d, const char *buf, size_t len, int maxdepth)
+{
+	char	*copy;
+
+	jdoc_init(d);
+	if ((copy = mcp_jdoc_alloc(d, len > 0 ? len : 1)) == NULL)
+		return MCP_ERR_NOMEM;
+	memcpy(copy, buf, len);
+	return read_json(copy, len, maxdepth, d);
 }
 
 enum mcp_err

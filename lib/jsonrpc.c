@@ -29,23 +29,41 @@ mcp_rpc_check(struct mcp_jdoc *d, struct mcp_jv *o, struct mcp_msg *m)
 		return MCP_ERR_INVALID;
 	m->doc = d;
 	m->o = o;
+	/* By first letter: a member is compared with one name at most. */
 	for (k = o->first; k != NULL; k = k->next) {
-		if (strcmp(k->key, "jsonrpc") == 0)
-			ver = k;
-		else if (strcmp(k->key, "id") == 0) {
-			has |= ID;
-			id = k;
-		} else if (strcmp(k->key, "method") == 0) {
-			has |= METHOD;
-			method = k;
-		} else if (strcmp(k->key, "params") == 0) {
-			has |= PARAMS;
-			m->params = k;
-		} else if (strcmp(k->key, "result") == 0)
-			has |= RESULT;
-		else if (strcmp(k->key, "error") == 0) {
-			has |= ERROR;
-			error = k;
+		switch (k->key[0]) {
+		case 'j':
+			if (strcmp(k->key, "jsonrpc") == 0)
+				ver = k;
+			break;
+		case 'i':
+			if (strcmp(k->key, "id") == 0) {
+				has |= ID;
+				id = k;
+			}
+			break;
+		case 'm':
+			if (strcmp(k->key, "method") == 0) {
+				has |= METHOD;
+				method = k;
+			}
+			break;
+		case 'p':
+			if (strcmp(k->key, "params") == 0) {
+				has |= PARAMS;
+				m->params = k;
+			}
+			break;
+		case 'r':
+			if (strcmp(k->key, "result") == 0)
+				has |= RESULT;
+			break;
+		case 'e':
+			if (strcmp(k->key, "error") == 0) {
+				has |= ERROR;
+				error = k;
+			}
+			break;
 		}
 	}
 	if (ver == NULL || ver->type != MCP_JSTRING ||
@@ -107,7 +125,8 @@ mcp_reply_write(struct mcp_buf *b, const struct mcp_reply *rp)
 	    mcp_json_write(b, rp->id) == -1 ||
 	    mcp_buf_puts(b, rp->result != NULL ? ",\"result\":" :
 	    ",\"error\":") == -1 ||
-	    mcp_json_write(b, rp->result != NULL ? rp->result : rp->error) ==
+	    (rp->result != NULL && rp->tool ? mcp_result_write(b, rp->result) :
+	    mcp_json_write(b, rp->result != NULL ? rp->result : rp->error)) ==
 	    -1 || mcp_buf_add(b, "}", 1) == -1)
 		return -1;
 	return 0;
@@ -122,6 +141,8 @@ mcp_reply_message(struct mcp_reply *rp)
 	if ((v = is_result ? rp->result : rp->error) == NULL)
 		return NULL;		/* nothing to send */
 	rp->result = rp->error = NULL;
+	if (is_result && rp->tool && (v = mcp_result_complete(v)) == NULL)
+		return NULL;
 	if ((o = envelope(rp->id)) == NULL) {
 		json_object_put(v);
 		return NULL;

@@ -151,7 +151,10 @@ struct json_object	*mcp_result_errorf(const char *, ...)
 			    __attribute__((format(printf, 1, 2)));
 /*
  * A result whose structuredContent is `consumed` and whose one text block
- * is the same JSON serialized (MCP 2025-06-18 "structured content").
+ * is the same JSON serialized (MCP 2025-06-18 "structured content").  The
+ * block is made when the answer is written, from the JSON written for
+ * structuredContent, so the object holds only structuredContent until
+ * then; a tool that adds content blocks of its own gets those instead.
  */
 struct json_object	*mcp_result_structured(struct json_object *consumed);
 /* Append content blocks; each returns 0 or -1 (allocation). */

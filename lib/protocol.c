@@ -752,7 +752,8 @@ mcp_proto_request(struct mcp_req *r, const struct mcp_msg *msg,
 	e.code = -32603;
 	r->rpc_id = id;
 	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
-		if (strcmp(methods[i].name, name) == 0)
+		if (methods[i].name[0] == name[0] &&
+		    strcmp(methods[i].name, name) == 0)
 			break;
 	if (i == sizeof(methods) / sizeof(methods[0]) ||
 	    !(methods[i].eras & (r->modern ? ERA_MODERN : ERA_LEGACY))) {
@@ -761,9 +762,10 @@ mcp_proto_request(struct mcp_req *r, const struct mcp_msg *msg,
 		    NULL);
 		return;
 	}
-	if (methods[i].fn == NULL)
+	if (methods[i].fn == NULL) {
 		res = m_tools_call(r, msg, &e);
-	else {
+		out->tool = 1;
+	} else {
 		/* The other methods read params as json-c, for now. */
 		if ((p = mcp_msg_json(msg, msg->params, &nomem)) == NULL &&
 		    !nomem)

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "extern.h"
 
@@ -53,11 +54,17 @@ mcp_result_new(void)
 	return r;
 }
 
+/* Appends block to r's content, made first if r has none. */
 static int
 add(struct json_object *r, struct json_object *block)
 {
 	if (block == NULL)
 		return -1;
+	if (!mcp_json_has(r, "content") &&
+	    mcp_json_set(r, "content", json_object_new_array()) == -1) {
+		json_object_put(block);
+		return -1;
+	}
 	return mcp_json_append(mcp_json_arr(r, "content"), block);
 }
 
@@ -155,21 +162,87 @@ struct json_object *
 mcp_result_structured(struct json_object *sc)
 {
 	struct json_object	*r;
-	struct mcp_buf		 b = { 0 };
 
-	if (sc == NULL)
-		return NULL;
-	if (mcp_json_write(&b, sc) == -1 ||
-	    (r = mcp_result_text(b.p)) == NULL) {
-		mcp_buf_free(&b);
+	if (sc == NULL || (r = json_object_new_object()) == NULL) {
 		json_object_put(sc);
 		return NULL;
 	}
-	mcp_buf_free(&b);
 	if (mcp_json_set(r, "structuredContent", sc) == -1) {
 		json_object_put(r);
 		return NULL;
 	}
+	return r;
+}
+
+/* A result of structuredContent alone: its text block is still to make. */
+static struct json_object *
+mirrored(struct json_object *res)
+{
+	struct json_object	*sc;
+
+	if (mcp_json_has(res, "content") ||
+	    !mcp_json_get(res, "structuredContent", &sc))
+		return NULL;
+	return sc;
+}
+
+/*
+ * The text block first, then every member as it is, structuredContent
+ * from the text already written for the block: the bytes
+ * mcp_json_write() gives for mcp_result_complete()'s object.
+ */
+int
+mcp_result_write(struct mcp_buf *b, struct json_object *res)
+{
+	static const char	 head[] =
+	    "{\"content\":[{\"type\":\"text\",\"text\":";
+	struct json_object	*sc;
+	struct mcp_buf		 t = { 0 };
+	int			 rc = -1;
+
+	if ((sc = mirrored(res)) == NULL)
+		return mcp_json_write(b, res);
+	if (mcp_json_write(&t, sc) == -1 ||
+	    mcp_buf_add(b, head, sizeof(head) - 1) == -1 ||
+	    mcp_json_write_string(b, t.p, t.len) == -1 ||
+	    mcp_buf_add(b, "}]", 2) == -1)
+		goto out;
+	json_object_object_foreach(res, k, v) {
+		if (mcp_buf_add(b, ",", 1) == -1 ||
+		    mcp_json_write_string(b, k, strlen(k)) == -1 ||
+		    mcp_buf_add(b, ":", 1) == -1 ||
+		    (v == sc ? mcp_buf_add(b, t.p, t.len) :
+		    mcp_json_write(b, v)) == -1)
+			goto out;
+	}
+	rc = mcp_buf_add(b, "}", 1);
+out:
+	mcp_buf_free(&t);
+	return rc;
+}
+
+struct json_object *
+mcp_result_complete(struct json_object *res)
+{
+	struct json_object	*sc, *r;
+	struct mcp_buf		 t = { 0 };
+
+	if ((sc = mirrored(res)) == NULL)
+		return res;
+	if (mcp_json_write(&t, sc) == -1 ||
+	    (r = mcp_result_text(t.p)) == NULL) {
+		mcp_buf_free(&t);
+		json_object_put(res);
+		return NULL;
+	}
+	mcp_buf_free(&t);
+	json_object_object_foreach(res, k, v)
+		if (mcp_json_set_key(r, k, json_object_get(v)) == -1) {
+			json_object_put(r);
+			r = NULL;
+			break;
+		}
+	json_object_put(res);
 	return r;
 }
 

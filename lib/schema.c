@@ -264,12 +264,15 @@ is_integer(struct json_object *o)
 static int
 type_is(struct json_object *o, const char *t)
 {
-	if (strcmp(t, "integer") == 0)
+	const char	*n;
+
+	if (t[0] == 'i' && strcmp(t, "integer") == 0)
 		return is_integer(o);
-	if (strcmp(t, "number") == 0)
+	if (t[0] == 'n' && strcmp(t, "number") == 0)
 		return json_object_is_type(o, json_type_int) ||
 		    json_object_is_type(o, json_type_double);
-	return strcmp(type_name(o), t) == 0;
+	n = type_name(o);
+	return n[0] == t[0] && strcmp(n, t) == 0;
 }
 
 static double

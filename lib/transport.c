@@ -21,6 +21,7 @@
 #define META_CAPS	"io.modelcontextprotocol/clientCapabilities"
 #define META_LEVEL	"io.modelcontextprotocol/logLevel"
 #define TOUCH_EVERY	30	/* seconds between session "seen" updates */
+#define READ_STEP	16384	/* bytes of body read at a time */
 
 static int
 is_json_ctype(const char *ct)
@@ -42,7 +43,6 @@ read_body(struct mcp_req *r, struct mcp_buf *b, char *why, size_t whysz)
 	const char	*cl = mcp_http_param(r, "CONTENT_LENGTH");
 	size_t		 want = 0, i;
 	long		 n;
-	char		 chunk[16384];
 
 	if (cl == NULL || *cl == '\0') {
 		snprintf(why, whysz, "no Content-Length");
@@ -60,16 +60,21 @@ read_body(struct mcp_req *r, struct mcp_buf *b, char *why, size_t whysz)
 		    r->srv->cfg.max_body);
 		return MCP_ERR_TOOBIG;
 	}
+	/*
+	 * Straight into the buffer, which grows by at most READ_STEP ahead
+	 * of what arrived: a Content-Length alone reserves little.
+	 */
 	while (b->len < want) {
-		i = want - b->len < sizeof(chunk) ? want - b->len :
-		    sizeof(chunk);
-		if ((n = r->io->read(r->io, chunk, i)) <= 0) {
+		i = want - b->len < READ_STEP ? want - b->len : READ_STEP;
+		if (mcp_buf_room(b, i) == -1)
+			return MCP_ERR_NOMEM;
+		if ((n = r->io->read(r->io, b->p + b->len, i)) <= 0) {
 			snprintf(why, whysz, "body ended after %zu of %zu "
 			    "bytes", b->len, want);
 			return MCP_ERR_TRUNCATED;
 		}
-		if (mcp_buf_add(b, chunk, (size_t)n) == -1)
-			return MCP_ERR_NOMEM;
+		b->len += (size_t)n;
+		b->p[b->len] = '\0';
 	}
 	if (want == 0) {
 		snprintf(why, whysz, "empty body");
@@ -405,7 +410,8 @@ post(struct mcp_req *r)
 		mcp_http_error(r, e, NULL, why);
 		goto out;
 	}
-	e = mcp_jdoc_read(&doc, body.p, body.len, r->srv->cfg.max_depth);
+	/* The strings are decoded in the body, which outlives doc. */
+	e = mcp_jdoc_read_in(&doc, body.p, body.len, r->srv->cfg.max_depth);
 	if (e == MCP_OK && doc.root->type == MCP_JNULL)
 		e = MCP_ERR_INVALID;
 	if (e != MCP_OK) {

@@ -223,6 +223,21 @@ doc(void)
 	    "a document that fails late");
 	mcp_jdoc_free(&d);
 	mcp_buf_free(&b);
+	{
+		/* Decoded in the caller's buffer: escapes shorten in place. */
+		char	 body[] = "{\"a\\u00e9b\":\"x\\ny\\u0041\",\"k\":"
+		    "\"\\ud83d\\ude00z\\\\\",\"p\":\"plain\"}";
+
+		ok(mcp_jdoc_read_in(&d, body, strlen(body), 8) == MCP_OK &&
+		    (v = mcp_jv_get(d.root, "a\xc3\xa9" "b")) != NULL &&
+		    strcmp(v->s, "x\nyA") == 0 && v->len == 4 &&
+		    strcmp(mcp_jv_str(d.root, "k"), "\xf0\x9f\x98\x80z\\") == 0 &&
+		    (v = mcp_jv_get(d.root, "p")) != NULL &&
+		    v->s > body && v->s < body + sizeof(body) &&
+		    strcmp(v->s, "plain") == 0,
+		    "strings decoded where they were written, in the buffer");
+		mcp_jdoc_free(&d);
+	}
 	ok(mcp_jdoc_read(&d, "null", 4, 8) == MCP_OK &&
 	    d.root->type == MCP_JNULL && mcp_jdoc_copy(d.root, NULL) == NULL,
 	    "a top-level null is a node; its copy is NULL");
@@ -232,9 +247,9 @@ doc(void)
 /* A response written without its envelope object: the same bytes. */
 static int
 reply_same(struct json_object *id, struct json_object *result,
-    struct json_object *error, const char *want)
+    struct json_object *error, int tool, const char *want)
 {
-	struct mcp_reply	 rp = { id, result, error };
+	struct mcp_reply	 rp = { id, result, error, tool };
 	struct mcp_buf		 a = { 0 }, b = { 0 };
 	struct json_object	*m;
 	int			 same;
@@ -255,17 +270,43 @@ static void
 reply(void)
 {
 	struct json_object	*id = json_object_new_string("a\"b");
-	struct mcp_reply	 none = { id, NULL, NULL };
+	struct json_object	*sc, *r;
+	struct mcp_reply	 none = { id, NULL, NULL, 0 };
 
-	ok(reply_same(id, mcp_result_text("hi"), NULL,
+	ok(reply_same(id, mcp_result_text("hi"), NULL, 0,
 	    "{\"jsonrpc\":\"2.0\",\"id\":\"a\\\"b\",\"result\":{\"content\":"
 	    "[{\"type\":\"text\",\"text\":\"hi\"}]}}"),
 	    "a result's text is the envelope's, the id escaped");
 	ok(reply_same(NULL, NULL, mcp_rpc_error_object(-32600, "Invalid "
-	    "Request", NULL), "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":"
+	    "Request", NULL), 0, "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":"
 	    "{\"code\":-32600,\"message\":\"Invalid Request\"}}"),
 	    "an error without an id: id null");
 	ok(mcp_reply_message(&none) == NULL, "an empty reply is no message");
+
+	/* A structured tool result: its text block made as it is written. */
+	sc = json_object_new_object();
+	json_object_object_add(sc, "t", json_object_new_string("q\"\n"));
+	json_object_object_add(sc, "n", json_object_new_int(5));
+	r = mcp_result_structured(sc);
+	json_object_object_add(r, "resultType",
+	    json_object_new_string("complete"));
+	ok(reply_same(id, r, NULL, 1, "{\"jsonrpc\":\"2.0\",\"id\":"
+	    "\"a\\\"b\",\"result\":{\"content\":[{\"type\":\"text\",\"text\":"
+	    "\"{\\\"t\\\":\\\"q\\\\\\\"\\\\n\\\",\\\"n\\\":5}\"}],"
+	    "\"structuredContent\":{\"t\":\"q\\\"\\n\",\"n\":5},"
+	    "\"resultType\":\"complete\"}}"), "a structured result: the "
+	    "text block first, the same JSON as text, then its members");
+	sc = json_object_new_object();
+	json_object_object_add(sc, "n", json_object_new_int(1));
+	r = mcp_result_structured(sc);
+	mcp_result_add_text(r, "mine");
+	ok(reply_same(id, r, NULL, 1, "{\"jsonrpc\":\"2.0\",\"id\":"
+	    "\"a\\\"b\",\"result\":{\"structuredContent\":{\"n\":1},"
+	    "\"content\":[{\"type\":\"text\",\"text\":\"mine\"}]}}"),
+	    "a structured result with a block of its own: that block alone");
+	ok(reply_same(id, mcp_result_text("x"), NULL, 1, "{\"jsonrpc\":"
+	    "\"2.0\",\"id\":\"a\\\"b\",\"result\":{\"content\":[{\"type\":"
+	    "\"text\",\"text\":\"x\"}]}}"), "a text tool result as it is");
 	json_object_put(id);
 }
 
@@ -282,6 +323,15 @@ t_envp(struct mcp_io *io)
 {
 	(void)io;
 	return test_env;
+}
+
+static const char *const	*envp_all;
+
+static const char *const *
+t_envp_all(struct mcp_io *io)
+{
+	(void)io;
+	return envp_all;
 }
 
 /* Names outside the one-pass set still come from here. */
@@ -504,6 +554,41 @@ main(void)
 		    "a missing variable, without asking param()");
 		ok(strcmp(mcp_http_param(&rq, "HTTP_X_OTHER"), "o") == 0 &&
 		    fallbacks == 1, "any other name is asked of param()");
+	}
+	{
+		/* Every variable of the one-pass set, among lighttpd's. */
+		static const char *const all[] = {
+			"GATEWAY_INTERFACE=CGI/1.1", "SERVER_NAME=s",
+			"REMOTE_ADDR=r", "REDIRECT_STATUS=200",
+			"REQUEST_URI=1", "SCRIPT_NAME=2", "HTTP_ACCEPT=3",
+			"HTTP_ORIGIN=4", "QUERY_STRING=5", "CONTENT_TYPE=6",
+			"HTTP_MCP_NAME=7", "REQUEST_METHOD=8",
+			"CONTENT_LENGTH=9", "HTTP_MCP_METHOD=10",
+			"HTTP_AUTHORIZATION=11", "HTTP_MCP_SESSION_ID=12",
+			"HTTP_MCP_PROTOCOL_VERSION=13", "DOCUMENT_ROOT=d",
+			"PATH_INFO=p", NULL
+		};
+		struct mcp_io	 io;
+		struct mcp_req	 rq;
+		const char	*got;
+		char		 name[32];
+		size_t		 i, bad = 0, eq;
+
+		memset(&io, 0, sizeof(io));
+		memset(&rq, 0, sizeof(rq));
+		io.param = t_param;
+		io.envp = t_envp_all;
+		envp_all = all;
+		rq.io = &io;
+		fallbacks = 0;
+		for (i = 4; i < 17; i++) {
+			eq = strcspn(all[i], "=");
+			snprintf(name, sizeof(name), "%.*s", (int)eq, all[i]);
+			got = mcp_http_param(&rq, name);
+			bad += got == NULL || strcmp(got, all[i] + eq + 1) != 0;
+		}
+		ok(bad == 0 && fallbacks == 0, "each of the thirteen variables "
+		    "read in one pass is found (%zu wrong)", bad);
 	}
 
 	/* The serializer writes json-c's text (the fuzz target does more). */
