@@ -189,6 +189,18 @@ static const unsigned char plain[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
+/* The first byte from p on that is not plain, or end. */
+static const unsigned char *
+skip_plain(const unsigned char *p, const unsigned char *end)
+{
+	while (end - p >= 4 && plain[p[0]] && plain[p[1]] && plain[p[2]] &&
+	    plain[p[3]])
+		p += 4;
+	while (p < end && plain[*p])
+		p++;
+	return p;
+}
+
 /* Moves the bytes from run to c->p, which need no decoding, to c->w. */
 static void
 flush(struct cur *c, const unsigned char *run)
@@ -214,9 +226,12 @@ string(struct cur *c, const char **s, size_t *n)
 	start = run = ++c->p;		/* past the opening quote */
 	c->w = NULL;			/* no escape yet */
 	while (c->p < c->end) {
-		/* Most of a string is printable ASCII: skip it in one loop. */
-		while (plain[*c->p] && ++c->p < c->end)
-			continue;
+		/*
+		 * Most of a string is printable ASCII: skip it in one loop,
+		 * on a local pointer (c->p would be stored on every byte:
+		 * the table's char loads may alias it).
+		 */
+		c->p = skip_plain(c->p, c->end);
 		if (c->p >= c->end)
 			break;
 		if (*c->p == '"') {
