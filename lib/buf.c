@@ -79,7 +79,7 @@ mcp_strlcpy(char *dst, const char *src, size_t sz)
 int
 mcp_buf_add(struct mcp_buf *b, const void *data, size_t len)
 {
-	if (len > SIZE_MAX - b->len - 1 || grow(b, b->len + len) == -1)
+	if (mcp_buf_room(b, len) == -1)
 		return -1;
 	if (len > 0)
 		memcpy(b->p + b->len, data, len);
