@@ -685,8 +685,8 @@ int	mcp_http_write(struct mcp_req *, const char *, size_t);
 int	mcp_http_json(struct mcp_req *, int status, const char *body);
 /* The same with a JSON value as the body (not consumed). */
 int	mcp_http_value(struct mcp_req *, int status, struct json_object *);
-/* The same with a response (not consumed) as the body. */
 struct mcp_reply;
+/* The same with a response (not consumed) as the body. */
 int	mcp_http_reply(struct mcp_req *, int status, const struct mcp_reply *);
 /* A JSON-RPC error response with the status of the error table. */
 int	mcp_http_error(struct mcp_req *, enum mcp_err, struct json_object *id,

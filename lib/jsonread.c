@@ -34,12 +34,11 @@ struct cur {
 	enum mcp_err		 err;
 	/*
 	 * Building decodes strings where they are written: base is the
-	 * text (start) as writable, and w where the current string's
-	 * decoded bytes go once it has had an escape, never past p: an
-	 * escape is longer than what it stands for.
+	 * text as writable, and w where the current string's decoded
+	 * bytes go once it has had an escape, never past p: an escape is
+	 * longer than what it stands for.
 	 */
 	unsigned char		*base;
-	const unsigned char	*start;
 	unsigned char		*w;
 };
 
@@ -93,7 +92,7 @@ hex4(struct cur *c)
 static unsigned char *
 at(struct cur *c, const unsigned char *p)
 {
-	return c->base + (p - c->start);
+	return c->base + (p - (const unsigned char *)c->base);
 }
 
 /* Writes code point cp as UTF-8 at c->w. */
@@ -386,7 +385,7 @@ static int
 container(struct cur *c, unsigned char close, struct mcp_jv **out)
 {
 	struct mcp_jv	*o = NULL, *v, **tail = NULL;
-	const char	*k, *key = NULL;
+	const char	*k = NULL;
 	size_t		 kn;
 
 	if (++c->depth > c->max)
@@ -411,7 +410,6 @@ container(struct cur *c, unsigned char close, struct mcp_jv **out)
 			if (c->p >= c->end || *c->p != '"' ||
 			    string(c, &k, &kn) == -1)
 				return bad(c, MCP_ERR_PARSE);
-			key = k;
 			ws(c);
 			if (c->p >= c->end || *c->p++ != ':')
 				return bad(c, MCP_ERR_PARSE);
@@ -419,7 +417,7 @@ container(struct cur *c, unsigned char close, struct mcp_jv **out)
 		if (value(c, c->build ? &v : NULL) == -1)
 			return -1;
 		if (c->build) {
-			v->key = key;
+			v->key = k;	/* NULL in an array */
 			*tail = v;
 			tail = &v->next;
 		}
@@ -498,7 +496,7 @@ read_json(const char *buf, size_t len, int maxdepth, struct mcp_jdoc *d)
 	struct mcp_jv	*root = NULL;
 
 	memset(&c, 0, sizeof(c));
-	c.p = c.start = (const unsigned char *)buf;
+	c.p = (const unsigned char *)buf;
 	c.end = c.p + len;
 	c.max = maxdepth;
 	c.build = d != NULL;

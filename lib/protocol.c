@@ -288,7 +288,6 @@ m_tools_call(struct mcp_req *r, const struct mcp_msg *msg,
 	struct mcp_jv			*a, *pt;
 	const char			*name;
 	char				 why[512];
-	int				 nomem = 0;
 
 	if ((name = mcp_jv_str(msg->params, "name")) == NULL)
 		return fail(e, -32602, "tools/call: name (string) is "
@@ -301,8 +300,8 @@ m_tools_call(struct mcp_req *r, const struct mcp_msg *msg,
 		return fail(e, -32602, "tools/call: arguments must be an "
 		    "object");
 	else
-		args = mcp_msg_json(msg, a, &nomem);
-	if (args == NULL)
+		args = mcp_msg_json(msg, a, NULL);
+	if (args == NULL)		/* out of memory: an object copies */
 		return fail(e, -32603, "Internal error");
 	/*
 	 * MCP "Error Handling": invalid arguments are a tool execution
