@@ -273,6 +273,8 @@ sp() {
 	TOKEN=$TA2 spost 2025-03-26 '[{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"create_org_template","arguments":{"name":"batched"}}},{"jsonrpc":"2.0","id":3,"method":"ping"}]'
 	[[ "$(header Content-Type)" == application/json* ]]
 	jqb 'length == 2 and .[0].result.structuredContent.name == "batched"'
+	# A batched structured result carries its text block too.
+	jqb '(.[0].result.content | length) == 1 and .[0].result.content[0].type == "text" and (.[0].result.content[0].text | fromjson) == .[0].result.structuredContent'
 	TOKEN=$TA2 spost 2025-03-26 '{"jsonrpc":"2.0","id":4,"method":"ping"}'
 	[[ "$(header Content-Type)" == text/event-stream* ]]
 	[ "$(notices)" = "mcp-fcgi://org-templates " ]
