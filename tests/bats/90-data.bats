@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The reference application's tools (issue 4, first part): the caller's
+# The reference application's tools: the caller's
 # workspace and its environments.  Happy paths with the exact structured
 # output, each validation error, scopes, and isolation between two
 # workspaces: another workspace's id answers exactly like no id at all.

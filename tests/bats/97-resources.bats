@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The reference application's objects as read-only MCP resources (issue 4):
+# The reference application's objects as read-only MCP resources:
 # the listings with their scopes, every reader's exact contents, scope
 # refusals, isolation between workspaces (another workspace's object is
 # "Resource not found", like one that never existed, for read and

@@ -6,7 +6,7 @@
 #             exactly the no-auth row's response (status, headers, body;
 #             checked below), so only the responder's work differs
 #   bare      the same responder answering the smallest response (three
-#             headers, no resultType): what the ceiling was before stop 12
+#             headers, no resultType): the cheaper exchange, for comparison
 #   no-auth   tools/call of `echo`, 2026-07-28, the same responder with
 #             auth = none (/bench/open)
 #   token     the same on /mcp with one valid RS256 token, reused
