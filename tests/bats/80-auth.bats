@@ -475,6 +475,9 @@ sys.stdout.buffer.write(k.public_key().public_bytes(serialization.Encoding.PEM,
 		! grep -qF "$TOKEN" "$f"
 	done
 	! sqlite3 "$STATE/mcp.db" .dump | grep -qF "${t##*.}"
+	# The trail is the owner's alone, whatever the umask (bats: 022).
+	[ "$(stat -c %a "$STATE/audit.log")" = 600 ]
+	[ "$(stat -c %a "$STATE/mcp.db")" = 600 ]
 	# Who called what, how often, what failed: one query.
 	run $MCPCTL audit --since 3600
 	[ "$status" = 0 ]
