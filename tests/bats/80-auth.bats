@@ -219,6 +219,56 @@ sys.stdout.buffer.write(k.public_key().public_bytes(serialization.Encoding.PEM,
 	accepted
 }
 
+# signraw SED: a token of valid claims whose JSON text SED rewrote (jq
+# would round a number past 2^53 before jwt.py sees it).
+signraw() {
+	$JWT sign RS256 "$SIGNKEY" "{\"kid\":\"$KID\"}" "$(claims | sed "$1")"
+}
+
+# NumericDates (RFC 7519 §2) are range-checked before any arithmetic: a
+# date past the year 9999, before the epoch or beyond a double's integers
+# is refused, never added to the leeway (a signed overflow the sanitizer
+# build would abort on).
+@test "exp near the 64-bit limit: 401, exp out of range" {
+	for v in 9223372036854775807 9223372036854775808 18446744073709551615 253402300800; do
+		whoami "Bearer $(signraw "s/\"exp\":[0-9]*/\"exp\":$v/")"
+		rejected
+		logged "exp out of range"
+	done
+}
+
+@test "exp as a huge or negative float, or negative: 401, exp out of range" {
+	for v in 1e300 -1e300 9.3e18 -1 -0.5 -9223372036854775808; do
+		whoami "Bearer $(signraw "s/\"exp\":[0-9]*/\"exp\":$v/")"
+		rejected
+		logged "exp out of range"
+	done
+}
+
+@test "nbf and iat out of range: 401" {
+	whoami "Bearer $(signraw 's/"iat":\([0-9]*\)/"iat":\1,"nbf":-9223372036854775808/')"
+	rejected
+	logged "nbf out of range"
+	whoami "Bearer $(signraw 's/"iat":\([0-9]*\)/"nbf":1e300,"iat":\1/')"
+	rejected
+	logged "nbf out of range"
+	whoami "Bearer $(signraw 's/"iat":[0-9]*/"iat":9223372036854775807/')"
+	rejected
+	logged "iat out of range"
+	whoami "Bearer $(signraw 's/"iat":[0-9]*/"iat":-1e308/')"
+	rejected
+	logged "iat out of range"
+}
+
+@test "fractional dates are NumericDates: accepted, rounded towards refusal" {
+	whoami "Bearer $(sign '' '.exp = .exp + 0.5 | .iat = .iat - 0.5 | .nbf = .iat')"
+	accepted
+	# exp a half second after now less the leeway (30 s) rounds down.
+	whoami "Bearer $(sign '' '.exp = .iat - 30 + 0.5')"
+	rejected
+	logged "expired"
+}
+
 @test "missing exp: 401" {
 	whoami "Bearer $(sign '' 'del(.exp)')"
 	rejected
