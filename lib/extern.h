@@ -216,6 +216,12 @@ struct mcp_authconf {
 	int		 fail_window;	/* seconds */
 };
 
+/*
+ * json_max_depth's largest setting.  JSON the store holds was accepted
+ * within the depth of its day, so it is read back with this one.
+ */
+#define MCP_JSON_DEPTH_MAX	512
+
 struct mcp_config {
 	char		 store_path[1024];
 	int		 threads;

@@ -11,19 +11,6 @@
 
 #define PAGE_DEFAULT	50
 
-/* Parses stored JSON text back into an object ({} if it is not one). */
-static struct json_object *
-object_of(const char *text)
-{
-	struct json_object	*o = json_tokener_parse(text);
-
-	if (o == NULL || !json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
-		o = json_object_new_object();
-	}
-	return o;
-}
-
 struct json_object *
 tool_org_json(const struct mcp_org *o)
 {
@@ -35,7 +22,7 @@ tool_org_json(const struct mcp_org *o)
 	json_object_object_add(j, "name", json_object_new_string(o->name));
 	json_object_object_add(j, "external_id", o->external_id[0] ?
 	    json_object_new_string(o->external_id) : NULL);
-	json_object_object_add(j, "metadata", object_of(o->metadata));
+	json_object_object_add(j, "metadata", mcp_data_object(o->metadata));
 	json_object_object_add(j, "template_id", o->template_id[0] ?
 	    json_object_new_string(o->template_id) : NULL);
 	json_object_object_add(j, "created_at", tool_time(o->created_ms));
@@ -165,7 +152,7 @@ tool_create_organization(struct mcp_call *c, struct json_object *args)
 			    "list_org_templates");
 			goto out;
 		}
-		meta = object_of(t.settings);
+		meta = mcp_data_object(t.settings);
 	} else
 		meta = json_object_new_object();
 	if (json_object_object_get_ex(args, "metadata", &given)) {
@@ -271,7 +258,7 @@ tool_tpl_json(const struct mcp_template *t)
 
 	json_object_object_add(j, "id", json_object_new_string(t->id));
 	json_object_object_add(j, "name", json_object_new_string(t->name));
-	json_object_object_add(j, "settings", object_of(t->settings));
+	json_object_object_add(j, "settings", mcp_data_object(t->settings));
 	json_object_object_add(j, "created_at", tool_time(t->created_ms));
 	json_object_object_add(j, "updated_at", tool_time(t->updated_ms));
 	return j;

@@ -179,6 +179,30 @@ new_env() {
 	jqb '.result.isError == true and .result.content[0].text == "No organization '"$org"' in your workspace. Call list_organizations to see the ids you can use."'
 }
 
+# Stored metadata and settings are read back with the depth requests may
+# have (json_max_depth, 64 here), not json-c's default of 32: a 40-deep
+# object the tool accepted comes back whole, not as {}.
+@test "organizations: 40-deep metadata and settings come back intact" {
+	env=$(new_env "$TA" orgs-deep)
+	deep=$(python3 -c 'import json
+v = "leaf"
+for i in range(40):
+    v = {"d%d" % i: v}
+print(json.dumps(v, separators=(",", ":")))')
+	[ "$(jq '[paths] | map(length) | max' <<<"$deep")" = 40 ]
+	tool "$TA" create_organization '{"environment_id":"'"$env"'","name":"Deep","metadata":'"$deep"'}'
+	jqb '.result.isError != true'
+	org=$(jq -r .result.structuredContent.id <<<"$BODY")
+	jqb --argjson d "$deep" '.result.structuredContent.metadata == $d'
+	tool "$TA" get_organization '{"organization_id":"'"$org"'"}'
+	jqb --argjson d "$deep" '.result.structuredContent.metadata == $d'
+	tool "$TA" create_org_template '{"name":"Deep","settings":'"$deep"'}'
+	tpl=$(jq -r .result.structuredContent.id <<<"$BODY")
+	jqb --argjson d "$deep" '.result.structuredContent.settings == $d'
+	tool "$TA" list_org_templates '{}'
+	jqb --argjson d "$deep" '.result.structuredContent.templates[] | select(.id == "'"$tpl"'") | .settings == $d'
+}
+
 @test "organizations: errors an agent can act on" {
 	env=$(new_env "$TA" orgs-2)
 	tool "$TA" create_organization '{"environment_id":"'"$env"'","name":"A","external_id":"x-1"}'
