@@ -643,6 +643,7 @@ struct mcp_server {
 	char			*prm_url;	/* our RFC 9728 metadata URL */
 	char			*prm_path;	/* its path part */
 	char			*prm_doc;	/* the metadata document */
+	char			*own_path;	/* the one path served, or NULL */
 	char			*scopes_all;	/* every scope a tool names */
 	int			 audit_fd;	/* JSON lines, or -1 */
 };

@@ -131,6 +131,12 @@ struct mcp_endpoint {
 	size_t					 ntemplates;
 	const struct mcp_prompt			*prompts;
 	size_t					 nprompts;
+	/*
+	 * The URL path it answers (any other is a JSON 404).  NULL: the
+	 * path of the configured resource URL with auth = bearer, any path
+	 * without auth.
+	 */
+	const char				*path;
 };
 
 /*

@@ -491,6 +491,58 @@ signraw() {
 	done
 }
 
+# notfound: a JSON-RPC 404 with a request id, logged under it.
+notfound() {
+	[ "$STATUS" = 404 ] || { echo "status $STATUS: $BODY" >&2; return 1; }
+	[[ "$(header Content-Type)" == application/json* ]]
+	[[ "$(header X-Request-Id)" =~ ^[0-9a-f]{16}$ ]]
+	jqb '. == {"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Not Found"}}'
+	logged "Not Found -> 404: $1"
+}
+
+# lighttpd's fastcgi.server matches /mcp as a prefix: the endpoint itself
+# answers only the path of its resource URL, before any other check.
+@test "/mcp answers only its own path: /mcpfoo, /mcp/, /mcp/x are JSON 404s" {
+	local t
+	t=$(token_for "")
+	for p in /mcpfoo /mcp/ /mcp/x /mcp/x/y /mcpfoo/x; do
+		URL=$BASE$p whoami "Bearer $t"
+		notfound "$p"
+		req GET "$BASE$p?a=b"
+		notfound "$p"
+		req OPTIONS "$BASE$p"
+		notfound "$p"
+	done
+	URL=$BASE/mcp whoami "Bearer $t"
+	[ "$STATUS" = 200 ] && jqb '.result.structuredContent.issuer == "'"$BASE"'"'
+	URL="$BASE/mcp?x=1" whoami "Bearer $t"
+	[ "$STATUS" = 200 ] && jqb '.result.structuredContent.issuer == "'"$BASE"'"'
+}
+
+@test "the conformance endpoint answers only /conformance/mcp" {
+	for p in /conformance/mcpx /conformance/mcp/ /conformance/mcp/x; do
+		req POST "$BASE$p" -H 'Content-Type: application/json' -H "Accept: $ACCEPT" \
+		    --data-binary '{"jsonrpc":"2.0","id":1,"method":"ping"}'
+		notfound "$p"
+	done
+	req POST "$BASE/conformance/mcp?x=1" -H 'Content-Type: application/json' \
+	    -H "Accept: $ACCEPT" -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: ping' \
+	    --data-binary '{"jsonrpc":"2.0","id":1,"method":"ping","params":{'"$MODERN_META"'}}'
+	[ "$STATUS" = 200 ]
+	jqb '.id == 1 and .result != null'
+}
+
+@test "the authorization server answers only its own paths" {
+	for p in /oauth/tokenx /oauth/token/ /oauth/jwks/ /oauth/jwksx /oauth/ /oauth/x; do
+		req POST "$BASE$p" -d grant_type=client_credentials
+		[ "$STATUS" = 404 ] || { echo "$p: $STATUS $BODY" >&2; return 1; }
+		jqb '.error.message == "Not Found"'
+		[[ "$(header X-Request-Id)" =~ ^[0-9a-f]{16}$ ]]
+	done
+	req GET "$BASE/oauth/jwks?x=1"
+	[ "$STATUS" = 200 ]
+}
+
 @test "OPTIONS preflight needs no token" {
 	req OPTIONS "$BASE/mcp" -H 'Origin: http://localhost:6274' \
 	    -H 'Access-Control-Request-Headers: authorization, content-type'
