@@ -453,24 +453,32 @@ numeric_date(struct json_object *c, const char *key, int up, int64_t *out)
 	return 1;
 }
 
+/* 1 if v is a string of exactly want's bytes (none after a U+0000). */
+static int
+str_is(struct json_object *v, const char *want)
+{
+	size_t	 n = strlen(want);
+
+	return json_object_is_type(v, json_type_string) &&
+	    (size_t)json_object_get_string_len(v) == n &&
+	    memcmp(json_object_get_string(v), want, n) == 0;
+}
+
 static int
 aud_ok(struct json_object *c, const char *want)
 {
-	struct json_object	*v, *e;
+	struct json_object	*v;
 	size_t			 i;
 
 	if (!mcp_json_get(c, "aud", &v))
 		return 0;
 	if (json_object_is_type(v, json_type_string))
-		return strcmp(json_object_get_string(v), want) == 0;
+		return str_is(v, want);
 	if (!json_object_is_type(v, json_type_array))
 		return 0;
-	for (i = 0; i < json_object_array_length(v); i++) {
-		e = json_object_array_get_idx(v, i);
-		if (json_object_is_type(e, json_type_string) &&
-		    strcmp(json_object_get_string(e), want) == 0)
+	for (i = 0; i < json_object_array_length(v); i++)
+		if (str_is(json_object_array_get_idx(v, i), want))
 			return 1;
-	}
 	return 0;
 }
 
@@ -499,18 +507,24 @@ scopes(const struct mcp_authconf *conf, struct json_object *c,
     struct mcp_principal *p)
 {
 	struct json_object	*v, *e;
-	const char		*s, *sp;
+	const char		*s, *sp, *end;
 	size_t			 i, j;
 
+	/*
+	 * Whole strings, U+0000 included: add_scope() drops a token that
+	 * holds one, where a C string would have ended it early.
+	 */
 	for (i = 0; i < conf->nscope_claims; i++) {
 		if (!mcp_json_get(c, conf->scope_claims[i], &v))
 			continue;
 		if (json_object_is_type(v, json_type_string)) {
-			for (s = json_object_get_string(v); *s != '\0';) {
-				while (*s == ' ')
+			s = json_object_get_string(v);
+			end = s + json_object_get_string_len(v);
+			while (s < end) {
+				while (s < end && *s == ' ')
 					s++;
 				sp = s;
-				while (*sp != '\0' && *sp != ' ')
+				while (sp < end && *sp != ' ')
 					sp++;
 				add_scope(p, s, (size_t)(sp - s));
 				s = sp;
@@ -520,7 +534,8 @@ scopes(const struct mcp_authconf *conf, struct json_object *c,
 				e = json_object_array_get_idx(v, j);
 				if (json_object_is_type(e, json_type_string))
 					add_scope(p, json_object_get_string(e),
-					    strlen(json_object_get_string(e)));
+					    (size_t)json_object_get_string_len(
+					    e));
 			}
 		}
 	}
@@ -773,8 +788,10 @@ mcp_auth_verify(struct mcp_auth *a, struct mcp_store *st, const char *tok,
 		}
 	if (mcp_jwt_parse(tok, len, &t, why) == -1)
 		return MCP_TOK_INVALID;
+	/* Not a string, or holding U+0000: no issuer's name. */
 	if ((iss = mcp_json_str(t.claims, "iss")) == NULL) {
-		*why = "no iss";
+		*why = mcp_json_has(t.claims, "iss") ? "iss is not a string "
+		    "without U+0000" : "no iss";
 		goto out;
 	}
 	for (i = 0; i < a->conf->nissuers; i++)

@@ -70,6 +70,8 @@ tool_list_organizations(struct mcp_call *c, struct json_object *args)
 	char			 id[40], *dot;
 	enum mcp_data		 e;
 
+	if ((v = tool_nul_error(args)) != NULL)
+		return v;
 	memset(&q, 0, sizeof(q));
 	memset(&p, 0, sizeof(p));
 	q.environment = tool_arg(args, "environment_id");
@@ -128,6 +130,8 @@ tool_create_organization(struct mcp_call *c, struct json_object *args)
 	size_t			 len;
 	enum mcp_data		 e;
 
+	if ((r = tool_nul_error(args)) != NULL)
+		return r;
 	if ((o = calloc(1, sizeof(*o))) == NULL)
 		return NULL;
 	/* The schema bounds ids and external ids; names are checked here. */
@@ -192,6 +196,8 @@ tool_update_organization(struct mcp_call *c, struct json_object *args)
 	size_t			 len;
 	enum mcp_data		 e;
 
+	if ((r = tool_nul_error(args)) != NULL)
+		return r;
 	meta = json_object_object_get(args, "metadata");
 	if (name == NULL && ext == NULL && meta == NULL)
 		return mcp_result_errorf("Nothing to change: give name, "
@@ -302,9 +308,12 @@ tool_create_org_template(struct mcp_call *c, struct json_object *args)
 	struct mcp_template	 t;
 	struct json_object	*set;
 	const char		*name = tool_arg(args, "name");
+	struct json_object	*nul;
 	size_t			 len;
 	enum mcp_data		 e;
 
+	if ((nul = tool_nul_error(args)) != NULL)
+		return nul;
 	memset(&t, 0, sizeof(t));
 	if (tool_copy(t.name, sizeof(t.name), name) == -1)
 		return tool_name_error(name);

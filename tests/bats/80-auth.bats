@@ -269,6 +269,50 @@ signraw() {
 	logged "expired"
 }
 
+# U+0000 in what names someone: compared as C strings, "$BASE\u0000.evil"
+# would be the issuer and a member "aud\u0000" would be aud.  Such a
+# value is refused, such a member name makes the token unreadable.
+@test "iss, aud, sub or client_id holding U+0000: 401" {
+	whoami "Bearer $(sign '' '.iss += "\u0000.evil"')"
+	rejected
+	logged "iss is not a string without U+0000"
+	whoami "Bearer $(sign '' '.aud += "\u0000.evil"')"
+	rejected
+	logged "aud does not name this resource"
+	whoami "Bearer $(sign '' '.aud = ["https://elsewhere.example", .aud + "\u0000"]')"
+	rejected
+	logged "aud does not name this resource"
+	whoami "Bearer $(sign '' '.sub += "\u0000x"')"
+	rejected
+	logged "sub missing or not a string"
+	whoami "Bearer $(sign '' '.client_id += "\u0000x"')"
+	rejected
+	logged "client_id or workspace claim"
+}
+
+@test "a claim or header member name holding U+0000: 401" {
+	whoami "Bearer $(sign '' '.["aud\u0000"] = .aud | .aud = "https://elsewhere.example"')"
+	rejected
+	whoami "Bearer $(sign '' '.["aud\u0000"] = .aud | del(.aud)')"
+	rejected
+	whoami "Bearer $(sign '' '.["exp\u0000"] = .exp')"
+	rejected
+	whoami "Bearer $(sign "{\"kid\":\"$KID\",\"crit\u0000\":[\"x\"]}")"
+	rejected
+	# The same tokens without the U+0000 are fine.
+	whoami "Bearer $(sign '' '.["aud2"] = .aud')"
+	accepted
+}
+
+@test "a scope token holding U+0000 is dropped, not cut" {
+	whoami "Bearer $(sign '' '.scope = "wks:read\u0000 org:write"')"
+	accepted
+	jqb '.result.structuredContent.scopes == ["org:write"]'
+	whoami "Bearer $(sign '' '.scope = ["env:read\u0000x", "org:read"]')"
+	accepted
+	jqb '.result.structuredContent.scopes == ["org:read"]'
+}
+
 @test "missing exp: 401" {
 	whoami "Bearer $(sign '' 'del(.exp)')"
 	rejected
