@@ -485,6 +485,35 @@ signraw() {
 	accepted
 }
 
+# A JWKS member of the wrong type (key_ops [null] once crashed the
+# responder) leaves its key out with a warning; the responder keeps
+# serving, and the other keys of the set work.
+@test "JWKS members of the wrong type: the key is left out, nothing crashes" {
+	local k=$STATE/tk c tok other
+	$JWT genkey rsa "$k" rsa3 kid-3
+	c=$(claims '.iss = "https://jwks.test"')
+	tok=$($JWT sign RS256 "$k/rsa3.pem" '{"kid":"kid-3"}' "$c")
+	other=$($JWT sign RS256 "$k/rsa2.pem" '{"kid":"kid-2"}' "$c")
+	for bad in '{"use":5}' '{"key_ops":"verify"}' '{"key_ops":[null]}' '{"kid":7}' '{"alg":["RS256"]}'; do
+		jq -sc --argjson bad "$bad" '{keys: [(.[0] + $bad), .[1]]}' \
+		    "$k/rsa3.jwk" "$k/rsa2.jwk" >"$k/jwks.json"
+		sleep 1.1	# the refresh interval here is 1 s
+		whoami "Bearer $tok"
+		rejected
+		whoami "Bearer $other"
+		accepted
+	done
+	grep -q 'jwks: key kid-3: key_ops element 0 is not a string, passed over' "$STATE/mcp-fcgi.log"
+	grep -q 'jwks: key kid-3: use is not a string, ignored' "$STATE/mcp-fcgi.log"
+	grep -q 'jwks: key (key 0): kid is not a string, ignored' "$STATE/mcp-fcgi.log"
+	# A non-string element beside "verify": the key is used.
+	jq -sc '{keys: [(.[0] + {key_ops: [null, "verify"]}), .[1]]}' \
+	    "$k/rsa3.jwk" "$k/rsa2.jwk" >"$k/jwks.json"
+	sleep 1.1
+	whoami "Bearer $tok"
+	accepted
+}
+
 @test "built-in key rotation through the JWKS URL: old tokens live until the key is removed" {
 	old=$TOKEN
 	kid2=$($MCPCTL key rotate | jq -r .kid)
