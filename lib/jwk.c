@@ -291,9 +291,9 @@ kidname(const char *kid, char *buf, size_t sz)
  * 1 if the JWK's "use" and "key_ops" (RFC 7517 §4.2, §4.3) allow
  * verifying signatures, 0 if they rule it out.  A "use" that is not a
  * string, or "key_ops" that is not an array, says nothing we can trust:
- * the key is not used (-1, with *why).  An element of "key_ops" that is
- * not a string is passed over with a warning; only a "verify" element
- * makes the key usable.
+ * the key is not used (-1, with *why).  Elements of "key_ops" that are
+ * not strings are passed over (one warning a key, however many); only a
+ * "verify" element makes the key usable.
  */
 static int
 for_signatures(struct json_object *jwk, const char *kid, const char **why)
@@ -301,7 +301,7 @@ for_signatures(struct json_object *jwk, const char *kid, const char **why)
 	struct json_object	*ops, *e;
 	const char		*use;
 	char			 name[KIDNAME_MAX + 4];
-	size_t			 i, n;
+	size_t			 i, n, bad = 0;
 	int			 verify = 0;
 
 	if (strmember(jwk, "use", &use) == -1) {
@@ -321,15 +321,15 @@ for_signatures(struct json_object *jwk, const char *kid, const char **why)
 		e = json_object_array_get_idx(ops, i);
 		if (!json_object_is_type(e, json_type_string) ||
 		    strlen(json_object_get_string(e)) !=
-		    (size_t)json_object_get_string_len(e)) {
-			mcp_logx(MCP_LEVEL_WARNING, NULL, "jwks: key %s: "
-			    "key_ops element %zu is not a string, passed over",
-			    kidname(kid, name, sizeof(name)), i);
-			continue;
-		}
-		if (strcmp(json_object_get_string(e), "verify") == 0)
+		    (size_t)json_object_get_string_len(e))
+			bad++;
+		else if (strcmp(json_object_get_string(e), "verify") == 0)
 			verify = 1;
 	}
+	if (bad > 0)
+		mcp_logx(MCP_LEVEL_WARNING, NULL, "jwks: key %s: key_ops "
+		    "holds %zu non-string element%s, passed over",
+		    kidname(kid, name, sizeof(name)), bad, bad > 1 ? "s" : "");
 	return verify;
 }
 

@@ -503,7 +503,7 @@ signraw() {
 		whoami "Bearer $other"
 		accepted
 	done
-	grep -q 'jwks: key kid-3: key_ops element 0 is not a string, passed over' "$STATE/mcp-fcgi.log"
+	grep -q 'jwks: key kid-3: key_ops holds 1 non-string element, passed over' "$STATE/mcp-fcgi.log"
 	grep -q 'jwks: key kid-3: use is not a string, ignored' "$STATE/mcp-fcgi.log"
 	grep -q 'jwks: key (key 0): kid is not a string, ignored' "$STATE/mcp-fcgi.log"
 	# A non-string element beside "verify": the key is used.

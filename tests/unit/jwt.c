@@ -406,14 +406,14 @@ wrong_types(void)
 		const char	*extra, *log;
 		int		 keys;
 	} t[] = {
-		{ ",\"key_ops\":[null]", "key k1: key_ops element 0 is not "
-		    "a string, passed over", 0 },
-		{ ",\"key_ops\":[null,\"verify\"]", "key k1: key_ops "
-		    "element 0 is not a string, passed over", 1 },
-		{ ",\"key_ops\":[{},3,[\"verify\"]]", "element 2 is not a "
-		    "string", 0 },
-		{ ",\"key_ops\":[\"verify\\u0000x\"]", "element 0 is not a "
-		    "string", 0 },
+		{ ",\"key_ops\":[null]", "key k1: key_ops holds 1 non-string "
+		    "element, passed over", 0 },
+		{ ",\"key_ops\":[null,\"verify\"]", "key k1: key_ops holds 1 "
+		    "non-string element, passed over", 1 },
+		{ ",\"key_ops\":[{},3,[\"verify\"]]", "key_ops holds 3 "
+		    "non-string elements, passed over", 0 },
+		{ ",\"key_ops\":[\"verify\\u0000x\"]", "key_ops holds 1 "
+		    "non-string element", 0 },
 		{ ",\"key_ops\":[\"sign\"]", "", 0 },
 		{ ",\"key_ops\":\"verify\"", "key k1: key_ops is not an "
 		    "array, ignored", 0 },
