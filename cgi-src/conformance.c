@@ -471,6 +471,7 @@ static const struct mcp_endpoint endpoint = {
 	"Fixture server for the MCP conformance suite.",
 	tools, NELEM(tools), resources, NELEM(resources),
 	templates, NELEM(templates), prompts, NELEM(prompts),
+	"/conformance/mcp",	/* where etc/lighttpd.conf.in serves it */
 };
 
 int

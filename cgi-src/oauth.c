@@ -288,16 +288,21 @@ serve(struct mcp_server *srv, struct mcp_io *io, struct mcp_store *st)
 		mcp_audit_request(&r);
 		goto out;
 	}
-	/* Public documents: readable from any origin, GET only. */
+	/*
+	 * Public documents: readable from any origin, GET only.  Any other
+	 * path is not found whatever the method (the web server hands over
+	 * all of /oauth/).
+	 */
 	r.origin = "*";
-	if (strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0)
+	if (strcmp(path, "/oauth/jwks") != 0 &&
+	    strcmp(path, "/.well-known/oauth-authorization-server") != 0)
+		mcp_http_error(&r, MCP_ERR_NOTFOUND, NULL, path);
+	else if (strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0)
 		mcp_http_error(&r, MCP_ERR_HTTPMETHOD, NULL, m);
 	else if (strcmp(path, "/oauth/jwks") == 0)
 		jwks(&r, &ctx);
-	else if (strcmp(path, "/.well-known/oauth-authorization-server") == 0)
-		metadata(&r);
 	else
-		mcp_http_error(&r, MCP_ERR_NOTFOUND, NULL, path);
+		metadata(&r);
 out:
 	mcp_buf_free(&r.hdr);
 }

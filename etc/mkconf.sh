@@ -9,6 +9,8 @@ bench=${6:-0} page=${7:-100}
 root=$(cd "$(dirname "$0")/.." && pwd)
 case $build in /*) ;; *) build=$root/$build ;; esac
 mkdir -p "$state/run"
+# Private: the store, the keys, the audit trail and the logs live here.
+chmod 700 "$state" "$state/run"
 fx='s/^#@FIXTURES@//'; [ "$fixtures" = 1 ] || fx='/^#@FIXTURES@/d'
 bx='s/^#@BENCH@//';    [ "$bench" = 1 ]    || bx='/^#@BENCH@/d'
 sed -e "$fx" -e "$bx" -e "s|@BIND@|127.0.0.1|g" -e "s|@PORT@|$port|g" \

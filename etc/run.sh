@@ -7,6 +7,17 @@ set -eu
 port=$1 fixtures=$2 build=$3
 root=$(cd "$(dirname "$0")/.." && pwd)
 state=${MCP_RUN_STATE:-$root/var}
+# The state holds every tenant's data, session ids, the audit trail and
+# the logs: nothing in it is for other local users.  What is created from
+# here on (lighttpd's logs too) is private, and an older var/ made with
+# wider modes is put right: the directory and its subdirectories 0700,
+# the files in it 0600.
+umask 077
+if [ -d "$state" ]; then
+	chmod 700 "$state"
+	find "$state" -mindepth 1 -maxdepth 1 -type d -exec chmod 700 {} +
+	find "$state" -mindepth 1 -maxdepth 1 -type f -exec chmod 600 {} +
+fi
 first=0; [ -f "$state/mcp.db" ] || first=1
 sh "$root/etc/mkconf.sh" "$state" "$port" "$build" 2 "$fixtures"
 "$root/$build/mcp.fcgi" -t -f "$state/mcp-fcgi.conf" >/dev/null
@@ -17,7 +28,6 @@ ctl="$root/$build/mcpctl -f $state/mcp-fcgi.conf"
 # clients: mcpctl workspace add, mcpctl client add.
 dev=$state/dev-client.json
 if [ ! -s "$dev" ]; then
-	umask 077
 	ws=$($ctl workspace add --name Development |
 	    sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
 	$ctl client add --name dev --workspace "$ws" \

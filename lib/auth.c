@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -417,41 +418,67 @@ mcp_auth_free(struct mcp_auth *a)
 
 /* --- Claims --- */
 
-/* A NumericDate (RFC 7519 §2): an integer or a number; -1 if absent/bad. */
+/*
+ * A NumericDate (RFC 7519 §2): seconds since the epoch as a JSON number,
+ * an integer or not.  Range-checked before any arithmetic: a date before
+ * the epoch, after the year 9999 or not finite is no date a token can
+ * carry (and would overflow adding the leeway).  A fraction is rounded
+ * towards refusal: down for exp, up for nbf and iat.  1 with *out,
+ * 0 when absent, -1 when not a number, -2 when out of range.
+ */
+#define DATE_MAX	253402300799LL	/* 9999-12-31T23:59:59Z */
+
 static int
-numeric_date(struct json_object *c, const char *key, int64_t *out)
+numeric_date(struct json_object *c, const char *key, int up, int64_t *out)
 {
 	struct json_object	*v;
+	double			 d;
+	int64_t			 i;
 
 	if (!mcp_json_get(c, key, &v))
 		return 0;
-	if (json_object_is_type(v, json_type_int))
-		*out = json_object_get_int64(v);
-	else if (json_object_is_type(v, json_type_double))
-		*out = (int64_t)json_object_get_double(v);
-	else
+	if (json_object_is_type(v, json_type_int)) {
+		/* json-c clamps what does not fit to INT64_MIN/MAX. */
+		if ((i = json_object_get_int64(v)) < 0 || i > DATE_MAX)
+			return -2;
+		*out = i;
+		return 1;
+	}
+	if (!json_object_is_type(v, json_type_double))
 		return -1;
+	d = json_object_get_double(v);
+	if (!isfinite(d) || d < 0 || d > (double)DATE_MAX)
+		return -2;
+	*out = (int64_t)(up ? ceil(d) : floor(d));
 	return 1;
+}
+
+/* 1 if v is a string of exactly want's bytes (none after a U+0000). */
+static int
+str_is(struct json_object *v, const char *want)
+{
+	size_t	 n = strlen(want);
+
+	return json_object_is_type(v, json_type_string) &&
+	    (size_t)json_object_get_string_len(v) == n &&
+	    memcmp(json_object_get_string(v), want, n) == 0;
 }
 
 static int
 aud_ok(struct json_object *c, const char *want)
 {
-	struct json_object	*v, *e;
+	struct json_object	*v;
 	size_t			 i;
 
 	if (!mcp_json_get(c, "aud", &v))
 		return 0;
 	if (json_object_is_type(v, json_type_string))
-		return strcmp(json_object_get_string(v), want) == 0;
+		return str_is(v, want);
 	if (!json_object_is_type(v, json_type_array))
 		return 0;
-	for (i = 0; i < json_object_array_length(v); i++) {
-		e = json_object_array_get_idx(v, i);
-		if (json_object_is_type(e, json_type_string) &&
-		    strcmp(json_object_get_string(e), want) == 0)
+	for (i = 0; i < json_object_array_length(v); i++)
+		if (str_is(json_object_array_get_idx(v, i), want))
 			return 1;
-	}
 	return 0;
 }
 
@@ -480,18 +507,24 @@ scopes(const struct mcp_authconf *conf, struct json_object *c,
     struct mcp_principal *p)
 {
 	struct json_object	*v, *e;
-	const char		*s, *sp;
+	const char		*s, *sp, *end;
 	size_t			 i, j;
 
+	/*
+	 * Whole strings, U+0000 included: add_scope() drops a token that
+	 * holds one, where a C string would have ended it early.
+	 */
 	for (i = 0; i < conf->nscope_claims; i++) {
 		if (!mcp_json_get(c, conf->scope_claims[i], &v))
 			continue;
 		if (json_object_is_type(v, json_type_string)) {
-			for (s = json_object_get_string(v); *s != '\0';) {
-				while (*s == ' ')
+			s = json_object_get_string(v);
+			end = s + json_object_get_string_len(v);
+			while (s < end) {
+				while (s < end && *s == ' ')
 					s++;
 				sp = s;
-				while (*sp != '\0' && *sp != ' ')
+				while (sp < end && *sp != ' ')
 					sp++;
 				add_scope(p, s, (size_t)(sp - s));
 				s = sp;
@@ -501,7 +534,8 @@ scopes(const struct mcp_authconf *conf, struct json_object *c,
 				e = json_object_array_get_idx(v, j);
 				if (json_object_is_type(e, json_type_string))
 					add_scope(p, json_object_get_string(e),
-					    strlen(json_object_get_string(e)));
+					    (size_t)json_object_get_string_len(
+					    e));
 			}
 		}
 	}
@@ -534,21 +568,30 @@ claims(struct mcp_auth *a, size_t i, struct json_object *c, time_t now,
 	int64_t			 t;
 	int			 r;
 
-	if ((r = numeric_date(c, "exp", &p->exp)) != 1) {
-		*why = r == 0 ? "no exp" : "exp is not a number";
+	if ((r = numeric_date(c, "exp", 0, &p->exp)) != 1) {
+		*why = r == 0 ? "no exp" : r == -1 ? "exp is not a number" :
+		    "exp out of range (not a NumericDate)";
 		return MCP_TOK_INVALID;
 	}
 	if ((int64_t)now >= p->exp + is->leeway) {
 		*why = "expired";
 		return MCP_TOK_INVALID;
 	}
-	if ((r = numeric_date(c, "nbf", &t)) == -1 ||
-	    (r == 1 && (int64_t)now + is->leeway < t)) {
+	if ((r = numeric_date(c, "nbf", 1, &t)) < 0) {
+		*why = r == -1 ? "nbf is not a number" :
+		    "nbf out of range (not a NumericDate)";
+		return MCP_TOK_INVALID;
+	}
+	if (r == 1 && (int64_t)now + is->leeway < t) {
 		*why = "not valid yet (nbf)";
 		return MCP_TOK_INVALID;
 	}
-	if ((r = numeric_date(c, "iat", &t)) == -1 ||
-	    (r == 1 && (int64_t)now + is->leeway < t)) {
+	if ((r = numeric_date(c, "iat", 1, &t)) < 0) {
+		*why = r == -1 ? "iat is not a number" :
+		    "iat out of range (not a NumericDate)";
+		return MCP_TOK_INVALID;
+	}
+	if (r == 1 && (int64_t)now + is->leeway < t) {
 		*why = "issued in the future (iat)";
 		return MCP_TOK_INVALID;
 	}
@@ -745,8 +788,10 @@ mcp_auth_verify(struct mcp_auth *a, struct mcp_store *st, const char *tok,
 		}
 	if (mcp_jwt_parse(tok, len, &t, why) == -1)
 		return MCP_TOK_INVALID;
+	/* Not a string, or holding U+0000: no issuer's name. */
 	if ((iss = mcp_json_str(t.claims, "iss")) == NULL) {
-		*why = "no iss";
+		*why = mcp_json_has(t.claims, "iss") ? "iss is not a string "
+		    "without U+0000" : "no iss";
 		goto out;
 	}
 	for (i = 0; i < a->conf->nissuers; i++)

@@ -96,7 +96,7 @@ struct intkey {
 static const struct intkey intkeys[] = {
 	{ "threads", 1, 256, OFF(threads), 0 },
 	{ "max_body_bytes", 1024, 64LL * 1024 * 1024, OFF(max_body), 1 },
-	{ "json_max_depth", 4, 512, OFF(max_depth), 0 },
+	{ "json_max_depth", 4, MCP_JSON_DEPTH_MAX, OFF(max_depth), 0 },
 	{ "session_idle_seconds", 10, 30 * 86400, OFF(session_idle), 0 },
 	{ "page_size", 1, 1000, OFF(page_size), 0 },
 	{ "list_ttl_ms", 0, 86400000, OFF(list_ttl_ms), 0 },

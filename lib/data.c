@@ -57,6 +57,20 @@ workspace(const struct mcp_call *c)
 	return r->who.workspace;
 }
 
+struct json_object *
+mcp_data_object(const char *text)
+{
+	struct json_object	*o;
+	enum mcp_err		 e;
+
+	o = mcp_json_parse(text, strlen(text), MCP_JSON_DEPTH_MAX, &e);
+	if (o == NULL || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		o = json_object_new_object();
+	}
+	return o;
+}
+
 int
 mcp_data_id(const char *prefix, char *out, size_t outsz)
 {

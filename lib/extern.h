@@ -45,6 +45,7 @@ enum mcp_err {
 	MCP_ERR_NOTFOUND,	/* 404 -32600: no such path, or no such object */
 	MCP_ERR_CONFLICT,	/* 409: an object with that name exists */
 	MCP_ERR_NOTEMPTY,	/* 409: the object still holds others */
+	MCP_ERR_NULNAME,	/* 400 -32600: a member name holds U+0000 */
 	MCP_ERR__MAX
 };
 
@@ -215,6 +216,12 @@ struct mcp_authconf {
 	int		 fail_max;	/* failed client logins per window */
 	int		 fail_window;	/* seconds */
 };
+
+/*
+ * json_max_depth's largest setting.  JSON the store holds was accepted
+ * within the depth of its day, so it is read back with this one.
+ */
+#define MCP_JSON_DEPTH_MAX	512
 
 struct mcp_config {
 	char		 store_path[1024];
@@ -469,12 +476,17 @@ struct json_object	*mcp_jdoc_copy(const struct mcp_jv *v, int *nomem);
 /*
  * The value of member key of o, as json-c keeps it (the last of that
  * name); NULL if absent or o is not an object.  Typed forms: NULL when
- * missing or of another type.
+ * missing or of another type; mcp_jv_str() also when the string holds
+ * U+0000 (its C string would name something else).
  */
 struct mcp_jv	*mcp_jv_get(const struct mcp_jv *o, const char *key);
 struct mcp_jv	*mcp_jv_obj(const struct mcp_jv *o, const char *key);
 const char	*mcp_jv_str(const struct mcp_jv *o, const char *key);
-/* 1 if v is a string or an integer (what JSON-RPC ids MCP allows). */
+/*
+ * 1 if v is a string or an integer (what JSON-RPC ids MCP allows); a
+ * string without U+0000 and of at most MCP_ID_MAX bytes.
+ */
+#define MCP_ID_MAX	256
 int		 mcp_jv_isid(const struct mcp_jv *v);
 
 /* --- json-c helpers that check types (lib/jsonx.c) --- */
@@ -482,7 +494,9 @@ int		 mcp_jv_isid(const struct mcp_jv *v);
 /*
  * RFC 8259 syntax of exactly one value, at most maxdepth arrays/objects
  * deep, UTF-8 checked (lib/jsonread.c).  MCP_OK, MCP_ERR_PARSE,
- * MCP_ERR_DEPTH or MCP_ERR_UTF8.
+ * MCP_ERR_DEPTH, MCP_ERR_UTF8 or MCP_ERR_NULNAME (a member name holds
+ * U+0000: json-c's keys, and every lookup, are C strings, so "aud\u0000"
+ * would be taken for "aud").
  */
 enum mcp_err	 mcp_json_syntax(const char *buf, size_t len, int maxdepth);
 /*
@@ -518,7 +532,11 @@ int	mcp_json_append(struct json_object *arr, struct json_object *consumed);
  */
 int	mcp_json_get(struct json_object *o, const char *key,
 	    struct json_object **v);
-/* Typed getters: NULL/0 when missing or of another type. */
+/*
+ * Typed getters: NULL/0 when missing or of another type; mcp_json_str()
+ * also when the string holds U+0000 (read as a C string, it would say
+ * something else: use json_object_get_string_len() where one may).
+ */
 struct json_object	*mcp_json_obj(struct json_object *, const char *key);
 struct json_object	*mcp_json_arr(struct json_object *, const char *key);
 const char		*mcp_json_str(struct json_object *, const char *key);
@@ -637,6 +655,7 @@ struct mcp_server {
 	char			*prm_url;	/* our RFC 9728 metadata URL */
 	char			*prm_path;	/* its path part */
 	char			*prm_doc;	/* the metadata document */
+	char			*own_path;	/* the one path served, or NULL */
 	char			*scopes_all;	/* every scope a tool names */
 	int			 audit_fd;	/* JSON lines, or -1 */
 };

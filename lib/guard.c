@@ -98,6 +98,28 @@ prm_urls(struct mcp_server *srv, const char *resource)
 	return srv->prm_path == NULL ? -1 : 0;
 }
 
+/*
+ * The one path the endpoint answers: its own when it names one, else
+ * the path of the resource URL (tokens name that URL, so it is where
+ * the endpoint is), "/" when that URL has none.  Without either, any.
+ */
+static int
+own_path(struct mcp_server *srv, const char *resource)
+{
+	const char	*host, *rest;
+
+	if (srv->reg.ep->path != NULL)
+		srv->own_path = strdup(srv->reg.ep->path);
+	else if (resource != NULL) {
+		host = strstr(resource, "://") + 3;
+		rest = host + mcp_url_authority(host);
+		srv->own_path = rest[0] != '/' ? strdup("/") :
+		    strndup(rest, strcspn(rest, "?"));
+	} else
+		return 0;
+	return srv->own_path == NULL ? -1 : 0;
+}
+
 static const char *
 or_none(const char *scopes)
 {
@@ -128,6 +150,8 @@ mcp_guard_init(struct mcp_server *srv, char *err, size_t errsz)
 		if (scope_union(&srv->scopes_all,
 		    or_none(ep->templates[i].scopes)) == -1)
 			return -1;
+	if (own_path(srv, a->required ? a->resource : NULL) == -1)
+		return -1;
 	if (!a->required)
 		return 0;
 	if (prm_urls(srv, a->resource) == -1)
@@ -166,8 +190,10 @@ mcp_guard_free(struct mcp_server *srv)
 	free(srv->prm_path);
 	free(srv->prm_doc);
 	free(srv->scopes_all);
+	free(srv->own_path);
 	srv->auth = NULL;
 	srv->prm_url = srv->prm_path = srv->prm_doc = srv->scopes_all = NULL;
+	srv->own_path = NULL;
 }
 
 /*

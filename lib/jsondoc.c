@@ -230,11 +230,17 @@ mcp_jv_str(const struct mcp_jv *o, const char *key)
 {
 	struct mcp_jv	*v = mcp_jv_get(o, key);
 
-	return v != NULL && v->type == MCP_JSTRING ? v->s : NULL;
+	return v != NULL && v->type == MCP_JSTRING &&
+	    memchr(v->s, '\0', v->len) == NULL ? v->s : NULL;
 }
 
 int
 mcp_jv_isid(const struct mcp_jv *v)
 {
-	return v != NULL && (v->type == MCP_JSTRING || v->type == MCP_JINT);
+	if (v == NULL)
+		return 0;
+	if (v->type == MCP_JSTRING)
+		return v->len <= MCP_ID_MAX && memchr(v->s, '\0', v->len) ==
+		    NULL;
+	return v->type == MCP_JINT;
 }

@@ -16,7 +16,9 @@
  * string's decoded bytes, a number's text, and an escaped lone surrogate
  * as U+FFFD.  Strings are decoded in the text itself, each ended by a
  * NUL where its closing quote was, so a request's strings are never
- * copied.
+ * copied; a string's length is kept beside it, since "\u0000" may be
+ * inside.  A member name may not hold U+0000 (MCP_ERR_NULNAME): names
+ * are looked up, and become json-c's keys, as C strings.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,6 +32,7 @@ struct cur {
 	int			 depth;
 	int			 max;
 	int			 build;		/* build the tree, not only check */
+	int			 nul;		/* the last string held U+0000 */
 	struct mcp_jdoc		*doc;		/* where, when building */
 	enum mcp_err		 err;
 	/*
@@ -138,6 +141,8 @@ escape_u(struct cur *c)
 	if ((hi = hex4(c)) < 0)
 		return -1;
 	for (;;) {
+		if (hi == 0)
+			c->nul = 1;
 		if (hi < 0xd800 || hi > 0xdfff)
 			return c->build ? put_cp(c, (unsigned long)hi) : 0;
 		if (hi > 0xdbff || c->end - c->p < 2 || c->p[0] != '\\' ||
@@ -224,6 +229,7 @@ string(struct cur *c, const char **s, size_t *n)
 
 	start = run = ++c->p;		/* past the opening quote */
 	c->w = NULL;			/* no escape yet */
+	c->nul = 0;
 	while (c->p < c->end) {
 		/*
 		 * Most of a string is printable ASCII: skip it in one loop,
@@ -410,6 +416,8 @@ container(struct cur *c, unsigned char close, struct mcp_jv **out)
 			if (c->p >= c->end || *c->p != '"' ||
 			    string(c, &k, &kn) == -1)
 				return bad(c, MCP_ERR_PARSE);
+			if (c->nul)
+				return bad(c, MCP_ERR_NULNAME);
 			ws(c);
 			if (c->p >= c->end || *c->p++ != ':')
 				return bad(c, MCP_ERR_PARSE);

@@ -13,7 +13,9 @@
  * any) an object, neither result nor error; a response exactly one of
  * result and error (an object); both kinds with an id have a valid one.
  * A member present with the value null counts as present; of a repeated
- * member the last counts, as everywhere (mcp_jv_get()).
+ * member the last counts, as everywhere (mcp_jv_get()).  Strings that
+ * name something (the version, the method, a string id) hold no U+0000,
+ * and an id at most MCP_ID_MAX bytes.
  */
 enum mcp_err
 mcp_rpc_check(struct mcp_jdoc *d, struct mcp_jv *o, struct mcp_msg *m)
@@ -66,7 +68,7 @@ mcp_rpc_check(struct mcp_jdoc *d, struct mcp_jv *o, struct mcp_msg *m)
 			break;
 		}
 	}
-	if (ver == NULL || ver->type != MCP_JSTRING ||
+	if (ver == NULL || ver->type != MCP_JSTRING || ver->len != 3 ||
 	    strcmp(ver->s, "2.0") != 0)
 		return MCP_ERR_INVALID;
 	if (has & ID) {
@@ -77,6 +79,7 @@ mcp_rpc_check(struct mcp_jdoc *d, struct mcp_jv *o, struct mcp_msg *m)
 	}
 	if (has & METHOD) {
 		if (method->type != MCP_JSTRING || method->len == 0 ||
+		    memchr(method->s, '\0', method->len) != NULL ||
 		    (has & PARAMS && m->params->type != MCP_JOBJECT) ||
 		    has & (RESULT | ERROR))
 			return MCP_ERR_INVALID;

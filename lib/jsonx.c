@@ -113,9 +113,14 @@ mcp_json_str(struct json_object *o, const char *key)
 {
 	struct json_object	*v;
 
+	const char		*s;
+
 	if ((v = typed(o, key, json_type_string)) == NULL)
 		return NULL;
-	return json_object_get_string(v);
+	s = json_object_get_string(v);
+	if (memchr(s, '\0', (size_t)json_object_get_string_len(v)) != NULL)
+		return NULL;
+	return s;
 }
 
 int

@@ -138,15 +138,36 @@ pkey_algs(EVP_PKEY *pk, char *why, size_t whysz)
 	return 0;
 }
 
+/*
+ * A JWK's string member: 1 with *out when it is a string, 0 when it is
+ * absent, -1 when it is of another type or holds U+0000 (its C string
+ * would say something else than the JSON does).
+ */
+static int
+strmember(struct json_object *jwk, const char *name, const char **out)
+{
+	struct json_object	*v;
+
+	*out = NULL;
+	if (!mcp_json_get(jwk, name, &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_string) ||
+	    strlen(json_object_get_string(v)) !=
+	    (size_t)json_object_get_string_len(v))
+		return -1;
+	*out = json_object_get_string(v);
+	return 1;
+}
+
 /* Decodes a base64url JWK member into a fresh buffer; NULL if bad. */
 static unsigned char *
 member(struct json_object *jwk, const char *name, size_t max, size_t *len)
 {
-	const char	*s = mcp_json_str(jwk, name);
+	const char	*s;
 	unsigned char	*out;
 	long		 n;
 
-	if (s == NULL || strlen(s) > max * 4 / 3 + 4)
+	if (strmember(jwk, name, &s) != 1 || strlen(s) > max * 4 / 3 + 4)
 		return NULL;
 	if ((out = malloc(strlen(s) + 1)) == NULL)
 		return NULL;
@@ -217,12 +238,12 @@ jwk_ec(struct json_object *jwk)
 		{ "P-521", "secp521r1", 66 },
 	};
 	OSSL_PARAM_BLD	*bld;
-	const char	*crv = mcp_json_str(jwk, "crv");
+	const char	*crv;
 	unsigned char	*x, *y, pt[1 + 2 * 66];
 	size_t		 xl = 0, yl = 0, i;
 	EVP_PKEY	*pk = NULL;
 
-	if (crv == NULL)
+	if (strmember(jwk, "crv", &crv) != 1)
 		return NULL;
 	for (i = 0; i < sizeof(curves) / sizeof(curves[0]); i++)
 		if (strcmp(crv, curves[i].crv) == 0)
@@ -248,23 +269,68 @@ jwk_ec(struct json_object *jwk)
 	return pk;
 }
 
-/* 1 if the JWK's "use"/"key_ops" allow verifying signatures. */
-static int
-for_signatures(struct json_object *jwk)
-{
-	struct json_object	*ops;
-	const char		*use = mcp_json_str(jwk, "use");
-	size_t			 i;
+/*
+ * A key's kid as the warnings quote it: the issuer's text, cut after
+ * KIDNAME_MAX bytes with "..." so that a broken JWKS cannot fill the log
+ * line; "(no kid)" when it has none.  buf holds KIDNAME_MAX + 4 bytes.
+ */
+#define KIDNAME_MAX	48
 
+static const char *
+kidname(const char *kid, char *buf, size_t sz)
+{
+	if (kid == NULL)
+		return "(no kid)";
+	if (strlen(kid) <= KIDNAME_MAX)
+		return kid;
+	snprintf(buf, sz, "%.*s...", KIDNAME_MAX, kid);
+	return buf;
+}
+
+/*
+ * 1 if the JWK's "use" and "key_ops" (RFC 7517 §4.2, §4.3) allow
+ * verifying signatures, 0 if they rule it out.  A "use" that is not a
+ * string, or "key_ops" that is not an array, says nothing we can trust:
+ * the key is not used (-1, with *why).  Elements of "key_ops" that are
+ * not strings are passed over (one warning a key, however many); only a
+ * "verify" element makes the key usable.
+ */
+static int
+for_signatures(struct json_object *jwk, const char *kid, const char **why)
+{
+	struct json_object	*ops, *e;
+	const char		*use;
+	char			 name[KIDNAME_MAX + 4];
+	size_t			 i, n, bad = 0;
+	int			 verify = 0;
+
+	if (strmember(jwk, "use", &use) == -1) {
+		*why = "use is not a string";
+		return -1;
+	}
 	if (use != NULL && strcmp(use, "sig") != 0)
 		return 0;
-	if ((ops = mcp_json_arr(jwk, "key_ops")) == NULL)
+	if (!mcp_json_get(jwk, "key_ops", &ops))
 		return 1;
-	for (i = 0; i < json_object_array_length(ops); i++)
-		if (strcmp(json_object_get_string(
-		    json_object_array_get_idx(ops, i)), "verify") == 0)
-			return 1;
-	return 0;
+	if (!json_object_is_type(ops, json_type_array)) {
+		*why = "key_ops is not an array";
+		return -1;
+	}
+	n = json_object_array_length(ops);
+	for (i = 0; i < n; i++) {
+		e = json_object_array_get_idx(ops, i);
+		if (!json_object_is_type(e, json_type_string) ||
+		    strlen(json_object_get_string(e)) !=
+		    (size_t)json_object_get_string_len(e))
+			bad++;
+		else if (strcmp(json_object_get_string(e), "verify") == 0)
+			verify = 1;
+	}
+	if (bad > 0)
+		mcp_logx(MCP_LEVEL_WARNING, NULL, "jwks: key %s: key_ops "
+		    "holds %zu non-string element%s, passed over",
+		    kidname(kid, name, sizeof(name)), bad, bad > 1 ? "s" : "");
+	return verify;
 }
 
 /* Sets up k->ready[] for the digests of the algorithms k allows. */
@@ -290,21 +356,11 @@ prepare(struct mcp_key *k)
 	}
 }
 
-/*
- * A key's kid as the warnings quote it: the issuer's text, cut after
- * KIDNAME_MAX bytes with "..." so that a broken JWKS cannot fill the log
- * line; "(no kid)" when it has none.  buf holds KIDNAME_MAX + 4 bytes.
- */
-#define KIDNAME_MAX	48
-
+/* "(key N)" for a key whose kid cannot be quoted; buf as kidname()'s. */
 static const char *
-kidname(const char *kid, char *buf, size_t sz)
+idxname(size_t i, char *buf, size_t sz)
 {
-	if (kid == NULL)
-		return "(no kid)";
-	if (strlen(kid) <= KIDNAME_MAX)
-		return kid;
-	snprintf(buf, sz, "%.*s...", KIDNAME_MAX, kid);
+	snprintf(buf, sz, "(key %zu)", i);
 	return buf;
 }
 
@@ -315,7 +371,7 @@ mcp_keyset_jwks(const char *text, size_t len, unsigned allowed, char *err,
 	struct mcp_keyset	*ks;
 	struct json_object	*doc, *keys, *jwk;
 	struct mcp_key		*k;
-	const char		*kty, *kid, *alg;
+	const char		*kty, *kid, *alg, *bad;
 	enum mcp_err		 e;
 	char			 why[128], name[KIDNAME_MAX + 4];
 	size_t			 i, n;
@@ -340,10 +396,31 @@ mcp_keyset_jwks(const char *text, size_t len, unsigned allowed, char *err,
 		why[0] = '\0';
 		jwk = json_object_array_get_idx(keys, i);
 		k = &ks->keys[ks->nkeys];
-		kty = mcp_json_str(jwk, "kty");
-		kid = mcp_json_str(jwk, "kid");
-		alg = mcp_json_str(jwk, "alg");
-		if (kty == NULL || !for_signatures(jwk))
+		/*
+		 * A member of the wrong type is never read as absent: a kid,
+		 * alg or use we cannot read would leave the key wider than
+		 * its issuer wrote it, so the key is not used at all.
+		 */
+		bad = kty = kid = alg = NULL;
+		if (!json_object_is_type(jwk, json_type_object))
+			bad = "not a JSON object";
+		else if (strmember(jwk, "kid", &kid) == -1)
+			bad = "kid is not a string";
+		else if (strmember(jwk, "kty", &kty) == -1)
+			bad = "kty is not a string";
+		else if (strmember(jwk, "alg", &alg) == -1)
+			bad = "alg is not a string";
+		if (bad == NULL && kty != NULL &&
+		    for_signatures(jwk, kid, &bad) == 0)
+			continue;
+		if (bad != NULL) {
+			mcp_logx(MCP_LEVEL_WARNING, NULL, "jwks: key %s: %s, "
+			    "ignored", kid != NULL ? kidname(kid, name,
+			    sizeof(name)) : idxname(i, name, sizeof(name)),
+			    bad);
+			continue;
+		}
+		if (kty == NULL)
 			continue;
 		/*
 		 * A kid cut to fit would never match the token's: refuse the

@@ -131,6 +131,12 @@ struct mcp_endpoint {
 	size_t					 ntemplates;
 	const struct mcp_prompt			*prompts;
 	size_t					 nprompts;
+	/*
+	 * The URL path it answers (any other is a JSON 404).  NULL: the
+	 * path of the configured resource URL with auth = bearer, any path
+	 * without auth.
+	 */
+	const char				*path;
 };
 
 /*
@@ -347,5 +353,12 @@ enum mcp_data	mcp_tpl_create(struct mcp_call *, struct mcp_template *);
 
 /* A new prefixed id ("wks", "env", "org", "tpl") from OpenSSL's RNG. */
 int	mcp_data_id(const char *prefix, char *out, size_t outsz);
+/*
+ * Stored metadata or settings text as a JSON object (an empty one when
+ * it is not one, or out of memory: NULL).  It was written from a request
+ * the server accepted, at whatever json_max_depth was set then, so it is
+ * read with that setting's largest value: it comes back whole.
+ */
+struct json_object	*mcp_data_object(const char *text);
 
 #endif /* MCP_H */

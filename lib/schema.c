@@ -339,14 +339,25 @@ equal(struct json_object *a, struct json_object *b)
 
 /* Counts Unicode code points of valid UTF-8 (json-c checked it). */
 static size_t
-utf8_len(const char *s)
+utf8_len(const char *s, size_t len)
 {
-	size_t	 n = 0;
+	size_t	 n = 0, i;
 
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
 			n++;
 	return n;
+}
+
+/* regexec() over all len bytes of s, a U+0000 inside as any other. */
+static int
+match(const regex_t *re, const char *s, size_t len)
+{
+	regmatch_t	 whole[1];
+
+	whole[0].rm_so = 0;
+	whole[0].rm_eo = (regoff_t)len;
+	return regexec(re, s, 1, whole, REG_STARTEND);
 }
 
 /* Resolves "#/a/b" (JSON Pointer, RFC 6901) against the root schema. */
@@ -511,13 +522,15 @@ check_string(struct vctx *v, const struct kws *m,
 {
 	struct json_object	*x;
 	const char		*str = json_object_get_string(inst);
-	size_t			 len;
+	size_t			 len, bytes;
 	regex_t			 re, *rx;
 	int			 rc;
 
+	/* The whole string: a C string would end at a U+0000 inside. */
+	bytes = (size_t)json_object_get_string_len(inst);
 	if ((x = kw(m, K_MINLEN)) != NULL ||
 	    (x = kw(m, K_MAXLEN)) != NULL) {
-		len = utf8_len(str);
+		len = utf8_len(str, bytes);
 		if ((x = kw(m, K_MINLEN)) != NULL &&
 		    (int64_t)len < json_object_get_int64(x))
 			return fail(v, "must be at least %lld characters long",
@@ -530,13 +543,13 @@ check_string(struct vctx *v, const struct kws *m,
 	if ((x = kw(m, K_PATTERN)) != NULL) {
 		/* Compiled by mcp_schema_check(), else here each time. */
 		if ((rx = compiled(json_object_get_string(x))) != NULL)
-			rc = regexec(rx, str, 0, NULL, 0);
+			rc = match(rx, str, bytes);
 		else {
 			if (regcomp(&re, json_object_get_string(x),
 			    REG_EXTENDED | REG_NOSUB) != 0)
 				return fail(v, "schema pattern does not "
 				    "compile");
-			rc = regexec(&re, str, 0, NULL, 0);
+			rc = match(&re, str, bytes);
 			regfree(&re);
 		}
 		if (rc != 0)

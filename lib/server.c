@@ -217,7 +217,7 @@ mcp_main_serve(const struct mcp_endpoint *ep, mcp_serve_fn serve, int argc,
 	}
 	if (srv.cfg.auth.audit_log != NULL && (srv.audit_fd =
 	    open(srv.cfg.auth.audit_log, O_WRONLY | O_APPEND | O_CREAT |
-	    O_CLOEXEC, 0640)) == -1) {
+	    O_CLOEXEC, 0600)) == -1) {
 		fprintf(stderr, "%s: audit_log %s: %s\n", argv[0],
 		    srv.cfg.auth.audit_log, strerror(errno));
 		return 1;

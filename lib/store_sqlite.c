@@ -4,9 +4,12 @@
  * thread holds its own connection with its statements prepared once.
  * Parameters are always bound, never formatted into SQL.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -1490,12 +1493,29 @@ mcp_store_open(const char *path, char *err, size_t errsz)
 {
 	struct sqlite_store	*s;
 	char			*msg = NULL;
+	int			 fd;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		snprintf(err, errsz, "out of memory");
 		return NULL;
 	}
 	s->base.ops = &ops;
+	/*
+	 * The file holds every tenant's data, session ids and the audit
+	 * trail: created here 0600 (SQLite would make it 0644), and SQLite
+	 * gives its -wal and -shm files the database file's mode.  Only a
+	 * new file is touched: closing a descriptor of a file this process
+	 * has open in SQLite would drop that connection's POSIX locks.
+	 */
+	if (strcmp(path, ":memory:") != 0 && strncmp(path, "file:", 5) != 0) {
+		if ((fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+		    0600)) != -1)
+			close(fd);
+		else if (errno != EEXIST) {
+			snprintf(err, errsz, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+	}
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(err, errsz, "%s: %s", path, s->db != NULL ?

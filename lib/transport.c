@@ -513,6 +513,17 @@ mcp_serve(struct mcp_server *srv, struct mcp_io *io, struct mcp_store *st)
 		mcp_guard_wellknown(&r, path);
 		goto out;
 	}
+	/*
+	 * Only the endpoint's own path: the web server's prefix match also
+	 * hands over /mcpfoo, /mcp/ and /mcp/x.  (A CGI run without a
+	 * request URI gives no path to compare.)
+	 */
+	if (srv->own_path != NULL && *path != '\0' &&
+	    strcmp(path, srv->own_path) != 0) {
+		r.outcome = "not_found";
+		mcp_http_error(&r, MCP_ERR_NOTFOUND, NULL, path);
+		goto audit;
+	}
 	/* Streamable HTTP, "Security Warning": validate Origin (403). */
 	if ((origin = mcp_http_param(&r, "HTTP_ORIGIN")) != NULL) {
 		if (!mcp_config_origin_ok(&srv->cfg, origin)) {

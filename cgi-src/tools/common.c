@@ -44,6 +44,24 @@ tool_copy(char *dst, size_t dstsz, const char *src)
 }
 
 struct json_object *
+tool_nul_error(struct json_object *args)
+{
+	struct json_object_iter	 it;
+	const char		*s;
+
+	json_object_object_foreachC(args, it) {
+		if (!json_object_is_type(it.val, json_type_string))
+			continue;
+		s = json_object_get_string(it.val);
+		if (strlen(s) != (size_t)json_object_get_string_len(it.val))
+			return mcp_result_errorf("The argument %s holds the "
+			    "character U+0000, which names and ids cannot "
+			    "hold. Leave it out.", it.key);
+	}
+	return NULL;
+}
+
+struct json_object *
 tool_name_error(const char *name)
 {
 	return mcp_result_errorf("The name is %zu bytes in UTF-8; the limit "

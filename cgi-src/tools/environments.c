@@ -70,8 +70,11 @@ tool_create_environment(struct mcp_call *c, struct json_object *args)
 	struct mcp_environment	 env;
 	const char		*name = tool_arg(args, "name");
 	const char		*type = tool_arg(args, "type");
+	struct json_object	*nul;
 	enum mcp_data		 e;
 
+	if ((nul = tool_nul_error(args)) != NULL)
+		return nul;
 	memset(&env, 0, sizeof(env));
 	if (tool_copy(env.name, sizeof(env.name), name) == -1)
 		return tool_name_error(name);
@@ -94,8 +97,11 @@ tool_update_environment(struct mcp_call *c, struct json_object *args)
 	const char		*id = tool_arg(args, "environment_id");
 	const char		*name = tool_arg(args, "name");
 	const char		*type = tool_arg(args, "type");
+	struct json_object	*nul;
 	enum mcp_data		 e;
 
+	if ((nul = tool_nul_error(args)) != NULL)
+		return nul;
 	if (name == NULL && type == NULL)
 		return mcp_result_errorf("Nothing to change: give name, type "
 		    "or both.");

@@ -11,19 +11,6 @@
 
 #define PAGE_DEFAULT	50
 
-/* Parses stored JSON text back into an object ({} if it is not one). */
-static struct json_object *
-object_of(const char *text)
-{
-	struct json_object	*o = json_tokener_parse(text);
-
-	if (o == NULL || !json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
-		o = json_object_new_object();
-	}
-	return o;
-}
-
 struct json_object *
 tool_org_json(const struct mcp_org *o)
 {
@@ -35,7 +22,7 @@ tool_org_json(const struct mcp_org *o)
 	json_object_object_add(j, "name", json_object_new_string(o->name));
 	json_object_object_add(j, "external_id", o->external_id[0] ?
 	    json_object_new_string(o->external_id) : NULL);
-	json_object_object_add(j, "metadata", object_of(o->metadata));
+	json_object_object_add(j, "metadata", mcp_data_object(o->metadata));
 	json_object_object_add(j, "template_id", o->template_id[0] ?
 	    json_object_new_string(o->template_id) : NULL);
 	json_object_object_add(j, "created_at", tool_time(o->created_ms));
@@ -83,6 +70,8 @@ tool_list_organizations(struct mcp_call *c, struct json_object *args)
 	char			 id[40], *dot;
 	enum mcp_data		 e;
 
+	if ((v = tool_nul_error(args)) != NULL)
+		return v;
 	memset(&q, 0, sizeof(q));
 	memset(&p, 0, sizeof(p));
 	q.environment = tool_arg(args, "environment_id");
@@ -141,6 +130,8 @@ tool_create_organization(struct mcp_call *c, struct json_object *args)
 	size_t			 len;
 	enum mcp_data		 e;
 
+	if ((r = tool_nul_error(args)) != NULL)
+		return r;
 	if ((o = calloc(1, sizeof(*o))) == NULL)
 		return NULL;
 	/* The schema bounds ids and external ids; names are checked here. */
@@ -165,7 +156,7 @@ tool_create_organization(struct mcp_call *c, struct json_object *args)
 			    "list_org_templates");
 			goto out;
 		}
-		meta = object_of(t.settings);
+		meta = mcp_data_object(t.settings);
 	} else
 		meta = json_object_new_object();
 	if (json_object_object_get_ex(args, "metadata", &given)) {
@@ -205,6 +196,8 @@ tool_update_organization(struct mcp_call *c, struct json_object *args)
 	size_t			 len;
 	enum mcp_data		 e;
 
+	if ((r = tool_nul_error(args)) != NULL)
+		return r;
 	meta = json_object_object_get(args, "metadata");
 	if (name == NULL && ext == NULL && meta == NULL)
 		return mcp_result_errorf("Nothing to change: give name, "
@@ -271,7 +264,7 @@ tool_tpl_json(const struct mcp_template *t)
 
 	json_object_object_add(j, "id", json_object_new_string(t->id));
 	json_object_object_add(j, "name", json_object_new_string(t->name));
-	json_object_object_add(j, "settings", object_of(t->settings));
+	json_object_object_add(j, "settings", mcp_data_object(t->settings));
 	json_object_object_add(j, "created_at", tool_time(t->created_ms));
 	json_object_object_add(j, "updated_at", tool_time(t->updated_ms));
 	return j;
@@ -315,9 +308,12 @@ tool_create_org_template(struct mcp_call *c, struct json_object *args)
 	struct mcp_template	 t;
 	struct json_object	*set;
 	const char		*name = tool_arg(args, "name");
+	struct json_object	*nul;
 	size_t			 len;
 	enum mcp_data		 e;
 
+	if ((nul = tool_nul_error(args)) != NULL)
+		return nul;
 	memset(&t, 0, sizeof(t));
 	if (tool_copy(t.name, sizeof(t.name), name) == -1)
 		return tool_name_error(name);

@@ -21,6 +21,12 @@ struct json_object	*tool_time(long long ms);
 const char		*tool_arg(struct json_object *, const char *key);
 /* Copies src into dst[dstsz]; -1, copying nothing, if it does not fit. */
 int			 tool_copy(char *dst, size_t dstsz, const char *src);
+/*
+ * The isError result for a string argument holding U+0000, or NULL when
+ * none does.  Names and ids are kept as C strings, which would end at
+ * it: such a name is refused, never stored cut.
+ */
+struct json_object	*tool_nul_error(struct json_object *args);
 /* The isError result for a name over MCP_NAME_MAX bytes. */
 struct json_object	*tool_name_error(const char *name);
 /* An isError result telling the agent what to do about e. */

@@ -33,9 +33,12 @@ struct json_object *
 tool_update_workspace(struct mcp_call *c, struct json_object *args)
 {
 	struct mcp_workspace	 w;
+	struct json_object	*nul;
 	const char		*name;
 	enum mcp_data		 e;
 
+	if ((nul = tool_nul_error(args)) != NULL)
+		return nul;
 	name = json_object_get_string(json_object_object_get(args, "name"));
 	if ((e = mcp_workspace_rename(c, name, &w)) != MCP_DATA_OK)
 		return tool_data_error(e, "workspace", "", "whoami");

@@ -66,3 +66,45 @@ mcall() {
 	[ "$(sed -n 's/^  client_id *//p' <<<"$OUT")" = "$id" ]
 	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM workspaces")" = 1 ]
 }
+
+# modes: "name mode" for each path given (relative to $STATE), one a line.
+modes() {
+	local f
+	for f in "$@"; do
+		echo "$f $(stat -c %a "$STATE/$f" 2>/dev/null || echo missing)"
+	done
+}
+
+# The state holds every tenant's data, session ids, the audit trail and
+# the logs: the directory is 0700 and what is in it 0600 (SQLite's -wal
+# and -shm take the store file's mode), lighttpd's logs too; a state made
+# with wider modes (an older make run) is put right by the next start.
+@test "make run: the state is private, and an older state's modes are repaired" {
+	local files="mcp.db mcp.db-wal mcp.db-shm audit.log mcp-fcgi.log lighttpd-error.log lighttpd-access.log mcp-fcgi.conf lighttpd.conf dev-client.json"
+	local want got
+	start
+	id=$(sed -n 's/^  client_id *//p' <<<"$OUT")
+	secret=$(sed -n 's/^  client_secret *//p' <<<"$OUT")
+	# A token and a call: the responders have the store (and its WAL)
+	# open and the access log has a line.
+	TOKEN=$(curl -s -u "$id:$secret" -d grant_type=client_credentials \
+	    "http://127.0.0.1:$PORT/oauth/token" | jq -r .access_token)
+	mcall tools/call '"name":"whoami","arguments":{}' whoami
+	[ "$STATUS" = 200 ]
+	want=$(for f in $files; do echo "$f 600"; done; echo ". 700";
+	    echo "keys 700"; echo "run 700")
+	got=$(modes $files . keys run)
+	[ "$got" = "$want" ] || { diff <(echo "$want") <(echo "$got") >&2; return 1; }
+	kill "$RUNPID"
+	wait "$RUNPID" 2>/dev/null || true
+	RUNPID=
+	# As an older make run left it: world-readable.
+	chmod 755 "$STATE" "$STATE/run"
+	chmod 644 "$STATE"/*.log "$STATE"/*.conf "$STATE"/mcp.db*
+	[ "$(stat -c %a "$STATE/mcp.db")" = 644 ]
+	start
+	mcall tools/call '"name":"whoami","arguments":{}' whoami
+	[ "$STATUS" = 200 ]
+	got=$(modes $files . keys run)
+	[ "$got" = "$want" ] || { diff <(echo "$want") <(echo "$got") >&2; return 1; }
+}

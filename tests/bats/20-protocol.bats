@@ -303,3 +303,73 @@ perr() {
 	[ "$STATUS" = 400 ]
 	jqb '.error.code == -32600 and (.error.message | contains("MCP-Protocol-Version"))'
 }
+
+# invalid_request [MESSAGE [ID]]: 400 with the JSON-RPC Invalid Request
+# body, id null unless given.
+invalid_request() {
+	[ "$STATUS" = 400 ] || { echo "status $STATUS: $BODY" >&2; return 1; }
+	[[ "$(header X-Request-Id)" =~ ^[0-9a-f]{16}$ ]]
+	jqb '. == {"jsonrpc":"2.0","id":'"${2:-null}"',"error":{"code":-32600,"message":"'"${1:-Invalid Request: not a JSON-RPC 2.0 message}"'"}}'
+}
+
+# A string holding U+0000 is no identifier: the C string the code would
+# compare ends at it ("ping\u0000x" would be ping).  Ids, the method and
+# the version are refused, and such an id is not echoed.
+@test "a JSON-RPC id, method or version holding U+0000: 400 -32600, id null" {
+	init_session 2025-11-25
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":"1\u0000","method":"ping"}'
+	invalid_request
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":"\u0000","method":"ping"}'
+	invalid_request
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":1,"method":"ping\u0000x"}'
+	invalid_request "" 1
+	spost 2025-11-25 '{"jsonrpc":"2.0\u0000","id":1,"method":"ping"}'
+	invalid_request "" 1
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":"a\u0000b","method":"ping"}'
+	invalid_request
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":"ab","method":"ping"}'
+	[ "$STATUS" = 200 ] && jqb '.id == "ab" and .result == {}'
+}
+
+@test "a string id of at most 256 bytes is echoed; 257 bytes: 400 -32600" {
+	init_session 2025-11-25
+	id=$(head -c 256 /dev/zero | tr '\0' i)
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":"'"$id"'","method":"ping"}'
+	[ "$STATUS" = 200 ] && jqb --arg id "$id" '.id == $id and .result == {}'
+	# 256 bytes of UTF-8, fewer characters: still fits.
+	id2=$(printf 'é%.0s' $(seq 128))
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":"'"$id2"'","method":"ping"}'
+	[ "$STATUS" = 200 ] && jqb --arg id "$id2" '.id == $id'
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":"'"${id}x"'","method":"ping"}'
+	invalid_request
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":"'"${id2}x"'","method":"ping"}'
+	invalid_request
+	# A response (to a server request) is held to the same bound.
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":"'"${id}x"'","result":{}}'
+	invalid_request
+}
+
+# json-c keeps member names as C strings, so "name\u0000x" would be
+# taken for "name": a member name holding U+0000 is refused outright.
+@test "a member name holding U+0000, at any depth: 400 -32600" {
+	init_session 2025-11-25
+	for b in '{"jsonrpc":"2.0","id":1,"method":"ping","params":{"_meta\u0000":{}}}' \
+	    '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"test_simple_text","arguments":{"a":{"b\u0000":1}}}}' \
+	    '{"jsonrpc\u0000":"2.0","jsonrpc":"2.0","id":1,"method":"ping"}'; do
+		spost 2025-11-25 "$b"
+		invalid_request "Invalid Request: a member name holds U+0000"
+	done
+}
+
+@test "tool names, prompt names and resource URIs holding U+0000 are unknown" {
+	init_session 2025-11-25
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"test_simple_text\u0000x","arguments":{}}}'
+	[ "$STATUS" = 200 ] && jqb '.id == 3 and .error.code == -32602'
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":3,"method":"prompts/get","params":{"name":"test_simple_prompt\u0000x"}}'
+	[ "$STATUS" = 200 ] && jqb '.id == 3 and .error.code == -32602'
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":3,"method":"resources/read","params":{"uri":"test://static-text\u0000x"}}'
+	[ "$STATUS" = 200 ] && jqb '.id == 3 and .error != null and .result == null'
+	# Without the U+0000 each is found.
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":3,"method":"resources/read","params":{"uri":"test://static-text"}}'
+	[ "$STATUS" = 200 ] && jqb '.id == 3 and .result.contents[0].uri == "test://static-text"'
+}

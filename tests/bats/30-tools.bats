@@ -79,6 +79,21 @@ call() {	# call VERSION NAME ARGS_JSON [extra params]
 	jqb '.result.isError == true and (.result.content[0].text | contains("\"extra\" is not allowed"))'
 }
 
+# The validator measures the whole string: a U+0000 inside does not end
+# it (it once let 1 MB through the 10,000-character limit).
+@test "echo on /mcp: a U+0000 inside text counts, the limit holds, the text comes back whole" {
+	URL=$BASE/mcp
+	init_session 2025-06-18
+	long=$(head -c 20000 /dev/zero | tr '\0' b)
+	call 2025-06-18 echo '{"text":"a\u0000'"$long"'"}'
+	[ "$STATUS" = 200 ]
+	jqb '.result.isError == true and (.result.content[0].text | endswith("arguments.text: must be at most 10000 characters long"))'
+	call 2025-06-18 echo '{"text":"\u0000'"${long:0:9999}"'"}'
+	jqb '.result.isError != true and (.result.structuredContent.text | length) == 10000'
+	call 2025-06-18 echo '{"text":"a\u0000b"}'
+	jqb '.result.structuredContent.text == "a\u0000b" and (.result.content[0].text | fromjson) == .result.structuredContent'
+}
+
 @test "/mcp lists echo with scopes in _meta and honest annotations" {
 	URL=$BASE/mcp
 	init_session 2025-06-18

@@ -153,7 +153,10 @@ print(json.dumps({"keys": [k] * 40}))' "$T/rsa.jwk" >"$T/www/jwks.json"
 # wellknown RESOURCE URL PATH: with resource = RESOURCE, a request without a
 # token is told URL as its resource_metadata, and a GET of PATH (URL's path
 # and query, as a web server passes them) answers the metadata for RESOURCE.
+# The POST goes to the resource's own path (the only one it answers).
 wellknown() {
+	local own
+	own=$(sed -E 's|^https?://[^/?]*||; s|\?.*||' <<<"$1")
 	cat >"$T/w.conf" <<-EOF
 	store_path = $T/mcp.db
 	resource = $1
@@ -163,7 +166,7 @@ wellknown() {
 	jwks_file = $T/jwks.json
 	EOF
 	env -i PATH="$PATH" MCP_FCGI_CONFIG="$T/w.conf" REQUEST_METHOD=POST \
-	    REQUEST_URI=/mcp CONTENT_TYPE=application/json HTTP_ACCEPT="$ACCEPT" \
+	    REQUEST_URI="${own:-/}" CONTENT_TYPE=application/json HTTP_ACCEPT="$ACCEPT" \
 	    CONTENT_LENGTH=${#LIST} HTTP_MCP_PROTOCOL_VERSION=2026-07-28 \
 	    HTTP_MCP_METHOD=tools/list "$BIN" <<<"$LIST" >"$T/out" 2>"$T/err"
 	grep -q '^Status: 401' "$T/out"

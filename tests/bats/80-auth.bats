@@ -219,6 +219,100 @@ sys.stdout.buffer.write(k.public_key().public_bytes(serialization.Encoding.PEM,
 	accepted
 }
 
+# signraw SED: a token of valid claims whose JSON text SED rewrote (jq
+# would round a number past 2^53 before jwt.py sees it).
+signraw() {
+	$JWT sign RS256 "$SIGNKEY" "{\"kid\":\"$KID\"}" "$(claims | sed "$1")"
+}
+
+# NumericDates (RFC 7519 §2) are range-checked before any arithmetic: a
+# date past the year 9999, before the epoch or beyond a double's integers
+# is refused, never added to the leeway (a signed overflow the sanitizer
+# build would abort on).
+@test "exp near the 64-bit limit: 401, exp out of range" {
+	for v in 9223372036854775807 9223372036854775808 18446744073709551615 253402300800; do
+		whoami "Bearer $(signraw "s/\"exp\":[0-9]*/\"exp\":$v/")"
+		rejected
+		logged "exp out of range"
+	done
+}
+
+@test "exp as a huge or negative float, or negative: 401, exp out of range" {
+	for v in 1e300 -1e300 9.3e18 -1 -0.5 -9223372036854775808; do
+		whoami "Bearer $(signraw "s/\"exp\":[0-9]*/\"exp\":$v/")"
+		rejected
+		logged "exp out of range"
+	done
+}
+
+@test "nbf and iat out of range: 401" {
+	whoami "Bearer $(signraw 's/"iat":\([0-9]*\)/"iat":\1,"nbf":-9223372036854775808/')"
+	rejected
+	logged "nbf out of range"
+	whoami "Bearer $(signraw 's/"iat":\([0-9]*\)/"nbf":1e300,"iat":\1/')"
+	rejected
+	logged "nbf out of range"
+	whoami "Bearer $(signraw 's/"iat":[0-9]*/"iat":9223372036854775807/')"
+	rejected
+	logged "iat out of range"
+	whoami "Bearer $(signraw 's/"iat":[0-9]*/"iat":-1e308/')"
+	rejected
+	logged "iat out of range"
+}
+
+@test "fractional dates are NumericDates: accepted, rounded towards refusal" {
+	whoami "Bearer $(sign '' '.exp = .exp + 0.5 | .iat = .iat - 0.5 | .nbf = .iat')"
+	accepted
+	# exp a half second after now less the leeway (30 s) rounds down.
+	whoami "Bearer $(sign '' '.exp = .iat - 30 + 0.5')"
+	rejected
+	logged "expired"
+}
+
+# U+0000 in what names someone: compared as C strings, "$BASE\u0000.evil"
+# would be the issuer and a member "aud\u0000" would be aud.  Such a
+# value is refused, such a member name makes the token unreadable.
+@test "iss, aud, sub or client_id holding U+0000: 401" {
+	whoami "Bearer $(sign '' '.iss += "\u0000.evil"')"
+	rejected
+	logged "iss is not a string without U+0000"
+	whoami "Bearer $(sign '' '.aud += "\u0000.evil"')"
+	rejected
+	logged "aud does not name this resource"
+	whoami "Bearer $(sign '' '.aud = ["https://elsewhere.example", .aud + "\u0000"]')"
+	rejected
+	logged "aud does not name this resource"
+	whoami "Bearer $(sign '' '.sub += "\u0000x"')"
+	rejected
+	logged "sub missing or not a string"
+	whoami "Bearer $(sign '' '.client_id += "\u0000x"')"
+	rejected
+	logged "client_id or workspace claim"
+}
+
+@test "a claim or header member name holding U+0000: 401" {
+	whoami "Bearer $(sign '' '.["aud\u0000"] = .aud | .aud = "https://elsewhere.example"')"
+	rejected
+	whoami "Bearer $(sign '' '.["aud\u0000"] = .aud | del(.aud)')"
+	rejected
+	whoami "Bearer $(sign '' '.["exp\u0000"] = .exp')"
+	rejected
+	whoami "Bearer $(sign "{\"kid\":\"$KID\",\"crit\u0000\":[\"x\"]}")"
+	rejected
+	# The same tokens without the U+0000 are fine.
+	whoami "Bearer $(sign '' '.["aud2"] = .aud')"
+	accepted
+}
+
+@test "a scope token holding U+0000 is dropped, not cut" {
+	whoami "Bearer $(sign '' '.scope = "wks:read\u0000 org:write"')"
+	accepted
+	jqb '.result.structuredContent.scopes == ["org:write"]'
+	whoami "Bearer $(sign '' '.scope = ["env:read\u0000x", "org:read"]')"
+	accepted
+	jqb '.result.structuredContent.scopes == ["org:read"]'
+}
+
 @test "missing exp: 401" {
 	whoami "Bearer $(sign '' 'del(.exp)')"
 	rejected
@@ -391,6 +485,35 @@ sys.stdout.buffer.write(k.public_key().public_bytes(serialization.Encoding.PEM,
 	accepted
 }
 
+# A JWKS member of the wrong type (key_ops [null] once crashed the
+# responder) leaves its key out with a warning; the responder keeps
+# serving, and the other keys of the set work.
+@test "JWKS members of the wrong type: the key is left out, nothing crashes" {
+	local k=$STATE/tk c tok other
+	$JWT genkey rsa "$k" rsa3 kid-3
+	c=$(claims '.iss = "https://jwks.test"')
+	tok=$($JWT sign RS256 "$k/rsa3.pem" '{"kid":"kid-3"}' "$c")
+	other=$($JWT sign RS256 "$k/rsa2.pem" '{"kid":"kid-2"}' "$c")
+	for bad in '{"use":5}' '{"key_ops":"verify"}' '{"key_ops":[null]}' '{"kid":7}' '{"alg":["RS256"]}'; do
+		jq -sc --argjson bad "$bad" '{keys: [(.[0] + $bad), .[1]]}' \
+		    "$k/rsa3.jwk" "$k/rsa2.jwk" >"$k/jwks.json"
+		sleep 1.1	# the refresh interval here is 1 s
+		whoami "Bearer $tok"
+		rejected
+		whoami "Bearer $other"
+		accepted
+	done
+	grep -q 'jwks: key kid-3: key_ops holds 1 non-string element, passed over' "$STATE/mcp-fcgi.log"
+	grep -q 'jwks: key kid-3: use is not a string, ignored' "$STATE/mcp-fcgi.log"
+	grep -q 'jwks: key (key 0): kid is not a string, ignored' "$STATE/mcp-fcgi.log"
+	# A non-string element beside "verify": the key is used.
+	jq -sc '{keys: [(.[0] + {key_ops: [null, "verify"]}), .[1]]}' \
+	    "$k/rsa3.jwk" "$k/rsa2.jwk" >"$k/jwks.json"
+	sleep 1.1
+	whoami "Bearer $tok"
+	accepted
+}
+
 @test "built-in key rotation through the JWKS URL: old tokens live until the key is removed" {
 	old=$TOKEN
 	kid2=$($MCPCTL key rotate | jq -r .kid)
@@ -441,6 +564,58 @@ sys.stdout.buffer.write(k.public_key().public_bytes(serialization.Encoding.PEM,
 	done
 }
 
+# notfound: a JSON-RPC 404 with a request id, logged under it.
+notfound() {
+	[ "$STATUS" = 404 ] || { echo "status $STATUS: $BODY" >&2; return 1; }
+	[[ "$(header Content-Type)" == application/json* ]]
+	[[ "$(header X-Request-Id)" =~ ^[0-9a-f]{16}$ ]]
+	jqb '. == {"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Not Found"}}'
+	logged "Not Found -> 404: $1"
+}
+
+# lighttpd's fastcgi.server matches /mcp as a prefix: the endpoint itself
+# answers only the path of its resource URL, before any other check.
+@test "/mcp answers only its own path: /mcpfoo, /mcp/, /mcp/x are JSON 404s" {
+	local t
+	t=$(token_for "")
+	for p in /mcpfoo /mcp/ /mcp/x /mcp/x/y /mcpfoo/x; do
+		URL=$BASE$p whoami "Bearer $t"
+		notfound "$p"
+		req GET "$BASE$p?a=b"
+		notfound "$p"
+		req OPTIONS "$BASE$p"
+		notfound "$p"
+	done
+	URL=$BASE/mcp whoami "Bearer $t"
+	[ "$STATUS" = 200 ] && jqb '.result.structuredContent.issuer == "'"$BASE"'"'
+	URL="$BASE/mcp?x=1" whoami "Bearer $t"
+	[ "$STATUS" = 200 ] && jqb '.result.structuredContent.issuer == "'"$BASE"'"'
+}
+
+@test "the conformance endpoint answers only /conformance/mcp" {
+	for p in /conformance/mcpx /conformance/mcp/ /conformance/mcp/x; do
+		req POST "$BASE$p" -H 'Content-Type: application/json' -H "Accept: $ACCEPT" \
+		    --data-binary '{"jsonrpc":"2.0","id":1,"method":"ping"}'
+		notfound "$p"
+	done
+	req POST "$BASE/conformance/mcp?x=1" -H 'Content-Type: application/json' \
+	    -H "Accept: $ACCEPT" -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: ping' \
+	    --data-binary '{"jsonrpc":"2.0","id":1,"method":"ping","params":{'"$MODERN_META"'}}'
+	[ "$STATUS" = 200 ]
+	jqb '.id == 1 and .result != null'
+}
+
+@test "the authorization server answers only its own paths" {
+	for p in /oauth/tokenx /oauth/token/ /oauth/jwks/ /oauth/jwksx /oauth/ /oauth/x; do
+		req POST "$BASE$p" -d grant_type=client_credentials
+		[ "$STATUS" = 404 ] || { echo "$p: $STATUS $BODY" >&2; return 1; }
+		jqb '.error.message == "Not Found"'
+		[[ "$(header X-Request-Id)" =~ ^[0-9a-f]{16}$ ]]
+	done
+	req GET "$BASE/oauth/jwks?x=1"
+	[ "$STATUS" = 200 ]
+}
+
 @test "OPTIONS preflight needs no token" {
 	req OPTIONS "$BASE/mcp" -H 'Origin: http://localhost:6274' \
 	    -H 'Access-Control-Request-Headers: authorization, content-type'
@@ -475,6 +650,9 @@ sys.stdout.buffer.write(k.public_key().public_bytes(serialization.Encoding.PEM,
 		! grep -qF "$TOKEN" "$f"
 	done
 	! sqlite3 "$STATE/mcp.db" .dump | grep -qF "${t##*.}"
+	# The trail is the owner's alone, whatever the umask (bats: 022).
+	[ "$(stat -c %a "$STATE/audit.log")" = 600 ]
+	[ "$(stat -c %a "$STATE/mcp.db")" = 600 ]
 	# Who called what, how often, what failed: one query.
 	run $MCPCTL audit --since 3600
 	[ "$status" = 0 ]

@@ -179,6 +179,56 @@ new_env() {
 	jqb '.result.isError == true and .result.content[0].text == "No organization '"$org"' in your workspace. Call list_organizations to see the ids you can use."'
 }
 
+# Stored metadata and settings are read back with the depth requests may
+# have (json_max_depth, 64 here), not json-c's default of 32: a 40-deep
+# object the tool accepted comes back whole, not as {}.
+@test "organizations: 40-deep metadata and settings come back intact" {
+	env=$(new_env "$TA" orgs-deep)
+	deep=$(python3 -c 'import json
+v = "leaf"
+for i in range(40):
+    v = {"d%d" % i: v}
+print(json.dumps(v, separators=(",", ":")))')
+	[ "$(jq '[paths] | map(length) | max' <<<"$deep")" = 40 ]
+	tool "$TA" create_organization '{"environment_id":"'"$env"'","name":"Deep","metadata":'"$deep"'}'
+	jqb '.result.isError != true'
+	org=$(jq -r .result.structuredContent.id <<<"$BODY")
+	jqb --argjson d "$deep" '.result.structuredContent.metadata == $d'
+	tool "$TA" get_organization '{"organization_id":"'"$org"'"}'
+	jqb --argjson d "$deep" '.result.structuredContent.metadata == $d'
+	tool "$TA" create_org_template '{"name":"Deep","settings":'"$deep"'}'
+	tpl=$(jq -r .result.structuredContent.id <<<"$BODY")
+	jqb --argjson d "$deep" '.result.structuredContent.settings == $d'
+	tool "$TA" list_org_templates '{}'
+	jqb --argjson d "$deep" '.result.structuredContent.templates[] | select(.id == "'"$tpl"'") | .settings == $d'
+}
+
+# Ids are matched against their pattern whole, and names are kept as C
+# strings: a U+0000 inside is refused, never cut off and stored.
+@test "U+0000: an id fails its pattern, a name is refused, nothing is stored cut" {
+	env=$(new_env "$TA" orgs-nul)
+	tool "$TA" get_environment '{"environment_id":"'"$env"'\u0000x"}'
+	jqb '.result.isError == true and (.result.content[0].text | contains("must match the pattern"))'
+	tool "$TA" create_organization '{"environment_id":"'"$env"'","name":"Nul\u0000Corp"}'
+	jqb '.result.isError == true and .result.content[0].text == "The argument name holds the character U+0000, which names and ids cannot hold. Leave it out."'
+	tool "$TA" create_environment '{"name":"x\u0000y","type":"staging"}'
+	jqb '.result.isError == true and (.result.content[0].text | startswith("The argument name holds the character U+0000"))'
+	tool "$TA" create_org_template '{"name":"T\u0000","settings":{}}'
+	jqb '.result.isError == true and (.result.content[0].text | startswith("The argument name holds the character U+0000"))'
+	tool "$TA" update_workspace '{"name":"W\u0000"}'
+	jqb '.result.isError == true and (.result.content[0].text | startswith("The argument name holds the character U+0000"))'
+	tool "$TA" list_organizations '{"name_prefix":"N\u0000"}'
+	jqb '.result.isError == true and (.result.content[0].text | startswith("The argument name_prefix holds"))'
+	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM organizations WHERE name LIKE 'Nul%'")" = 0 ]
+	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM environments WHERE name = 'x'")" = 0 ]
+	# Metadata is JSON, stored as its text: a U+0000 there comes back.
+	tool "$TA" create_organization '{"environment_id":"'"$env"'","name":"Meta","metadata":{"k":"a\u0000b"}}'
+	jqb '.result.isError != true and .result.structuredContent.metadata == {"k":"a\u0000b"}'
+	org=$(jq -r .result.structuredContent.id <<<"$BODY")
+	tool "$TA" get_organization '{"organization_id":"'"$org"'"}'
+	jqb '.result.structuredContent.metadata == {"k":"a\u0000b"}'
+}
+
 @test "organizations: errors an agent can act on" {
 	env=$(new_env "$TA" orgs-2)
 	tool "$TA" create_organization '{"environment_id":"'"$env"'","name":"A","external_id":"x-1"}'

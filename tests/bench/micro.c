@@ -75,7 +75,7 @@ static struct mcp_tool scoped[] = {
 };
 
 static struct mcp_endpoint ep = {
-	"micro", NULL, "0", NULL, tools, 1, NULL, 0, NULL, 0, NULL, 0
+	"micro", NULL, "0", NULL, tools, 1, NULL, 0, NULL, 0, NULL, 0, NULL
 };
 
 int

@@ -118,7 +118,7 @@ static const struct mcp_prompt prompts[] = {
 };
 static const struct mcp_endpoint ep = {
 	"fuzz", "Fuzz", "0", NULL, tools, 2, resources, 1, templates, 1,
-	prompts, 1
+	prompts, 1, NULL
 };
 
 static struct mcp_server	 srv;

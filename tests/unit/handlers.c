@@ -68,7 +68,7 @@ static const struct mcp_prompt prompts[] = {
 	{ "noprompt", NULL, "Returns nothing", no_args, noprompt, NULL },
 };
 static const struct mcp_endpoint ep = {
-	"unit", "Unit", "0", NULL, tools, 3, NULL, 0, NULL, 0, prompts, 1
+	"unit", "Unit", "0", NULL, tools, 3, NULL, 0, NULL, 0, prompts, 1, NULL
 };
 
 static struct mcp_server	 srv;

@@ -210,6 +210,7 @@ verify(struct mcp_keyset *ks, const char *tok, int *known)
 
 static void	ignored_reason(void);
 static void	long_kids(void);
+static void	wrong_types(void);
 
 static void
 keys(void)
@@ -256,6 +257,7 @@ keys(void)
 	mcp_keyset_put(rs512);
 	mcp_keyset_put(ks);
 	long_kids();
+	wrong_types();
 	EVP_PKEY_free(priv);
 	ignored_reason();
 }
@@ -371,6 +373,85 @@ long_kids(void)
 	snprintf(want, sizeof(want), "jwks: key %.48s...: no allowed "
 	    "algorithm, ignored\n", kid);
 	ok(strstr(log, want) != NULL, "a 100-byte kid in a warning: cut at 48");
+}
+
+/* The number of keys mcp_keyset_jwks() keeps from doc (-1: refused). */
+static int
+nkeys(const char *doc)
+{
+	struct mcp_keyset	*ks;
+	char			 err[256];
+	int			 n;
+
+	if ((ks = mcp_keyset_jwks(doc, strlen(doc), MCP_ALG_RS256, err,
+	    sizeof(err))) == NULL)
+		return -1;
+	n = (int)ks->nkeys;
+	mcp_keyset_put(ks);
+	return n;
+}
+
+/*
+ * JWK members of the wrong type never crash the parser and never widen
+ * a key: kid, kty, alg and use that are not strings, or key_ops that is
+ * not an array, leave the key out with a warning; an element of key_ops
+ * that is not a string is passed over, and the key is kept only when
+ * another element says "verify".  (The second key of jwks_for()'s set is
+ * an "oct" one, never kept.)
+ */
+static void
+wrong_types(void)
+{
+	static const struct {
+		const char	*extra, *log;
+		int		 keys;
+	} t[] = {
+		{ ",\"key_ops\":[null]", "key k1: key_ops holds 1 non-string "
+		    "element, passed over", 0 },
+		{ ",\"key_ops\":[null,\"verify\"]", "key k1: key_ops holds 1 "
+		    "non-string element, passed over", 1 },
+		{ ",\"key_ops\":[{},3,[\"verify\"]]", "key_ops holds 3 "
+		    "non-string elements, passed over", 0 },
+		{ ",\"key_ops\":[\"verify\\u0000x\"]", "key_ops holds 1 "
+		    "non-string element", 0 },
+		{ ",\"key_ops\":[\"sign\"]", "", 0 },
+		{ ",\"key_ops\":\"verify\"", "key k1: key_ops is not an "
+		    "array, ignored", 0 },
+		{ ",\"key_ops\":null", "key k1: key_ops is not an array, "
+		    "ignored", 0 },
+		{ ",\"use\":null", "key k1: use is not a string, ignored", 0 },
+		{ ",\"use\":[\"sig\"]", "key k1: use is not a string", 0 },
+		{ ",\"use\":\"enc\\u0000\"", "key k1: use is not a string",
+		    0 },
+		{ ",\"alg\":null", "key k1: alg is not a string, ignored", 0 },
+		{ ",\"alg\":[\"RS256\"]", "key k1: alg is not a string", 0 },
+		{ ",\"kid\":7", "key (key 0): kid is not a string, ignored", 0 },
+		{ ",\"kid\":\"k1\\u0000x\"", "key (key 0): kid is not a "
+		    "string", 0 },
+		{ ",\"kty\":{\"RSA\":1}", "key k1: kty is not a string, "
+		    "ignored", 0 },
+		{ ",\"n\":null", "key k1: bad RSA parameters, ignored", 0 },
+		{ ",\"e\":[1]", "key k1: bad RSA parameters, ignored", 0 },
+		{ ",\"use\":\"sig\",\"key_ops\":[\"verify\"]", "", 1 },
+	};
+	char		 doc[8192], log[2048];
+	size_t		 i;
+	int		 n;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(doc, sizeof(doc), "%s", jwks_for(priv, "k1",
+		    t[i].extra));
+		jwks_log(doc, MCP_ALG_RS256, log, sizeof(log));
+		n = nkeys(doc);
+		ok(n == t[i].keys && strstr(log, t[i].log) != NULL,
+		    "JWK with %s: %d key(s), log \"%s\"", t[i].extra, n,
+		    t[i].log);
+	}
+	ok(nkeys("{\"keys\":[null,5,\"k\",[]]}") == 0,
+	    "keys that are not objects: none kept");
+	jwks_log("{\"keys\":[null]}", MCP_ALG_RS256, log, sizeof(log));
+	ok(strstr(log, "jwks: key (key 0): not a JSON object, ignored") !=
+	    NULL, "and a warning names each by its index");
 }
 
 int

@@ -163,7 +163,7 @@ doc(void)
 	int			 nomem = 0;
 
 	t = "{\"a\":1,\"b\":{\"c\":\"x\"},\"a\":\"two\",\"n\":null,"
-	    "\"k\\u0000z\":true}";
+	    "\"k\":true,\"z\":\"a\\u0000b\"}";
 	ok(mcp_jdoc_read(&d, t, strlen(t), 8) == MCP_OK &&
 	    d.root->type == MCP_JOBJECT, "a document: an object node");
 	ok((v = mcp_jv_get(d.root, "a")) != NULL && v->type == MCP_JSTRING &&
@@ -176,8 +176,10 @@ doc(void)
 	    NULL && mcp_jv_str(d.root, "b") == NULL &&
 	    strcmp(mcp_jv_str(mcp_jv_obj(d.root, "b"), "c"), "x") == 0,
 	    "typed lookups: NULL for another type");
-	ok((v = mcp_jv_get(d.root, "k")) != NULL && v->type == MCP_JTRUE,
-	    "an escaped NUL ends a member's name, as in json-c");
+	ok((v = mcp_jv_get(d.root, "z")) != NULL && v->type == MCP_JSTRING &&
+	    v->len == 3 && memcmp(v->s, "a\0b", 4) == 0 &&
+	    mcp_jv_str(d.root, "z") == NULL,
+	    "a value holding U+0000: kept whole, but no C string of it");
 	ok(mcp_jv_get(mcp_jv_get(d.root, "a"), "x") == NULL &&
 	    mcp_jv_get(NULL, "x") == NULL, "lookups in a non-object: NULL");
 	v = mcp_jv_obj(d.root, "b");
@@ -190,7 +192,7 @@ doc(void)
 	k = mcp_jdoc_json(&d, d.root, &nomem);
 	ok(k != NULL && mcp_json_obj(k, "b") == j &&
 	    strcmp(mcp_json_str(k, "a"), "two") == 0 &&
-	    json_object_object_length(k) == 4,
+	    json_object_object_length(k) == 5,
 	    "the whole copy shares what was copied before");
 	mcp_jdoc_free(&d);	/* puts both copies (ASan: once each) */
 	/* More copies than the document lists: found by a walk. */
@@ -411,8 +413,14 @@ main(void)
 	    "doubles as written, -0 an integer, 64-bit clamping");
 	ok(strcmp(tree("{\"a\":1,\"b\":2,\"a\":3}"), "{\"a\":3,\"b\":2}") == 0,
 	    "a repeated key keeps its place, the last value");
-	ok(strcmp(tree("{\"k\\u0000x\":\"v\\u0000w\"}"), "{\"k\":\"v\\u0000w\"}") == 0,
-	    "an escaped NUL ends a key, not a value");
+	ok(strcmp(tree("{\"k\":\"v\\u0000w\"}"), "{\"k\":\"v\\u0000w\"}") == 0,
+	    "an escaped NUL inside a value is kept, the value whole");
+	ok(parse("{\"k\\u0000x\":1}", 8) == MCP_ERR_NULNAME &&
+	    mcp_json_syntax("{\"k\\u0000x\":1}", 13, 8) == MCP_ERR_NULNAME,
+	    "an escaped NUL in a member name is refused (it would end it)");
+	ok(parse("{\"a\":{\"\\ud800\\u0000\":1}}", 8) == MCP_ERR_NULNAME &&
+	    parse("[{\"\\u0000\":1}]", 8) == MCP_ERR_NULNAME,
+	    "also after a lone surrogate, and at any depth");
 	ok(strcmp(tree("null"), "") == 0 && parse("null", 8) == MCP_ERR_INVALID,
 	    "a top-level null is not a message");
 	ok(parse("[\"\\u12g4\"]", 8) == MCP_ERR_PARSE, "bad \\u escape");

@@ -4,7 +4,11 @@
  * of every row must land where it belongs whatever the batch's size
  * (a parameter offset off by one would put one row's subject in the
  * next row's client id, which no aggregate query would notice).
+ * The store's file and SQLite's -wal and -shm beside it are 0600 even
+ * under a umask that would let others read them.
  */
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,15 +99,27 @@ main(void)
 	sqlite3			*db;
 	char			 dir[] = "/tmp/mcp-unit-store.XXXXXX";
 	char			 path[128], got[512], want[512], err[256];
+	char			 side[160];
+	struct stat		 sb;
 	int			 i, bad = 0;
 
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	snprintf(path, sizeof(path), "%s/mcp.db", dir);
+	umask(022);
 	st = mcp_store_open(path, err, sizeof(err));
 	ok(st != NULL, "the store opens (%s)", st != NULL ? "" : err);
 	if (st == NULL)
 		return done();
+	ok(stat(path, &sb) == 0 && (sb.st_mode & 07777) == 0600,
+	    "the store file is 0600 under umask 022 (%o)",
+	    (unsigned)(sb.st_mode & 07777));
+	snprintf(side, sizeof(side), "%s-wal", path);
+	ok(stat(side, &sb) == 0 && (sb.st_mode & 07777) == 0600,
+	    "its -wal too (%o)", (unsigned)(sb.st_mode & 07777));
+	snprintf(side, sizeof(side), "%s-shm", path);
+	ok(stat(side, &sb) == 0 && (sb.st_mode & 07777) == 0600,
+	    "its -shm too (%o)", (unsigned)(sb.st_mode & 07777));
 	for (i = 0; i < ROWS; i++) {
 		fill(&f[i], &a[i], i);
 		p[i] = &a[i];
