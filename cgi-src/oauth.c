@@ -11,9 +11,12 @@
  * client_secret_basic or client_secret_post (never both), may narrow
  * its scopes, and may name the resource (RFC 8707), which must be ours.
  * Every answer carries Cache-Control: no-store; every error is an RFC 6749
- * §5.2 object.  Failed client authentications are counted per client id
- * in the store and refused with 429 past client_auth_failures within
- * client_auth_window_seconds.
+ * §5.2 object.  Failed client authentications are counted in the store
+ * per (client id, source address) and per source address, and refused
+ * with 429 past client_auth_failures or addr_auth_failures within
+ * client_auth_window_seconds: client ids are not secret, so counting per
+ * id alone would let anyone lock any client out.  A request is audited as
+ * authenticated only once its client is (lib/audit.c).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -64,12 +67,12 @@ token(struct mcp_req *r, struct as_ctx *ctx, char *needbuf, size_t needsz)
 	struct mcp_form			 f;
 	struct json_object		*o;
 	const char			*ct, *auth, *why = "", *scope, *res;
-	const char			*cl_len, *pid, *psec;
+	const char			*cl_len, *pid, *psec, *addr;
 	char				 id[128], secret[256], *tok;
 	char				 err[256];
 	size_t				 want = 0, i;
 	long				 n;
-	int				 used_basic;
+	int				 used_basic, retry;
 
 	snprintf(r->rpc, sizeof(r->rpc), "oauth/token");
 	ct = mcp_http_param(r, "CONTENT_TYPE");
@@ -135,12 +138,17 @@ token(struct mcp_req *r, struct as_ctx *ctx, char *needbuf, size_t needsz)
 	}
 	snprintf(r->who.sub, sizeof(r->who.sub), "%s", id);
 	snprintf(r->who.client_id, sizeof(r->who.client_id), "%s", id);
-	switch (as_client_auth(ctx, id, secret, &cl)) {
+	if ((addr = mcp_http_param(r, "REMOTE_ADDR")) == NULL)
+		addr = "";
+	switch (as_client_auth(ctx, id, secret, addr, &cl, &retry)) {
 	case AS_AUTH_OK:
+		r->authed = 1;
 		break;
 	case AS_AUTH_LIMITED:
-		snprintf(err, sizeof(err), "%d", a->fail_window);
-		mcp_buf_printf(&r->hdr, "Retry-After: %s\r\n", err);
+		/* RFC 9110 §10.2.3: when the window frees a slot. */
+		mcp_buf_printf(&r->hdr, "Retry-After: %d\r\n", retry);
+		mcp_logx(MCP_LEVEL_WARNING, r->rid, "token endpoint: failed "
+		    "client authentications from %s past the limit", addr);
 		oauth_error(r, 429, "temporarily_unavailable", "too many "
 		    "failed client authentications; retry later");
 		goto out;
@@ -283,7 +291,6 @@ serve(struct mcp_server *srv, struct mcp_io *io, struct mcp_store *st)
 			oauth_error(&r, 405, "invalid_request", "use POST");
 		} else
 			token(&r, &ctx, need, sizeof(need));
-		r.authed = 1;
 		r.who.iss = srv->cfg.auth.as_issuer;
 		mcp_audit_request(&r);
 		goto out;
