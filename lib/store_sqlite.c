@@ -159,9 +159,10 @@ static const char *const sql[S__MAX] = {
 	[S_FAIL_COUNT] = "SELECT count, start FROM auth_failures WHERE "
 	    "client = ?1 AND addr = ?2 AND start > ?3 - ?4",
 	[S_FAIL_PRUNE] = "DELETE FROM auth_failures WHERE start <= ?1",
+	/* Oldest windows first, and of one age a pair before an address. */
 	[S_FAIL_TRIM] = "DELETE FROM auth_failures WHERE rowid IN (SELECT "
-	    "rowid FROM auth_failures ORDER BY start LIMIT max(0, (SELECT "
-	    "count(*) FROM auth_failures) - ?1))",
+	    "rowid FROM auth_failures ORDER BY start, client = '' LIMIT "
+	    "max(0, (SELECT count(*) FROM auth_failures) - ?1))",
 	[S_KEY_PUT] = "INSERT OR REPLACE INTO signing_keys (kid, alg, created, "
 	    "retired) VALUES (?1, ?2, ?3, ?4)",
 	[S_KEY_LIST] = "SELECT kid, alg, created, retired FROM signing_keys "
