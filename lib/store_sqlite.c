@@ -97,8 +97,11 @@ enum stmt {
 _Static_assert(AUDIT_MANY == 4 * 4, "S_AUDIT_ADD_MANY holds 16 rows");
 
 static const char *const sql[S__MAX] = {
+	/* ord: the owner's sessions in the order they were made. */
 	[S_SESS_PUT] = "INSERT INTO sessions (id, version, owner, log_level, "
-	    "caps, created, seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+	    "caps, created, seen, ord) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, "
+	    "CASE WHEN ?3 = '' THEN 0 ELSE (SELECT coalesce(max(ord), 0) + 1 "
+	    "FROM sessions WHERE owner = ?3) END)",
 	[S_SESS_GET] = "SELECT version, owner, log_level, caps, created, seen, "
 	    "EXISTS (SELECT 1 FROM subscriptions WHERE session = ?1), "
 	    "EXISTS (SELECT 1 FROM notices WHERE session = ?1) "
@@ -107,10 +110,13 @@ static const char *const sql[S__MAX] = {
 	[S_SESS_LEVEL] = "UPDATE sessions SET log_level = ?2 WHERE id = ?1",
 	[S_SESS_DEL] = "DELETE FROM sessions WHERE id = ?1",
 	[S_SESS_EXPIRE] = "DELETE FROM sessions WHERE seen < ?1",
-	/* Keeps the new session ?2 and the owner's ?3 - 1 most recent. */
+	/*
+	 * Keeps the new session ?2 and the owner's ?3 - 1 most recently
+	 * seen (to within transport.c's TOUCH_EVERY; made later first).
+	 */
 	[S_SESS_EVICT] = "DELETE FROM sessions WHERE owner = ?1 AND id IN "
 	    "(SELECT id FROM sessions WHERE owner = ?1 ORDER BY id = ?2 DESC, "
-	    "seen DESC, created DESC LIMIT -1 OFFSET ?3)",
+	    "seen DESC, ord DESC LIMIT -1 OFFSET ?3)",
 	[S_PEND_ADD] = "INSERT OR REPLACE INTO pending (session, rid, "
 	    "created, answer) VALUES (?1, ?2, ?3, NULL)",
 	[S_PEND_ANSWER] = "UPDATE pending SET answer = ?3 WHERE session = ?1 "
@@ -387,7 +393,8 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"ALTER TABLE cancelled_seq RENAME TO cancelled;"
 	"CREATE INDEX cancelled_session ON cancelled (session, seq);"
 	"CREATE INDEX cancelled_created ON cancelled (created);"
-	"CREATE INDEX sessions_owner ON sessions (owner, seen);"
+	"ALTER TABLE sessions ADD COLUMN ord INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX sessions_owner ON sessions (owner, seen, ord);"
 	"CREATE TABLE audit_anon ("
 	"  ts_ms INTEGER NOT NULL,"
 	"  addr TEXT NOT NULL,"

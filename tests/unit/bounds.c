@@ -184,6 +184,18 @@ sessions(struct mcp_store *st, const char *path)
 	    "'b000000000000000000000000000000000000000000000000000000000000000"
 	    "'") == 1 && ev == 1, "the new session stays, even when older "
 	    "than the rest");
+	/* Seen in the same second: the one made first goes first. */
+	snprintf(s.owner, sizeof(s.owner), "owner-z");
+	for (i = 0; i < 33; i++) {
+		snprintf(s.id, sizeof(s.id), "z%063d", i);
+		s.created = s.seen = NOW;
+		st->ops->session_put(st, &s, 32, &ev);
+	}
+	ok(scalar(path, "SELECT count(*) FROM sessions WHERE owner = "
+	    "'owner-z' AND id = 'z00000000000000000000000000000000000000000"
+	    "0000000000000000000000'") == 0 && scalar(path, "SELECT count(*) "
+	    "FROM sessions WHERE owner = 'owner-z'") == 32, "of sessions "
+	    "seen in the same second, the first made is evicted");
 	snprintf(s.owner, sizeof(s.owner), "%s", "");
 	for (i = 0; i < 40; i++) {
 		snprintf(s.id, sizeof(s.id), "c%063d", i);
