@@ -14,6 +14,9 @@
  *
  * Output is JSON on standard output; errors go to standard error with a
  * non-zero exit status.  A client secret is printed once, when made.
+ * `audit` also counts requests refused before authentication (kept per
+ * minute and address in the store, lib/audit.c): their rows have an
+ * empty sub, client_id and tool.
  */
 #include <stdio.h>
 #include <stdlib.h>

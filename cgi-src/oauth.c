@@ -18,6 +18,11 @@
  * id alone would let anyone lock any client out.  A request is audited as
  * authenticated only once its client is (lib/audit.c).
  */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +63,28 @@ oauth_error(struct mcp_req *r, int status, const char *error,
 
 /* --- Client authentication --- */
 
+/*
+ * The source address failures are counted against: REMOTE_ADDR, except
+ * that an IPv6 address counts by its /64, the block one host or site is
+ * usually given (else one host could step through 2^64 addresses).
+ */
+static void
+throttle_addr(struct mcp_req *r, char *out, size_t outsz)
+{
+	struct in6_addr	 a6;
+	const char	*addr;
+
+	if ((addr = mcp_http_param(r, "REMOTE_ADDR")) == NULL)
+		addr = "";
+	mcp_strlcpy(out, addr, outsz);
+	if (strchr(addr, ':') == NULL || inet_pton(AF_INET6, addr, &a6) != 1 ||
+	    IN6_IS_ADDR_V4MAPPED(&a6))
+		return;
+	memset(a6.s6_addr + 8, 0, 8);
+	if (inet_ntop(AF_INET6, &a6, out, (socklen_t)outsz) == NULL)
+		mcp_strlcpy(out, addr, outsz);
+}
+
 /* needbuf: holds the granted scopes for the audit, after we return. */
 static void
 token(struct mcp_req *r, struct as_ctx *ctx, char *needbuf, size_t needsz)
@@ -67,8 +94,9 @@ token(struct mcp_req *r, struct as_ctx *ctx, char *needbuf, size_t needsz)
 	struct mcp_form			 f;
 	struct json_object		*o;
 	const char			*ct, *auth, *why = "", *scope, *res;
-	const char			*cl_len, *pid, *psec, *addr;
+	const char			*cl_len, *pid, *psec;
 	char				 id[128], secret[256], *tok;
+	char				 addr[INET6_ADDRSTRLEN + 1];
 	char				 err[256];
 	size_t				 want = 0, i;
 	long				 n;
@@ -138,8 +166,7 @@ token(struct mcp_req *r, struct as_ctx *ctx, char *needbuf, size_t needsz)
 	}
 	snprintf(r->who.sub, sizeof(r->who.sub), "%s", id);
 	snprintf(r->who.client_id, sizeof(r->who.client_id), "%s", id);
-	if ((addr = mcp_http_param(r, "REMOTE_ADDR")) == NULL)
-		addr = "";
+	throttle_addr(r, addr, sizeof(addr));
 	switch (as_client_auth(ctx, id, secret, addr, &cl, &retry)) {
 	case AS_AUTH_OK:
 		r->authed = 1;

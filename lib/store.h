@@ -32,12 +32,13 @@
  *                   all (oldest dropped), kept MCP_CANCEL_KEEP_MIN seconds
  *                   or request_timeout_seconds if longer
  *   subscriptions   MCP_SUBS_MAX per session, gone with the session
- *   notices         one per subscribed URI and message, taken by the
- *                   session's next stream, gone with the session
+ *   notices         at most one per subscribed URI (the message names
+ *                   only the URI), taken by the session's next stream,
+ *                   gone with the session
  *   clients         made by the operator (mcpctl client add) only
- *   auth_failures   one row per (client id, address) and per address,
- *                   MCP_FAIL_ROWS in all (oldest window dropped), none
- *                   older than client_auth_window_seconds
+ *   auth_failures   one row per (client id, address) and per address
+ *                   (an IPv6 one by its /64), MCP_FAIL_ROWS in all
+ *                   (oldest window dropped), none whose window ended
  *   signing_keys    made by the operator (mcpctl init, key rotate) only
  *   audit           one row per authenticated request, kept
  *                   audit_retention_days

@@ -102,6 +102,15 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 	refused bad.conf "bad.conf:1: threads: must be an integer from 1 to 256"
 }
 
+@test "config error: max_sessions_per_subject and addr_auth_failures are 1 to 100000" {
+	for k in max_sessions_per_subject addr_auth_failures; do
+		for v in 0 100001; do
+			printf '%s = %s\n' "$k" "$v" >"$T/bad.conf"
+			refused bad.conf "bad.conf:1: $k: must be an integer from 1 to 100000"
+		done
+	done
+}
+
 @test "config error: malformed origin" {
 	printf 'allowed_origins = https://ok.example ftp://x\n' >"$T/bad.conf"
 	refused bad.conf 'bad.conf:1: allowed_origins: "ftp://x" is not'

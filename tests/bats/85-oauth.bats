@@ -279,6 +279,24 @@ print(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)).decode())' "$t")
 	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM auth_failures WHERE addr = '127.0.0.2'")" = 2 ]
 }
 
+# cgi_grant ADDR BODY: the token endpoint as a CGI program, from ADDR.
+cgi_grant() {
+	printf '%s' "$2" | env -i PATH="$PATH" ASAN_OPTIONS="$ASAN_OPTIONS" \
+	    UBSAN_OPTIONS="$UBSAN_OPTIONS" MCP_FCGI_CONFIG="$CONF" \
+	    REQUEST_METHOD=POST REQUEST_URI=/oauth/token \
+	    CONTENT_TYPE=application/x-www-form-urlencoded \
+	    CONTENT_LENGTH=${#2} REMOTE_ADDR="$1" "$ROOT/$BUILD/oauth.fcgi"
+}
+
+@test "an IPv6 source counts by its /64; an IPv4-mapped one by itself" {
+	for a in 2001:db8:0:1::1 2001:db8:0:1:ffff::2 ::ffff:192.0.2.7; do
+		run cgi_grant "$a" "grant_type=client_credentials&client_id=v6-$RANDOM&client_secret=x"
+		[[ "$output" == *"Status: 401"* ]]
+	done
+	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count FROM auth_failures WHERE client = '' AND addr = '2001:db8:0:1::'")" = 2 ]
+	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count FROM auth_failures WHERE client = '' AND addr = '::ffff:192.0.2.7'")" = 1 ]
+}
+
 @test "failed token requests are counted in the store per minute, not one audit row each" {
 	before=$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM audit")
 	for i in $(seq 8); do
