@@ -463,7 +463,9 @@ session_put(struct mcp_store *p, const struct mcp_session *x, int max_owned,
 	enum mcp_err	 e;
 
 	*evicted = 0;
-	if ((e = tx_begin(p, "session_put begin")) != MCP_OK)
+	/* Without an owner there is nothing to evict: one statement. */
+	if (x->owner[0] != '\0' && (e = tx_begin(p, "session_put begin")) !=
+	    MCP_OK)
 		return e;
 	if ((st = prep(S(p), S_SESS_PUT)) == NULL) {
 		e = MCP_ERR_STORE;
@@ -487,7 +489,7 @@ session_put(struct mcp_store *p, const struct mcp_session *x, int max_owned,
 	if ((e = exec_stmt(S(p), st)) == MCP_OK)
 		*evicted = sqlite3_changes(S(p)->db);
 out:
-	return tx_end(p, e, "session_put commit");
+	return x->owner[0] != '\0' ? tx_end(p, e, "session_put commit") : e;
 }
 
 static void
