@@ -263,6 +263,12 @@ struct mcp_store_ops {
 	enum mcp_err	(*audit_summary)(struct mcp_store *, int64_t since_ms,
 			    mcp_audit_cb, void *);
 	/*
+	 * Requests refused before authentication since `since_ms`, most
+	 * first: cols are addr, method, outcome, status, count.
+	 */
+	enum mcp_err	(*audit_refused)(struct mcp_store *, int64_t since_ms,
+			    mcp_audit_cb, void *);
+	/*
 	 * Deletes audit rows older than before_ms (*n gets how many), and
 	 * audit_anon rows older than that or MCP_ANON_KEEP_DAYS.
 	 */

@@ -52,6 +52,7 @@ enum stmt {
 	S_AUDIT_ADD,
 	S_AUDIT_ADD_MANY,
 	S_AUDIT_SUM,
+	S_AUDIT_REFUSED,
 	S_AUDIT_USAGE,
 	S_AUDIT_PRUNE,
 	S_ANON_ADD,
@@ -183,6 +184,9 @@ static const char *const sql[S__MAX] = {
 	    "(ts_ms, addr, method, outcome, status) DO UPDATE SET count = "
 	    "count + ?6",
 	[S_ANON_PRUNE] = "DELETE FROM audit_anon WHERE ts_ms < ?1",
+	[S_AUDIT_REFUSED] = "SELECT addr, method, outcome, status, sum(count) "
+	    "FROM audit_anon WHERE ts_ms >= ?1 GROUP BY 1, 2, 3, 4 ORDER BY 5 "
+	    "DESC, 1",
 	/* A new (minute, ...) gets a higher rowid: the lowest are oldest. */
 	[S_ANON_TRIM] = "DELETE FROM audit_anon WHERE rowid <= (SELECT "
 	    "max(rowid) FROM audit_anon) - ?1",
@@ -1547,27 +1551,42 @@ audit_usage(struct mcp_store *p, const struct mcp_usage_query *q,
 	return rc == SQLITE_DONE ? MCP_OK : step_error(p, "audit_usage");
 }
 
+/* Statement i's rows since since_ms, ncols text columns each, to cb. */
+static enum mcp_err
+audit_rows(struct mcp_store *p, enum stmt i, int ncols, int64_t since_ms,
+    mcp_audit_cb cb, void *arg)
+{
+	sqlite3_stmt	*st;
+	const char	*cols[8];
+	int		 rc, k;
+
+	if ((st = prep(S(p), i)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_int64(st, 1, since_ms);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (k = 0; k < ncols && k < 8; k++) {
+			cols[k] = (const char *)sqlite3_column_text(st, k);
+			if (cols[k] == NULL)
+				cols[k] = "";
+		}
+		cb(arg, cols, (size_t)k);
+	}
+	done(st);
+	return rc == SQLITE_DONE ? MCP_OK : step_error(p, "audit query");
+}
+
 static enum mcp_err
 audit_summary(struct mcp_store *p, int64_t since_ms, mcp_audit_cb cb,
     void *arg)
 {
-	sqlite3_stmt	*st;
-	const char	*cols[8];
-	int		 rc, i;
+	return audit_rows(p, S_AUDIT_SUM, 8, since_ms, cb, arg);
+}
 
-	if ((st = prep(S(p), S_AUDIT_SUM)) == NULL)
-		return MCP_ERR_STORE;
-	sqlite3_bind_int64(st, 1, since_ms);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (i = 0; i < 8; i++) {
-			cols[i] = (const char *)sqlite3_column_text(st, i);
-			if (cols[i] == NULL)
-				cols[i] = "";
-		}
-		cb(arg, cols, 8);
-	}
-	done(st);
-	return rc == SQLITE_DONE ? MCP_OK : step_error(p, "audit_summary");
+static enum mcp_err
+audit_refused(struct mcp_store *p, int64_t since_ms, mcp_audit_cb cb,
+    void *arg)
+{
+	return audit_rows(p, S_AUDIT_REFUSED, 5, since_ms, cb, arg);
 }
 
 static void
@@ -1612,6 +1631,7 @@ static const struct mcp_store_ops ops = {
 	.audit_add = audit_add,
 	.audit_anon_add = audit_anon_add,
 	.audit_summary = audit_summary,
+	.audit_refused = audit_refused,
 	.audit_usage = audit_usage,
 	.audit_prune = audit_prune,
 	.ws_put = ws_put,

@@ -152,6 +152,10 @@ flood() {
 	run $MCPCTL audit --since 3600
 	[ "$status" = 0 ]
 	jqo 'map(select(.outcome == "no_token" and .status == 401 and .sub == "")) | .[0].count >= 200'
+	# And per source address.
+	run $MCPCTL audit refused --since 3600
+	[ "$status" = 0 ]
+	jqo 'map(select(.addr == "127.0.0.1" and .method == "POST" and .outcome == "no_token" and .status == 401)) | length == 1 and .[0].count >= 200'
 }
 
 @test "audit_anon: rows past 7 days go at the next prune" {
