@@ -187,9 +187,9 @@ static const char *const sql[S__MAX] = {
 	[S_AUDIT_REFUSED] = "SELECT addr, method, outcome, status, sum(count) "
 	    "FROM audit_anon WHERE ts_ms >= ?1 GROUP BY 1, 2, 3, 4 ORDER BY 5 "
 	    "DESC, 1",
-	/* A new (minute, ...) gets a higher rowid: the lowest are oldest. */
-	[S_ANON_TRIM] = "DELETE FROM audit_anon WHERE rowid <= (SELECT "
-	    "max(rowid) FROM audit_anon) - ?1",
+	/* A new (minute, ...) gets a higher seq: the lowest are oldest. */
+	[S_ANON_TRIM] = "DELETE FROM audit_anon WHERE seq <= (SELECT "
+	    "max(seq) FROM audit_anon) - ?1",
 	[S_WS_PUT] = "INSERT INTO workspaces (id, name, created_ms, "
 	    "updated_ms) VALUES (?1, ?2, ?3, ?4)",
 	[S_WS_GET] = "SELECT name, created_ms, updated_ms FROM workspaces "
@@ -400,6 +400,7 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"ALTER TABLE sessions ADD COLUMN ord INTEGER NOT NULL DEFAULT 0;"
 	"CREATE INDEX sessions_owner ON sessions (owner, seen, ord);"
 	"CREATE TABLE audit_anon ("
+	"  seq INTEGER PRIMARY KEY,"
 	"  ts_ms INTEGER NOT NULL,"
 	"  addr TEXT NOT NULL,"
 	"  method TEXT NOT NULL,"
