@@ -10,10 +10,15 @@
  *   mcpctl key rotate | list | remove KID
  *   mcpctl token --client ID [--scope "a b"] [--ttl SECONDS]
  *   mcpctl audit [--since SECONDS]
+ *   mcpctl audit refused [--since SECONDS]
  *   mcpctl audit prune
  *
  * Output is JSON on standard output; errors go to standard error with a
  * non-zero exit status.  A client secret is printed once, when made.
+ * `audit` also counts requests refused before authentication (kept per
+ * minute and address in the store, lib/audit.c): their rows have an
+ * empty sub, client_id and tool; `audit refused` lists those per source
+ * address.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +44,7 @@ usage(void)
 	    "  key rotate | key list | key remove KID\n"
 	    "  token --client ID [--scope \"s1 s2\"] [--ttl SECONDS]\n"
 	    "  audit [--since SECONDS]\n"
+	    "  audit refused [--since SECONDS]\n"
 	    "  audit prune\n");
 	exit(2);
 }
@@ -105,6 +111,21 @@ audit_one(void *arg, const char *const col[], size_t n)
 
 	for (i = 0; i < n && i < 8; i++)
 		mcp_json_set_key(o, names[i], i >= 5 ?
+		    json_object_new_int64(strtoll(col[i], NULL, 10)) :
+		    json_object_new_string(col[i]));
+	mcp_json_append(arg, o);
+}
+
+static void
+refused_one(void *arg, const char *const col[], size_t n)
+{
+	static const char *const names[] = { "addr", "method", "outcome",
+	    "status", "count" };
+	struct json_object	*o = json_object_new_object();
+	size_t			 i;
+
+	for (i = 0; i < n && i < 5; i++)
+		mcp_json_set_key(o, names[i], i >= 3 ?
 		    json_object_new_int64(strtoll(col[i], NULL, 10)) :
 		    json_object_new_string(col[i]));
 	mcp_json_append(arg, o);
@@ -297,7 +318,7 @@ main(int argc, char *argv[])
 	const char		*path = getenv("MCP_FCGI_CONFIG"), *since;
 	char			 err[1024] = "";
 	int64_t			 pruned = 0;
-	int			 c, rc = -1, created;
+	int			 c, rc = -1, created, refused;
 
 	while ((c = getopt(argc, argv, "+f:")) != -1)
 		switch (c) {
@@ -358,9 +379,11 @@ main(int argc, char *argv[])
 	} else if (strcmp(argv[0], "audit") == 0) {
 		since = opt(argc - 1, argv + 1, "--since");
 		a = json_object_new_array();
-		if (ctx.st->ops->audit_summary(ctx.st, ((int64_t)time(NULL) -
+		refused = argc > 1 && strcmp(argv[1], "refused") == 0;
+		if ((refused ? ctx.st->ops->audit_refused :
+		    ctx.st->ops->audit_summary)(ctx.st, ((int64_t)time(NULL) -
 		    (since ? strtoll(since, NULL, 10) : 86400)) * 1000,
-		    audit_one, a) != MCP_OK) {
+		    refused ? refused_one : audit_one, a) != MCP_OK) {
 			json_object_put(a);
 			snprintf(err, sizeof(err), "store: audit query "
 			    "failed");

@@ -11,10 +11,18 @@
  * client_secret_basic or client_secret_post (never both), may narrow
  * its scopes, and may name the resource (RFC 8707), which must be ours.
  * Every answer carries Cache-Control: no-store; every error is an RFC 6749
- * §5.2 object.  Failed client authentications are counted per client id
- * in the store and refused with 429 past client_auth_failures within
- * client_auth_window_seconds.
+ * §5.2 object.  Failed client authentications are counted in the store
+ * per (client id, source address) and per source address, and refused
+ * with 429 past client_auth_failures or addr_auth_failures within
+ * client_auth_window_seconds: client ids are not secret, so counting per
+ * id alone would let anyone lock any client out.  A request is audited as
+ * authenticated only once its client is (lib/audit.c).
  */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +63,28 @@ oauth_error(struct mcp_req *r, int status, const char *error,
 
 /* --- Client authentication --- */
 
+/*
+ * The source address failures are counted against: REMOTE_ADDR, except
+ * that an IPv6 address counts by its /64, the block one host or site is
+ * usually given (else one host could step through 2^64 addresses).
+ */
+static void
+throttle_addr(struct mcp_req *r, char *out, size_t outsz)
+{
+	struct in6_addr	 a6;
+	const char	*addr;
+
+	if ((addr = mcp_http_param(r, "REMOTE_ADDR")) == NULL)
+		addr = "";
+	mcp_strlcpy(out, addr, outsz);
+	if (strchr(addr, ':') == NULL || inet_pton(AF_INET6, addr, &a6) != 1 ||
+	    IN6_IS_ADDR_V4MAPPED(&a6))
+		return;
+	memset(a6.s6_addr + 8, 0, 8);
+	if (inet_ntop(AF_INET6, &a6, out, (socklen_t)outsz) == NULL)
+		mcp_strlcpy(out, addr, outsz);
+}
+
 /* needbuf: holds the granted scopes for the audit, after we return. */
 static void
 token(struct mcp_req *r, struct as_ctx *ctx, char *needbuf, size_t needsz)
@@ -66,10 +96,11 @@ token(struct mcp_req *r, struct as_ctx *ctx, char *needbuf, size_t needsz)
 	const char			*ct, *auth, *why = "", *scope, *res;
 	const char			*cl_len, *pid, *psec;
 	char				 id[128], secret[256], *tok;
+	char				 addr[INET6_ADDRSTRLEN + 1];
 	char				 err[256];
 	size_t				 want = 0, i;
 	long				 n;
-	int				 used_basic;
+	int				 used_basic, retry;
 
 	snprintf(r->rpc, sizeof(r->rpc), "oauth/token");
 	ct = mcp_http_param(r, "CONTENT_TYPE");
@@ -135,12 +166,16 @@ token(struct mcp_req *r, struct as_ctx *ctx, char *needbuf, size_t needsz)
 	}
 	snprintf(r->who.sub, sizeof(r->who.sub), "%s", id);
 	snprintf(r->who.client_id, sizeof(r->who.client_id), "%s", id);
-	switch (as_client_auth(ctx, id, secret, &cl)) {
+	throttle_addr(r, addr, sizeof(addr));
+	switch (as_client_auth(ctx, id, secret, addr, &cl, &retry)) {
 	case AS_AUTH_OK:
+		r->authed = 1;
 		break;
 	case AS_AUTH_LIMITED:
-		snprintf(err, sizeof(err), "%d", a->fail_window);
-		mcp_buf_printf(&r->hdr, "Retry-After: %s\r\n", err);
+		/* RFC 9110 §10.2.3: when the window frees a slot. */
+		mcp_buf_printf(&r->hdr, "Retry-After: %d\r\n", retry);
+		mcp_logx(MCP_LEVEL_WARNING, r->rid, "token endpoint: failed "
+		    "client authentications from %s past the limit", addr);
 		oauth_error(r, 429, "temporarily_unavailable", "too many "
 		    "failed client authentications; retry later");
 		goto out;
@@ -283,7 +318,6 @@ serve(struct mcp_server *srv, struct mcp_io *io, struct mcp_store *st)
 			oauth_error(&r, 405, "invalid_request", "use POST");
 		} else
 			token(&r, &ctx, need, sizeof(need));
-		r.authed = 1;
 		r.who.iss = srv->cfg.auth.as_issuer;
 		mcp_audit_request(&r);
 		goto out;

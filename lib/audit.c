@@ -6,7 +6,12 @@
  *
  * Two sinks: one JSON line per request in audit_log, and one row per
  * request in the store, so that "who called what, how often, and what
- * failed" is one query (`mcpctl audit`, the get_usage tool).  A persistent
+ * failed" is one query (`mcpctl audit`, the get_usage tool).  A request
+ * refused before authentication (401, a bad Origin, a client that failed
+ * to authenticate at the token endpoint) can be sent by anyone, as fast
+ * as they like: it keeps its JSON line (the operator's file, to rotate),
+ * but in the store it only adds to a count per minute, source address,
+ * method, outcome and status (audit_anon, bounded in store.h).  A persistent
  * process queues the records and a flusher thread writes them every
  * FLUSH_MS (or when QUEUE_MAX are waiting): the lines with one write(2) on
  * an O_APPEND descriptor (whole lines, so processes do not interleave),
@@ -36,6 +41,7 @@ struct row {
 	char			 sub[256];
 	char			 client[256];
 	char			 workspace[128];
+	char			 addr[64];
 	char			 method[48];
 	char			 tool[64];
 	char			 scopes[256];
@@ -79,6 +85,7 @@ own(struct row *w)
 	w->a.sub = w->sub;
 	w->a.client_id = w->client;
 	w->a.workspace = w->workspace;
+	w->a.addr = w->addr;
 	w->a.method = w->method;
 	w->a.tool = w->tool;
 	w->a.scopes = w->scopes;
@@ -121,6 +128,7 @@ json_line(struct mcp_buf *b, const struct mcp_audit *a)
 	jstr(b, "tool", a->tool);
 	jstr(b, "scopes", a->scopes);
 	jstr(b, "outcome", a->outcome);
+	jstr(b, "addr", a->addr);
 	mcp_buf_add(b, "}\n", 2);
 }
 
@@ -135,18 +143,28 @@ write_lines(int fd, struct mcp_buf *b)
 	mcp_buf_reset(b);
 }
 
-/* Writes rows in one transaction; called without the queue lock. */
+/*
+ * Writes the authenticated requests' rows in one transaction and counts
+ * the others in another; called without the queue lock.
+ */
 static void
 write_rows(struct mcp_store *st, const struct row *rows, size_t n)
 {
-	const struct mcp_audit	*a[QUEUE_MAX];
-	size_t			 i;
+	const struct mcp_audit	*a[QUEUE_MAX], *anon[QUEUE_MAX];
+	size_t			 i, na = 0, nn = 0;
 
-	for (i = 0; i < n; i++)
-		a[i] = &rows[i].a;
-	if (st->ops->audit_add(st, a, n) != MCP_OK)
+	for (i = 0; i < n && i < QUEUE_MAX; i++) {
+		if (rows[i].a.anon)
+			anon[nn++] = &rows[i].a;
+		else
+			a[na++] = &rows[i].a;
+	}
+	if (na > 0 && st->ops->audit_add(st, a, na) != MCP_OK)
 		mcp_logx(MCP_LEVEL_ERROR, NULL, "audit: %zu store rows lost "
-		    "(the audit_log lines have them)", n);
+		    "(the audit_log lines have them)", na);
+	if (nn > 0 && st->ops->audit_anon_add(st, anon, nn) != MCP_OK)
+		mcp_logx(MCP_LEVEL_ERROR, NULL, "audit: %zu refused requests "
+		    "not counted (the audit_log lines have them)", nn);
 }
 
 /* Drops store rows past audit_retention_days, at most once an hour. */
@@ -293,6 +311,8 @@ mcp_audit_request(struct mcp_req *r)
 	a.sub = r->authed ? r->who.sub : "";
 	a.client_id = r->authed ? r->who.client_id : "";
 	a.workspace = r->authed ? r->who.workspace : "";
+	a.addr = or_empty(mcp_http_param(r, "REMOTE_ADDR"));
+	a.anon = !r->authed;
 	a.method = r->rpc[0] != '\0' ? r->rpc :
 	    or_empty(mcp_http_param(r, "REQUEST_METHOD"));
 	a.tool = r->tool;
@@ -309,7 +329,9 @@ mcp_audit_request(struct mcp_req *r)
 			mcp_buf_free(&lb);
 		}
 		one = &a;
-		if (r->store->ops->audit_add(r->store, &one, 1) != MCP_OK)
+		if ((a.anon ? r->store->ops->audit_anon_add(r->store, &one,
+		    1) : r->store->ops->audit_add(r->store, &one, 1)) !=
+		    MCP_OK)
 			mcp_logx(MCP_LEVEL_ERROR, r->rid, "audit row lost");
 		return;
 	}
@@ -328,6 +350,7 @@ mcp_audit_request(struct mcp_req *r)
 	copy(w->sub, sizeof(w->sub), a.sub);
 	copy(w->client, sizeof(w->client), a.client_id);
 	copy(w->workspace, sizeof(w->workspace), a.workspace);
+	copy(w->addr, sizeof(w->addr), a.addr);
 	copy(w->method, sizeof(w->method), a.method);
 	copy(w->tool, sizeof(w->tool), a.tool);
 	copy(w->scopes, sizeof(w->scopes), a.scopes);

@@ -28,6 +28,7 @@ mcp_authconf_defaults(struct mcp_authconf *a)
 	a->revocation_ttl = 5;
 	a->token_ttl = 600;
 	a->fail_max = 5;
+	a->addr_fail_max = 20;
 	a->fail_window = 300;
 	a->audit_days = 90;
 }
@@ -266,6 +267,7 @@ static const struct akey akeys[] = {
 	{ "revocation_cache_seconds", 0, 300, AOFF(revocation_ttl), 0 },
 	{ "token_lifetime_seconds", 30, 86400, AOFF(token_ttl), 0 },
 	{ "client_auth_failures", 1, 1000, AOFF(fail_max), 0 },
+	{ "addr_auth_failures", 1, 100000, AOFF(addr_fail_max), 0 },
 	{ "client_auth_window_seconds", 1, 86400, AOFF(fail_window), 0 },
 	{ "audit_retention_days", 1, 36500, AOFF(audit_days), 0 },
 };

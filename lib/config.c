@@ -22,6 +22,7 @@ mcp_config_defaults(struct mcp_config *c)
 	c->max_body = 1024 * 1024;
 	c->max_depth = 64;
 	c->session_idle = 3600;
+	c->max_sessions = 32;
 	c->page_size = 100;
 	c->list_ttl_ms = 60000;
 	c->request_timeout = 60;
@@ -98,6 +99,7 @@ static const struct intkey intkeys[] = {
 	{ "max_body_bytes", 1024, 64LL * 1024 * 1024, OFF(max_body), 1 },
 	{ "json_max_depth", 4, MCP_JSON_DEPTH_MAX, OFF(max_depth), 0 },
 	{ "session_idle_seconds", 10, 30 * 86400, OFF(session_idle), 0 },
+	{ "max_sessions_per_subject", 1, 100000, OFF(max_sessions), 0 },
 	{ "page_size", 1, 1000, OFF(page_size), 0 },
 	{ "list_ttl_ms", 0, 86400000, OFF(list_ttl_ms), 0 },
 	{ "request_timeout_seconds", 1, 3600, OFF(request_timeout), 0 },

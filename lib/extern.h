@@ -213,7 +213,8 @@ struct mcp_authconf {
 	char		*as_issuer;
 	char		*keys_dir;
 	int		 token_ttl;	/* seconds */
-	int		 fail_max;	/* failed client logins per window */
+	int		 fail_max;	/* failed logins per client and address */
+	int		 addr_fail_max;	/* failed logins per address */
 	int		 fail_window;	/* seconds */
 };
 
@@ -229,6 +230,7 @@ struct mcp_config {
 	size_t		 max_body;
 	int		 max_depth;
 	int		 session_idle;		/* seconds */
+	int		 max_sessions;		/* per token subject */
 	int		 page_size;
 	int		 list_ttl_ms;
 	int		 request_timeout;	/* seconds, server-to-client */

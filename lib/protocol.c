@@ -103,8 +103,9 @@ m_initialize(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 	const struct mcp_endpoint	*ep = r->srv->reg.ep;
 	struct mcp_session		 s;
 	struct json_object		*res, *caps;
-	const char			*want, *ver;
+	const char			*want, *ver, *ctext;
 	enum mcp_err			 err;
+	int				 evicted;
 
 	if ((want = mcp_json_str(p, "protocolVersion")) == NULL)
 		return fail(e, -32602, "initialize: protocolVersion (string) "
@@ -113,6 +114,11 @@ m_initialize(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 	if (mcp_json_has(p, "capabilities") && caps == NULL)
 		return fail(e, -32602, "initialize: capabilities must be an "
 		    "object");
+	/* Kept with the session for its lifetime: bounded (store.h). */
+	ctext = caps != NULL ? mcp_json_text(caps) : "{}";
+	if (strlen(ctext) > MCP_CAPS_MAX)
+		return fail(e, -32602, "initialize: capabilities exceed %d "
+		    "bytes", MCP_CAPS_MAX);
 	/* Echo a version we speak in this era, else offer our latest. */
 	ver = (mcp_proto_supported(want) &&
 	    strcmp(want, MCP_V20260728) != 0) ? want : LATEST_LEGACY;
@@ -123,17 +129,19 @@ m_initialize(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 	s.log_level = -1;
 	/* Bound to the token's subject (lib/guard.c). */
 	mcp_guard_owner(r, s.owner, sizeof(s.owner));
-	snprintf(s.caps, sizeof(s.caps), "%s",
-	    caps != NULL ? mcp_json_text(caps) : "{}");
-	if (caps != NULL && strlen(mcp_json_text(caps)) >= sizeof(s.caps))
-		snprintf(s.caps, sizeof(s.caps), "{}");
+	mcp_strlcpy(s.caps, ctext, sizeof(s.caps));
 	s.created = s.seen = (int64_t)time(NULL);
 	r->store->ops->session_expire(r->store,
 	    s.created - r->srv->cfg.session_idle);
-	if ((err = r->store->ops->session_put(r->store, &s)) != MCP_OK) {
+	if ((err = r->store->ops->session_put(r->store, &s,
+	    r->srv->cfg.max_sessions, &evicted)) != MCP_OK) {
 		e->transport = err;
 		return fail(e, -32603, "%s", mcp_err_info(err)->message);
 	}
+	if (evicted > 0)
+		mcp_logx(MCP_LEVEL_NOTICE, r->rid, "%d least recently used "
+		    "session(s) of this subject evicted "
+		    "(max_sessions_per_subject)", evicted);
 	mcp_buf_printf(&r->hdr, "Mcp-Session-Id: %s\r\n", s.id);
 	mcp_logx(MCP_LEVEL_INFO, r->rid, "session created version=%s", ver);
 	res = json_object_new_object();
@@ -803,16 +811,27 @@ mcp_proto_notification(struct mcp_req *r, const struct mcp_msg *msg)
 {
 	const char		*m = msg->method;
 	struct json_object	*rid;
+	int64_t			 now, keep;
 
 	if (strcmp(m, "notifications/cancelled") == 0) {
 		if (!r->has_sess || (rid = mcp_msg_json(msg,
 		    mcp_jv_get(msg->params, "requestId"), NULL)) == NULL)
 			return;
-		if (!json_object_is_type(rid, json_type_string) &&
-		    !json_object_is_type(rid, json_type_int))
+		/* No request of ours has a longer id: nothing to cancel. */
+		if (!json_object_is_type(rid, json_type_int) &&
+		    (!json_object_is_type(rid, json_type_string) ||
+		    json_object_get_string_len(rid) > MCP_CANCEL_ID_MAX)) {
+			mcp_logx(MCP_LEVEL_INFO, r->rid, "cancellation "
+			    "ignored: requestId is not a string or integer "
+			    "of at most %d bytes", MCP_CANCEL_ID_MAX);
 			return;
+		}
+		now = (int64_t)time(NULL);
+		/* A request runs request_timeout_seconds at most. */
+		keep = r->srv->cfg.request_timeout > MCP_CANCEL_KEEP_MIN ?
+		    r->srv->cfg.request_timeout : MCP_CANCEL_KEEP_MIN;
 		r->store->ops->cancel_add(r->store, r->sess.id,
-		    mcp_rpc_idtext(rid), (int64_t)time(NULL));
+		    mcp_rpc_idtext(rid), now, now - keep);
 		mcp_logx(MCP_LEVEL_INFO, r->rid, "request %s cancelled",
 		    mcp_rpc_idtext(rid));
 		return;

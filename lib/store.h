@@ -17,12 +17,56 @@
 
 #define MCP_SESSION_ID_LEN	64	/* hex digits of 32 random bytes */
 
+/*
+ * Every table has a bound, so that no caller, authenticated or not, can
+ * grow the store without limit:
+ *
+ *   sessions        max_sessions_per_subject per token subject (least
+ *                   recently used evicted), idle ones expire after
+ *                   session_idle_seconds; auth = none has no subject and
+ *                   only the idle expiry
+ *   pending         one row per server-to-client request in flight, gone
+ *                   when answered or after request_timeout_seconds, and
+ *                   with its session
+ *   cancelled       MCP_CANCEL_PER_SESSION per session, MCP_CANCEL_ROWS in
+ *                   all (oldest dropped), kept MCP_CANCEL_KEEP_MIN seconds
+ *                   or request_timeout_seconds if longer
+ *   subscriptions   MCP_SUBS_MAX per session, gone with the session
+ *   notices         at most one per subscribed URI (the message names
+ *                   only the URI), taken by the session's next stream,
+ *                   gone with the session
+ *   clients         made by the operator (mcpctl client add) only
+ *   auth_failures   one row per (client id, address) and per address
+ *                   (an IPv6 one by its /64), MCP_FAIL_ROWS in all
+ *                   (oldest window dropped), none whose window ended
+ *   signing_keys    made by the operator (mcpctl init, key rotate) only
+ *   audit           one row per authenticated request, kept
+ *                   audit_retention_days
+ *   audit_anon      requests refused before authentication, one row per
+ *                   minute, address, method, outcome and status with a
+ *                   count, kept MCP_ANON_KEEP_DAYS, MCP_ANON_ROWS in all
+ *   workspaces      made by the operator (mcpctl workspace add) only
+ *   environments, org_templates, organizations
+ *                   written by token holders with write scopes, within
+ *                   their workspace; bounded per workspace by the data
+ *                   tools
+ */
+#define MCP_CANCEL_PER_SESSION	64
+#define MCP_CANCEL_ROWS		16384
+#define MCP_CANCEL_KEEP_MIN	600	/* seconds */
+#define MCP_CANCEL_ID_MAX	256	/* bytes of a cancelled request id */
+#define MCP_FAIL_ROWS		10000
+#define MCP_ANON_ROWS		100000
+#define MCP_ANON_KEEP_DAYS	7
+/* Longest client capabilities an initialize may store (JSON bytes). */
+#define MCP_CAPS_MAX		4096
+
 struct mcp_session {
 	char		id[MCP_SESSION_ID_LEN + 1];
 	char		version[16];	/* negotiated revision */
 	char		owner[256];	/* identity that created it; "" if none */
 	int		log_level;	/* -1 when logging/setLevel never came */
-	char		caps[2048];	/* client capabilities, JSON text */
+	char		caps[MCP_CAPS_MAX + 1]; /* client capabilities, JSON */
 	int64_t		created;
 	int64_t		seen;
 	int		subscribed;	/* 1 if it holds a subscription */
@@ -73,6 +117,8 @@ struct mcp_audit {
 	int		 status;	/* HTTP */
 	int64_t		 latency_us;
 	const char	*workspace;	/* the token's, or "" */
+	const char	*addr;		/* REMOTE_ADDR, or "" */
+	int		 anon;		/* refused before authentication */
 };
 
 /* Whose tool usage to report: a workspace, else one iss + sub. */
@@ -107,8 +153,14 @@ typedef void	(*mcp_usage_cb)(void *, const char *tool, int64_t calls,
 
 struct mcp_store_ops {
 	void		(*close)(struct mcp_store *);
+	/*
+	 * Stores a new session; when its owner (not "") then holds more
+	 * than max_owned, evicts the owner's least recently seen ones (with
+	 * what hangs off them) in the same transaction.  *evicted: how many.
+	 */
 	enum mcp_err	(*session_put)(struct mcp_store *,
-			    const struct mcp_session *);
+			    const struct mcp_session *, int max_owned,
+			    int *evicted);
 	/* MCP_ERR_SESSION when missing or idle since before `idle_before`. */
 	enum mcp_err	(*session_get)(struct mcp_store *, const char *id,
 			    int64_t idle_before, struct mcp_session *);
@@ -134,8 +186,13 @@ struct mcp_store_ops {
 			    const char *rid, char **json);
 	enum mcp_err	(*pending_drop)(struct mcp_store *, const char *sid,
 			    const char *rid);
+	/*
+	 * Records that the client cancelled request rid of session sid;
+	 * drops cancellations made before `before`, the session's oldest
+	 * past MCP_CANCEL_PER_SESSION and everyone's past MCP_CANCEL_ROWS.
+	 */
 	enum mcp_err	(*cancel_add)(struct mcp_store *, const char *sid,
-			    const char *rid, int64_t now);
+			    const char *rid, int64_t now, int64_t before);
 	/* 1 if cancelled, 0 if not, -1 on error. */
 	int		(*cancelled)(struct mcp_store *, const char *sid,
 			    const char *rid);
@@ -167,11 +224,19 @@ struct mcp_store_ops {
 			    struct mcp_client *);
 	enum mcp_err	(*client_list)(struct mcp_store *, mcp_client_cb,
 			    void *);
-	/* Failed client authentications: record one; count since `since`. */
+	/*
+	 * Failed client authentications, counted in fixed windows of
+	 * `window` seconds per (client, addr) and per addr (client ""; no
+	 * client has an empty id).  fail_add() counts one for both (for the
+	 * address alone when client is ""), and drops rows whose window
+	 * ended and the oldest past MCP_FAIL_ROWS.
+	 */
 	enum mcp_err	(*fail_add)(struct mcp_store *, const char *client,
-			    int64_t now);
+			    const char *addr, int64_t now, int window);
+	/* The failures in the current window and when it began (n = 0). */
 	enum mcp_err	(*fail_count)(struct mcp_store *, const char *client,
-			    int64_t since, int *n);
+			    const char *addr, int64_t now, int window, int *n,
+			    int64_t *start);
 	enum mcp_err	(*key_put)(struct mcp_store *,
 			    const struct mcp_signkey *);
 	/* Newest first. */
@@ -181,13 +246,32 @@ struct mcp_store_ops {
 	enum mcp_err	(*audit_add)(struct mcp_store *,
 			    const struct mcp_audit *const *, size_t n);
 	/*
+	 * Counts n requests refused before authentication in audit_anon,
+	 * per minute, addr, method, outcome and status, in one transaction;
+	 * drops rows past MCP_ANON_KEEP_DAYS and the oldest past
+	 * MCP_ANON_ROWS.
+	 */
+	enum mcp_err	(*audit_anon_add)(struct mcp_store *,
+			    const struct mcp_audit *const *, size_t n);
+	/*
 	 * Requests since `since_ms` grouped by subject, client, method, tool
 	 * and outcome: cols are sub, client_id, method, tool, outcome,
-	 * status, count, mean latency (µs).
+	 * status, count, mean latency (µs).  Requests refused before
+	 * authentication (audit_anon) come with empty sub, client_id and
+	 * tool and a mean latency of 0.
 	 */
 	enum mcp_err	(*audit_summary)(struct mcp_store *, int64_t since_ms,
 			    mcp_audit_cb, void *);
-	/* Deletes audit rows older than before_ms; *n gets how many. */
+	/*
+	 * Requests refused before authentication since `since_ms`, most
+	 * first: cols are addr, method, outcome, status, count.
+	 */
+	enum mcp_err	(*audit_refused)(struct mcp_store *, int64_t since_ms,
+			    mcp_audit_cb, void *);
+	/*
+	 * Deletes audit rows older than before_ms (*n gets how many), and
+	 * audit_anon rows older than that or MCP_ANON_KEEP_DAYS.
+	 */
 	enum mcp_err	(*audit_prune)(struct mcp_store *, int64_t before_ms,
 			    int64_t *n);
 	/*

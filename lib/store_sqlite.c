@@ -9,13 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "extern.h"
 
-#define SCHEMA_VERSION	5
+#define SCHEMA_VERSION	6
 #define BUSY_MS		5000
 
 enum stmt {
@@ -25,6 +26,7 @@ enum stmt {
 	S_SESS_LEVEL,
 	S_SESS_DEL,
 	S_SESS_EXPIRE,
+	S_SESS_EVICT,
 	S_PEND_ADD,
 	S_PEND_ANSWER,
 	S_PEND_TAKE,
@@ -32,6 +34,8 @@ enum stmt {
 	S_CANCEL_ADD,
 	S_CANCELLED,
 	S_CANCEL_PRUNE,
+	S_CANCEL_TRIM,
+	S_CANCEL_TRIM_ALL,
 	S_SUB_ON,
 	S_SUB_OFF,
 	S_SUB_HAS,
@@ -44,14 +48,19 @@ enum stmt {
 	S_FAIL_ADD,
 	S_FAIL_COUNT,
 	S_FAIL_PRUNE,
+	S_FAIL_TRIM,
 	S_KEY_PUT,
 	S_KEY_LIST,
 	S_KEY_DEL,
 	S_AUDIT_ADD,
 	S_AUDIT_ADD_MANY,
 	S_AUDIT_SUM,
+	S_AUDIT_REFUSED,
 	S_AUDIT_USAGE,
 	S_AUDIT_PRUNE,
+	S_ANON_ADD,
+	S_ANON_PRUNE,
+	S_ANON_TRIM,
 	S_WS_PUT,
 	S_WS_GET,
 	S_WS_RENAME,
@@ -92,8 +101,11 @@ enum stmt {
 _Static_assert(AUDIT_MANY == 4 * 4, "S_AUDIT_ADD_MANY holds 16 rows");
 
 static const char *const sql[S__MAX] = {
+	/* ord: the owner's sessions in the order they were made. */
 	[S_SESS_PUT] = "INSERT INTO sessions (id, version, owner, log_level, "
-	    "caps, created, seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+	    "caps, created, seen, ord) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, "
+	    "CASE WHEN ?3 = '' THEN 0 ELSE (SELECT coalesce(max(ord), 0) + 1 "
+	    "FROM sessions WHERE owner = ?3) END)",
 	[S_SESS_GET] = "SELECT version, owner, log_level, caps, created, seen, "
 	    "EXISTS (SELECT 1 FROM subscriptions WHERE session = ?1), "
 	    "EXISTS (SELECT 1 FROM notices WHERE session = ?1) "
@@ -102,6 +114,13 @@ static const char *const sql[S__MAX] = {
 	[S_SESS_LEVEL] = "UPDATE sessions SET log_level = ?2 WHERE id = ?1",
 	[S_SESS_DEL] = "DELETE FROM sessions WHERE id = ?1",
 	[S_SESS_EXPIRE] = "DELETE FROM sessions WHERE seen < ?1",
+	/*
+	 * Keeps the new session ?2 and the owner's ?3 - 1 most recently
+	 * seen (to within transport.c's TOUCH_EVERY; made later first).
+	 */
+	[S_SESS_EVICT] = "DELETE FROM sessions WHERE owner = ?1 AND id IN "
+	    "(SELECT id FROM sessions WHERE owner = ?1 ORDER BY id = ?2 DESC, "
+	    "seen DESC, ord DESC LIMIT -1 OFFSET ?3)",
 	[S_PEND_ADD] = "INSERT OR REPLACE INTO pending (session, rid, "
 	    "created, answer) VALUES (?1, ?2, ?3, NULL)",
 	[S_PEND_ANSWER] = "UPDATE pending SET answer = ?3 WHERE session = ?1 "
@@ -114,6 +133,12 @@ static const char *const sql[S__MAX] = {
 	[S_CANCELLED] = "SELECT 1 FROM cancelled WHERE session = ?1 AND "
 	    "rid = ?2",
 	[S_CANCEL_PRUNE] = "DELETE FROM cancelled WHERE created < ?1",
+	/* seq grows with every insert: the lowest are the oldest. */
+	[S_CANCEL_TRIM] = "DELETE FROM cancelled WHERE session = ?1 AND "
+	    "seq <= (SELECT seq FROM cancelled WHERE session = ?1 ORDER BY "
+	    "seq DESC LIMIT 1 OFFSET ?2)",
+	[S_CANCEL_TRIM_ALL] = "DELETE FROM cancelled WHERE seq <= (SELECT "
+	    "max(seq) FROM cancelled) - ?1",
 	[S_SUB_ON] = "INSERT OR IGNORE INTO subscriptions (session, uri, "
 	    "workspace) SELECT ?1, ?2, ?4 WHERE (SELECT count(*) FROM "
 	    "subscriptions WHERE session = ?1) < ?3",
@@ -136,10 +161,18 @@ static const char *const sql[S__MAX] = {
 	    "salt, created, revoked FROM clients WHERE id = ?1",
 	[S_CLIENT_LIST] = "SELECT id, name, scopes, workspace, secret_hash, "
 	    "salt, created, revoked FROM clients ORDER BY created, id",
-	[S_FAIL_ADD] = "INSERT INTO auth_failures (client, ts) VALUES (?1, ?2)",
-	[S_FAIL_COUNT] = "SELECT count(*) FROM auth_failures WHERE client = ?1 "
-	    "AND ts >= ?2",
-	[S_FAIL_PRUNE] = "DELETE FROM auth_failures WHERE ts < ?1",
+	/* A window that has ended starts again at ?3 with one failure. */
+	[S_FAIL_ADD] = "INSERT INTO auth_failures (client, addr, start, count) "
+	    "VALUES (?1, ?2, ?3, 1) ON CONFLICT (client, addr) DO UPDATE SET "
+	    "start = CASE WHEN start <= ?3 - ?4 THEN ?3 ELSE start END, "
+	    "count = CASE WHEN start <= ?3 - ?4 THEN 1 ELSE count + 1 END",
+	[S_FAIL_COUNT] = "SELECT count, start FROM auth_failures WHERE "
+	    "client = ?1 AND addr = ?2 AND start > ?3 - ?4",
+	[S_FAIL_PRUNE] = "DELETE FROM auth_failures WHERE start <= ?1",
+	/* Oldest windows first, and of one age a pair before an address. */
+	[S_FAIL_TRIM] = "DELETE FROM auth_failures WHERE rowid IN (SELECT "
+	    "rowid FROM auth_failures ORDER BY start, client = '' LIMIT "
+	    "max(0, (SELECT count(*) FROM auth_failures) - ?1))",
 	[S_KEY_PUT] = "INSERT OR REPLACE INTO signing_keys (kid, alg, created, "
 	    "retired) VALUES (?1, ?2, ?3, ?4)",
 	[S_KEY_LIST] = "SELECT kid, alg, created, retired FROM signing_keys "
@@ -149,6 +182,17 @@ static const char *const sql[S__MAX] = {
 	[S_AUDIT_ADD_MANY] = AUDIT_INSERT AUDIT_ROWS4 "," AUDIT_ROWS4 ","
 	    AUDIT_ROWS4 "," AUDIT_ROWS4,
 	[S_AUDIT_PRUNE] = "DELETE FROM audit WHERE ts_ms < ?1",
+	[S_ANON_ADD] = "INSERT INTO audit_anon (ts_ms, addr, method, outcome, "
+	    "status, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT "
+	    "(ts_ms, addr, method, outcome, status) DO UPDATE SET count = "
+	    "count + ?6",
+	[S_ANON_PRUNE] = "DELETE FROM audit_anon WHERE ts_ms < ?1",
+	[S_AUDIT_REFUSED] = "SELECT addr, method, outcome, status, sum(count) "
+	    "FROM audit_anon WHERE ts_ms >= ?1 GROUP BY 1, 2, 3, 4 ORDER BY 5 "
+	    "DESC, 1",
+	/* A new (minute, ...) gets a higher seq: the lowest are oldest. */
+	[S_ANON_TRIM] = "DELETE FROM audit_anon WHERE seq <= (SELECT "
+	    "max(seq) FROM audit_anon) - ?1",
 	[S_WS_PUT] = "INSERT INTO workspaces (id, name, created_ms, "
 	    "updated_ms) VALUES (?1, ?2, ?3, ?4)",
 	[S_WS_GET] = "SELECT name, created_ms, updated_ms FROM workspaces "
@@ -210,7 +254,9 @@ static const char *const sql[S__MAX] = {
 	    "GROUP BY tool ORDER BY tool",
 	[S_AUDIT_SUM] = "SELECT sub, client_id, method, tool, outcome, status, "
 	    "count(*), CAST(avg(latency_us) AS INTEGER) FROM audit "
-	    "WHERE ts_ms >= ?1 GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 7 DESC",
+	    "WHERE ts_ms >= ?1 GROUP BY 1, 2, 3, 4, 5, 6 UNION ALL "
+	    "SELECT '', '', method, '', outcome, status, sum(count), 0 FROM "
+	    "audit_anon WHERE ts_ms >= ?1 GROUP BY 3, 5, 6 ORDER BY 7 DESC",
 };
 
 /* Migrations, applied in order; user_version records how far we got. */
@@ -326,6 +372,45 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"  message TEXT NOT NULL,"
 	"  created INTEGER NOT NULL);"
 	"CREATE INDEX notices_session ON notices (session, seq);",
+	/*
+	 * 6: bounds on what callers can make the store keep (store.h).
+	 * Failed client authentications become one counted window per
+	 * (client, address) and per address (client ''); cancellations get
+	 * an insertion order, so that a session's oldest can be dropped;
+	 * requests refused before authentication are counted per minute.
+	 */
+	"DROP TABLE auth_failures;"
+	"CREATE TABLE auth_failures ("
+	"  client TEXT NOT NULL,"
+	"  addr TEXT NOT NULL,"
+	"  start INTEGER NOT NULL,"
+	"  count INTEGER NOT NULL,"
+	"  PRIMARY KEY (client, addr));"
+	"CREATE INDEX auth_failures_start ON auth_failures (start);"
+	"CREATE TABLE cancelled_seq ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  session TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,"
+	"  rid TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  UNIQUE (session, rid));"
+	"INSERT INTO cancelled_seq (session, rid, created) SELECT session, "
+	"  rid, created FROM cancelled WHERE length(CAST(rid AS BLOB)) <= 256 "
+	"  ORDER BY created;"
+	"DROP TABLE cancelled;"
+	"ALTER TABLE cancelled_seq RENAME TO cancelled;"
+	"CREATE INDEX cancelled_session ON cancelled (session, seq);"
+	"CREATE INDEX cancelled_created ON cancelled (created);"
+	"ALTER TABLE sessions ADD COLUMN ord INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX sessions_owner ON sessions (owner, seen, ord);"
+	"CREATE TABLE audit_anon ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  ts_ms INTEGER NOT NULL,"
+	"  addr TEXT NOT NULL,"
+	"  method TEXT NOT NULL,"
+	"  outcome TEXT NOT NULL,"
+	"  status INTEGER NOT NULL,"
+	"  count INTEGER NOT NULL,"
+	"  UNIQUE (ts_ms, addr, method, outcome, status));",
 };
 
 struct sqlite_store {
@@ -371,20 +456,48 @@ exec_stmt(struct sqlite_store *s, sqlite3_stmt *st)
 
 #define S(p)	((struct sqlite_store *)(p))
 
+static enum mcp_err	tx_begin(struct mcp_store *, const char *);
+static enum mcp_err	tx_end(struct mcp_store *, enum mcp_err, const char *);
+
+/*
+ * The insert and the eviction in one transaction, so that concurrent
+ * initializes of one subject never leave more than max_owned.
+ */
 static enum mcp_err
-session_put(struct mcp_store *p, const struct mcp_session *x)
+session_put(struct mcp_store *p, const struct mcp_session *x, int max_owned,
+    int *evicted)
 {
 	sqlite3_stmt	*st;
+	enum mcp_err	 e;
 
-	if ((st = prep(S(p), S_SESS_PUT)) == NULL)
-		return MCP_ERR_STORE;
+	*evicted = 0;
+	/* Without an owner there is nothing to evict: one statement. */
+	if (x->owner[0] != '\0' && (e = tx_begin(p, "session_put begin")) !=
+	    MCP_OK)
+		return e;
+	if ((st = prep(S(p), S_SESS_PUT)) == NULL) {
+		e = MCP_ERR_STORE;
+		goto out;
+	}
 	sqlite3_bind_text(st, 1, x->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, x->version, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, x->owner, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, x->log_level);
 	sqlite3_bind_text(st, 5, x->caps, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, x->created);
-	return exec_stmt(S(p), st);
+	if ((e = exec_stmt(S(p), st)) != MCP_OK || x->owner[0] == '\0')
+		goto out;
+	if ((st = prep(S(p), S_SESS_EVICT)) == NULL) {
+		e = MCP_ERR_STORE;
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, x->owner, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, x->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, max_owned);
+	if ((e = exec_stmt(S(p), st)) == MCP_OK)
+		*evicted = sqlite3_changes(S(p)->db);
+out:
+	return x->owner[0] != '\0' ? tx_end(p, e, "session_put commit") : e;
 }
 
 static void
@@ -533,22 +646,35 @@ pending_drop(struct mcp_store *p, const char *sid, const char *rid)
 }
 
 /*
- * A cancellation matters only while its request can still be running, at
- * most a day here; older ones are dropped so that a client sending many
- * cannot grow the store without bound.
+ * A cancellation matters only while its request can still be running
+ * (the caller says since when); past that, and past the per-session and
+ * total counts of store.h, the oldest are dropped, so that a client
+ * sending many cannot grow the store.
  */
-#define CANCEL_KEEP	86400
-
 static enum mcp_err
 cancel_add(struct mcp_store *p, const char *sid, const char *rid,
-    int64_t now)
+    int64_t now, int64_t before)
 {
+	sqlite3_stmt	*st;
 	enum mcp_err	 e;
 
-	if ((e = bind_exec(p, S_CANCEL_PRUNE, NULL, NULL, now - CANCEL_KEEP,
-	    1)) != MCP_OK)
+	if ((e = tx_begin(p, "cancel_add begin")) != MCP_OK)
 		return e;
-	return bind_exec(p, S_CANCEL_ADD, sid, rid, now, 1);
+	if ((e = bind_exec(p, S_CANCEL_PRUNE, NULL, NULL, before, 1)) !=
+	    MCP_OK || (e = bind_exec(p, S_CANCEL_ADD, sid, rid, now, 1)) !=
+	    MCP_OK)
+		goto out;
+	if ((st = prep(S(p), S_CANCEL_TRIM)) == NULL) {
+		e = MCP_ERR_STORE;
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, sid, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, MCP_CANCEL_PER_SESSION);
+	if ((e = exec_stmt(S(p), st)) == MCP_OK)
+		e = bind_exec(p, S_CANCEL_TRIM_ALL, NULL, NULL,
+		    MCP_CANCEL_ROWS, 1);
+out:
+	return tx_end(p, e, "cancel_add commit");
 }
 
 static int
@@ -814,28 +940,60 @@ client_list(struct mcp_store *p, mcp_client_cb cb, void *arg)
 	return rc == SQLITE_DONE ? MCP_OK : step_error(p, "client_list");
 }
 
+/* Counts one failure in the window of (client, addr). */
 static enum mcp_err
-fail_add(struct mcp_store *p, const char *client, int64_t now)
+fail_one(struct mcp_store *p, const char *client, const char *addr,
+    int64_t now, int window)
 {
-	return bind_exec(p, S_FAIL_ADD, client, NULL, now, 1);
+	sqlite3_stmt	*st;
+
+	if ((st = prep(S(p), S_FAIL_ADD)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_text(st, 1, client, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, addr, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int(st, 4, window);
+	return exec_stmt(S(p), st);
 }
 
-/* Counts recent failures, dropping those older than a day. */
 static enum mcp_err
-fail_count(struct mcp_store *p, const char *client, int64_t since, int *n)
+fail_add(struct mcp_store *p, const char *client, const char *addr,
+    int64_t now, int window)
+{
+	enum mcp_err	 e;
+
+	if ((e = tx_begin(p, "fail_add begin")) != MCP_OK)
+		return e;
+	if ((e = bind_exec(p, S_FAIL_PRUNE, NULL, NULL, now - window, 1)) ==
+	    MCP_OK && (client[0] == '\0' || (e = fail_one(p, client, addr,
+	    now, window)) == MCP_OK) && (e = fail_one(p, "", addr, now,
+	    window)) == MCP_OK)
+		e = bind_exec(p, S_FAIL_TRIM, NULL, NULL, MCP_FAIL_ROWS, 1);
+	return tx_end(p, e, "fail_add commit");
+}
+
+static enum mcp_err
+fail_count(struct mcp_store *p, const char *client, const char *addr,
+    int64_t now, int window, int *n, int64_t *start)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if (bind_exec(p, S_FAIL_PRUNE, NULL, NULL, since - 86400, 1) !=
-	    MCP_OK || (st = prep(S(p), S_FAIL_COUNT)) == NULL)
+	*n = 0;
+	*start = now;
+	if ((st = prep(S(p), S_FAIL_COUNT)) == NULL)
 		return MCP_ERR_STORE;
 	sqlite3_bind_text(st, 1, client, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, since);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	sqlite3_bind_text(st, 2, addr, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int(st, 4, window);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*n = sqlite3_column_int(st, 0);
+		*start = sqlite3_column_int64(st, 1);
+	}
 	done(st);
-	return rc == SQLITE_ROW ? MCP_OK : step_error(p, "fail_count");
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MCP_OK :
+	    step_error(p, "fail_count");
 }
 
 static enum mcp_err
@@ -929,6 +1087,41 @@ audit_add(struct mcp_store *p, const struct mcp_audit *const *a, size_t n)
 		e = exec_stmt(S(p), st);
 	}
 	return n > 1 ? tx_end(p, e, "audit commit") : e;
+}
+
+/* One counter per minute: what was refused, from where, how often. */
+static enum mcp_err
+audit_anon_add(struct mcp_store *p, const struct mcp_audit *const *a,
+    size_t n)
+{
+	enum mcp_err	 e;
+	sqlite3_stmt	*st;
+	size_t		 i;
+
+	if (n == 0)
+		return MCP_OK;
+	if ((e = tx_begin(p, "audit_anon begin")) != MCP_OK)
+		return e;
+	for (i = 0; i < n && e == MCP_OK; i++) {
+		if ((st = prep(S(p), S_ANON_ADD)) == NULL) {
+			e = MCP_ERR_STORE;
+			break;
+		}
+		sqlite3_bind_int64(st, 1, a[i]->ts_ms - a[i]->ts_ms % 60000);
+		sqlite3_bind_text(st, 2, a[i]->addr ? a[i]->addr : "", -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, a[i]->method ? a[i]->method : "", -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, a[i]->outcome, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 5, a[i]->status);
+		sqlite3_bind_int(st, 6, 1);
+		e = exec_stmt(S(p), st);
+	}
+	if (e == MCP_OK && (e = bind_exec(p, S_ANON_PRUNE, NULL, NULL,
+	    a[n - 1]->ts_ms - (int64_t)MCP_ANON_KEEP_DAYS * 86400 * 1000,
+	    1)) == MCP_OK)
+		e = bind_exec(p, S_ANON_TRIM, NULL, NULL, MCP_ANON_ROWS, 1);
+	return tx_end(p, e, "audit_anon commit");
 }
 
 /* --- Workspaces and environments --- */
@@ -1327,12 +1520,17 @@ static enum mcp_err
 audit_prune(struct mcp_store *p, int64_t before_ms, int64_t *n)
 {
 	enum mcp_err	 e;
+	int64_t		 anon_ms;
 
 	if ((e = bind_exec(p, S_AUDIT_PRUNE, NULL, NULL, before_ms, 1)) !=
 	    MCP_OK)
 		return e;
 	*n = sqlite3_changes(S(p)->db);
-	return MCP_OK;
+	/* Counts of refused requests: MCP_ANON_KEEP_DAYS at most. */
+	anon_ms = ((int64_t)time(NULL) - (int64_t)MCP_ANON_KEEP_DAYS *
+	    86400) * 1000;
+	return bind_exec(p, S_ANON_PRUNE, NULL, NULL, anon_ms > before_ms ?
+	    anon_ms : before_ms, 1);
 }
 
 static enum mcp_err
@@ -1357,27 +1555,42 @@ audit_usage(struct mcp_store *p, const struct mcp_usage_query *q,
 	return rc == SQLITE_DONE ? MCP_OK : step_error(p, "audit_usage");
 }
 
+/* Statement i's rows since since_ms, ncols text columns each, to cb. */
+static enum mcp_err
+audit_rows(struct mcp_store *p, enum stmt i, int ncols, int64_t since_ms,
+    mcp_audit_cb cb, void *arg)
+{
+	sqlite3_stmt	*st;
+	const char	*cols[8];
+	int		 rc, k;
+
+	if ((st = prep(S(p), i)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_int64(st, 1, since_ms);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (k = 0; k < ncols && k < 8; k++) {
+			cols[k] = (const char *)sqlite3_column_text(st, k);
+			if (cols[k] == NULL)
+				cols[k] = "";
+		}
+		cb(arg, cols, (size_t)k);
+	}
+	done(st);
+	return rc == SQLITE_DONE ? MCP_OK : step_error(p, "audit query");
+}
+
 static enum mcp_err
 audit_summary(struct mcp_store *p, int64_t since_ms, mcp_audit_cb cb,
     void *arg)
 {
-	sqlite3_stmt	*st;
-	const char	*cols[8];
-	int		 rc, i;
+	return audit_rows(p, S_AUDIT_SUM, 8, since_ms, cb, arg);
+}
 
-	if ((st = prep(S(p), S_AUDIT_SUM)) == NULL)
-		return MCP_ERR_STORE;
-	sqlite3_bind_int64(st, 1, since_ms);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (i = 0; i < 8; i++) {
-			cols[i] = (const char *)sqlite3_column_text(st, i);
-			if (cols[i] == NULL)
-				cols[i] = "";
-		}
-		cb(arg, cols, 8);
-	}
-	done(st);
-	return rc == SQLITE_DONE ? MCP_OK : step_error(p, "audit_summary");
+static enum mcp_err
+audit_refused(struct mcp_store *p, int64_t since_ms, mcp_audit_cb cb,
+    void *arg)
+{
+	return audit_rows(p, S_AUDIT_REFUSED, 5, since_ms, cb, arg);
 }
 
 static void
@@ -1420,7 +1633,9 @@ static const struct mcp_store_ops ops = {
 	.key_list = key_list,
 	.key_delete = key_delete,
 	.audit_add = audit_add,
+	.audit_anon_add = audit_anon_add,
 	.audit_summary = audit_summary,
+	.audit_refused = audit_refused,
 	.audit_usage = audit_usage,
 	.audit_prune = audit_prune,
 	.ws_put = ws_put,

@@ -450,19 +450,33 @@ as_client_revoke(struct as_ctx *c, const char *id, char *err, size_t errsz)
 
 enum as_auth
 as_client_auth(struct as_ctx *c, const char *id, const char *secret,
-    struct mcp_client *cl)
+    const char *addr, struct mcp_client *cl, int *retry)
 {
 	static const char	 dummy_salt[] = "00000000000000000000000000000000";
-	int64_t			 now = (int64_t)time(NULL);
+	const struct mcp_authconf *a = &c->cfg->auth;
+	int64_t			 now = (int64_t)time(NULL), start, left = 0;
 	enum mcp_err		 e;
 	char			 h[65];
 	int			 fails = 0, ok;
 
-	if (c->st->ops->fail_count(c->st, id, now -
-	    c->cfg->auth.fail_window, &fails) != MCP_OK)
+	*retry = 0;
+	/* The address first: a sweep across client ids stops there. */
+	if (c->st->ops->fail_count(c->st, "", addr, now, a->fail_window,
+	    &fails, &start) != MCP_OK)
 		return AS_AUTH_ERROR;
-	if (fails >= c->cfg->auth.fail_max)
+	if (fails >= a->addr_fail_max)
+		left = start + a->fail_window - now;
+	if (id[0] != '\0') {
+		if (c->st->ops->fail_count(c->st, id, addr, now,
+		    a->fail_window, &fails, &start) != MCP_OK)
+			return AS_AUTH_ERROR;
+		if (fails >= a->fail_max && start + a->fail_window - now > left)
+			left = start + a->fail_window - now;
+	}
+	if (left > 0) {
+		*retry = (int)left;
 		return AS_AUTH_LIMITED;
+	}
 	e = c->st->ops->client_get(c->st, id, cl);
 	if (e != MCP_OK && e != MCP_ERR_NOTFOUND)
 		return AS_AUTH_ERROR;
@@ -473,7 +487,8 @@ as_client_auth(struct as_ctx *c, const char *id, const char *secret,
 	OPENSSL_cleanse(h, sizeof(h));
 	if (ok)
 		return AS_AUTH_OK;
-	if (c->st->ops->fail_add(c->st, id, now) != MCP_OK)
+	if (c->st->ops->fail_add(c->st, id, addr, now, a->fail_window) !=
+	    MCP_OK)
 		return AS_AUTH_ERROR;
 	return AS_AUTH_BAD;
 }

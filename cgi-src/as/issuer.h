@@ -51,9 +51,15 @@ enum as_auth {
 	AS_AUTH_ERROR		/* the store failed */
 };
 
-/* Checks a client's secret in constant time, counting failures. */
+/*
+ * Checks a client's secret in constant time.  Failures are counted per
+ * (id, addr) and per addr, addr being the request's source address; past
+ * client_auth_failures or addr_auth_failures in the window the answer is
+ * AS_AUTH_LIMITED with *retry the seconds until the window ends.
+ */
 enum as_auth	as_client_auth(struct as_ctx *, const char *id,
-		    const char *secret, struct mcp_client *);
+		    const char *secret, const char *addr,
+		    struct mcp_client *, int *retry);
 
 /* 1 if every scope of want is in allowed. */
 int	as_scope_subset(const char *want, const char *allowed);

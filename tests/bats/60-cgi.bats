@@ -102,6 +102,15 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 	refused bad.conf "bad.conf:1: threads: must be an integer from 1 to 256"
 }
 
+@test "config error: max_sessions_per_subject and addr_auth_failures are 1 to 100000" {
+	for k in max_sessions_per_subject addr_auth_failures; do
+		for v in 0 100001; do
+			printf '%s = %s\n' "$k" "$v" >"$T/bad.conf"
+			refused bad.conf "bad.conf:1: $k: must be an integer from 1 to 100000"
+		done
+	done
+}
+
 @test "config error: malformed origin" {
 	printf 'allowed_origins = https://ok.example ftp://x\n' >"$T/bad.conf"
 	refused bad.conf 'bad.conf:1: allowed_origins: "ftp://x" is not'
@@ -161,14 +170,22 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 	! grep -qi '^X-Injected' "$T/out"
 }
 
-@test "a cancellation prunes cancellations older than a day" {
+@test "a cancellation prunes cancellations older than max(request_timeout_seconds, 600)" {
 	cgi "$INIT"
 	sid=$(sed -n 's/^Mcp-Session-Id: \([0-9a-f]*\).*/\1/p' "$T/out")
 	now=$(date +%s)
-	sqlite3 "$T/mcp.db" "INSERT INTO cancelled VALUES ('$sid','\"old\"',$((now - 90000)));
-	    INSERT INTO cancelled VALUES ('$sid','\"recent\"',$((now - 3600)));"
+	sqlite3 "$T/mcp.db" "INSERT INTO cancelled (session, rid, created) VALUES ('$sid','\"old\"',$((now - 700)));
+	    INSERT INTO cancelled (session, rid, created) VALUES ('$sid','\"recent\"',$((now - 500)));"
 	cgi '{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"new"}}' \
 	    HTTP_MCP_SESSION_ID="$sid" HTTP_MCP_PROTOCOL_VERSION=2025-11-25
 	[ "$CGI_STATUS" = 202 ]
 	[ "$(sqlite3 "$T/mcp.db" "SELECT group_concat(rid, ' ') FROM (SELECT rid FROM cancelled ORDER BY rid)")" = '"new" "recent"' ]
+	# A longer request timeout keeps them as long as a request may run.
+	printf 'request_timeout_seconds = 1200\n' >>"$T/ok.conf"
+	sqlite3 "$T/mcp.db" "INSERT INTO cancelled (session, rid, created) VALUES ('$sid','\"mid\"',$((now - 700)));
+	    INSERT INTO cancelled (session, rid, created) VALUES ('$sid','\"older\"',$((now - 1300)));"
+	cgi '{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":7}}' \
+	    HTTP_MCP_SESSION_ID="$sid" HTTP_MCP_PROTOCOL_VERSION=2025-11-25
+	[ "$CGI_STATUS" = 202 ]
+	[ "$(sqlite3 "$T/mcp.db" "SELECT group_concat(rid, ' ') FROM (SELECT rid FROM cancelled ORDER BY rid)")" = '"mid" "new" "recent" 7' ]
 }

@@ -220,22 +220,95 @@ print(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)).decode())' "$t")
 	done
 }
 
-@test "failed authentications are rate-limited per client id: 429, then even the right secret waits" {
+@test "failed authentications are limited per client id and address: 429 there, the right secret still works from elsewhere" {
 	new_client
 	for _ in 1 2 3 4 5; do
-		grant -u "$ID:guess" -d grant_type=client_credentials
+		grant --interface 127.0.0.2 -u "$ID:guess" -d grant_type=client_credentials
 		oauth_err 401 invalid_client
 	done
-	grant -u "$ID:guess" -d grant_type=client_credentials
+	grant --interface 127.0.0.2 -u "$ID:guess" -d grant_type=client_credentials
 	oauth_err 429 temporarily_unavailable
 	jqb '.error_description == "too many failed client authentications; retry later"'
-	[ "$(header Retry-After)" = 300 ]
-	grant -u "$ID:$SECRET" -d grant_type=client_credentials
+	# The seconds left in the 300 s window that began with the first failure.
+	ra=$(header Retry-After)
+	[[ "$ra" =~ ^[0-9]+$ ]] && [ "$ra" -ge 290 ] && [ "$ra" -le 300 ]
+	grant --interface 127.0.0.2 -u "$ID:$SECRET" -d grant_type=client_credentials
 	oauth_err 429 temporarily_unavailable
-	# Another client is not affected.
-	new_client
-	grant -u "$ID:$SECRET" -d grant_type=client_credentials
+	# Client ids are not secret: failures from 127.0.0.2 do not lock the
+	# client out from 127.0.0.1.
+	grant --interface 127.0.0.1 -u "$ID:$SECRET" -d grant_type=client_credentials
 	[ "$STATUS" = 200 ]
+	# Another client is not affected even from 127.0.0.2.
+	new_client
+	grant --interface 127.0.0.2 -u "$ID:$SECRET" -d grant_type=client_credentials
+	[ "$STATUS" = 200 ]
+}
+
+@test "failed authentications are limited per address across client ids (addr_auth_failures): 429 with Retry-After" {
+	ids=()
+	for i in 1 2 3 4 5; do
+		new_client
+		ids+=("$ID")
+	done
+	# 4 failures for each of 5 clients: under client_auth_failures per
+	# pair, 20 = addr_auth_failures for the address.
+	for id in "${ids[@]}"; do
+		for _ in 1 2 3 4; do
+			grant --interface 127.0.0.3 -u "$id:guess" -d grant_type=client_credentials
+			oauth_err 401 invalid_client
+		done
+	done
+	grant --interface 127.0.0.3 -u "${ids[0]}:guess" -d grant_type=client_credentials
+	oauth_err 429 temporarily_unavailable
+	ra=$(header Retry-After)
+	[[ "$ra" =~ ^[0-9]+$ ]] && [ "$ra" -ge 1 ] && [ "$ra" -le 300 ]
+	# Any client id, even unknown or right, from that address waits.
+	new_client
+	grant --interface 127.0.0.3 -u "$ID:$SECRET" -d grant_type=client_credentials
+	oauth_err 429 temporarily_unavailable
+	[ -n "$(header Retry-After)" ]
+	grant --interface 127.0.0.3 -d grant_type=client_credentials -d client_id=nobody -d client_secret=x
+	oauth_err 429 temporarily_unavailable
+	# Other addresses are not affected.
+	grant --interface 127.0.0.1 -u "$ID:$SECRET" -d grant_type=client_credentials
+	[ "$STATUS" = 200 ]
+	# Stored aggregated: one row per (client, address) and one for the
+	# address, not one per failure; refused attempts add nothing.
+	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM auth_failures WHERE addr = '127.0.0.3'")" = 6 ]
+	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count FROM auth_failures WHERE addr = '127.0.0.3' AND client = ''")" = 20 ]
+	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM auth_failures WHERE addr = '127.0.0.2'")" = 2 ]
+}
+
+# cgi_grant ADDR BODY: the token endpoint as a CGI program, from ADDR.
+cgi_grant() {
+	printf '%s' "$2" | env -i PATH="$PATH" ASAN_OPTIONS="$ASAN_OPTIONS" \
+	    UBSAN_OPTIONS="$UBSAN_OPTIONS" MCP_FCGI_CONFIG="$CONF" \
+	    REQUEST_METHOD=POST REQUEST_URI=/oauth/token \
+	    CONTENT_TYPE=application/x-www-form-urlencoded \
+	    CONTENT_LENGTH=${#2} REMOTE_ADDR="$1" "$ROOT/$BUILD/oauth.fcgi"
+}
+
+@test "an IPv6 source counts by its /64; an IPv4-mapped one by itself" {
+	for a in 2001:db8:0:1::1 2001:db8:0:1:ffff::2 ::ffff:192.0.2.7; do
+		run cgi_grant "$a" "grant_type=client_credentials&client_id=v6-$RANDOM&client_secret=x"
+		[[ "$output" == *"Status: 401"* ]]
+	done
+	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count FROM auth_failures WHERE client = '' AND addr = '2001:db8:0:1::'")" = 2 ]
+	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count FROM auth_failures WHERE client = '' AND addr = '::ffff:192.0.2.7'")" = 1 ]
+}
+
+@test "failed token requests are counted in the store per minute, not one audit row each" {
+	before=$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM audit")
+	for i in $(seq 8); do
+		grant --interface 127.0.0.4 -d grant_type=client_credentials -d "client_id=nobody$i" -d client_secret=x
+		oauth_err 401 invalid_client
+	done
+	rid=$(header X-Request-Id)
+	audit_line "$rid" >/dev/null
+	sleep 0.5	# the store rows are written in batches
+	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM audit WHERE rid = '$rid'")" = 0 ]
+	[ "$(sqlite3 "$STATE/mcp.db" "SELECT sum(count) FROM audit_anon WHERE addr = '127.0.0.4' AND method = 'oauth/token' AND outcome = 'invalid_client' AND status = 401")" = 8 ]
+	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM audit_anon WHERE addr = '127.0.0.4'")" -le 2 ]
 }
 
 @test "a revoked client cannot get tokens" {
