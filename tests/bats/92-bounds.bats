@@ -1,0 +1,72 @@
+#!/usr/bin/env bats
+# Bounded work per request: the size of an answer (max_answer_bytes, one
+# answer and a batch's together), the length of a batch
+# (max_batch_messages), and what one workspace may store
+# (workspace_max_*), each configured small here so that a test reaches
+# it quickly.
+
+load helper
+
+setup_file() {
+	CONF_SET="max_answer_bytes=16384 max_batch_messages=4" start_server
+	two_workspaces
+}
+teardown_file() { stop_server; }
+
+setup() { URL=$BASE/mcp; }
+
+TOO_LARGE='{"code":-32603,"message":"Answer too large: ask for less (use paging)","data":{"max_answer_bytes":16384}}'
+
+# text N: N letters a.
+text() { head -c "$1" /dev/zero | tr '\0' a; }
+
+# echo_call ID N: a tools/call of echo with N letters, for a batch.
+echo_call() {
+	printf '{"jsonrpc":"2.0","id":%s,"method":"tools/call","params":{"name":"echo","arguments":{"text":"%s"}}}' "$1" "$(text "$2")"
+}
+
+@test "an answer over max_answer_bytes is the -32603 error in its place, logged with its id and size" {
+	# This endpoint's tools/list is some 18 KB.
+	TOKEN=$TA mpost tools/list ''
+	[ "$STATUS" = 200 ]
+	[[ "$(header Content-Type)" == application/json* ]]
+	jqb '. == {"jsonrpc":"2.0","id":7,"error":'"$TOO_LARGE"'}'
+	grep -q 'answer to request 7: .* bytes, over the 16384 left of max_answer_bytes 16384 -> -32603' "$STATE/mcp-fcgi.log"
+	# Under it, the same request is answered.
+	TOKEN=$TA mpost tools/call '"name":"echo","arguments":{"text":"'"$(text 6000)"'"}' -H "Mcp-Name: echo"
+	[ "$STATUS" = 200 ]
+	jqb '.result.structuredContent.text | length == 6000'
+}
+
+@test "a streamed (SSE) answer over max_answer_bytes is the same error event" {
+	post '{"jsonrpc":"2.0","id":"big","method":"tools/call","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"progressToken":"p1"},"name":"echo","arguments":{"text":"'"$(text 9000)"'"}}}' \
+	    -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: tools/call' -H 'Mcp-Name: echo'
+	[ "$STATUS" = 200 ]
+	[[ "$(header Content-Type)" == text/event-stream* ]]
+	[ "$(sse_data | jq -c 'select(.id == "big")')" = '{"jsonrpc":"2.0","id":"big","error":'"$TOO_LARGE"'}' ]
+}
+
+@test "a batch's answers together: the one that would pass max_answer_bytes and all after it are the error" {
+	TOKEN=$TA init_session 2025-03-26
+	TOKEN=$TA spost 2025-03-26 "[$(echo_call 1 6000),$(echo_call 2 6000),{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}]"
+	[ "$STATUS" = 200 ]
+	[[ "$(header Content-Type)" == application/json* ]]
+	jqb 'length == 3 and ([.[].id] == [1, 2, 3])'
+	jqb '.[0].result.structuredContent.text | length == 6000'
+	jqb '.[1].error == '"$TOO_LARGE"' and .[2].error == '"$TOO_LARGE"
+	[ "${#BODY}" -lt 16384 ]
+}
+
+@test "a configured max_batch_messages: at the limit answered, one over refused before any message runs" {
+	TOKEN=$TA init_session 2025-03-26
+	calls=$(jq -cn '[range(1; 6) | {jsonrpc: "2.0", id: ., method: "tools/call", params: {name: "create_environment", arguments: {name: "b\(.)", type: "staging"}}}]')
+	TOKEN=$TA spost 2025-03-26 "$calls"
+	[ "$STATUS" = 400 ]
+	jqb '. == {"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Invalid Request: a batch may hold at most max_batch_messages messages (error.data)","data":{"max_batch_messages":4,"messages":5}}}'
+	# Not one of them ran.
+	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM environments WHERE workspace = '$WA' AND name LIKE 'b_'")" = 0 ]
+	TOKEN=$TA spost 2025-03-26 "$(jq -c '.[:4]' <<<"$calls")"
+	[ "$STATUS" = 200 ]
+	jqb 'length == 4 and all(.[]; .result.isError != true)'
+	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM environments WHERE workspace = '$WA' AND name LIKE 'b_'")" = 4 ]
+}
