@@ -8,12 +8,22 @@
 load helper
 
 setup_file() {
-	CONF_SET="max_answer_bytes=16384 max_batch_messages=4" start_server
+	CONF_SET="max_answer_bytes=16384 max_batch_messages=4
+	    workspace_max_environments=5 workspace_max_templates=3
+	    workspace_max_organizations=5" start_server
 	two_workspaces
 }
 teardown_file() { stop_server; }
 
 setup() { URL=$BASE/mcp; }
+
+# tool TOKEN NAME ARGS_JSON: a 2026-07-28 tools/call; OUT is its
+# structuredContent.
+tool() {
+	TOKEN=$1 mpost tools/call '"name":"'"$2"'","arguments":'"$3" -H "Mcp-Name: $2"
+	[ "$STATUS" = 200 ] || { echo "status $STATUS: $BODY" >&2; return 1; }
+	OUT=$(jq -c .result.structuredContent <<<"$BODY")
+}
 
 TOO_LARGE='{"code":-32603,"message":"Answer too large: ask for less (use paging)","data":{"max_answer_bytes":16384}}'
 
@@ -64,9 +74,85 @@ echo_call() {
 	[ "$STATUS" = 400 ]
 	jqb '. == {"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Invalid Request: a batch may hold at most max_batch_messages messages (error.data)","data":{"max_batch_messages":4,"messages":5}}}'
 	# Not one of them ran.
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM environments WHERE workspace = '$WA' AND name LIKE 'b_'")" = 0 ]
+	[ "$(sqlite3 -cmd ".timeout 5000" "$STATE/mcp.db" "SELECT count(*) FROM environments WHERE workspace = '$WA' AND name LIKE 'b_'")" = 0 ]
 	TOKEN=$TA spost 2025-03-26 "$(jq -c '.[:4]' <<<"$calls")"
 	[ "$STATUS" = 200 ]
 	jqb 'length == 4 and all(.[]; .result.isError != true)'
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM environments WHERE workspace = '$WA' AND name LIKE 'b_'")" = 4 ]
+	[ "$(sqlite3 -cmd ".timeout 5000" "$STATE/mcp.db" "SELECT count(*) FROM environments WHERE workspace = '$WA' AND name LIKE 'b_'")" = 4 ]
+}
+
+# pages TOKEN TOOL KEY SIZE: follows next_cursor from the first page;
+# NAMES gets the names in order, SIZES the length of each page.
+pages() {
+	local cur= args
+	NAMES= SIZES=
+	while :; do
+		args='{"page_size":'$4${cur:+,'"cursor":"'$cur'"'}'}'
+		tool "$1" "$2" "$args"
+		jqb '.result.isError != true'
+		NAMES=$NAMES$(jq -r '.'"$3"'[].name' <<<"$OUT" | tr '\n' ' ')
+		SIZES=$SIZES$(jq '.'"$3"' | length' <<<"$OUT")' '
+		cur=$(jq -r '.next_cursor // empty' <<<"$OUT")
+		[ -n "$cur" ] || break
+	done
+}
+
+@test "workspace_max_environments: the next create is an isError saying what to do; a delete makes room" {
+	for i in 1 2 3 4 5; do
+		tool "$TB" create_environment '{"name":"e'$i'","type":"development"}'
+		jqb '.result.isError != true'
+	done
+	tool "$TB" create_environment '{"name":"e6","type":"development"}'
+	jqb '.result.isError == true and .result.content == [{"type":"text","text":"Quota reached: your workspace already holds 5 environments, the most it may. Delete one you no longer need (delete_environment), or reuse one (update_environment), then try again."}]'
+	[ "$(sqlite3 -cmd ".timeout 5000" "$STATE/mcp.db" "SELECT count(*) FROM environments WHERE workspace = '$WB'")" = 5 ]
+	# Another workspace's count is its own.
+	tool "$TA" create_environment '{"name":"a5","type":"development"}'
+	jqb '.result.isError != true'
+	tool "$TB" list_environments '{"page_size":1}'
+	tool "$TB" delete_environment '{"environment_id":"'"$(jq -r '.environments[0].id' <<<"$OUT")"'"}'
+	jqb '.result.isError != true'
+	tool "$TB" create_environment '{"name":"e6","type":"development"}'
+	jqb '.result.isError != true'
+}
+
+@test "list_environments pages by (created_ms, id): every one once, in order" {
+	pages "$TB" list_environments environments 2
+	[ "$NAMES" = "e2 e3 e4 e5 e6 " ]
+	[ "$SIZES" = "2 2 1 " ]
+	tool "$TB" list_environments '{}'
+	jqb '.result.structuredContent | (.environments | length) == 5 and .next_cursor == null'
+	tool "$TB" list_environments '{"cursor":"1.tpl_abc"}'
+	jqb '.result.isError == true and (.result.content[0].text | contains("arguments.cursor: must match the pattern"))'
+	tool "$TB" list_environments '{"page_size":101}'
+	jqb '.result.isError == true and (.result.content[0].text | contains("arguments.page_size"))'
+}
+
+@test "workspace_max_templates: the next create is an isError saying what to do; the list pages" {
+	for i in 1 2 3; do
+		tool "$TB" create_org_template '{"name":"t'$i'"}'
+		jqb '.result.isError != true'
+	done
+	tool "$TB" create_org_template '{"name":"t4"}'
+	jqb '.result.isError == true and .result.content == [{"type":"text","text":"Quota reached: your workspace already holds 3 organization templates, the most it may. Templates cannot be deleted with these tools: reuse an existing one (list_org_templates) instead."}]'
+	[ "$(sqlite3 -cmd ".timeout 5000" "$STATE/mcp.db" "SELECT count(*) FROM org_templates WHERE workspace = '$WB'")" = 3 ]
+	pages "$TB" list_org_templates templates 2
+	[ "$NAMES" = "t1 t2 t3 " ]
+	[ "$SIZES" = "2 1 " ]
+}
+
+@test "workspace_max_organizations: the next create is an isError saying what to do; a delete makes room" {
+	tool "$TB" list_environments '{"page_size":1}'
+	env=$(jq -r '.environments[0].id' <<<"$OUT")
+	for i in 1 2 3 4 5; do
+		tool "$TB" create_organization '{"environment_id":"'"$env"'","name":"o'$i'"}'
+		jqb '.result.isError != true'
+	done
+	tool "$TB" create_organization '{"environment_id":"'"$env"'","name":"o6"}'
+	jqb '.result.isError == true and .result.content == [{"type":"text","text":"Quota reached: your workspace already holds 5 organizations, the most it may. Delete ones you no longer need (delete_organization), then try again."}]'
+	[ "$(sqlite3 -cmd ".timeout 5000" "$STATE/mcp.db" "SELECT count(*) FROM organizations WHERE workspace = '$WB'")" = 5 ]
+	tool "$TB" list_organizations '{"page_size":1}'
+	tool "$TB" delete_organization '{"organization_id":"'"$(jq -r '.organizations[0].id' <<<"$OUT")"'"}'
+	jqb '.result.isError != true'
+	tool "$TB" create_organization '{"environment_id":"'"$env"'","name":"o6"}'
+	jqb '.result.isError != true'
 }
