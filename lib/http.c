@@ -314,39 +314,22 @@ mcp_http_error_data(struct mcp_req *r, enum mcp_err e, struct json_object *id,
 }
 
 /*
- * rp's text appended to b when it takes at most room bytes, and 0; else
- * the error that stands for it (MCP_ERR_ANSWER), and 1; -1 when out of
- * memory.  The one check of an answer's size, on its way out: b refuses
- * to grow past room while the text is written, and its length is
- * compared once; an answer that fits costs no more than that.
+ * In place of rp's text, which was over room (got bytes written, or more
+ * when over), the error that stands for it; 1, or -1 when out of memory.
  */
 static int
-reply_text(struct mcp_req *r, struct mcp_buf *b, const struct mcp_reply *rp,
-    size_t room)
+too_large(struct mcp_req *r, struct mcp_buf *b, size_t start,
+    const struct mcp_reply *rp, size_t room, size_t got, int over)
 {
 	const struct mcp_errinfo	*ei = mcp_err_info(MCP_ERR_ANSWER);
 	struct mcp_reply		 big = { .id = rp->id };
 	struct json_object		*data;
-	size_t				 start = b->len, got = 0;
-	int				 rc = -1, over = 0;
+	int				 rc;
 
-	if (room > 0) {
-		b->max = start + room;
-		b->over = 0;
-		rc = mcp_reply_write(b, rp);
-		b->max = 0;
-		over = b->over;
-		b->over = 0;
-		if (rc == 0 && b->len - start <= room)
-			return 0;
-		if (rc == -1 && !over)
-			return -1;
-		got = b->len - start;
-	}
 	mcp_logx(MCP_LEVEL_WARNING, r->rid, "answer to request %s: %s%zu "
 	    "bytes, over the %zu left of max_answer_bytes %zu -> %d",
-	    mcp_rpc_idtext(rp->id), rc == 0 ? "" : "more than ", rc == 0 ?
-	    got : room, room, r->srv->cfg.max_answer, ei->code);
+	    mcp_rpc_idtext(rp->id), over ? "more than " : "", over ? room :
+	    got, room, r->srv->cfg.max_answer, ei->code);
 	b->len = start;
 	if (b->cap > 0)
 		b->p[start] = '\0';
@@ -359,6 +342,35 @@ reply_text(struct mcp_req *r, struct mcp_buf *b, const struct mcp_reply *rp,
 	rc = mcp_reply_write(b, &big);
 	mcp_reply_clear(&big);
 	return rc == -1 ? -1 : 1;
+}
+
+/*
+ * rp's text appended to b when it takes at most room bytes, and 0; else
+ * the error that stands for it (MCP_ERR_ANSWER), and 1; -1 when out of
+ * memory.  The one check of an answer's size, on its way out: b refuses
+ * to grow past room while the text is written, and its length is
+ * compared once; an answer that fits costs no more than that.
+ */
+static int
+reply_text(struct mcp_req *r, struct mcp_buf *b, const struct mcp_reply *rp,
+    size_t room)
+{
+	size_t	 start = b->len;
+	int	 rc, over;
+
+	if (room == 0)
+		return too_large(r, b, start, rp, room, 0, 1);
+	b->max = start + room;
+	b->over = 0;
+	rc = mcp_reply_write(b, rp);
+	b->max = 0;
+	over = b->over;
+	if (rc == 0 && b->len - start <= room)
+		return 0;
+	if (rc == -1 && !over)
+		return -1;
+	b->over = 0;
+	return too_large(r, b, start, rp, room, b->len - start, over);
 }
 
 /* v's text, or rp's when rp is not NULL, appended to b; 0 or -1. */
