@@ -156,3 +156,17 @@ pages() {
 	tool "$TB" create_organization '{"environment_id":"'"$env"'","name":"o6"}'
 	jqb '.result.isError != true'
 }
+
+@test "each bound is checked at start: out of range, the responder refuses to serve" {
+	T=$(mktemp -d /tmp/mcpfcgi-cfg.XXXXXX)
+	BIN=$ROOT/$BUILD/mcp.fcgi
+	for kv in "max_batch_messages = 0:must be an integer from 1 to 1000" \
+	    "max_answer_bytes = 4095:must be an integer from 4096 to 1073741824" \
+	    "workspace_max_environments = 0:must be an integer from 1 to 100000" \
+	    "workspace_max_templates = 100001:must be an integer from 1 to 100000" \
+	    "workspace_max_organizations = 0:must be an integer from 1 to 100000000"; do
+		printf 'auth = none\n%s\n' "${kv%%:*}" >"$T/b.conf"
+		refused b.conf "b.conf:2: ${kv%% =*}: ${kv#*:}"
+	done
+	rm -rf "$T"
+}
