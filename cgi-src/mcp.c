@@ -66,6 +66,16 @@
 	"\"settings\":{\"type\":\"object\"}," STAMPS "}," \
 	"\"required\":[\"id\",\"name\",\"settings\",\"created_at\"," \
 	"\"updated_at\"]}"
+/* Paging as list_organizations pages, for the ids of prefix ("env"). */
+#define PAGE_ARGS(prefix) \
+	"\"cursor\":{\"type\":\"string\"," \
+	"\"pattern\":\"^[0-9]{1,15}[.]" prefix "_[A-Za-z0-9]+$\"," \
+	"\"maxLength\":64,\"description\":\"next_cursor of " \
+	"the previous page\"},\"page_size\":{\"type\":" \
+	"\"integer\",\"minimum\":1,\"maximum\":100," \
+	"\"examples\":[50]}"
+#define NEXT_CURSOR \
+	"\"next_cursor\":{\"type\":[\"string\",\"null\"]}"
 #define NO_ARGS \
 	"{\"type\":\"object\",\"properties\":{}," \
 	"\"additionalProperties\":false}"
@@ -181,13 +191,18 @@ static const struct mcp_tool tools[] = {
 		.name = "list_environments",
 		.title = "List environments",
 		.description = "Lists the environments of your workspace "
-		    "(development, staging, production), oldest first. Use it "
-		    "to find the environment_id other tools ask for.",
+		    "(development, staging, production), oldest first, a page "
+		    "at a time (page_size, default 50, at most 100). Use it "
+		    "to find the environment_id other tools ask for. When "
+		    "next_cursor is not null, pass it as cursor to get the "
+		    "next page.",
 		.scopes = "env:read",
-		.input_schema = NO_ARGS,
+		.input_schema = "{\"type\":\"object\",\"properties\":{"
+		    PAGE_ARGS("env") "},\"additionalProperties\":false}",
 		.output_schema = "{\"type\":\"object\",\"properties\":{"
 		    "\"environments\":{\"type\":\"array\",\"items\":"
-		    ENV_OBJ "}},\"required\":[\"environments\"]}",
+		    ENV_OBJ "}," NEXT_CURSOR "},\"required\":"
+		    "[\"environments\",\"next_cursor\"]}",
 		.hints = MCP_HINT_READONLY | MCP_HINT_IDEMPOTENT,
 		.run = tool_list_environments,
 	},
@@ -265,17 +280,12 @@ static const struct mcp_tool tools[] = {
 		.input_schema = "{\"type\":\"object\",\"properties\":{"
 		    ENV_ID ",\"name_prefix\":{\"type\":\"string\","
 		    "\"minLength\":1,\"maxLength\":128,\"examples\":"
-		    "[\"Acme\"]},\"cursor\":{\"type\":\"string\","
-		    "\"pattern\":\"^[0-9]{1,15}[.]org_[A-Za-z0-9]+$\","
-		    "\"maxLength\":64,\"description\":\"next_cursor of "
-		    "the previous page\"},\"page_size\":{\"type\":"
-		    "\"integer\",\"minimum\":1,\"maximum\":100,"
-		    "\"examples\":[50]}},\"additionalProperties\":false}",
+		    "[\"Acme\"]}," PAGE_ARGS("org") "},"
+		    "\"additionalProperties\":false}",
 		.output_schema = "{\"type\":\"object\",\"properties\":{"
 		    "\"organizations\":{\"type\":\"array\",\"items\":"
-		    ORG_OBJ "},\"next_cursor\":{\"type\":[\"string\","
-		    "\"null\"]}},\"required\":[\"organizations\","
-		    "\"next_cursor\"]}",
+		    ORG_OBJ "}," NEXT_CURSOR "},\"required\":"
+		    "[\"organizations\",\"next_cursor\"]}",
 		.hints = MCP_HINT_READONLY | MCP_HINT_IDEMPOTENT,
 		.run = tool_list_organizations,
 	},
@@ -345,12 +355,16 @@ static const struct mcp_tool tools[] = {
 		.title = "List organization templates",
 		.description = "Lists your workspace's organization templates: "
 		    "named default settings that create_organization can "
-		    "start from.",
+		    "start from; oldest first, a page at a time (page_size, "
+		    "default 50, at most 100). When next_cursor is not null, "
+		    "pass it as cursor to get the next page.",
 		.scopes = "org:read",
-		.input_schema = NO_ARGS,
+		.input_schema = "{\"type\":\"object\",\"properties\":{"
+		    PAGE_ARGS("tpl") "},\"additionalProperties\":false}",
 		.output_schema = "{\"type\":\"object\",\"properties\":{"
 		    "\"templates\":{\"type\":\"array\",\"items\":"
-		    TPL_OBJ "}},\"required\":[\"templates\"]}",
+		    TPL_OBJ "}," NEXT_CURSOR "},\"required\":"
+		    "[\"templates\",\"next_cursor\"]}",
 		.hints = MCP_HINT_READONLY | MCP_HINT_IDEMPOTENT,
 		.run = tool_list_org_templates,
 	},
@@ -380,11 +394,15 @@ static const struct mcp_resource resources[] = {
 	  "The workspace your token belongs to: id, name, timestamps.",
 	  "application/json", "wks:read", res_workspace },
 	{ URI_ENVS, "environments", "Environments",
-	  "Every environment of your workspace.", "application/json",
-	  "env:read", res_environments },
+	  "The environments of your workspace, oldest first: the first 100, "
+	  "as list_environments gives them with page_size 100; when "
+	  "next_cursor is not null, list_environments continues from it.",
+	  "application/json", "env:read", res_environments },
 	{ URI_TPLS, "org-templates", "Organization templates",
-	  "Every organization template of your workspace.",
-	  "application/json", "org:read", res_org_templates },
+	  "The organization templates of your workspace, oldest first: the "
+	  "first 100, as list_org_templates gives them with page_size 100; "
+	  "when next_cursor is not null, list_org_templates continues from "
+	  "it.", "application/json", "org:read", res_org_templates },
 };
 
 static const struct mcp_resource_template templates[] = {

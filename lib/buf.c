@@ -18,6 +18,10 @@ grow(struct mcp_buf *b, size_t need)
 		return -1;
 	if (need + 1 <= b->cap)
 		return 0;
+	if (b->max != 0 && need > b->max) {
+		b->over = 1;
+		return -1;
+	}
 	cap = b->cap ? b->cap : 256;
 	while (cap < need + 1) {
 		if (cap > SIZE_MAX / 2)

@@ -24,6 +24,11 @@ mcp_config_defaults(struct mcp_config *c)
 	c->session_idle = 3600;
 	c->max_sessions = 32;
 	c->page_size = 100;
+	c->max_batch = 32;
+	c->max_answer = 4 * 1024 * 1024;
+	c->ws_max_envs = 100;
+	c->ws_max_tpls = 500;
+	c->ws_max_orgs = 100000;
 	c->list_ttl_ms = 60000;
 	c->request_timeout = 60;
 	c->sse_retry_ms = 1000;
@@ -101,6 +106,13 @@ static const struct intkey intkeys[] = {
 	{ "session_idle_seconds", 10, 30 * 86400, OFF(session_idle), 0 },
 	{ "max_sessions_per_subject", 1, 100000, OFF(max_sessions), 0 },
 	{ "page_size", 1, 1000, OFF(page_size), 0 },
+	{ "max_batch_messages", 1, 1000, OFF(max_batch), 0 },
+	{ "max_answer_bytes", 4096, 1024LL * 1024 * 1024, OFF(max_answer),
+	    1 },
+	{ "workspace_max_environments", 1, 100000, OFF(ws_max_envs), 0 },
+	{ "workspace_max_templates", 1, 100000, OFF(ws_max_tpls), 0 },
+	{ "workspace_max_organizations", 1, 100000000, OFF(ws_max_orgs),
+	    0 },
 	{ "list_ttl_ms", 0, 86400000, OFF(list_ttl_ms), 0 },
 	{ "request_timeout_seconds", 1, 3600, OFF(request_timeout), 0 },
 	{ "sse_retry_ms", 0, 600000, OFF(sse_retry_ms), 0 },

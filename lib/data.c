@@ -36,6 +36,8 @@ map(struct mcp_call *c, enum mcp_err e)
 		return MCP_DATA_CONFLICT;
 	case MCP_ERR_NOTEMPTY:
 		return MCP_DATA_NOTEMPTY;
+	case MCP_ERR_QUOTA:
+		return MCP_DATA_QUOTA;
 	default:
 		c->store_failed = 1;
 		return MCP_DATA_RETRY;
@@ -69,6 +71,16 @@ mcp_data_object(const char *text)
 		o = json_object_new_object();
 	}
 	return o;
+}
+
+void
+mcp_data_quota(const struct mcp_call *c, struct mcp_quota *q)
+{
+	const struct mcp_config	*cfg = &c->req->srv->cfg;
+
+	q->environments = cfg->ws_max_envs;
+	q->templates = cfg->ws_max_tpls;
+	q->organizations = cfg->ws_max_orgs;
 }
 
 int
@@ -111,14 +123,15 @@ mcp_workspace_rename(struct mcp_call *c, const char *name,
 }
 
 enum mcp_data
-mcp_env_list(struct mcp_call *c,
+mcp_env_list(struct mcp_call *c, const struct mcp_page *pg,
     void (*cb)(void *, const struct mcp_environment *), void *arg)
 {
 	const char	*ws = workspace(c);
 
 	if (ws == NULL)
 		return MCP_DATA_NOWORKSPACE;
-	return map(c, c->req->store->ops->env_list(c->req->store, ws, cb, arg));
+	return map(c, c->req->store->ops->env_list(c->req->store, ws, pg, cb,
+	    arg));
 }
 
 enum mcp_data
@@ -142,7 +155,8 @@ mcp_env_create(struct mcp_call *c, struct mcp_environment *e)
 		return MCP_DATA_RETRY;
 	memcpy(e->workspace, ws, strlen(ws) + 1);	/* fits: workspace() */
 	e->created_ms = e->updated_ms = now_ms();
-	return map(c, c->req->store->ops->env_put(c->req->store, e));
+	return map(c, c->req->store->ops->env_put(c->req->store, e,
+	    c->req->srv->cfg.ws_max_envs));
 }
 
 enum mcp_data
@@ -217,7 +231,8 @@ mcp_org_create(struct mcp_call *c, struct mcp_org *o)
 		return MCP_DATA_RETRY;
 	memcpy(o->workspace, ws, strlen(ws) + 1);	/* fits: workspace() */
 	o->created_ms = o->updated_ms = now_ms();
-	return map(c, c->req->store->ops->org_put(c->req->store, o));
+	return map(c, c->req->store->ops->org_put(c->req->store, o,
+	    c->req->srv->cfg.ws_max_orgs));
 }
 
 enum mcp_data
@@ -243,14 +258,15 @@ mcp_org_delete(struct mcp_call *c, const char *id)
 }
 
 enum mcp_data
-mcp_tpl_list(struct mcp_call *c,
+mcp_tpl_list(struct mcp_call *c, const struct mcp_page *pg,
     void (*cb)(void *, const struct mcp_template *), void *arg)
 {
 	const char	*ws = workspace(c);
 
 	if (ws == NULL)
 		return MCP_DATA_NOWORKSPACE;
-	return map(c, c->req->store->ops->tpl_list(c->req->store, ws, cb, arg));
+	return map(c, c->req->store->ops->tpl_list(c->req->store, ws, pg, cb,
+	    arg));
 }
 
 enum mcp_data
@@ -274,5 +290,6 @@ mcp_tpl_create(struct mcp_call *c, struct mcp_template *t)
 		return MCP_DATA_RETRY;
 	memcpy(t->workspace, ws, strlen(ws) + 1);
 	t->created_ms = t->updated_ms = now_ms();
-	return map(c, c->req->store->ops->tpl_put(c->req->store, t));
+	return map(c, c->req->store->ops->tpl_put(c->req->store, t,
+	    c->req->srv->cfg.ws_max_tpls));
 }

@@ -55,6 +55,17 @@ static const struct mcp_errinfo table[MCP_ERR__MAX] = {
 	[MCP_ERR_NOTEMPTY] =	{ 409, -32600, "Not empty" },
 	[MCP_ERR_NULNAME] =	{ 400, -32600,
 	    "Invalid Request: a member name holds U+0000" },
+	/* JSON-RPC 2.0 §6: an invalid batch gets one error, not an array. */
+	[MCP_ERR_BATCHLEN] =	{ 400, -32600,
+	    "Invalid Request: a batch may hold at most max_batch_messages "
+	    "messages (error.data)" },
+	/*
+	 * A response like any other (200), standing for one the client must
+	 * ask for in smaller parts.
+	 */
+	[MCP_ERR_ANSWER] =	{ 200, -32603,
+	    "Answer too large: ask for less (use paging)" },
+	[MCP_ERR_QUOTA] =	{ 409, -32600, "Quota reached" },
 };
 
 const struct mcp_errinfo *

@@ -46,6 +46,9 @@ enum mcp_err {
 	MCP_ERR_CONFLICT,	/* 409: an object with that name exists */
 	MCP_ERR_NOTEMPTY,	/* 409: the object still holds others */
 	MCP_ERR_NULNAME,	/* 400 -32600: a member name holds U+0000 */
+	MCP_ERR_BATCHLEN,	/* 400 -32600: more than max_batch_messages */
+	MCP_ERR_ANSWER,		/* 200 -32603: answer over max_answer_bytes */
+	MCP_ERR_QUOTA,		/* 409: the workspace holds its most of a kind */
 	MCP_ERR__MAX
 };
 
@@ -59,10 +62,19 @@ const struct mcp_errinfo	*mcp_err_info(enum mcp_err);
 
 /* --- Growable byte buffer (lib/buf.c) --- */
 
+/*
+ * With max set, growing to hold more than max bytes fails (-1, over set)
+ * as running out of memory would: a writer stops early instead of
+ * building a text it must not send.  Only growing checks it (the capacity
+ * already there may still be filled), so such a writer compares len with
+ * max once it is done.
+ */
 struct mcp_buf {
 	char	*p;	/* always NUL-terminated when cap > 0 */
 	size_t	 len;
 	size_t	 cap;
+	size_t	 max;	/* 0, or the length it must not grow past */
+	int	 over;	/* set when growing failed because of max */
 };
 
 int	mcp_buf_add(struct mcp_buf *, const void *, size_t);
@@ -232,6 +244,12 @@ struct mcp_config {
 	int		 session_idle;		/* seconds */
 	int		 max_sessions;		/* per token subject */
 	int		 page_size;
+	int		 max_batch;		/* messages in a batch */
+	size_t		 max_answer;		/* bytes of one answer, or of
+						   a batch's together */
+	int		 ws_max_envs;		/* stored per workspace */
+	int		 ws_max_tpls;
+	int		 ws_max_orgs;
 	int		 list_ttl_ms;
 	int		 request_timeout;	/* seconds, server-to-client */
 	int		 sse_retry_ms;
@@ -707,8 +725,33 @@ int	mcp_http_json(struct mcp_req *, int status, const char *body);
 /* The same with a JSON value as the body (not consumed). */
 int	mcp_http_value(struct mcp_req *, int status, struct json_object *);
 struct mcp_reply;
-/* The same with a response (not consumed) as the body. */
+/*
+ * The same with a response (not consumed) as the body; one over
+ * max_answer_bytes is sent as the -32603 error of MCP_ERR_ANSWER.
+ */
 int	mcp_http_reply(struct mcp_req *, int status, const struct mcp_reply *);
+/*
+ * A 2025-03-26 batch's answer, written as its messages are made: "[" and
+ * the first one go out (status 200, no Content-Length) when the first is
+ * ready, each further one when it is; mcp_http_batch_end() writes "]",
+ * or answers 202 when no message had an answer.  The answers together
+ * may hold max_answer_bytes: the one that would pass it, and every one
+ * after it, is the -32603 error of MCP_ERR_ANSWER instead.  Start o
+ * zeroed; mcp_http_batch_end() frees it.  Each 0 or -1.
+ */
+struct mcp_batch_out {
+	struct mcp_buf	 b;		/* the message being written */
+	size_t		 bytes;		/* of the array written so far */
+	int		 n;		/* messages written */
+	int		 full;		/* the rest are MCP_ERR_ANSWER */
+	int		 failed;	/* out of memory */
+};
+int	mcp_http_batch_reply(struct mcp_req *, struct mcp_batch_out *,
+	    const struct mcp_reply *);
+/* The same with a message (not consumed; NULL is -1). */
+int	mcp_http_batch_value(struct mcp_req *, struct mcp_batch_out *,
+	    struct json_object *msg);
+int	mcp_http_batch_end(struct mcp_req *, struct mcp_batch_out *);
 /* A JSON-RPC error response with the status of the error table. */
 int	mcp_http_error(struct mcp_req *, enum mcp_err, struct json_object *id,
 	    const char *detail);

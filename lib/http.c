@@ -313,12 +313,74 @@ mcp_http_error_data(struct mcp_req *r, enum mcp_err e, struct json_object *id,
 	return rc;
 }
 
+/*
+ * In place of rp's text, which was over room (got bytes written, or more
+ * when over), the error that stands for it; 1, or -1 when out of memory.
+ */
+static int
+too_large(struct mcp_req *r, struct mcp_buf *b, size_t start,
+    const struct mcp_reply *rp, size_t room, size_t got, int over)
+{
+	const struct mcp_errinfo	*ei = mcp_err_info(MCP_ERR_ANSWER);
+	struct mcp_reply		 big = { .id = rp->id };
+	struct json_object		*data;
+	int				 rc;
+
+	mcp_logx(MCP_LEVEL_WARNING, r->rid, "answer to request %s: %s%zu "
+	    "bytes, over the %zu left of max_answer_bytes %zu -> %d",
+	    mcp_rpc_idtext(rp->id), over ? "more than " : "", over ? room :
+	    got, room, r->srv->cfg.max_answer, ei->code);
+	b->len = start;
+	if (b->cap > 0)
+		b->p[start] = '\0';
+	if ((data = json_object_new_object()) == NULL ||
+	    mcp_json_set(data, "max_answer_bytes",
+	    json_object_new_int64((int64_t)r->srv->cfg.max_answer)) == -1 ||
+	    (big.error = mcp_rpc_error_object(ei->code, ei->message,
+	    data)) == NULL)
+		return -1;
+	rc = mcp_reply_write(b, &big);
+	mcp_reply_clear(&big);
+	return rc == -1 ? -1 : 1;
+}
+
+/*
+ * rp's text appended to b when it takes at most room bytes, and 0; else
+ * the error that stands for it (MCP_ERR_ANSWER), and 1; -1 when out of
+ * memory.  The one check of an answer's size, on its way out: b refuses
+ * to grow past room while the text is written, and its length is
+ * compared once; an answer that fits costs no more than that.
+ */
+static int
+reply_text(struct mcp_req *r, struct mcp_buf *b, const struct mcp_reply *rp,
+    size_t room)
+{
+	size_t	 start = b->len;
+	int	 rc, over;
+
+	if (room == 0)
+		return too_large(r, b, start, rp, room, 0, 1);
+	b->max = start + room;
+	b->over = 0;
+	rc = mcp_reply_write(b, rp);
+	b->max = 0;
+	over = b->over;
+	if (rc == 0 && b->len - start <= room)
+		return 0;
+	if (rc == -1 && !over)
+		return -1;
+	b->over = 0;
+	return too_large(r, b, start, rp, room, b->len - start, over);
+}
+
 /* v's text, or rp's when rp is not NULL, appended to b; 0 or -1. */
 static int
-message_text(struct mcp_buf *b, struct json_object *v,
+message_text(struct mcp_req *r, struct mcp_buf *b, struct json_object *v,
     const struct mcp_reply *rp)
 {
-	return rp != NULL ? mcp_reply_write(b, rp) : mcp_json_write(b, v);
+	if (rp == NULL)
+		return mcp_json_write(b, v);
+	return reply_text(r, b, rp, r->srv->cfg.max_answer) == -1 ? -1 : 0;
 }
 
 static int
@@ -328,7 +390,7 @@ message_body(struct mcp_req *r, int status, struct json_object *v,
 	struct mcp_buf	 b = { 0 };
 	int		 rc;
 
-	if (message_text(&b, v, rp) == -1) {
+	if (message_text(r, &b, v, rp) == -1) {
 		mcp_buf_free(&b);
 		mcp_logx(MCP_LEVEL_ERROR, r->rid, "out of memory serializing "
 		    "a response");
@@ -349,6 +411,71 @@ int
 mcp_http_reply(struct mcp_req *r, int status, const struct mcp_reply *rp)
 {
 	return message_body(r, status, NULL, rp);
+}
+
+/*
+ * One message of a batch's array: "[" before the first, when the
+ * headers go too (no Content-Length: the array is not known whole), ","
+ * before the others.
+ */
+static int
+batch_message(struct mcp_req *r, struct mcp_batch_out *o,
+    struct json_object *v, const struct mcp_reply *rp)
+{
+	struct mcp_buf	*b = &o->b;
+	size_t		 cap = r->srv->cfg.max_answer;
+	int		 rc;
+
+	mcp_buf_reset(b);
+	if (mcp_buf_add(b, o->n == 0 ? "[" : ",", 1) == -1)
+		return -1;
+	if (rp == NULL)
+		rc = v != NULL ? mcp_json_write(b, v) : -1;
+	else if ((rc = reply_text(r, b, rp, o->full || o->bytes + 1 >= cap ?
+	    0 : cap - o->bytes - 1)) == 1) {
+		o->full = 1;
+		rc = 0;
+	}
+	if (rc == -1) {
+		mcp_logx(MCP_LEVEL_ERROR, r->rid, "out of memory serializing "
+		    "a batch's answer");
+		o->failed = 1;
+		r->gone |= r->sent;	/* an array cut short: end it there */
+		return -1;
+	}
+	if (o->n++ == 0 && head(r, 200, "application/json", -1) == -1)
+		return -1;
+	o->bytes += b->len;
+	return mcp_http_write(r, b->p, b->len);
+}
+
+int
+mcp_http_batch_reply(struct mcp_req *r, struct mcp_batch_out *o,
+    const struct mcp_reply *rp)
+{
+	return batch_message(r, o, NULL, rp);
+}
+
+int
+mcp_http_batch_value(struct mcp_req *r, struct mcp_batch_out *o,
+    struct json_object *msg)
+{
+	return batch_message(r, o, msg, NULL);
+}
+
+int
+mcp_http_batch_end(struct mcp_req *r, struct mcp_batch_out *o)
+{
+	int	 rc;
+
+	if (o->failed && !r->sent)
+		rc = mcp_http_json(r, 500, NULL);
+	else if (o->n == 0)
+		rc = mcp_http_json(r, 202, NULL);
+	else
+		rc = mcp_http_write(r, "]", 1);
+	mcp_buf_free(&o->b);
+	return rc;
 }
 
 int
@@ -389,7 +516,7 @@ sse_message(struct mcp_req *r, struct json_object *msg,
 
 	/* Compact JSON has no raw newlines, so one data line. */
 	if (mcp_buf_printf(&b, "event: message\nid: %s-%lu\ndata: ",
-	    r->stream, ++r->seq) == -1 || message_text(&b, msg, rp) == -1 ||
+	    r->stream, ++r->seq) == -1 || message_text(r, &b, msg, rp) == -1 ||
 	    mcp_buf_add(&b, "\n\n", 2) == -1) {
 		mcp_buf_free(&b);
 		return -1;

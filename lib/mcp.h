@@ -259,7 +259,9 @@ enum mcp_data {
 	MCP_DATA_NOTEMPTY,	/* organizations still exist */
 	MCP_DATA_RETRY,		/* the store is busy or failed: retry */
 	MCP_DATA_NOWORKSPACE,	/* the token names no workspace */
-	MCP_DATA_TOOLONG	/* a name over MCP_NAME_MAX bytes */
+	MCP_DATA_TOOLONG,	/* a name over MCP_NAME_MAX bytes */
+	MCP_DATA_QUOTA		/* the workspace holds its most of that kind
+				   (workspace_max_* in the configuration) */
 };
 
 /*
@@ -285,14 +287,28 @@ struct mcp_environment {
 	long long	 updated_ms;
 };
 
+/*
+ * One page of a workspace's list, oldest first: the items after the
+ * keyset cursor (after_ms, after_id) in (created_ms, id) order, at most
+ * limit of them.
+ */
+struct mcp_page {
+	long long	 after_ms;
+	const char	*after_id;	/* NULL: from the start */
+	int		 limit;
+};
+
 enum mcp_data	mcp_workspace_get(struct mcp_call *, struct mcp_workspace *);
 enum mcp_data	mcp_workspace_rename(struct mcp_call *, const char *name,
 		    struct mcp_workspace *);
-enum mcp_data	mcp_env_list(struct mcp_call *,
+enum mcp_data	mcp_env_list(struct mcp_call *, const struct mcp_page *,
 		    void (*)(void *, const struct mcp_environment *), void *);
 enum mcp_data	mcp_env_get(struct mcp_call *, const char *id,
 		    struct mcp_environment *);
-/* Creates it with a new id, written into *e (name and type set). */
+/*
+ * Creates it with a new id, written into *e (name and type set);
+ * MCP_DATA_QUOTA when the workspace holds workspace_max_environments.
+ */
 enum mcp_data	mcp_env_create(struct mcp_call *, struct mcp_environment *);
 /* Changes name and/or type (NULL: keep); *e receives the result. */
 enum mcp_data	mcp_env_update(struct mcp_call *, const char *id,
@@ -339,17 +355,27 @@ enum mcp_data	mcp_org_get(struct mcp_call *, const char *id,
 		    struct mcp_org *);
 /*
  * Creates o in o->environment (which must be the caller's:
- * MCP_DATA_NOTFOUND otherwise); CONFLICT for a taken external id.
+ * MCP_DATA_NOTFOUND otherwise); CONFLICT for a taken external id, QUOTA
+ * when the workspace holds workspace_max_organizations.
  */
 enum mcp_data	mcp_org_create(struct mcp_call *, struct mcp_org *);
 /* Writes o's name, external id and metadata over the stored one. */
 enum mcp_data	mcp_org_update(struct mcp_call *, struct mcp_org *);
 enum mcp_data	mcp_org_delete(struct mcp_call *, const char *id);
-enum mcp_data	mcp_tpl_list(struct mcp_call *,
+enum mcp_data	mcp_tpl_list(struct mcp_call *, const struct mcp_page *,
 		    void (*)(void *, const struct mcp_template *), void *);
 enum mcp_data	mcp_tpl_get(struct mcp_call *, const char *id,
 		    struct mcp_template *);
+/* QUOTA when the workspace holds workspace_max_templates. */
 enum mcp_data	mcp_tpl_create(struct mcp_call *, struct mcp_template *);
+
+/* How many of each kind one workspace may hold (workspace_max_*). */
+struct mcp_quota {
+	int		 environments;
+	int		 templates;
+	int		 organizations;
+};
+void	mcp_data_quota(const struct mcp_call *, struct mcp_quota *);
 
 /* A new prefixed id ("wks", "env", "org", "tpl") from OpenSSL's RNG. */
 int	mcp_data_id(const char *prefix, char *out, size_t outsz);

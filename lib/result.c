@@ -202,8 +202,13 @@ mcp_result_write(struct mcp_buf *b, struct json_object *res)
 
 	if ((sc = mirrored(res)) == NULL)
 		return mcp_json_write(b, res);
-	if (mcp_json_write(&t, sc) == -1 ||
-	    mcp_buf_add(b, head, sizeof(head) - 1) == -1 ||
+	/* Its text goes into b too: b's limit is t's (lib/extern.h). */
+	t.max = b->max;
+	if (mcp_json_write(&t, sc) == -1) {
+		b->over |= t.over;
+		goto out;
+	}
+	if (mcp_buf_add(b, head, sizeof(head) - 1) == -1 ||
 	    mcp_json_write_string(b, t.p, t.len) == -1 ||
 	    mcp_buf_add(b, "}]", 2) == -1)
 		goto out;

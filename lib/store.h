@@ -136,6 +136,7 @@ struct mcp_environment;
 struct mcp_org;
 struct mcp_org_query;
 struct mcp_template;
+struct mcp_page;
 
 struct mcp_store;
 
@@ -285,13 +286,18 @@ struct mcp_store_ops {
 			    struct mcp_workspace *);
 	enum mcp_err	(*ws_rename)(struct mcp_store *, const char *id,
 			    const char *name, int64_t now_ms);
+	/* One page (lib/mcp.h) of ws's environments. */
 	enum mcp_err	(*env_list)(struct mcp_store *, const char *ws,
-			    mcp_env_cb, void *);
+			    const struct mcp_page *, mcp_env_cb, void *);
 	enum mcp_err	(*env_get)(struct mcp_store *, const char *ws,
 			    const char *id, struct mcp_environment *);
-	/* MCP_ERR_CONFLICT: the name is taken in this workspace. */
+	/*
+	 * MCP_ERR_CONFLICT: the name is taken in this workspace;
+	 * MCP_ERR_QUOTA: the workspace holds max environments already
+	 * (counted and inserted in one statement).
+	 */
 	enum mcp_err	(*env_put)(struct mcp_store *,
-			    const struct mcp_environment *);
+			    const struct mcp_environment *, int64_t max);
 	enum mcp_err	(*env_update)(struct mcp_store *,
 			    const struct mcp_environment *);
 	/*
@@ -307,19 +313,22 @@ struct mcp_store_ops {
 			    const char *id, struct mcp_org *);
 	/*
 	 * In one transaction: the environment (and template, if any) must
-	 * be ws's (else MCP_ERR_NOTFOUND); CONFLICT for a taken external id.
+	 * be ws's (else MCP_ERR_NOTFOUND); CONFLICT for a taken external id;
+	 * QUOTA when the workspace holds max organizations already.
 	 */
-	enum mcp_err	(*org_put)(struct mcp_store *, const struct mcp_org *);
+	enum mcp_err	(*org_put)(struct mcp_store *, const struct mcp_org *,
+			    int64_t max);
 	enum mcp_err	(*org_update)(struct mcp_store *,
 			    const struct mcp_org *);
 	enum mcp_err	(*org_delete)(struct mcp_store *, const char *ws,
 			    const char *id);
 	enum mcp_err	(*tpl_list)(struct mcp_store *, const char *ws,
-			    mcp_tpl_cb, void *);
+			    const struct mcp_page *, mcp_tpl_cb, void *);
 	enum mcp_err	(*tpl_get)(struct mcp_store *, const char *ws,
 			    const char *id, struct mcp_template *);
+	/* Likewise CONFLICT for a taken name, QUOTA past max. */
 	enum mcp_err	(*tpl_put)(struct mcp_store *,
-			    const struct mcp_template *);
+			    const struct mcp_template *, int64_t max);
 	/* tools/call usage per tool, from the audit trail. */
 	enum mcp_err	(*audit_usage)(struct mcp_store *,
 			    const struct mcp_usage_query *, mcp_usage_cb,

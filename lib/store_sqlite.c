@@ -199,12 +199,25 @@ static const char *const sql[S__MAX] = {
 	    "WHERE id = ?1",
 	[S_WS_RENAME] = "UPDATE workspaces SET name = ?2, updated_ms = ?3 "
 	    "WHERE id = ?1",
+	/*
+	 * A workspace's environments and templates are found by the
+	 * (workspace, name) index and sorted: workspace_max_environments
+	 * and workspace_max_templates bound that work.
+	 */
 	[S_ENV_LIST] = "SELECT id, name, type, created_ms, updated_ms FROM "
-	    "environments WHERE workspace = ?1 ORDER BY created_ms, id",
+	    "environments WHERE workspace = ?1 AND (created_ms, id) > "
+	    "(?2, ?3) ORDER BY created_ms, id LIMIT ?4",
 	[S_ENV_GET] = "SELECT id, name, type, created_ms, updated_ms FROM "
 	    "environments WHERE workspace = ?1 AND id = ?2",
+	/*
+	 * The quota (?7) is counted and the row inserted in one statement,
+	 * so concurrent writers cannot pass it together; the count stops at
+	 * the quota.
+	 */
 	[S_ENV_PUT] = "INSERT INTO environments (id, workspace, name, type, "
-	    "created_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	    "created_ms, updated_ms) SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE "
+	    "(SELECT count(*) FROM (SELECT 1 FROM environments WHERE "
+	    "workspace = ?2 LIMIT ?7)) < ?7",
 	[S_ENV_UPDATE] = "UPDATE environments SET name = ?3, type = ?4, "
 	    "updated_ms = ?5 WHERE workspace = ?1 AND id = ?2",
 	[S_ENV_ORGS] = "SELECT count(*) FROM organizations WHERE environment "
@@ -232,20 +245,23 @@ static const char *const sql[S__MAX] = {
 	    "workspace = ?1 AND id = ?2",
 	[S_ORG_PUT] = "INSERT INTO organizations (id, workspace, environment, "
 	    "name, external_id, metadata, template, created_ms, updated_ms) "
-	    "VALUES (?1, ?2, ?3, ?4, nullif(?5, ''), ?6, nullif(?7, ''), ?8, "
-	    "?9)",
+	    "SELECT ?1, ?2, ?3, ?4, nullif(?5, ''), ?6, nullif(?7, ''), ?8, "
+	    "?9 WHERE (SELECT count(*) FROM (SELECT 1 FROM organizations "
+	    "WHERE workspace = ?2 LIMIT ?10)) < ?10",
 	[S_ORG_UPDATE] = "UPDATE organizations SET name = ?3, external_id = "
 	    "nullif(?4, ''), metadata = ?5, updated_ms = ?6 WHERE "
 	    "workspace = ?1 AND id = ?2",
 	[S_ORG_DEL] = "DELETE FROM organizations WHERE workspace = ?1 AND "
 	    "id = ?2",
 	[S_TPL_LIST] = "SELECT id, name, settings, created_ms, updated_ms "
-	    "FROM org_templates WHERE workspace = ?1 ORDER BY created_ms, id",
+	    "FROM org_templates WHERE workspace = ?1 AND (created_ms, id) > "
+	    "(?2, ?3) ORDER BY created_ms, id LIMIT ?4",
 	[S_TPL_GET] = "SELECT id, name, settings, created_ms, updated_ms "
 	    "FROM org_templates WHERE workspace = ?1 AND id = ?2",
 	[S_TPL_PUT] = "INSERT INTO org_templates (id, workspace, name, "
-	    "settings, created_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, "
-	    "?6)",
+	    "settings, created_ms, updated_ms) SELECT ?1, ?2, ?3, ?4, ?5, ?6 "
+	    "WHERE (SELECT count(*) FROM (SELECT 1 FROM org_templates WHERE "
+	    "workspace = ?2 LIMIT ?7)) < ?7",
 	[S_AUDIT_USAGE] = "SELECT tool, count(*), sum(status >= 400 OR "
 	    "outcome != 'ok'), CAST(avg(latency_us) AS INTEGER), "
 	    "max(latency_us) FROM audit WHERE ts_ms >= ?1 AND ts_ms < ?2 AND "
@@ -1137,6 +1153,25 @@ step_result(struct mcp_store *p, int rc, const char *what)
 	return step_error(p, what);
 }
 
+/* An insert bounded by a quota: MCP_ERR_QUOTA when it added no row. */
+static enum mcp_err
+under_quota(struct mcp_store *p, enum mcp_err e)
+{
+	if (e != MCP_OK)
+		return e;
+	return sqlite3_changes(S(p)->db) > 0 ? MCP_OK : MCP_ERR_QUOTA;
+}
+
+/* Binds a page (lib/mcp.h) to parameters 2, 3 and 4. */
+static void
+bind_page(sqlite3_stmt *st, const struct mcp_page *pg)
+{
+	sqlite3_bind_int64(st, 2, pg->after_id != NULL ? pg->after_ms : -1);
+	sqlite3_bind_text(st, 3, pg->after_id != NULL ? pg->after_id : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, pg->limit);
+}
+
 static enum mcp_err
 ws_put(struct mcp_store *p, const struct mcp_workspace *w)
 {
@@ -1236,7 +1271,8 @@ get_in_ws(struct mcp_store *p, enum stmt i, const char *ws, const char *id,
 }
 
 static enum mcp_err
-env_list(struct mcp_store *p, const char *ws, mcp_env_cb cb, void *arg)
+env_list(struct mcp_store *p, const char *ws, const struct mcp_page *pg,
+    mcp_env_cb cb, void *arg)
 {
 	struct mcp_environment	 e;
 	sqlite3_stmt		*st;
@@ -1245,6 +1281,7 @@ env_list(struct mcp_store *p, const char *ws, mcp_env_cb cb, void *arg)
 	if ((st = prep(S(p), S_ENV_LIST)) == NULL)
 		return MCP_ERR_STORE;
 	sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
+	bind_page(st, pg);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		env_row(st, ws, &e);
 		cb(arg, &e);
@@ -1261,7 +1298,7 @@ env_get(struct mcp_store *p, const char *ws, const char *id,
 }
 
 static enum mcp_err
-env_put(struct mcp_store *p, const struct mcp_environment *e)
+env_put(struct mcp_store *p, const struct mcp_environment *e, int64_t max)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
@@ -1274,9 +1311,10 @@ env_put(struct mcp_store *p, const struct mcp_environment *e)
 	sqlite3_bind_text(st, 4, e->type, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, e->created_ms);
 	sqlite3_bind_int64(st, 6, e->updated_ms);
+	sqlite3_bind_int64(st, 7, max);
 	rc = sqlite3_step(st);
 	done(st);
-	return step_result(p, rc, "env_put");
+	return under_quota(p, step_result(p, rc, "env_put"));
 }
 
 static enum mcp_err
@@ -1394,7 +1432,7 @@ org_get(struct mcp_store *p, const char *ws, const char *id,
 }
 
 static enum mcp_err
-org_put(struct mcp_store *p, const struct mcp_org *o)
+org_put(struct mcp_store *p, const struct mcp_org *o, int64_t max)
 {
 	sqlite3_stmt	*st;
 	enum mcp_err	 e;
@@ -1421,9 +1459,10 @@ org_put(struct mcp_store *p, const struct mcp_org *o)
 	sqlite3_bind_text(st, 7, o->template_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, o->created_ms);
 	sqlite3_bind_int64(st, 9, o->updated_ms);
+	sqlite3_bind_int64(st, 10, max);
 	rc = sqlite3_step(st);
 	done(st);
-	e = step_result(p, rc, "org_put");
+	e = under_quota(p, step_result(p, rc, "org_put"));
 out:
 	return tx_end(p, e, "org_put commit");
 }
@@ -1468,7 +1507,8 @@ tpl_row(sqlite3_stmt *st, const char *ws, void *out)
 }
 
 static enum mcp_err
-tpl_list(struct mcp_store *p, const char *ws, mcp_tpl_cb cb, void *arg)
+tpl_list(struct mcp_store *p, const char *ws, const struct mcp_page *pg,
+    mcp_tpl_cb cb, void *arg)
 {
 	struct mcp_template	*t;
 	sqlite3_stmt		*st;
@@ -1481,6 +1521,7 @@ tpl_list(struct mcp_store *p, const char *ws, mcp_tpl_cb cb, void *arg)
 		return MCP_ERR_STORE;
 	}
 	sqlite3_bind_text(st, 1, ws, -1, SQLITE_STATIC);
+	bind_page(st, pg);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		tpl_row(st, ws, t);
 		cb(arg, t);
@@ -1498,7 +1539,7 @@ tpl_get(struct mcp_store *p, const char *ws, const char *id,
 }
 
 static enum mcp_err
-tpl_put(struct mcp_store *p, const struct mcp_template *t)
+tpl_put(struct mcp_store *p, const struct mcp_template *t, int64_t max)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
@@ -1511,9 +1552,10 @@ tpl_put(struct mcp_store *p, const struct mcp_template *t)
 	sqlite3_bind_text(st, 4, t->settings, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, t->created_ms);
 	sqlite3_bind_int64(st, 6, t->updated_ms);
+	sqlite3_bind_int64(st, 7, max);
 	rc = sqlite3_step(st);
 	done(st);
-	return step_result(p, rc, "tpl_put");
+	return under_quota(p, step_result(p, rc, "tpl_put"));
 }
 
 static enum mcp_err

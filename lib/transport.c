@@ -329,11 +329,41 @@ batch_denied(struct mcp_req *r, const struct mcp_msg *m)
 	return mcp_guard_scopes_error(r, &need, m->id);
 }
 
-/* JSON-RPC batches: 2025-03-26 only; answered as one JSON array. */
+/*
+ * More messages than max_batch_messages: the batch is refused whole,
+ * before any of it runs, with one error (JSON-RPC 2.0 §6).
+ */
+static int
+too_long(struct mcp_req *r, struct mcp_jv *arr)
+{
+	struct json_object	*data;
+	struct mcp_jv		*m;
+	char			 why[64];
+	int			 n = 0;
+
+	for (m = arr->first; m != NULL; m = m->next)
+		n++;
+	if (n <= r->srv->cfg.max_batch)
+		return 0;
+	snprintf(why, sizeof(why), "%d messages", n);
+	if ((data = json_object_new_object()) != NULL) {
+		mcp_json_set(data, "max_batch_messages",
+		    json_object_new_int(r->srv->cfg.max_batch));
+		mcp_json_set(data, "messages", json_object_new_int(n));
+	}
+	mcp_http_error_data(r, MCP_ERR_BATCHLEN, NULL, why, data);
+	return 1;
+}
+
+/*
+ * JSON-RPC batches: 2025-03-26 only; answered as one JSON array, written
+ * as its messages are answered (lib/http.c, mcp_http_batch_reply()).
+ */
 static void
 batch(struct mcp_req *r, struct mcp_jdoc *d, struct mcp_jv *arr)
 {
-	struct json_object	*out, *resp;
+	struct mcp_batch_out	 out = { 0 };
+	struct json_object	*resp;
 	struct mcp_jv		*m;
 	struct mcp_msg		 msg;
 	struct mcp_reply	 rp;
@@ -344,6 +374,8 @@ batch(struct mcp_req *r, struct mcp_jdoc *d, struct mcp_jv *arr)
 		mcp_http_error(r, MCP_ERR_INVALID, NULL, "empty batch");
 		return;
 	}
+	if (too_long(r, arr))
+		return;
 	for (m = arr->first; m != NULL; m = m->next) {
 		if ((method = mcp_jv_str(m, "method")) != NULL &&
 		    strcmp(method, "initialize") == 0) {
@@ -358,30 +390,29 @@ batch(struct mcp_req *r, struct mcp_jdoc *d, struct mcp_jv *arr)
 		mcp_http_error(r, MCP_ERR_BATCH, NULL, NULL);
 		return;
 	}
-	out = json_object_new_array();
-	for (m = arr->first; m != NULL; m = m->next) {
+	for (m = arr->first; m != NULL && !out.failed; m = m->next) {
 		if (mcp_rpc_check(d, m, &msg) != MCP_OK) {
-			mcp_json_append(out, mcp_rpc_error(NULL, -32600,
-			    mcp_err_info(MCP_ERR_INVALID)->message, NULL));
+			resp = mcp_rpc_error(NULL, -32600,
+			    mcp_err_info(MCP_ERR_INVALID)->message, NULL);
+			mcp_http_batch_value(r, &out, resp);
+			json_object_put(resp);
 			continue;
 		}
 		if (msg.kind == MCP_MSG_NOTIFICATION)
 			mcp_proto_notification(r, &msg);
 		else if (msg.kind == MCP_MSG_RESPONSE)
 			mcp_proto_response(r, &msg);
-		else if ((resp = batch_denied(r, &msg)) != NULL)
-			mcp_json_append(out, resp);
-		else {
+		else if ((resp = batch_denied(r, &msg)) != NULL) {
+			mcp_http_batch_value(r, &out, resp);
+			json_object_put(resp);
+		} else {
 			mcp_proto_request(r, &msg, &rp, &e);
 			if (rp.result != NULL || rp.error != NULL)
-				mcp_json_append(out, mcp_reply_message(&rp));
+				mcp_http_batch_reply(r, &out, &rp);
+			mcp_reply_clear(&rp);
 		}
 	}
-	if (json_object_array_length(out) == 0)
-		mcp_http_json(r, 202, NULL);
-	else
-		mcp_http_value(r, 200, out);
-	json_object_put(out);
+	mcp_http_batch_end(r, &out);
 }
 
 static void

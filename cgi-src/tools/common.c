@@ -4,6 +4,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -66,6 +67,45 @@ tool_name_error(const char *name)
 {
 	return mcp_result_errorf("The name is %zu bytes in UTF-8; the limit "
 	    "is %d bytes. Use a shorter name.", strlen(name), MCP_NAME_MAX);
+}
+
+void
+tool_page(struct json_object *args, struct mcp_page *pg, char *id,
+    size_t idsz)
+{
+	struct json_object	*v;
+	const char		*cur = tool_arg(args, "cursor");
+	char			*dot;
+
+	memset(pg, 0, sizeof(*pg));
+	pg->limit = TOOL_PAGE_DEFAULT;
+	if (json_object_object_get_ex(args, "page_size", &v))
+		pg->limit = json_object_get_int(v);	/* schema: 1..100 */
+	if (cur != NULL) {
+		/* Schema: digits "." id; ours to parse, opaque to agents. */
+		pg->after_ms = strtoll(cur, &dot, 10);
+		snprintf(id, idsz, "%s", dot + (*dot == '.'));
+		pg->after_id = id;
+	}
+}
+
+struct json_object *
+tool_next_cursor(const struct mcp_page *pg, int n, long long ms,
+    const char *id)
+{
+	char	 cur[64];
+
+	if (n < pg->limit)
+		return NULL;
+	snprintf(cur, sizeof(cur), "%lld.%s", ms, id);
+	return json_object_new_string(cur);
+}
+
+struct json_object *
+tool_quota_error(const char *what, int max, const char *hint)
+{
+	return mcp_result_errorf("Quota reached: your workspace already "
+	    "holds %d %s, the most it may. %s", max, what, hint);
 }
 
 struct json_object *

@@ -2,6 +2,7 @@
  * environments.c: the environments of the caller's workspace
  * (development, staging, production), which hold organizations.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "tools.h"
@@ -19,23 +20,41 @@ tool_env_json(const struct mcp_environment *e)
 	return o;
 }
 
+struct page {
+	struct json_object	*list;
+	long long		 last_ms;
+	char			 last_id[32];
+	int			 n;
+};
+
 static void
 add_env(void *arg, const struct mcp_environment *e)
 {
-	json_object_array_add(arg, tool_env_json(e));
+	struct page	*p = arg;
+
+	json_object_array_add(p->list, tool_env_json(e));
+	p->last_ms = e->created_ms;
+	snprintf(p->last_id, sizeof(p->last_id), "%s", e->id);
+	p->n++;
 }
 
 struct json_object *
-tool_envs_json(struct mcp_call *c, enum mcp_data *e)
+tool_envs_json(struct mcp_call *c, const struct mcp_page *pg,
+    enum mcp_data *e)
 {
-	struct json_object	*out, *a = json_object_new_array();
+	struct json_object	*out;
+	struct page		 p;
 
-	if ((*e = mcp_env_list(c, add_env, a)) != MCP_DATA_OK) {
-		json_object_put(a);
+	memset(&p, 0, sizeof(p));
+	p.list = json_object_new_array();
+	if ((*e = mcp_env_list(c, pg, add_env, &p)) != MCP_DATA_OK) {
+		json_object_put(p.list);
 		return NULL;
 	}
 	out = json_object_new_object();
-	json_object_object_add(out, "environments", a);
+	json_object_object_add(out, "environments", p.list);
+	json_object_object_add(out, "next_cursor", tool_next_cursor(pg, p.n,
+	    p.last_ms, p.last_id));
 	return out;
 }
 
@@ -43,10 +62,12 @@ struct json_object *
 tool_list_environments(struct mcp_call *c, struct json_object *args)
 {
 	struct json_object	*out;
+	struct mcp_page		 pg;
+	char			 id[40];
 	enum mcp_data		 e;
 
-	(void)args;
-	if ((out = tool_envs_json(c, &e)) == NULL)
+	tool_page(args, &pg, id, sizeof(id));
+	if ((out = tool_envs_json(c, &pg, &e)) == NULL)
 		return tool_data_error(e, "environment", "", "whoami");
 	return mcp_result_structured(out);
 }
@@ -68,6 +89,7 @@ struct json_object *
 tool_create_environment(struct mcp_call *c, struct json_object *args)
 {
 	struct mcp_environment	 env;
+	struct mcp_quota	 q;
 	const char		*name = tool_arg(args, "name");
 	const char		*type = tool_arg(args, "type");
 	struct json_object	*nul;
@@ -84,6 +106,12 @@ tool_create_environment(struct mcp_call *c, struct json_object *args)
 		return mcp_result_errorf("An environment named \"%s\" already "
 		    "exists in your workspace. Choose another name, or change "
 		    "the existing one with update_environment.", name);
+	if (e == MCP_DATA_QUOTA) {
+		mcp_data_quota(c, &q);
+		return tool_quota_error("environments", q.environments,
+		    "Delete one you no longer need (delete_environment), or "
+		    "reuse one (update_environment), then try again.");
+	}
 	if (e != MCP_DATA_OK)
 		return tool_data_error(e, "environment", "", "whoami");
 	tool_notify(c, URI_ENVS);

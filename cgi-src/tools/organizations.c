@@ -9,7 +9,6 @@
 
 #include "tools.h"
 
-#define PAGE_DEFAULT	50
 
 struct json_object *
 tool_org_json(const struct mcp_org *o)
@@ -44,9 +43,11 @@ serialize(struct json_object *obj, char *out, size_t outsz, size_t *len)
 	return 0;
 }
 
+/* A page of organizations or templates as it is read. */
 struct page {
 	struct json_object	*list;
-	char			 last[64];
+	long long		 last_ms;
+	char			 last_id[32];
 	int			 n;
 };
 
@@ -56,7 +57,8 @@ add_org(void *arg, const struct mcp_org *o)
 	struct page	*p = arg;
 
 	json_object_array_add(p->list, tool_org_json(o));
-	snprintf(p->last, sizeof(p->last), "%lld.%s", o->created_ms, o->id);
+	p->last_ms = o->created_ms;
+	snprintf(p->last_id, sizeof(p->last_id), "%s", o->id);
 	p->n++;
 }
 
@@ -64,27 +66,22 @@ struct json_object *
 tool_list_organizations(struct mcp_call *c, struct json_object *args)
 {
 	struct mcp_org_query	 q;
+	struct mcp_page		 pg;
 	struct json_object	*out, *v;
 	struct page		 p;
-	const char		*cur = tool_arg(args, "cursor");
-	char			 id[40], *dot;
+	char			 id[40];
 	enum mcp_data		 e;
 
 	if ((v = tool_nul_error(args)) != NULL)
 		return v;
 	memset(&q, 0, sizeof(q));
 	memset(&p, 0, sizeof(p));
+	tool_page(args, &pg, id, sizeof(id));
 	q.environment = tool_arg(args, "environment_id");
 	q.name_prefix = tool_arg(args, "name_prefix");
-	q.limit = PAGE_DEFAULT;
-	if (json_object_object_get_ex(args, "page_size", &v))
-		q.limit = json_object_get_int(v);	/* schema: 1..100 */
-	if (cur != NULL) {
-		/* Schema: digits "." org id; ours to parse, opaque to agents. */
-		q.after_ms = strtoll(cur, &dot, 10);
-		snprintf(id, sizeof(id), "%s", dot + 1);
-		q.after_id = id;
-	}
+	q.limit = pg.limit;
+	q.after_ms = pg.after_ms;
+	q.after_id = pg.after_id;
 	p.list = json_object_new_array();
 	if ((e = mcp_org_list(c, &q, add_org, &p)) != MCP_DATA_OK) {
 		json_object_put(p.list);
@@ -92,9 +89,8 @@ tool_list_organizations(struct mcp_call *c, struct json_object *args)
 	}
 	out = json_object_new_object();
 	json_object_object_add(out, "organizations", p.list);
-	/* A full page may have a successor; the next call tells. */
-	json_object_object_add(out, "next_cursor", p.n == q.limit ?
-	    json_object_new_string(p.last) : NULL);
+	json_object_object_add(out, "next_cursor", tool_next_cursor(&pg, p.n,
+	    p.last_ms, p.last_id));
 	return mcp_result_structured(out);
 }
 
@@ -121,6 +117,7 @@ struct json_object *
 tool_create_organization(struct mcp_call *c, struct json_object *args)
 {
 	struct mcp_template	 t;
+	struct mcp_quota	 q;
 	struct mcp_org		*o;
 	struct json_object	*meta = NULL, *given, *r = NULL;
 	const char		*env = tool_arg(args, "environment_id");
@@ -174,7 +171,12 @@ tool_create_organization(struct mcp_call *c, struct json_object *args)
 		    "already exists in environment %s. Find it with "
 		    "list_organizations, or choose another external_id.",
 		    ext != NULL ? ext : "", env);
-	else if (e != MCP_DATA_OK)
+	else if (e == MCP_DATA_QUOTA) {
+		mcp_data_quota(c, &q);
+		r = tool_quota_error("organizations", q.organizations,
+		    "Delete ones you no longer need (delete_organization), "
+		    "then try again.");
+	} else if (e != MCP_DATA_OK)
 		r = tool_data_error(e, "environment", env,
 		    "list_environments");
 	else
@@ -273,20 +275,31 @@ tool_tpl_json(const struct mcp_template *t)
 static void
 add_tpl(void *arg, const struct mcp_template *t)
 {
-	json_object_array_add(arg, tool_tpl_json(t));
+	struct page	*p = arg;
+
+	json_object_array_add(p->list, tool_tpl_json(t));
+	p->last_ms = t->created_ms;
+	snprintf(p->last_id, sizeof(p->last_id), "%s", t->id);
+	p->n++;
 }
 
 struct json_object *
-tool_tpls_json(struct mcp_call *c, enum mcp_data *e)
+tool_tpls_json(struct mcp_call *c, const struct mcp_page *pg,
+    enum mcp_data *e)
 {
-	struct json_object	*out, *a = json_object_new_array();
+	struct json_object	*out;
+	struct page		 p;
 
-	if ((*e = mcp_tpl_list(c, add_tpl, a)) != MCP_DATA_OK) {
-		json_object_put(a);
+	memset(&p, 0, sizeof(p));
+	p.list = json_object_new_array();
+	if ((*e = mcp_tpl_list(c, pg, add_tpl, &p)) != MCP_DATA_OK) {
+		json_object_put(p.list);
 		return NULL;
 	}
 	out = json_object_new_object();
-	json_object_object_add(out, "templates", a);
+	json_object_object_add(out, "templates", p.list);
+	json_object_object_add(out, "next_cursor", tool_next_cursor(pg, p.n,
+	    p.last_ms, p.last_id));
 	return out;
 }
 
@@ -294,10 +307,12 @@ struct json_object *
 tool_list_org_templates(struct mcp_call *c, struct json_object *args)
 {
 	struct json_object	*out;
+	struct mcp_page		 pg;
+	char			 id[40];
 	enum mcp_data		 e;
 
-	(void)args;
-	if ((out = tool_tpls_json(c, &e)) == NULL)
+	tool_page(args, &pg, id, sizeof(id));
+	if ((out = tool_tpls_json(c, &pg, &e)) == NULL)
 		return tool_data_error(e, "template", "", "whoami");
 	return mcp_result_structured(out);
 }
@@ -306,6 +321,7 @@ struct json_object *
 tool_create_org_template(struct mcp_call *c, struct json_object *args)
 {
 	struct mcp_template	 t;
+	struct mcp_quota	 q;
 	struct json_object	*set;
 	const char		*name = tool_arg(args, "name");
 	struct json_object	*nul;
@@ -327,6 +343,12 @@ tool_create_org_template(struct mcp_call *c, struct json_object *args)
 		return mcp_result_errorf("A template named \"%s\" already "
 		    "exists in your workspace. Choose another name, or use the "
 		    "existing one (list_org_templates).", name);
+	if (e == MCP_DATA_QUOTA) {
+		mcp_data_quota(c, &q);
+		return tool_quota_error("organization templates", q.templates,
+		    "Templates cannot be deleted with these tools: reuse an "
+		    "existing one (list_org_templates) instead.");
+	}
 	if (e != MCP_DATA_OK)
 		return tool_data_error(e, "template", "", "whoami");
 	tool_notify(c, URI_TPLS);

@@ -40,20 +40,27 @@ res_workspace(struct mcp_call *c, const char *uri)
 	return contents(uri, tool_workspace_json(&w));
 }
 
+/*
+ * The lists: their first page of TOOL_PAGE_MAX, exactly what the tool
+ * answers with that page_size and no cursor; a next_cursor that is not
+ * null continues with the tool.
+ */
 struct json_object *
 res_environments(struct mcp_call *c, const char *uri)
 {
+	struct mcp_page	 pg = { .limit = TOOL_PAGE_MAX };
 	enum mcp_data	 e;
 
-	return contents(uri, tool_envs_json(c, &e));
+	return contents(uri, tool_envs_json(c, &pg, &e));
 }
 
 struct json_object *
 res_org_templates(struct mcp_call *c, const char *uri)
 {
+	struct mcp_page	 pg = { .limit = TOOL_PAGE_MAX };
 	enum mcp_data	 e;
 
-	return contents(uri, tool_tpls_json(c, &e));
+	return contents(uri, tool_tpls_json(c, &pg, &e));
 }
 
 struct json_object *

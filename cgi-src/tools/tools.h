@@ -29,6 +29,29 @@ int			 tool_copy(char *dst, size_t dstsz, const char *src);
 struct json_object	*tool_nul_error(struct json_object *args);
 /* The isError result for a name over MCP_NAME_MAX bytes. */
 struct json_object	*tool_name_error(const char *name);
+/*
+ * Lists page like list_organizations: page_size 1..TOOL_PAGE_MAX (the
+ * schema's bounds), TOOL_PAGE_DEFAULT when absent, and an opaque cursor
+ * "<created_ms>.<id>" that the schema's pattern checks.
+ */
+#define TOOL_PAGE_DEFAULT	50
+#define TOOL_PAGE_MAX		100
+/* The page args ask for; its after_id points into id[idsz]. */
+void			 tool_page(struct json_object *args,
+			    struct mcp_page *, char *id, size_t idsz);
+/*
+ * next_cursor after n items whose last was (ms, id): a string when the
+ * page is full (it may have a successor: the next call tells), else NULL,
+ * which json-c writes as null.
+ */
+struct json_object	*tool_next_cursor(const struct mcp_page *, int n,
+			    long long ms, const char *id);
+/*
+ * The isError result for a create over the workspace's quota: how many
+ * `what` it holds and what to do about it (hint, a whole sentence).
+ */
+struct json_object	*tool_quota_error(const char *what, int max,
+			    const char *hint);
 /* An isError result telling the agent what to do about e. */
 struct json_object	*tool_data_error(enum mcp_data e, const char *what,
 			    const char *id, const char *list_tool);
@@ -54,8 +77,12 @@ struct json_object	*tool_update_workspace(struct mcp_call *,
 			    struct json_object *);
 /* tools/environments.c */
 struct json_object	*tool_env_json(const struct mcp_environment *);
-/* {"environments":[...]} of the workspace; NULL with *e set on failure. */
-struct json_object	*tool_envs_json(struct mcp_call *, enum mcp_data *e);
+/*
+ * One page of the workspace's environments, {"environments":[...],
+ * "next_cursor":...}; NULL with *e set on failure.
+ */
+struct json_object	*tool_envs_json(struct mcp_call *,
+			    const struct mcp_page *, enum mcp_data *e);
 struct json_object	*tool_list_environments(struct mcp_call *,
 			    struct json_object *);
 struct json_object	*tool_get_environment(struct mcp_call *,
@@ -69,8 +96,9 @@ struct json_object	*tool_delete_environment(struct mcp_call *,
 /* tools/organizations.c */
 struct json_object	*tool_org_json(const struct mcp_org *);
 struct json_object	*tool_tpl_json(const struct mcp_template *);
-/* {"templates":[...]} of the workspace; NULL with *e set on failure. */
-struct json_object	*tool_tpls_json(struct mcp_call *, enum mcp_data *e);
+/* The same of its templates, {"templates":[...],"next_cursor":...}. */
+struct json_object	*tool_tpls_json(struct mcp_call *,
+			    const struct mcp_page *, enum mcp_data *e);
 /* The ids of every organization of an environment; NULL on failure. */
 struct json_object	*tool_org_ids(struct mcp_call *, const char *env);
 struct json_object	*tool_list_organizations(struct mcp_call *,

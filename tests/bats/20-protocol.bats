@@ -223,6 +223,27 @@ perr() {
 	jqb 'length == 3 and .[0].id == "a" and .[0].result == {} and .[1].id == "b" and (.[1].result.tools | length) == 5 and .[2].error.code == -32600'
 }
 
+# batch_of N: a batch of N pings, ids 1..N.
+batch_of() {
+	jq -cn --argjson n "$1" '[range(1; $n + 1) | {jsonrpc: "2.0", id: ., method: "ping"}]'
+}
+
+@test "2025-03-26 batch of max_batch_messages (32) messages: every one answered, in order" {
+	init_session 2025-03-26
+	spost 2025-03-26 "$(batch_of 32)"
+	[ "$STATUS" = 200 ]
+	[[ "$(header Content-Type)" == application/json* ]]
+	jqb 'length == 32 and ([.[].id] == [range(1; 33)]) and all(.[]; .result == {})'
+}
+
+@test "2025-03-26 batch one over max_batch_messages: 400, one -32600 error naming the limit" {
+	init_session 2025-03-26
+	spost 2025-03-26 "$(batch_of 33)"
+	[ "$STATUS" = 400 ]
+	[[ "$(header Content-Type)" == application/json* ]]
+	jqb '. == {"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Invalid Request: a batch may hold at most max_batch_messages messages (error.data)","data":{"max_batch_messages":32,"messages":33}}}'
+}
+
 @test "2025-03-26 batch of notifications only: 202" {
 	init_session 2025-03-26
 	spost 2025-03-26 '[{"jsonrpc":"2.0","method":"notifications/roots/list_changed"}]'

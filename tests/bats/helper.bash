@@ -60,6 +60,15 @@ start_server() {
 	MCP_JWKS_REFRESH=${MCP_JWKS_REFRESH:-1} MCP_JWKS_MAX_AGE=3 \
 	    sh "$ROOT/etc/mkconf.sh" "$STATE" "$PORT" "$BUILD" 2 1 0 "${1:-100}"
 	CONF=$STATE/mcp-fcgi.conf
+	# CONF_SET="key=value ...": this file's own settings, over the
+	# template's lines of those keys (in both endpoints' files).
+	local kv
+	for kv in ${CONF_SET:-}; do
+		grep -q "^${kv%%=*} = " "$CONF" ||
+		    { echo "CONF_SET: no key ${kv%%=*} in $CONF" >&2; return 1; }
+		sed -i "s|^${kv%%=*} = .*|${kv%%=*} = ${kv#*=}|" "$CONF" \
+		    "$STATE/mcp-fcgi-open.conf"
+	done
 	MCPCTL="$ROOT/$BUILD/mcpctl -f $CONF"
 	local c
 	# The default clients' workspace, under a fixed id tests can name.

@@ -61,7 +61,7 @@ seed_env(void)
 	memcpy(env.workspace, "wks_fuzz", 9);
 	memcpy(env.name, "fuzz", 5);
 	memcpy(env.type, "staging", 8);
-	if (st->ops->env_put(st, &env) != MCP_OK)
+	if (st->ops->env_put(st, &env, INT64_MAX) != MCP_OK)
 		abort();
 }
 

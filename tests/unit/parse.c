@@ -623,6 +623,40 @@ main(void)
 
 	ok(mcp_err_info(MCP_ERR_SESSION)->http == 404 && mcp_err_info(MCP_ERR__MAX)->http == 500, "error table");
 	{
+		/*
+		 * A buffer with max refuses to grow past it (over set), and
+		 * a structured tool result stops there too: its text block
+		 * is made in a buffer of its own, held to the same limit.
+		 */
+		struct mcp_buf		 b = { 0 };
+		struct json_object	*sc, *sr;
+		char			 big[5000];
+		int			 rc;
+
+		b.max = 1000;
+		ok(mcp_buf_add(&b, big, 900) == 0 && !b.over,
+		    "a buffer grows up to its max");
+		ok(mcp_buf_add(&b, big, 200) == -1 && b.over && b.len == 900,
+		    "and not past it: -1, over set, nothing added");
+		mcp_buf_free(&b);
+		memset(big, 'x', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		sc = json_object_new_object();
+		json_object_object_add(sc, "text", json_object_new_string(big));
+		sr = mcp_result_structured(sc);
+		memset(&b, 0, sizeof(b));
+		b.max = 4096;
+		rc = mcp_result_write(&b, sr);
+		ok(rc == -1 && b.over && b.len <= 4096, "a structured result "
+		    "over the max stops early (%zu bytes written)", b.len);
+		mcp_buf_free(&b);
+		memset(&b, 0, sizeof(b));
+		ok(mcp_result_write(&b, sr) == 0 && b.len > 10000,
+		    "and is written whole without one");
+		mcp_buf_free(&b);
+		json_object_put(sr);
+	}
+	{
 		/* Status lines, Content-Length and JSON integers share it. */
 		char		 d[24], *end = d + sizeof(d);
 		struct mcp_buf	 b = { 0 };
