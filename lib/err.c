@@ -53,6 +53,8 @@ static const struct mcp_errinfo table[MCP_ERR__MAX] = {
 	[MCP_ERR_NOTFOUND] =	{ 404, -32600, "Not Found" },
 	[MCP_ERR_CONFLICT] =	{ 409, -32600, "Conflict" },
 	[MCP_ERR_NOTEMPTY] =	{ 409, -32600, "Not empty" },
+	[MCP_ERR_BUSY] =	{ 429, -32043,
+	    "Too many requests in flight for this caller" },
 };
 
 const struct mcp_errinfo *

@@ -528,7 +528,7 @@ mcp_serve(struct mcp_server *srv, struct mcp_io *io, struct mcp_store *st)
 		mcp_http_begin(&r, 204, NULL);
 		goto out;
 	}
-	if (mcp_guard_request(&r) == 0) {
+	if (mcp_guard_request(&r) == 0 && mcp_inflight_enter(&r) == 0) {
 		if (strcmp(method, "POST") == 0)
 			post(&r);
 		else if (strcmp(method, "DELETE") == 0)
@@ -536,6 +536,7 @@ mcp_serve(struct mcp_server *srv, struct mcp_io *io, struct mcp_store *st)
 		else
 			/* No standalone GET stream yet: the spec's 405. */
 			mcp_http_error(&r, MCP_ERR_HTTPMETHOD, NULL, method);
+		mcp_inflight_leave(&r);
 	}
 audit:
 	if (srv->auth != NULL)

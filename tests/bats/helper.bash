@@ -60,6 +60,11 @@ start_server() {
 	MCP_JWKS_REFRESH=${MCP_JWKS_REFRESH:-1} MCP_JWKS_MAX_AGE=3 \
 	    sh "$ROOT/etc/mkconf.sh" "$STATE" "$PORT" "$BUILD" 2 1 0 "${1:-100}"
 	CONF=$STATE/mcp-fcgi.conf
+	# A file may change the rendered configurations before anything
+	# starts: it defines server_prestart.
+	if declare -F server_prestart >/dev/null; then
+		server_prestart || return 1
+	fi
 	MCPCTL="$ROOT/$BUILD/mcpctl -f $CONF"
 	local c
 	# The default clients' workspace, under a fixed id tests can name.
