@@ -756,13 +756,13 @@ void	mcp_guard_owner(const struct mcp_req *, char *out, size_t outsz);
  * serves at once.  mcp_inflight_init() sizes the table for the server's
  * threads (one entry each: a thread holds at most one request), or leaves
  * srv->inflight NULL when the share allows every thread.  enter() counts
- * an authenticated request: 0, or -1 once 429 has been answered; leave()
- * releases what enter() took (a no-op otherwise).  No allocation per
- * request.
+ * an authenticated JSON-RPC request (id: its id, for the error): 0, or -1
+ * once 429 has been answered; leave() releases what enter() took (a
+ * no-op otherwise).  No allocation per request.
  */
 int	mcp_inflight_init(struct mcp_server *);
 void	mcp_inflight_free(struct mcp_server *);
-int	mcp_inflight_enter(struct mcp_req *);
+int	mcp_inflight_enter(struct mcp_req *, struct json_object *id);
 void	mcp_inflight_leave(struct mcp_req *);
 /* 1 if the caller holds every scope of the list (or auth is off). */
 int	mcp_guard_may(const struct mcp_req *, const char *scopes);

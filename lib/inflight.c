@@ -9,10 +9,13 @@
  * (a thread serves one request at a time, so the table can never be
  * full), searched under one mutex.  A subject is the token's issuer and
  * "sub", compared exactly; the hash only skips other entries quickly.
- * Requests without a verified token are not counted: they are answered
- * 401 before any work, and with auth = none (the conformance fixtures,
- * the bench) there is no subject at all; lighttpd's connection limits
- * are what bounds those.
+ * Only JSON-RPC requests (and batches) are counted: a notification or a
+ * client's answer to a waiting tool is answered 202 at once, and must
+ * never be refused while that caller's tools wait for it.  Requests
+ * without a verified token are not counted: they are answered 401 before
+ * any work, and with auth = none (the conformance fixtures, the bench)
+ * there is no subject at all; lighttpd's connection limits are what
+ * bounds those.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -85,14 +88,14 @@ mcp_inflight_free(struct mcp_server *srv)
 }
 
 int
-mcp_inflight_enter(struct mcp_req *r)
+mcp_inflight_enter(struct mcp_req *r, struct json_object *id)
 {
 	struct mcp_inflight		*in = r->srv->inflight;
 	struct mcp_inflight_slot	*s, *free_slot = NULL;
 	uint64_t			 h;
 	int				 i, held = -1;
 
-	if (in == NULL || !r->authed)
+	if (in == NULL || !r->authed || r->slot != NULL)
 		return 0;
 	h = subject_hash(r->who.issuer, r->who.sub);
 	pthread_mutex_lock(&in->lock);
@@ -129,7 +132,7 @@ mcp_inflight_enter(struct mcp_req *r)
 	    "has %d requests in flight in this process (limit %d of %d "
 	    "threads)", held, in->limit, r->srv->cfg.threads);
 	mcp_buf_puts(&r->hdr, "Retry-After: 1\r\n");
-	mcp_http_error(r, MCP_ERR_BUSY, NULL, NULL);
+	mcp_http_error(r, MCP_ERR_BUSY, id, NULL);
 	return -1;
 }
 
