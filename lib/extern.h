@@ -761,7 +761,6 @@ void	mcp_guard_owner(const struct mcp_req *, char *out, size_t outsz);
  * no-op otherwise).  No allocation per request.
  */
 int	mcp_inflight_init(struct mcp_server *);
-void	mcp_inflight_free(struct mcp_server *);
 int	mcp_inflight_enter(struct mcp_req *, struct json_object *id);
 void	mcp_inflight_leave(struct mcp_req *);
 /* 1 if the caller holds every scope of the list (or auth is off). */

@@ -76,17 +76,6 @@ mcp_inflight_init(struct mcp_server *srv)
 	return 0;
 }
 
-void
-mcp_inflight_free(struct mcp_server *srv)
-{
-	if (srv->inflight == NULL)
-		return;
-	pthread_mutex_destroy(&srv->inflight->lock);
-	free(srv->inflight->slots);
-	free(srv->inflight);
-	srv->inflight = NULL;
-}
-
 int
 mcp_inflight_enter(struct mcp_req *r, struct json_object *id)
 {
