@@ -7,13 +7,16 @@ load helper
 
 # /mcp: one thread per process and a 2 s write timeout; the conformance
 # fixtures with bearer auth (they have the tools that wait for the
-# client), two threads per process, of which one subject may hold half.
+# client), two threads per process, of which one subject may hold half,
+# the same write timeout and a keep-alive comment every second.
 server_prestart() {
 	sed -i -e 's/^threads = .*/threads = 1/' \
 	    -e 's/^write_timeout_seconds = .*/write_timeout_seconds = 2/' \
 	    "$STATE/mcp-fcgi.conf"
 	sed -i -e 's/^auth = .*/auth = bearer/' \
 	    -e 's/^threads = .*/threads = 2/' \
+	    -e 's/^write_timeout_seconds = .*/write_timeout_seconds = 2/' \
+	    -e 's/^keepalive_seconds = .*/keepalive_seconds = 1/' \
 	    -e 's/^subject_max_share_percent = .*/subject_max_share_percent = 50/' \
 	    "$STATE/mcp-fcgi-open.conf"
 }
@@ -162,4 +165,20 @@ cancel() {
 		spost 2025-06-18 '{"jsonrpc":"2.0","id":"s'$i'","method":"tools/call","params":{"name":"test_simple_text","arguments":{}}}' -m 5
 		[ "$STATUS" = 200 ]
 	done
+}
+
+@test "a quiet SSE stream outlives write_timeout_seconds: only a write the client does not take is cut" {
+	URL=$BASE/conformance/mcp
+	init_session 2025-06-18
+	elicit w1
+	sleep 5		# 2.5 times the write timeout, with comments each second
+	q=$(sed -n 's/^data: \(.*elicitation\/create.*\)$/\1/p' "$STATE/w1" | jq -r .id)
+	spost 2025-06-18 '{"jsonrpc":"2.0","id":"'"$q"'","result":{"action":"accept","content":{"name":"x"}}}'
+	[ "$STATUS" = 202 ]
+	for _ in $(seq 100); do
+		grep -q '"id":"w1","result"' "$STATE/w1" && break
+		sleep 0.05
+	done
+	grep -q '"id":"w1","result"' "$STATE/w1"
+	[ "$(grep -c '^: waiting for client' "$STATE/w1")" -ge 3 ]
 }

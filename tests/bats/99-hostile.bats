@@ -36,8 +36,14 @@ setup_file() {
 		HOSTILE_LIGHT=0
 		HOSTILE_RSS_MB=${HOSTILE_RSS_MB:-256}
 	fi
+	# The configured cap of sessions per subject, if the configuration
+	# has one (a key naming sessions and subject), else 100.
+	HOSTILE_SESSION_CAP=$(awk '/^\[/ { exit } $1 ~ /session/ &&
+	    $1 ~ /subject/ && $3 ~ /^[0-9]+$/ { v = $3 } END { print v + 0 }' \
+	    "$STATE/mcp-fcgi.conf")
+	[ "$HOSTILE_SESSION_CAP" -gt 0 ] || HOSTILE_SESSION_CAP=100
 	export VICTIM VICTIM_ID VICTIM_SECRET ATTACKER LIGHTTPD_PID \
-	    MAX_REQUEST_KB HOSTILE_LIGHT HOSTILE_RSS_MB
+	    MAX_REQUEST_KB HOSTILE_LIGHT HOSTILE_RSS_MB HOSTILE_SESSION_CAP
 }
 teardown_file() { stop_server; }
 

@@ -14,7 +14,8 @@ Everything else comes from the environment: PORT, STATE (the test
 server's directory), LIGHTTPD_PID, ATTACKER (token), VICTIM (token),
 VICTIM_ID and VICTIM_SECRET (the victim's client of the built-in
 server), HOSTILE_LIGHT=1 for a lighter variant (the sanitizer build),
-HOSTILE_RSS_MB (the RSS bound).
+HOSTILE_RSS_MB (the RSS bound), HOSTILE_SESSION_CAP (the live sessions
+one subject may keep, default 100).
 """
 import http.client
 import json
@@ -480,8 +481,9 @@ def attack_e():
     live = sessions_of_attacker()
     note("(e) %d sessions created by one subject, %d of them live in "
          "the store", len(made), live)
-    check(live <= 100, "(e) one subject holds %d live sessions "
-          "(the cap per subject evicts the oldest)", live)
+    cap = int(os.environ.get("HOSTILE_SESSION_CAP", "100"))
+    check(live <= cap, "(e) one subject holds %d live sessions, over "
+          "%d (a cap per subject must evict the oldest)", live, cap)
     sid = session(tok, "2025-06-18")
     hdr = mcp_headers(tok, {"Mcp-Session-Id": sid,
                             "MCP-Protocol-Version": "2025-06-18"})
