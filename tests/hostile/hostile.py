@@ -32,10 +32,10 @@ STATE = os.environ.get("STATE", "")
 LIGHT = os.environ.get("HOSTILE_LIGHT") == "1"
 RSS_MB = int(os.environ.get("HOSTILE_RSS_MB", "256"))
 P99_S = 1.0                      # the victim's p99 bound, every attack
-# Store growth (mcp.db + mcp.db-wal) allowed per attack: the WAL grows to
-# SQLite's automatic checkpoint (1000 pages, 4 MB) before it is reused,
-# whatever writes it, plus what the attack may legitimately add.
-WAL_MB = 4.0
+# Store growth (mcp.db + mcp.db-wal, measured after a checkpoint) allowed
+# per attack: the audit rows of every call (a few hundred bytes each, the
+# victim's included) and whatever the attack may legitimately add.
+STORE_MB = 1.0
 # lighttpd's own RSS: request bodies over 64 kB are spooled to files, so
 # thousands of connections and stalled uploads stay well under this.
 WEB_MB = 64
@@ -206,7 +206,20 @@ def rss_mb(pids=None):
     return total / 1024.0
 
 
+def checkpoint():
+    """Moves the WAL into mcp.db and truncates it, so that sizes compare
+    data, not where SQLite happens to keep it; skipped when busy."""
+    import sqlite3
+    try:
+        db = sqlite3.connect(os.path.join(STATE, "mcp.db"), timeout=5)
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        db.close()
+    except sqlite3.Error:
+        pass
+
+
 def store_bytes():
+    checkpoint()
     n = 0
     for f in ("mcp.db", "mcp.db-wal"):
         try:
@@ -316,7 +329,7 @@ def attack_a():
                             "MCP-Protocol-Version": "2025-03-26"})
     big = batch_body(1000)
     codes = []
-    with Attack("(a) batch bombs", WAL_MB + 0.5):
+    with Attack("(a) batch bombs", STORE_MB):
         deadline = time.monotonic() + scale(8, 5)
 
         def bomb(i):
@@ -351,7 +364,7 @@ def attack_b():
     body = batch_body(32)
     log0 = log_count("(write_timeout_seconds)")
     socks = []
-    with Attack("(b) non-reading callers", WAL_MB + 0.5):
+    with Attack("(b) non-reading callers", STORE_MB):
         for _ in range(scale(4, 2)):
             socks.append(h2_stalled("/mcp", list(hdrs.items()), body, 8))
         req = raw_request("/mcp", hdrs, batch_body(250))
@@ -383,7 +396,7 @@ def attack_c():
     head = (b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             b"Content-Type: application/json\r\nX-Pad: ")
     socks = []
-    with Attack("(c) slow headers and bodies", WAL_MB + 0.5):
+    with Attack("(c) slow headers and bodies", STORE_MB):
         for _ in range(n):
             try:
                 s = socket.create_connection(("127.0.0.1", PORT))
@@ -434,7 +447,7 @@ def attack_d():
     server.max-request-size, sent in part then stalled, and over it."""
     limit = int(os.environ.get("MAX_REQUEST_KB", "1088")) * 1024
     stalled, over = [], []
-    with Attack("(d) large unauthenticated uploads", WAL_MB + 0.5):
+    with Attack("(d) large unauthenticated uploads", STORE_MB):
         t = time.monotonic()
         for _ in range(scale(20, 8)):
             s = socket.create_connection(("127.0.0.1", PORT))
@@ -483,7 +496,7 @@ def attack_e():
     tok = os.environ["ATTACKER"]
     per = scale(300, 60)
     made = []
-    with Attack("(e) session flood", WAL_MB + 1.0):
+    with Attack("(e) session flood", STORE_MB):
         for r in parallel(4, lambda i: [session(tok, "2025-06-18")
                                         for _ in range(per)]):
             made += r if isinstance(r, list) else []
@@ -497,7 +510,7 @@ def attack_e():
     hdr = mcp_headers(tok, {"Mcp-Session-Id": sid,
                             "MCP-Protocol-Version": "2025-06-18"})
     n = scale(300, 80)
-    with Attack("(e) cancellation flood", WAL_MB + 1.0):
+    with Attack("(e) cancellation flood", STORE_MB):
         def flood(i):
             for j in range(n // 4):
                 rid = "%d-%d-" % (i, j) + "x" * 60000
@@ -526,7 +539,7 @@ def attack_f():
     vid, vsec = os.environ["VICTIM_ID"], os.environ["VICTIM_SECRET"]
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     statuses = []
-    with Attack("(f) aimed lockout", WAL_MB + 0.5):
+    with Attack("(f) aimed lockout", STORE_MB):
         for i in range(20):
             st, _, _ = post("/oauth/token",
                             "grant_type=client_credentials&client_id=%s"
