@@ -13,10 +13,6 @@ mkdir -p "$state/run"
 chmod 700 "$state" "$state/run"
 fx='s/^#@FIXTURES@//'; [ "$fixtures" = 1 ] || fx='/^#@FIXTURES@/d'
 bx='s/^#@BENCH@//';    [ "$bench" = 1 ]    || bx='/^#@BENCH@/d'
-sed -e "$fx" -e "$bx" -e "s|@BIND@|127.0.0.1|g" -e "s|@PORT@|$port|g" \
-    -e "s|@ROOT@|$root|g" -e "s|@STATE@|$state|g" -e "s|@BUILD@|$build|g" \
-    -e "s|@MAXPROCS@|$maxprocs|g" \
-    "$root/etc/lighttpd.conf.in" > "$state/lighttpd.conf"
 base=http://127.0.0.1:$port
 render() { # render AUTH OUT
 	sed -e "s|@STATE@|$state|g" -e "s|@PAGE_SIZE@|$page|g" \
@@ -31,5 +27,19 @@ render bearer "$state/mcp-fcgi.conf"
 render none "$state/mcp-fcgi-open.conf"
 # Tests add issuers of their own (keys made by tests/bats/helper.bash).
 [ -f "$state/test-issuers.conf" ] && cat "$state/test-issuers.conf" >> "$state/mcp-fcgi.conf"
+# lighttpd's limits follow the responders' (etc/lighttpd.conf.in): the
+# body cap just above max_body_bytes, the write idle time just above
+# write_timeout_seconds.  A key's last value before the first section.
+setting() { # setting KEY DEFAULT
+	awk -v k="$1" -v d="$2" '/^\[/ { exit } $1 == k && $2 == "=" { d = $3 }
+	    END { print d }' "$state/mcp-fcgi.conf"
+}
+maxreq=$(( ($(setting max_body_bytes 1048576) + 1023) / 1024 + 64 ))
+wridle=$(( $(setting write_timeout_seconds 30) + 5 ))
+sed -e "$fx" -e "$bx" -e "s|@BIND@|127.0.0.1|g" -e "s|@PORT@|$port|g" \
+    -e "s|@ROOT@|$root|g" -e "s|@STATE@|$state|g" -e "s|@BUILD@|$build|g" \
+    -e "s|@MAXPROCS@|$maxprocs|g" -e "s|@MAX_REQUEST_KB@|$maxreq|g" \
+    -e "s|@WRITE_IDLE@|$wridle|g" \
+    "$root/etc/lighttpd.conf.in" > "$state/lighttpd.conf"
 # The built-in authorization server's state: store, signing key.
 "$build/mcpctl" -f "$state/mcp-fcgi.conf" init >/dev/null

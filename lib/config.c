@@ -33,6 +33,8 @@ mcp_config_defaults(struct mcp_config *c)
 	c->request_timeout = 60;
 	c->sse_retry_ms = 1000;
 	c->keepalive = 15;
+	c->write_timeout = 30;
+	c->subject_share = 50;
 	c->log_level = MCP_LEVEL_INFO;
 	mcp_authconf_defaults(&c->auth);
 }
@@ -117,6 +119,8 @@ static const struct intkey intkeys[] = {
 	{ "request_timeout_seconds", 1, 3600, OFF(request_timeout), 0 },
 	{ "sse_retry_ms", 0, 600000, OFF(sse_retry_ms), 0 },
 	{ "keepalive_seconds", 1, 3600, OFF(keepalive), 0 },
+	{ "write_timeout_seconds", 1, 3600, OFF(write_timeout), 0 },
+	{ "subject_max_share_percent", 1, 100, OFF(subject_share), 0 },
 };
 
 static int

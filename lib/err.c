@@ -66,6 +66,8 @@ static const struct mcp_errinfo table[MCP_ERR__MAX] = {
 	[MCP_ERR_ANSWER] =	{ 200, -32603,
 	    "Answer too large: ask for less (use paging)" },
 	[MCP_ERR_QUOTA] =	{ 409, -32600, "Quota reached" },
+	[MCP_ERR_BUSY] =	{ 429, -32043,
+	    "Too many requests in flight for this caller" },
 };
 
 const struct mcp_errinfo *

@@ -49,6 +49,7 @@ enum mcp_err {
 	MCP_ERR_BATCHLEN,	/* 400 -32600: more than max_batch_messages */
 	MCP_ERR_ANSWER,		/* 200 -32603: answer over max_answer_bytes */
 	MCP_ERR_QUOTA,		/* 409: the workspace holds its most of a kind */
+	MCP_ERR_BUSY,		/* 429 -32043: the caller's share of threads */
 	MCP_ERR__MAX
 };
 
@@ -254,6 +255,8 @@ struct mcp_config {
 	int		 request_timeout;	/* seconds, server-to-client */
 	int		 sse_retry_ms;
 	int		 keepalive;		/* seconds between SSE comments */
+	int		 write_timeout;		/* seconds one write may block */
+	int		 subject_share;		/* % of threads one subject may hold */
 	int		 log_level;
 	char		*origins[MCP_MAX_ORIGINS];
 	size_t		 norigins;
@@ -659,6 +662,11 @@ struct mcp_io {
 	int		 (*write)(struct mcp_io *, const char *, size_t);
 	int		 (*flush)(struct mcp_io *);
 	void		*arg;
+	/*
+	 * Set by the I/O when a write failed because the client took
+	 * nothing for this many seconds (write_timeout_seconds); else 0.
+	 */
+	int		 cut;
 };
 
 struct mcp_server;
@@ -678,6 +686,8 @@ struct mcp_server {
 	char			*own_path;	/* the one path served, or NULL */
 	char			*scopes_all;	/* every scope a tool names */
 	int			 audit_fd;	/* JSON lines, or -1 */
+	/* Requests in flight per subject (lib/inflight.c); NULL: unlimited. */
+	struct mcp_inflight	*inflight;
 };
 
 /* Per-request state; lives on the worker thread's stack. */
@@ -714,6 +724,7 @@ struct mcp_req {
 	struct json_object	*rpc_id;	/* the request being answered */
 	const char		*need;		/* scopes the call required */
 	const char		*outcome;	/* audit outcome, static */
+	struct mcp_inflight_slot *slot;		/* held in srv->inflight */
 };
 
 const char	*mcp_http_param(struct mcp_req *, const char *);
@@ -803,6 +814,19 @@ struct json_object	*mcp_guard_scopes_error(struct mcp_req *,
 			    const struct mcp_need *, struct json_object *id);
 /* The session owner of this caller: a digest of iss and sub, or "". */
 void	mcp_guard_owner(const struct mcp_req *, char *out, size_t outsz);
+
+/*
+ * lib/inflight.c: how many requests of one subject (iss, sub) a process
+ * serves at once.  mcp_inflight_init() sizes the table for the server's
+ * threads (one entry each: a thread holds at most one request), or leaves
+ * srv->inflight NULL when the share allows every thread.  enter() counts
+ * an authenticated JSON-RPC request (id: its id, for the error): 0, or -1
+ * once 429 has been answered; leave() releases what enter() took (a
+ * no-op otherwise).  No allocation per request.
+ */
+int	mcp_inflight_init(struct mcp_server *);
+int	mcp_inflight_enter(struct mcp_req *, struct json_object *id);
+void	mcp_inflight_leave(struct mcp_req *);
 /* 1 if the caller holds every scope of the list (or auth is off). */
 int	mcp_guard_may(const struct mcp_req *, const char *scopes);
 /* Answers GET of a /.well-known/ path: RFC 9728 metadata or a JSON 404. */

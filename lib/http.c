@@ -30,6 +30,7 @@ reason(int status)
 	case 411: return "Length Required";
 	case 413: return "Payload Too Large";
 	case 415: return "Unsupported Media Type";
+	case 429: return "Too Many Requests";
 	case 500: return "Internal Server Error";
 	case 503: return "Service Unavailable";
 	default: return "Unknown";
@@ -148,15 +149,25 @@ mcp_http_param(struct mcp_req *r, const char *name)
 	return r->env[v];
 }
 
+/* A write failed: the client has gone, or took nothing for too long. */
+static int
+lost(struct mcp_req *r)
+{
+	r->gone = 1;
+	if (r->io->cut > 0)
+		mcp_logx(MCP_LEVEL_WARNING, r->rid, "the client took nothing "
+		    "for %d s (write_timeout_seconds): answer dropped",
+		    r->io->cut);
+	return -1;
+}
+
 int
 mcp_http_write(struct mcp_req *r, const char *p, size_t n)
 {
 	if (r->gone)
 		return -1;
-	if (n > 0 && r->io->write(r->io, p, n) == -1) {
-		r->gone = 1;
-		return -1;
-	}
+	if (n > 0 && r->io->write(r->io, p, n) == -1)
+		return lost(r);
 	return 0;
 }
 
@@ -165,10 +176,8 @@ flush(struct mcp_req *r)
 {
 	if (r->gone)
 		return -1;
-	if (r->io->flush(r->io) == -1) {
-		r->gone = 1;
-		return -1;
-	}
+	if (r->io->flush(r->io) == -1)
+		return lost(r);
 	return 0;
 }
 

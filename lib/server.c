@@ -12,7 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <sys/socket.h>
 
 #include <fcgiapp.h>
 
@@ -22,44 +25,132 @@ static pthread_mutex_t	 accept_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* --- FastCGI I/O --- */
 
+/*
+ * A worker thread's request and its write watch.  A write that reaches
+ * the socket (the stream's buffer is full, a flush, the end of the
+ * request) is timed: the watchdog thread shuts the connection down when
+ * one has been blocked for write_timeout_seconds, because a client that
+ * does not read (lighttpd streams the answer, stream-response-body = 2)
+ * would otherwise hold this thread for as long as lighttpd waits.  libfcgi
+ * then sees the write fail (EPIPE), marks the stream closed and writes
+ * nothing more, FCGX_Finish_r() included.  The watch is a mutex so that
+ * the watchdog never shuts down a descriptor the worker has closed and
+ * reused.
+ */
+struct worker {
+	struct mcp_server	*srv;
+	FCGX_Request		 rq;
+	pthread_mutex_t		 lock;
+	int			 fd;		/* writing to this, or -1 */
+	struct timespec		 since;		/* the write began */
+	int			 fired;		/* the watchdog shut fd down */
+};
+
+static struct worker	*workers;
+static int		 nworkers;
+
+static void
+watch_begin(struct worker *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->fd = w->rq.ipcFd;
+	clock_gettime(CLOCK_MONOTONIC, &w->since);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Returns 1 if the watchdog cut this write. */
+static int
+watch_end(struct worker *w)
+{
+	int	 fired;
+
+	pthread_mutex_lock(&w->lock);
+	w->fd = -1;
+	fired = w->fired;
+	pthread_mutex_unlock(&w->lock);
+	return fired;
+}
+
+static void *
+watchdog(void *arg)
+{
+	struct mcp_server	*srv = arg;
+	struct timespec		 now, nap = { 0, 250000000L };
+	struct worker		*w;
+	long long		 ms;
+	int			 i;
+
+	for (;;) {
+		nanosleep(&nap, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		for (i = 0; i < nworkers; i++) {
+			w = &workers[i];
+			pthread_mutex_lock(&w->lock);
+			ms = (now.tv_sec - w->since.tv_sec) * 1000LL +
+			    (now.tv_nsec - w->since.tv_nsec) / 1000000L;
+			if (w->fd != -1 && !w->fired &&
+			    ms >= srv->cfg.write_timeout * 1000LL) {
+				shutdown(w->fd, SHUT_RDWR);
+				w->fired = 1;
+			}
+			pthread_mutex_unlock(&w->lock);
+		}
+	}
+	return NULL;
+}
+
 static const char *
 fcgi_param(struct mcp_io *io, const char *name)
 {
-	FCGX_Request	*rq = io->arg;
+	struct worker	*w = io->arg;
 
-	return FCGX_GetParam(name, rq->envp);
+	return FCGX_GetParam(name, w->rq.envp);
 }
 
 static const char *const *
 fcgi_envp(struct mcp_io *io)
 {
-	FCGX_Request	*rq = io->arg;
+	struct worker	*w = io->arg;
 
-	return (const char *const *)rq->envp;
+	return (const char *const *)w->rq.envp;
 }
 
 static long
 fcgi_read(struct mcp_io *io, char *buf, size_t n)
 {
-	FCGX_Request	*rq = io->arg;
+	struct worker	*w = io->arg;
 
-	return FCGX_GetStr(buf, (int)n, rq->in);
+	return FCGX_GetStr(buf, (int)n, w->rq.in);
 }
 
 static int
 fcgi_write(struct mcp_io *io, const char *p, size_t n)
 {
-	FCGX_Request	*rq = io->arg;
+	struct worker	*w = io->arg;
+	FCGX_Stream	*out = w->rq.out;
+	int		 rc;
 
-	return FCGX_PutStr(p, (int)n, rq->out) == (int)n ? 0 : -1;
+	/* Room in the stream's buffer: a copy, no I/O to watch. */
+	if ((long)n <= (long)(out->stop - out->wrNext))
+		return FCGX_PutStr(p, (int)n, out) == (int)n ? 0 : -1;
+	watch_begin(w);
+	rc = FCGX_PutStr(p, (int)n, out) == (int)n ? 0 : -1;
+	if (watch_end(w))
+		io->cut = w->srv->cfg.write_timeout;
+	return rc;
 }
 
 static int
 fcgi_flush(struct mcp_io *io)
 {
-	FCGX_Request	*rq = io->arg;
+	struct worker	*w = io->arg;
+	int		 rc;
 
-	return FCGX_FFlush(rq->out) == 0 ? 0 : -1;
+	watch_begin(w);
+	rc = FCGX_FFlush(w->rq.out) == 0 ? 0 : -1;
+	if (watch_end(w))
+		io->cut = w->srv->cfg.write_timeout;
+	return rc;
 }
 
 /* --- CGI I/O --- */
@@ -107,10 +198,10 @@ cgi_flush(struct mcp_io *io)
 static void *
 worker(void *arg)
 {
-	struct mcp_server	*srv = arg;
+	struct worker		*w = arg;
+	struct mcp_server	*srv = w->srv;
 	struct mcp_store	*st;
 	struct mcp_io		 io;
-	FCGX_Request		 rq;
 	char			 err[512];
 	int			 rc;
 
@@ -119,26 +210,37 @@ worker(void *arg)
 		mcp_logx(MCP_LEVEL_CRITICAL, NULL, "store: %s", err);
 		exit(1);
 	}
-	if (FCGX_InitRequest(&rq, 0, 0) != 0) {
+	if (FCGX_InitRequest(&w->rq, 0, 0) != 0) {
 		mcp_logx(MCP_LEVEL_CRITICAL, NULL, "FCGX_InitRequest failed");
 		exit(1);
 	}
+	memset(&io, 0, sizeof(io));
 	io.param = fcgi_param;
 	io.envp = fcgi_envp;
 	io.read = fcgi_read;
 	io.write = fcgi_write;
 	io.flush = fcgi_flush;
-	io.arg = &rq;
+	io.arg = w;
 	for (;;) {
 		pthread_mutex_lock(&accept_lock);
-		rc = FCGX_Accept_r(&rq);
+		rc = FCGX_Accept_r(&w->rq);
 		pthread_mutex_unlock(&accept_lock);
 		if (rc < 0)
 			break;
+		io.cut = 0;
 		srv->serve(srv, &io, st);
-		FCGX_Finish_r(&rq);
+		/* The rest of the answer and the end records: watched too. */
+		watch_begin(w);
+		FCGX_Finish_r(&w->rq);
+		if (watch_end(w) && io.cut == 0)
+			mcp_logx(MCP_LEVEL_WARNING, NULL, "the client took "
+			    "nothing for %d s: the end of an answer dropped",
+			    srv->cfg.write_timeout);
+		pthread_mutex_lock(&w->lock);
+		w->fired = 0;
+		pthread_mutex_unlock(&w->lock);
 	}
-	FCGX_Free(&rq, 1);
+	FCGX_Free(&w->rq, 1);
 	st->ops->close(st);
 	return NULL;
 }
@@ -268,11 +370,20 @@ mcp_main_serve(const struct mcp_endpoint *ep, mcp_serve_fn serve, int argc,
 		mcp_logx(MCP_LEVEL_CRITICAL, NULL, "audit: %s", err);
 		return 1;
 	}
-	if ((tids = calloc((size_t)srv.cfg.threads, sizeof(*tids))) == NULL)
+	nworkers = srv.cfg.threads;
+	if (mcp_inflight_init(&srv) == -1 ||
+	    (tids = calloc((size_t)nworkers + 1, sizeof(*tids))) == NULL ||
+	    (workers = calloc((size_t)nworkers, sizeof(*workers))) == NULL)
 		return 1;
-	for (i = 0; i < srv.cfg.threads; i++)
-		if ((errno = pthread_create(&tids[i], NULL, worker, &srv)) !=
-		    0) {
+	for (i = 0; i < nworkers; i++) {
+		workers[i].srv = &srv;
+		workers[i].fd = -1;
+		pthread_mutex_init(&workers[i].lock, NULL);
+	}
+	for (i = 0; i <= nworkers; i++)
+		if ((errno = pthread_create(&tids[i], NULL, i < nworkers ?
+		    worker : watchdog, i < nworkers ? (void *)&workers[i] :
+		    (void *)&srv)) != 0) {
 			mcp_logx(MCP_LEVEL_CRITICAL, NULL, "pthread_create: "
 			    "%s", strerror(errno));
 			return 1;

@@ -129,7 +129,11 @@ request(struct mcp_req *r, const struct mcp_msg *msg)
 	struct mcp_reply	 rp;
 	enum mcp_err		 e;
 
-	if (scoped(r, msg) == -1)
+	/*
+	 * Requests count against the caller's share of threads; its
+	 * notifications and answers (to a waiting tool) never wait.
+	 */
+	if (scoped(r, msg) == -1 || mcp_inflight_enter(r, msg->id) == -1)
 		return;
 	if (mcp_proto_wants_sse(r, msg) && mcp_sse_begin(r) == -1)
 		return;
@@ -390,6 +394,8 @@ batch(struct mcp_req *r, struct mcp_jdoc *d, struct mcp_jv *arr)
 		mcp_http_error(r, MCP_ERR_BATCH, NULL, NULL);
 		return;
 	}
+	if (mcp_inflight_enter(r, NULL) == -1)
+		return;
 	for (m = arr->first; m != NULL && !out.failed; m = m->next) {
 		if (mcp_rpc_check(d, m, &msg) != MCP_OK) {
 			resp = mcp_rpc_error(NULL, -32600,
@@ -578,6 +584,7 @@ mcp_serve(struct mcp_server *srv, struct mcp_io *io, struct mcp_store *st)
 		else
 			/* No standalone GET stream yet: the spec's 405. */
 			mcp_http_error(&r, MCP_ERR_HTTPMETHOD, NULL, method);
+		mcp_inflight_leave(&r);		/* whatever took the slot */
 	}
 audit:
 	if (srv->auth != NULL)

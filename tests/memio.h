@@ -86,6 +86,7 @@ memio_io(struct mcp_io *io, struct memio *m)
 	io->write = memio_write;
 	io->flush = memio_flush;
 	io->arg = m;
+	io->cut = 0;
 }
 
 /* A variable list built per request: up to MEMENV_MAX of them. */

@@ -69,6 +69,11 @@ start_server() {
 		sed -i "s|^${kv%%=*} = .*|${kv%%=*} = ${kv#*=}|" "$CONF" \
 		    "$STATE/mcp-fcgi-open.conf"
 	done
+	# A file may change the rendered configurations before anything
+	# starts: it defines server_prestart.
+	if declare -F server_prestart >/dev/null; then
+		server_prestart || return 1
+	fi
 	MCPCTL="$ROOT/$BUILD/mcpctl -f $CONF"
 	local c
 	# The default clients' workspace, under a fixed id tests can name.

@@ -1,0 +1,78 @@
+#!/usr/bin/env bats
+# Hostile load (tests/hostile/hostile.py): each attack runs for a few
+# seconds against the real lighttpd and responders (2 processes x 8
+# threads, loopback only) while a victim, another subject with its own
+# workspace, keeps calling echo.  Every attack asserts the victim's p99
+# below 1 s, the responders' RSS below HOSTILE_RSS_MB and the store's
+# growth, and prints its figures as TAP comments.  The sanitizer build
+# runs a lighter variant (fewer connections and messages).
+
+load helper
+
+# Short write timeout: the non-reading callers' threads come back within
+# the attack.
+server_prestart() {
+	sed -i 's/^write_timeout_seconds = .*/write_timeout_seconds = 3/' \
+	    "$STATE/mcp-fcgi.conf"
+}
+
+setup_file() {
+	start_server
+	two_workspaces
+	local c
+	c=$($MCPCTL client add --name victim --scopes "$ALL_SCOPES" \
+	    --workspace "$WB")
+	VICTIM_ID=$(jq -r .client_id <<<"$c")
+	VICTIM_SECRET=$(jq -r .client_secret <<<"$c")
+	VICTIM=$($MCPCTL token --client "$VICTIM_ID" | jq -r .access_token)
+	ATTACKER=$TA
+	LIGHTTPD_PID=$(cat "$STATE/pid")
+	MAX_REQUEST_KB=$(awk '$1 == "server.max-request-size" { print $3 }' \
+	    "$STATE/lighttpd.conf")
+	if [ "$BUILD" = build-asan ]; then
+		HOSTILE_LIGHT=1
+		HOSTILE_RSS_MB=${HOSTILE_RSS_MB:-1536}
+	else
+		HOSTILE_LIGHT=0
+		HOSTILE_RSS_MB=${HOSTILE_RSS_MB:-256}
+	fi
+	# The configured cap of sessions per subject, if the configuration
+	# has one (a key naming sessions and subject), else 100.
+	HOSTILE_SESSION_CAP=$(awk '/^\[/ { exit } $1 ~ /session/ &&
+	    $1 ~ /subject/ && $3 ~ /^[0-9]+$/ { v = $3 } END { print v + 0 }' \
+	    "$STATE/mcp-fcgi.conf")
+	[ "$HOSTILE_SESSION_CAP" -gt 0 ] || HOSTILE_SESSION_CAP=100
+	export VICTIM VICTIM_ID VICTIM_SECRET ATTACKER LIGHTTPD_PID \
+	    MAX_REQUEST_KB HOSTILE_LIGHT HOSTILE_RSS_MB HOSTILE_SESSION_CAP
+}
+teardown_file() { stop_server; }
+
+hostile() {
+	timeout 120 python3 "$ROOT/tests/hostile/hostile.py" "$1" >&3
+}
+
+@test "hostile (b): callers that never read hold no thread past the write timeout nor more than their share" {
+	hostile b
+}
+
+@test "hostile (c): slow headers and slow bodies; a silent sender is closed after max-read-idle" {
+	hostile c
+}
+
+@test "hostile (d): unauthenticated uploads near max-request-size are cut when stalled, over it refused 413" {
+	hostile d
+}
+
+@test "hostile (e): session and cancellation floods of one subject stay bounded in the store" {
+	hostile e
+}
+
+@test "hostile (f): wrong secrets from another address do not lock the victim's client out" {
+	hostile f
+}
+
+# Last: on a build without a batch limit its answers (18 MB each) leave
+# the responders' allocator holding memory that would blur the others.
+@test "hostile (a): batch bombs of 1000 tools/list get 400 / -32600; the victim is served" {
+	hostile a
+}
