@@ -33,8 +33,9 @@ LIGHT = os.environ.get("HOSTILE_LIGHT") == "1"
 RSS_MB = int(os.environ.get("HOSTILE_RSS_MB", "256"))
 P99_S = 1.0                      # the victim's p99 bound, every attack
 # Store growth (mcp.db + mcp.db-wal, measured after a checkpoint) allowed
-# per attack: the audit rows of every call (a few hundred bytes each, the
-# victim's included) and whatever the attack may legitimately add.
+# per attack, outside the audit trail: what the attack may legitimately
+# add.  The audit rows (one per authenticated request, the victim's and
+# the attacker's, kept audit_retention_days) are printed apart.
 STORE_MB = 1.0
 # lighttpd's own RSS: request bodies over 64 kB are spooled to files, so
 # thousands of connections and stalled uploads stay well under this.
@@ -218,7 +219,14 @@ def checkpoint():
         pass
 
 
+AUDIT = ("audit", "audit_ts", "audit_workspace")
+
+
 def store_bytes():
+    """Bytes of the store outside the audit trail, and the audit rows.
+    An authenticated request, refused or not, is one audit row by design
+    (kept audit_retention_days): those are counted apart, not as growth."""
+    import sqlite3
     checkpoint()
     n = 0
     for f in ("mcp.db", "mcp.db-wal"):
@@ -226,7 +234,16 @@ def store_bytes():
             n += os.path.getsize(os.path.join(STATE, f))
         except OSError:
             pass
-    return n
+    try:
+        db = sqlite3.connect(os.path.join(STATE, "mcp.db"), timeout=5)
+        q = ",".join("?" * len(AUDIT))
+        audit = db.execute("SELECT coalesce(sum(pgsize), 0) FROM dbstat "
+                           "WHERE name IN (%s)" % q, AUDIT).fetchone()[0]
+        rows = db.execute("SELECT count(*) FROM audit").fetchone()[0]
+        db.close()
+    except sqlite3.Error:
+        audit, rows = 0, 0
+    return n - audit, rows
 
 
 class Victim(threading.Thread):
@@ -268,7 +285,7 @@ class Attack:
 
     def __enter__(self):
         self.v = Victim(os.environ["VICTIM"])
-        self.db0 = store_bytes()
+        self.db0, self.audit0 = store_bytes()
         self.t0 = time.monotonic()
         self.v.start()
         return self
@@ -279,14 +296,15 @@ class Attack:
         self.v.join()
         lat = sorted(self.v.lat) or [0.0]
         p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]
-        grow = (store_bytes() - self.db0) / 1048576.0
+        db1, audit1 = store_bytes()
+        grow = (db1 - self.db0) / 1048576.0
         note("%s: %.1f s, victim %d calls, p50 %.3f s, p99 %.3f s, "
              "max %.3f s, %d failed; responders' RSS max %.1f MB "
              "(bound %d), lighttpd's %.1f MB (bound %d); store %+.2f MB "
-             "(bound %.1f)", self.name,
+             "(bound %.1f) besides %d audit rows", self.name,
              time.monotonic() - self.t0, len(self.v.lat), p(0.5), p(0.99),
              lat[-1], len(self.v.errors), self.v.rss, RSS_MB, self.v.web,
-             WEB_MB, grow, self.store_mb)
+             WEB_MB, grow, self.store_mb, audit1 - self.audit0)
         check(len(self.v.lat) >= 5, "%s: the victim made only %d calls",
               self.name, len(self.v.lat))
         check(p(0.99) < P99_S, "%s: victim p99 %.3f s >= %.1f s",
@@ -322,35 +340,50 @@ def parallel(n, fn, *args):
 # --- The attacks -------------------------------------------------------------
 
 def attack_a():
-    """Batch bombs: 2025-03-26 batches of many tools/list."""
+    """Batch bombs: 2025-03-26 batches of many tools/list, and batches of
+    the largest length allowed, from one subject at once."""
     tok = os.environ["ATTACKER"]
     sid = session(tok)
     hdr = mcp_headers(tok, {"Mcp-Session-Id": sid,
                             "MCP-Protocol-Version": "2025-03-26"})
     big = batch_body(1000)
-    codes = []
+    full = batch_body(32)
+    codes, legal = [], []
     with Attack("(a) batch bombs", STORE_MB):
         deadline = time.monotonic() + scale(8, 5)
 
         def bomb(i):
             out = []
             while time.monotonic() < deadline:
-                st, _, b = post("/mcp", big, hdr, timeout=30)
+                st, _, b = post("/mcp", full if i % 2 else big, hdr,
+                                timeout=30)
                 try:
-                    code = json.loads(b)["error"]["code"]
+                    v = json.loads(b)
+                    code = v["error"]["code"] if isinstance(v, dict) \
+                        else None
                 except Exception:
                     code = None
-                out.append((st, code, len(b)))
+                out.append((i % 2, st, code, len(b)))
             return out
-        for r in parallel(4, bomb):
-            codes += r if isinstance(r, list) else [(repr(r), None, 0)]
-    sizes = [n for _, _, n in codes]
+        for r in parallel(6, bomb):
+            if not isinstance(r, list):
+                r = [(0, repr(r), None, 0)]
+            for odd, st, code, n in r:
+                (legal if odd else codes).append((st, code, n))
     note("(a) %d batches of 1000 tools/list: statuses %s, largest answer "
          "%d bytes", len(codes), sorted(set(str(s) for s, _, _ in codes)),
-         max(sizes or [0]))
+         max([n for _, _, n in codes] or [0]))
+    note("(a) %d batches of 32 tools/list (the limit): statuses %s, "
+         "largest answer %d bytes", len(legal),
+         sorted(set(str(s) for s, _, _ in legal)),
+         max([n for _, _, n in legal] or [0]))
     check(codes and all(s == 400 and c == -32600 for s, c, _ in codes),
           "(a) a batch of 1000 messages must get 400 / -32600 "
           "(max_batch_messages); got %s", sorted(set(map(str, codes)))[:3])
+    check(legal and all(s in (200, 429) for s, _, _ in legal) and
+          any(s == 200 for s, _, _ in legal),
+          "(a) a batch at the limit must be answered (200, or 429 past "
+          "the caller's share); got %s", sorted(set(map(str, legal)))[:3])
 
 
 def attack_b():
