@@ -118,6 +118,9 @@ main(int argc, char *argv[])
 		if (mcp_fetch_init() == -1 ||
 		    mcp_guard_init(&srv, why, sizeof(why)) == -1)
 			errx(1, "auth: %s", why);
+		/* The per-caller count of requests in flight, as served. */
+		if (mcp_inflight_init(&srv) == -1)
+			errx(1, "out of memory");
 		if (srv.cfg.auth.audit_log != NULL && (srv.audit_fd =
 		    open(srv.cfg.auth.audit_log, O_WRONLY | O_APPEND |
 		    O_CREAT | O_CLOEXEC, 0640)) == -1)
