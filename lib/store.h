@@ -48,8 +48,9 @@
  *   workspaces      made by the operator (mcpctl workspace add) only
  *   environments, org_templates, organizations
  *                   written by token holders with write scopes, within
- *                   their workspace; bounded per workspace by the data
- *                   tools
+ *                   their workspace; at most workspace_max_* each per
+ *                   workspace, counted in workspace_usage (triggers)
+ *   workspace_usage one row per workspace and kind of object
  */
 #define MCP_CANCEL_PER_SESSION	64
 #define MCP_CANCEL_ROWS		16384

@@ -16,7 +16,7 @@
 
 #include "extern.h"
 
-#define SCHEMA_VERSION	6
+#define SCHEMA_VERSION	7
 #define BUSY_MS		5000
 
 enum stmt {
@@ -210,14 +210,14 @@ static const char *const sql[S__MAX] = {
 	[S_ENV_GET] = "SELECT id, name, type, created_ms, updated_ms FROM "
 	    "environments WHERE workspace = ?1 AND id = ?2",
 	/*
-	 * The quota (?7) is counted and the row inserted in one statement,
-	 * so concurrent writers cannot pass it together; the count stops at
-	 * the quota.
+	 * The quota (?7) is read and the row inserted in one statement, so
+	 * concurrent writers cannot pass it together; workspace_usage holds
+	 * the count (migration 7's triggers).
 	 */
 	[S_ENV_PUT] = "INSERT INTO environments (id, workspace, name, type, "
 	    "created_ms, updated_ms) SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE "
-	    "(SELECT count(*) FROM (SELECT 1 FROM environments WHERE "
-	    "workspace = ?2 LIMIT ?7)) < ?7",
+	    "coalesce((SELECT n FROM workspace_usage WHERE "
+	    "workspace = ?2 AND kind = 'env'), 0) < ?7",
 	[S_ENV_UPDATE] = "UPDATE environments SET name = ?3, type = ?4, "
 	    "updated_ms = ?5 WHERE workspace = ?1 AND id = ?2",
 	[S_ENV_ORGS] = "SELECT count(*) FROM organizations WHERE environment "
@@ -246,8 +246,8 @@ static const char *const sql[S__MAX] = {
 	[S_ORG_PUT] = "INSERT INTO organizations (id, workspace, environment, "
 	    "name, external_id, metadata, template, created_ms, updated_ms) "
 	    "SELECT ?1, ?2, ?3, ?4, nullif(?5, ''), ?6, nullif(?7, ''), ?8, "
-	    "?9 WHERE (SELECT count(*) FROM (SELECT 1 FROM organizations "
-	    "WHERE workspace = ?2 LIMIT ?10)) < ?10",
+	    "?9 WHERE coalesce((SELECT n FROM workspace_usage WHERE "
+	    "workspace = ?2 AND kind = 'org'), 0) < ?10",
 	[S_ORG_UPDATE] = "UPDATE organizations SET name = ?3, external_id = "
 	    "nullif(?4, ''), metadata = ?5, updated_ms = ?6 WHERE "
 	    "workspace = ?1 AND id = ?2",
@@ -260,8 +260,8 @@ static const char *const sql[S__MAX] = {
 	    "FROM org_templates WHERE workspace = ?1 AND id = ?2",
 	[S_TPL_PUT] = "INSERT INTO org_templates (id, workspace, name, "
 	    "settings, created_ms, updated_ms) SELECT ?1, ?2, ?3, ?4, ?5, ?6 "
-	    "WHERE (SELECT count(*) FROM (SELECT 1 FROM org_templates WHERE "
-	    "workspace = ?2 LIMIT ?7)) < ?7",
+	    "WHERE coalesce((SELECT n FROM workspace_usage WHERE "
+	    "workspace = ?2 AND kind = 'tpl'), 0) < ?7",
 	[S_AUDIT_USAGE] = "SELECT tool, count(*), sum(status >= 400 OR "
 	    "outcome != 'ok'), CAST(avg(latency_us) AS INTEGER), "
 	    "max(latency_us) FROM audit WHERE ts_ms >= ?1 AND ts_ms < ?2 AND "
@@ -427,6 +427,40 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"  status INTEGER NOT NULL,"
 	"  count INTEGER NOT NULL,"
 	"  UNIQUE (ts_ms, addr, method, outcome, status));",
+	/*
+	 * 7: how many environments, templates and organizations each
+	 * workspace holds, kept by triggers, so that a create checks its
+	 * quota by reading one row instead of counting the workspace's.
+	 */
+	"CREATE TABLE workspace_usage ("
+	"  workspace TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  n INTEGER NOT NULL,"
+	"  PRIMARY KEY (workspace, kind)) WITHOUT ROWID;"
+	"INSERT INTO workspace_usage SELECT workspace, 'env', count(*)"
+	"  FROM environments GROUP BY workspace;"
+	"CREATE TRIGGER environments_added AFTER INSERT ON environments"
+	"  BEGIN INSERT INTO workspace_usage VALUES (NEW.workspace, 'env',"
+	"  1) ON CONFLICT (workspace, kind) DO UPDATE SET n = n + 1; END;"
+	"CREATE TRIGGER environments_removed AFTER DELETE ON environments"
+	"  BEGIN UPDATE workspace_usage SET n = n - 1 WHERE workspace ="
+	"  OLD.workspace AND kind = 'env'; END;"
+	"INSERT INTO workspace_usage SELECT workspace, 'tpl', count(*)"
+	"  FROM org_templates GROUP BY workspace;"
+	"CREATE TRIGGER org_templates_added AFTER INSERT ON org_templates"
+	"  BEGIN INSERT INTO workspace_usage VALUES (NEW.workspace, 'tpl',"
+	"  1) ON CONFLICT (workspace, kind) DO UPDATE SET n = n + 1; END;"
+	"CREATE TRIGGER org_templates_removed AFTER DELETE ON org_templates"
+	"  BEGIN UPDATE workspace_usage SET n = n - 1 WHERE workspace ="
+	"  OLD.workspace AND kind = 'tpl'; END;"
+	"INSERT INTO workspace_usage SELECT workspace, 'org', count(*)"
+	"  FROM organizations GROUP BY workspace;"
+	"CREATE TRIGGER organizations_added AFTER INSERT ON organizations"
+	"  BEGIN INSERT INTO workspace_usage VALUES (NEW.workspace, 'org',"
+	"  1) ON CONFLICT (workspace, kind) DO UPDATE SET n = n + 1; END;"
+	"CREATE TRIGGER organizations_removed AFTER DELETE ON organizations"
+	"  BEGIN UPDATE workspace_usage SET n = n - 1 WHERE workspace ="
+	"  OLD.workspace AND kind = 'org'; END;",
 };
 
 struct sqlite_store {

@@ -60,7 +60,10 @@ open_at(const char *path)
 	return st;
 }
 
-/* A version 5 store, as far as migration 6 reads it, with old rows. */
+/*
+ * A version 5 store, as far as migrations 6 and 7 read it, with old rows:
+ * migration 7 counts each workspace's objects.
+ */
 static void
 migration(void)
 {
@@ -79,6 +82,13 @@ migration(void)
 	    "INSERT INTO cancelled VALUES ('s1', '\"short\"', 1);"
 	    "INSERT INTO cancelled VALUES ('s1', printf('%.300c', 'x'), 1);"
 	    "INSERT INTO auth_failures VALUES ('c', 1), ('c', 2);"
+	    "CREATE TABLE environments (id TEXT, workspace TEXT);"
+	    "CREATE TABLE org_templates (id TEXT, workspace TEXT);"
+	    "CREATE TABLE organizations (id TEXT, workspace TEXT);"
+	    "INSERT INTO environments VALUES ('e1', 'w1'), ('e2', 'w1'), "
+	    "('e3', 'w2');"
+	    "INSERT INTO organizations VALUES ('o1', 'w1'), ('o2', 'w1'), "
+	    "('o3', 'w1');"
 	    "PRAGMA user_version = 5;";
 	struct mcp_store	*st;
 	sqlite3			*db;
@@ -91,7 +101,7 @@ migration(void)
 	    "a version 5 store");
 	sqlite3_close(db);
 	st = open_at(path);
-	ok(st != NULL, "migrates to version 6");
+	ok(st != NULL, "migrates to version 7");
 	if (st == NULL)
 		return;
 	st->ops->close(st);
@@ -101,6 +111,24 @@ migration(void)
 	    0, "the others keep their id and get a seq");
 	ok(scalar(path, "SELECT count(*) FROM auth_failures WHERE addr = ''")
 	    == 0, "auth_failures has its new shape, old rows gone");
+	ok(scalar(path, "SELECT n FROM workspace_usage WHERE workspace = "
+	    "'w1' AND kind = 'env'") == 2 && scalar(path, "SELECT n FROM "
+	    "workspace_usage WHERE workspace = 'w2' AND kind = 'env'") == 1,
+	    "each workspace's environments counted");
+	ok(scalar(path, "SELECT n FROM workspace_usage WHERE workspace = "
+	    "'w1' AND kind = 'org'") == 3 && scalar(path, "SELECT count(*) "
+	    "FROM workspace_usage WHERE kind = 'tpl'") == 0,
+	    "and organizations; no rows for what a workspace has none of");
+	if (sqlite3_open(path, &db) == SQLITE_OK) {
+		ok(sqlite3_exec(db, "INSERT INTO organizations VALUES ('o4', "
+		    "'w2'); DELETE FROM organizations WHERE id = 'o1'", NULL,
+		    NULL, NULL) == SQLITE_OK, "rows added and removed");
+		sqlite3_close(db);
+	}
+	ok(scalar(path, "SELECT n FROM workspace_usage WHERE workspace = "
+	    "'w1' AND kind = 'org'") == 2 && scalar(path, "SELECT n FROM "
+	    "workspace_usage WHERE workspace = 'w2' AND kind = 'org'") == 1,
+	    "the triggers keep the counts");
 	rm(path);
 }
 
