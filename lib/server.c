@@ -46,6 +46,9 @@ struct worker {
 	int			 fired;		/* the watchdog shut fd down */
 };
 
+/* Bytes of one timed write: the timeout is per step. */
+#define WRITE_STEP	65536
+
 static struct worker	*workers;
 static int		 nworkers;
 
@@ -130,13 +133,23 @@ fcgi_write(struct mcp_io *io, const char *p, size_t n)
 	FCGX_Stream	*out = w->rq.out;
 	int		 rc;
 
+	size_t		 k;
+
 	/* Room in the stream's buffer: a copy, no I/O to watch. */
 	if ((long)n <= (long)(out->stop - out->wrNext))
 		return FCGX_PutStr(p, (int)n, out) == (int)n ? 0 : -1;
-	watch_begin(w);
-	rc = FCGX_PutStr(p, (int)n, out) == (int)n ? 0 : -1;
-	if (watch_end(w))
-		io->cut = w->srv->cfg.write_timeout;
+	/*
+	 * Watched a WRITE_STEP at a time, so that the timeout is on a client
+	 * that stopped reading, not on a large answer read slowly but
+	 * steadily.
+	 */
+	for (rc = 0; n > 0 && rc == 0; p += k, n -= k) {
+		k = n < WRITE_STEP ? n : WRITE_STEP;
+		watch_begin(w);
+		rc = FCGX_PutStr(p, (int)k, out) == (int)k ? 0 : -1;
+		if (watch_end(w))
+			io->cut = w->srv->cfg.write_timeout;
+	}
 	return rc;
 }
 
@@ -229,13 +242,19 @@ worker(void *arg)
 			break;
 		io.cut = 0;
 		srv->serve(srv, &io, st);
-		/* The rest of the answer and the end records: watched too. */
+		/*
+		 * The rest of the answer: watched too.  The watch ends before
+		 * FCGX_Finish_r(), which closes the descriptor: the watchdog
+		 * must never shut down a number another accept() may reuse.
+		 * What Finish writes after a flush is the end records alone.
+		 */
 		watch_begin(w);
-		FCGX_Finish_r(&w->rq);
+		FCGX_FFlush(w->rq.out);
 		if (watch_end(w) && io.cut == 0)
 			mcp_logx(MCP_LEVEL_WARNING, NULL, "the client took "
 			    "nothing for %d s: the end of an answer dropped",
 			    srv->cfg.write_timeout);
+		FCGX_Finish_r(&w->rq);
 		pthread_mutex_lock(&w->lock);
 		w->fired = 0;
 		pthread_mutex_unlock(&w->lock);
