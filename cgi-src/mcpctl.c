@@ -101,19 +101,31 @@ key_one(void *arg, const struct mcp_signkey *k)
 	mcp_json_append(arg, o);
 }
 
+/*
+ * Appends to the array arg one object of a result row: the columns named
+ * by names[0..nnames), those from first_int on as integers.
+ */
+static void
+row_object(void *arg, const char *const col[], size_t n,
+    const char *const names[], size_t nnames, size_t first_int)
+{
+	struct json_object	*o = json_object_new_object();
+	size_t			 i;
+
+	for (i = 0; i < n && i < nnames; i++)
+		mcp_json_set_key(o, names[i], i >= first_int ?
+		    json_object_new_int64(strtoll(col[i], NULL, 10)) :
+		    json_object_new_string(col[i]));
+	mcp_json_append(arg, o);
+}
+
 static void
 audit_one(void *arg, const char *const col[], size_t n)
 {
 	static const char *const names[] = { "sub", "client_id", "method",
 	    "tool", "outcome", "status", "count", "mean_latency_us" };
-	struct json_object	*o = json_object_new_object();
-	size_t			 i;
 
-	for (i = 0; i < n && i < 8; i++)
-		mcp_json_set_key(o, names[i], i >= 5 ?
-		    json_object_new_int64(strtoll(col[i], NULL, 10)) :
-		    json_object_new_string(col[i]));
-	mcp_json_append(arg, o);
+	row_object(arg, col, n, names, 8, 5);
 }
 
 static void
@@ -121,14 +133,8 @@ refused_one(void *arg, const char *const col[], size_t n)
 {
 	static const char *const names[] = { "addr", "method", "outcome",
 	    "status", "count" };
-	struct json_object	*o = json_object_new_object();
-	size_t			 i;
 
-	for (i = 0; i < n && i < 5; i++)
-		mcp_json_set_key(o, names[i], i >= 3 ?
-		    json_object_new_int64(strtoll(col[i], NULL, 10)) :
-		    json_object_new_string(col[i]));
-	mcp_json_append(arg, o);
+	row_object(arg, col, n, names, 5, 3);
 }
 
 static int
