@@ -84,16 +84,57 @@ struct mcp_notice {
 };
 void	mcp_notices_free(struct mcp_notice *, size_t);
 
-/* A client of the built-in authorization server. */
+/*
+ * A client of the built-in authorization server.  Its id is at most
+ * MCP_CLIENT_ID_MAX bytes: a metadata-document client's id is the https
+ * URL of its document.  The defaults of a client the operator made are
+ * kind "admin", auth_method "client_secret_basic" (which also allows
+ * client_secret_post), redirect_uris "[]", grant_types
+ * "client_credentials", app_type "web", metadata "{}".
+ */
+#define MCP_CLIENT_ID_MAX	255
+#define MCP_CLIENT_META_MAX	8192	/* bytes of registered metadata */
 struct mcp_client {
-	char		id[64];
+	char		id[MCP_CLIENT_ID_MAX + 1];
 	char		name[128];
 	char		scopes[1024];	/* the most it may be granted */
 	char		workspace[128];	/* "" for none */
-	char		secret_hash[65];	/* hex SHA-256 of salt||secret */
+	char		secret_hash[65];	/* hex SHA-256 of salt||secret;
+					   "" for a public client */
 	char		salt[33];	/* hex */
 	int64_t		created;
 	int64_t		revoked;	/* 0 while active */
+	char		kind[8];	/* "admin", "dcr" or "cimd" */
+	char		auth_method[32];	/* "client_secret_basic",
+					   "client_secret_post" or "none" */
+	char		redirect_uris[4096];	/* JSON array of strings */
+	char		grant_types[128];	/* space-separated */
+	char		app_type[8];	/* "web" or "native" */
+	char		metadata[MCP_CLIENT_META_MAX + 1]; /* JSON object */
+	int64_t		expires;	/* cimd: cache ends; else 0 */
+	int64_t		used;		/* last token issued (s), 0 never */
+};
+
+/*
+ * An authorization code (the authorization code grant, OAuth 2.1 §4.1),
+ * kept as the hex SHA-256 of the code.  family names the token family
+ * its redemption starts: the access and refresh tokens issued from it
+ * carry it (the access token's "sid" claim), so that a second
+ * redemption, a revoked grant or a disabled user revokes them all.
+ */
+struct mcp_code {
+	char		hash[65];
+	char		family[40];
+	char		client[MCP_CLIENT_ID_MAX + 1];
+	char		user[64];	/* users.id */
+	char		workspace[128];
+	char		redirect_uri[2048];
+	char		challenge[64];	/* S256 code_challenge */
+	char		resource[512];
+	char		scopes[1024];	/* granted */
+	int64_t		created;
+	int64_t		expires;
+	int64_t		used;		/* 0 until redeemed */
 };
 
 /* A signing key of the built-in authorization server. */
@@ -239,6 +280,29 @@ struct mcp_store_ops {
 	enum mcp_err	(*fail_count)(struct mcp_store *, const char *client,
 			    const char *addr, int64_t now, int window, int *n,
 			    int64_t *start);
+	/*
+	 * The authorization code flow.  code_put() stores a new code.
+	 * code_take() marks the code with hash as used at now and gives
+	 * it: MCP_ERR_NOTFOUND when there is none or it expired, and
+	 * MCP_ERR_CONFLICT (the code still given, for its family) when it
+	 * was used before.
+	 */
+	enum mcp_err	(*code_put)(struct mcp_store *,
+			    const struct mcp_code *);
+	enum mcp_err	(*code_take)(struct mcp_store *, const char *hash,
+			    int64_t now, struct mcp_code *);
+	/*
+	 * Revokes token families at now: the one named family when it is
+	 * not NULL, else those of user (and of client, when not NULL).
+	 * Their refresh tokens stop at once, their access tokens once the
+	 * resource servers reload families_revoked().
+	 */
+	enum mcp_err	(*family_revoke)(struct mcp_store *,
+			    const char *family, const char *user,
+			    const char *client, int64_t now);
+	/* Ids of families revoked after `since` (malloc'd strings). */
+	enum mcp_err	(*families_revoked)(struct mcp_store *,
+			    int64_t since, char ***ids, size_t *n);
 	enum mcp_err	(*key_put)(struct mcp_store *,
 			    const struct mcp_signkey *);
 	/* Newest first. */

@@ -12,11 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
+#include "store_sqlite.h"
 
-#include "extern.h"
-
-#define SCHEMA_VERSION	7
+#define SCHEMA_VERSION	8
 #define BUSY_MS		5000
 
 enum stmt {
@@ -100,6 +98,10 @@ enum stmt {
 /* S_AUDIT_ADD_MANY below spells out four AUDIT_ROWS4. */
 _Static_assert(AUDIT_MANY == 4 * 4, "S_AUDIT_ADD_MANY holds 16 rows");
 
+#define CLIENT_COLS	"id, name, scopes, workspace, secret_hash, salt, " \
+	"created, revoked, kind, auth_method, redirect_uris, grant_types, " \
+	"app_type, metadata, expires, used"
+
 static const char *const sql[S__MAX] = {
 	/* ord: the owner's sessions in the order they were made. */
 	[S_SESS_PUT] = "INSERT INTO sessions (id, version, owner, log_level, "
@@ -154,13 +156,12 @@ static const char *const sql[S__MAX] = {
 	[S_SUB_OFF] = "DELETE FROM subscriptions WHERE session = ?1 AND "
 	    "uri = ?2",
 	[S_REVOKED] = "SELECT id FROM clients WHERE revoked > 0",
-	[S_CLIENT_PUT] = "INSERT OR REPLACE INTO clients (id, name, scopes, "
-	    "workspace, secret_hash, salt, created, revoked) VALUES (?1, ?2, "
-	    "?3, ?4, ?5, ?6, ?7, ?8)",
-	[S_CLIENT_GET] = "SELECT id, name, scopes, workspace, secret_hash, "
-	    "salt, created, revoked FROM clients WHERE id = ?1",
-	[S_CLIENT_LIST] = "SELECT id, name, scopes, workspace, secret_hash, "
-	    "salt, created, revoked FROM clients ORDER BY created, id",
+	[S_CLIENT_PUT] = "INSERT OR REPLACE INTO clients (" CLIENT_COLS ") "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+	    "?14, ?15, ?16)",
+	[S_CLIENT_GET] = "SELECT " CLIENT_COLS " FROM clients WHERE id = ?1",
+	[S_CLIENT_LIST] = "SELECT " CLIENT_COLS " FROM clients ORDER BY "
+	    "created, id",
 	/* A window that has ended starts again at ?3 with one failure. */
 	[S_FAIL_ADD] = "INSERT INTO auth_failures (client, addr, start, count) "
 	    "VALUES (?1, ?2, ?3, 1) ON CONFLICT (client, addr) DO UPDATE SET "
@@ -461,12 +462,105 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"CREATE TRIGGER organizations_removed AFTER DELETE ON organizations"
 	"  BEGIN UPDATE workspace_usage SET n = n - 1 WHERE workspace ="
 	"  OLD.workspace AND kind = 'org'; END;",
+	/*
+	 * 8: the authorization server for people.  Clients gain how they
+	 * came (the operator, registration, a metadata document), how they
+	 * authenticate, their redirect URIs and grant types; users sign in
+	 * (or are named by the web server); grants remember what a user let
+	 * a client have; codes, token families and refresh tokens carry the
+	 * authorization code flow; registration tokens gate registration;
+	 * a web session is a signed-in browser.  Secrets and tokens are kept
+	 * only as hex SHA-256.
+	 */
+	"ALTER TABLE clients ADD COLUMN kind TEXT NOT NULL DEFAULT 'admin';"
+	"ALTER TABLE clients ADD COLUMN auth_method TEXT NOT NULL"
+	"  DEFAULT 'client_secret_basic';"
+	"ALTER TABLE clients ADD COLUMN redirect_uris TEXT NOT NULL"
+	"  DEFAULT '[]';"
+	"ALTER TABLE clients ADD COLUMN grant_types TEXT NOT NULL"
+	"  DEFAULT 'client_credentials';"
+	"ALTER TABLE clients ADD COLUMN app_type TEXT NOT NULL DEFAULT 'web';"
+	"ALTER TABLE clients ADD COLUMN metadata TEXT NOT NULL DEFAULT '{}';"
+	"ALTER TABLE clients ADD COLUMN expires INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE clients ADD COLUMN used INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX clients_kind ON clients (kind, expires);"
+	"CREATE TABLE users ("
+	"  id TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  workspace TEXT NOT NULL,"
+	"  scopes TEXT NOT NULL,"
+	"  pwhash TEXT NOT NULL DEFAULT '',"
+	"  external INTEGER NOT NULL DEFAULT 0,"
+	"  created INTEGER NOT NULL,"
+	"  disabled INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	"CREATE TABLE grants ("
+	"  user TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+	"  client TEXT NOT NULL,"
+	"  scopes TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  updated INTEGER NOT NULL,"
+	"  PRIMARY KEY (user, client)) WITHOUT ROWID;"
+	"CREATE INDEX grants_client ON grants (client);"
+	"CREATE TABLE web_sessions ("
+	"  hash TEXT PRIMARY KEY,"
+	"  user TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+	"  created INTEGER NOT NULL,"
+	"  expires INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX web_sessions_user ON web_sessions (user, created);"
+	"CREATE INDEX web_sessions_expires ON web_sessions (expires);"
+	"CREATE TABLE token_families ("
+	"  id TEXT PRIMARY KEY,"
+	"  client TEXT NOT NULL,"
+	"  user TEXT NOT NULL,"
+	"  workspace TEXT NOT NULL,"
+	"  scopes TEXT NOT NULL,"
+	"  resource TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  expires INTEGER NOT NULL,"
+	"  revoked INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	"CREATE INDEX token_families_user ON token_families (user, client);"
+	"CREATE INDEX token_families_client ON token_families (client);"
+	"CREATE INDEX token_families_revoked ON token_families (revoked);"
+	"CREATE INDEX token_families_expires ON token_families (expires);"
+	"CREATE TABLE auth_codes ("
+	"  hash TEXT PRIMARY KEY,"
+	"  family TEXT NOT NULL,"
+	"  client TEXT NOT NULL,"
+	"  user TEXT NOT NULL,"
+	"  workspace TEXT NOT NULL,"
+	"  redirect_uri TEXT NOT NULL,"
+	"  challenge TEXT NOT NULL,"
+	"  resource TEXT NOT NULL,"
+	"  scopes TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  expires INTEGER NOT NULL,"
+	"  used INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	"CREATE INDEX auth_codes_expires ON auth_codes (expires);"
+	"CREATE TABLE refresh_tokens ("
+	"  hash TEXT PRIMARY KEY,"
+	"  family TEXT NOT NULL REFERENCES token_families (id)"
+	"    ON DELETE CASCADE,"
+	"  scopes TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  expires INTEGER NOT NULL,"
+	"  used INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	"CREATE INDEX refresh_tokens_family ON refresh_tokens (family);"
+	"CREATE TABLE registration_tokens ("
+	"  hash TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  expires INTEGER NOT NULL,"
+	"  uses_left INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 struct sqlite_store {
 	struct mcp_store	 base;	/* first: the public part */
 	sqlite3			*db;
 	sqlite3_stmt		*st[S__MAX];
+	struct {			/* the area files' statements */
+		const char	*sql;
+		sqlite3_stmt	*st;
+	}			 x[SQLITE_XSTMT_MAX];
 };
 
 static sqlite3_stmt *
@@ -505,6 +599,52 @@ exec_stmt(struct sqlite_store *s, sqlite3_stmt *st)
 }
 
 #define S(p)	((struct sqlite_store *)(p))
+
+sqlite3_stmt *
+sqlite_prep(struct mcp_store *p, const char *text)
+{
+	size_t	 i, h = ((uintptr_t)text >> 3) % SQLITE_XSTMT_MAX;
+
+	for (i = 0; i < SQLITE_XSTMT_MAX; i++, h = (h + 1) %
+	    SQLITE_XSTMT_MAX) {
+		if (S(p)->x[h].sql == text)
+			return S(p)->x[h].st;
+		if (S(p)->x[h].sql == NULL)
+			break;
+	}
+	if (i == SQLITE_XSTMT_MAX) {
+		mcp_logx(MCP_LEVEL_ERROR, NULL, "sqlite prepare: more than "
+		    "%d area statements", SQLITE_XSTMT_MAX);
+		return NULL;
+	}
+	if (sqlite3_prepare_v3(S(p)->db, text, -1, SQLITE_PREPARE_PERSISTENT,
+	    &S(p)->x[h].st, NULL) != SQLITE_OK) {
+		mcp_logx(MCP_LEVEL_ERROR, NULL, "sqlite prepare: %s",
+		    sqlite3_errmsg(S(p)->db));
+		S(p)->x[h].st = NULL;
+		return NULL;
+	}
+	S(p)->x[h].sql = text;
+	return S(p)->x[h].st;
+}
+
+void
+sqlite_done(sqlite3_stmt *st)
+{
+	done(st);
+}
+
+enum mcp_err
+sqlite_exec(struct mcp_store *p, sqlite3_stmt *st)
+{
+	return exec_stmt(S(p), st);
+}
+
+int
+sqlite_changes(struct mcp_store *p)
+{
+	return sqlite3_changes(S(p)->db);
+}
 
 static enum mcp_err	tx_begin(struct mcp_store *, const char *);
 static enum mcp_err	tx_end(struct mcp_store *, enum mcp_err, const char *);
@@ -556,6 +696,12 @@ copy_col(sqlite3_stmt *st, int col, char *dst, size_t sz)
 	const unsigned char	*t = sqlite3_column_text(st, col);
 
 	snprintf(dst, sz, "%s", t != NULL ? (const char *)t : "");
+}
+
+void
+sqlite_copy_col(sqlite3_stmt *st, int col, char *dst, size_t sz)
+{
+	copy_col(st, col, dst, sz);
 }
 
 static enum mcp_err
@@ -890,6 +1036,24 @@ tx_end(struct mcp_store *p, enum mcp_err e, const char *what)
 	return e;
 }
 
+enum mcp_err
+sqlite_error(struct mcp_store *p, const char *what)
+{
+	return step_error(p, what);
+}
+
+enum mcp_err
+sqlite_tx_begin(struct mcp_store *p, const char *what)
+{
+	return tx_begin(p, what);
+}
+
+enum mcp_err
+sqlite_tx_end(struct mcp_store *p, enum mcp_err e, const char *what)
+{
+	return tx_end(p, e, what);
+}
+
 static enum mcp_err
 revoked_clients(struct mcp_store *p, char ***ids, size_t *n)
 {
@@ -938,6 +1102,14 @@ client_put(struct mcp_store *p, const struct mcp_client *c)
 	sqlite3_bind_text(st, 6, c->salt, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, c->created);
 	sqlite3_bind_int64(st, 8, c->revoked);
+	sqlite3_bind_text(st, 9, c->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, c->auth_method, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, c->redirect_uris, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, c->grant_types, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 13, c->app_type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 14, c->metadata, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 15, c->expires);
+	sqlite3_bind_int64(st, 16, c->used);
 	return exec_stmt(S(p), st);
 }
 
@@ -953,6 +1125,14 @@ client_row(sqlite3_stmt *st, struct mcp_client *c)
 	copy_col(st, 5, c->salt, sizeof(c->salt));
 	c->created = sqlite3_column_int64(st, 6);
 	c->revoked = sqlite3_column_int64(st, 7);
+	copy_col(st, 8, c->kind, sizeof(c->kind));
+	copy_col(st, 9, c->auth_method, sizeof(c->auth_method));
+	copy_col(st, 10, c->redirect_uris, sizeof(c->redirect_uris));
+	copy_col(st, 11, c->grant_types, sizeof(c->grant_types));
+	copy_col(st, 12, c->app_type, sizeof(c->app_type));
+	copy_col(st, 13, c->metadata, sizeof(c->metadata));
+	c->expires = sqlite3_column_int64(st, 14);
+	c->used = sqlite3_column_int64(st, 15);
 }
 
 static enum mcp_err
@@ -1678,6 +1858,8 @@ store_close(struct mcp_store *p)
 		return;
 	for (i = 0; i < S__MAX; i++)
 		sqlite3_finalize(S(p)->st[i]);
+	for (i = 0; i < SQLITE_XSTMT_MAX; i++)
+		sqlite3_finalize(S(p)->x[i].st);
 	sqlite3_close(S(p)->db);
 	free(p);
 }

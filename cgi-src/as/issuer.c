@@ -377,6 +377,19 @@ valid_scopes(const char *s)
 	return 1;
 }
 
+void
+as_client_defaults(struct mcp_client *cl)
+{
+	snprintf(cl->kind, sizeof(cl->kind), "admin");
+	snprintf(cl->auth_method, sizeof(cl->auth_method),
+	    "client_secret_basic");
+	snprintf(cl->redirect_uris, sizeof(cl->redirect_uris), "[]");
+	snprintf(cl->grant_types, sizeof(cl->grant_types),
+	    "client_credentials");
+	snprintf(cl->app_type, sizeof(cl->app_type), "web");
+	snprintf(cl->metadata, sizeof(cl->metadata), "{}");
+}
+
 int
 as_client_add(struct as_ctx *c, const char *name, const char *scopes,
     const char *workspace, struct mcp_client *cl,
@@ -400,6 +413,7 @@ as_client_add(struct as_ctx *c, const char *name, const char *scopes,
 	snprintf(cl->name, sizeof(cl->name), "%s", name);
 	snprintf(cl->scopes, sizeof(cl->scopes), "%s", scopes);
 	snprintf(cl->workspace, sizeof(cl->workspace), "%s", workspace);
+	as_client_defaults(cl);
 	cl->created = (int64_t)time(NULL);
 	if (c->st->ops->client_put(c->st, cl) != MCP_OK) {
 		snprintf(err, errsz, "store: cannot add the client");

@@ -35,6 +35,8 @@ int	as_key_remove(struct as_ctx *, const char *kid, char *err,
 char	*as_jwks(struct as_ctx *, char *err, size_t errsz);
 int	 as_jwks_write(struct as_ctx *, char *err, size_t errsz);
 
+/* Fills kind, auth_method, ... with an operator-made client's values. */
+void	as_client_defaults(struct mcp_client *);
 /* Adds a client; secret receives the only copy of its secret. */
 int	as_client_add(struct as_ctx *, const char *name, const char *scopes,
 	    const char *workspace, struct mcp_client *,

@@ -61,8 +61,9 @@ open_at(const char *path)
 }
 
 /*
- * A version 5 store, as far as migrations 6 and 7 read it, with old rows:
- * migration 7 counts each workspace's objects.
+ * A version 5 store, as far as migrations 6 to 8 read it, with old rows:
+ * migration 7 counts each workspace's objects, migration 8 gives clients
+ * their registration columns.
  */
 static void
 migration(void)
@@ -85,6 +86,12 @@ migration(void)
 	    "CREATE TABLE environments (id TEXT, workspace TEXT);"
 	    "CREATE TABLE org_templates (id TEXT, workspace TEXT);"
 	    "CREATE TABLE organizations (id TEXT, workspace TEXT);"
+	    "CREATE TABLE clients (id TEXT PRIMARY KEY, name TEXT NOT NULL, "
+	    "scopes TEXT NOT NULL, workspace TEXT NOT NULL DEFAULT '', "
+	    "secret_hash TEXT NOT NULL, salt TEXT NOT NULL, created INTEGER "
+	    "NOT NULL, revoked INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	    "INSERT INTO clients VALUES ('cli_1', 'old', 'a b', '', 'h', "
+	    "'s', 1, 0);"
 	    "INSERT INTO environments VALUES ('e1', 'w1'), ('e2', 'w1'), "
 	    "('e3', 'w2');"
 	    "INSERT INTO organizations VALUES ('o1', 'w1'), ('o2', 'w1'), "
@@ -101,10 +108,15 @@ migration(void)
 	    "a version 5 store");
 	sqlite3_close(db);
 	st = open_at(path);
-	ok(st != NULL, "migrates to version 7");
+	ok(st != NULL, "migrates to the current version");
 	if (st == NULL)
 		return;
 	st->ops->close(st);
+	ok(scalar(path, "SELECT count(*) FROM clients WHERE kind = 'admin' "
+	    "AND auth_method = 'client_secret_basic' AND redirect_uris = "
+	    "'[]' AND grant_types = 'client_credentials' AND scopes = 'a b'")
+	    == 1, "a client made before registration keeps its row, with "
+	    "an operator-made client's defaults");
 	ok(scalar(path, "SELECT count(*) FROM cancelled") == 1,
 	    "cancellations with ids over 256 bytes are dropped");
 	ok(scalar(path, "SELECT seq FROM cancelled WHERE rid = '\"short\"'") >

@@ -1,0 +1,39 @@
+/*
+ * store_sqlite.h: what the embedded store's files share (private to
+ * lib/store_sqlite*.c).  store_sqlite.c opens the database, migrates it
+ * and holds the core operations; each store_sqlite_<area>.c holds one
+ * area's operations and statements and is listed in the ops table of
+ * store_sqlite.c.
+ *
+ * Statements of an area file are static strings prepared once per
+ * connection by sqlite_prep(), which keys its cache on the string's
+ * address; they are reset (and their bindings cleared) by sqlite_done().
+ */
+#ifndef MCP_STORE_SQLITE_H
+#define MCP_STORE_SQLITE_H
+
+#include <sqlite3.h>
+
+#include "extern.h"
+
+#define SQLITE_XSTMT_MAX	128	/* area statements per connection */
+
+/* Prepared once per connection; NULL (logged) when it cannot be. */
+sqlite3_stmt	*sqlite_prep(struct mcp_store *, const char *sql);
+void		 sqlite_done(sqlite3_stmt *);
+/* Steps a statement that returns no rows; MCP_OK or MCP_ERR_STORE. */
+enum mcp_err	 sqlite_exec(struct mcp_store *, sqlite3_stmt *);
+/* Logs the connection's last error with what; MCP_ERR_STORE. */
+enum mcp_err	 sqlite_error(struct mcp_store *, const char *what);
+/* BEGIN IMMEDIATE: the write lock now, not at the first write. */
+enum mcp_err	 sqlite_tx_begin(struct mcp_store *, const char *what);
+/* Commits when e is MCP_OK, else rolls back; returns the outcome. */
+enum mcp_err	 sqlite_tx_end(struct mcp_store *, enum mcp_err e,
+		    const char *what);
+/* Column col as text into dst ("" for NULL), cut to sz - 1 bytes. */
+void		 sqlite_copy_col(sqlite3_stmt *, int col, char *dst,
+		    size_t sz);
+/* Rows changed by the connection's last statement. */
+int		 sqlite_changes(struct mcp_store *);
+
+#endif /* MCP_STORE_SQLITE_H */
