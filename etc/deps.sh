@@ -5,7 +5,7 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 pkgs="build-essential pkg-config libfcgi-dev libjson-c-dev libjwt-dev
 libjemalloc-dev libssl-dev libsqlite3-dev libcurl4-openssl-dev lighttpd bats curl jq
-sqlite3 wrk python3 python3-cryptography"
+sqlite3 wrk python3 python3-cryptography libargon2-dev chromium"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
@@ -31,7 +31,10 @@ fi
 # The npm clients (conformance suite, SDKs, Node 22) for the client tests.
 if [ "${MCP_SKIP_NPM:-0}" != 1 ] && { [ ! -x "$root/tests/js/node_modules/.bin/conformance" ] ||
     [ ! -x "$root/tests/js/node_modules/.bin/mcp-inspector" ] ||
-    [ ! -x "$root/tests/js/node_modules/.bin/mcp-remote" ]; }; then
+    [ ! -x "$root/tests/js/node_modules/.bin/mcp-remote" ] ||
+    [ ! -d "$root/tests/js/node_modules/playwright-core" ] ||
+    [ ! -d "$root/tests/js/node_modules/oidc-provider" ] ||
+    [ ! -d "$root/tests/js/node_modules/conformance-next" ]; }; then
 	echo "deps: installing npm packages in tests/js"
 	(cd "$root/tests/js" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
 fi
