@@ -9,7 +9,11 @@ setup_file() {
 	start_server
 	JS=$ROOT/tests/js
 	export PATH=$JS/node_modules/node/bin:$JS/node_modules/.bin:$PATH
-	export JS
+	# Two releases of the suite are installed and both name their program
+	# `conformance`: each is called by its own path.
+	CONFORMANCE="node $JS/node_modules/@modelcontextprotocol/conformance/dist/index.js"
+	CONFORMANCE_NEXT="node $JS/node_modules/conformance-next/dist/index.js"
+	export JS CONFORMANCE CONFORMANCE_NEXT
 }
 teardown_file() { stop_server; }
 
@@ -20,7 +24,7 @@ teardown_file() { stop_server; }
 
 @test "conformance suite: every active scenario passes" {
 	cd "$JS"
-	run timeout 300 conformance server --url "$URL"
+	run timeout 300 $CONFORMANCE server --url "$URL"
 	echo "$output" | tail -40
 	[ "$status" = 0 ]
 	total=$(echo "$output" | grep '^Total:')
@@ -31,10 +35,23 @@ teardown_file() { stop_server; }
 
 @test "conformance suite --suite all: no failures" {
 	cd "$JS"
-	run timeout 300 conformance server --url "$URL" --suite all
+	run timeout 300 $CONFORMANCE server --url "$URL" --suite all
 	echo "$output" | grep -E '^(✓|✗|Total)'
 	[ "$status" = 0 ]
 	echo "$output" | grep -Eq '^Total: [0-9]+ passed, 0 failed$'
+}
+
+@test "conformance suite 0.2 (newest): every active scenario passes" {
+	cd "$JS"
+	run $CONFORMANCE_NEXT --version
+	[[ "$output" == 0.2.* ]]
+	run timeout 300 $CONFORMANCE_NEXT server --url "$URL"
+	echo "$output" | tail -40
+	[ "$status" = 0 ]
+	total=$(echo "$output" | grep '^Total:')
+	[[ "$total" =~ ^Total:\ ([0-9]+)\ passed,\ 0\ failed$ ]]
+	[ "${BASH_REMATCH[1]}" -ge 39 ]
+	! echo "$output" | grep -q '✗'
 }
 
 @test "TypeScript SDK 1.x client: session, tools, progress, resource, prompt" {
