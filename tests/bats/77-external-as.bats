@@ -170,3 +170,14 @@ logged() {
 	rejected
 	logged "signature"
 }
+
+@test "SDK 1.x authorization code: registration, Chromium on the provider's pages, tools, refresh after expiry" {
+	cd "$JS"
+	mkdir -p "$BATS_FILE_TMPDIR/shots"
+	run timeout 120 node external-sdk.mjs "$BASE" "$OP" wks_ext "$OP_TTL" "$BATS_FILE_TMPDIR/shots"
+	echo "$output"
+	[ "$status" = 0 ]
+	[[ "$output" == *"external-sdk ok"* ]]
+	[ -s "$BATS_FILE_TMPDIR/shots/external-signin.png" ]
+	[ -s "$BATS_FILE_TMPDIR/shots/external-consent.png" ]
+}
