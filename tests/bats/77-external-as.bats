@@ -29,6 +29,9 @@ server_prestart() {
 		sleep 0.1
 	done
 	grep -q '"issuer"' "$STATE/op.out" || { cat "$STATE/op.err" >&2; return 1; }
+	# A second, Entra-like issuer: its own claim names for scopes and
+	# the workspace, its own audience.
+	$JWT genkey rsa "$STATE/tk" entra kid-entra
 	cat >>"$CONF" <<-CONF
 
 	[issuer]
@@ -36,6 +39,13 @@ server_prestart() {
 	jwks_url = $OP/jwks
 	algorithms = RS256
 	leeway_seconds = 0
+
+	[issuer]
+	issuer = https://login.entra.test/tid/v2.0
+	public_key_file = $STATE/tk/entra.pub.pem
+	audience = api://mcp-fcgi-test
+	scope_claims = scp roles
+	workspace_claim = extn.workspace
 	CONF
 }
 
@@ -180,4 +190,64 @@ logged() {
 	[[ "$output" == *"external-sdk ok"* ]]
 	[ -s "$BATS_FILE_TMPDIR/shots/external-signin.png" ]
 	[ -s "$BATS_FILE_TMPDIR/shots/external-consent.png" ]
+}
+
+# entra CLAIMS_JQ: a token of the Entra-like issuer, claims updated by jq.
+entra() {
+	local now c
+	now=$(date +%s)
+	c=$(jq -cn --argjson now "$now" '{iss: "https://login.entra.test/tid/v2.0",
+	    sub: "sp-1", aud: "api://mcp-fcgi-test", iat: $now, exp: ($now + 300),
+	    azp: "app-1"} | '"$1")
+	$JWT sign RS256 "$STATE/tk/entra.pem" '{}' "$c"
+}
+
+@test "an [issuer]'s own scope_claims and workspace_claim: scp string and roles array, its workspace claim" {
+	t=$(entra '.scp = "wks:read" | .roles = ["env:read", "not a scope"] |
+	    .["extn.workspace"] = "wks_ext" | .scope = "org:write" | .workspace = "wks_bats"')
+	whoami "Bearer $t"
+	[ "$STATUS" = 200 ]
+	jqb '.result.structuredContent | .issuer == "https://login.entra.test/tid/v2.0" and
+	    .subject == "sp-1" and .client_id == "app-1" and .workspace == "wks_ext" and
+	    .scopes == ["wks:read", "env:read"]'
+	TOKEN=$t mpost tools/call '"name":"get_usage","arguments":{"hours":1}' -H 'Mcp-Name: get_usage'
+	[ "$STATUS" = 200 ]
+	jqb '.result.isError != true'
+}
+
+@test "an [issuer]'s scope_claims replace the global ones: its \"scope\" grants nothing, 403" {
+	t=$(entra '.scope = "wks:read" | .["extn.workspace"] = "wks_ext"')
+	whoami "Bearer $t"
+	[ "$STATUS" = 200 ]
+	jqb '.result.structuredContent.scopes == [] and .result.structuredContent.workspace == "wks_ext"'
+	TOKEN=$t mpost tools/call '"name":"get_usage","arguments":{}' -H 'Mcp-Name: get_usage'
+	[ "$STATUS" = 403 ]
+	[ "$(header WWW-Authenticate)" = "Bearer resource_metadata=\"$PRM\", scope=\"wks:read\", error=\"insufficient_scope\"" ]
+	# The issuer's workspace claim replaces the global one too.
+	t=$(entra '.scp = "wks:read" | .workspace = "wks_ext"')
+	whoami "Bearer $t"
+	[ "$STATUS" = 200 ]
+	jqb '.result.structuredContent.workspace == ""'
+	# A workspace claim that is not a short string: 401.
+	whoami "Bearer $(entra '.scp = "wks:read" | .["extn.workspace"] = ["wks_ext"]')"
+	rejected
+	logged "workspace claim is not a short string"
+}
+
+@test "config: an [issuer]'s scope_claims at most 4, workspace_claim not empty" {
+	T=$STATE/cfg
+	mkdir -p "$T"
+	head='store_path = '"$T"'/x.db\nresource = https://m.example/mcp\n[issuer]\nissuer = https://as.example\njwks_url = https://as.example/jwks\n'
+	printf "$head"'scope_claims = a b c d e\n' >"$T/a.conf"
+	run "$ROOT/$BUILD/mcp.fcgi" -t -f "$T/a.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"a.conf:6: scope_claims: at most 4 claims"* ]]
+	printf "$head"'workspace_claim =\n' >"$T/b.conf"
+	run "$ROOT/$BUILD/mcp.fcgi" -t -f "$T/b.conf"
+	[ "$status" = 1 ]
+	[[ "$output" == *"b.conf:6: workspace_claim: must not be empty"* ]]
+	printf "$head"'scope_claims = scp roles permissions\nworkspace_claim = https://mcp.example/workspace\n' >"$T/c.conf"
+	run "$ROOT/$BUILD/mcp.fcgi" -t -f "$T/c.conf"
+	echo "$output"
+	[ "$status" = 0 ]
 }
