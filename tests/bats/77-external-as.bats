@@ -58,7 +58,8 @@ setup_file() {
 	OP_TTL=4
 	export JS OP_PORT OP OP_TTL
 	CONF_SET="authorization_servers=$OP" start_server
-	sqlite3 "$STATE/mcp.db" "INSERT INTO workspaces (id, name, created_ms, updated_ms) VALUES ('wks_ext', 'external', 0, 0)"
+	# The responders may be writing the store as they start.
+	sqlite3 -cmd '.timeout 10000' "$STATE/mcp.db" "INSERT INTO workspaces (id, name, created_ms, updated_ms) VALUES ('wks_ext', 'external', 0, 0)"
 	URL=$BASE/mcp
 	PRM=$BASE/.well-known/oauth-protected-resource/mcp
 	export URL PRM
