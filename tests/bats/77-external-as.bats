@@ -252,3 +252,14 @@ entra() {
 	echo "$output"
 	[ "$status" = 0 ]
 }
+
+@test "the provider's deployment: PKCE is required, a native client's loopback redirect may use any port" {
+	q="client_id=ext-public&response_type=code&redirect_uri=http%3A%2F%2F127.0.0.1%3A5555%2Fcallback&scope=wks%3Aread&resource=$(jq -rn --arg r "$BASE/mcp" '$r|@uri')&state=s1"
+	req GET "$OP/auth?$q"
+	[ "$STATUS" = 303 ]
+	[[ "$(header Location)" == "http://127.0.0.1:5555/callback?error=invalid_request&"*"PKCE"* ]]
+	req GET "$OP/auth?$q&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
+	[ "$STATUS" = 303 ]
+	loc=$(header Location)
+	[[ "$loc" == /interaction/* || "$loc" == "$OP/interaction/"* ]]
+}
