@@ -502,8 +502,9 @@ add_scope(struct mcp_principal *p, const char *s, size_t n)
 	p->scope[l + n] = '\0';
 }
 
+/* The scopes in claims list[0..n), each a string or an array. */
 static void
-scopes(const struct mcp_authconf *conf, struct json_object *c,
+scopes(char *const *list, size_t n, struct json_object *c,
     struct mcp_principal *p)
 {
 	struct json_object	*v, *e;
@@ -514,8 +515,8 @@ scopes(const struct mcp_authconf *conf, struct json_object *c,
 	 * Whole strings, U+0000 included: add_scope() drops a token that
 	 * holds one, where a C string would have ended it early.
 	 */
-	for (i = 0; i < conf->nscope_claims; i++) {
-		if (!mcp_json_get(c, conf->scope_claims[i], &v))
+	for (i = 0; i < n; i++) {
+		if (!mcp_json_get(c, list[i], &v))
 			continue;
 		if (json_object_is_type(v, json_type_string)) {
 			s = json_object_get_string(v);
@@ -606,7 +607,8 @@ claims(struct mcp_auth *a, size_t i, struct json_object *c, time_t now,
 	}
 	if (strclaim(c, "client_id", p->client_id,
 	    sizeof(p->client_id)) == -1 ||
-	    strclaim(c, a->conf->workspace_claim, p->workspace,
+	    strclaim(c, is->workspace_claim != NULL ? is->workspace_claim :
+	    a->conf->workspace_claim, p->workspace,
 	    sizeof(p->workspace)) == -1) {
 		*why = "client_id or workspace claim is not a short string";
 		return MCP_TOK_INVALID;
@@ -616,7 +618,10 @@ claims(struct mcp_auth *a, size_t i, struct json_object *c, time_t now,
 		*why = "azp is not a short string";
 		return MCP_TOK_INVALID;
 	}
-	scopes(a->conf, c, p);
+	if (is->nscope_claims > 0)
+		scopes(is->scope_claims, is->nscope_claims, c, p);
+	else
+		scopes(a->conf->scope_claims, a->conf->nscope_claims, c, p);
 	p->issuer = i;
 	p->iss = is->iss;
 	return MCP_TOK_OK;

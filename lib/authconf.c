@@ -36,7 +36,7 @@ mcp_authconf_defaults(struct mcp_authconf *a)
 void
 mcp_authconf_free(struct mcp_authconf *a)
 {
-	size_t	 i;
+	size_t	 i, j;
 
 	free(a->resource);
 	free(a->resource_doc);
@@ -49,6 +49,9 @@ mcp_authconf_free(struct mcp_authconf *a)
 		free(a->issuers[i].pem_file);
 		free(a->issuers[i].secret_file);
 		free(a->issuers[i].audience);
+		for (j = 0; j < a->issuers[i].nscope_claims; j++)
+			free(a->issuers[i].scope_claims[j]);
+		free(a->issuers[i].workspace_claim);
 	}
 	for (i = 0; i < a->nscope_claims; i++)
 		free(a->scope_claims[i]);
@@ -175,6 +178,33 @@ yesno(const char *v, int *out)
 	return 0;
 }
 
+/*
+ * A space-separated list of claim names, replacing the *n in list; an
+ * empty one leaves the default (globally "scope scp", in an [issuer]
+ * section the global list).
+ */
+static int
+claim_list(char **list, size_t *n, char *val, char *why, size_t whysz)
+{
+	char	*tok, *save;
+	size_t	 i;
+
+	for (i = 0; i < *n; i++)
+		free(list[i]);
+	*n = 0;
+	for (tok = strtok_r(val, " \t", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t", &save)) {
+		if (*n >= MCP_MAX_CLAIMS) {
+			snprintf(why, whysz, "at most %d claims",
+			    MCP_MAX_CLAIMS);
+			return -1;
+		}
+		if ((list[(*n)++] = strdup(tok)) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 issuer_key(struct mcp_issuer *is, const char *key, char *val,
     const char *dir, char *why, size_t whysz)
@@ -217,6 +247,16 @@ issuer_key(struct mcp_issuer *is, const char *key, char *val,
 			return -1;
 		}
 		return setstr(&is->audience, val);
+	}
+	if (strcmp(key, "scope_claims") == 0)
+		return claim_list(is->scope_claims, &is->nscope_claims, val,
+		    why, whysz);
+	if (strcmp(key, "workspace_claim") == 0) {
+		if (*val == '\0') {
+			snprintf(why, whysz, "must not be empty");
+			return -1;
+		}
+		return setstr(&is->workspace_claim, val);
 	}
 	if (strcmp(key, "leeway_seconds") == 0) {
 		if (intval(val, 0, 600, &n) == -1) {
@@ -340,23 +380,9 @@ mcp_authconf_apply(struct mcp_authconf *a, int in_issuer, const char *key,
 		}
 		return 1;
 	}
-	if (strcmp(key, "scope_claims") == 0) {
-		for (i = 0; i < a->nscope_claims; i++)
-			free(a->scope_claims[i]);
-		a->nscope_claims = 0;
-		for (tok = strtok_r(val, " \t", &save); tok != NULL;
-		    tok = strtok_r(NULL, " \t", &save)) {
-			if (a->nscope_claims >= MCP_MAX_CLAIMS) {
-				snprintf(why, whysz, "at most %d claims",
-				    MCP_MAX_CLAIMS);
-				return -1;
-			}
-			if ((a->scope_claims[a->nscope_claims++] =
-			    strdup(tok)) == NULL)
-				return -1;
-		}
-		return 1;
-	}
+	if (strcmp(key, "scope_claims") == 0)
+		return claim_list(a->scope_claims, &a->nscope_claims, val,
+		    why, whysz) == -1 ? -1 : 1;
 	if (strcmp(key, "workspace_claim") == 0) {
 		if (*val == '\0') {
 			snprintf(why, whysz, "must not be empty");

@@ -198,6 +198,10 @@ struct mcp_issuer {
 	char		*audience;	/* NULL: the resource URL */
 	int		 leeway;	/* seconds */
 	size_t		 line;		/* where the section starts */
+	/* This issuer's claim names; 0 / NULL: the global ones. */
+	char		*scope_claims[MCP_MAX_CLAIMS];
+	size_t		 nscope_claims;
+	char		*workspace_claim;
 };
 
 struct mcp_authconf {

@@ -1,0 +1,155 @@
+// external-sdk.mjs BASE ISSUER WORKSPACE TTL [OUTDIR]: the TypeScript SDK
+// 1.x authorization-code client against a third-party provider (ISSUER,
+// tests/js/external-op.mjs), a person signing in with Chromium on the
+// provider's own pages.
+//
+// The client starts with nothing: /mcp's 401 names our RFC 9728
+// metadata, which names ISSUER; the SDK reads the provider's metadata,
+// registers itself (RFC 7591, public client, loopback redirect), and asks
+// for a code with PKCE S256 and the resource (RFC 8707).  Headless
+// Debian Chromium (playwright-core) signs in as "alice" and consents; the
+// code arrives at this script's loopback listener; the SDK redeems it and
+// calls tools.  Then the access token (TTL seconds) expires: the next
+// call's 401 makes the SDK use the rotated refresh token, and the call
+// goes through.  Screenshots of the provider's pages go to OUTDIR.
+import assert from 'node:assert/strict';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import { chromium } from 'playwright-core';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+
+const [base, issuer, workspace, ttlArg, outdir] = process.argv.slice(2);
+const mcp = new URL(`${base}/mcp`);
+const ttl = Number(ttlArg);
+const log = (...a) => console.log('external-sdk:', ...a);
+
+// The redirect URI: a loopback listener (RFC 8252 §7.3).
+let gotCode;
+const codeP = new Promise((resolve) => { gotCode = resolve; });
+const cb = http.createServer((req, res) => {
+	const u = new URL(req.url, 'http://127.0.0.1');
+	if (u.pathname !== '/callback') {
+		res.writeHead(404).end();
+		return;
+	}
+	res.writeHead(200, { 'Content-Type': 'text/plain' }).end('done');
+	gotCode(u.searchParams);
+});
+await new Promise((r) => cb.listen(0, '127.0.0.1', r));
+const redirectUrl = `http://127.0.0.1:${cb.address().port}/callback`;
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
+const shot = async (page, name) => {
+	if (outdir)
+		await page.screenshot({ path: path.join(outdir, `${name}.png`) });
+};
+
+// The person: sign in on the provider's page, then allow.
+const pages = [];
+async function signIn(url) {
+	const page = await browser.newPage();
+	await page.goto(url.href);
+	pages.push(new URL(page.url()).origin);
+	await page.waitForSelector('input[name="login"]');
+	await shot(page, 'external-signin');
+	await page.fill('input[name="login"]', 'alice');
+	await page.fill('input[name="password"]', 'any password');
+	await Promise.all([page.waitForURL(/\/interaction\//),
+	    page.click('button[type="submit"]')]);
+	await page.waitForSelector('input[name="prompt"][value="consent"]',
+	    { state: 'attached' });
+	await shot(page, 'external-consent');
+	const body = await page.textContent('body');
+	await page.click('button[type="submit"]');
+	const params = await codeP;
+	await page.close();
+	return [params, body];
+}
+
+let authUrl = null;
+let browserStep = null;
+const store = { client: undefined, tokens: undefined, verifier: undefined };
+const saved = [];
+const authProvider = {
+	get redirectUrl() { return redirectUrl; },
+	get clientMetadata() {
+		return {
+			client_name: 'mcp-fcgi external test',
+			redirect_uris: [redirectUrl],
+			grant_types: ['authorization_code', 'refresh_token'],
+			response_types: ['code'],
+			token_endpoint_auth_method: 'none',
+			application_type: 'native',
+		};
+	},
+	state: () => 'st-' + process.pid,
+	clientInformation: () => store.client,
+	saveClientInformation: (c) => { store.client = c; },
+	tokens: () => store.tokens,
+	saveTokens: (t) => { store.tokens = t; saved.push(t); },
+	saveCodeVerifier: (v) => { store.verifier = v; },
+	codeVerifier: () => store.verifier,
+	redirectToAuthorization: async (url) => {
+		authUrl = url;
+		browserStep = signIn(url);
+		await browserStep;
+	},
+};
+
+const client = new Client({ name: 'mcp-fcgi-external-sdk', version: '1.0.0' });
+let transport = new StreamableHTTPClientTransport(mcp, { authProvider });
+await assert.rejects(client.connect(transport), UnauthorizedError);
+
+// What the SDK asked the provider for.
+assert.ok(authUrl, 'the SDK never sent the person to the provider');
+assert.equal(authUrl.origin, issuer);
+assert.equal(authUrl.searchParams.get('code_challenge_method'), 'S256');
+assert.equal(authUrl.searchParams.get('resource'), mcp.href);
+assert.equal(authUrl.searchParams.get('redirect_uri'), redirectUrl);
+assert.ok(store.client?.client_id, 'no client registered');
+assert.equal(store.client.token_endpoint_auth_method, 'none');
+assert.deepEqual(pages, [issuer]);
+const [params, consentText] = await browserStep;
+assert.equal(params.get('state'), 'st-' + process.pid);
+assert.equal(params.get('iss'), issuer);
+assert.match(consentText, /wks:read/);
+log('registered', store.client.client_id, 'scope', authUrl.searchParams.get('scope'));
+
+await transport.finishAuth(params.get('code'));
+const first = store.tokens;
+assert.equal(first.token_type, 'Bearer');
+assert.ok(first.refresh_token, 'the provider issued no refresh token');
+assert.ok(first.expires_in <= ttl);
+transport = new StreamableHTTPClientTransport(mcp, { authProvider });
+await client.connect(transport);
+
+const who = await client.callTool({ name: 'whoami', arguments: {} });
+assert.equal(who.structuredContent.issuer, issuer);
+assert.equal(who.structuredContent.subject, 'alice');
+assert.equal(who.structuredContent.client_id, store.client.client_id);
+assert.equal(who.structuredContent.workspace, workspace);
+assert.deepEqual(who.structuredContent.scopes,
+    authUrl.searchParams.get('scope').split(' '));
+const usage = await client.callTool({ name: 'get_usage', arguments: { hours: 1 } });
+assert.notEqual(usage.isError, true);
+log('tool calls with the provider token ok');
+
+// Past the access token's life: the 401 brings a refresh, then the call.
+await new Promise((r) => setTimeout(r,
+    (who.structuredContent.expires_in + 1) * 1000));
+const again = await client.callTool({ name: 'whoami', arguments: {} });
+assert.equal(again.structuredContent.subject, 'alice');
+assert.equal(saved.length, 2, 'no refresh happened');
+assert.notEqual(store.tokens.access_token, first.access_token);
+assert.ok(store.tokens.refresh_token);
+assert.notEqual(store.tokens.refresh_token, first.refresh_token,
+    'the refresh token was not rotated');
+assert.ok(again.structuredContent.expires_at > who.structuredContent.expires_at);
+await client.close();
+await browser.close();
+cb.close();
+console.log('external-sdk ok: discovery, registration, browser sign-in and consent, code with PKCE, tools, refresh after expiry');
