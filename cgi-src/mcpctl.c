@@ -9,12 +9,17 @@
  *   mcpctl client list | revoke ID | rotate-secret ID
  *   mcpctl key rotate | list | remove KID
  *   mcpctl token --client ID [--scope "a b"] [--ttl SECONDS]
+ *   mcpctl user add --name N --workspace W [--scopes "a b"]
+ *   mcpctl user list | disable NAME | passwd NAME
+ *   mcpctl grant list [--user NAME] | revoke --user NAME --client ID
  *   mcpctl audit [--since SECONDS]
  *   mcpctl audit refused [--since SECONDS]
  *   mcpctl audit prune
  *
  * Output is JSON on standard output; errors go to standard error with a
- * non-zero exit status.  A client secret is printed once, when made.
+ * non-zero exit status.  A client secret is printed once, when made.  A
+ * user's password is read from the first line of standard input (never
+ * from the command line, which other local users can see).
  * `audit` also counts requests refused before authentication (kept per
  * minute and address in the store, lib/audit.c): their rows have an
  * empty sub, client_id and tool; `audit refused` lists those per source
@@ -30,6 +35,8 @@
 
 #include "extern.h"
 #include "as/issuer.h"
+#include "as/scopes.h"
+#include "as/users.h"
 
 static void
 usage(void)
@@ -43,6 +50,11 @@ usage(void)
 	    "  client rotate-secret ID\n"
 	    "  key rotate | key list | key remove KID\n"
 	    "  token --client ID [--scope \"s1 s2\"] [--ttl SECONDS]\n"
+	    "  user add --name N --workspace W [--scopes \"s1 s2\"] "
+	    "< password\n"
+	    "  user list | user disable NAME | user passwd NAME < password\n"
+	    "  grant list [--user NAME]\n"
+	    "  grant revoke --user NAME --client ID\n"
 	    "  audit [--since SECONDS]\n"
 	    "  audit refused [--since SECONDS]\n"
 	    "  audit prune\n");
@@ -201,6 +213,159 @@ client(struct as_ctx *ctx, int argc, char *argv[], char *err, size_t errsz)
 	}
 	usage();
 	return -1;
+}
+
+/* --- People --- */
+
+static struct json_object *
+user_json(const struct mcp_user *u)
+{
+	struct json_object	*o = json_object_new_object();
+
+	mcp_json_set(o, "id", json_object_new_string(u->id));
+	mcp_json_set(o, "name", json_object_new_string(u->name));
+	mcp_json_set(o, "workspace", json_object_new_string(u->workspace));
+	mcp_json_set(o, "scopes", json_object_new_string(u->scopes));
+	mcp_json_set(o, "created", json_object_new_int64(u->created));
+	mcp_json_set(o, "disabled", json_object_new_int64(u->disabled));
+	return o;
+}
+
+static void
+user_one(void *arg, const struct mcp_user *u)
+{
+	mcp_json_append(arg, user_json(u));
+}
+
+static void
+grant_one(void *arg, const char *user, const char *client,
+    const char *scopes, int64_t updated)
+{
+	struct json_object	*o = json_object_new_object();
+
+	mcp_json_set(o, "user", json_object_new_string(user));
+	mcp_json_set(o, "client_id", json_object_new_string(client));
+	mcp_json_set(o, "scopes", json_object_new_string(scopes));
+	mcp_json_set(o, "updated", json_object_new_int64(updated));
+	mcp_json_append(arg, o);
+}
+
+/* The first line of standard input, without its newline; -1 if none. */
+static int
+read_password(char *buf, size_t bufsz, char *err, size_t errsz)
+{
+	size_t	 n;
+
+	if (fgets(buf, (int)bufsz, stdin) == NULL) {
+		snprintf(err, errsz, "give the password on standard input");
+		return -1;
+	}
+	n = strcspn(buf, "\r\n");
+	if (buf[n] == '\0' && n == bufsz - 1) {
+		snprintf(err, errsz, "the password is too long");
+		return -1;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+static int
+user(struct as_ctx *ctx, int argc, char *argv[], char *err, size_t errsz)
+{
+	struct mcp_user		 u;
+	struct json_object	*a;
+	const char		*name, *ws, *scopes;
+	char			 pw[AS_PASSWORD_MAX + 2], all[1024];
+	size_t			 i;
+	int			 rc = -1;
+
+	if (argc < 1)
+		usage();
+	if (strcmp(argv[0], "list") == 0) {
+		a = json_object_new_array();
+		if (ctx->st->ops->user_list(ctx->st, user_one, a) != MCP_OK) {
+			json_object_put(a);
+			snprintf(err, errsz, "store: cannot list users");
+			return -1;
+		}
+		print(a);
+		return 0;
+	}
+	if (strcmp(argv[0], "add") == 0) {
+		name = opt(argc, argv, "--name");
+		ws = opt(argc, argv, "--workspace");
+		if ((scopes = opt(argc, argv, "--scopes")) == NULL) {
+			all[0] = '\0';
+			for (i = 0; i < as_nscopes; i++)
+				snprintf(all + strlen(all), sizeof(all) -
+				    strlen(all), "%s%s", i ? " " : "",
+				    as_scopes[i].name);
+			scopes = all;
+		}
+		if (name == NULL || ws == NULL)
+			usage();
+		if (read_password(pw, sizeof(pw), err, errsz) == 0 &&
+		    (rc = as_user_add(ctx, name, ws, scopes, pw, &u, err,
+		    errsz)) == 0)
+			print(user_json(&u));
+		OPENSSL_cleanse(pw, sizeof(pw));
+		return rc;
+	}
+	if (argc < 2)
+		usage();
+	if (strcmp(argv[0], "disable") == 0)
+		rc = as_user_disable(ctx, argv[1], err, errsz);
+	else if (strcmp(argv[0], "passwd") == 0) {
+		if (read_password(pw, sizeof(pw), err, errsz) == 0)
+			rc = as_user_passwd(ctx, argv[1], pw, err, errsz);
+		OPENSSL_cleanse(pw, sizeof(pw));
+	} else
+		usage();
+	if (rc == 0 && ctx->st->ops->user_get(ctx->st, argv[1], 0, &u) ==
+	    MCP_OK)
+		print(user_json(&u));
+	return rc;
+}
+
+static int
+grant(struct as_ctx *ctx, int argc, char *argv[], char *err, size_t errsz)
+{
+	struct mcp_user		 u;
+	struct json_object	*a;
+	const char		*name = opt(argc, argv, "--user");
+	const char		*client = opt(argc, argv, "--client");
+	enum mcp_err		 e;
+
+	if (argc >= 1 && strcmp(argv[0], "list") == 0) {
+		a = json_object_new_array();
+		if (ctx->st->ops->grant_list(ctx->st, name, grant_one, a) !=
+		    MCP_OK) {
+			json_object_put(a);
+			snprintf(err, errsz, "store: cannot list grants");
+			return -1;
+		}
+		print(a);
+		return 0;
+	}
+	if (argc < 1 || strcmp(argv[0], "revoke") != 0 || name == NULL ||
+	    client == NULL)
+		usage();
+	if (ctx->st->ops->user_get(ctx->st, name, 0, &u) != MCP_OK) {
+		snprintf(err, errsz, "no user %.64s", name);
+		return -1;
+	}
+	if ((e = ctx->st->ops->grant_revoke(ctx->st, u.id, client,
+	    (int64_t)time(NULL))) != MCP_OK) {
+		snprintf(err, errsz, e == MCP_ERR_NOTFOUND ? "no grant of "
+		    "%.64s to that client" : "store: cannot revoke", name);
+		return -1;
+	}
+	a = json_object_new_object();
+	mcp_json_set(a, "user", json_object_new_string(name));
+	mcp_json_set(a, "client_id", json_object_new_string(client));
+	mcp_json_set(a, "revoked", json_object_new_boolean(1));
+	print(a);
+	return 0;
 }
 
 static int
@@ -363,6 +528,10 @@ main(int argc, char *argv[])
 		rc = workspace(&ctx, argc - 1, argv + 1, err, sizeof(err));
 	else if (strcmp(argv[0], "client") == 0)
 		rc = client(&ctx, argc - 1, argv + 1, err, sizeof(err));
+	else if (strcmp(argv[0], "user") == 0)
+		rc = user(&ctx, argc - 1, argv + 1, err, sizeof(err));
+	else if (strcmp(argv[0], "grant") == 0)
+		rc = grant(&ctx, argc - 1, argv + 1, err, sizeof(err));
 	else if (strcmp(argv[0], "key") == 0)
 		rc = key(&ctx, argc - 1, argv + 1, err, sizeof(err));
 	else if (strcmp(argv[0], "token") == 0)

@@ -33,6 +33,17 @@ if [ ! -s "$dev" ]; then
 	$ctl client add --name dev --workspace "$ws" \
 	    --scopes "wks:read wks:write env:read env:write org:read org:write" >"$dev"
 fi
+# A development person who signs in on the authorization server's pages
+# (for clients that use the browser flow); the password is made once and
+# kept beside the client (mode 0600).
+devuser=$state/dev-user.txt
+if [ ! -s "$devuser" ]; then
+	ws=$(sed -n 's/.*"workspace":"\([^"]*\)".*/\1/p' "$dev")
+	pw=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
+	printf '%s\n' "$pw" | $ctl user add --name dev --workspace "$ws" >/dev/null
+	printf 'dev %s\n' "$pw" >"$devuser"
+fi
+devpw=$(cut -d' ' -f2 "$devuser")
 id=$(sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p' "$dev")
 secret=$(sed -n 's/.*"client_secret":"\([^"]*\)".*/\1/p' "$dev")
 base=http://127.0.0.1:$port
@@ -43,7 +54,8 @@ mcp-fcgi is starting on $base (lighttpd, 2 FastCGI processes).
   MCP endpoint (Streamable HTTP):   $base/mcp   (bearer token required)
   Protected resource metadata:      $base/.well-known/oauth-protected-resource/mcp
   Authorization server metadata:    $base/.well-known/oauth-authorization-server
-  Token endpoint (client credentials): $base/oauth/token
+  Authorization endpoint (browser sign-in): $base/oauth/authorize
+  Token endpoint:                   $base/oauth/token
 MSG
 [ "$fixtures" = 1 ] && echo "  Conformance fixtures (no auth):   $base/conformance/mcp"
 cat <<MSG
@@ -52,7 +64,16 @@ Development client ($dev):
   client_id      $id
   client_secret  $secret
 
-Get a token (valid 10 minutes), then call a tool:
+Development person (signs in when a client opens the browser):
+  user name      dev
+  password       $devpw
+
+Clients that sign in by themselves (they register, open the browser,
+and ask for consent):
+  npx @modelcontextprotocol/inspector     (Transport: Streamable HTTP, URL $base/mcp)
+  npx mcp-remote $base/mcp
+
+Get a token as the development client (valid 10 minutes), then call a tool:
   TOKEN=\$(curl -s -u '$id:$secret' -d grant_type=client_credentials \\
     $base/oauth/token | jq -r .access_token)
   curl -s $base/mcp -H "Authorization: Bearer \$TOKEN" \\
@@ -65,7 +86,8 @@ MCP Inspector (--cli) and mcp-remote, with the token:
     --header "Authorization: Bearer \$TOKEN" --method tools/list
   npx mcp-remote $base/mcp --header "Authorization: Bearer \$TOKEN"
 
-Admin: $build/mcpctl -f $state/mcp-fcgi.conf client add|list|revoke, key rotate, token, audit
+Admin: $build/mcpctl -f $state/mcp-fcgi.conf client add|list|revoke, user add|list|disable,
+       grant list|revoke, key rotate, token, audit
 Logs: $state/mcp-fcgi.log (responders), $state/audit.log, $state/lighttpd-error.log
 Stop: Ctrl-C
 MSG

@@ -618,6 +618,14 @@ claims(struct mcp_auth *a, size_t i, struct json_object *c, time_t now,
 		*why = "azp is not a short string";
 		return MCP_TOK_INVALID;
 	}
+	/* Ours names the token family; other issuers' sid is not read. */
+	p->sid[0] = '\0';
+	if (a->conf->as_issuer != NULL && strcmp(is->iss,
+	    a->conf->as_issuer) == 0 && strclaim(c, "sid", p->sid,
+	    sizeof(p->sid)) == -1) {
+		*why = "sid is not a short string";
+		return MCP_TOK_INVALID;
+	}
 	if (is->nscope_claims > 0)
 		scopes(is->scope_claims, is->nscope_claims, c, p);
 	else
@@ -850,6 +858,14 @@ revocation:
 		if (rv == 1) {
 			*why = "client revoked";
 			return MCP_TOK_INVALID;
+		}
+		/* A person's tokens: their family (sign-in) may be revoked. */
+		if (p->sid[0] != '\0' && (rv = revoked(a, st, p->sid,
+		    now)) != 0) {
+			*why = rv == -1 ? "revocation list unavailable" :
+			    "token family revoked";
+			return rv == -1 ? MCP_TOK_UNAVAILABLE :
+			    MCP_TOK_INVALID;
 		}
 	}
 	return MCP_TOK_OK;

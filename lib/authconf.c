@@ -31,6 +31,9 @@ mcp_authconf_defaults(struct mcp_authconf *a)
 	a->addr_fail_max = 20;
 	a->fail_window = 300;
 	a->audit_days = 90;
+	a->refresh_ttl = 30 * 86400;
+	a->signin_ttl = 8 * 3600;
+	a->registration = 1;
 }
 
 void
@@ -310,6 +313,9 @@ static const struct akey akeys[] = {
 	{ "addr_auth_failures", 1, 100000, AOFF(addr_fail_max), 0 },
 	{ "client_auth_window_seconds", 1, 86400, AOFF(fail_window), 0 },
 	{ "audit_retention_days", 1, 36500, AOFF(audit_days), 0 },
+	{ "refresh_token_lifetime_seconds", 600, 366 * 86400,
+	    AOFF(refresh_ttl), 0 },
+	{ "signin_lifetime_seconds", 60, 30 * 86400, AOFF(signin_ttl), 0 },
 };
 
 int
@@ -389,6 +395,17 @@ mcp_authconf_apply(struct mcp_authconf *a, int in_issuer, const char *key,
 			return -1;
 		}
 		return setstr(&a->workspace_claim, val) == -1 ? -1 : 1;
+	}
+	if (strcmp(key, "client_registration") == 0) {
+		if (strcmp(val, "open") == 0)
+			a->registration = 1;
+		else if (strcmp(val, "none") == 0)
+			a->registration = 0;
+		else {
+			snprintf(why, whysz, "must be open or none");
+			return -1;
+		}
+		return 1;
 	}
 	if (strcmp(key, "hide_unauthorized_tools") == 0) {
 		if (yesno(val, &a->hide_tools) == -1) {

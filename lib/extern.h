@@ -148,7 +148,7 @@ long	mcp_b64url_dec(unsigned char *out, size_t outsz, const char *,
 /* --- Token endpoint form bodies, Basic credentials (lib/form.c) --- */
 
 #define MCP_FORM_MAX	4096	/* body bytes */
-#define MCP_FORM_PARAMS	16
+#define MCP_FORM_PARAMS	24
 #define MCP_BASIC_MAX	512	/* base64 characters of Basic credentials */
 
 /* Keys and values point into buf, decoded in place. */
@@ -233,6 +233,9 @@ struct mcp_authconf {
 	int		 fail_max;	/* failed logins per client and address */
 	int		 addr_fail_max;	/* failed logins per address */
 	int		 fail_window;	/* seconds */
+	int		 refresh_ttl;	/* seconds a sign-in's tokens renew */
+	int		 signin_ttl;	/* seconds a browser stays signed in */
+	int		 registration;	/* RFC 7591 open (1) or none (0) */
 };
 
 /*
@@ -396,6 +399,7 @@ struct mcp_principal {
 	const char	*iss;		/* the configured issuer string */
 	char		 sub[256];
 	char		 client_id[256];
+	char		 sid[48];	/* a person's token family, or "" */
 	char		 workspace[128];
 	char		 scope[1024];	/* granted scopes, space-separated */
 	int64_t		 exp;

@@ -19,8 +19,10 @@ reason(int status)
 {
 	switch (status) {
 	case 200: return "OK";
+	case 201: return "Created";
 	case 202: return "Accepted";
 	case 204: return "No Content";
+	case 302: return "Found";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
@@ -218,7 +220,7 @@ head(struct mcp_req *r, int status, const char *ctype, long clen)
 	    "Mcp-Name, Last-Event-ID\r\n"
 	    "Access-Control-Expose-Headers: Mcp-Session-Id, "
 	    "WWW-Authenticate, X-Request-Id\r\n";
-	char	 h[4096], num[48];
+	char	 h[8192], num[48];	/* a Location may be long */
 	size_t	 n = 0;
 	int	 bad = 0;
 

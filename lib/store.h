@@ -35,7 +35,20 @@
  *   notices         at most one per subscribed URI (the message names
  *                   only the URI), taken by the session's next stream,
  *                   gone with the session
- *   clients         made by the operator (mcpctl client add) only
+ *   clients         made by the operator (mcpctl client add), or by
+ *                   registration: MCP_DCR_PER_ADDR a day per source
+ *                   address and MCP_DCR_ROWS registered in all; a
+ *                   registered client never used is dropped after a day
+ *   users, grants   made by the operator (mcpctl user add), and one
+ *                   grant per user and client
+ *   web_sessions    MCP_WEBSESS_PER_USER per user (oldest dropped), none
+ *                   past its expiry
+ *   auth_codes      made only for a signed-in user; none past its expiry
+ *                   (60 s)
+ *   token_families  MCP_FAMILIES_PER_GRANT live ones per user and client
+ *                   (oldest revoked), none past its end
+ *   refresh_tokens  MCP_REFRESH_PER_FAMILY per family (oldest dropped),
+ *                   gone with their family
  *   auth_failures   one row per (client id, address) and per address
  *                   (an IPv6 one by its /64), MCP_FAIL_ROWS in all
  *                   (oldest window dropped), none whose window ended
@@ -59,6 +72,11 @@
 #define MCP_FAIL_ROWS		10000
 #define MCP_ANON_ROWS		100000
 #define MCP_ANON_KEEP_DAYS	7
+#define MCP_DCR_PER_ADDR	20
+#define MCP_DCR_ROWS		10000
+#define MCP_WEBSESS_PER_USER	8
+#define MCP_FAMILIES_PER_GRANT	16
+#define MCP_REFRESH_PER_FAMILY	8
 /* Longest client capabilities an initialize may store (JSON bytes). */
 #define MCP_CAPS_MAX		4096
 
@@ -136,6 +154,43 @@ struct mcp_code {
 	int64_t		expires;
 	int64_t		used;		/* 0 until redeemed */
 };
+
+/*
+ * A person who signs in at the authorization endpoint: an account of
+ * our own (pwhash an argon2id encoded hash) or one the web server
+ * authenticates (external, no password).  Their tokens carry workspace.
+ */
+struct mcp_user {
+	char		id[24];		/* "usr_" + 16 hex */
+	char		name[128];	/* what they sign in with */
+	char		workspace[128];
+	char		scopes[1024];	/* the most they may grant a client */
+	char		pwhash[160];
+	int		external;
+	int64_t		created;
+	int64_t		disabled;	/* 0 while active */
+};
+
+/*
+ * What one code redemption started: the access and refresh tokens a
+ * client got for a user, renewed by refresh until expires (the longest
+ * a sign-in lasts), or until revoked.
+ */
+struct mcp_family {
+	char		id[40];		/* "fam_" + 32 hex: the tokens' sid */
+	char		client[MCP_CLIENT_ID_MAX + 1];
+	char		user[64];
+	char		workspace[128];
+	char		scopes[1024];	/* what refreshes may ask for */
+	char		resource[512];
+	int64_t		created;
+	int64_t		expires;
+	int64_t		revoked;	/* 0 while live */
+};
+
+typedef void	(*mcp_user_cb)(void *, const struct mcp_user *);
+typedef void	(*mcp_grant_cb)(void *, const char *user, const char *client,
+		    const char *scopes, int64_t updated);
 
 /* A signing key of the built-in authorization server. */
 struct mcp_signkey {
@@ -268,6 +323,13 @@ struct mcp_store_ops {
 	enum mcp_err	(*client_list)(struct mcp_store *, mcp_client_cb,
 			    void *);
 	/*
+	 * Adds a registered client (RFC 7591) after dropping those never
+	 * used a day after registering; MCP_ERR_CONFLICT when MCP_DCR_ROWS
+	 * registered clients exist.
+	 */
+	enum mcp_err	(*client_register)(struct mcp_store *,
+			    const struct mcp_client *, int64_t now);
+	/*
 	 * Failed client authentications, counted in fixed windows of
 	 * `window` seconds per (client, addr) and per addr (client ""; no
 	 * client has an empty id).  fail_add() counts one for both (for the
@@ -281,28 +343,72 @@ struct mcp_store_ops {
 			    const char *addr, int64_t now, int window, int *n,
 			    int64_t *start);
 	/*
-	 * The authorization code flow.  code_put() stores a new code.
-	 * code_take() marks the code with hash as used at now and gives
-	 * it: MCP_ERR_NOTFOUND when there is none or it expired, and
-	 * MCP_ERR_CONFLICT (the code still given, for its family) when it
-	 * was used before.
+	 * The authorization code flow.  code_put() stores a new code (and
+	 * drops codes that expired).  code_take() marks the code with hash
+	 * as used at now and gives it: MCP_ERR_NOTFOUND when there is none
+	 * or it expired, and MCP_ERR_CONFLICT (the code still given, for its
+	 * family) when it was used before.
 	 */
 	enum mcp_err	(*code_put)(struct mcp_store *,
 			    const struct mcp_code *);
 	enum mcp_err	(*code_take)(struct mcp_store *, const char *hash,
 			    int64_t now, struct mcp_code *);
 	/*
+	 * Stores a new token family; drops families (with their refresh
+	 * tokens) that ended before now, and revokes the user's oldest
+	 * families with the same client past MCP_FAMILIES_PER_GRANT.
+	 */
+	enum mcp_err	(*family_put)(struct mcp_store *,
+			    const struct mcp_family *, int64_t now);
+	/* MCP_ERR_NOTFOUND when there is no such family. */
+	enum mcp_err	(*family_get)(struct mcp_store *, const char *id,
+			    struct mcp_family *);
+	/*
 	 * Revokes token families at now: the one named family when it is
 	 * not NULL, else those of user (and of client, when not NULL).
 	 * Their refresh tokens stop at once, their access tokens once the
-	 * resource servers reload families_revoked().
+	 * resource servers reload revoked_clients(), which lists revoked
+	 * families that have not ended beside revoked clients.
 	 */
 	enum mcp_err	(*family_revoke)(struct mcp_store *,
 			    const char *family, const char *user,
 			    const char *client, int64_t now);
-	/* Ids of families revoked after `since` (malloc'd strings). */
-	enum mcp_err	(*families_revoked)(struct mcp_store *,
-			    int64_t since, char ***ids, size_t *n);
+	/*
+	 * Refresh tokens, by the hex SHA-256 of the token.  refresh_put()
+	 * keeps a family's newest MCP_REFRESH_PER_FAMILY; refresh_take()
+	 * marks one used and gives its family and scopes: MCP_ERR_NOTFOUND
+	 * when unknown or expired, MCP_ERR_CONFLICT when used before (a
+	 * replay: the caller revokes the family).
+	 */
+	enum mcp_err	(*refresh_put)(struct mcp_store *, const char *hash,
+			    const char *family, const char *scopes, int64_t now,
+			    int64_t expires);
+	enum mcp_err	(*refresh_take)(struct mcp_store *, const char *hash,
+			    int64_t now, char family[40], char scopes[1024]);
+	/* People.  user_put() inserts or replaces; a taken name: CONFLICT. */
+	enum mcp_err	(*user_put)(struct mcp_store *, const struct mcp_user *);
+	/* By name, or by id when byid; MCP_ERR_NOTFOUND when none. */
+	enum mcp_err	(*user_get)(struct mcp_store *, const char *key,
+			    int byid, struct mcp_user *);
+	enum mcp_err	(*user_list)(struct mcp_store *, mcp_user_cb, void *);
+	/*
+	 * Signed-in browsers, by the hex SHA-256 of the cookie: put() keeps
+	 * a user's newest MCP_WEBSESS_PER_USER and drops expired ones; get()
+	 * gives the user id of a live one (NOTFOUND otherwise).
+	 */
+	enum mcp_err	(*websess_put)(struct mcp_store *, const char *hash,
+			    const char *user, int64_t now, int64_t expires);
+	enum mcp_err	(*websess_get)(struct mcp_store *, const char *hash,
+			    int64_t now, char user[24]);
+	/* What a user let a client have (replacing what was there). */
+	enum mcp_err	(*grant_put)(struct mcp_store *, const char *user,
+			    const char *client, const char *scopes, int64_t now);
+	/* Every grant, or those of one user name (NULL: all). */
+	enum mcp_err	(*grant_list)(struct mcp_store *, const char *user,
+			    mcp_grant_cb, void *);
+	/* Forgets a grant and revokes its families; NOTFOUND when none. */
+	enum mcp_err	(*grant_revoke)(struct mcp_store *, const char *user,
+			    const char *client, int64_t now);
 	enum mcp_err	(*key_put)(struct mcp_store *,
 			    const struct mcp_signkey *);
 	/* Newest first. */

@@ -155,7 +155,8 @@ static const char *const sql[S__MAX] = {
 	    "RETURNING seq, message",
 	[S_SUB_OFF] = "DELETE FROM subscriptions WHERE session = ?1 AND "
 	    "uri = ?2",
-	[S_REVOKED] = "SELECT id FROM clients WHERE revoked > 0",
+	[S_REVOKED] = "SELECT id FROM clients WHERE revoked > 0 UNION ALL "
+	    "SELECT id FROM token_families WHERE revoked > 0",
 	[S_CLIENT_PUT] = "INSERT OR REPLACE INTO clients (" CLIENT_COLS ") "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
 	    "?14, ?15, ?16)",
@@ -1885,6 +1886,22 @@ static const struct mcp_store_ops ops = {
 	.client_put = client_put,
 	.client_get = client_get,
 	.client_list = client_list,
+	.client_register = sqlite_client_register,
+	.code_put = sqlite_code_put,
+	.code_take = sqlite_code_take,
+	.family_put = sqlite_family_put,
+	.family_get = sqlite_family_get,
+	.family_revoke = sqlite_family_revoke,
+	.refresh_put = sqlite_refresh_put,
+	.refresh_take = sqlite_refresh_take,
+	.user_put = sqlite_user_put,
+	.user_get = sqlite_user_get,
+	.user_list = sqlite_user_list,
+	.websess_put = sqlite_websess_put,
+	.websess_get = sqlite_websess_get,
+	.grant_put = sqlite_grant_put,
+	.grant_list = sqlite_grant_list,
+	.grant_revoke = sqlite_grant_revoke,
 	.fail_add = fail_add,
 	.fail_count = fail_count,
 	.key_put = key_put,

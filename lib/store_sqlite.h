@@ -36,4 +36,35 @@ void		 sqlite_copy_col(sqlite3_stmt *, int col, char *dst,
 /* Rows changed by the connection's last statement. */
 int		 sqlite_changes(struct mcp_store *);
 
+/* The authorization server's people (store_sqlite_as.c); see store.h. */
+enum mcp_err	 sqlite_client_register(struct mcp_store *,
+		    const struct mcp_client *, int64_t);
+enum mcp_err	 sqlite_code_put(struct mcp_store *, const struct mcp_code *);
+enum mcp_err	 sqlite_code_take(struct mcp_store *, const char *, int64_t,
+		    struct mcp_code *);
+enum mcp_err	 sqlite_family_put(struct mcp_store *,
+		    const struct mcp_family *, int64_t);
+enum mcp_err	 sqlite_family_get(struct mcp_store *, const char *,
+		    struct mcp_family *);
+enum mcp_err	 sqlite_family_revoke(struct mcp_store *, const char *,
+		    const char *, const char *, int64_t);
+enum mcp_err	 sqlite_refresh_put(struct mcp_store *, const char *,
+		    const char *, const char *, int64_t, int64_t);
+enum mcp_err	 sqlite_refresh_take(struct mcp_store *, const char *,
+		    int64_t, char[40], char[1024]);
+enum mcp_err	 sqlite_user_put(struct mcp_store *, const struct mcp_user *);
+enum mcp_err	 sqlite_user_get(struct mcp_store *, const char *, int,
+		    struct mcp_user *);
+enum mcp_err	 sqlite_user_list(struct mcp_store *, mcp_user_cb, void *);
+enum mcp_err	 sqlite_websess_put(struct mcp_store *, const char *,
+		    const char *, int64_t, int64_t);
+enum mcp_err	 sqlite_websess_get(struct mcp_store *, const char *,
+		    int64_t, char[24]);
+enum mcp_err	 sqlite_grant_put(struct mcp_store *, const char *,
+		    const char *, const char *, int64_t);
+enum mcp_err	 sqlite_grant_list(struct mcp_store *, const char *,
+		    mcp_grant_cb, void *);
+enum mcp_err	 sqlite_grant_revoke(struct mcp_store *, const char *,
+		    const char *, int64_t);
+
 #endif /* MCP_STORE_SQLITE_H */

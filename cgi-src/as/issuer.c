@@ -366,6 +366,12 @@ new_secret(struct mcp_client *c, char secret[AS_SECRET_LEN + 1])
 	return 0;
 }
 
+int
+as_client_secret(struct mcp_client *c, char secret[AS_SECRET_LEN + 1])
+{
+	return new_secret(c, secret);
+}
+
 /* RFC 6749 §3.3 scope-token characters, space-separated. */
 static int
 valid_scopes(const char *s)
@@ -526,9 +532,11 @@ as_scope_subset(const char *want, const char *allowed)
 
 /* --- Tokens --- */
 
-char *
-as_mint(struct as_ctx *c, const struct mcp_client *cl, const char *scopes,
-    int ttl, char *err, size_t errsz)
+/* sid: a person's token family, or NULL for a client's own token. */
+static char *
+mint(struct as_ctx *c, const char *sub, const char *client,
+    const char *workspace, const char *scopes, const char *sid, int ttl,
+    char *err, size_t errsz)
 {
 	const struct mcp_authconf	*a = &c->cfg->auth;
 	struct keylist			 l;
@@ -564,15 +572,16 @@ as_mint(struct as_ctx *c, const struct mcp_client *cl, const char *scopes,
 	}
 	if (jwt_add_header(jwt, "kid", l.k[i].kid) != 0 ||
 	    jwt_add_grant(jwt, "iss", a->as_issuer) != 0 ||
-	    jwt_add_grant(jwt, "sub", cl->id) != 0 ||
+	    jwt_add_grant(jwt, "sub", sub) != 0 ||
 	    jwt_add_grant(jwt, "aud", a->resource) != 0 ||
-	    jwt_add_grant(jwt, "client_id", cl->id) != 0 ||
+	    jwt_add_grant(jwt, "client_id", client) != 0 ||
+	    (sid != NULL && jwt_add_grant(jwt, "sid", sid) != 0) ||
 	    jwt_add_grant(jwt, "scope", scopes) != 0 ||
 	    jwt_add_grant(jwt, "jti", jti) != 0 ||
 	    jwt_add_grant_int(jwt, "iat", (long)now) != 0 ||
 	    jwt_add_grant_int(jwt, "exp", (long)now + ttl) != 0 ||
-	    (cl->workspace[0] != '\0' && jwt_add_grant(jwt,
-	    a->workspace_claim, cl->workspace) != 0) ||
+	    (workspace[0] != '\0' && jwt_add_grant(jwt,
+	    a->workspace_claim, workspace) != 0) ||
 	    jwt_set_alg(jwt, JWT_ALG_RS256, (unsigned char *)pem,
 	    (int)n) != 0 || (tok = jwt_encode_str(jwt)) == NULL)
 		snprintf(err, errsz, "signing failed");
@@ -580,4 +589,20 @@ out:
 	OPENSSL_cleanse(pem, sizeof(pem));
 	jwt_free(jwt);
 	return tok;
+}
+
+char *
+as_mint(struct as_ctx *c, const struct mcp_client *cl, const char *scopes,
+    int ttl, char *err, size_t errsz)
+{
+	return mint(c, cl->id, cl->id, cl->workspace, scopes, NULL, ttl, err,
+	    errsz);
+}
+
+char *
+as_mint_person(struct as_ctx *c, const struct mcp_family *f,
+    const char *scopes, int ttl, char *err, size_t errsz)
+{
+	return mint(c, f->user, f->client, f->workspace, scopes, f->id, ttl,
+	    err, errsz);
 }

@@ -41,6 +41,8 @@ void	as_client_defaults(struct mcp_client *);
 int	as_client_add(struct as_ctx *, const char *name, const char *scopes,
 	    const char *workspace, struct mcp_client *,
 	    char secret[AS_SECRET_LEN + 1], char *err, size_t errsz);
+/* A new secret for c (its salted hash set in c); 0 or -1. */
+int	as_client_secret(struct mcp_client *c, char secret[AS_SECRET_LEN + 1]);
 int	as_client_rotate(struct as_ctx *, const char *id,
 	    char secret[AS_SECRET_LEN + 1], char *err, size_t errsz);
 int	as_client_revoke(struct as_ctx *, const char *id, char *err,
@@ -70,6 +72,14 @@ int	as_scope_subset(const char *want, const char *allowed);
  * checked); returns a malloc'd JWT or NULL.
  */
 char	*as_mint(struct as_ctx *, const struct mcp_client *,
+	    const char *scopes, int ttl, char *err, size_t errsz);
+
+/*
+ * Signs an access token for a person: sub the user, client_id the
+ * client, the family's workspace, and its id as the "sid" claim (so that
+ * revoking the family stops the token at the resource server).
+ */
+char	*as_mint_person(struct as_ctx *, const struct mcp_family *,
 	    const char *scopes, int ttl, char *err, size_t errsz);
 
 #endif /* AS_ISSUER_H */

@@ -1,0 +1,265 @@
+/*
+ * grant.c: see grant.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+
+#include "grant.h"
+#include "web.h"
+
+/* Who the tokens are for, kept for the audit after we return. */
+static void
+audit_who(struct mcp_req *r, const struct mcp_family *f)
+{
+	snprintf(r->who.sub, sizeof(r->who.sub), "%s", f->user);
+	snprintf(r->who.workspace, sizeof(r->who.workspace), "%s",
+	    f->workspace);
+	snprintf(r->who.sid, sizeof(r->who.sid), "%s", f->id);
+}
+
+/* The family's user must still be allowed to sign in. */
+static int
+user_active(struct as_ctx *ctx, const char *id)
+{
+	struct mcp_user	 u;
+
+	return ctx->st->ops->user_get(ctx->st, id, 1, &u) == MCP_OK &&
+	    u.disabled == 0;
+}
+
+/*
+ * Mints the access token and a new refresh token of family f with
+ * scopes, and answers with both.
+ */
+static void
+issue(struct mcp_req *r, struct as_ctx *ctx, const struct mcp_client *cl,
+    const struct mcp_family *f, const char *scopes)
+{
+	const struct mcp_authconf	*a = &ctx->cfg->auth;
+	struct json_object		*o;
+	struct mcp_client		 used;
+	char				 err[256], rt[64], h[65], *tok;
+	int64_t				 now = (int64_t)time(NULL);
+
+	if ((tok = as_mint_person(ctx, f, scopes, a->token_ttl, err,
+	    sizeof(err))) == NULL) {
+		mcp_logx(MCP_LEVEL_ERROR, r->rid, "mint: %s", err);
+		as_oauth_error(r, 500, "server_error", "could not issue a "
+		    "token");
+		return;
+	}
+	rt[0] = '\0';
+	if (mcp_scope_has(cl->grant_types, "refresh_token", 13)) {
+		if (as_random_token("mcp_r_", rt, sizeof(rt)) == -1) {
+			as_oauth_error(r, 500, "server_error", "no randomness");
+			goto out;
+		}
+		as_sha256_hex(rt, h);
+		if (ctx->st->ops->refresh_put(ctx->st, h, f->id, f->scopes,
+		    now, f->expires) != MCP_OK) {
+			as_oauth_error(r, 503, "temporarily_unavailable",
+			    "try again");
+			goto out;
+		}
+	}
+	/* A registered client that is used is kept (see store.h). */
+	if (cl->used == 0) {
+		used = *cl;
+		used.used = now;
+		(void)ctx->st->ops->client_put(ctx->st, &used);
+	}
+	o = json_object_new_object();
+	mcp_json_set(o, "access_token", json_object_new_string(tok));
+	mcp_json_set(o, "token_type", json_object_new_string("Bearer"));
+	mcp_json_set(o, "expires_in", json_object_new_int(a->token_ttl));
+	mcp_json_set(o, "scope", json_object_new_string(scopes));
+	if (rt[0] != '\0')
+		mcp_json_set(o, "refresh_token", json_object_new_string(rt));
+	r->outcome = "token_issued";
+	as_no_store(r);
+	mcp_http_value(r, 200, o);
+	json_object_put(o);
+out:
+	OPENSSL_cleanse(rt, sizeof(rt));
+	OPENSSL_cleanse(tok, strlen(tok));
+	free(tok);
+}
+
+/* RFC 7636 §4.1: 43 to 128 unreserved characters. */
+static int
+valid_verifier(const char *v)
+{
+	size_t	 n = strlen(v);
+
+	return n >= 43 && n <= 128 && strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789-._~") == n;
+}
+
+void
+as_grant_code(struct mcp_req *r, struct as_ctx *ctx,
+    const struct mcp_client *cl, const struct mcp_form *f)
+{
+	struct mcp_code		 c;
+	struct mcp_family	 fam;
+	const char		*code, *uri, *ver, *res;
+	char			 h[65], s256[44];
+	int64_t			 now = (int64_t)time(NULL);
+	enum mcp_err		 e;
+
+	code = mcp_form_get(f, "code");
+	uri = mcp_form_get(f, "redirect_uri");
+	ver = mcp_form_get(f, "code_verifier");
+	res = mcp_form_get(f, "resource");
+	if (code == NULL || uri == NULL) {
+		as_oauth_error(r, 400, "invalid_request", "code and "
+		    "redirect_uri are required");
+		return;
+	}
+	if (ver == NULL || !valid_verifier(ver)) {
+		as_oauth_error(r, 400, "invalid_request", "code_verifier "
+		    "(PKCE, 43 to 128 characters) is required");
+		return;
+	}
+	as_sha256_hex(code, h);
+	if ((e = ctx->st->ops->code_take(ctx->st, h, now, &c)) ==
+	    MCP_ERR_CONFLICT) {
+		/* A replay: whoever holds it, what it gave is void. */
+		mcp_logx(MCP_LEVEL_WARNING, r->rid, "authorization code "
+		    "presented again: family %s revoked", c.family);
+		if (ctx->st->ops->family_revoke(ctx->st, c.family, NULL, NULL,
+		    now) != MCP_OK) {
+			as_oauth_error(r, 503, "temporarily_unavailable",
+			    "try again");
+			return;
+		}
+		r->outcome = "code_reused";
+		as_oauth_error(r, 400, "invalid_grant", "the code was used "
+		    "before; the tokens issued from it are revoked");
+		return;
+	}
+	if (e == MCP_ERR_NOTFOUND) {
+		as_oauth_error(r, 400, "invalid_grant", "the code is unknown "
+		    "or expired");
+		return;
+	}
+	if (e != MCP_OK) {
+		as_oauth_error(r, 503, "temporarily_unavailable", "try again");
+		return;
+	}
+	if (strcmp(c.client, cl->id) != 0) {
+		as_oauth_error(r, 400, "invalid_grant", "the code was issued "
+		    "to another client");
+		return;
+	}
+	if (strcmp(c.redirect_uri, uri) != 0) {
+		as_oauth_error(r, 400, "invalid_grant", "redirect_uri differs "
+		    "from the authorization request's");
+		return;
+	}
+	as_s256(ver, s256);
+	if (strlen(c.challenge) != 43 || CRYPTO_memcmp(s256, c.challenge,
+	    43) != 0) {
+		as_oauth_error(r, 400, "invalid_grant", "code_verifier does "
+		    "not match the code_challenge");
+		return;
+	}
+	if (res != NULL && strcmp(res, c.resource) != 0) {
+		as_oauth_error(r, 400, "invalid_target", "resource differs "
+		    "from the authorization request's");
+		return;
+	}
+	if (!user_active(ctx, c.user)) {
+		as_oauth_error(r, 400, "invalid_grant", "the user may no "
+		    "longer sign in");
+		return;
+	}
+	memset(&fam, 0, sizeof(fam));
+	snprintf(fam.id, sizeof(fam.id), "%s", c.family);
+	snprintf(fam.client, sizeof(fam.client), "%s", c.client);
+	snprintf(fam.user, sizeof(fam.user), "%s", c.user);
+	snprintf(fam.workspace, sizeof(fam.workspace), "%s", c.workspace);
+	snprintf(fam.scopes, sizeof(fam.scopes), "%s", c.scopes);
+	snprintf(fam.resource, sizeof(fam.resource), "%s", c.resource);
+	fam.created = now;
+	fam.expires = now + ctx->cfg->auth.refresh_ttl;
+	if (ctx->st->ops->family_put(ctx->st, &fam, now) != MCP_OK) {
+		as_oauth_error(r, 503, "temporarily_unavailable", "try again");
+		return;
+	}
+	audit_who(r, &fam);
+	issue(r, ctx, cl, &fam, fam.scopes);
+}
+
+void
+as_grant_refresh(struct mcp_req *r, struct as_ctx *ctx,
+    const struct mcp_client *cl, const struct mcp_form *f)
+{
+	struct mcp_family	 fam;
+	const char		*rt, *scope, *res;
+	char			 h[65], famid[40], sc[1024];
+	int64_t			 now = (int64_t)time(NULL);
+	enum mcp_err		 e;
+
+	if ((rt = mcp_form_get(f, "refresh_token")) == NULL) {
+		as_oauth_error(r, 400, "invalid_request", "refresh_token is "
+		    "required");
+		return;
+	}
+	as_sha256_hex(rt, h);
+	e = ctx->st->ops->refresh_take(ctx->st, h, now, famid, sc);
+	if (e == MCP_ERR_CONFLICT) {
+		mcp_logx(MCP_LEVEL_WARNING, r->rid, "refresh token presented "
+		    "again: family %s revoked", famid);
+		if (ctx->st->ops->family_revoke(ctx->st, famid, NULL, NULL,
+		    now) != MCP_OK) {
+			as_oauth_error(r, 503, "temporarily_unavailable",
+			    "try again");
+			return;
+		}
+		r->outcome = "refresh_reused";
+		as_oauth_error(r, 400, "invalid_grant", "the refresh token "
+		    "was used before; this sign-in is revoked");
+		return;
+	}
+	if (e == MCP_ERR_NOTFOUND) {
+		as_oauth_error(r, 400, "invalid_grant", "the refresh token is "
+		    "unknown, revoked or expired");
+		return;
+	}
+	if (e != MCP_OK || (e = ctx->st->ops->family_get(ctx->st, famid,
+	    &fam)) == MCP_ERR_STORE) {
+		as_oauth_error(r, 503, "temporarily_unavailable", "try again");
+		return;
+	}
+	if (e != MCP_OK || fam.revoked != 0 || fam.expires < now ||
+	    !user_active(ctx, fam.user)) {
+		as_oauth_error(r, 400, "invalid_grant", "the refresh token is "
+		    "unknown, revoked or expired");
+		return;
+	}
+	if (strcmp(fam.client, cl->id) != 0) {
+		as_oauth_error(r, 400, "invalid_grant", "the refresh token "
+		    "was issued to another client");
+		return;
+	}
+	if ((res = mcp_form_get(f, "resource")) != NULL &&
+	    strcmp(res, fam.resource) != 0) {
+		as_oauth_error(r, 400, "invalid_target", "resource differs "
+		    "from the one the sign-in was for");
+		return;
+	}
+	/* OAuth 2.1 §4.3.1: narrower scopes may be asked for, never more. */
+	if ((scope = mcp_form_get(f, "scope")) == NULL)
+		scope = fam.scopes;
+	else if (!as_scope_subset(scope, fam.scopes)) {
+		as_oauth_error(r, 400, "invalid_scope", "scope goes beyond "
+		    "what was granted at sign-in");
+		return;
+	}
+	audit_who(r, &fam);
+	issue(r, ctx, cl, &fam, scope);
+}

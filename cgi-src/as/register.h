@@ -1,0 +1,19 @@
+/*
+ * register.h: Dynamic Client Registration (RFC 7591) at /oauth/register,
+ * open to anyone when client_registration = open.  A registered client
+ * may use the authorization code grant (and refresh tokens); it gets no
+ * workspace of its own: its tokens carry the signed-in user's.
+ *
+ * Bounds: a JSON body of MCP_CLIENT_META_MAX bytes, at most 8 redirect
+ * URIs of 512 bytes, MCP_DCR_PER_ADDR registrations per source address
+ * in each client_auth_window_seconds, MCP_DCR_ROWS registered clients in
+ * all (those never used are dropped a day after registering).
+ */
+#ifndef AS_REGISTER_H
+#define AS_REGISTER_H
+
+#include "issuer.h"
+
+void	as_register(struct mcp_req *, struct as_ctx *);
+
+#endif /* AS_REGISTER_H */
