@@ -34,6 +34,7 @@ mcp_authconf_defaults(struct mcp_authconf *a)
 	a->refresh_ttl = 30 * 86400;
 	a->signin_ttl = 8 * 3600;
 	a->registration = 1;
+	a->dcr_per_addr = 20;
 }
 
 void
@@ -316,6 +317,8 @@ static const struct akey akeys[] = {
 	{ "refresh_token_lifetime_seconds", 600, 366 * 86400,
 	    AOFF(refresh_ttl), 0 },
 	{ "signin_lifetime_seconds", 60, 30 * 86400, AOFF(signin_ttl), 0 },
+	{ "client_registrations_per_address", 1, 100000, AOFF(dcr_per_addr),
+	    0 },
 };
 
 int

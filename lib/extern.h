@@ -236,6 +236,7 @@ struct mcp_authconf {
 	int		 refresh_ttl;	/* seconds a sign-in's tokens renew */
 	int		 signin_ttl;	/* seconds a browser stays signed in */
 	int		 registration;	/* RFC 7591 open (1) or none (0) */
+	int		 dcr_per_addr;	/* registrations per address and window */
 };
 
 /*

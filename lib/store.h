@@ -36,8 +36,9 @@
  *                   only the URI), taken by the session's next stream,
  *                   gone with the session
  *   clients         made by the operator (mcpctl client add), or by
- *                   registration: MCP_DCR_PER_ADDR a day per source
- *                   address and MCP_DCR_ROWS registered in all; a
+ *                   registration: client_registrations_per_address
+ *                   per source address in each client_auth_window_seconds
+ *                   and MCP_DCR_ROWS registered in all; a
  *                   registered client never used is dropped after a day
  *   users, grants   made by the operator (mcpctl user add), and one
  *                   grant per user and client
@@ -72,7 +73,6 @@
 #define MCP_FAIL_ROWS		10000
 #define MCP_ANON_ROWS		100000
 #define MCP_ANON_KEEP_DAYS	7
-#define MCP_DCR_PER_ADDR	20
 #define MCP_DCR_ROWS		10000
 #define MCP_WEBSESS_PER_USER	8
 #define MCP_FAMILIES_PER_GRANT	16

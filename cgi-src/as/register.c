@@ -252,7 +252,7 @@ as_register(struct mcp_req *r, struct as_ctx *ctx)
 		as_oauth_error(r, 503, "temporarily_unavailable", "try again");
 		return;
 	}
-	if (n >= MCP_DCR_PER_ADDR) {
+	if (n >= a->dcr_per_addr) {
 		mcp_buf_printf(&r->hdr, "Retry-After: %lld\r\n",
 		    (long long)(start + a->fail_window - now));
 		as_oauth_error(r, 429, "temporarily_unavailable", "too many "

@@ -5,8 +5,8 @@
  * workspace of its own: its tokens carry the signed-in user's.
  *
  * Bounds: a JSON body of MCP_CLIENT_META_MAX bytes, at most 8 redirect
- * URIs of 512 bytes, MCP_DCR_PER_ADDR registrations per source address
- * in each client_auth_window_seconds, MCP_DCR_ROWS registered clients in
+ * URIs of 512 bytes, client_registrations_per_address registrations per
+ * source address in each client_auth_window_seconds, MCP_DCR_ROWS registered clients in
  * all (those never used are dropped a day after registering).
  */
 #ifndef AS_REGISTER_H

@@ -92,9 +92,18 @@ print(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)).decode())' "$t")
 	new_client
 	grant -u "$ID:$SECRET" -d grant_type=password -d username=a -d password=b
 	oauth_err 400 unsupported_grant_type
-	jqb '.error_description == "only client_credentials is supported"'
-	grant -u "$ID:$SECRET" -d grant_type=authorization_code -d code=x
+	jqb '.error_description == "the grant types are client_credentials, authorization_code and refresh_token"'
+	grant -u "$ID:$SECRET" -d grant_type=urn:ietf:params:oauth:grant-type:device_code -d device_code=x
 	oauth_err 400 unsupported_grant_type
+}
+
+@test "a grant type the client is not registered for: 400 unauthorized_client" {
+	new_client
+	grant -u "$ID:$SECRET" -d grant_type=authorization_code -d code=x
+	oauth_err 400 unauthorized_client
+	jqb '.error_description == "this client is not registered for that grant type"'
+	grant -u "$ID:$SECRET" -d grant_type=refresh_token -d refresh_token=x
+	oauth_err 400 unauthorized_client
 }
 
 @test "missing grant_type: 400 invalid_request" {
@@ -164,10 +173,10 @@ print(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)).decode())' "$t")
 	done
 }
 
-@test "more than 16 parameters: 400 invalid_request" {
+@test "more than 24 parameters: 400 invalid_request" {
 	new_client
 	args=(-d grant_type=client_credentials)
-	for i in $(seq 16); do args+=(-d "x$i=1"); done
+	for i in $(seq 24); do args+=(-d "x$i=1"); done
 	grant -u "$ID:$SECRET" "${args[@]}"
 	oauth_err 400 invalid_request
 	jqb '.error_description == "too many parameters"'
@@ -191,7 +200,7 @@ print(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)).decode())' "$t")
 	req GET "$TOK"
 	oauth_err 405 invalid_request
 	jqb '.error_description == "use POST"'
-	[ "$(header Allow)" = POST ]
+	[ "$(header Allow)" = "POST, OPTIONS" ]
 }
 
 @test "malformed Basic credentials: 401 invalid_client" {
@@ -345,7 +354,17 @@ cgi_grant() {
 	[ "$STATUS" = 200 ]
 	[ "$(header Access-Control-Allow-Origin)" = "*" ]
 	jqb '.issuer == "'"$BASE"'" and .token_endpoint == "'"$BASE"'/oauth/token" and .jwks_uri == "'"$BASE"'/oauth/jwks"'
-	jqb '.grant_types_supported == ["client_credentials"] and .token_endpoint_auth_methods_supported == ["client_secret_basic","client_secret_post"] and .response_types_supported == []'
+	jqb '.authorization_endpoint == "'"$BASE"'/oauth/authorize" and .registration_endpoint == "'"$BASE"'/oauth/register" and .revocation_endpoint == "'"$BASE"'/oauth/revoke"'
+	jqb '.grant_types_supported == ["authorization_code","refresh_token","client_credentials"] and
+	    .token_endpoint_auth_methods_supported == ["client_secret_basic","client_secret_post","none"] and
+	    .response_types_supported == ["code"] and .code_challenge_methods_supported == ["S256"] and
+	    .scopes_supported == ["wks:read","wks:write","env:read","env:write","org:read","org:write"] and
+	    .authorization_response_iss_parameter_supported == true'
+	# The same document where OpenID clients look first.
+	local first=$BODY
+	req GET "$BASE/.well-known/openid-configuration"
+	[ "$STATUS" = 200 ]
+	[ "$BODY" = "$first" ]
 }
 
 @test "JWKS: public RSA members only, with kid, alg and use" {

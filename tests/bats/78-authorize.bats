@@ -1,0 +1,558 @@
+#!/usr/bin/env bats
+# The built-in authorization server for people, driven with curl as a
+# browser and a client would: registration (RFC 7591), the authorization
+# endpoint's sign-in and consent pages, codes with PKCE S256, refresh
+# tokens rotated in families, revocation (RFC 7009), and each refusal:
+# error pages where the redirect cannot be trusted, errors by redirect
+# (with state and iss) where it can, RFC 6749 §5.2 errors at the token
+# endpoint.
+
+load helper
+
+setup_file() {
+	# Registrations per address: this file makes some seventy.
+	CONF_SET="client_registrations_per_address=100" start_server
+	PASSWORD=correct-horse-battery
+	printf '%s\n' "$PASSWORD" | $MCPCTL user add --name alice --workspace wks_bats \
+	    --scopes "wks:read env:read org:read" >/dev/null
+	printf '%s\n' "$PASSWORD" | $MCPCTL user add --name bob --workspace wks_bats >/dev/null
+	CB=http://127.0.0.1:9/cb
+	export PASSWORD CB
+}
+teardown_file() { stop_server; }
+setup() { URL=$BASE/mcp; }
+
+# register [JSON]: a public client with redirect URI $CB; sets CID.
+register() {
+	local def="{\"client_name\":\"bats app\",\"redirect_uris\":[\"$CB\"],\"token_endpoint_auth_method\":\"none\"}"
+	req POST "$BASE/oauth/register" -H 'Content-Type: application/json' -d "${1:-$def}"
+	[ "$STATUS" = 201 ] || { echo "register: $STATUS $BODY" >&2; return 1; }
+	CID=$(jq -r .client_id <<<"$BODY")
+}
+
+# pkce: a verifier VER and its S256 challenge CH.
+pkce() {
+	VER=$(head -c 48 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+	CH=$(printf %s "$VER" | openssl dgst -sha256 -binary | base64 | tr '+/' '-_' | tr -d '=\n')
+}
+
+# params: the authorization request's parameters as curl -d arguments,
+# from CID, CB, CH, SCOPE, STATE_P and RES (each may be unset with "-").
+params() {
+	P=(--data-urlencode "client_id=$CID" --data-urlencode "redirect_uri=$CB"
+	    -d response_type=code --data-urlencode "state=${STATE_P:-st-1}"
+	    -d "code_challenge=$CH" -d code_challenge_method=S256
+	    --data-urlencode "scope=${SCOPE:-wks:read env:read}"
+	    --data-urlencode "resource=${RES:-$BASE/mcp}")
+}
+
+# authorize [curl args]: GET /oauth/authorize with the parameters and
+# the cookie jar $STATE/jar; CSRF is read off the page.
+authorize() {
+	params
+	req GET "$BASE/oauth/authorize" -G "${P[@]}" -b "$STATE/jar" -c "$STATE/jar" "$@"
+	CSRF=$(grep -o 'name="csrf" value="[^"]*"' "$STATE/b" | sed 's/.*value="//;s/"$//')
+}
+
+# form STEP [curl args]: POST the page's form back.
+form() {
+	local step=$1
+	shift
+	params
+	req POST "$BASE/oauth/authorize" "${P[@]}" -d "step=$step" -d "csrf=$CSRF" \
+	    -b "$STATE/jar" -c "$STATE/jar" "$@"
+}
+
+# signin [USER [PASSWORD]]: from a fresh browser to the consent page.
+signin() {
+	rm -f "$STATE/jar"
+	authorize
+	[ "$STATUS" = 200 ] || { echo "authorize: $STATUS" >&2; return 1; }
+	form signin -d "username=${1:-alice}" --data-urlencode "password=${2:-$PASSWORD}"
+}
+
+# allow [SCOPES...]: consent with these boxes ticked; sets CODE.
+allow() {
+	local a=() i=0 s
+	for s in "$@"; do a+=(--data-urlencode "g$i=$s"); i=$((i + 1)); done
+	form consent -d decision=allow "${a[@]}"
+	[ "$STATUS" = 302 ] || { echo "consent: $STATUS $BODY" >&2; return 1; }
+	CODE=$(location_param code)
+}
+
+# location_param NAME: a parameter of the redirect's Location.
+location_param() {
+	header Location | tr '?&' '\n\n' | sed -n "s/^$1=//p" | head -1
+}
+
+# redeem [curl args]: the code for tokens; sets AT and RT on success.
+redeem() {
+	req POST "$BASE/oauth/token" -d grant_type=authorization_code -d "client_id=$CID" \
+	    -d "code=$CODE" --data-urlencode "redirect_uri=$CB" -d "code_verifier=$VER" "$@"
+	AT=$(jq -r '.access_token // empty' <<<"$BODY")
+	RT=$(jq -r '.refresh_token // empty' <<<"$BODY")
+}
+
+# refresh RT [curl args]
+refresh() {
+	local t=$1
+	shift
+	req POST "$BASE/oauth/token" -d grant_type=refresh_token -d "client_id=$CID" \
+	    -d "refresh_token=$t" "$@"
+}
+
+# whoami_as TOKEN
+whoami_as() {
+	TOKEN=$1 mpost tools/call '"name":"whoami","arguments":{}' -H 'Mcp-Name: whoami'
+}
+
+# flow [SCOPES ticked...]: register, sign in as alice, consent, redeem.
+flow() {
+	register
+	pkce
+	signin
+	[ "$STATUS" = 200 ]
+	allow "${@:-wks:read}"
+	redeem
+	[ "$STATUS" = 200 ] || { echo "redeem: $STATUS $BODY" >&2; return 1; }
+}
+
+oauth_err() {
+	[ "$STATUS" = "$1" ] || { echo "status $STATUS: $BODY" >&2; return 1; }
+	[ "$(header Cache-Control)" = no-store ]
+	jqb '.error == "'"$2"'"'
+}
+
+# redirected ERROR: a 302 to $CB carrying error, state and iss.
+redirected() {
+	[ "$STATUS" = 302 ] || { echo "status $STATUS: $BODY" >&2; return 1; }
+	[[ "$(header Location)" == "$CB?"* ]]
+	[ "$(location_param error)" = "$1" ]
+	[ "$(location_param state)" = "${STATE_P:-st-1}" ]
+	[ "$(location_param iss)" = "$(jq -rn --arg s "$BASE" '$s | @uri')" ]
+}
+
+# error_page TEXT: an HTML page with the message, and no redirect.
+error_page() {
+	[ "$STATUS" = 400 ] || { echo "status $STATUS" >&2; return 1; }
+	[ -z "$(header Location)" ]
+	[[ "$(header Content-Type)" == "text/html; charset=utf-8" ]]
+	grep -qF "$1" "$STATE/b" || { echo "page lacks '$1': $BODY" >&2; return 1; }
+}
+
+@test "the whole flow: register, sign in, grant fewer scopes, redeem; whoami names the person and the client" {
+	register
+	jqb '.token_endpoint_auth_method == "none" and .grant_types == ["authorization_code","refresh_token"] and (has("client_secret") | not)'
+	pkce
+	rm -f "$STATE/jar"
+	authorize
+	[ "$STATUS" = 200 ]
+	grep -q 'name="username"' "$STATE/b" && grep -q 'name="password"' "$STATE/b"
+	grep -q '<strong>bats app</strong>' "$STATE/b"
+	form signin -d username=alice --data-urlencode "password=$PASSWORD"
+	[ "$STATUS" = 200 ]
+	[[ "$(header Set-Cookie)" == "mcp_signin="*"; Path=/oauth/; Max-Age=28800; HttpOnly; SameSite=Lax" ]]
+	grep -q 'value="wks:read" checked' "$STATE/b" && grep -q 'value="env:read" checked' "$STATE/b"
+	grep -q 'See your environments' "$STATE/b"
+	allow wks:read
+	[ "$(location_param state)" = st-1 ]
+	[[ "$CODE" == mcp_c_* ]]
+	redeem
+	[ "$STATUS" = 200 ]
+	[ "$(header Cache-Control)" = no-store ]
+	jqb '.token_type == "Bearer" and .scope == "wks:read" and .expires_in == 600 and (.refresh_token | startswith("mcp_r_"))'
+	whoami_as "$AT"
+	[ "$STATUS" = 200 ]
+	uid=$($MCPCTL user list | jq -r '.[] | select(.name == "alice") | .id')
+	jqb --arg u "$uid" --arg c "$CID" '.result.structuredContent | .subject == $u and .client_id == $c and
+	    .workspace == "wks_bats" and .scopes == ["wks:read"]'
+	# Scopes are the person's grant: env:read was asked for, not ticked.
+	TOKEN=$AT mpost tools/call '"name":"list_environments","arguments":{}' -H 'Mcp-Name: list_environments'
+	[ "$STATUS" = 403 ]
+	# The code and the refresh token are kept only as digests.
+	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM auth_codes WHERE hash = '$(printf %s "$CODE" | sha256sum | cut -d' ' -f1)'")" = 1 ]
+	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM refresh_tokens WHERE hash = '$(printf %s "$RT" | sha256sum | cut -d' ' -f1)'")" = 1 ]
+	! grep -rqF "$RT" "$STATE/mcp.db" "$STATE/audit.log" "$STATE/mcp-fcgi.log"
+	# The grant is remembered and listed.
+	run $MCPCTL grant list --user alice
+	jqo 'map(select(.client_id == "'"$CID"'")) | .[0].scopes == "wks:read"'
+}
+
+@test "a signed-in browser goes straight to consent; deny redirects access_denied" {
+	register
+	pkce
+	signin
+	authorize
+	[ "$STATUS" = 200 ]
+	grep -q 'Allow access?' "$STATE/b"
+	form consent -d decision=deny
+	redirected access_denied
+}
+
+@test "pages forbid framing and scripts, and escape what the client sent" {
+	register "{\"client_name\":\"<script>alert(1)</script>\",\"redirect_uris\":[\"$CB\"],\"token_endpoint_auth_method\":\"none\"}"
+	pkce
+	rm -f "$STATE/jar"
+	STATE_P='"><img src=x onerror=alert(1)>' authorize
+	[ "$STATUS" = 200 ]
+	[ "$(header Content-Security-Policy)" = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'" ]
+	[ "$(header X-Frame-Options)" = DENY ]
+	[ "$(header Cache-Control)" = no-store ]
+	[[ "$(header Set-Cookie)" == "mcp_csrf="*"; Path=/oauth/; HttpOnly; SameSite=Lax" ]]
+	! grep -q '<script>' "$STATE/b"
+	! grep -q '<img' "$STATE/b"
+	grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$STATE/b"
+	grep -qF 'value="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"' "$STATE/b"
+}
+
+@test "an unregistered client: an error page, no redirect" {
+	pkce
+	CID=cli_0000000000000000 authorize
+	error_page "The client is not registered here."
+}
+
+@test "a redirect URI the client did not register, or none: an error page, no redirect" {
+	register
+	pkce
+	CB=https://evil.example/cb authorize
+	error_page "The redirect_uri is not one the client registered."
+	CB=http://127.0.0.1:9/cb/other authorize
+	error_page "The redirect_uri is not one the client registered."
+	# Errors after that are not sent to an unchecked URI either.
+	CB=https://evil.example/cb authorize -d response_type=token
+	[ -z "$(header Location)" ]
+	req GET "$BASE/oauth/authorize?client_id=$CID&response_type=code"
+	error_page "The request names no redirect_uri."
+}
+
+@test "a loopback redirect may change its port (RFC 8252 §7.3), nothing else" {
+	register
+	pkce
+	signin
+	CB=http://127.0.0.1:45678/cb form consent -d decision=allow
+	[ "$STATUS" = 302 ]
+	[[ "$(header Location)" == "http://127.0.0.1:45678/cb?code="* ]]
+	CB=http://127.0.0.2:9/cb authorize
+	error_page "The redirect_uri is not one the client registered."
+}
+
+@test "PKCE missing or plain: redirect invalid_request" {
+	register
+	pkce
+	params
+	req GET "$BASE/oauth/authorize" -G --data-urlencode "client_id=$CID" \
+	    --data-urlencode "redirect_uri=$CB" -d response_type=code -d state=st-1 \
+	    --data-urlencode "resource=$BASE/mcp"
+	redirected invalid_request
+	[ "$(location_param error_description)" = "PKCE%20is%20required%3A%20send%20code_challenge%20with%20code_challenge_method%3DS256" ]
+	req GET "$BASE/oauth/authorize" -G --data-urlencode "client_id=$CID" \
+	    --data-urlencode "redirect_uri=$CB" -d response_type=code -d state=st-1 \
+	    --data-urlencode "resource=$BASE/mcp" -d code_challenge="$VER" -d code_challenge_method=plain
+	redirected invalid_request
+	[ "$(location_param error_description)" = "code_challenge_method%20must%20be%20S256" ]
+}
+
+@test "response_type other than code: redirect unsupported_response_type" {
+	register
+	pkce
+	params
+	P=("${P[@]/response_type=code/response_type=token}")
+	req GET "$BASE/oauth/authorize" -G "${P[@]}"
+	redirected unsupported_response_type
+}
+
+@test "resource missing or another one: redirect invalid_request, invalid_target" {
+	register
+	pkce
+	RES=https://other.example/mcp authorize
+	redirected invalid_target
+	params
+	req GET "$BASE/oauth/authorize" -G "${P[@]:0:12}"
+	redirected invalid_request
+	[ "$(location_param error_description)" = "resource%20%28RFC%208707%29%20is%20required%3A%20the%20MCP%20server%27s%20URL" ]
+}
+
+@test "an unknown scope, or one the client did not register: redirect invalid_scope" {
+	register
+	pkce
+	SCOPE="wks:read admin:all" authorize
+	redirected invalid_scope
+	register "{\"redirect_uris\":[\"$CB\"],\"token_endpoint_auth_method\":\"none\",\"scope\":\"wks:read\"}"
+	SCOPE="wks:read env:read" authorize
+	redirected invalid_scope
+}
+
+@test "wrong code_verifier: invalid_grant" {
+	register
+	pkce
+	signin
+	allow wks:read
+	good=$VER
+	pkce
+	redeem
+	oauth_err 400 invalid_grant
+	jqb '.error_description == "code_verifier does not match the code_challenge"'
+	# A verifier that is not one at all is an invalid request.
+	VER=short redeem
+	oauth_err 400 invalid_request
+}
+
+@test "a code redeemed twice: invalid_grant, and what the first redemption gave is revoked" {
+	flow wks:read
+	whoami_as "$AT"
+	[ "$STATUS" = 200 ]
+	at=$AT rt=$RT
+	redeem
+	oauth_err 400 invalid_grant
+	jqb '.error_description == "the code was used before; the tokens issued from it are revoked"'
+	AT=$at RT=$rt
+	refresh "$RT"
+	oauth_err 400 invalid_grant
+	sleep 2.5	# revocation_cache_seconds
+	whoami_as "$AT"
+	[ "$STATUS" = 401 ]
+}
+
+@test "an expired code: invalid_grant" {
+	register
+	pkce
+	signin
+	allow wks:read
+	sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" "UPDATE auth_codes SET expires = strftime('%s','now') - 1 WHERE hash = '$(printf %s "$CODE" | sha256sum | cut -d' ' -f1)'"
+	redeem
+	oauth_err 400 invalid_grant
+	jqb '.error_description == "the code is unknown or expired"'
+}
+
+@test "a code and a redirect URI that differ, or another client's code: invalid_grant" {
+	register
+	pkce
+	signin
+	allow wks:read
+	CB=http://127.0.0.1:9/other redeem
+	oauth_err 400 invalid_grant
+	jqb '.error_description == "redirect_uri differs from the authorization request'"'"'s"'
+	# That try used it up; a new code for another client.
+	signin
+	allow wks:read
+	register
+	redeem
+	oauth_err 400 invalid_grant
+	jqb '.error_description == "the code was issued to another client"'
+}
+
+@test "refresh: rotated, may narrow, never widen; a replayed refresh token revokes the family" {
+	flow wks:read env:read
+	jqb '.scope == "wks:read env:read"'
+	refresh "$RT" -d scope="wks:read org:read"
+	oauth_err 400 invalid_scope
+	# A refused refresh spends its token (whoever sent it): a new flow.
+	refresh "$RT"
+	oauth_err 400 invalid_grant
+	flow wks:read env:read
+	refresh "$RT" -d scope=wks:read
+	[ "$STATUS" = 200 ]
+	jqb '.scope == "wks:read" and (.refresh_token | startswith("mcp_r_"))'
+	new_at=$(jq -r .access_token <<<"$BODY")
+	new_rt=$(jq -r .refresh_token <<<"$BODY")
+	[ "$new_rt" != "$RT" ]
+	whoami_as "$new_at"
+	jqb '.result.structuredContent.scopes == ["wks:read"]'
+	# The old one again: the whole family goes.
+	refresh "$RT"
+	oauth_err 400 invalid_grant
+	jqb '.error_description == "the refresh token was used before; this sign-in is revoked"'
+	refresh "$new_rt"
+	oauth_err 400 invalid_grant
+	sleep 2.5
+	whoami_as "$new_at"
+	[ "$STATUS" = 401 ]
+}
+
+@test "a refresh token of another client, or a resource that differs: refused" {
+	flow wks:read
+	refresh "$RT" --data-urlencode resource=https://other.example/mcp
+	oauth_err 400 invalid_target
+	flow wks:read
+	keep=$RT
+	register
+	refresh "$keep"
+	oauth_err 400 invalid_grant
+	jqb '.error_description == "the refresh token was issued to another client"'
+}
+
+@test "CSRF token missing or wrong: 403 and a new sign-in page, nothing signed in" {
+	register
+	pkce
+	rm -f "$STATE/jar"
+	authorize
+	good=$CSRF
+	CSRF=wrong-token-wrong-token-wrong-token-wrong-t form signin -d username=alice --data-urlencode "password=$PASSWORD"
+	[ "$STATUS" = 403 ]
+	grep -q 'The form expired or came from elsewhere' "$STATE/b"
+	! grep -q mcp_signin "$STATE/jar"
+	params
+	req POST "$BASE/oauth/authorize" "${P[@]}" -d step=signin -d username=alice \
+	    --data-urlencode "password=$PASSWORD" -b "$STATE/jar" -c "$STATE/jar"
+	[ "$STATUS" = 403 ]
+	! grep -q mcp_signin "$STATE/jar"
+	# A form posted from another site's page.
+	CSRF=$good form signin -d username=alice --data-urlencode "password=$PASSWORD" -H 'Origin: https://evil.example'
+	[ "$STATUS" = 403 ]
+	grep -q 'The form was sent from another site.' "$STATE/b"
+}
+
+@test "sign-in throttled per account and address: 429 with Retry-After, the right password too" {
+	register
+	pkce
+	for i in 1 2 3 4 5; do
+		signin bob wrong-password-$i
+		[ "$STATUS" = 401 ]
+		grep -q 'Wrong user name or password.' "$STATE/b"
+	done
+	signin bob "$PASSWORD"
+	[ "$STATUS" = 429 ]
+	[ "$(header Retry-After)" -ge 1 ] && [ "$(header Retry-After)" -le 300 ]
+	grep -q 'Too many failed sign-ins' "$STATE/b"
+	# Another account from the same address is not locked.
+	signin alice "$PASSWORD"
+	[ "$STATUS" = 200 ]
+	grep -q 'Allow access?' "$STATE/b"
+}
+
+@test "a disabled user: live tokens refused, refresh refused, sign-in refused" {
+	printf '%s\n' "$PASSWORD" | $MCPCTL user add --name carol --workspace wks_bats >/dev/null
+	register
+	pkce
+	signin carol
+	allow wks:read
+	redeem
+	[ "$STATUS" = 200 ]
+	whoami_as "$AT"
+	[ "$STATUS" = 200 ]
+	run $MCPCTL user disable carol
+	[ "$status" = 0 ]
+	jqo '.disabled > 0'
+	refresh "$RT"
+	oauth_err 400 invalid_grant
+	sleep 2.5
+	whoami_as "$AT"
+	[ "$STATUS" = 401 ]
+	signin carol
+	[ "$STATUS" = 401 ]
+}
+
+@test "mcpctl grant revoke: the grant's tokens stop" {
+	flow wks:read
+	run $MCPCTL grant revoke --user alice --client "$CID"
+	[ "$status" = 0 ]
+	refresh "$RT"
+	oauth_err 400 invalid_grant
+	sleep 2.5
+	whoami_as "$AT"
+	[ "$STATUS" = 401 ]
+	run $MCPCTL grant revoke --user alice --client "$CID"
+	[ "$status" = 1 ]
+}
+
+@test "RFC 7009 revocation: a refresh token or an access token ends the family; unknown tokens 200" {
+	flow wks:read
+	req POST "$BASE/oauth/revoke" -d "client_id=$CID" -d "token=$RT"
+	[ "$STATUS" = 200 ]
+	refresh "$RT"
+	oauth_err 400 invalid_grant
+	flow wks:read
+	req POST "$BASE/oauth/revoke" -d "client_id=$CID" -d "token=$AT" -d token_type_hint=access_token
+	[ "$STATUS" = 200 ]
+	sleep 2.5
+	whoami_as "$AT"
+	[ "$STATUS" = 401 ]
+	req POST "$BASE/oauth/revoke" -d "client_id=$CID" -d "token=mcp_r_nothing"
+	[ "$STATUS" = 200 ]
+	# Another client cannot revoke it.
+	flow wks:read
+	keep=$RT
+	register
+	req POST "$BASE/oauth/revoke" -d "client_id=$CID" -d "token=$keep"
+	oauth_err 400 unauthorized_client
+	req POST "$BASE/oauth/revoke" -d "token=$keep"
+	oauth_err 401 invalid_client
+}
+
+@test "public clients: no client_credentials, no secret to forge; a confidential client must authenticate" {
+	register
+	req POST "$BASE/oauth/token" -d grant_type=client_credentials -d "client_id=$CID"
+	oauth_err 400 unauthorized_client
+	register "{\"redirect_uris\":[\"$CB\"]}"
+	jqb '.token_endpoint_auth_method == "client_secret_basic" and (.client_secret | length) == 43'
+	secret=$(jq -r .client_secret <<<"$BODY")
+	pkce
+	signin
+	allow wks:read
+	redeem
+	oauth_err 401 invalid_client
+	redeem -u "$CID:$secret"
+	[ "$STATUS" = 200 ]
+}
+
+@test "registration refused: bad metadata, bad redirect URIs, too large, not JSON" {
+	reg() { req POST "$BASE/oauth/register" -H 'Content-Type: application/json' -d "$1"; }
+	reg '{"client_name":"x"}'
+	oauth_err 400 invalid_redirect_uri
+	reg '{"redirect_uris":["javascript:alert(1)"]}'
+	oauth_err 400 invalid_redirect_uri
+	reg '{"redirect_uris":["http://app.example/cb"]}'
+	oauth_err 400 invalid_redirect_uri
+	jqb '.error_description == "a web client'"'"'s redirect URI is https (or http to a loopback address)"'
+	reg '{"redirect_uris":["https://app.example/cb#frag"]}'
+	oauth_err 400 invalid_redirect_uri
+	reg '{"redirect_uris":["com.example.app:/cb"]}'
+	oauth_err 400 invalid_redirect_uri
+	reg '{"redirect_uris":["com.example.app:/cb"],"application_type":"native","token_endpoint_auth_method":"none"}'
+	[ "$STATUS" = 201 ]
+	reg "{\"redirect_uris\":$(jq -cn '[range(9) | "https://a.example/\(.)"]')}"
+	oauth_err 400 invalid_redirect_uri
+	reg '{"redirect_uris":["https://a.example/cb"],"grant_types":["client_credentials"]}'
+	oauth_err 400 invalid_client_metadata
+	reg '{"redirect_uris":["https://a.example/cb"],"token_endpoint_auth_method":"private_key_jwt"}'
+	oauth_err 400 invalid_client_metadata
+	reg '{"redirect_uris":["https://a.example/cb"],"scope":"wks:read root"}'
+	oauth_err 400 invalid_client_metadata
+	reg '[1,2]'
+	oauth_err 400 invalid_client_metadata
+	reg "{\"redirect_uris\":[\"https://a.example/cb\"],\"pad\":\"$(head -c 8200 /dev/zero | tr '\0' a)\"}"
+	oauth_err 413 invalid_client_metadata
+	req POST "$BASE/oauth/register" -d 'redirect_uris=https://a.example/cb'
+	oauth_err 400 invalid_client_metadata
+}
+
+@test "registration limited per address: 429 with Retry-After past client_registrations_per_address" {
+	used=$(sqlite3 "$STATE/mcp.db" "SELECT coalesce(sum(count), 0) FROM auth_failures WHERE client = '' AND addr = 'dcr 127.0.0.1'")
+	[ "$used" -lt 100 ]
+	for i in $(seq $((used + 1)) 100); do register; done
+	req POST "$BASE/oauth/register" -H 'Content-Type: application/json' -d "{\"redirect_uris\":[\"$CB\"]}"
+	oauth_err 429 temporarily_unavailable
+	[ "$(header Retry-After)" -ge 1 ]
+	# Client authentication from that address is not affected.
+	req POST "$BASE/oauth/token" -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials
+	[ "$STATUS" = 200 ]
+}
+
+@test "mcpctl user: passwords from standard input, checked; names unique; list shows no hash" {
+	run sh -c "printf 'short\n' | $MCPCTL user add --name dave --workspace wks_bats"
+	[ "$status" = 1 ]
+	[[ "$output" == *"a password is 12 to 256 bytes"* ]]
+	run sh -c "printf '%s\n' '$PASSWORD' | $MCPCTL user add --name alice --workspace wks_bats"
+	[ "$status" = 1 ]
+	[[ "$output" == *"a user named alice exists"* ]]
+	run sh -c "printf '%s\n' '$PASSWORD' | $MCPCTL user add --name dave --workspace wks_none"
+	[ "$status" = 1 ]
+	run sh -c "printf '%s\n' '$PASSWORD' | $MCPCTL user add --name dave --workspace wks_bats --scopes 'wks:read root'"
+	[ "$status" = 1 ]
+	run $MCPCTL user list
+	[ "$status" = 0 ]
+	! grep -q argon2 <<<"$output"
+	[[ "$(sqlite3 "$STATE/mcp.db" "SELECT pwhash FROM users WHERE name = 'alice'")" == '$argon2id$v=19$m=19456,t=2,p=1$'* ]]
+	run sh -c "printf 'a-new-long-password\n' | $MCPCTL user passwd bob"
+	[ "$status" = 0 ]
+}
