@@ -309,7 +309,7 @@ static const struct akey akeys[] = {
 	{ "jwks_timeout_seconds", 1, 60, AOFF(jwks_timeout), 0 },
 	{ "jwks_max_bytes", 1024, 1048576, AOFF(jwks_max_bytes), 1 },
 	{ "revocation_cache_seconds", 0, 300, AOFF(revocation_ttl), 0 },
-	{ "token_lifetime_seconds", 30, 86400, AOFF(token_ttl), 0 },
+	{ "token_lifetime_seconds", 5, 86400, AOFF(token_ttl), 0 },
 	{ "client_auth_failures", 1, 1000, AOFF(fail_max), 0 },
 	{ "addr_auth_failures", 1, 100000, AOFF(addr_fail_max), 0 },
 	{ "client_auth_window_seconds", 1, 86400, AOFF(fail_window), 0 },

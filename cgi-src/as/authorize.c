@@ -53,10 +53,11 @@ page_headers(struct mcp_req *r, struct areq *q)
 {
 	as_no_store(r);
 	mcp_buf_puts(&r->hdr, "Content-Security-Policy: default-src 'none'; "
-	    "style-src 'unsafe-inline'; form-action 'self'; frame-ancestors "
+	    "style-src 'unsafe-inline'; frame-ancestors "
 	    "'none'; base-uri 'none'\r\nX-Frame-Options: DENY\r\n"
 	    "X-Content-Type-Options: nosniff\r\n"
-	    "Referrer-Policy: no-referrer\r\n");
+	    /* Not no-referrer: browsers then send "Origin: null". */
+	    "Referrer-Policy: same-origin\r\n");
 	if (q != NULL && q->new_csrf) {
 		mcp_buf_printf(&r->hdr, "Set-Cookie: mcp_csrf=%s; Path=/oauth/;"
 		    " HttpOnly; SameSite=Lax", q->csrf);

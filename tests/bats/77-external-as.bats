@@ -148,10 +148,10 @@ logged() {
 
 @test "SDK 1.x ClientCredentialsProvider: discovery from the 401 to the provider, then tools" {
 	cd "$JS"
-	run timeout 60 node external-cc.mjs "$BASE" "$OP" wks_ext
+	run timeout 60 node sdk-cc.mjs 1 "$BASE" "$OP" wks_ext ext-cc ext-cc-secret
 	echo "$output"
 	[ "$status" = 0 ]
-	[[ "$output" == *"external-cc ok"* ]]
+	[[ "$output" == *"sdk1-cc ok"* ]]
 }
 
 @test "a genuine provider token made out to another audience: 401" {
@@ -185,10 +185,11 @@ logged() {
 @test "SDK 1.x authorization code: registration, Chromium on the provider's pages, tools, refresh after expiry" {
 	cd "$JS"
 	mkdir -p "$BATS_FILE_TMPDIR/shots"
-	run timeout 120 node external-sdk.mjs "$BASE" "$OP" wks_ext "$OP_TTL" "$BATS_FILE_TMPDIR/shots"
+	run timeout 120 node sdk-authcode.mjs external "$BASE" "$OP" wks_ext "$OP_TTL" \
+	    "$BATS_FILE_TMPDIR/shots" alice "any password" alice
 	echo "$output"
 	[ "$status" = 0 ]
-	[[ "$output" == *"external-sdk ok"* ]]
+	[[ "$output" == *"sdk-authcode ok"* ]]
 	[ -s "$BATS_FILE_TMPDIR/shots/external-signin.png" ]
 	[ -s "$BATS_FILE_TMPDIR/shots/external-consent.png" ]
 }

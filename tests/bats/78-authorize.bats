@@ -195,7 +195,7 @@ error_page() {
 	rm -f "$STATE/jar"
 	STATE_P='"><img src=x onerror=alert(1)>' authorize
 	[ "$STATUS" = 200 ]
-	[ "$(header Content-Security-Policy)" = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'" ]
+	[ "$(header Content-Security-Policy)" = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'" ]
 	[ "$(header X-Frame-Options)" = DENY ]
 	[ "$(header Cache-Control)" = no-store ]
 	[[ "$(header Set-Cookie)" == "mcp_csrf="*"; Path=/oauth/; HttpOnly; SameSite=Lax" ]]

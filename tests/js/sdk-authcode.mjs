@@ -1,7 +1,8 @@
-// external-sdk.mjs BASE ISSUER WORKSPACE TTL [OUTDIR]: the TypeScript SDK
-// 1.x authorization-code client against a third-party provider (ISSUER,
-// tests/js/external-op.mjs), a person signing in with Chromium on the
-// provider's own pages.
+// sdk-authcode.mjs PAGES BASE ISSUER WORKSPACE TTL OUTDIR USER PASSWORD SUB:
+// the TypeScript SDK 1.x authorization-code client, a person signing in
+// with Chromium.  PAGES says whose sign-in and consent pages: "builtin"
+// (ours, /oauth/authorize) or "external" (a third-party provider,
+// tests/js/external-op.mjs).  SUB is the subject the tokens must carry.
 //
 // The client starts with nothing: /mcp's 401 names our RFC 9728
 // metadata, which names ISSUER; the SDK reads the provider's metadata,
@@ -11,7 +12,8 @@
 // code arrives at this script's loopback listener; the SDK redeems it and
 // calls tools.  Then the access token (TTL seconds) expires: the next
 // call's 401 makes the SDK use the rotated refresh token, and the call
-// goes through.  Screenshots of the provider's pages go to OUTDIR.
+// goes through.  Screenshots of the pages go to OUTDIR, named
+// PAGES-signin.png and PAGES-consent.png.
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as path from 'node:path';
@@ -20,10 +22,11 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 
-const [base, issuer, workspace, ttlArg, outdir] = process.argv.slice(2);
+const [mode, base, issuer, workspace, ttlArg, outdir, user, password, sub] =
+    process.argv.slice(2);
 const mcp = new URL(`${base}/mcp`);
 const ttl = Number(ttlArg);
-const log = (...a) => console.log('external-sdk:', ...a);
+const log = (...a) => console.log('sdk-authcode:', ...a);
 
 // The redirect URI: a loopback listener (RFC 8252 §7.3).
 let gotCode;
@@ -48,16 +51,14 @@ const shot = async (page, name) => {
 		await page.screenshot({ path: path.join(outdir, `${name}.png`) });
 };
 
-// The person: sign in on the provider's page, then allow.
+// The person: sign in on the pages, then allow; returns the redirect's
+// parameters and the consent page's text.
 const pages = [];
-async function signIn(url) {
-	const page = await browser.newPage();
-	await page.goto(url.href);
-	pages.push(new URL(page.url()).origin);
+async function external(page) {
 	await page.waitForSelector('input[name="login"]');
 	await shot(page, 'external-signin');
-	await page.fill('input[name="login"]', 'alice');
-	await page.fill('input[name="password"]', 'any password');
+	await page.fill('input[name="login"]', user);
+	await page.fill('input[name="password"]', password);
 	await Promise.all([page.waitForURL(/\/interaction\//),
 	    page.click('button[type="submit"]')]);
 	await page.waitForSelector('input[name="prompt"][value="consent"]',
@@ -65,6 +66,36 @@ async function signIn(url) {
 	await shot(page, 'external-consent');
 	const body = await page.textContent('body');
 	await page.click('button[type="submit"]');
+	return body;
+}
+async function builtin(page) {
+	// The sign-in form: its fields and where it posts.
+	await page.waitForSelector('form[method="post"][action="/oauth/authorize"]');
+	assert.equal(await page.getAttribute('input[name="password"]', 'type'),
+	    'password');
+	assert.equal((await page.$$('input[name="csrf"]')).length, 1);
+	assert.match(await page.textContent('h1'), /Sign in/);
+	await shot(page, 'builtin-signin');
+	await page.fill('input[name="username"]', user);
+	await page.fill('input[name="password"]', password);
+	await Promise.all([page.waitForNavigation(),
+	    page.click('button[type="submit"]')]);
+	// The consent form: each scope a ticked box, allow and deny.
+	assert.match(await page.textContent('h1'), /Allow access\?/);
+	const boxes = await page.$$eval('input[type="checkbox"]',
+	    (l) => l.map((e) => [e.value, e.checked]));
+	assert.ok(boxes.length > 0 && boxes.every(([, c]) => c), 'boxes');
+	assert.equal((await page.$$('button[name="decision"][value="deny"]')).length, 1);
+	await shot(page, 'builtin-consent');
+	const body = await page.textContent('body');
+	await page.click('button[name="decision"][value="allow"]');
+	return body;
+}
+async function signIn(url) {
+	const page = await browser.newPage();
+	await page.goto(url.href);
+	pages.push(new URL(page.url()).origin);
+	const body = await (mode === 'builtin' ? builtin : external)(page);
 	const params = await codeP;
 	await page.close();
 	return [params, body];
@@ -78,7 +109,7 @@ const authProvider = {
 	get redirectUrl() { return redirectUrl; },
 	get clientMetadata() {
 		return {
-			client_name: 'mcp-fcgi external test',
+			client_name: `mcp-fcgi ${mode} test`,
 			redirect_uris: [redirectUrl],
 			grant_types: ['authorization_code', 'refresh_token'],
 			response_types: ['code'],
@@ -100,7 +131,7 @@ const authProvider = {
 	},
 };
 
-const client = new Client({ name: 'mcp-fcgi-external-sdk', version: '1.0.0' });
+const client = new Client({ name: 'mcp-fcgi-sdk-authcode', version: '1.0.0' });
 let transport = new StreamableHTTPClientTransport(mcp, { authProvider });
 await assert.rejects(client.connect(transport), UnauthorizedError);
 
@@ -122,27 +153,27 @@ log('registered', store.client.client_id, 'scope', authUrl.searchParams.get('sco
 await transport.finishAuth(params.get('code'));
 const first = store.tokens;
 assert.equal(first.token_type, 'Bearer');
-assert.ok(first.refresh_token, 'the provider issued no refresh token');
+assert.ok(first.refresh_token, 'no refresh token was issued');
 assert.ok(first.expires_in <= ttl);
 transport = new StreamableHTTPClientTransport(mcp, { authProvider });
 await client.connect(transport);
 
 const who = await client.callTool({ name: 'whoami', arguments: {} });
 assert.equal(who.structuredContent.issuer, issuer);
-assert.equal(who.structuredContent.subject, 'alice');
+assert.equal(who.structuredContent.subject, sub);
 assert.equal(who.structuredContent.client_id, store.client.client_id);
 assert.equal(who.structuredContent.workspace, workspace);
 assert.deepEqual(who.structuredContent.scopes,
     authUrl.searchParams.get('scope').split(' '));
 const usage = await client.callTool({ name: 'get_usage', arguments: { hours: 1 } });
 assert.notEqual(usage.isError, true);
-log('tool calls with the provider token ok');
+log('tool calls with the token ok');
 
 // Past the access token's life: the 401 brings a refresh, then the call.
 await new Promise((r) => setTimeout(r,
     (who.structuredContent.expires_in + 1) * 1000));
 const again = await client.callTool({ name: 'whoami', arguments: {} });
-assert.equal(again.structuredContent.subject, 'alice');
+assert.equal(again.structuredContent.subject, sub);
 assert.equal(saved.length, 2, 'no refresh happened');
 assert.notEqual(store.tokens.access_token, first.access_token);
 assert.ok(store.tokens.refresh_token);
@@ -152,4 +183,4 @@ assert.ok(again.structuredContent.expires_at > who.structuredContent.expires_at)
 await client.close();
 await browser.close();
 cb.close();
-console.log('external-sdk ok: discovery, registration, browser sign-in and consent, code with PKCE, tools, refresh after expiry');
+console.log('sdk-authcode ok: discovery, registration, browser sign-in and consent, code with PKCE, tools, refresh after expiry');

@@ -1,0 +1,83 @@
+#!/usr/bin/env bats
+# The real clients against the built-in authorization server, with no
+# token made by hand: each starts from /mcp's 401 and discovers the rest
+# (RFC 9728, then RFC 8414).  The SDKs' ClientCredentialsProvider (1.x
+# and 2.x) and mcp-remote --client-credentials get client credentials
+# tokens; the SDK 1.x authorization-code client registers itself, a
+# person signs in and consents in headless Chromium on our pages, and the
+# client refreshes after its access token expired; the official suite's
+# authorization-server scenarios run with Chromium doing the browser step.
+
+load helper
+
+setup_file() {
+	JS=$ROOT/tests/js
+	export PATH=$JS/node_modules/node/bin:$JS/node_modules/.bin:$PATH
+	# Access tokens live 5 s (no leeway), so that the browser client's
+	# refresh is seen.
+	CONF_SET="token_lifetime_seconds=5 leeway_seconds=0" start_server
+	PASSWORD=correct-horse-battery
+	printf '%s\n' "$PASSWORD" | $MCPCTL user add --name erin --workspace wks_bats >/dev/null
+	SHOTS=$BATS_FILE_TMPDIR/shots
+	mkdir -p "$SHOTS"
+	export JS PASSWORD SHOTS
+}
+teardown_file() { stop_server; }
+
+@test "SDK 1.x ClientCredentialsProvider: discovery from the 401, our token, tools" {
+	cd "$JS"
+	run timeout 60 node sdk-cc.mjs 1 "$BASE" "$BASE" wks_bats "$CLIENT_ID" "$CLIENT_SECRET"
+	echo "$output"
+	[ "$status" = 0 ]
+	[[ "$output" == *"sdk1-cc ok"* ]]
+}
+
+@test "SDK 2.x ClientCredentialsProvider: discovery from the 401, our token, tools" {
+	cd "$JS"
+	run timeout 60 node sdk-cc.mjs 2 "$BASE" "$BASE" wks_bats "$CLIENT_ID" "$CLIENT_SECRET"
+	echo "$output"
+	[ "$status" = 0 ]
+	[[ "$output" == *"sdk2-cc ok"* ]]
+}
+
+@test "mcp-remote --client-credentials: discovery from the 401, tools/list over stdio" {
+	cd "$JS"
+	cfg=$(mktemp -d)
+	printf '{"client_id":"%s","client_secret":"%s"}' "$CLIENT_ID" "$CLIENT_SECRET" >"$cfg/info.json"
+	run timeout 60 sh -c '{
+	    printf "%s\n" "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"bats\",\"version\":\"1\"}}}"
+	    sleep 3
+	    printf "%s\n" "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"
+	    printf "%s\n" "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"whoami\",\"arguments\":{}}}"
+	    sleep 3
+	} | MCP_REMOTE_CONFIG_DIR='"$cfg"' mcp-remote "'"$BASE/mcp"'" \
+	    --transport http-only --client-credentials \
+	    --static-oauth-client-info @'"$cfg"'/info.json 2>'"$cfg"'/err'
+	echo "$output"
+	cat "$cfg/err" | tail -20
+	rm -rf "$cfg"
+	jqo '.result.structuredContent | .client_id == "'"$CLIENT_ID"'" and .workspace == "wks_bats" and .issuer == "'"$BASE"'"' \
+	    "$(echo "$output" | grep '"id":2')"
+}
+
+@test "SDK 1.x authorization code: registration, Chromium on our pages, tools, refresh after expiry" {
+	cd "$JS"
+	uid=$($MCPCTL user list | jq -r '.[] | select(.name == "erin") | .id')
+	run timeout 120 node sdk-authcode.mjs builtin "$BASE" "$BASE" wks_bats 5 "$SHOTS" erin "$PASSWORD" "$uid"
+	echo "$output"
+	[ "$status" = 0 ]
+	[[ "$output" == *"sdk-authcode ok"* ]]
+	[ -s "$SHOTS/builtin-signin.png" ]
+	[ -s "$SHOTS/builtin-consent.png" ]
+	# The audit trail names the person and the client.
+	sleep 0.3
+	grep -q "\"sub\":\"$uid\"" "$STATE/audit.log"
+}
+
+@test "the official suite's authorization-server scenarios: all pass, Chromium signing in" {
+	cd "$JS"
+	run timeout 120 node conformance-as.mjs "$BASE" erin "$PASSWORD" "$SHOTS"
+	echo "$output"
+	[ "$status" = 0 ]
+	[[ "$output" == *"conformance-as ok: 2 passed, 0 failed"* ]]
+}
