@@ -3,9 +3,10 @@
 # token made by hand: each starts from /mcp's 401 and discovers the rest
 # (RFC 9728, then RFC 8414).  The SDKs' ClientCredentialsProvider (1.x
 # and 2.x) and mcp-remote --client-credentials get client credentials
-# tokens; the SDK 1.x authorization-code client registers itself, a
-# person signs in and consents in headless Chromium on our pages, and the
-# client refreshes after its access token expired; the official suite's
+# tokens; the SDK 1.x authorization-code client and mcp-remote (no
+# header: the article's path) register themselves, a person signs in and
+# consents in headless Chromium on our pages, and the SDK client
+# refreshes after its access token expired; the official suite's
 # authorization-server scenarios run with Chromium doing the browser step.
 
 load helper
@@ -80,4 +81,14 @@ teardown_file() { stop_server; }
 	echo "$output"
 	[ "$status" = 0 ]
 	[[ "$output" == *"conformance-as ok: 2 passed, 0 failed"* ]]
+}
+
+@test "mcp-remote without a header (the article's path): it registers, Chromium signs in, whoami" {
+	cd "$JS"
+	run timeout 90 node remote-authcode.mjs "$BASE" erin "$PASSWORD" "$SHOTS"
+	echo "$output"
+	[ "$status" = 0 ]
+	uid=$($MCPCTL user list | jq -r '.[] | select(.name == "erin") | .id')
+	[[ "$output" == *"remote-authcode ok: cli_"*" for $uid, scopes wks:read"* ]]
+	[ -s "$SHOTS/remote-consent.png" ]
 }

@@ -1,0 +1,92 @@
+// remote-authcode.mjs BASE USER PASSWORD OUTDIR: the article's path,
+// `npx mcp-remote BASE/mcp` with no header.  mcp-remote meets /mcp's
+// 401, discovers our authorization server, registers itself (RFC 7591)
+// and prints the authorization URL it would open in a browser (BROWSER
+// is /bin/true here, so nothing opens); headless Chromium opens that URL,
+// signs in as USER and allows.  The code reaches mcp-remote's own
+// loopback listener, it redeems it, and the stdio client behind it calls
+// whoami.  Exits non-zero unless whoami names USER's id's client.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const [base, user, password, outdir] = process.argv.slice(2);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const cfg = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-remote-'));
+const remote = spawn(process.execPath,
+    [path.join(here, 'node_modules/mcp-remote/dist/proxy.js'), `${base}/mcp`,
+	'--transport', 'http-only'],
+    { env: { ...process.env, MCP_REMOTE_CONFIG_DIR: cfg, BROWSER: '/bin/true' },
+      stdio: ['pipe', 'pipe', 'pipe'] });
+let err = '', out = '';
+const lines = [];
+let wake = () => {};
+remote.stdout.on('data', (d) => {
+	out += d;
+	let i;
+	while ((i = out.indexOf('\n')) >= 0) {
+		lines.push(JSON.parse(out.slice(0, i)));
+		out = out.slice(i + 1);
+		wake();
+	}
+});
+const answer = (id) => new Promise((resolve, reject) => {
+	const t = setTimeout(() => reject(new Error(`no answer ${id}: ${err}`)), 30000);
+	const look = () => {
+		const m = lines.find((l) => l.id === id);
+		if (m) { clearTimeout(t); resolve(m); } else wake = look;
+	};
+	look();
+});
+const authUrl = new Promise((resolve, reject) => {
+	const t = setTimeout(() => reject(new Error(`no authorization URL: ${err}`)), 30000);
+	remote.stderr.on('data', (d) => {
+		err += d;
+		const m = err.match(/(http\S+\/oauth\/authorize\?\S+)/);
+		if (m) { clearTimeout(t); resolve(m[1]); }
+	});
+});
+const send = (m) => remote.stdin.write(JSON.stringify(m) + '\n');
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
+try {
+	send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: {
+	    protocolVersion: '2025-06-18', capabilities: {},
+	    clientInfo: { name: 'remote-authcode', version: '1' } } });
+	const url = new URL(await authUrl);
+	assert.equal(url.origin, base);
+	assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
+	assert.equal(url.searchParams.get('resource'), `${base}/mcp`);
+	const page = await browser.newPage();
+	await page.goto(url.href);
+	await page.fill('input[name="username"]', user);
+	await page.fill('input[name="password"]', password);
+	await Promise.all([page.waitForNavigation(),
+	    page.click('button[type="submit"]')]);
+	await page.screenshot({ path: path.join(outdir, 'remote-consent.png') });
+	const back = new URL(url.searchParams.get('redirect_uri'));
+	await Promise.all([page.waitForURL((u) => u.origin === back.origin),
+	    page.click('button[name="decision"][value="allow"]')]);
+	await page.close();
+	const init = await answer(1);
+	assert.ok(init.result?.protocolVersion, JSON.stringify(init));
+	send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+	send({ jsonrpc: '2.0', id: 2, method: 'tools/call',
+	    params: { name: 'whoami', arguments: {} } });
+	const who = (await answer(2)).result.structuredContent;
+	assert.equal(who.issuer, base);
+	assert.match(who.subject, /^usr_/);
+	assert.match(who.client_id, /^cli_/);
+	assert.ok(who.scopes.includes('wks:read'));
+	console.log(`remote-authcode ok: ${who.client_id} for ${who.subject}, scopes ${who.scopes.join(' ')}`);
+} finally {
+	remote.kill();
+	await browser.close();
+	fs.rmSync(cfg, { recursive: true, force: true });
+}
