@@ -556,3 +556,55 @@ error_page() {
 	run sh -c "printf 'a-new-long-password\n' | $MCPCTL user passwd bob"
 	[ "$status" = 0 ]
 }
+
+@test "bounds: 8 signed-in browsers a person, 8 refresh tokens a family, 16 live families a grant, expired codes dropped" {
+	printf '%s\n' "$PASSWORD" | $MCPCTL user add --name frank --workspace wks_bats >/dev/null
+	uid=$($MCPCTL user list | jq -r '.[] | select(.name == "frank") | .id')
+	q() { sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" "$1"; }
+	register
+	pkce
+	for i in $(seq 10); do signin frank; [ "$STATUS" = 200 ]; done
+	[ "$(q "SELECT count(*) FROM web_sessions WHERE user = '$uid'")" = 8 ]
+	# The newest still works: straight to consent.
+	authorize
+	grep -q 'Allow access?' "$STATE/b"
+	for i in $(seq 17); do
+		allow wks:read
+		redeem
+		[ "$STATUS" = 200 ]
+	done
+	[ "$(q "SELECT count(*) FROM token_families WHERE user = '$uid' AND client = '$CID' AND revoked = 0")" = 16 ]
+	[ "$(q "SELECT count(*) FROM token_families WHERE user = '$uid' AND client = '$CID' AND revoked > 0")" = 1 ]
+	for i in $(seq 10); do
+		refresh "$RT"
+		[ "$STATUS" = 200 ]
+		RT=$(jq -r .refresh_token <<<"$BODY")
+	done
+	fam=$(q "SELECT family FROM refresh_tokens WHERE hash = '$(printf %s "$RT" | sha256sum | cut -d' ' -f1)'")
+	[ "$(q "SELECT count(*) FROM refresh_tokens WHERE family = '$fam'")" = 8 ]
+	q "UPDATE auth_codes SET expires = 0"
+	allow wks:read
+	[ "$(q "SELECT count(*) FROM auth_codes")" = 1 ]
+}
+
+@test "registered clients: unused ones dropped after a day, 10,000 at most (503 with Retry-After)" {
+	q() { sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" "$1"; }
+	# Room under this address's limit: the window starts again.
+	q "DELETE FROM auth_failures WHERE addr = 'dcr 127.0.0.1'"
+	register
+	stale=$CID
+	flow wks:read
+	used=$CID
+	q "UPDATE clients SET created = created - 90000 WHERE id IN ('$stale', '$used')"
+	register
+	[ "$(q "SELECT count(*) FROM clients WHERE id = '$stale'")" = 0 ]
+	[ "$(q "SELECT count(*) FROM clients WHERE id = '$used'")" = 1 ]
+	q "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
+	   INSERT INTO clients (id, name, scopes, workspace, secret_hash, salt, created, revoked, kind, used)
+	   SELECT printf('cli_fill%08d', i), 'fill', '', '', '', '', strftime('%s','now'), 0, 'dcr', 1 FROM n"
+	req POST "$BASE/oauth/register" -H 'Content-Type: application/json' -d "{\"redirect_uris\":[\"$CB\"]}"
+	oauth_err 503 temporarily_unavailable
+	[ "$(header Retry-After)" = 3600 ]
+	q "DELETE FROM clients WHERE id LIKE 'cli_fill%'"
+	register
+}
