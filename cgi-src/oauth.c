@@ -98,7 +98,8 @@ client_of(struct mcp_req *r, struct as_ctx *ctx, const struct mcp_form *f,
 		/* A public client names itself; nothing to check but that. */
 		snprintf(r->who.client_id, sizeof(r->who.client_id), "%.127s",
 		    pid);
-		if (as_client_resolve(ctx, pid, cl, err, sizeof(err)) ==
+		as_addr(r, addr, sizeof(addr));
+		if (as_client_resolve(ctx, pid, addr, cl, err, sizeof(err)) ==
 		    AS_CLIENT_ERROR) {
 			as_oauth_error(r, 503, "temporarily_unavailable",
 			    "try again");
@@ -151,6 +152,26 @@ client_of(struct mcp_req *r, struct as_ctx *ctx, const struct mcp_form *f,
 out:
 	OPENSSL_cleanse(secret, sizeof(secret));
 	return rc;
+}
+
+/*
+ * The form of a token or revocation request and its client; 0, or -1
+ * when the error is answered.
+ */
+static int
+client_form(struct mcp_req *r, struct as_ctx *ctx, struct mcp_form *f,
+    struct mcp_client *cl)
+{
+	const char	*why = "";
+
+	if (as_read_form(r, f, &why) == -1) {
+		as_oauth_error(r, 400, "invalid_request", why);
+		return -1;
+	}
+	if (client_of(r, ctx, f, cl) != WHO_OK)
+		return -1;
+	r->authed = 1;
+	return 0;
 }
 
 /* The client_credentials grant; needbuf holds the scopes for the audit. */
@@ -206,16 +227,10 @@ token(struct mcp_req *r, struct as_ctx *ctx, char *needbuf, size_t needsz)
 {
 	struct mcp_client	 cl;
 	struct mcp_form		 f;
-	const char		*why = "", *gt;
+	const char		*gt;
 
-	snprintf(r->rpc, sizeof(r->rpc), "oauth/token");
-	if (as_read_form(r, &f, &why) == -1) {
-		as_oauth_error(r, 400, "invalid_request", why);
+	if (client_form(r, ctx, &f, &cl) == -1)
 		goto out;
-	}
-	if (client_of(r, ctx, &f, &cl) != WHO_OK)
-		goto out;
-	r->authed = 1;
 	if ((gt = mcp_form_get(&f, "grant_type")) == NULL) {
 		as_oauth_error(r, 400, "invalid_request", "grant_type is "
 		    "required");
@@ -257,20 +272,14 @@ revoke(struct mcp_req *r, struct as_ctx *ctx)
 	struct mcp_form		 f;
 	struct mcp_jwt		 t;
 	const char		*why = "", *tok;
-	char			 h[65], famid[40], sc[1024], sid[48];
+	char			 h[65], famid[40], sc[1024];
 	int64_t			 now = (int64_t)time(NULL);
 	enum mcp_err		 e;
 	struct json_object	*v;
 
-	snprintf(r->rpc, sizeof(r->rpc), "oauth/revoke");
 	famid[0] = '\0';
-	if (as_read_form(r, &f, &why) == -1) {
-		as_oauth_error(r, 400, "invalid_request", why);
+	if (client_form(r, ctx, &f, &cl) == -1)
 		goto out;
-	}
-	if (client_of(r, ctx, &f, &cl) != WHO_OK)
-		goto out;
-	r->authed = 1;
 	if ((tok = mcp_form_get(&f, "token")) == NULL) {
 		as_oauth_error(r, 400, "invalid_request", "token is required");
 		goto out;
@@ -285,12 +294,11 @@ revoke(struct mcp_req *r, struct as_ctx *ctx)
 		}
 	} else if (mcp_jwt_parse(tok, strlen(tok), &t, &why) == 0) {
 		/* The family is named, not trusted: it must be cl's below. */
-		sid[0] = '\0';
 		if (mcp_json_get(t.claims, "sid", &v) &&
-		    json_object_is_type(v, json_type_string))
-			snprintf(sid, sizeof(sid), "%s",
-			    json_object_get_string(v));
-		snprintf(famid, sizeof(famid), "%s", sid);
+		    json_object_is_type(v, json_type_string) &&
+		    json_object_get_string_len(v) < (int)sizeof(famid))
+			memcpy(famid, json_object_get_string(v),
+			    (size_t)json_object_get_string_len(v) + 1);
 		mcp_jwt_free(&t);
 	}
 	if (famid[0] != '\0' && ctx->st->ops->family_get(ctx->st, famid,
@@ -366,7 +374,7 @@ metadata(struct mcp_req *r)
 	mcp_json_set(o, "authorization_response_iss_parameter_supported",
 	    json_object_new_boolean(1));
 	mcp_json_set(o, "client_id_metadata_document_supported",
-	    json_object_new_boolean(0));
+	    json_object_new_boolean(a->cimd));
 	mcp_buf_puts(&r->hdr, "Cache-Control: public, max-age=3600\r\n");
 	mcp_http_json(r, 200, json_object_to_json_string_ext(o,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));

@@ -35,6 +35,7 @@ mcp_authconf_defaults(struct mcp_authconf *a)
 	a->signin_ttl = 8 * 3600;
 	a->registration = 1;
 	a->dcr_per_addr = 20;
+	a->cimd = 1;
 }
 
 void
@@ -64,6 +65,7 @@ mcp_authconf_free(struct mcp_authconf *a)
 	free(a->audit_log);
 	free(a->as_issuer);
 	free(a->keys_dir);
+	free(a->cimd_ca_file);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -398,6 +400,23 @@ mcp_authconf_apply(struct mcp_authconf *a, int in_issuer, const char *key,
 			return -1;
 		}
 		return setstr(&a->workspace_claim, val) == -1 ? -1 : 1;
+	}
+	if (strcmp(key, "client_metadata_documents") == 0 ||
+	    strcmp(key, "client_metadata_allow_private") == 0) {
+		if (yesno(val, key[16] == 'd' ? &a->cimd :
+		    &a->cimd_private) == -1) {
+			snprintf(why, whysz, "must be yes or no");
+			return -1;
+		}
+		return 1;
+	}
+	if (strcmp(key, "client_metadata_ca_file") == 0) {
+		/* Empty: the system's CAs. */
+		free(a->cimd_ca_file);
+		a->cimd_ca_file = NULL;
+		if (*val == '\0')
+			return 1;
+		return setpath(&a->cimd_ca_file, val, dir) == -1 ? -1 : 1;
 	}
 	if (strcmp(key, "client_registration") == 0) {
 		if (strcmp(val, "open") == 0)

@@ -237,6 +237,9 @@ struct mcp_authconf {
 	int		 signin_ttl;	/* seconds a browser stays signed in */
 	int		 registration;	/* RFC 7591 open (1) or none (0) */
 	int		 dcr_per_addr;	/* registrations per address and window */
+	int		 cimd;		/* client ids may be metadata URLs */
+	int		 cimd_private;	/* development: fetch from any address */
+	char		*cimd_ca_file;	/* development: CAs for the fetch */
 };
 
 /*
@@ -436,6 +439,21 @@ int	mcp_fetch_init(void);
 /* GET url into b (https, or http to loopback); 0, or -1 with err. */
 int	mcp_http_fetch(const char *url, int timeout, size_t max,
 	    struct mcp_buf *b, char *err, size_t errsz);
+struct mcp_fetch_opts {
+	int		 timeout;	/* seconds, connect and total */
+	size_t		 max;		/* bytes */
+	int		 public_only;	/* set by mcp_http_fetch_public() */
+	int		 allow_private;	/* development: any address */
+	const char	*ca_file;	/* NULL: the system's CAs */
+};
+/*
+ * GET a document anyone may name (https only, no redirects), refusing
+ * an address that is not public unless allow_private; 0, or -1 with err.
+ */
+int	mcp_http_fetch_public(const char *url, const struct mcp_fetch_opts *,
+	    struct mcp_buf *b, char *err, size_t errsz);
+/* 1 if ip (text, v4 or v6) is a public unicast address. */
+int	mcp_addr_public(const char *ip);
 
 /* --- A request body as a tree in one arena (lib/jsondoc.c) --- */
 

@@ -38,8 +38,10 @@
  *   clients         made by the operator (mcpctl client add), or by
  *                   registration: client_registrations_per_address
  *                   per source address in each client_auth_window_seconds
- *                   and MCP_DCR_ROWS registered in all; a
- *                   registered client never used is dropped after a day
+ *                   and MCP_DCR_ROWS registered or fetched (metadata
+ *                   documents) in all; a registered client never used is
+ *                   dropped after a day, a document an hour after its
+ *                   fetch
  *   users, grants   made by the operator (mcpctl user add), and one
  *                   grant per user and client
  *   web_sessions    MCP_WEBSESS_PER_USER per user (oldest dropped), none
@@ -323,9 +325,10 @@ struct mcp_store_ops {
 	enum mcp_err	(*client_list)(struct mcp_store *, mcp_client_cb,
 			    void *);
 	/*
-	 * Adds a registered client (RFC 7591) after dropping those never
-	 * used a day after registering; MCP_ERR_CONFLICT when MCP_DCR_ROWS
-	 * registered clients exist.
+	 * Adds (or replaces) a registered client (RFC 7591) or a fetched
+	 * metadata document's, after dropping registered ones never used a
+	 * day after registering and documents past their cache time;
+	 * MCP_ERR_CONFLICT when MCP_DCR_ROWS others exist.
 	 */
 	enum mcp_err	(*client_register)(struct mcp_store *,
 			    const struct mcp_client *, int64_t now);

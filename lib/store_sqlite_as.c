@@ -28,6 +28,36 @@ static const char code_get_sql[] =
 static const char code_use_sql[] =
     "UPDATE auth_codes SET used = ?2 WHERE hash = ?1";
 
+/*
+ * The end of a take: the row found (or not) was read in the transaction
+ * begun by the caller; marks it used at now unless it is missing,
+ * expired or used already, and ends the transaction (NOTFOUND and
+ * CONFLICT change nothing, and commit).
+ */
+static enum mcp_err
+take_end(struct mcp_store *p, enum mcp_err e, const char *use_sql,
+    const char *hash, int64_t expires, int64_t used, int64_t now,
+    const char *what)
+{
+	sqlite3_stmt	*st;
+
+	if (e == MCP_OK && expires < now)
+		e = MCP_ERR_NOTFOUND;
+	else if (e == MCP_OK && used != 0)
+		e = MCP_ERR_CONFLICT;
+	if (e == MCP_OK) {
+		if ((st = sqlite_prep(p, use_sql)) == NULL)
+			e = MCP_ERR_STORE;
+		else {
+			TEXT(st, 1, hash);
+			sqlite3_bind_int64(st, 2, now);
+			e = sqlite_exec(p, st);
+		}
+	}
+	return sqlite_tx_end(p, e == MCP_ERR_STORE ? e : MCP_OK, what) ==
+	    MCP_OK ? e : MCP_ERR_STORE;
+}
+
 enum mcp_err
 sqlite_code_put(struct mcp_store *p, const struct mcp_code *c)
 {
@@ -72,10 +102,9 @@ sqlite_code_take(struct mcp_store *p, const char *hash, int64_t now,
 	memset(c, 0, sizeof(*c));
 	if ((e = sqlite_tx_begin(p, "code_take begin")) != MCP_OK)
 		return e;
-	if ((st = sqlite_prep(p, code_get_sql)) == NULL) {
-		e = MCP_ERR_STORE;
-		goto out;
-	}
+	if ((st = sqlite_prep(p, code_get_sql)) == NULL)
+		return take_end(p, MCP_ERR_STORE, NULL, hash, 0, 0, now,
+		    "code_take commit");
 	TEXT(st, 1, hash);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		snprintf(c->hash, sizeof(c->hash), "%s", hash);
@@ -93,29 +122,10 @@ sqlite_code_take(struct mcp_store *p, const char *hash, int64_t now,
 		c->used = sqlite3_column_int64(st, 10);
 	}
 	sqlite_done(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		e = sqlite_error(p, "code_take");
-		goto out;
-	}
-	if (rc == SQLITE_DONE || c->expires < now) {
-		e = MCP_ERR_NOTFOUND;
-		goto out;
-	}
-	if (c->used != 0) {
-		e = MCP_ERR_CONFLICT;
-		goto out;
-	}
-	if ((st = sqlite_prep(p, code_use_sql)) == NULL)
-		e = MCP_ERR_STORE;
-	else {
-		TEXT(st, 1, hash);
-		sqlite3_bind_int64(st, 2, now);
-		e = sqlite_exec(p, st);
-	}
-out:
-	/* NOTFOUND and CONFLICT change nothing: commit what is there. */
-	return sqlite_tx_end(p, e == MCP_ERR_STORE ? e : MCP_OK,
-	    "code_take commit") == MCP_OK ? e : MCP_ERR_STORE;
+	e = rc == SQLITE_ROW ? MCP_OK : rc == SQLITE_DONE ? MCP_ERR_NOTFOUND :
+	    sqlite_error(p, "code_take");
+	return take_end(p, e, code_use_sql, hash, c->expires, c->used, now,
+	    "code_take commit");
 }
 
 /* --- Token families and refresh tokens --- */
@@ -311,10 +321,9 @@ sqlite_refresh_take(struct mcp_store *p, const char *hash, int64_t now,
 	family[0] = scopes[0] = '\0';
 	if ((e = sqlite_tx_begin(p, "refresh_take begin")) != MCP_OK)
 		return e;
-	if ((st = sqlite_prep(p, rt_get_sql)) == NULL) {
-		e = MCP_ERR_STORE;
-		goto out;
-	}
+	if ((st = sqlite_prep(p, rt_get_sql)) == NULL)
+		return take_end(p, MCP_ERR_STORE, NULL, hash, 0, 0, now,
+		    "refresh_take commit");
 	TEXT(st, 1, hash);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		sqlite_copy_col(st, 0, family, 40);
@@ -323,28 +332,10 @@ sqlite_refresh_take(struct mcp_store *p, const char *hash, int64_t now,
 		used = sqlite3_column_int64(st, 3);
 	}
 	sqlite_done(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		e = sqlite_error(p, "refresh_take");
-		goto out;
-	}
-	if (rc == SQLITE_DONE || expires < now) {
-		e = MCP_ERR_NOTFOUND;
-		goto out;
-	}
-	if (used != 0) {
-		e = MCP_ERR_CONFLICT;
-		goto out;
-	}
-	if ((st = sqlite_prep(p, rt_use_sql)) == NULL)
-		e = MCP_ERR_STORE;
-	else {
-		TEXT(st, 1, hash);
-		sqlite3_bind_int64(st, 2, now);
-		e = sqlite_exec(p, st);
-	}
-out:
-	return sqlite_tx_end(p, e == MCP_ERR_STORE ? e : MCP_OK,
-	    "refresh_take commit") == MCP_OK ? e : MCP_ERR_STORE;
+	e = rc == SQLITE_ROW ? MCP_OK : rc == SQLITE_DONE ? MCP_ERR_NOTFOUND :
+	    sqlite_error(p, "refresh_take");
+	return take_end(p, e, rt_use_sql, hash, expires, used, now,
+	    "refresh_take commit");
 }
 
 /* --- Users --- */
@@ -577,9 +568,11 @@ sqlite_grant_revoke(struct mcp_store *p, const char *user,
 /* --- Registered clients --- */
 
 static const char dcr_prune_sql[] =
-    "DELETE FROM clients WHERE kind = 'dcr' AND used = 0 AND created < ?1";
+    "DELETE FROM clients WHERE (kind = 'dcr' AND used = 0 AND created < ?1)"
+    " OR (kind = 'cimd' AND expires < ?2)";
 static const char dcr_count_sql[] =
-    "SELECT count(*) FROM clients WHERE kind = 'dcr'";
+    "SELECT count(*) FROM clients WHERE kind IN ('dcr', 'cimd') AND "
+    "id <> ?1";
 
 enum mcp_err
 sqlite_client_register(struct mcp_store *p, const struct mcp_client *cl,
@@ -595,11 +588,13 @@ sqlite_client_register(struct mcp_store *p, const struct mcp_client *cl,
 		e = MCP_ERR_STORE;
 	else {
 		sqlite3_bind_int64(st, 1, now - 86400);
+		sqlite3_bind_int64(st, 2, now);
 		e = sqlite_exec(p, st);
 	}
 	if (e == MCP_OK && (st = sqlite_prep(p, dcr_count_sql)) == NULL)
 		e = MCP_ERR_STORE;
 	else if (e == MCP_OK) {
+		TEXT(st, 1, cl->id);
 		if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 			n = sqlite3_column_int(st, 0);
 		sqlite_done(st);

@@ -167,7 +167,7 @@ static int
 check_client(struct mcp_req *r, struct as_ctx *ctx, const struct mcp_form *f,
     struct areq *q)
 {
-	char	 err[256];
+	char	 err[384], addr[80];
 
 	q->client_id = mcp_form_get(f, "client_id");
 	q->redirect_uri = mcp_form_get(f, "redirect_uri");
@@ -175,7 +175,8 @@ check_client(struct mcp_req *r, struct as_ctx *ctx, const struct mcp_form *f,
 		error_page(r, 400, "The request names no client (client_id).");
 		return -1;
 	}
-	switch (as_client_resolve(ctx, q->client_id, &q->cl, err,
+	as_addr(r, addr, sizeof(addr));
+	switch (as_client_resolve(ctx, q->client_id, addr, &q->cl, err,
 	    sizeof(err))) {
 	case AS_CLIENT_OK:
 		break;

@@ -89,6 +89,25 @@ out:
 	free(tok);
 }
 
+/*
+ * A code or refresh token presented again: whoever holds it, what its
+ * family gave is void.  what names it for the log, desc for the client.
+ */
+static void
+replayed(struct mcp_req *r, struct as_ctx *ctx, const char *family,
+    const char *what, const char *outcome, const char *desc)
+{
+	mcp_logx(MCP_LEVEL_WARNING, r->rid, "%s presented again: family %s "
+	    "revoked", what, family);
+	if (ctx->st->ops->family_revoke(ctx->st, family, NULL, NULL,
+	    (int64_t)time(NULL)) != MCP_OK) {
+		as_oauth_error(r, 503, "temporarily_unavailable", "try again");
+		return;
+	}
+	as_oauth_error(r, 400, "invalid_grant", desc);
+	r->outcome = outcome;	/* for the audit, over invalid_grant */
+}
+
 /* RFC 7636 §4.1: 43 to 128 unreserved characters. */
 static int
 valid_verifier(const char *v)
@@ -127,18 +146,9 @@ as_grant_code(struct mcp_req *r, struct as_ctx *ctx,
 	as_sha256_hex(code, h);
 	if ((e = ctx->st->ops->code_take(ctx->st, h, now, &c)) ==
 	    MCP_ERR_CONFLICT) {
-		/* A replay: whoever holds it, what it gave is void. */
-		mcp_logx(MCP_LEVEL_WARNING, r->rid, "authorization code "
-		    "presented again: family %s revoked", c.family);
-		if (ctx->st->ops->family_revoke(ctx->st, c.family, NULL, NULL,
-		    now) != MCP_OK) {
-			as_oauth_error(r, 503, "temporarily_unavailable",
-			    "try again");
-			return;
-		}
-		r->outcome = "code_reused";
-		as_oauth_error(r, 400, "invalid_grant", "the code was used "
-		    "before; the tokens issued from it are revoked");
+		replayed(r, ctx, c.family, "authorization code", "code_reused",
+		    "the code was used before; the tokens issued from it are "
+		    "revoked");
 		return;
 	}
 	if (e == MCP_ERR_NOTFOUND) {
@@ -212,17 +222,9 @@ as_grant_refresh(struct mcp_req *r, struct as_ctx *ctx,
 	as_sha256_hex(rt, h);
 	e = ctx->st->ops->refresh_take(ctx->st, h, now, famid, sc);
 	if (e == MCP_ERR_CONFLICT) {
-		mcp_logx(MCP_LEVEL_WARNING, r->rid, "refresh token presented "
-		    "again: family %s revoked", famid);
-		if (ctx->st->ops->family_revoke(ctx->st, famid, NULL, NULL,
-		    now) != MCP_OK) {
-			as_oauth_error(r, 503, "temporarily_unavailable",
-			    "try again");
-			return;
-		}
-		r->outcome = "refresh_reused";
-		as_oauth_error(r, 400, "invalid_grant", "the refresh token "
-		    "was used before; this sign-in is revoked");
+		replayed(r, ctx, famid, "refresh token", "refresh_reused",
+		    "the refresh token was used before; this sign-in is "
+		    "revoked");
 		return;
 	}
 	if (e == MCP_ERR_NOTFOUND) {

@@ -10,79 +10,17 @@
 
 #include <openssl/crypto.h>
 
+#include "clients.h"
 #include "register.h"
 #include "scopes.h"
 #include "web.h"
 
-#define REDIRECTS_MAX	8
-#define REDIRECT_LEN	512
 
 /* RFC 7591 §3.2.2: the error answer. */
 static void
 meta_error(struct mcp_req *r, const char *error, const char *desc)
 {
 	as_oauth_error(r, 400, error, desc);
-}
-
-static int
-loopback_http(const char *u)
-{
-	return strncmp(u, "http://127.0.0.1", 16) == 0 ||
-	    strncmp(u, "http://[::1]", 12) == 0 ||
-	    strncmp(u, "http://localhost", 16) == 0;
-}
-
-/*
- * One redirect URI: absolute, no fragment, no control characters or
- * spaces.  web clients: https, or http to a loopback host (development);
- * native clients also a private-use scheme ("com.example.app:/cb").
- */
-static const char *
-check_redirect(const char *u, int native)
-{
-	const char	*colon;
-	size_t		 i, n = strlen(u);
-
-	if (n == 0 || n > REDIRECT_LEN)
-		return "a redirect URI is 1 to 512 bytes";
-	for (i = 0; i < n; i++)
-		if ((unsigned char)u[i] <= 0x20 || u[i] == 0x7f ||
-		    u[i] == '#' || u[i] == '"' || u[i] == '<' || u[i] == '>' ||
-		    u[i] == '\\')
-			return "a redirect URI must be an absolute URI without "
-			    "a fragment";
-	if (strncmp(u, "https://", 8) == 0 && u[8] != '\0' && u[8] != '/')
-		return NULL;
-	if (loopback_http(u))
-		return NULL;
-	colon = strchr(u, ':');
-	if (native && colon != NULL && colon > u && strchr(u, '.') != NULL &&
-	    strchr(u, '.') < colon && isalpha((unsigned char)u[0]) &&
-	    strspn(u, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789+-.") == (size_t)(colon - u) &&
-	    strncasecmp(u, "http:", 5) != 0 && strncasecmp(u, "javascript:",
-	    11) != 0 && strncasecmp(u, "data:", 5) != 0)
-		return NULL;
-	return native ? "a native client's redirect URI is https, http to "
-	    "a loopback address, or a private-use scheme such as "
-	    "com.example.app:/callback" : "a web client's redirect URI is "
-	    "https (or http to a loopback address)";
-}
-
-/* A member that must be a string if present. */
-static int
-opt_string(struct json_object *o, const char *key, const char **out)
-{
-	struct json_object	*v;
-
-	*out = NULL;
-	if (!mcp_json_get(o, key, &v) || json_object_is_type(v,
-	    json_type_null))
-		return 0;
-	if (!json_object_is_type(v, json_type_string))
-		return -1;
-	*out = json_object_get_string(v);
-	return strlen(*out) == (size_t)json_object_get_string_len(v) ? 0 : -1;
 }
 
 /* Reads the JSON body (1 to MCP_CLIENT_META_MAX bytes); NULL: answered. */
@@ -129,106 +67,6 @@ read_body(struct mcp_req *r, char *buf)
 	return o;
 }
 
-/* Fills cl from the metadata; NULL, or why it is refused. */
-static const char *
-client_from(struct json_object *o, struct mcp_client *cl, const char **code)
-{
-	struct json_object	*v, *e, *uris;
-	const char		*s, *why;
-	size_t			 i, n;
-	int			 native = 0, has_code = 0, has_rt = 0;
-
-	*code = "invalid_client_metadata";
-	if (opt_string(o, "application_type", &s) == -1 ||
-	    (s != NULL && strcmp(s, "web") != 0 && strcmp(s, "native") != 0))
-		return "application_type must be web or native";
-	native = s != NULL && strcmp(s, "native") == 0;
-	snprintf(cl->app_type, sizeof(cl->app_type), "%s", native ? "native" :
-	    "web");
-	if (opt_string(o, "token_endpoint_auth_method", &s) == -1 ||
-	    (s != NULL && strcmp(s, "none") != 0 && strcmp(s,
-	    "client_secret_basic") != 0 && strcmp(s,
-	    "client_secret_post") != 0))
-		return "token_endpoint_auth_method must be none, "
-		    "client_secret_basic or client_secret_post";
-	snprintf(cl->auth_method, sizeof(cl->auth_method), "%s", s != NULL ?
-	    s : "client_secret_basic");
-	if (opt_string(o, "client_name", &s) == -1 || (s != NULL &&
-	    strlen(s) >= sizeof(cl->name)))
-		return "client_name must be a string of at most 127 bytes";
-	snprintf(cl->name, sizeof(cl->name), "%s", s != NULL && *s != '\0' ?
-	    s : "Unnamed client");
-	if (opt_string(o, "scope", &s) == -1 || (s != NULL &&
-	    (strlen(s) >= sizeof(cl->scopes) || !as_scopes_known(s))))
-		return "scope names a scope this server does not have";
-	cl->scopes[0] = '\0';
-	if (s != NULL)
-		snprintf(cl->scopes, sizeof(cl->scopes), "%s", s);
-	else
-		for (i = 0; i < as_nscopes; i++)
-			snprintf(cl->scopes + strlen(cl->scopes),
-			    sizeof(cl->scopes) - strlen(cl->scopes), "%s%s",
-			    i ? " " : "", as_scopes[i].name);
-	if (mcp_json_get(o, "grant_types", &v)) {
-		if (!json_object_is_type(v, json_type_array) ||
-		    (n = json_object_array_length(v)) == 0 || n > 4)
-			return "grant_types must be an array of 1 to 4 strings";
-		for (i = 0; i < n; i++) {
-			e = json_object_array_get_idx(v, i);
-			s = json_object_is_type(e, json_type_string) ?
-			    json_object_get_string(e) : "";
-			if (strcmp(s, "authorization_code") == 0)
-				has_code = 1;
-			else if (strcmp(s, "refresh_token") == 0)
-				has_rt = 1;
-			else
-				return "grant_types may hold only "
-				    "authorization_code and refresh_token";
-		}
-	} else
-		has_code = has_rt = 1;
-	if (!has_code)
-		return "grant_types must include authorization_code";
-	snprintf(cl->grant_types, sizeof(cl->grant_types), "%s",
-	    has_rt ? "authorization_code refresh_token" :
-	    "authorization_code");
-	if (mcp_json_get(o, "response_types", &v)) {
-		if (!json_object_is_type(v, json_type_array) ||
-		    json_object_array_length(v) != 1 ||
-		    !json_object_is_type(json_object_array_get_idx(v, 0),
-		    json_type_string) || strcmp(json_object_get_string(
-		    json_object_array_get_idx(v, 0)), "code") != 0)
-			return "response_types must be [\"code\"]";
-	}
-	*code = "invalid_redirect_uri";
-	if (!mcp_json_get(o, "redirect_uris", &v) ||
-	    !json_object_is_type(v, json_type_array) ||
-	    (n = json_object_array_length(v)) == 0 || n > REDIRECTS_MAX)
-		return "redirect_uris must be an array of 1 to 8 URIs";
-	uris = json_object_new_array();
-	for (i = 0; i < n; i++) {
-		e = json_object_array_get_idx(v, i);
-		if (!json_object_is_type(e, json_type_string) ||
-		    strlen(json_object_get_string(e)) !=
-		    (size_t)json_object_get_string_len(e)) {
-			json_object_put(uris);
-			return "each redirect URI must be a string";
-		}
-		if ((why = check_redirect(json_object_get_string(e),
-		    native)) != NULL) {
-			json_object_put(uris);
-			return why;
-		}
-		json_object_array_add(uris, json_object_get(e));
-	}
-	snprintf(cl->redirect_uris, sizeof(cl->redirect_uris), "%s",
-	    json_object_to_json_string_ext(uris, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(uris);
-	*code = NULL;
-	return NULL;
-}
-
 void
 as_register(struct mcp_req *r, struct as_ctx *ctx)
 {
@@ -267,7 +105,7 @@ as_register(struct mcp_req *r, struct as_ctx *ctx)
 		goto out;
 	memset(&cl, 0, sizeof(cl));
 	as_client_defaults(&cl);
-	if ((why = client_from(o, &cl, &code)) != NULL) {
+	if ((why = as_client_metadata(o, &cl, &code)) != NULL) {
 		meta_error(r, code, why);
 		goto out;
 	}

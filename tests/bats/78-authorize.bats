@@ -8,6 +8,10 @@
 # endpoint.
 
 load helper
+load flow
+
+# Metadata documents from 127.0.0.1, which is not a public address.
+server_prestart() { cimd_host no; }
 
 setup_file() {
 	# Registrations per address: this file makes some seventy.
@@ -19,126 +23,8 @@ setup_file() {
 	CB=http://127.0.0.1:9/cb
 	export PASSWORD CB
 }
-teardown_file() { stop_server; }
+teardown_file() { cimd_stop; stop_server; }
 setup() { URL=$BASE/mcp; }
-
-# register [JSON]: a public client with redirect URI $CB; sets CID.
-register() {
-	local def="{\"client_name\":\"bats app\",\"redirect_uris\":[\"$CB\"],\"token_endpoint_auth_method\":\"none\"}"
-	req POST "$BASE/oauth/register" -H 'Content-Type: application/json' -d "${1:-$def}"
-	[ "$STATUS" = 201 ] || { echo "register: $STATUS $BODY" >&2; return 1; }
-	CID=$(jq -r .client_id <<<"$BODY")
-}
-
-# pkce: a verifier VER and its S256 challenge CH.
-pkce() {
-	VER=$(head -c 48 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
-	CH=$(printf %s "$VER" | openssl dgst -sha256 -binary | base64 | tr '+/' '-_' | tr -d '=\n')
-}
-
-# params: the authorization request's parameters as curl -d arguments,
-# from CID, CB, CH, SCOPE, STATE_P and RES (each may be unset with "-").
-params() {
-	P=(--data-urlencode "client_id=$CID" --data-urlencode "redirect_uri=$CB"
-	    -d response_type=code --data-urlencode "state=${STATE_P:-st-1}"
-	    -d "code_challenge=$CH" -d code_challenge_method=S256
-	    --data-urlencode "scope=${SCOPE:-wks:read env:read}"
-	    --data-urlencode "resource=${RES:-$BASE/mcp}")
-}
-
-# authorize [curl args]: GET /oauth/authorize with the parameters and
-# the cookie jar $STATE/jar; CSRF is read off the page.
-authorize() {
-	params
-	req GET "$BASE/oauth/authorize" -G "${P[@]}" -b "$STATE/jar" -c "$STATE/jar" "$@"
-	CSRF=$(grep -o 'name="csrf" value="[^"]*"' "$STATE/b" | sed 's/.*value="//;s/"$//')
-}
-
-# form STEP [curl args]: POST the page's form back.
-form() {
-	local step=$1
-	shift
-	params
-	req POST "$BASE/oauth/authorize" "${P[@]}" -d "step=$step" -d "csrf=$CSRF" \
-	    -b "$STATE/jar" -c "$STATE/jar" "$@"
-}
-
-# signin [USER [PASSWORD]]: from a fresh browser to the consent page.
-signin() {
-	rm -f "$STATE/jar"
-	authorize
-	[ "$STATUS" = 200 ] || { echo "authorize: $STATUS" >&2; return 1; }
-	form signin -d "username=${1:-alice}" --data-urlencode "password=${2:-$PASSWORD}"
-}
-
-# allow [SCOPES...]: consent with these boxes ticked; sets CODE.
-allow() {
-	local a=() i=0 s
-	for s in "$@"; do a+=(--data-urlencode "g$i=$s"); i=$((i + 1)); done
-	form consent -d decision=allow "${a[@]}"
-	[ "$STATUS" = 302 ] || { echo "consent: $STATUS $BODY" >&2; return 1; }
-	CODE=$(location_param code)
-}
-
-# location_param NAME: a parameter of the redirect's Location.
-location_param() {
-	header Location | tr '?&' '\n\n' | sed -n "s/^$1=//p" | head -1
-}
-
-# redeem [curl args]: the code for tokens; sets AT and RT on success.
-redeem() {
-	req POST "$BASE/oauth/token" -d grant_type=authorization_code -d "client_id=$CID" \
-	    -d "code=$CODE" --data-urlencode "redirect_uri=$CB" -d "code_verifier=$VER" "$@"
-	AT=$(jq -r '.access_token // empty' <<<"$BODY")
-	RT=$(jq -r '.refresh_token // empty' <<<"$BODY")
-}
-
-# refresh RT [curl args]
-refresh() {
-	local t=$1
-	shift
-	req POST "$BASE/oauth/token" -d grant_type=refresh_token -d "client_id=$CID" \
-	    -d "refresh_token=$t" "$@"
-}
-
-# whoami_as TOKEN
-whoami_as() {
-	TOKEN=$1 mpost tools/call '"name":"whoami","arguments":{}' -H 'Mcp-Name: whoami'
-}
-
-# flow [SCOPES ticked...]: register, sign in as alice, consent, redeem.
-flow() {
-	register
-	pkce
-	signin
-	[ "$STATUS" = 200 ]
-	allow "${@:-wks:read}"
-	redeem
-	[ "$STATUS" = 200 ] || { echo "redeem: $STATUS $BODY" >&2; return 1; }
-}
-
-oauth_err() {
-	[ "$STATUS" = "$1" ] || { echo "status $STATUS: $BODY" >&2; return 1; }
-	[ "$(header Cache-Control)" = no-store ]
-	jqb '.error == "'"$2"'"'
-}
-
-# redirected ERROR: a 302 to $CB carrying error, state and iss.
-redirected() {
-	[ "$STATUS" = 302 ] || { echo "status $STATUS: $BODY" >&2; return 1; }
-	[[ "$(header Location)" == "$CB?"* ]]
-	[ "$(location_param error)" = "$1" ]
-	[ "$(location_param state)" = "${STATE_P:-st-1}" ]
-	[ "$(location_param iss)" = "$(jq -rn --arg s "$BASE" '$s | @uri')" ]
-}
-
-# error_page TEXT: an HTML page with the message, and no redirect.
-error_page() {
-	[ "$STATUS" = 400 ] || { echo "status $STATUS" >&2; return 1; }
-	[ -z "$(header Location)" ]
-	[[ "$(header Content-Type)" == "text/html; charset=utf-8" ]]
-	grep -qF "$1" "$STATE/b" || { echo "page lacks '$1': $BODY" >&2; return 1; }
-}
 
 @test "the whole flow: register, sign in, grant fewer scopes, redeem; whoami names the person and the client" {
 	register
@@ -561,6 +447,8 @@ error_page() {
 	printf '%s\n' "$PASSWORD" | $MCPCTL user add --name frank --workspace wks_bats >/dev/null
 	uid=$($MCPCTL user list | jq -r '.[] | select(.name == "frank") | .id')
 	q() { sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" "$1"; }
+	# Room under this address's registration limit: the window restarts.
+	q "DELETE FROM auth_failures WHERE addr = 'dcr 127.0.0.1'"
 	register
 	pkce
 	for i in $(seq 10); do signin frank; [ "$STATUS" = 200 ]; done
@@ -607,4 +495,14 @@ error_page() {
 	[ "$(header Retry-After)" = 3600 ]
 	q "DELETE FROM clients WHERE id LIKE 'cli_fill%'"
 	register
+}
+
+@test "a client metadata document on an address that is not public: an error page, nothing stored" {
+	pkce
+	CID=$CIMD/client.json authorize
+	error_page "The client&#39;s metadata document could not be fetched (the address 127.0.0.1 is not public)."
+	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM clients WHERE id = '$CIMD/client.json'")" = 0 ]
+	# The metadata says so: documents are supported.
+	req GET "$BASE/.well-known/oauth-authorization-server"
+	jqb '.client_id_metadata_document_supported == true'
 }

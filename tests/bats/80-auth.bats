@@ -556,7 +556,7 @@ signraw() {
 }
 
 @test "unknown well-known paths: JSON 404, never HTML" {
-	for p in /.well-known/oauth-protected-resource/other /.well-known/openid-configuration /.well-known/nothing; do
+	for p in /.well-known/oauth-protected-resource/other /.well-known/openid-configuration/x /.well-known/nothing; do
 		req GET "$BASE$p"
 		[ "$STATUS" = 404 ]
 		[[ "$(header Content-Type)" == application/json* ]]

@@ -253,3 +253,39 @@ mpost() {
 	post '{"jsonrpc":"2.0","id":7,"method":"'"$m"'","params":{'"$MODERN_META${p:+,$p}"'}}' \
 	    -H 'MCP-Protocol-Version: 2026-07-28' -H "Mcp-Method: $m" "$@"
 }
+
+# cimd_host ALLOW_PRIVATE: from a file's server_prestart, an https host of
+# Client ID Metadata Documents (tests/js/cimd-host.mjs) with its own
+# certificate, which the responders trust for that fetch alone; sets
+# CIMD (its base URL).  cimd_stop ends it.
+cimd_host() {
+	local d=$STATE/cimd i
+	mkdir -p "$d"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$d/key.pem" -out "$d/cert.pem" -days 2 -subj /CN=127.0.0.1 \
+	    -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+	sed -i -e "s|^client_metadata_ca_file =.*|client_metadata_ca_file = $d/cert.pem|" \
+	    -e "s|^client_metadata_allow_private = .*|client_metadata_allow_private = $1|" "$CONF"
+	(
+		for fd in $(ls /proc/$BASHPID/fd); do
+			[ "$fd" -gt 2 ] && eval "exec $fd>&-"
+		done
+		exec "$ROOT/tests/js/node_modules/node/bin/node" \
+		    "$ROOT/tests/js/cimd-host.mjs" "$d/cert.pem" "$d/key.pem" \
+		    >"$d/out" 2>"$d/err"
+	) &
+	echo $! >"$d/pid"
+	for i in $(seq 100); do
+		grep -q base "$d/out" 2>/dev/null && break
+		sleep 0.05
+	done
+	CIMD=$(jq -r .base "$d/out")
+	[ -n "$CIMD" ] && [ "$CIMD" != null ] || { cat "$d/err" >&2; return 1; }
+	export CIMD
+}
+
+cimd_stop() {
+	local pid
+	pid=$(cat "$STATE/cimd/pid" 2>/dev/null) && kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null || true
+}

@@ -1,8 +1,11 @@
-// sdk-authcode.mjs PAGES BASE ISSUER WORKSPACE TTL OUTDIR USER PASSWORD SUB:
-// the TypeScript SDK 1.x authorization-code client, a person signing in
-// with Chromium.  PAGES says whose sign-in and consent pages: "builtin"
-// (ours, /oauth/authorize) or "external" (a third-party provider,
-// tests/js/external-op.mjs).  SUB is the subject the tokens must carry.
+// sdk-authcode.mjs PAGES BASE ISSUER WORKSPACE TTL OUTDIR USER PASSWORD SUB
+// [DOC]: the TypeScript SDK 1.x authorization-code client, a person
+// signing in with Chromium.  PAGES says whose sign-in and consent pages:
+// "builtin" (ours, /oauth/authorize) or "external" (a third-party
+// provider, tests/js/external-op.mjs).  SUB is the subject the tokens
+// must carry.  With DOC, an https URL, the client is described by the
+// Client ID Metadata Document there instead of registering: DOC is its
+// client_id.
 //
 // The client starts with nothing: /mcp's 401 names our RFC 9728
 // metadata, which names ISSUER; the SDK reads the provider's metadata,
@@ -22,8 +25,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 
-const [mode, base, issuer, workspace, ttlArg, outdir, user, password, sub] =
-    process.argv.slice(2);
+const [mode, base, issuer, workspace, ttlArg, outdir, user, password, sub,
+    doc] = process.argv.slice(2);
 const mcp = new URL(`${base}/mcp`);
 const ttl = Number(ttlArg);
 const log = (...a) => console.log('sdk-authcode:', ...a);
@@ -106,6 +109,7 @@ let browserStep = null;
 const store = { client: undefined, tokens: undefined, verifier: undefined };
 const saved = [];
 const authProvider = {
+	...(doc && { clientMetadataUrl: doc }),
 	get redirectUrl() { return redirectUrl; },
 	get clientMetadata() {
 		return {
@@ -142,7 +146,11 @@ assert.equal(authUrl.searchParams.get('code_challenge_method'), 'S256');
 assert.equal(authUrl.searchParams.get('resource'), mcp.href);
 assert.equal(authUrl.searchParams.get('redirect_uri'), redirectUrl);
 assert.ok(store.client?.client_id, 'no client registered');
-assert.equal(store.client.token_endpoint_auth_method, 'none');
+if (doc) {
+	assert.equal(store.client.client_id, doc);
+	assert.equal(authUrl.searchParams.get('client_id'), doc);
+} else
+	assert.equal(store.client.token_endpoint_auth_method, 'none');
 assert.deepEqual(pages, [issuer]);
 const [params, consentText] = await browserStep;
 assert.equal(params.get('state'), 'st-' + process.pid);
