@@ -99,10 +99,11 @@ doc_refused() {
 
 @test "SDK 1.x with clientMetadataUrl: no registration, its document's URL as client_id" {
 	cd "$JS"
-	mkdir -p "$BATS_FILE_TMPDIR/shots"
+	rm -rf "$ROOT/$BUILD/shots/cimd"
+	mkdir -p "$ROOT/$BUILD/shots/cimd"
 	uid=$($MCPCTL user list | jq -r '.[] | select(.name == "alice") | .id')
 	run timeout 120 node sdk-authcode.mjs builtin "$BASE" "$BASE" wks_bats 5 \
-	    "$BATS_FILE_TMPDIR/shots" alice "$PASSWORD" "$uid" "$CIMD/client-3.json"
+	    "$ROOT/$BUILD/shots/cimd" alice "$PASSWORD" "$uid" "$CIMD/client-3.json"
 	echo "$output"
 	[ "$status" = 0 ]
 	[[ "$output" == *"sdk-authcode ok"* ]]

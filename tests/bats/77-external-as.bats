@@ -184,14 +184,15 @@ logged() {
 
 @test "SDK 1.x authorization code: registration, Chromium on the provider's pages, tools, refresh after expiry" {
 	cd "$JS"
-	mkdir -p "$BATS_FILE_TMPDIR/shots"
+	rm -rf "$ROOT/$BUILD/shots/external"
+	mkdir -p "$ROOT/$BUILD/shots/external"
 	run timeout 120 node sdk-authcode.mjs external "$BASE" "$OP" wks_ext "$OP_TTL" \
-	    "$BATS_FILE_TMPDIR/shots" alice "any password" alice
+	    "$ROOT/$BUILD/shots/external" alice "any password" alice
 	echo "$output"
 	[ "$status" = 0 ]
 	[[ "$output" == *"sdk-authcode ok"* ]]
-	[ -s "$BATS_FILE_TMPDIR/shots/external-signin.png" ]
-	[ -s "$BATS_FILE_TMPDIR/shots/external-consent.png" ]
+	[ -s "$ROOT/$BUILD/shots/external/external-signin.png" ]
+	[ -s "$ROOT/$BUILD/shots/external/external-consent.png" ]
 }
 
 # entra CLAIMS_JQ: a token of the Entra-like issuer, claims updated by jq.

@@ -19,7 +19,9 @@ setup_file() {
 	CONF_SET="token_lifetime_seconds=5 leeway_seconds=0" start_server
 	PASSWORD=correct-horse-battery
 	printf '%s\n' "$PASSWORD" | $MCPCTL user add --name erin --workspace wks_bats >/dev/null
-	SHOTS=$BATS_FILE_TMPDIR/shots
+	# The pages as the browser showed them, kept with the build.
+	SHOTS=$ROOT/$BUILD/shots/builtin
+	rm -rf "$SHOTS"
 	mkdir -p "$SHOTS"
 	export JS PASSWORD SHOTS
 }
