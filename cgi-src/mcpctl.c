@@ -9,7 +9,7 @@
  *   mcpctl client list | revoke ID | rotate-secret ID
  *   mcpctl key rotate | list | remove KID
  *   mcpctl token --client ID [--scope "a b"] [--ttl SECONDS]
- *   mcpctl user add --name N --workspace W [--scopes "a b"]
+ *   mcpctl user add --name N --workspace W [--scopes "a b"] [--external]
  *   mcpctl user list | disable NAME | passwd NAME
  *   mcpctl grant list [--user NAME] | revoke --user NAME --client ID
  *   mcpctl audit [--since SECONDS]
@@ -52,6 +52,8 @@ usage(void)
 	    "  token --client ID [--scope \"s1 s2\"] [--ttl SECONDS]\n"
 	    "  user add --name N --workspace W [--scopes \"s1 s2\"] "
 	    "< password\n"
+	    "  user add --name N --workspace W [--scopes \"s1 s2\"] "
+	    "--external\n"
 	    "  user list | user disable NAME | user passwd NAME < password\n"
 	    "  grant list [--user NAME]\n"
 	    "  grant revoke --user NAME --client ID\n"
@@ -226,6 +228,7 @@ user_json(const struct mcp_user *u)
 	mcp_json_set(o, "name", json_object_new_string(u->name));
 	mcp_json_set(o, "workspace", json_object_new_string(u->workspace));
 	mcp_json_set(o, "scopes", json_object_new_string(u->scopes));
+	mcp_json_set(o, "external", json_object_new_boolean(u->external));
 	mcp_json_set(o, "created", json_object_new_int64(u->created));
 	mcp_json_set(o, "disabled", json_object_new_int64(u->disabled));
 	return o;
@@ -304,9 +307,13 @@ user(struct as_ctx *ctx, int argc, char *argv[], char *err, size_t errsz)
 		}
 		if (name == NULL || ws == NULL)
 			usage();
-		if (read_password(pw, sizeof(pw), err, errsz) == 0 &&
-		    (rc = as_user_add(ctx, name, ws, scopes, pw, &u, err,
-		    errsz)) == 0)
+		/* --external: the web server authenticates them. */
+		for (i = 0; i < (size_t)argc; i++)
+			if (strcmp(argv[i], "--external") == 0)
+				break;
+		if ((i < (size_t)argc || read_password(pw, sizeof(pw), err,
+		    errsz) == 0) && (rc = as_user_add(ctx, name, ws, scopes,
+		    i < (size_t)argc ? NULL : pw, &u, err, errsz)) == 0)
 			print(user_json(&u));
 		OPENSSL_cleanse(pw, sizeof(pw));
 		return rc;

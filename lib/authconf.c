@@ -418,6 +418,17 @@ mcp_authconf_apply(struct mcp_authconf *a, int in_issuer, const char *key,
 			return 1;
 		return setpath(&a->cimd_ca_file, val, dir) == -1 ? -1 : 1;
 	}
+	if (strcmp(key, "signin") == 0) {
+		if (strcmp(val, "accounts") == 0)
+			a->signin_web = 0;
+		else if (strcmp(val, "web_server") == 0)
+			a->signin_web = 1;
+		else {
+			snprintf(why, whysz, "must be accounts or web_server");
+			return -1;
+		}
+		return 1;
+	}
 	if (strcmp(key, "client_registration") == 0) {
 		if (strcmp(val, "open") == 0)
 			a->registration = 1;

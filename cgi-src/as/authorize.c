@@ -451,6 +451,37 @@ start_signin(struct mcp_req *r, struct as_ctx *ctx, const struct mcp_user *u)
 	return 0;
 }
 
+/*
+ * signin = web_server: the person is the one the web server
+ * authenticated for this request (REMOTE_USER), who must be a user made
+ * with mcpctl user add --external.  0, or -1 with the error page sent.
+ */
+static int
+web_person(struct mcp_req *r, struct as_ctx *ctx, const char *step,
+    struct mcp_user *u)
+{
+	const char	*who = mcp_http_param(r, "REMOTE_USER");
+
+	if (step != NULL && strcmp(step, "signin") == 0) {
+		error_page(r, 400, "Sign-in is done by the web server here.");
+		return -1;
+	}
+	if (who == NULL || *who == '\0') {
+		mcp_logx(MCP_LEVEL_ERROR, r->rid, "signin = web_server, but "
+		    "the web server sent no REMOTE_USER for /oauth/authorize");
+		error_page(r, 401, "The web server did not say who you are.");
+		return -1;
+	}
+	if (as_user_external(ctx, who, u) == -1) {
+		mcp_logx(MCP_LEVEL_INFO, r->rid, "REMOTE_USER %.64s is no "
+		    "active external user", who);
+		error_page(r, 403, "Your account has no access to this server; "
+		    "ask its operator.");
+		return -1;
+	}
+	return 0;
+}
+
 /* The browser's CSRF token: its cookie, or a new one to set. */
 static int
 csrf_token(struct mcp_req *r, struct areq *q)
@@ -599,11 +630,18 @@ as_authorize(struct mcp_req *r, struct as_ctx *ctx)
 	}
 	step = post ? mcp_form_get(&f, "step") : NULL;
 	if (step != NULL && !csrf_ok(&f, &q)) {
-		signin_page(r, &q, 403, "The form expired or came from "
-		    "elsewhere; sign in again.");
+		if (ctx->cfg->auth.signin_web)
+			error_page(r, 403, "The form expired or came from "
+			    "elsewhere; start again from the application.");
+		else
+			signin_page(r, &q, 403, "The form expired or came "
+			    "from elsewhere; sign in again.");
 		goto out;
 	}
-	if (step != NULL && strcmp(step, "signin") == 0) {
+	if (ctx->cfg->auth.signin_web) {
+		if (web_person(r, ctx, step, &u) == -1)
+			goto out;
+	} else if (step != NULL && strcmp(step, "signin") == 0) {
 		name = mcp_form_get(&f, "username");
 		pw = mcp_form_get(&f, "password");
 		if (name == NULL || pw == NULL || strlen(name) > 128 ||
@@ -639,7 +677,7 @@ as_authorize(struct mcp_req *r, struct as_ctx *ctx)
 			goto out;
 		}
 	}
-	if (!signed_in(r, ctx, &u)) {
+	if (!ctx->cfg->auth.signin_web && !signed_in(r, ctx, &u)) {
 		signin_page(r, &q, 200, NULL);
 		goto out;
 	}

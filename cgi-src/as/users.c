@@ -78,13 +78,14 @@ as_user_add(struct as_ctx *c, const char *name, const char *workspace,
 		    "add)", workspace);
 		return -1;
 	}
-	if (valid_password(password, err, errsz) == -1)
+	if (password != NULL && valid_password(password, err, errsz) == -1)
 		return -1;
-	if (mcp_rand_hex(hex, 8) == -1 || hash_password(password, u->pwhash,
-	    sizeof(u->pwhash)) == -1) {
+	if (mcp_rand_hex(hex, 8) == -1 || (password != NULL &&
+	    hash_password(password, u->pwhash, sizeof(u->pwhash)) == -1)) {
 		snprintf(err, errsz, "cannot hash the password");
 		return -1;
 	}
+	u->external = password == NULL;
 	snprintf(u->id, sizeof(u->id), "usr_%s", hex);
 	snprintf(u->name, sizeof(u->name), "%s", name);
 	snprintf(u->workspace, sizeof(u->workspace), "%s", workspace);
@@ -99,13 +100,22 @@ as_user_add(struct as_ctx *c, const char *name, const char *workspace,
 }
 
 int
+as_user_external(struct as_ctx *c, const char *name, struct mcp_user *u)
+{
+	if (strlen(name) > 128 || c->st->ops->user_get(c->st, name, 0, u) !=
+	    MCP_OK)
+		return -1;
+	return u->external && u->disabled == 0 ? 0 : -1;
+}
+
+int
 as_user_passwd(struct as_ctx *c, const char *name, const char *password,
     char *err, size_t errsz)
 {
 	struct mcp_user	 u;
 
-	if (c->st->ops->user_get(c->st, name, 0, &u) != MCP_OK) {
-		snprintf(err, errsz, "no user %.64s", name);
+	if (c->st->ops->user_get(c->st, name, 0, &u) != MCP_OK || u.external) {
+		snprintf(err, errsz, "no user %.64s with a password", name);
 		return -1;
 	}
 	if (valid_password(password, err, errsz) == -1)

@@ -15,7 +15,11 @@
 #define AS_PASSWORD_MIN	12	/* bytes */
 #define AS_PASSWORD_MAX	256
 
-/* Adds a user of workspace (which must exist) who may grant scopes. */
+/*
+ * Adds a user of workspace (which must exist) who may grant scopes: with
+ * a password, or, password NULL, one the web server authenticates
+ * (signin = web_server: REMOTE_USER names them).
+ */
 int	as_user_add(struct as_ctx *, const char *name, const char *workspace,
 	    const char *scopes, const char *password, struct mcp_user *,
 	    char *err, size_t errsz);
@@ -33,5 +37,11 @@ int	as_user_disable(struct as_ctx *, const char *name, char *err,
 enum as_auth	as_user_check(struct as_ctx *, const char *name,
 		    const char *password, const char *addr,
 		    struct mcp_user *u, int *retry);
+
+/*
+ * The active user the web server authenticated as name (REMOTE_USER):
+ * one made without a password.  0, or -1 when there is none.
+ */
+int	as_user_external(struct as_ctx *, const char *name, struct mcp_user *);
 
 #endif /* AS_USERS_H */
