@@ -46,10 +46,11 @@
  *                   grant per user and client
  *   web_sessions    MCP_WEBSESS_PER_USER per user (oldest dropped), none
  *                   past its expiry
- *   auth_codes      made only for a signed-in user; none past its expiry
- *                   (60 s)
+ *   auth_codes      made only for a signed-in user, MCP_CODES_PER_USER
+ *                   each (oldest dropped); none past its expiry (60 s)
  *   token_families  MCP_FAMILIES_PER_GRANT live ones per user and client
- *                   (oldest revoked), none past its end
+ *                   (oldest revoked), none past its end, revoked ones
+ *                   kept only while their access tokens may live
  *   refresh_tokens  MCP_REFRESH_PER_FAMILY per family (oldest dropped),
  *                   gone with their family
  *   auth_failures   one row per (client id, address) and per address
@@ -77,6 +78,7 @@
 #define MCP_ANON_KEEP_DAYS	7
 #define MCP_DCR_ROWS		10000
 #define MCP_WEBSESS_PER_USER	8
+#define MCP_CODES_PER_USER	16
 #define MCP_FAMILIES_PER_GRANT	16
 #define MCP_REFRESH_PER_FAMILY	8
 /* Longest client capabilities an initialize may store (JSON bytes). */
@@ -347,7 +349,8 @@ struct mcp_store_ops {
 			    int64_t *start);
 	/*
 	 * The authorization code flow.  code_put() stores a new code (and
-	 * drops codes that expired).  code_take() marks the code with hash
+	 * drops codes that expired and the user's oldest past
+	 * MCP_CODES_PER_USER).  code_take() marks the code with hash
 	 * as used at now and gives it: MCP_ERR_NOTFOUND when there is none
 	 * or it expired, and MCP_ERR_CONFLICT (the code still given, for its
 	 * family) when it was used before.
@@ -358,11 +361,14 @@ struct mcp_store_ops {
 			    int64_t now, struct mcp_code *);
 	/*
 	 * Stores a new token family; drops families (with their refresh
-	 * tokens) that ended before now, and revokes the user's oldest
-	 * families with the same client past MCP_FAMILIES_PER_GRANT.
+	 * tokens) that ended before now or were revoked keep_revoked
+	 * seconds ago (their access tokens have expired: the resource
+	 * servers need not know them any more), and revokes the user's
+	 * oldest families with the same client past MCP_FAMILIES_PER_GRANT.
 	 */
 	enum mcp_err	(*family_put)(struct mcp_store *,
-			    const struct mcp_family *, int64_t now);
+			    const struct mcp_family *, int64_t now,
+			    int keep_revoked);
 	/* MCP_ERR_NOTFOUND when there is no such family. */
 	enum mcp_err	(*family_get)(struct mcp_store *, const char *id,
 			    struct mcp_family *);

@@ -43,7 +43,7 @@ enum mcp_err	 sqlite_code_put(struct mcp_store *, const struct mcp_code *);
 enum mcp_err	 sqlite_code_take(struct mcp_store *, const char *, int64_t,
 		    struct mcp_code *);
 enum mcp_err	 sqlite_family_put(struct mcp_store *,
-		    const struct mcp_family *, int64_t);
+		    const struct mcp_family *, int64_t, int);
 enum mcp_err	 sqlite_family_get(struct mcp_store *, const char *,
 		    struct mcp_family *);
 enum mcp_err	 sqlite_family_revoke(struct mcp_store *, const char *,

@@ -16,7 +16,9 @@
 /* --- Codes --- */
 
 static const char code_prune_sql[] =
-    "DELETE FROM auth_codes WHERE expires < ?1";
+    "DELETE FROM auth_codes WHERE expires < ?1 OR hash IN (SELECT hash "
+    "FROM auth_codes WHERE user = ?2 ORDER BY created DESC, hash "
+    "LIMIT -1 OFFSET ?3)";
 static const char code_put_sql[] =
     "INSERT INTO auth_codes (hash, family, client, user, workspace, "
     "redirect_uri, challenge, resource, scopes, created, expires) VALUES "
@@ -70,6 +72,9 @@ sqlite_code_put(struct mcp_store *p, const struct mcp_code *c)
 		e = MCP_ERR_STORE;
 	else {
 		sqlite3_bind_int64(st, 1, c->created);
+		TEXT(st, 2, c->user);
+		/* The new one makes MCP_CODES_PER_USER. */
+		sqlite3_bind_int(st, 3, MCP_CODES_PER_USER - 1);
 		e = sqlite_exec(p, st);
 	}
 	if (e == MCP_OK && (st = sqlite_prep(p, code_put_sql)) == NULL)
@@ -131,7 +136,8 @@ sqlite_code_take(struct mcp_store *p, const char *hash, int64_t now,
 /* --- Token families and refresh tokens --- */
 
 static const char fam_prune_sql[] =
-    "DELETE FROM token_families WHERE expires < ?1";
+    "DELETE FROM token_families WHERE expires < ?1 OR (revoked > 0 AND "
+    "revoked < ?2)";
 static const char fam_put_sql[] =
     "INSERT INTO token_families (id, client, user, workspace, scopes, "
     "resource, created, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
@@ -153,7 +159,7 @@ static const char fam_drop_refresh_sql[] =
 
 enum mcp_err
 sqlite_family_put(struct mcp_store *p, const struct mcp_family *f,
-    int64_t now)
+    int64_t now, int keep_revoked)
 {
 	sqlite3_stmt	*st;
 	enum mcp_err	 e;
@@ -164,6 +170,7 @@ sqlite_family_put(struct mcp_store *p, const struct mcp_family *f,
 		e = MCP_ERR_STORE;
 	else {
 		sqlite3_bind_int64(st, 1, now);
+		sqlite3_bind_int64(st, 2, now - keep_revoked);
 		e = sqlite_exec(p, st);
 	}
 	if (e == MCP_OK && (st = sqlite_prep(p, fam_put_sql)) == NULL)

@@ -196,7 +196,9 @@ as_grant_code(struct mcp_req *r, struct as_ctx *ctx,
 	snprintf(fam.resource, sizeof(fam.resource), "%s", c.resource);
 	fam.created = now;
 	fam.expires = now + ctx->cfg->auth.refresh_ttl;
-	if (ctx->st->ops->family_put(ctx->st, &fam, now) != MCP_OK) {
+	/* A revoked family is listed while its access tokens may live. */
+	if (ctx->st->ops->family_put(ctx->st, &fam, now,
+	    ctx->cfg->auth.token_ttl + 60) != MCP_OK) {
 		as_oauth_error(r, 503, "temporarily_unavailable", "try again");
 		return;
 	}

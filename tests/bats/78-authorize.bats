@@ -443,7 +443,7 @@ setup() { URL=$BASE/mcp; }
 	[ "$status" = 0 ]
 }
 
-@test "bounds: 8 signed-in browsers a person, 8 refresh tokens a family, 16 live families a grant, expired codes dropped" {
+@test "bounds: 8 signed-in browsers and 16 codes a person, 8 refresh tokens a family, 16 live families a grant, expired codes and old revoked families dropped" {
 	printf '%s\n' "$PASSWORD" | $MCPCTL user add --name frank --workspace wks_bats >/dev/null
 	uid=$($MCPCTL user list | jq -r '.[] | select(.name == "frank") | .id')
 	q() { sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" "$1"; }
@@ -463,6 +463,14 @@ setup() { URL=$BASE/mcp; }
 	done
 	[ "$(q "SELECT count(*) FROM token_families WHERE user = '$uid' AND client = '$CID' AND revoked = 0")" = 16 ]
 	[ "$(q "SELECT count(*) FROM token_families WHERE user = '$uid' AND client = '$CID' AND revoked > 0")" = 1 ]
+	[ "$(q "SELECT count(*) FROM auth_codes WHERE user = '$uid'")" = 16 ]
+	# A revoked family is forgotten once its access tokens have expired
+	# (token_lifetime_seconds and a minute): the next family drops it.
+	q "UPDATE token_families SET revoked = revoked - 661 WHERE user = '$uid' AND revoked > 0"
+	allow wks:read
+	redeem
+	[ "$(q "SELECT count(*) FROM token_families WHERE user = '$uid' AND revoked > 0")" = 1 ]
+	[ "$(q "SELECT count(*) FROM token_families WHERE user = '$uid'")" = 17 ]
 	for i in $(seq 10); do
 		refresh "$RT"
 		[ "$STATUS" = 200 ]
