@@ -99,14 +99,20 @@ client_of(struct mcp_req *r, struct as_ctx *ctx, const struct mcp_form *f,
 		snprintf(r->who.client_id, sizeof(r->who.client_id), "%.127s",
 		    pid);
 		as_addr(r, addr, sizeof(addr));
-		if (as_client_resolve(ctx, pid, addr, cl, err, sizeof(err)) ==
-		    AS_CLIENT_ERROR) {
+		memset(cl, 0, sizeof(*cl));
+		switch (as_client_resolve(ctx, pid, addr, cl, err,
+		    sizeof(err))) {
+		case AS_CLIENT_OK:
+			break;
+		case AS_CLIENT_ERROR:
 			as_oauth_error(r, 503, "temporarily_unavailable",
 			    "try again");
 			return rc;
+		default:
+			cl->auth_method[0] = '\0';	/* not a client */
+			break;
 		}
-		if (strcmp(cl->id, pid) != 0 || cl->revoked != 0 ||
-		    strcmp(cl->auth_method, "none") != 0) {
+		if (strcmp(cl->auth_method, "none") != 0) {
 			mcp_buf_puts(&r->hdr, "WWW-Authenticate: Basic "
 			    "realm=\"mcp-fcgi\", charset=\"UTF-8\"\r\n");
 			as_oauth_error(r, 401, "invalid_client", "client "
@@ -260,9 +266,10 @@ out:
 
 /*
  * RFC 7009 token revocation.  A refresh token of ours revokes its whole
- * family; an access token revokes the family its "sid" names, when it
- * is one of the requesting client's.  Anything else is answered 200
- * too (§2.2: the client cannot tell an unknown token from a revoked one).
+ * family (another client's is refused, and left as it was); an access
+ * token of an authenticated client revokes the family its "sid" names,
+ * when it is that client's.  Anything else is answered 200 too (§2.2:
+ * the client cannot tell an unknown token from a revoked one).
  */
 static void
 revoke(struct mcp_req *r, struct as_ctx *ctx)
@@ -286,14 +293,26 @@ revoke(struct mcp_req *r, struct as_ctx *ctx)
 	}
 	if (strncmp(tok, "mcp_r_", 6) == 0) {
 		as_sha256_hex(tok, h);
-		e = ctx->st->ops->refresh_take(ctx->st, h, now, famid, sc);
+		e = ctx->st->ops->refresh_take(ctx->st, h, cl.id, now, famid,
+		    sc);
 		if (e == MCP_ERR_STORE) {
 			as_oauth_error(r, 503, "temporarily_unavailable",
 			    "try again");
 			goto out;
 		}
-	} else if (mcp_jwt_parse(tok, strlen(tok), &t, &why) == 0) {
-		/* The family is named, not trusted: it must be cl's below. */
+		if (e == MCP_ERR_PARAMS) {
+			as_oauth_error(r, 400, "unauthorized_client", "the "
+			    "token was issued to another client");
+			goto out;
+		}
+	} else if (strcmp(cl.auth_method, "none") != 0 &&
+	    mcp_jwt_parse(tok, strlen(tok), &t, &why) == 0) {
+		/*
+		 * An access token names its family in sid, unverified here,
+		 * so only an authenticated client's own family is revoked:
+		 * a public client's id proves nothing (it revokes with its
+		 * refresh token).
+		 */
 		if (mcp_json_get(t.claims, "sid", &v) &&
 		    json_object_is_type(v, json_type_string) &&
 		    json_object_get_string_len(v) < (int)sizeof(famid))
@@ -302,12 +321,7 @@ revoke(struct mcp_req *r, struct as_ctx *ctx)
 		mcp_jwt_free(&t);
 	}
 	if (famid[0] != '\0' && ctx->st->ops->family_get(ctx->st, famid,
-	    &fam) == MCP_OK) {
-		if (strcmp(fam.client, cl.id) != 0) {
-			as_oauth_error(r, 400, "unauthorized_client", "the "
-			    "token was issued to another client");
-			goto out;
-		}
+	    &fam) == MCP_OK && strcmp(fam.client, cl.id) == 0) {
 		if (ctx->st->ops->family_revoke(ctx->st, famid, NULL, NULL,
 		    now) != MCP_OK) {
 			as_oauth_error(r, 503, "temporarily_unavailable",

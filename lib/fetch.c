@@ -94,22 +94,32 @@ struct guard {
 	char	 ip[64];
 };
 
-/* libcurl's last word before sending: the address it connected to. */
-static int
-prereq(void *arg, char *conn_primary_ip, char *conn_local_ip,
-    int conn_primary_port, int conn_local_port)
+/*
+ * Every address libcurl is about to connect to, after DNS and before
+ * any packet: one that is not public gets no socket, so a name cannot
+ * be used to probe what lies behind us.
+ */
+static curl_socket_t
+opensock(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
 {
 	struct guard	*g = arg;
+	char		 ip[INET6_ADDRSTRLEN];
+	const void	*p = NULL;
 
-	(void)conn_local_ip;
-	(void)conn_primary_port;
-	(void)conn_local_port;
-	snprintf(g->ip, sizeof(g->ip), "%s", conn_primary_ip);
-	if (!g->allow_private && !mcp_addr_public(conn_primary_ip)) {
+	if (purpose != CURLSOCKTYPE_IPCXN)
+		return CURL_SOCKET_BAD;
+	if (a->family == AF_INET)
+		p = &((struct sockaddr_in *)(void *)&a->addr)->sin_addr;
+	else if (a->family == AF_INET6)
+		p = &((struct sockaddr_in6 *)(void *)&a->addr)->sin6_addr;
+	if (p == NULL || inet_ntop(a->family, p, ip, sizeof(ip)) == NULL)
+		return CURL_SOCKET_BAD;
+	snprintf(g->ip, sizeof(g->ip), "%s", ip);
+	if (!g->allow_private && !mcp_addr_public(ip)) {
 		g->refused = 1;
-		return CURL_PREREQFUNC_ABORT;
+		return CURL_SOCKET_BAD;
 	}
-	return CURL_PREREQFUNC_OK;
+	return socket(a->family, a->socktype, a->protocol);
 }
 
 static int
@@ -139,8 +149,10 @@ fetch(const char *url, const struct mcp_fetch_opts *o, struct mcp_buf *b,
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, take);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
 	if (o->public_only) {
-		curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, prereq);
-		curl_easy_setopt(c, CURLOPT_PREREQDATA, &g);
+		curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, opensock);
+		curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &g);
+		/* No proxy from the environment: it would connect for us. */
+		curl_easy_setopt(c, CURLOPT_PROXY, "");
 	}
 	if (o->ca_file != NULL)
 		curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);

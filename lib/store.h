@@ -39,15 +39,16 @@
  *                   registration: client_registrations_per_address
  *                   per source address in each client_auth_window_seconds
  *                   and MCP_DCR_ROWS registered or fetched (metadata
- *                   documents) in all; a registered client never used is
- *                   dropped after a day, a document an hour after its
- *                   fetch
- *   users, grants   made by the operator (mcpctl user add), and one
- *                   grant per user and client
+ *                   documents) in all (then the oldest never used makes
+ *                   room); a registered client never used is dropped
+ *                   after a day, a document an hour after its fetch
+ *   users, grants   users made by the operator (mcpctl user add);
+ *                   MCP_GRANTS_PER_USER grants each (oldest dropped)
  *   web_sessions    MCP_WEBSESS_PER_USER per user (oldest dropped), none
  *                   past its expiry
  *   auth_codes      made only for a signed-in user, MCP_CODES_PER_USER
- *                   each (oldest dropped); none past its expiry (60 s)
+ *                   each (oldest dropped); none ten minutes past its
+ *                   expiry (60 s)
  *   token_families  MCP_FAMILIES_PER_GRANT live ones per user and client
  *                   (oldest revoked), none past its end, revoked ones
  *                   kept only while their access tokens may live
@@ -79,6 +80,7 @@
 #define MCP_DCR_ROWS		10000
 #define MCP_WEBSESS_PER_USER	8
 #define MCP_CODES_PER_USER	16
+#define MCP_GRANTS_PER_USER	64
 #define MCP_FAMILIES_PER_GRANT	16
 #define MCP_REFRESH_PER_FAMILY	8
 /* Longest client capabilities an initialize may store (JSON bytes). */
@@ -329,11 +331,15 @@ struct mcp_store_ops {
 	/*
 	 * Adds (or replaces) a registered client (RFC 7591) or a fetched
 	 * metadata document's, after dropping registered ones never used a
-	 * day after registering and documents past their cache time;
-	 * MCP_ERR_CONFLICT when MCP_DCR_ROWS others exist.
+	 * day after registering and documents past their cache time; when
+	 * MCP_DCR_ROWS others exist, the oldest never used makes room, and
+	 * without one: MCP_ERR_CONFLICT.
 	 */
 	enum mcp_err	(*client_register)(struct mcp_store *,
 			    const struct mcp_client *, int64_t now);
+	/* Marks a client used (kept past a day), once. */
+	enum mcp_err	(*client_used)(struct mcp_store *, const char *id,
+			    int64_t now);
 	/*
 	 * Failed client authentications, counted in fixed windows of
 	 * `window` seconds per (client, addr) and per addr (client ""; no
@@ -349,16 +355,17 @@ struct mcp_store_ops {
 			    int64_t *start);
 	/*
 	 * The authorization code flow.  code_put() stores a new code (and
-	 * drops codes that expired and the user's oldest past
-	 * MCP_CODES_PER_USER).  code_take() marks the code with hash
-	 * as used at now and gives it: MCP_ERR_NOTFOUND when there is none
-	 * or it expired, and MCP_ERR_CONFLICT (the code still given, for its
-	 * family) when it was used before.
+	 * drops codes ten minutes past expiry and the user's oldest past
+	 * MCP_CODES_PER_USER).  code_take() marks the code with hash as
+	 * used at now and gives it: MCP_ERR_PARAMS when it was issued to
+	 * another client than client (nothing changed), MCP_ERR_CONFLICT
+	 * (the code still given, for its family) when it was used before,
+	 * MCP_ERR_NOTFOUND when there is none or it expired.
 	 */
 	enum mcp_err	(*code_put)(struct mcp_store *,
 			    const struct mcp_code *);
 	enum mcp_err	(*code_take)(struct mcp_store *, const char *hash,
-			    int64_t now, struct mcp_code *);
+			    const char *client, int64_t now, struct mcp_code *);
 	/*
 	 * Stores a new token family; drops families (with their refresh
 	 * tokens) that ended before now or were revoked keep_revoked
@@ -385,15 +392,17 @@ struct mcp_store_ops {
 	/*
 	 * Refresh tokens, by the hex SHA-256 of the token.  refresh_put()
 	 * keeps a family's newest MCP_REFRESH_PER_FAMILY; refresh_take()
-	 * marks one used and gives its family and scopes: MCP_ERR_NOTFOUND
-	 * when unknown or expired, MCP_ERR_CONFLICT when used before (a
-	 * replay: the caller revokes the family).
+	 * marks one of client's used and gives its family and scopes:
+	 * MCP_ERR_PARAMS (nothing changed) when it is another client's,
+	 * MCP_ERR_CONFLICT when used before (a replay: the caller revokes
+	 * the family), MCP_ERR_NOTFOUND when unknown or expired.
 	 */
 	enum mcp_err	(*refresh_put)(struct mcp_store *, const char *hash,
 			    const char *family, const char *scopes, int64_t now,
 			    int64_t expires);
 	enum mcp_err	(*refresh_take)(struct mcp_store *, const char *hash,
-			    int64_t now, char family[40], char scopes[1024]);
+			    const char *client, int64_t now, char family[40],
+			    char scopes[1024]);
 	/* People.  user_put() inserts or replaces; a taken name: CONFLICT. */
 	enum mcp_err	(*user_put)(struct mcp_store *, const struct mcp_user *);
 	/* By name, or by id when byid; MCP_ERR_NOTFOUND when none. */
@@ -409,13 +418,19 @@ struct mcp_store_ops {
 			    const char *user, int64_t now, int64_t expires);
 	enum mcp_err	(*websess_get)(struct mcp_store *, const char *hash,
 			    int64_t now, char user[24]);
-	/* What a user let a client have (replacing what was there). */
+	/*
+	 * What a user let a client have (replacing what was there); a
+	 * user's oldest past MCP_GRANTS_PER_USER are dropped.
+	 */
 	enum mcp_err	(*grant_put)(struct mcp_store *, const char *user,
 			    const char *client, const char *scopes, int64_t now);
 	/* Every grant, or those of one user name (NULL: all). */
 	enum mcp_err	(*grant_list)(struct mcp_store *, const char *user,
 			    mcp_grant_cb, void *);
-	/* Forgets a grant and revokes its families; NOTFOUND when none. */
+	/*
+	 * Forgets a grant, drops its codes not yet redeemed and revokes its
+	 * families; NOTFOUND when none.
+	 */
 	enum mcp_err	(*grant_revoke)(struct mcp_store *, const char *user,
 			    const char *client, int64_t now);
 	enum mcp_err	(*key_put)(struct mcp_store *,

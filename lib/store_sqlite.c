@@ -1887,6 +1887,7 @@ static const struct mcp_store_ops ops = {
 	.client_get = client_get,
 	.client_list = client_list,
 	.client_register = sqlite_client_register,
+	.client_used = sqlite_client_used,
 	.code_put = sqlite_code_put,
 	.code_take = sqlite_code_take,
 	.family_put = sqlite_family_put,

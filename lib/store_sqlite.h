@@ -40,8 +40,9 @@ int		 sqlite_changes(struct mcp_store *);
 enum mcp_err	 sqlite_client_register(struct mcp_store *,
 		    const struct mcp_client *, int64_t);
 enum mcp_err	 sqlite_code_put(struct mcp_store *, const struct mcp_code *);
-enum mcp_err	 sqlite_code_take(struct mcp_store *, const char *, int64_t,
-		    struct mcp_code *);
+enum mcp_err	 sqlite_code_take(struct mcp_store *, const char *,
+		    const char *, int64_t, struct mcp_code *);
+enum mcp_err	 sqlite_client_used(struct mcp_store *, const char *, int64_t);
 enum mcp_err	 sqlite_family_put(struct mcp_store *,
 		    const struct mcp_family *, int64_t, int);
 enum mcp_err	 sqlite_family_get(struct mcp_store *, const char *,
@@ -51,7 +52,7 @@ enum mcp_err	 sqlite_family_revoke(struct mcp_store *, const char *,
 enum mcp_err	 sqlite_refresh_put(struct mcp_store *, const char *,
 		    const char *, const char *, int64_t, int64_t);
 enum mcp_err	 sqlite_refresh_take(struct mcp_store *, const char *,
-		    int64_t, char[40], char[1024]);
+		    const char *, int64_t, char[40], char[1024]);
 enum mcp_err	 sqlite_user_put(struct mcp_store *, const struct mcp_user *);
 enum mcp_err	 sqlite_user_get(struct mcp_store *, const char *, int,
 		    struct mcp_user *);

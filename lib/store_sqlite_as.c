@@ -15,8 +15,9 @@
 
 /* --- Codes --- */
 
+/* Codes are kept ten minutes past expiry, so that a late replay is seen. */
 static const char code_prune_sql[] =
-    "DELETE FROM auth_codes WHERE expires < ?1 OR hash IN (SELECT hash "
+    "DELETE FROM auth_codes WHERE expires < ?1 - 600 OR hash IN (SELECT hash "
     "FROM auth_codes WHERE user = ?2 ORDER BY created DESC, hash "
     "LIMIT -1 OFFSET ?3)";
 static const char code_put_sql[] =
@@ -32,21 +33,24 @@ static const char code_use_sql[] =
 
 /*
  * The end of a take: the row found (or not) was read in the transaction
- * begun by the caller; marks it used at now unless it is missing,
- * expired or used already, and ends the transaction (NOTFOUND and
- * CONFLICT change nothing, and commit).
+ * begun by the caller; marks it used at now unless it is another
+ * client's (PARAMS), used already (CONFLICT), or missing or expired
+ * (NOTFOUND), and ends the transaction (those change nothing).
  */
 static enum mcp_err
 take_end(struct mcp_store *p, enum mcp_err e, const char *use_sql,
-    const char *hash, int64_t expires, int64_t used, int64_t now,
+    const char *hash, int64_t expires, int64_t used, int mine, int64_t now,
     const char *what)
 {
 	sqlite3_stmt	*st;
 
-	if (e == MCP_OK && expires < now)
-		e = MCP_ERR_NOTFOUND;
+	/* A replay is one even past expiry, while the row is kept. */
+	if (e == MCP_OK && !mine)
+		e = MCP_ERR_PARAMS;
 	else if (e == MCP_OK && used != 0)
 		e = MCP_ERR_CONFLICT;
+	else if (e == MCP_OK && expires < now)
+		e = MCP_ERR_NOTFOUND;
 	if (e == MCP_OK) {
 		if ((st = sqlite_prep(p, use_sql)) == NULL)
 			e = MCP_ERR_STORE;
@@ -97,8 +101,8 @@ sqlite_code_put(struct mcp_store *p, const struct mcp_code *c)
 }
 
 enum mcp_err
-sqlite_code_take(struct mcp_store *p, const char *hash, int64_t now,
-    struct mcp_code *c)
+sqlite_code_take(struct mcp_store *p, const char *hash, const char *client,
+    int64_t now, struct mcp_code *c)
 {
 	sqlite3_stmt	*st;
 	enum mcp_err	 e;
@@ -108,7 +112,7 @@ sqlite_code_take(struct mcp_store *p, const char *hash, int64_t now,
 	if ((e = sqlite_tx_begin(p, "code_take begin")) != MCP_OK)
 		return e;
 	if ((st = sqlite_prep(p, code_get_sql)) == NULL)
-		return take_end(p, MCP_ERR_STORE, NULL, hash, 0, 0, now,
+		return take_end(p, MCP_ERR_STORE, NULL, hash, 0, 0, 0, now,
 		    "code_take commit");
 	TEXT(st, 1, hash);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -129,14 +133,14 @@ sqlite_code_take(struct mcp_store *p, const char *hash, int64_t now,
 	sqlite_done(st);
 	e = rc == SQLITE_ROW ? MCP_OK : rc == SQLITE_DONE ? MCP_ERR_NOTFOUND :
 	    sqlite_error(p, "code_take");
-	return take_end(p, e, code_use_sql, hash, c->expires, c->used, now,
-	    "code_take commit");
+	return take_end(p, e, code_use_sql, hash, c->expires, c->used,
+	    strcmp(c->client, client) == 0, now, "code_take commit");
 }
 
 /* --- Token families and refresh tokens --- */
 
 static const char fam_prune_sql[] =
-    "DELETE FROM token_families WHERE expires < ?1 OR (revoked > 0 AND "
+    "DELETE FROM token_families WHERE expires < ?2 OR (revoked > 0 AND "
     "revoked < ?2)";
 static const char fam_put_sql[] =
     "INSERT INTO token_families (id, client, user, workspace, scopes, "
@@ -282,7 +286,8 @@ static const char rt_cap_sql[] =
     "refresh_tokens WHERE family = ?1 ORDER BY created DESC, used = 0 "
     "DESC LIMIT -1 OFFSET ?2)";
 static const char rt_get_sql[] =
-    "SELECT r.family, r.scopes, r.expires, r.used FROM refresh_tokens r "
+    "SELECT r.family, r.scopes, r.expires, r.used, f.client FROM "
+    "refresh_tokens r JOIN token_families f ON f.id = r.family "
     "WHERE r.hash = ?1";
 static const char rt_use_sql[] =
     "UPDATE refresh_tokens SET used = ?2 WHERE hash = ?1";
@@ -317,19 +322,19 @@ sqlite_refresh_put(struct mcp_store *p, const char *hash, const char *family,
 }
 
 enum mcp_err
-sqlite_refresh_take(struct mcp_store *p, const char *hash, int64_t now,
-    char family[40], char scopes[1024])
+sqlite_refresh_take(struct mcp_store *p, const char *hash, const char *client,
+    int64_t now, char family[40], char scopes[1024])
 {
 	sqlite3_stmt	*st;
 	enum mcp_err	 e;
 	int64_t		 expires = 0, used = 0;
-	int		 rc;
+	int		 rc, mine = 0;
 
 	family[0] = scopes[0] = '\0';
 	if ((e = sqlite_tx_begin(p, "refresh_take begin")) != MCP_OK)
 		return e;
 	if ((st = sqlite_prep(p, rt_get_sql)) == NULL)
-		return take_end(p, MCP_ERR_STORE, NULL, hash, 0, 0, now,
+		return take_end(p, MCP_ERR_STORE, NULL, hash, 0, 0, 0, now,
 		    "refresh_take commit");
 	TEXT(st, 1, hash);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -337,11 +342,13 @@ sqlite_refresh_take(struct mcp_store *p, const char *hash, int64_t now,
 		sqlite_copy_col(st, 1, scopes, 1024);
 		expires = sqlite3_column_int64(st, 2);
 		used = sqlite3_column_int64(st, 3);
+		mine = sqlite3_column_text(st, 4) != NULL && strcmp((const char *)
+		    sqlite3_column_text(st, 4), client) == 0;
 	}
 	sqlite_done(st);
 	e = rc == SQLITE_ROW ? MCP_OK : rc == SQLITE_DONE ? MCP_ERR_NOTFOUND :
 	    sqlite_error(p, "refresh_take");
-	return take_end(p, e, rt_use_sql, hash, expires, used, now,
+	return take_end(p, e, rt_use_sql, hash, expires, used, mine, now,
 	    "refresh_take commit");
 }
 
@@ -509,22 +516,41 @@ static const char grant_list_sql[] =
     "SELECT u.name, g.client, g.scopes, g.updated FROM grants g JOIN "
     "users u ON u.id = g.user WHERE ?1 IS NULL OR u.name = ?1 "
     "ORDER BY u.name, g.client";
+static const char grant_cap_sql[] =
+    "DELETE FROM grants WHERE user = ?1 AND client IN (SELECT client FROM "
+    "grants WHERE user = ?1 ORDER BY updated DESC, client LIMIT -1 "
+    "OFFSET ?2)";
 static const char grant_del_sql[] =
     "DELETE FROM grants WHERE user = ?1 AND client = ?2";
+static const char grant_codes_sql[] =
+    "DELETE FROM auth_codes WHERE user = ?1 AND client = ?2";
 
 enum mcp_err
 sqlite_grant_put(struct mcp_store *p, const char *user, const char *client,
     const char *scopes, int64_t now)
 {
 	sqlite3_stmt	*st;
+	enum mcp_err	 e;
 
+	if ((e = sqlite_tx_begin(p, "grant_put begin")) != MCP_OK)
+		return e;
 	if ((st = sqlite_prep(p, grant_put_sql)) == NULL)
-		return MCP_ERR_STORE;
-	TEXT(st, 1, user);
-	TEXT(st, 2, client);
-	TEXT(st, 3, scopes);
-	sqlite3_bind_int64(st, 4, now);
-	return sqlite_exec(p, st);
+		e = MCP_ERR_STORE;
+	else {
+		TEXT(st, 1, user);
+		TEXT(st, 2, client);
+		TEXT(st, 3, scopes);
+		sqlite3_bind_int64(st, 4, now);
+		e = sqlite_exec(p, st);
+	}
+	if (e == MCP_OK && (st = sqlite_prep(p, grant_cap_sql)) == NULL)
+		e = MCP_ERR_STORE;
+	else if (e == MCP_OK) {
+		TEXT(st, 1, user);
+		sqlite3_bind_int(st, 2, MCP_GRANTS_PER_USER);
+		e = sqlite_exec(p, st);
+	}
+	return sqlite_tx_end(p, e, "grant_put commit");
 }
 
 enum mcp_err
@@ -567,6 +593,14 @@ sqlite_grant_revoke(struct mcp_store *p, const char *user,
 		    sqlite_changes(p) == 0)
 			e = MCP_ERR_NOTFOUND;
 	}
+	/* Codes not yet redeemed would start new families. */
+	if (e == MCP_OK && (st = sqlite_prep(p, grant_codes_sql)) == NULL)
+		e = MCP_ERR_STORE;
+	else if (e == MCP_OK) {
+		TEXT(st, 1, user);
+		TEXT(st, 2, client);
+		e = sqlite_exec(p, st);
+	}
 	if (e == MCP_OK)
 		e = family_revoke_tx(p, NULL, user, client, now);
 	return sqlite_tx_end(p, e, "grant_revoke commit");
@@ -577,6 +611,11 @@ sqlite_grant_revoke(struct mcp_store *p, const char *user,
 static const char dcr_prune_sql[] =
     "DELETE FROM clients WHERE (kind = 'dcr' AND used = 0 AND created < ?1)"
     " OR (kind = 'cimd' AND expires < ?2)";
+/* When full: the oldest client that was never used makes room. */
+static const char dcr_evict_sql[] =
+    "DELETE FROM clients WHERE id = (SELECT id FROM clients WHERE kind IN "
+    "('dcr', 'cimd') AND used = 0 AND id <> ?1 ORDER BY created, id "
+    "LIMIT 1)";
 static const char dcr_count_sql[] =
     "SELECT count(*) FROM clients WHERE kind IN ('dcr', 'cimd') AND "
     "id <> ?1";
@@ -607,8 +646,15 @@ sqlite_client_register(struct mcp_store *p, const struct mcp_client *cl,
 		sqlite_done(st);
 		if (rc != SQLITE_ROW)
 			e = sqlite_error(p, "client_register count");
-		else if (n >= MCP_DCR_ROWS)
-			e = MCP_ERR_CONFLICT;
+		else if (n >= MCP_DCR_ROWS &&
+		    (st = sqlite_prep(p, dcr_evict_sql)) == NULL)
+			e = MCP_ERR_STORE;
+		else if (n >= MCP_DCR_ROWS) {
+			TEXT(st, 1, cl->id);
+			if ((e = sqlite_exec(p, st)) == MCP_OK &&
+			    sqlite_changes(p) == 0)
+				e = MCP_ERR_CONFLICT;
+		}
 	}
 	if (e == MCP_OK)
 		e = p->ops->client_put(p, cl);
@@ -617,4 +663,19 @@ sqlite_client_register(struct mcp_store *p, const struct mcp_client *cl,
 		return e;
 	}
 	return sqlite_tx_end(p, e, "client_register commit");
+}
+
+static const char client_used_sql[] =
+    "UPDATE clients SET used = ?2 WHERE id = ?1 AND used = 0";
+
+enum mcp_err
+sqlite_client_used(struct mcp_store *p, const char *id, int64_t now)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = sqlite_prep(p, client_used_sql)) == NULL)
+		return MCP_ERR_STORE;
+	TEXT(st, 1, id);
+	sqlite3_bind_int64(st, 2, now);
+	return sqlite_exec(p, st);
 }

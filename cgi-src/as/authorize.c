@@ -2,11 +2,13 @@
  * authorize.c: see authorize.h.
  *
  * The person is known by a signed-in browser: a cookie (mcp_signin,
- * HttpOnly, SameSite=Lax, Secure over https, Path=/oauth/) whose SHA-256
- * names a row of web_sessions.  Forms carry a CSRF token that must equal
- * the mcp_csrf cookie (double submit; a cross-site page can neither read
- * the cookie nor, SameSite=Lax, send it with a POST), and a POST whose
- * Origin is not the issuer's is refused.  Pages forbid framing and
+ * HttpOnly, SameSite=Lax; over https __Host-mcp_signin, Secure, Path=/;
+ * over http Path=/oauth/) whose SHA-256 names a row of web_sessions.
+ * Forms carry a CSRF token that must equal the mcp_csrf cookie (double
+ * submit; a cross-site page can neither read the cookie nor, SameSite=
+ * Lax, send it with a POST), and a POST whose Origin is not the
+ * issuer's (or that has neither Origin nor Sec-Fetch-Site: same-origin)
+ * is refused.  Pages forbid framing and
  * scripts; everything the client sent is escaped before it is shown.
  */
 #include <stdio.h>
@@ -41,11 +43,36 @@ static const char *const carried[] = { "client_id", "redirect_uri",
 
 /* --- Answers --- */
 
-static void
-secure_attr(struct mcp_req *r, struct mcp_buf *b)
+/*
+ * Over https our cookies are __Host- cookies (Secure, Path=/, no
+ * Domain): a sibling host cannot set or shadow them.  Over http (a
+ * development box) that prefix cannot be used.
+ */
+static int
+https(struct mcp_req *r)
 {
-	if (strncmp(r->srv->cfg.auth.as_issuer, "https:", 6) == 0)
-		mcp_buf_puts(b, "; Secure");
+	return strncmp(r->srv->cfg.auth.as_issuer, "https:", 6) == 0;
+}
+
+static const char *
+cookie_name(struct mcp_req *r, const char *base)
+{
+	if (!https(r))
+		return base;
+	return strcmp(base, "mcp_csrf") == 0 ? "__Host-mcp_csrf" :
+	    "__Host-mcp_signin";
+}
+
+/* Set-Cookie: base=value, HttpOnly, SameSite=Lax; maxage 0: a session's. */
+static void
+set_cookie(struct mcp_req *r, const char *base, const char *value,
+    int maxage)
+{
+	mcp_buf_printf(&r->hdr, "Set-Cookie: %s=%s; Path=%s", cookie_name(r,
+	    base), value, https(r) ? "/; Secure" : "/oauth/");
+	if (maxage > 0)
+		mcp_buf_printf(&r->hdr, "; Max-Age=%d", maxage);
+	mcp_buf_puts(&r->hdr, "; HttpOnly; SameSite=Lax\r\n");
 }
 
 static void
@@ -58,12 +85,8 @@ page_headers(struct mcp_req *r, struct areq *q)
 	    "X-Content-Type-Options: nosniff\r\n"
 	    /* Not no-referrer: browsers then send "Origin: null". */
 	    "Referrer-Policy: same-origin\r\n");
-	if (q != NULL && q->new_csrf) {
-		mcp_buf_printf(&r->hdr, "Set-Cookie: mcp_csrf=%s; Path=/oauth/;"
-		    " HttpOnly; SameSite=Lax", q->csrf);
-		secure_attr(r, &r->hdr);
-		mcp_buf_puts(&r->hdr, "\r\n");
-	}
+	if (q != NULL && q->new_csrf)
+		set_cookie(r, "mcp_csrf", q->csrf, 0);
 }
 
 static void
@@ -417,7 +440,8 @@ signed_in(struct mcp_req *r, struct as_ctx *ctx, struct mcp_user *u)
 {
 	char	 cookie[64], h[65], id[24];
 
-	if (as_cookie(r, "mcp_signin", cookie, sizeof(cookie)) == -1)
+	if (as_cookie(r, cookie_name(r, "mcp_signin"), cookie,
+	    sizeof(cookie)) == -1)
 		return 0;
 	as_sha256_hex(cookie, h);
 	OPENSSL_cleanse(cookie, sizeof(cookie));
@@ -443,10 +467,7 @@ start_signin(struct mcp_req *r, struct as_ctx *ctx, const struct mcp_user *u)
 		OPENSSL_cleanse(cookie, sizeof(cookie));
 		return -1;
 	}
-	mcp_buf_printf(&r->hdr, "Set-Cookie: mcp_signin=%s; Path=/oauth/; "
-	    "Max-Age=%d; HttpOnly; SameSite=Lax", cookie, ttl);
-	secure_attr(r, &r->hdr);
-	mcp_buf_puts(&r->hdr, "\r\n");
+	set_cookie(r, "mcp_signin", cookie, ttl);
 	OPENSSL_cleanse(cookie, sizeof(cookie));
 	return 0;
 }
@@ -482,12 +503,26 @@ web_person(struct mcp_req *r, struct as_ctx *ctx, const char *step,
 	return 0;
 }
 
+/* 1 if the person at the browser is known (signed in, or the web's). */
+static int
+person_known(struct mcp_req *r, struct as_ctx *ctx, struct mcp_user *u)
+{
+	const char	*who;
+
+	if (!ctx->cfg->auth.signin_web)
+		return signed_in(r, ctx, u);
+	who = mcp_http_param(r, "REMOTE_USER");
+	return who != NULL && as_user_external(ctx, who, u) == 0;
+}
+
 /* The browser's CSRF token: its cookie, or a new one to set. */
 static int
 csrf_token(struct mcp_req *r, struct areq *q)
 {
-	if (as_cookie(r, "mcp_csrf", q->csrf, sizeof(q->csrf)) == 0 &&
-	    strlen(q->csrf) == 43)
+	if (as_cookie(r, cookie_name(r, "mcp_csrf"), q->csrf,
+	    sizeof(q->csrf)) == 0 && strlen(q->csrf) == 43 &&
+	    strspn(q->csrf, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789-_") == 43)
 		return 0;
 	q->new_csrf = 1;
 	return as_random_token("", q->csrf, sizeof(q->csrf));
@@ -503,7 +538,11 @@ csrf_ok(const struct mcp_form *f, const struct areq *q)
 	    CRYPTO_memcmp(v, q->csrf, 43) == 0;
 }
 
-/* A POST from a page of another origin is refused outright. */
+/*
+ * A POST must come from a page of ours: its Origin is the issuer's
+ * (browsers send Origin with every form POST), or, without one, the
+ * browser says Sec-Fetch-Site: same-origin.
+ */
 static int
 same_origin(struct mcp_req *r)
 {
@@ -511,8 +550,10 @@ same_origin(struct mcp_req *r)
 	const char	*iss = r->srv->cfg.auth.as_issuer, *p;
 	size_t		 n;
 
-	if (o == NULL)
-		return 1;
+	if (o == NULL) {
+		o = mcp_http_param(r, "HTTP_SEC_FETCH_SITE");
+		return o != NULL && strcmp(o, "same-origin") == 0;
+	}
 	p = strstr(iss, "://");
 	n = p != NULL ? (size_t)(p + 3 - iss) + strcspn(p + 3, "/") :
 	    strlen(iss);
@@ -621,6 +662,17 @@ as_authorize(struct mcp_req *r, struct as_ctx *ctx)
 	if (check_client(r, ctx, &f, &q) == -1)
 		goto out;
 	if ((err = check_request(r, &f, &q, &why)) != NULL) {
+		/*
+		 * Anyone can register a redirect URI: for such a client an
+		 * error goes back by redirect only to a person who signed
+		 * in (RFC 9700 §4.11.2), or the endpoint is an open
+		 * redirector for whoever registers one.
+		 */
+		if (strcmp(q.cl.kind, "admin") != 0 && !person_known(r, ctx,
+		    &u)) {
+			error_page(r, 400, why);
+			goto out;
+		}
 		redirect_error(r, &q, err, why);
 		goto out;
 	}

@@ -21,9 +21,26 @@
 static int
 loopback_http(const char *u)
 {
-	return strncmp(u, "http://127.0.0.1", 16) == 0 ||
-	    strncmp(u, "http://[::1]", 12) == 0 ||
-	    strncmp(u, "http://localhost", 16) == 0;
+	static const char *const hosts[] = { "http://127.0.0.1",
+	    "http://[::1]", "http://localhost" };
+	const char	*p;
+	size_t		 i, k;
+
+	for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+		if (strncmp(u, hosts[i], strlen(hosts[i])) != 0)
+			continue;
+		/* The whole host: not localhost.example, not 127.0.0.1@x. */
+		p = u + strlen(hosts[i]);
+		if (*p == ':') {
+			k = strspn(++p, "0123456789");
+			if (k == 0 || k > 5)
+				continue;
+			p += k;
+		}
+		if (*p == '\0' || *p == '/' || *p == '?')
+			return 1;
+	}
+	return 0;
 }
 
 /*
@@ -39,13 +56,15 @@ check_redirect(const char *u, int native)
 
 	if (n == 0 || n > REDIRECT_LEN)
 		return "a redirect URI is 1 to 512 bytes";
+	/* ASCII only: no look-alike hosts, nothing to reverse the text. */
 	for (i = 0; i < n; i++)
-		if ((unsigned char)u[i] <= 0x20 || u[i] == 0x7f ||
+		if ((unsigned char)u[i] <= 0x20 || (unsigned char)u[i] >= 0x7f ||
 		    u[i] == '#' || u[i] == '"' || u[i] == '<' || u[i] == '>' ||
 		    u[i] == '\\')
-			return "a redirect URI must be an absolute URI without "
-			    "a fragment";
-	if (strncmp(u, "https://", 8) == 0 && u[8] != '\0' && u[8] != '/')
+			return "a redirect URI must be an absolute ASCII URI "
+			    "without a fragment";
+	if (strncmp(u, "https://", 8) == 0 && u[8] != '\0' && u[8] != '/' &&
+	    memchr(u + 8, '@', strcspn(u + 8, "/?")) == NULL)
 		return NULL;
 	if (loopback_http(u))
 		return NULL;
@@ -61,6 +80,31 @@ check_redirect(const char *u, int native)
 	    "a loopback address, or a private-use scheme such as "
 	    "com.example.app:/callback" : "a web client's redirect URI is "
 	    "https (or http to a loopback address)";
+}
+
+/*
+ * A name fit to show a person: valid UTF-8 (our JSON reader checked it)
+ * without C0 or C1 controls and without the Unicode direction controls
+ * that would reorder what the consent page shows (U+200E, U+200F,
+ * U+202A-U+202E, U+2066-U+2069).
+ */
+static int
+plain_name(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+
+	for (; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 &&
+		    p[1] < 0xa0))
+			return 0;
+		if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0x8e ||
+		    p[2] == 0x8f || (p[2] >= 0xaa && p[2] <= 0xae)))
+			return 0;
+		if (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 &&
+		    p[2] <= 0xa9)
+			return 0;
+	}
+	return 1;
 }
 
 /* A member that must be a string if present. */
@@ -104,8 +148,9 @@ as_client_metadata(struct json_object *o, struct mcp_client *cl,
 	snprintf(cl->auth_method, sizeof(cl->auth_method), "%s", s != NULL ?
 	    s : "client_secret_basic");
 	if (opt_string(o, "client_name", &s) == -1 || (s != NULL &&
-	    strlen(s) >= sizeof(cl->name)))
-		return "client_name must be a string of at most 127 bytes";
+	    (strlen(s) >= sizeof(cl->name) || !plain_name(s))))
+		return "client_name must be UTF-8 text of at most 127 bytes, "
+		    "without control or direction characters";
 	snprintf(cl->name, sizeof(cl->name), "%s", s != NULL && *s != '\0' ?
 	    s : "Unnamed client");
 	if (opt_string(o, "scope", &s) == -1 || (s != NULL &&
@@ -195,7 +240,10 @@ cimd_url(const char *u)
 	if ((path = strchr(host, '/')) == NULL || path == host ||
 	    path[1] == '\0' || memchr(host, '@', (size_t)(path - host)) != NULL)
 		return 0;
-	if (strpbrk(u, "?#\\ \t\r\n\"<>") != NULL || strstr(path, "/./") ||
+	for (n = 0; u[n] != '\0'; n++)
+		if ((unsigned char)u[n] <= 0x20 || (unsigned char)u[n] >= 0x7f)
+			return 0;
+	if (strpbrk(u, "?#\\\"<>") != NULL || strstr(path, "/./") ||
 	    strstr(path, "/../") || (n >= 2 && strcmp(u + n - 2, "/.") == 0) ||
 	    (n >= 3 && strcmp(u + n - 3, "/..") == 0))
 		return 0;
@@ -236,8 +284,9 @@ cimd_fetch(struct as_ctx *c, const char *url, const char *addr,
 	if (mcp_http_fetch_public(url, &o, &b, ferr, sizeof(ferr)) == -1) {
 		mcp_logx(MCP_LEVEL_INFO, NULL, "client metadata document %s: "
 		    "%s", url, ferr);
+		/* What the fetch met stays in the log: no probing through us. */
 		snprintf(err, errsz, "The client's metadata document could not "
-		    "be fetched (%s).", ferr);
+		    "be fetched.");
 		mcp_buf_free(&b);
 		return AS_CLIENT_INVALID;
 	}

@@ -41,7 +41,6 @@ issue(struct mcp_req *r, struct as_ctx *ctx, const struct mcp_client *cl,
 {
 	const struct mcp_authconf	*a = &ctx->cfg->auth;
 	struct json_object		*o;
-	struct mcp_client		 used;
 	char				 err[256], rt[64], h[65], *tok;
 	int64_t				 now = (int64_t)time(NULL);
 
@@ -67,11 +66,8 @@ issue(struct mcp_req *r, struct as_ctx *ctx, const struct mcp_client *cl,
 		}
 	}
 	/* A registered client that is used is kept (see store.h). */
-	if (cl->used == 0) {
-		used = *cl;
-		used.used = now;
-		(void)ctx->st->ops->client_put(ctx->st, &used);
-	}
+	if (cl->used == 0)
+		(void)ctx->st->ops->client_used(ctx->st, cl->id, now);
 	o = json_object_new_object();
 	mcp_json_set(o, "access_token", json_object_new_string(tok));
 	mcp_json_set(o, "token_type", json_object_new_string("Bearer"));
@@ -87,6 +83,23 @@ out:
 	OPENSSL_cleanse(rt, sizeof(rt));
 	OPENSSL_cleanse(tok, strlen(tok));
 	free(tok);
+}
+
+#define BAD_CODE	"the code is invalid or expired, or was issued to another " \
+			"client or redirect_uri, or the code_verifier does not " \
+			"match"
+#define BAD_REFRESH	"the refresh token is invalid, expired or revoked, or " \
+			"was issued to another client"
+
+/*
+ * invalid_grant with one description whatever the reason (which goes
+ * to the log): the answer must not tell a thief which tokens are live.
+ */
+static void
+bad_grant(struct mcp_req *r, const char *desc, const char *why)
+{
+	mcp_logx(MCP_LEVEL_INFO, r->rid, "%s: refused: %s", r->rpc, why);
+	as_oauth_error(r, 400, "invalid_grant", desc);
 }
 
 /*
@@ -144,7 +157,7 @@ as_grant_code(struct mcp_req *r, struct as_ctx *ctx,
 		return;
 	}
 	as_sha256_hex(code, h);
-	if ((e = ctx->st->ops->code_take(ctx->st, h, now, &c)) ==
+	if ((e = ctx->st->ops->code_take(ctx->st, h, cl->id, now, &c)) ==
 	    MCP_ERR_CONFLICT) {
 		replayed(r, ctx, c.family, "authorization code", "code_reused",
 		    "the code was used before; the tokens issued from it are "
@@ -152,29 +165,27 @@ as_grant_code(struct mcp_req *r, struct as_ctx *ctx,
 		return;
 	}
 	if (e == MCP_ERR_NOTFOUND) {
-		as_oauth_error(r, 400, "invalid_grant", "the code is unknown "
-		    "or expired");
+		bad_grant(r, BAD_CODE, "code unknown or expired");
+		return;
+	}
+	if (e == MCP_ERR_PARAMS) {
+		bad_grant(r, BAD_CODE, "code of another client");
 		return;
 	}
 	if (e != MCP_OK) {
 		as_oauth_error(r, 503, "temporarily_unavailable", "try again");
 		return;
 	}
-	if (strcmp(c.client, cl->id) != 0) {
-		as_oauth_error(r, 400, "invalid_grant", "the code was issued "
-		    "to another client");
-		return;
-	}
 	if (strcmp(c.redirect_uri, uri) != 0) {
-		as_oauth_error(r, 400, "invalid_grant", "redirect_uri differs "
-		    "from the authorization request's");
+		bad_grant(r, BAD_CODE, "redirect_uri differs from the "
+		    "authorization request's");
 		return;
 	}
 	as_s256(ver, s256);
 	if (strlen(c.challenge) != 43 || CRYPTO_memcmp(s256, c.challenge,
 	    43) != 0) {
-		as_oauth_error(r, 400, "invalid_grant", "code_verifier does "
-		    "not match the code_challenge");
+		bad_grant(r, BAD_CODE, "code_verifier does not match the "
+		    "code_challenge");
 		return;
 	}
 	if (res != NULL && strcmp(res, c.resource) != 0) {
@@ -183,8 +194,7 @@ as_grant_code(struct mcp_req *r, struct as_ctx *ctx,
 		return;
 	}
 	if (!user_active(ctx, c.user)) {
-		as_oauth_error(r, 400, "invalid_grant", "the user may no "
-		    "longer sign in");
+		bad_grant(r, BAD_CODE, "the user is disabled");
 		return;
 	}
 	memset(&fam, 0, sizeof(fam));
@@ -222,16 +232,16 @@ as_grant_refresh(struct mcp_req *r, struct as_ctx *ctx,
 		return;
 	}
 	as_sha256_hex(rt, h);
-	e = ctx->st->ops->refresh_take(ctx->st, h, now, famid, sc);
+	e = ctx->st->ops->refresh_take(ctx->st, h, cl->id, now, famid, sc);
 	if (e == MCP_ERR_CONFLICT) {
 		replayed(r, ctx, famid, "refresh token", "refresh_reused",
 		    "the refresh token was used before; this sign-in is "
 		    "revoked");
 		return;
 	}
-	if (e == MCP_ERR_NOTFOUND) {
-		as_oauth_error(r, 400, "invalid_grant", "the refresh token is "
-		    "unknown, revoked or expired");
+	if (e == MCP_ERR_NOTFOUND || e == MCP_ERR_PARAMS) {
+		bad_grant(r, BAD_REFRESH, e == MCP_ERR_PARAMS ? "refresh token "
+		    "of another client" : "refresh token unknown or expired");
 		return;
 	}
 	if (e != MCP_OK || (e = ctx->st->ops->family_get(ctx->st, famid,
@@ -241,13 +251,8 @@ as_grant_refresh(struct mcp_req *r, struct as_ctx *ctx,
 	}
 	if (e != MCP_OK || fam.revoked != 0 || fam.expires < now ||
 	    !user_active(ctx, fam.user)) {
-		as_oauth_error(r, 400, "invalid_grant", "the refresh token is "
-		    "unknown, revoked or expired");
-		return;
-	}
-	if (strcmp(fam.client, cl->id) != 0) {
-		as_oauth_error(r, 400, "invalid_grant", "the refresh token "
-		    "was issued to another client");
+		bad_grant(r, BAD_REFRESH, "family revoked or ended, or the user "
+		    "disabled");
 		return;
 	}
 	if ((res = mcp_form_get(f, "resource")) != NULL &&

@@ -49,7 +49,8 @@ setup() { URL=$BASE/mcp; }
 }
 
 # doc_refused PATH TEXT: the authorization request for that document gets
-# an error page saying TEXT, and nothing is kept.
+# an error page saying TEXT, and nothing is kept.  fetch_refused PATH
+# WHY: the page says only that the fetch failed; WHY is in the log.
 doc_refused() {
 	CID=$CIMD$1
 	pkce
@@ -59,17 +60,23 @@ doc_refused() {
 	grep -qF "$2" "$STATE/b" || { echo "page lacks '$2': $BODY" >&2; return 1; }
 	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM clients WHERE id = '$CID'")" = 0 ]
 }
+fetch_refused() {
+	doc_refused "$1" "The client&#39;s metadata document could not be fetched."
+	sleep 0.1
+	grep -qF "client metadata document $CIMD$1: $2" "$STATE/mcp-fcgi.log" ||
+	    { echo "log lacks '$2'" >&2; return 1; }
+}
 
 @test "a document naming another client_id: refused" {
 	doc_refused /other.json "its client_id is not the URL it was fetched from"
 }
 
 @test "a document behind a redirect: refused" {
-	doc_refused /moved.json "HTTP status 302: redirects are not followed"
+	fetch_refused /moved.json "HTTP status 302: redirects are not followed"
 }
 
 @test "a document over 8 KB: refused" {
-	doc_refused /big.json "document larger than 8192 bytes"
+	fetch_refused /big.json "document larger than 8192 bytes"
 }
 
 @test "a document of a confidential client: refused" {
@@ -77,7 +84,7 @@ doc_refused() {
 }
 
 @test "a document that is not there, or a URL that cannot be one: refused" {
-	doc_refused /missing.json "HTTP status 404"
+	fetch_refused /missing.json "HTTP status 404"
 	pkce
 	CID="$CIMD/" authorize
 	grep -q 'The client is not registered here.' "$STATE/b"

@@ -122,18 +122,33 @@ setup() { URL=$BASE/mcp; }
 	error_page "The redirect_uri is not one the client registered."
 }
 
+@test "a registered client's errors before anyone signed in: an error page, never a redirect" {
+	register
+	pkce
+	rm -f "$STATE/jar"
+	RES=https://other.example/mcp authorize
+	error_page "resource must be the MCP server this server issues tokens for"
+	params
+	req GET "$BASE/oauth/authorize" -G "${P[@]/response_type=code/response_type=token}"
+	error_page "only response_type=code is supported"
+}
+
+# The errors below go back by redirect: the browser is signed in.
+
 @test "PKCE missing or plain: redirect invalid_request" {
 	register
 	pkce
+	signin
 	params
 	req GET "$BASE/oauth/authorize" -G --data-urlencode "client_id=$CID" \
 	    --data-urlencode "redirect_uri=$CB" -d response_type=code -d state=st-1 \
-	    --data-urlencode "resource=$BASE/mcp"
+	    --data-urlencode "resource=$BASE/mcp" -b "$STATE/jar"
 	redirected invalid_request
 	[ "$(location_param error_description)" = "PKCE%20is%20required%3A%20send%20code_challenge%20with%20code_challenge_method%3DS256" ]
 	req GET "$BASE/oauth/authorize" -G --data-urlencode "client_id=$CID" \
 	    --data-urlencode "redirect_uri=$CB" -d response_type=code -d state=st-1 \
-	    --data-urlencode "resource=$BASE/mcp" -d code_challenge="$VER" -d code_challenge_method=plain
+	    --data-urlencode "resource=$BASE/mcp" -d code_challenge="$VER" -d code_challenge_method=plain \
+	    -b "$STATE/jar"
 	redirected invalid_request
 	[ "$(location_param error_description)" = "code_challenge_method%20must%20be%20S256" ]
 }
@@ -141,19 +156,21 @@ setup() { URL=$BASE/mcp; }
 @test "response_type other than code: redirect unsupported_response_type" {
 	register
 	pkce
+	signin
 	params
 	P=("${P[@]/response_type=code/response_type=token}")
-	req GET "$BASE/oauth/authorize" -G "${P[@]}"
+	req GET "$BASE/oauth/authorize" -G "${P[@]}" -b "$STATE/jar"
 	redirected unsupported_response_type
 }
 
 @test "resource missing or another one: redirect invalid_request, invalid_target" {
 	register
 	pkce
+	signin
 	RES=https://other.example/mcp authorize
 	redirected invalid_target
 	params
-	req GET "$BASE/oauth/authorize" -G "${P[@]:0:12}"
+	req GET "$BASE/oauth/authorize" -G "${P[@]:0:12}" -b "$STATE/jar"
 	redirected invalid_request
 	[ "$(location_param error_description)" = "resource%20%28RFC%208707%29%20is%20required%3A%20the%20MCP%20server%27s%20URL" ]
 }
@@ -161,6 +178,7 @@ setup() { URL=$BASE/mcp; }
 @test "an unknown scope, or one the client did not register: redirect invalid_scope" {
 	register
 	pkce
+	signin
 	SCOPE="wks:read admin:all" authorize
 	redirected invalid_scope
 	register "{\"redirect_uris\":[\"$CB\"],\"token_endpoint_auth_method\":\"none\",\"scope\":\"wks:read\"}"
@@ -177,7 +195,8 @@ setup() { URL=$BASE/mcp; }
 	pkce
 	redeem
 	oauth_err 400 invalid_grant
-	jqb '.error_description == "code_verifier does not match the code_challenge"'
+	jqb '.error_description == "the code is invalid or expired, or was issued to another client or redirect_uri, or the code_verifier does not match"'
+	logged "code_verifier does not match the code_challenge"
 	# A verifier that is not one at all is an invalid request.
 	VER=short redeem
 	oauth_err 400 invalid_request
@@ -207,7 +226,8 @@ setup() { URL=$BASE/mcp; }
 	sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" "UPDATE auth_codes SET expires = strftime('%s','now') - 1 WHERE hash = '$(printf %s "$CODE" | sha256sum | cut -d' ' -f1)'"
 	redeem
 	oauth_err 400 invalid_grant
-	jqb '.error_description == "the code is unknown or expired"'
+	jqb '.error_description == "the code is invalid or expired, or was issued to another client or redirect_uri, or the code_verifier does not match"'
+	logged "code unknown or expired"
 }
 
 @test "a code and a redirect URI that differ, or another client's code: invalid_grant" {
@@ -217,14 +237,16 @@ setup() { URL=$BASE/mcp; }
 	allow wks:read
 	CB=http://127.0.0.1:9/other redeem
 	oauth_err 400 invalid_grant
-	jqb '.error_description == "redirect_uri differs from the authorization request'"'"'s"'
+	jqb '.error_description == "the code is invalid or expired, or was issued to another client or redirect_uri, or the code_verifier does not match"'
+	logged "redirect_uri differs"
 	# That try used it up; a new code for another client.
 	signin
 	allow wks:read
 	register
 	redeem
 	oauth_err 400 invalid_grant
-	jqb '.error_description == "the code was issued to another client"'
+	jqb '.error_description == "the code is invalid or expired, or was issued to another client or redirect_uri, or the code_verifier does not match"'
+	logged "code of another client"
 }
 
 @test "refresh: rotated, may narrow, never widen; a replayed refresh token revokes the family" {
@@ -264,7 +286,8 @@ setup() { URL=$BASE/mcp; }
 	register
 	refresh "$keep"
 	oauth_err 400 invalid_grant
-	jqb '.error_description == "the refresh token was issued to another client"'
+	jqb '.error_description == "the refresh token is invalid, expired or revoked, or was issued to another client"'
+	logged "refresh token of another client"
 }
 
 @test "CSRF token missing or wrong: 403 and a new sign-in page, nothing signed in" {
@@ -279,13 +302,34 @@ setup() { URL=$BASE/mcp; }
 	! grep -q mcp_signin "$STATE/jar"
 	params
 	req POST "$BASE/oauth/authorize" "${P[@]}" -d step=signin -d username=alice \
-	    --data-urlencode "password=$PASSWORD" -b "$STATE/jar" -c "$STATE/jar"
+	    --data-urlencode "password=$PASSWORD" -b "$STATE/jar" -c "$STATE/jar" -H "Origin: $BASE"
 	[ "$STATUS" = 403 ]
+	grep -q 'The form expired or came from elsewhere' "$STATE/b"
 	! grep -q mcp_signin "$STATE/jar"
-	# A form posted from another site's page.
-	CSRF=$good form signin -d username=alice --data-urlencode "password=$PASSWORD" -H 'Origin: https://evil.example'
+}
+
+@test "a form posted from another site, or by no browser page at all: 403" {
+	register
+	pkce
+	rm -f "$STATE/jar"
+	authorize
+	form signin -d username=alice --data-urlencode "password=$PASSWORD" -H 'Origin: https://evil.example'
 	[ "$STATUS" = 403 ]
 	grep -q 'The form was sent from another site.' "$STATE/b"
+	# Neither Origin nor Sec-Fetch-Site: same-origin.
+	params
+	req POST "$BASE/oauth/authorize" "${P[@]}" -d step=signin -d "csrf=$CSRF" -d username=alice \
+	    --data-urlencode "password=$PASSWORD" -b "$STATE/jar" -c "$STATE/jar"
+	[ "$STATUS" = 403 ]
+	req POST "$BASE/oauth/authorize" "${P[@]}" -d step=signin -d "csrf=$CSRF" -d username=alice \
+	    --data-urlencode "password=$PASSWORD" -b "$STATE/jar" -c "$STATE/jar" -H 'Sec-Fetch-Site: cross-site'
+	[ "$STATUS" = 403 ]
+	! grep -q mcp_signin "$STATE/jar"
+	# A browser that sends no Origin but says same-origin is let in.
+	req POST "$BASE/oauth/authorize" "${P[@]}" -d step=signin -d "csrf=$CSRF" -d username=alice \
+	    --data-urlencode "password=$PASSWORD" -b "$STATE/jar" -c "$STATE/jar" -H 'Sec-Fetch-Site: same-origin'
+	[ "$STATUS" = 200 ]
+	grep -q mcp_signin "$STATE/jar"
 }
 
 @test "sign-in throttled per account and address: 429 with Retry-After, the right password too" {
@@ -347,22 +391,38 @@ setup() { URL=$BASE/mcp; }
 	[ "$STATUS" = 200 ]
 	refresh "$RT"
 	oauth_err 400 invalid_grant
+	# An access token: a public client's id proves nothing, so that is
+	# a no-op; an authenticated client's ends its family.
 	flow wks:read
 	req POST "$BASE/oauth/revoke" -d "client_id=$CID" -d "token=$AT" -d token_type_hint=access_token
+	[ "$STATUS" = 200 ]
+	register "{\"redirect_uris\":[\"$CB\"]}"
+	secret=$(jq -r .client_secret <<<"$BODY")
+	pkce
+	signin
+	allow wks:read
+	redeem -u "$CID:$secret"
+	[ "$STATUS" = 200 ]
+	req POST "$BASE/oauth/revoke" -u "$CID:$secret" -d "token=$AT" -d token_type_hint=access_token
 	[ "$STATUS" = 200 ]
 	sleep 2.5
 	whoami_as "$AT"
 	[ "$STATUS" = 401 ]
 	req POST "$BASE/oauth/revoke" -d "client_id=$CID" -d "token=mcp_r_nothing"
+	oauth_err 401 invalid_client
+	req POST "$BASE/oauth/revoke" -u "$CID:$secret" -d "token=mcp_r_nothing"
 	[ "$STATUS" = 200 ]
 	# Another client cannot revoke it.
 	flow wks:read
-	keep=$RT
+	keep=$RT first=$CID
 	register
 	req POST "$BASE/oauth/revoke" -d "client_id=$CID" -d "token=$keep"
 	oauth_err 400 unauthorized_client
 	req POST "$BASE/oauth/revoke" -d "token=$keep"
 	oauth_err 401 invalid_client
+	# ... nor spend it: its own client still refreshes with it.
+	CID=$first refresh "$keep"
+	[ "$STATUS" = 200 ]
 }
 
 @test "public clients: no client_credentials, no secret to forge; a confidential client must authenticate" {
@@ -483,7 +543,7 @@ setup() { URL=$BASE/mcp; }
 	[ "$(q "SELECT count(*) FROM auth_codes")" = 1 ]
 }
 
-@test "registered clients: unused ones dropped after a day, 10,000 at most (503 with Retry-After)" {
+@test "registered clients: unused ones dropped after a day, 10,000 at most (the oldest unused makes room, else 503 with Retry-After)" {
 	q() { sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" "$1"; }
 	# Room under this address's limit: the window starts again.
 	q "DELETE FROM auth_failures WHERE addr = 'dcr 127.0.0.1'"
@@ -495,12 +555,20 @@ setup() { URL=$BASE/mcp; }
 	register
 	[ "$(q "SELECT count(*) FROM clients WHERE id = '$stale'")" = 0 ]
 	[ "$(q "SELECT count(*) FROM clients WHERE id = '$used'")" = 1 ]
+	# Full of clients that are all in use: no room.
+	q "UPDATE clients SET used = 1 WHERE kind IN ('dcr', 'cimd')"
 	q "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
 	   INSERT INTO clients (id, name, scopes, workspace, secret_hash, salt, created, revoked, kind, used)
 	   SELECT printf('cli_fill%08d', i), 'fill', '', '', '', '', strftime('%s','now'), 0, 'dcr', 1 FROM n"
 	req POST "$BASE/oauth/register" -H 'Content-Type: application/json' -d "{\"redirect_uris\":[\"$CB\"]}"
 	oauth_err 503 temporarily_unavailable
 	[ "$(header Retry-After)" = 3600 ]
+	# One never used: the oldest such makes room.
+	q "UPDATE clients SET used = 0, created = created - 10 WHERE id = 'cli_fill00000007'"
+	q "UPDATE clients SET used = 0, created = created - 5 WHERE id = 'cli_fill00000009'"
+	register
+	[ "$(q "SELECT count(*) FROM clients WHERE id = 'cli_fill00000007'")" = 0 ]
+	[ "$(q "SELECT count(*) FROM clients WHERE id = 'cli_fill00000009'")" = 1 ]
 	q "DELETE FROM clients WHERE id LIKE 'cli_fill%'"
 	register
 }
@@ -508,7 +576,11 @@ setup() { URL=$BASE/mcp; }
 @test "a client metadata document on an address that is not public: an error page, nothing stored" {
 	pkce
 	CID=$CIMD/client.json authorize
-	error_page "The client&#39;s metadata document could not be fetched (the address 127.0.0.1 is not public)."
+	error_page "The client&#39;s metadata document could not be fetched."
+	# Why stays in the log: the page tells nothing about our network.
+	! grep -q 127.0.0.1 "$STATE/b"
+	sleep 0.1
+	grep -q "client metadata document $CIMD/client.json: the address 127.0.0.1 is not public" "$STATE/mcp-fcgi.log"
 	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM clients WHERE id = '$CIMD/client.json'")" = 0 ]
 	# The metadata says so: documents are supported.
 	req GET "$BASE/.well-known/oauth-authorization-server"

@@ -82,7 +82,7 @@ teardown_file() { stop_server; }
 	run timeout 120 node conformance-as.mjs "$BASE" erin "$PASSWORD" "$SHOTS"
 	echo "$output"
 	[ "$status" = 0 ]
-	[[ "$output" == *"conformance-as ok: 2 passed, 0 failed"* ]]
+	[[ "$output" == *"conformance-as ok: "*" passed, 0 failed"* ]]
 }
 
 @test "mcp-remote without a header (the article's path): it registers, Chromium signs in, whoami" {

@@ -36,13 +36,14 @@ authorize() {
 	CSRF=$(grep -o 'name="csrf" value="[^"]*"' "$STATE/b" | sed 's/.*value="//;s/"$//')
 }
 
-# form STEP [curl args]: POST the page's form back.
+# form STEP [curl args]: POST the page's form back, from our origin (as
+# a browser says it).
 form() {
 	local step=$1
 	shift
 	params
 	req POST "$BASE/oauth/authorize" "${P[@]}" -d "step=$step" -d "csrf=$CSRF" \
-	    -b "$STATE/jar" -c "$STATE/jar" "$@"
+	    -b "$STATE/jar" -c "$STATE/jar" -H "Origin: $BASE" "$@"
 }
 
 # signin [USER [PASSWORD]]: from a fresh browser to the consent page.
@@ -122,3 +123,15 @@ error_page() {
 	grep -qF "$1" "$STATE/b" || { echo "page lacks '$1': $BODY" >&2; return 1; }
 }
 
+
+# logged TEXT: the responders' log has TEXT on a line of this answer's
+# request id.
+logged() {
+	local rid
+	rid=$(header X-Request-Id)
+	sleep 0.1
+	grep -q "rid=$rid .*$1" "$STATE/mcp-fcgi.log" || {
+		echo "no '$1' for rid=$rid" >&2
+		return 1
+	}
+}
