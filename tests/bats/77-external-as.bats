@@ -195,6 +195,16 @@ logged() {
 	[ -s "$ROOT/$BUILD/shots/external/external-consent.png" ]
 }
 
+@test "mcp-remote without a header: it registers with the provider, Chromium on its pages, whoami" {
+	cd "$JS"
+	run timeout 90 node remote-authcode.mjs external "$BASE" "$OP" alice "any password" \
+	    "$ROOT/$BUILD/shots/external" alice
+	echo "$output"
+	[ "$status" = 0 ]
+	[[ "$output" == *"remote-authcode ok: "*" for alice, scopes "*"wks:read"* ]]
+	[ -s "$ROOT/$BUILD/shots/external/remote-external-consent.png" ]
+}
+
 # entra CLAIMS_JQ: a token of the Entra-like issuer, claims updated by jq.
 entra() {
 	local now c

@@ -87,10 +87,11 @@ teardown_file() { stop_server; }
 
 @test "mcp-remote without a header (the article's path): it registers, Chromium signs in, whoami" {
 	cd "$JS"
-	run timeout 90 node remote-authcode.mjs "$BASE" erin "$PASSWORD" "$SHOTS"
+	uid=$($MCPCTL user list | jq -r '.[] | select(.name == "erin") | .id')
+	run timeout 90 node remote-authcode.mjs builtin "$BASE" "$BASE" erin "$PASSWORD" "$SHOTS" "$uid"
 	echo "$output"
 	[ "$status" = 0 ]
-	uid=$($MCPCTL user list | jq -r '.[] | select(.name == "erin") | .id')
 	[[ "$output" == *"remote-authcode ok: cli_"*" for $uid, scopes wks:read"* ]]
-	[ -s "$SHOTS/remote-consent.png" ]
+	[ -s "$SHOTS/remote-builtin-signin.png" ]
+	[ -s "$SHOTS/remote-builtin-consent.png" ]
 }

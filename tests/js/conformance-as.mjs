@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { consent, launch } from './pages.mjs';
 
 const [base, user, password, outdir] = process.argv.slice(2);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -34,21 +34,7 @@ const run = spawn(process.execPath, [suite, 'authorization', '--url', base,
     String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
 let out = '';
 let opened = false;
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
-const consent = async (url) => {
-	const page = await browser.newPage();
-	await page.goto(url);
-	await page.fill('input[name="username"]', user);
-	await page.fill('input[name="password"]', password);
-	await Promise.all([page.waitForNavigation(),
-	    page.click('button[type="submit"]')]);
-	await page.screenshot({ path: path.join(outdir, 'conformance-consent.png') });
-	await Promise.all([page.waitForURL(/\/callback\?/),
-	    page.click('button[name="decision"][value="allow"]')]);
-	await page.close();
-};
+const browser = await launch();
 let browsing = Promise.resolve();
 run.stdout.on('data', (d) => {
 	out += d;
@@ -56,7 +42,8 @@ run.stdout.on('data', (d) => {
 	const m = out.match(/^(http\S+\/oauth\/authorize\?\S+)$/m);
 	if (m && !opened) {
 		opened = true;
-		browsing = consent(m[1]);
+		browsing = consent(browser, 'builtin', m[1], user, password,
+		    outdir, 'conformance', (u) => u.pathname === '/callback');
 	}
 });
 const code = await new Promise((r) => run.on('close', (c, sig) => { if (sig) console.log('suite killed by', sig); r(c); }));

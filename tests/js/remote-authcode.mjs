@@ -1,20 +1,22 @@
-// remote-authcode.mjs BASE USER PASSWORD OUTDIR: the article's path,
-// `npx mcp-remote BASE/mcp` with no header.  mcp-remote meets /mcp's
-// 401, discovers our authorization server, registers itself (RFC 7591)
-// and prints the authorization URL it would open in a browser (BROWSER
-// is /bin/true here, so nothing opens); headless Chromium opens that URL,
-// signs in as USER and allows.  The code reaches mcp-remote's own
-// loopback listener, it redeems it, and the stdio client behind it calls
-// whoami.  Exits non-zero unless whoami names USER's id's client.
+// remote-authcode.mjs PAGES BASE ISSUER USER PASSWORD OUTDIR SUB: the
+// article's path, `npx mcp-remote BASE/mcp` with no header.  mcp-remote
+// meets /mcp's 401, discovers the authorization server ISSUER (ours,
+// PAGES "builtin", or a third-party provider, "external"), registers
+// itself (RFC 7591) and prints the authorization URL it would open in a
+// browser (BROWSER is /bin/true here, so nothing opens); headless
+// Chromium opens that URL, signs in as USER and allows.  The code reaches
+// mcp-remote's own loopback listener, it redeems it, and the stdio client
+// behind it calls whoami, which must name ISSUER and SUB.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { consent, launch } from './pages.mjs';
 
-const [base, user, password, outdir] = process.argv.slice(2);
+const [mode, base, issuer, user, password, outdir, sub] =
+    process.argv.slice(2);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cfg = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-remote-'));
 const remote = spawn(process.execPath,
@@ -46,43 +48,37 @@ const authUrl = new Promise((resolve, reject) => {
 	const t = setTimeout(() => reject(new Error(`no authorization URL: ${err}`)), 30000);
 	remote.stderr.on('data', (d) => {
 		err += d;
-		const m = err.match(/(http\S+\/oauth\/authorize\?\S+)/);
+		const m = err.match(/(http\S+\?\S*code_challenge=\S+)/);
 		if (m) { clearTimeout(t); resolve(m[1]); }
 	});
 });
 const send = (m) => remote.stdin.write(JSON.stringify(m) + '\n');
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
+const browser = await launch();
 try {
 	send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: {
 	    protocolVersion: '2025-06-18', capabilities: {},
 	    clientInfo: { name: 'remote-authcode', version: '1' } } });
 	const url = new URL(await authUrl);
-	assert.equal(url.origin, base);
+	assert.equal(url.origin, issuer);
 	assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
 	assert.equal(url.searchParams.get('resource'), `${base}/mcp`);
-	const page = await browser.newPage();
-	await page.goto(url.href);
-	await page.fill('input[name="username"]', user);
-	await page.fill('input[name="password"]', password);
-	await Promise.all([page.waitForNavigation(),
-	    page.click('button[type="submit"]')]);
-	await page.screenshot({ path: path.join(outdir, 'remote-consent.png') });
 	const back = new URL(url.searchParams.get('redirect_uri'));
-	await Promise.all([page.waitForURL((u) => u.origin === back.origin),
-	    page.click('button[name="decision"][value="allow"]')]);
-	await page.close();
+	await consent(browser, mode, url.href, user, password, outdir,
+	    `remote-${mode}`, (u) => u.origin === back.origin);
 	const init = await answer(1);
 	assert.ok(init.result?.protocolVersion, JSON.stringify(init));
 	send({ jsonrpc: '2.0', method: 'notifications/initialized' });
 	send({ jsonrpc: '2.0', id: 2, method: 'tools/call',
 	    params: { name: 'whoami', arguments: {} } });
 	const who = (await answer(2)).result.structuredContent;
-	assert.equal(who.issuer, base);
-	assert.match(who.subject, /^usr_/);
-	assert.match(who.client_id, /^cli_/);
+	assert.equal(who.issuer, issuer);
+	assert.equal(who.subject, sub);
+	// The client mcp-remote registered and keeps in its config dir.
+	const saved = fs.readdirSync(cfg, { recursive: true })
+	    .filter((f) => String(f).endsWith('_client_info.json'))
+	    .map((f) => JSON.parse(fs.readFileSync(path.join(cfg, String(f)))));
+	assert.deepEqual(saved.map((c) => c.client_id), [who.client_id]);
 	assert.ok(who.scopes.includes('wks:read'));
 	console.log(`remote-authcode ok: ${who.client_id} for ${who.subject}, scopes ${who.scopes.join(' ')}`);
 } finally {

@@ -19,8 +19,7 @@
 // PAGES-signin.png and PAGES-consent.png.
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
-import * as path from 'node:path';
-import { chromium } from 'playwright-core';
+import { consent, launch } from './pages.mjs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
@@ -46,62 +45,16 @@ const cb = http.createServer((req, res) => {
 await new Promise((r) => cb.listen(0, '127.0.0.1', r));
 const redirectUrl = `http://127.0.0.1:${cb.address().port}/callback`;
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
-const shot = async (page, name) => {
-	if (outdir)
-		await page.screenshot({ path: path.join(outdir, `${name}.png`) });
-};
+const browser = await launch();
 
 // The person: sign in on the pages, then allow; returns the redirect's
 // parameters and the consent page's text.
 const pages = [];
-async function external(page) {
-	await page.waitForSelector('input[name="login"]');
-	await shot(page, 'external-signin');
-	await page.fill('input[name="login"]', user);
-	await page.fill('input[name="password"]', password);
-	await Promise.all([page.waitForURL(/\/interaction\//),
-	    page.click('button[type="submit"]')]);
-	await page.waitForSelector('input[name="prompt"][value="consent"]',
-	    { state: 'attached' });
-	await shot(page, 'external-consent');
-	const body = await page.textContent('body');
-	await page.click('button[type="submit"]');
-	return body;
-}
-async function builtin(page) {
-	// The sign-in form: its fields and where it posts.
-	await page.waitForSelector('form[method="post"][action="/oauth/authorize"]');
-	assert.equal(await page.getAttribute('input[name="password"]', 'type'),
-	    'password');
-	assert.equal((await page.$$('input[name="csrf"]')).length, 1);
-	assert.match(await page.textContent('h1'), /Sign in/);
-	await shot(page, 'builtin-signin');
-	await page.fill('input[name="username"]', user);
-	await page.fill('input[name="password"]', password);
-	await Promise.all([page.waitForNavigation(),
-	    page.click('button[type="submit"]')]);
-	// The consent form: each scope a ticked box, allow and deny.
-	assert.match(await page.textContent('h1'), /Allow access\?/);
-	const boxes = await page.$$eval('input[type="checkbox"]',
-	    (l) => l.map((e) => [e.value, e.checked]));
-	assert.ok(boxes.length > 0 && boxes.every(([, c]) => c), 'boxes');
-	assert.equal((await page.$$('button[name="decision"][value="deny"]')).length, 1);
-	await shot(page, 'builtin-consent');
-	const body = await page.textContent('body');
-	await page.click('button[name="decision"][value="allow"]');
-	return body;
-}
 async function signIn(url) {
-	const page = await browser.newPage();
-	await page.goto(url.href);
-	pages.push(new URL(page.url()).origin);
-	const body = await (mode === 'builtin' ? builtin : external)(page);
-	const params = await codeP;
-	await page.close();
-	return [params, body];
+	const { origin, body } = await consent(browser, mode, url.href, user,
+	    password, outdir, mode, (u) => u.href.startsWith(redirectUrl));
+	pages.push(origin);
+	return [await codeP, body];
 }
 
 let authUrl = null;
