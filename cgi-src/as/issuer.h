@@ -1,6 +1,6 @@
 /*
  * issuer.h: the built-in authorization server's state, shared by the
- * token endpoint (cgi-src/oauth.c) and the admin program (mcpctl): its
+ * token endpoint (cgi-src/as/endpoint.c) and the admin program (mcpctl): its
  * RSA signing keys (private PEM files under keys_dir, one row each in the
  * store), its clients (secrets stored as salted SHA-256 only), and the
  * access tokens it signs (libjwt, RS256, with the key's kid).
