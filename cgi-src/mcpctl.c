@@ -12,6 +12,7 @@
  *   mcpctl user add --name N --workspace W [--scopes "a b"] [--external]
  *   mcpctl user list | disable NAME | passwd NAME
  *   mcpctl grant list [--user NAME] | revoke --user NAME --client ID
+ *   mcpctl registration-token add --name N [--uses N] [--ttl SECONDS]
  *   mcpctl audit [--since SECONDS]
  *   mcpctl audit refused [--since SECONDS]
  *   mcpctl audit prune
@@ -37,6 +38,7 @@
 #include "as/issuer.h"
 #include "as/scopes.h"
 #include "as/users.h"
+#include "as/web.h"
 
 static void
 usage(void)
@@ -57,6 +59,7 @@ usage(void)
 	    "  user list | user disable NAME | user passwd NAME < password\n"
 	    "  grant list [--user NAME]\n"
 	    "  grant revoke --user NAME --client ID\n"
+	    "  registration-token add --name N [--uses N] [--ttl SECONDS]\n"
 	    "  audit [--since SECONDS]\n"
 	    "  audit refused [--since SECONDS]\n"
 	    "  audit prune\n");
@@ -375,6 +378,51 @@ grant(struct as_ctx *ctx, int argc, char *argv[], char *err, size_t errsz)
 	return 0;
 }
 
+/*
+ * An initial access token for client_registration = token (RFC 7591
+ * §3): shown once, kept as its SHA-256.
+ */
+static int
+regtoken(struct as_ctx *ctx, int argc, char *argv[], char *err,
+    size_t errsz)
+{
+	struct json_object	*o;
+	const char		*name = opt(argc, argv, "--name");
+	const char		*uses_s = opt(argc, argv, "--uses");
+	const char		*ttl_s = opt(argc, argv, "--ttl");
+	char			 tok[64], h[65];
+	long			 uses = 1, ttl = 86400;
+	int64_t			 now = (int64_t)time(NULL);
+
+	if (argc < 1 || strcmp(argv[0], "add") != 0 || name == NULL)
+		usage();
+	if ((uses_s != NULL && ((uses = strtol(uses_s, NULL, 10)) < 1 ||
+	    uses > 1000)) || (ttl_s != NULL && ((ttl = strtol(ttl_s, NULL,
+	    10)) < 60 || ttl > 30 * 86400)) || strlen(name) > 127) {
+		snprintf(err, errsz, "--uses 1 to 1000, --ttl 60 to 2592000 "
+		    "seconds, --name at most 127 bytes");
+		return -1;
+	}
+	if (as_random_token("mcp_i_", tok, sizeof(tok)) == -1) {
+		snprintf(err, errsz, "no randomness");
+		return -1;
+	}
+	as_sha256_hex(tok, h);
+	if (ctx->st->ops->regtoken_put(ctx->st, h, name, now, now + ttl,
+	    (int)uses) != MCP_OK) {
+		snprintf(err, errsz, "store: cannot keep the token");
+		return -1;
+	}
+	o = json_object_new_object();
+	mcp_json_set(o, "initial_access_token", json_object_new_string(tok));
+	mcp_json_set(o, "name", json_object_new_string(name));
+	mcp_json_set(o, "uses", json_object_new_int64(uses));
+	mcp_json_set(o, "expires", json_object_new_int64(now + ttl));
+	print(o);
+	OPENSSL_cleanse(tok, sizeof(tok));
+	return 0;
+}
+
 static int
 key(struct as_ctx *ctx, int argc, char *argv[], char *err, size_t errsz)
 {
@@ -539,6 +587,8 @@ main(int argc, char *argv[])
 		rc = user(&ctx, argc - 1, argv + 1, err, sizeof(err));
 	else if (strcmp(argv[0], "grant") == 0)
 		rc = grant(&ctx, argc - 1, argv + 1, err, sizeof(err));
+	else if (strcmp(argv[0], "registration-token") == 0)
+		rc = regtoken(&ctx, argc - 1, argv + 1, err, sizeof(err));
 	else if (strcmp(argv[0], "key") == 0)
 		rc = key(&ctx, argc - 1, argv + 1, err, sizeof(err));
 	else if (strcmp(argv[0], "token") == 0)

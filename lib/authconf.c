@@ -432,10 +432,12 @@ mcp_authconf_apply(struct mcp_authconf *a, int in_issuer, const char *key,
 	if (strcmp(key, "client_registration") == 0) {
 		if (strcmp(val, "open") == 0)
 			a->registration = 1;
+		else if (strcmp(val, "token") == 0)
+			a->registration = 2;
 		else if (strcmp(val, "none") == 0)
 			a->registration = 0;
 		else {
-			snprintf(why, whysz, "must be open or none");
+			snprintf(why, whysz, "must be open, token or none");
 			return -1;
 		}
 		return 1;

@@ -236,7 +236,8 @@ struct mcp_authconf {
 	int		 refresh_ttl;	/* seconds a sign-in's tokens renew */
 	int		 signin_ttl;	/* seconds a browser stays signed in */
 	int		 signin_web;	/* the web server names the person */
-	int		 registration;	/* RFC 7591 open (1) or none (0) */
+	int		 registration;	/* RFC 7591: none (0), open (1), or
+					   with an initial access token (2) */
 	int		 dcr_per_addr;	/* registrations per address and window */
 	int		 cimd;		/* client ids may be metadata URLs */
 	int		 cimd_private;	/* development: fetch from any address */

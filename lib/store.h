@@ -42,6 +42,8 @@
  *                   documents) in all (then the oldest never used makes
  *                   room); a registered client never used is dropped
  *                   after a day, a document an hour after its fetch
+ *   registration_tokens  made by the operator; none expired or used up
+ *                   past the next one made
  *   users, grants   users made by the operator (mcpctl user add);
  *                   MCP_GRANTS_PER_USER grants each (oldest dropped)
  *   web_sessions    MCP_WEBSESS_PER_USER per user (oldest dropped), none
@@ -337,6 +339,17 @@ struct mcp_store_ops {
 	 */
 	enum mcp_err	(*client_register)(struct mcp_store *,
 			    const struct mcp_client *, int64_t now);
+	/*
+	 * Initial access tokens for registration (RFC 7591 §3), by the hex
+	 * SHA-256 of the token: regtoken_put() stores one (and drops those
+	 * expired or used up); regtoken_use() takes one use of a live one,
+	 * with check only looks: MCP_ERR_NOTFOUND when none is left.
+	 */
+	enum mcp_err	(*regtoken_put)(struct mcp_store *, const char *hash,
+			    const char *name, int64_t now, int64_t expires,
+			    int uses);
+	enum mcp_err	(*regtoken_use)(struct mcp_store *, const char *hash,
+			    int64_t now, int check);
 	/* Marks a client used (kept past a day), once. */
 	enum mcp_err	(*client_used)(struct mcp_store *, const char *id,
 			    int64_t now);

@@ -43,6 +43,10 @@ enum mcp_err	 sqlite_code_put(struct mcp_store *, const struct mcp_code *);
 enum mcp_err	 sqlite_code_take(struct mcp_store *, const char *,
 		    const char *, int64_t, struct mcp_code *);
 enum mcp_err	 sqlite_client_used(struct mcp_store *, const char *, int64_t);
+enum mcp_err	 sqlite_regtoken_put(struct mcp_store *, const char *,
+		    const char *, int64_t, int64_t, int);
+enum mcp_err	 sqlite_regtoken_use(struct mcp_store *, const char *, int64_t,
+		    int);
 enum mcp_err	 sqlite_family_put(struct mcp_store *,
 		    const struct mcp_family *, int64_t, int);
 enum mcp_err	 sqlite_family_get(struct mcp_store *, const char *,

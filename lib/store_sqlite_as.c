@@ -679,3 +679,71 @@ sqlite_client_used(struct mcp_store *p, const char *id, int64_t now)
 	sqlite3_bind_int64(st, 2, now);
 	return sqlite_exec(p, st);
 }
+
+/* --- Initial access tokens --- */
+
+static const char regtok_prune_sql[] =
+    "DELETE FROM registration_tokens WHERE expires < ?1 OR uses_left <= 0";
+static const char regtok_put_sql[] =
+    "INSERT INTO registration_tokens (hash, name, created, expires, "
+    "uses_left) VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char regtok_check_sql[] =
+    "SELECT 1 FROM registration_tokens WHERE hash = ?1 AND expires >= ?2 "
+    "AND uses_left > 0";
+static const char regtok_use_sql[] =
+    "UPDATE registration_tokens SET uses_left = uses_left - 1 WHERE "
+    "hash = ?1 AND expires >= ?2 AND uses_left > 0";
+
+enum mcp_err
+sqlite_regtoken_put(struct mcp_store *p, const char *hash, const char *name,
+    int64_t now, int64_t expires, int uses)
+{
+	sqlite3_stmt	*st;
+	enum mcp_err	 e;
+
+	if ((e = sqlite_tx_begin(p, "regtoken_put begin")) != MCP_OK)
+		return e;
+	if ((st = sqlite_prep(p, regtok_prune_sql)) == NULL)
+		e = MCP_ERR_STORE;
+	else {
+		sqlite3_bind_int64(st, 1, now);
+		e = sqlite_exec(p, st);
+	}
+	if (e == MCP_OK && (st = sqlite_prep(p, regtok_put_sql)) == NULL)
+		e = MCP_ERR_STORE;
+	else if (e == MCP_OK) {
+		TEXT(st, 1, hash);
+		TEXT(st, 2, name);
+		sqlite3_bind_int64(st, 3, now);
+		sqlite3_bind_int64(st, 4, expires);
+		sqlite3_bind_int(st, 5, uses);
+		e = sqlite_exec(p, st);
+	}
+	return sqlite_tx_end(p, e, "regtoken_put commit");
+}
+
+enum mcp_err
+sqlite_regtoken_use(struct mcp_store *p, const char *hash, int64_t now,
+    int check)
+{
+	sqlite3_stmt	*st;
+	enum mcp_err	 e;
+	int		 rc;
+
+	if ((st = sqlite_prep(p, check ? regtok_check_sql : regtok_use_sql)) ==
+	    NULL)
+		return MCP_ERR_STORE;
+	TEXT(st, 1, hash);
+	sqlite3_bind_int64(st, 2, now);
+	if (check) {
+		rc = sqlite3_step(st);
+		sqlite_done(st);
+		if (rc == SQLITE_ROW)
+			return MCP_OK;
+		return rc == SQLITE_DONE ? MCP_ERR_NOTFOUND :
+		    sqlite_error(p, "regtoken_check");
+	}
+	if ((e = sqlite_exec(p, st)) != MCP_OK)
+		return e;
+	return sqlite_changes(p) == 1 ? MCP_OK : MCP_ERR_NOTFOUND;
+}

@@ -67,6 +67,41 @@ read_body(struct mcp_req *r, char *buf)
 	return o;
 }
 
+/*
+ * client_registration = token: the hex SHA-256 of the initial access
+ * token (RFC 7591 §3) the request carries, if it is a live one; else
+ * -1 with the 401 sent.
+ */
+static int
+initial_token(struct mcp_req *r, struct as_ctx *ctx, char h[65])
+{
+	const char	*auth = mcp_http_param(r, "HTTP_AUTHORIZATION");
+	enum mcp_err	 e;
+
+	if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0 ||
+	    strlen(auth + 7) > 128) {
+		mcp_buf_puts(&r->hdr, "WWW-Authenticate: Bearer "
+		    "realm=\"mcp-fcgi registration\"\r\n");
+		as_oauth_error(r, 401, "invalid_token", "registration needs an "
+		    "initial access token from the operator");
+		return -1;
+	}
+	as_sha256_hex(auth + 7, h);
+	if ((e = ctx->st->ops->regtoken_use(ctx->st, h, (int64_t)time(NULL),
+	    1)) == MCP_ERR_NOTFOUND) {
+		mcp_buf_puts(&r->hdr, "WWW-Authenticate: Bearer "
+		    "realm=\"mcp-fcgi registration\", error=\"invalid_token\"\r\n");
+		as_oauth_error(r, 401, "invalid_token", "the initial access "
+		    "token is unknown, expired or used up");
+		return -1;
+	}
+	if (e != MCP_OK) {
+		as_oauth_error(r, 503, "temporarily_unavailable", "try again");
+		return -1;
+	}
+	return 0;
+}
+
 void
 as_register(struct mcp_req *r, struct as_ctx *ctx)
 {
@@ -74,7 +109,7 @@ as_register(struct mcp_req *r, struct as_ctx *ctx)
 	struct mcp_client		 cl;
 	struct json_object		*o, *out = NULL;
 	const char			*why, *code;
-	char				 addr[80], key[96], hex[17];
+	char				 addr[80], key[96], hex[17], tokh[65];
 	char				 secret[AS_SECRET_LEN + 1];
 	char				*buf = NULL;
 	int64_t				 now = (int64_t)time(NULL), start;
@@ -83,6 +118,8 @@ as_register(struct mcp_req *r, struct as_ctx *ctx)
 
 	snprintf(r->rpc, sizeof(r->rpc), "oauth/register");
 	secret[0] = '\0';
+	if (a->registration == 2 && initial_token(r, ctx, tokh) == -1)
+		return;
 	as_addr(r, addr, sizeof(addr));
 	snprintf(key, sizeof(key), "dcr %s", addr);
 	if (ctx->st->ops->fail_count(ctx->st, "", key, now, a->fail_window,
@@ -118,6 +155,17 @@ as_register(struct mcp_req *r, struct as_ctx *ctx)
 		goto out;
 	}
 	snprintf(cl.id, sizeof(cl.id), "cli_%s", hex);
+	/* The token's use is taken once the request is known good. */
+	if (a->registration == 2 && (e = ctx->st->ops->regtoken_use(ctx->st,
+	    tokh, now, 0)) != MCP_OK) {
+		if (e == MCP_ERR_NOTFOUND)
+			as_oauth_error(r, 401, "invalid_token", "the initial "
+			    "access token is unknown, expired or used up");
+		else
+			as_oauth_error(r, 503, "temporarily_unavailable",
+			    "try again");
+		goto out;
+	}
 	if (ctx->st->ops->fail_add(ctx->st, "", key, now, a->fail_window) !=
 	    MCP_OK || (e = ctx->st->ops->client_register(ctx->st, &cl,
 	    now)) == MCP_ERR_STORE) {
