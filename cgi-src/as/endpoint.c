@@ -52,6 +52,18 @@
 
 enum who { WHO_OK, WHO_ANSWERED };
 
+/* 401 invalid_client with a Basic challenge (RFC 6749 §5.2). */
+static void
+no_client(struct mcp_req *r, const char *desc)
+{
+	mcp_buf_puts(&r->hdr, "WWW-Authenticate: Basic realm=\"mcp-fcgi\", "
+	    "charset=\"UTF-8\"\r\n");
+	as_oauth_error(r, 401, "invalid_client", desc);
+}
+
+#define AUTH_REQUIRED	"client authentication required " \
+			"(client_secret_basic or client_secret_post)"
+
 /*
  * Authenticates the client of a token or revocation request: a secret
  * by client_secret_basic or client_secret_post (never both, RFC 6749
@@ -80,10 +92,7 @@ client_of(struct mcp_req *r, struct as_ctx *ctx, const struct mcp_form *f,
 	if (used_basic) {
 		if (mcp_basic_credentials(auth, id, sizeof(id), secret,
 		    sizeof(secret)) == -1) {
-			mcp_buf_puts(&r->hdr, "WWW-Authenticate: Basic "
-			    "realm=\"mcp-fcgi\", charset=\"UTF-8\"\r\n");
-			as_oauth_error(r, 401, "invalid_client", "malformed "
-			    "Basic credentials");
+			no_client(r, "malformed Basic credentials");
 			goto out;
 		}
 		if (pid != NULL && strcmp(pid, id) != 0) {
@@ -114,20 +123,12 @@ client_of(struct mcp_req *r, struct as_ctx *ctx, const struct mcp_form *f,
 			break;
 		}
 		if (strcmp(cl->auth_method, "none") != 0) {
-			mcp_buf_puts(&r->hdr, "WWW-Authenticate: Basic "
-			    "realm=\"mcp-fcgi\", charset=\"UTF-8\"\r\n");
-			as_oauth_error(r, 401, "invalid_client", "client "
-			    "authentication required (client_secret_basic or "
-			    "client_secret_post)");
+			no_client(r, AUTH_REQUIRED);
 			return rc;
 		}
 		return WHO_OK;
 	} else {
-		mcp_buf_puts(&r->hdr, "WWW-Authenticate: Basic "
-		    "realm=\"mcp-fcgi\", charset=\"UTF-8\"\r\n");
-		as_oauth_error(r, 401, "invalid_client", "client "
-		    "authentication required (client_secret_basic or "
-		    "client_secret_post)");
+		no_client(r, AUTH_REQUIRED);
 		goto out;
 	}
 	snprintf(r->who.sub, sizeof(r->who.sub), "%s", id);
@@ -147,10 +148,10 @@ client_of(struct mcp_req *r, struct as_ctx *ctx, const struct mcp_form *f,
 		break;
 	case AS_AUTH_BAD:
 		if (used_basic)
-			mcp_buf_puts(&r->hdr, "WWW-Authenticate: Basic "
-			    "realm=\"mcp-fcgi\", charset=\"UTF-8\"\r\n");
-		as_oauth_error(r, 401, "invalid_client", "client "
-		    "authentication failed");
+			no_client(r, "client authentication failed");
+		else
+			as_oauth_error(r, 401, "invalid_client", "client "
+			    "authentication failed");
 		break;
 	case AS_AUTH_ERROR:
 		as_oauth_error(r, 503, "temporarily_unavailable", "try again");
