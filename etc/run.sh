@@ -40,10 +40,13 @@ devuser=$state/dev-user.txt
 if [ ! -s "$devuser" ]; then
 	ws=$(sed -n 's/.*"workspace":"\([^"]*\)".*/\1/p' "$dev")
 	pw=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
-	printf '%s\n' "$pw" | $ctl user add --name dev --workspace "$ws" >/dev/null
-	printf 'dev %s\n' "$pw" >"$devuser"
+	if printf '%s\n' "$pw" | $ctl user add --name dev --workspace "$ws" \
+	    >/dev/null; then
+		printf 'dev %s\n' "$pw" >"$devuser"
+	fi
 fi
-devpw=$(cut -d' ' -f2 "$devuser")
+devpw=$(cut -d' ' -f2 "$devuser" 2>/dev/null) ||
+    devpw="(not kept: set one with mcpctl user passwd dev)"
 id=$(sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p' "$dev")
 secret=$(sed -n 's/.*"client_secret":"\([^"]*\)".*/\1/p' "$dev")
 base=http://127.0.0.1:$port

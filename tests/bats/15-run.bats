@@ -67,6 +67,23 @@ mcall() {
 	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM workspaces")" = 1 ]
 }
 
+@test "make run: a dev person to sign in as, the same password each start" {
+	start
+	pw=$(sed -n 's/^  password *//p' <<<"$OUT")
+	[ "${#pw}" -ge 12 ]
+	[ "$(stat -c %a "$STATE/dev-user.txt")" = 600 ]
+	[ "$(cat "$STATE/dev-user.txt")" = "dev $pw" ]
+	[[ "$OUT" == *"npx mcp-remote $URL"* ]]
+	run "$ROOT/$BUILD/mcpctl" -f "$STATE/mcp-fcgi.conf" user list
+	jqo '.[0].name == "dev" and (.[0].workspace | startswith("wks_")) and .[0].external == false'
+	[[ "$(sqlite3 "$STATE/mcp.db" "SELECT pwhash FROM users WHERE name = 'dev'")" == '$argon2id$'* ]]
+	kill "$RUNPID"
+	wait "$RUNPID" 2>/dev/null || true
+	start
+	[ "$(sed -n 's/^  password *//p' <<<"$OUT")" = "$pw" ]
+	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM users")" = 1 ]
+}
+
 # modes: "name mode" for each path given (relative to $STATE), one a line.
 modes() {
 	local f
