@@ -147,8 +147,8 @@ static const char fam_put_sql[] =
     "resource, created, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 static const char fam_cap_sql[] =
     "UPDATE token_families SET revoked = ?4 WHERE id IN (SELECT id FROM "
-    "token_families WHERE user = ?1 AND client = ?2 AND revoked = 0 "
-    "ORDER BY created DESC, id LIMIT -1 OFFSET ?3)";
+    "token_families WHERE user = ?1 AND client = ?2 AND revoked = 0 AND "
+    "id <> ?5 ORDER BY created DESC, id LIMIT -1 OFFSET ?3)";
 static const char fam_get_sql[] =
     "SELECT client, user, workspace, scopes, resource, created, expires, "
     "revoked FROM token_families WHERE id = ?1";
@@ -195,8 +195,9 @@ sqlite_family_put(struct mcp_store *p, const struct mcp_family *f,
 	else if (e == MCP_OK) {
 		TEXT(st, 1, f->user);
 		TEXT(st, 2, f->client);
-		sqlite3_bind_int(st, 3, MCP_FAMILIES_PER_GRANT);
+		sqlite3_bind_int(st, 3, MCP_FAMILIES_PER_GRANT - 1);
 		sqlite3_bind_int64(st, 4, now);
+		TEXT(st, 5, f->id);
 		e = sqlite_exec(p, st);
 	}
 	if (e == MCP_OK && (st = sqlite_prep(p, fam_drop_refresh_sql)) ==
@@ -283,8 +284,8 @@ static const char rt_put_sql[] =
     "VALUES (?1, ?2, ?3, ?4, ?5)";
 static const char rt_cap_sql[] =
     "DELETE FROM refresh_tokens WHERE hash IN (SELECT hash FROM "
-    "refresh_tokens WHERE family = ?1 ORDER BY created DESC, used = 0 "
-    "DESC LIMIT -1 OFFSET ?2)";
+    "refresh_tokens WHERE family = ?1 AND hash <> ?3 ORDER BY created "
+    "DESC, used = 0 DESC, hash LIMIT -1 OFFSET ?2)";
 static const char rt_get_sql[] =
     "SELECT r.family, r.scopes, r.expires, r.used, f.client FROM "
     "refresh_tokens r JOIN token_families f ON f.id = r.family "
@@ -315,7 +316,8 @@ sqlite_refresh_put(struct mcp_store *p, const char *hash, const char *family,
 		e = MCP_ERR_STORE;
 	else if (e == MCP_OK) {
 		TEXT(st, 1, family);
-		sqlite3_bind_int(st, 2, MCP_REFRESH_PER_FAMILY);
+		sqlite3_bind_int(st, 2, MCP_REFRESH_PER_FAMILY - 1);
+		TEXT(st, 3, hash);
 		e = sqlite_exec(p, st);
 	}
 	return sqlite_tx_end(p, e, "refresh_put commit");
@@ -448,10 +450,11 @@ sqlite_user_list(struct mcp_store *p, mcp_user_cb cb, void *arg)
 static const char ws_put_sql[] =
     "INSERT INTO web_sessions (hash, user, created, expires) VALUES "
     "(?1, ?2, ?3, ?4)";
+/* The one just made is never the one dropped (a second holds many). */
 static const char ws_prune_sql[] =
     "DELETE FROM web_sessions WHERE expires < ?1 OR hash IN (SELECT hash "
-    "FROM web_sessions WHERE user = ?2 ORDER BY created DESC, hash "
-    "LIMIT -1 OFFSET ?3)";
+    "FROM web_sessions WHERE user = ?2 AND hash <> ?4 ORDER BY created "
+    "DESC, hash LIMIT -1 OFFSET ?3)";
 static const char ws_get_sql[] =
     "SELECT w.user FROM web_sessions w JOIN users u ON u.id = w.user "
     "WHERE w.hash = ?1 AND w.expires >= ?2 AND u.disabled = 0";
@@ -479,7 +482,8 @@ sqlite_websess_put(struct mcp_store *p, const char *hash, const char *user,
 	else if (e == MCP_OK) {
 		sqlite3_bind_int64(st, 1, now);
 		TEXT(st, 2, user);
-		sqlite3_bind_int(st, 3, MCP_WEBSESS_PER_USER);
+		sqlite3_bind_int(st, 3, MCP_WEBSESS_PER_USER - 1);
+		TEXT(st, 4, hash);
 		e = sqlite_exec(p, st);
 	}
 	return sqlite_tx_end(p, e, "websess_put commit");
@@ -518,8 +522,8 @@ static const char grant_list_sql[] =
     "ORDER BY u.name, g.client";
 static const char grant_cap_sql[] =
     "DELETE FROM grants WHERE user = ?1 AND client IN (SELECT client FROM "
-    "grants WHERE user = ?1 ORDER BY updated DESC, client LIMIT -1 "
-    "OFFSET ?2)";
+    "grants WHERE user = ?1 AND client <> ?3 ORDER BY updated DESC, "
+    "client LIMIT -1 OFFSET ?2)";
 static const char grant_del_sql[] =
     "DELETE FROM grants WHERE user = ?1 AND client = ?2";
 static const char grant_codes_sql[] =
@@ -547,7 +551,8 @@ sqlite_grant_put(struct mcp_store *p, const char *user, const char *client,
 		e = MCP_ERR_STORE;
 	else if (e == MCP_OK) {
 		TEXT(st, 1, user);
-		sqlite3_bind_int(st, 2, MCP_GRANTS_PER_USER);
+		sqlite3_bind_int(st, 2, MCP_GRANTS_PER_USER - 1);
+		TEXT(st, 3, client);
 		e = sqlite_exec(p, st);
 	}
 	return sqlite_tx_end(p, e, "grant_put commit");
