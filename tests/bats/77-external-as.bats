@@ -195,7 +195,7 @@ logged() {
 	[ -s "$ROOT/$BUILD/shots/external/external-consent.png" ]
 }
 
-@test "mcp-remote without a header: it registers with the provider, Chromium on its pages, whoami" {
+@test "mcp-remote without a header: it registers with the provider, Chromium on its pages, whoami, refresh after expiry" {
 	cd "$JS"
 	run timeout 90 node remote-authcode.mjs external "$BASE" "$OP" alice "any password" \
 	    "$ROOT/$BUILD/shots/external" alice

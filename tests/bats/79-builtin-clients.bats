@@ -85,7 +85,7 @@ teardown_file() { stop_server; }
 	[[ "$output" == *"conformance-as ok: "*" passed, 0 failed"* ]]
 }
 
-@test "mcp-remote without a header (the article's path): it registers, Chromium signs in, whoami" {
+@test "mcp-remote without a header (the article's path): it registers, Chromium signs in, whoami, refresh after expiry" {
 	cd "$JS"
 	uid=$($MCPCTL user list | jq -r '.[] | select(.name == "erin") | .id')
 	run timeout 90 node remote-authcode.mjs builtin "$BASE" "$BASE" erin "$PASSWORD" "$SHOTS" "$uid"

@@ -6,7 +6,9 @@
 // browser (BROWSER is /bin/true here, so nothing opens); headless
 // Chromium opens that URL, signs in as USER and allows.  The code reaches
 // mcp-remote's own loopback listener, it redeems it, and the stdio client
-// behind it calls whoami, which must name ISSUER and SUB.
+// behind it calls whoami, which must name ISSUER and SUB; once the
+// access token has expired, whoami again, which mcp-remote must get
+// through by refreshing.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -75,12 +77,25 @@ try {
 	assert.equal(who.issuer, issuer);
 	assert.equal(who.subject, sub);
 	// The client mcp-remote registered and keeps in its config dir.
-	const saved = fs.readdirSync(cfg, { recursive: true })
-	    .filter((f) => String(f).endsWith('_client_info.json'))
+	const kept = (end) => fs.readdirSync(cfg, { recursive: true })
+	    .filter((f) => String(f).endsWith(end))
 	    .map((f) => JSON.parse(fs.readFileSync(path.join(cfg, String(f)))));
-	assert.deepEqual(saved.map((c) => c.client_id), [who.client_id]);
+	assert.deepEqual(kept('_client_info.json').map((c) => c.client_id),
+	    [who.client_id]);
 	assert.ok(who.scopes.includes('wks:read'));
-	console.log(`remote-authcode ok: ${who.client_id} for ${who.subject}, scopes ${who.scopes.join(' ')}`);
+	// Past the access token's life, the next call makes mcp-remote
+	// refresh (a new refresh token too: ours rotate).
+	const [first] = kept('_tokens.json');
+	assert.ok(first?.refresh_token, 'no refresh token kept');
+	await new Promise((r) => setTimeout(r, (who.expires_in + 1) * 1000));
+	send({ jsonrpc: '2.0', id: 3, method: 'tools/call',
+	    params: { name: 'whoami', arguments: {} } });
+	const again = (await answer(3)).result.structuredContent;
+	assert.equal(again.subject, sub);
+	assert.ok(again.expires_at > who.expires_at, 'the same token again');
+	const [next] = kept('_tokens.json');
+	assert.notEqual(next.access_token, first.access_token);
+	console.log(`remote-authcode ok: ${who.client_id} for ${who.subject}, scopes ${who.scopes.join(' ')}; refreshed after expiry`);
 } finally {
 	remote.kill();
 	await browser.close();
