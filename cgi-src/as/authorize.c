@@ -340,18 +340,15 @@ url_host(struct mcp_buf *b, const char *url)
 {
 	const char	*p = strstr(url, "://");
 	size_t		 n;
+	char		 host[256];
 
 	p = p != NULL ? p + 3 : url;
 	n = strcspn(p, "/?#");
-	if (n > 255)
-		n = 255;
-	{
-		char	 host[256];
-
-		memcpy(host, p, n);
-		host[n] = '\0';
-		as_html(b, host);
-	}
+	if (n >= sizeof(host))
+		n = sizeof(host) - 1;
+	memcpy(host, p, n);
+	host[n] = '\0';
+	as_html(b, host);
 }
 
 static void

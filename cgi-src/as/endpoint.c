@@ -189,7 +189,6 @@ client_credentials(struct mcp_req *r, struct as_ctx *ctx,
     size_t needsz)
 {
 	const struct mcp_authconf	*a = &r->srv->cfg.auth;
-	struct json_object		*o;
 	const char			*scope, *res;
 	char				 err[256], *tok;
 
@@ -216,17 +215,9 @@ client_credentials(struct mcp_req *r, struct as_ctx *ctx,
 		    "token");
 		return;
 	}
-	o = json_object_new_object();
-	mcp_json_set(o, "access_token", json_object_new_string(tok));
-	mcp_json_set(o, "token_type", json_object_new_string("Bearer"));
-	mcp_json_set(o, "expires_in", json_object_new_int(a->token_ttl));
-	mcp_json_set(o, "scope", json_object_new_string(scope));
-	r->outcome = "token_issued";
-	as_no_store(r);
-	mcp_http_value(r, 200, o);
+	as_token_answer(r, tok, a->token_ttl, scope, NULL);
 	OPENSSL_cleanse(tok, strlen(tok));
 	free(tok);
-	json_object_put(o);
 }
 
 /* needbuf: holds the granted scopes for the audit, after we return. */

@@ -40,7 +40,6 @@ issue(struct mcp_req *r, struct as_ctx *ctx, const struct mcp_client *cl,
     const struct mcp_family *f, const char *scopes)
 {
 	const struct mcp_authconf	*a = &ctx->cfg->auth;
-	struct json_object		*o;
 	char				 err[256], rt[64], h[65], *tok;
 	int64_t				 now = (int64_t)time(NULL);
 
@@ -68,17 +67,8 @@ issue(struct mcp_req *r, struct as_ctx *ctx, const struct mcp_client *cl,
 	/* A registered client that is used is kept (see store.h). */
 	if (cl->used == 0)
 		(void)ctx->st->ops->client_used(ctx->st, cl->id, now);
-	o = json_object_new_object();
-	mcp_json_set(o, "access_token", json_object_new_string(tok));
-	mcp_json_set(o, "token_type", json_object_new_string("Bearer"));
-	mcp_json_set(o, "expires_in", json_object_new_int(a->token_ttl));
-	mcp_json_set(o, "scope", json_object_new_string(scopes));
-	if (rt[0] != '\0')
-		mcp_json_set(o, "refresh_token", json_object_new_string(rt));
-	r->outcome = "token_issued";
-	as_no_store(r);
-	mcp_http_value(r, 200, o);
-	json_object_put(o);
+	as_token_answer(r, tok, a->token_ttl, scopes, rt[0] != '\0' ? rt :
+	    NULL);
 out:
 	OPENSSL_cleanse(rt, sizeof(rt));
 	OPENSSL_cleanse(tok, strlen(tok));

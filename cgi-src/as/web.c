@@ -57,6 +57,25 @@ as_addr(struct mcp_req *r, char *out, size_t outsz)
 		mcp_strlcpy(out, addr, outsz);
 }
 
+void
+as_token_answer(struct mcp_req *r, const char *access, int ttl,
+    const char *scope, const char *refresh)
+{
+	struct json_object	*o = json_object_new_object();
+
+	mcp_json_set(o, "access_token", json_object_new_string(access));
+	mcp_json_set(o, "token_type", json_object_new_string("Bearer"));
+	mcp_json_set(o, "expires_in", json_object_new_int(ttl));
+	mcp_json_set(o, "scope", json_object_new_string(scope));
+	if (refresh != NULL)
+		mcp_json_set(o, "refresh_token",
+		    json_object_new_string(refresh));
+	r->outcome = "token_issued";
+	as_no_store(r);
+	mcp_http_value(r, 200, o);
+	json_object_put(o);
+}
+
 int
 as_read_form(struct mcp_req *r, struct mcp_form *f, const char **why)
 {

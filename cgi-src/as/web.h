@@ -28,6 +28,13 @@ int	as_query_form(struct mcp_req *, struct mcp_form *f, const char **why);
 /* Cookie name's value (at most outsz - 1 bytes) into out; 0 or -1. */
 int	as_cookie(struct mcp_req *, const char *name, char *out,
 	    size_t outsz);
+/*
+ * A successful token answer (RFC 6749 §5.1): access_token, Bearer,
+ * expires_in, scope and, unless refresh is NULL, refresh_token; never
+ * cached.  Sets the audit outcome token_issued.
+ */
+void	as_token_answer(struct mcp_req *, const char *access, int ttl,
+	    const char *scope, const char *refresh);
 /* Appends s to b with & < > " ' escaped for HTML text and attributes. */
 void	as_html(struct mcp_buf *b, const char *s);
 /* Appends s to b percent-encoded (RFC 3986 unreserved kept). */
