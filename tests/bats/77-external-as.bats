@@ -101,17 +101,6 @@ jwt_claims() {
 sys.stdout.write(base64.urlsafe_b64decode(c + "=" * (-len(c) % 4)).decode())' "$1"
 }
 
-# logged WHY: the responder logged this reason under the request id.
-logged() {
-	local rid
-	rid=$(header X-Request-Id)
-	sleep 0.1
-	grep -q "rid=$rid .*$1" "$STATE/mcp-fcgi.log" || {
-		echo "no '$1' for rid=$rid" >&2
-		return 1
-	}
-}
-
 @test "the RFC 9728 metadata names the provider; its metadata offers our scopes, S256, registration" {
 	req GET "$PRM"
 	[ "$STATUS" = 200 ]

@@ -51,18 +51,6 @@ jwt_header() {
 sys.stdout.write(base64.urlsafe_b64decode(h + "=" * (-len(h) % 4)).decode())' "$1"
 }
 
-# logged WHY: the responder logged this reason under the request id.
-logged() {
-	local rid
-	rid=$(header X-Request-Id)
-	sleep 0.1
-	grep -q "rid=$rid .*$1" "$STATE/mcp-fcgi.log" || {
-		echo "no '$1' for rid=$rid" >&2
-		grep "rid=$rid" "$STATE/mcp-fcgi.log" >&2
-		return 1
-	}
-}
-
 accepted() {
 	[ "$STATUS" = 200 ] || { echo "status $STATUS: $BODY" >&2; return 1; }
 	jqb '.result.structuredContent.subject == "'"${1:-agent-1}"'"'

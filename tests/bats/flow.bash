@@ -123,15 +123,3 @@ error_page() {
 	grep -qF "$1" "$STATE/b" || { echo "page lacks '$1': $BODY" >&2; return 1; }
 }
 
-
-# logged TEXT: the responders' log has TEXT on a line of this answer's
-# request id.
-logged() {
-	local rid
-	rid=$(header X-Request-Id)
-	sleep 0.1
-	grep -q "rid=$rid .*$1" "$STATE/mcp-fcgi.log" || {
-		echo "no '$1' for rid=$rid" >&2
-		return 1
-	}
-}

@@ -193,6 +193,19 @@ header() {
 	grep -i "^$1:" "$STATE/h" | head -1 | cut -d' ' -f2- | tr -d '\r'
 }
 
+# logged WHY: a responder logged this reason under the answer's request
+# id (X-Request-Id); else the lines of that id are shown.
+logged() {
+	local rid
+	rid=$(header X-Request-Id)
+	sleep 0.1
+	grep -q "rid=$rid .*$1" "$STATE/mcp-fcgi.log" || {
+		echo "no '$1' for rid=$rid" >&2
+		grep "rid=$rid" "$STATE/mcp-fcgi.log" >&2
+		return 1
+	}
+}
+
 # jqb FILTER: jq -e over the body; fails the test when false.
 # An empty body fails: jq -e alone is true when it reads no input at all.
 jqb() {
