@@ -9,6 +9,7 @@
 #define MEMIO_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -190,6 +191,32 @@ memio_rmstore(const char *dir, const char *const *extra)
 		unlink(path);
 	}
 	rmdir(dir);
+}
+
+/*
+ * The fuzz targets' first check of an answer: it starts with a Status
+ * line whose code is one of ok (NULL-ended), and its header block ends;
+ * returns the body.  Anything else aborts.  FUZZ_SERVE_SHOW=1 prints
+ * the answer, to see what seeds reach.
+ */
+static inline const char *
+memio_head(const struct memio *m, const char *const ok[])
+{
+	const char	*p = m->out.p, *body;
+	size_t		 i;
+
+	if (m->out.len < 12 || strncmp(p, "Status: ", 8) != 0)
+		abort();
+	if (getenv("FUZZ_SERVE_SHOW") != NULL)
+		fprintf(stderr, "%s\n", p);
+	for (i = 0; ok[i] != NULL; i++)
+		if (strncmp(p + 8, ok[i], 3) == 0)
+			break;
+	if (ok[i] == NULL)
+		abort();	/* a status the endpoint never documents */
+	if ((body = strstr(p, "\r\n\r\n")) == NULL)
+		abort();
+	return body + 4;
 }
 
 #endif /* MEMIO_H */

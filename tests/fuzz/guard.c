@@ -163,20 +163,8 @@ check(const struct memio *m, const char *token)
 	struct json_object	*o;
 	enum mcp_err		 e;
 	const char		*p = m->out.p, *body, *h;
-	size_t			 i;
 
-	if (m->out.len < 12 || strncmp(p, "Status: ", 8) != 0)
-		abort();
-	if (getenv("FUZZ_SERVE_SHOW") != NULL)
-		fprintf(stderr, "%s\n", p);
-	for (i = 0; ok[i] != NULL; i++)
-		if (strncmp(p + 8, ok[i], 3) == 0)
-			break;
-	if (ok[i] == NULL)
-		abort();
-	if ((body = strstr(p, "\r\n\r\n")) == NULL)
-		abort();
-	body += 4;
+	body = memio_head(m, ok);
 	h = strstr(p, "WWW-Authenticate: Bearer ");
 	if (strncmp(p + 8, "401", 3) == 0 && (h == NULL || h > body ||
 	    strstr(h, "resource_metadata=\"" BASE
