@@ -532,6 +532,54 @@ as_scope_subset(const char *want, const char *allowed)
 
 /* --- Tokens --- */
 
+/*
+ * The compact form of a JWT: b64url(header) "." b64url(claims) "."
+ * b64url(RS256 signature), RFC 7515 §7.1. The claims come from libjwt;
+ * the header and the signature are ours, because libjwt 1.10 writes
+ * "typ": "JWT" whatever is asked and RFC 9068 §2.1 requires "at+jwt".
+ * Returns a string the caller frees, or NULL.
+ */
+static char *
+compact(EVP_PKEY *pk, const char *kid, const char *claims)
+{
+	struct json_object	*h;
+	EVP_MD_CTX		*ctx = NULL;
+	unsigned char		 sig[1024];
+	size_t			 siglen = sizeof(sig), hl, cl, cap, n;
+	const char		*hs;
+	char			*out = NULL;
+
+	h = json_object_new_object();
+	mcp_json_set(h, "alg", json_object_new_string("RS256"));
+	mcp_json_set(h, "typ", json_object_new_string("at+jwt"));
+	mcp_json_set(h, "kid", json_object_new_string(kid));
+	hs = json_object_to_json_string_ext(h, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
+	hl = strlen(hs);
+	cl = strlen(claims);
+	cap = (hl + cl + sizeof(sig)) * 4 / 3 + 16;
+	if ((out = malloc(cap)) == NULL)
+		goto fail;
+	n = mcp_b64url_enc(out, cap, hs, hl);
+	out[n++] = '.';
+	n += mcp_b64url_enc(out + n, cap - n, claims, cl);
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, pk) != 1 ||
+	    EVP_DigestSign(ctx, sig, &siglen, (unsigned char *)out, n) != 1)
+		goto fail;
+	out[n++] = '.';
+	if (mcp_b64url_enc(out + n, cap - n, sig, siglen) == 0)
+		goto fail;
+	EVP_MD_CTX_free(ctx);
+	json_object_put(h);
+	return out;
+fail:
+	EVP_MD_CTX_free(ctx);
+	json_object_put(h);
+	free(out);
+	return NULL;
+}
+
 /* sid: a person's token family, or NULL for a client's own token. */
 static char *
 mint(struct as_ctx *c, const char *sub, const char *client,
@@ -540,9 +588,10 @@ mint(struct as_ctx *c, const char *sub, const char *client,
 {
 	const struct mcp_authconf	*a = &c->cfg->auth;
 	struct keylist			 l;
-	EVP_PKEY			*pk;
+	EVP_PKEY			*pk = NULL;
 	jwt_t				*jwt = NULL;
 	char				 pem[MAX_PEM], jti[33], *tok = NULL;
+	char				*claims = NULL;
 	size_t				 i, n = 0;
 	time_t				 now = time(NULL);
 
@@ -565,13 +614,12 @@ mint(struct as_ctx *c, const char *sub, const char *client,
 		snprintf(err, errsz, "signing key %s unreadable", l.k[i].kid);
 		goto out;
 	}
-	EVP_PKEY_free(pk);
 	if (mcp_rand_hex(jti, 16) == -1 || jwt_new(&jwt) != 0) {
 		snprintf(err, errsz, "out of memory or randomness");
 		goto out;
 	}
-	if (jwt_add_header(jwt, "kid", l.k[i].kid) != 0 ||
-	    jwt_add_grant(jwt, "iss", a->as_issuer) != 0 ||
+	/* RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti. */
+	if (jwt_add_grant(jwt, "iss", a->as_issuer) != 0 ||
 	    jwt_add_grant(jwt, "sub", sub) != 0 ||
 	    jwt_add_grant(jwt, "aud", a->resource) != 0 ||
 	    jwt_add_grant(jwt, "client_id", client) != 0 ||
@@ -582,11 +630,13 @@ mint(struct as_ctx *c, const char *sub, const char *client,
 	    jwt_add_grant_int(jwt, "exp", (long)now + ttl) != 0 ||
 	    (workspace[0] != '\0' && jwt_add_grant(jwt,
 	    a->workspace_claim, workspace) != 0) ||
-	    jwt_set_alg(jwt, JWT_ALG_RS256, (unsigned char *)pem,
-	    (int)n) != 0 || (tok = jwt_encode_str(jwt)) == NULL)
+	    (claims = jwt_get_grants_json(jwt, NULL)) == NULL ||
+	    (tok = compact(pk, l.k[i].kid, claims)) == NULL)
 		snprintf(err, errsz, "signing failed");
 out:
 	OPENSSL_cleanse(pem, sizeof(pem));
+	EVP_PKEY_free(pk);
+	free(claims);
 	jwt_free(jwt);
 	return tok;
 }

@@ -34,7 +34,7 @@ new_client() {
 	SECRET=$(jq -r .client_secret <<<"$c")
 }
 
-@test "client_secret_basic: a Bearer JWT the MCP endpoint accepts" {
+@test "client_secret_basic: a Bearer JWT (typ at+jwt) the MCP endpoint accepts" {
 	new_client
 	grant -u "$ID:$SECRET" -d grant_type=client_credentials
 	[ "$STATUS" = 200 ]
@@ -42,8 +42,12 @@ new_client() {
 	[ "$(header Pragma)" = no-cache ]
 	jqb '.token_type == "Bearer" and .expires_in == 600 and .scope == "wks:read env:read" and (.access_token | split(".") | length) == 3'
 	t=$(jq -r .access_token <<<"$BODY")
-	claims=$(python3 -c 'import base64, sys; p = sys.argv[1].split(".")[1]
-print(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)).decode())' "$t")
+	# part N of the token, decoded
+	part() { python3 -c 'import base64, sys; p = sys.argv[1].split(".")[int(sys.argv[2])]
+print(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)).decode())' "$t" "$1"; }
+	# RFC 9068 2.1: the media type of an access token
+	jqo '.typ == "at+jwt" and .alg == "RS256" and (.kid | startswith("k-")) and (keys | length) == 3' "$(part 0)"
+	claims=$(part 1)
 	jqo '.iss == "'"$BASE"'" and .sub == "'"$ID"'" and .client_id == "'"$ID"'" and .aud == "'"$BASE"'/mcp" and .scope == "wks:read env:read" and .workspace == "wks_t" and (.exp - .iat) == 600 and (.jti | length) == 32' "$claims"
 	TOKEN=$t URL=$BASE/mcp mpost tools/call '"name":"whoami","arguments":{}' -H 'Mcp-Name: whoami'
 	[ "$STATUS" = 200 ]
