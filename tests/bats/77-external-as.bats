@@ -4,8 +4,9 @@
 # 9068 JWT access tokens for /mcp; our configuration trusts it in an
 # [issuer] section (its JWKS over http to loopback) and the RFC 9728
 # metadata names it as the one authorization server.  The real clients
-# (TypeScript SDK 1.x, Chromium on the provider's own sign-in and consent
-# pages) then pass against it as they do against the built-in one.
+# (TypeScript SDK 1.x and 2.x, mcp-remote, Chromium on the provider's own
+# sign-in and consent pages) then pass against it as they do against the
+# built-in one.
 
 load helper
 
@@ -135,12 +136,20 @@ sys.stdout.write(base64.urlsafe_b64decode(c + "=" * (-len(c) % 4)).decode())' "$
 	jqb '. == {"jsonrpc":"2.0","id":7,"error":{"code":-32041,"message":"Forbidden: the access token lacks a required scope","data":{"tool":"get_usage","required":["wks:read"],"missing":["wks:read"]}}}'
 }
 
-@test "SDK 1.x ClientCredentialsProvider: discovery from the 401 to the provider, then tools" {
+@test "SDK 1.x and 2.x ClientCredentialsProvider: discovery from the 401 to the provider, then tools" {
 	cd "$JS"
-	run timeout 60 node sdk-cc.mjs 1 "$BASE" "$OP" wks_ext ext-cc ext-cc-secret
-	echo "$output"
-	[ "$status" = 0 ]
-	[[ "$output" == *"sdk1-cc ok"* ]]
+	for v in 1 2; do
+		run timeout 60 node sdk-cc.mjs $v "$BASE" "$OP" wks_ext ext-cc ext-cc-secret
+		echo "$output"
+		[ "$status" = 0 ]
+		[[ "$output" == *"sdk$v-cc ok"* ]]
+	done
+}
+
+@test "mcp-remote --client-credentials: discovery from the 401 to the provider, whoami over stdio" {
+	out=$(remote_cc "$BASE/mcp" ext-cc ext-cc-secret)
+	echo "$out"
+	jqo '.result.structuredContent | .client_id == "ext-cc" and .workspace == "wks_ext" and .issuer == "'"$OP"'"' "$out"
 }
 
 @test "a genuine provider token made out to another audience: 401" {

@@ -44,23 +44,9 @@ teardown_file() { stop_server; }
 }
 
 @test "mcp-remote --client-credentials: discovery from the 401, tools/list over stdio" {
-	cd "$JS"
-	cfg=$(mktemp -d)
-	printf '{"client_id":"%s","client_secret":"%s"}' "$CLIENT_ID" "$CLIENT_SECRET" >"$cfg/info.json"
-	run timeout 60 sh -c '{
-	    printf "%s\n" "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"bats\",\"version\":\"1\"}}}"
-	    sleep 3
-	    printf "%s\n" "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"
-	    printf "%s\n" "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"whoami\",\"arguments\":{}}}"
-	    sleep 3
-	} | MCP_REMOTE_CONFIG_DIR='"$cfg"' mcp-remote "'"$BASE/mcp"'" \
-	    --transport http-only --client-credentials \
-	    --static-oauth-client-info @'"$cfg"'/info.json 2>'"$cfg"'/err'
-	echo "$output"
-	cat "$cfg/err" | tail -20
-	rm -rf "$cfg"
-	jqo '.result.structuredContent | .client_id == "'"$CLIENT_ID"'" and .workspace == "wks_bats" and .issuer == "'"$BASE"'"' \
-	    "$(echo "$output" | grep '"id":2')"
+	out=$(remote_cc "$BASE/mcp" "$CLIENT_ID" "$CLIENT_SECRET")
+	echo "$out"
+	jqo '.result.structuredContent | .client_id == "'"$CLIENT_ID"'" and .workspace == "wks_bats" and .issuer == "'"$BASE"'"' "$out"
 }
 
 @test "SDK 1.x authorization code: registration, Chromium on our pages, tools, refresh after expiry" {
