@@ -124,6 +124,23 @@ with_progress(struct mcp_call *c, struct json_object *args)
 	return mcp_result_text("Progress tool completed");
 }
 
+/*
+ * SSE polling (SEP-1699): the stream ends after its priming event, the
+ * work goes on, and the answer reaches the client on its GET with
+ * Last-Event-ID.
+ */
+static struct json_object *
+reconnection(struct mcp_call *c, struct json_object *args)
+{
+	(void)args;
+	if (mcp_call_end_stream(c) == -1)
+		return mcp_result_errorf("This call's stream cannot be "
+		    "resumed: it needs a session and a FastCGI process");
+	if (mcp_call_sleep(c, STEP_MS) == -1)
+		return NULL;
+	return mcp_result_text("Reconnection test completed");
+}
+
 static struct json_object *
 sampling(struct mcp_call *c, struct json_object *args)
 {
@@ -268,6 +285,9 @@ static const struct mcp_tool tools[] = {
 	{ "test_tool_with_progress", NULL, "Tests tool that reports progress "
 	  "notifications", "", NULL, NULL, MCP_HINT_READONLY, 0,
 	  with_progress },
+	{ "test_reconnection", NULL, "Tests SSE polling: closes the stream "
+	  "before answering, the answer comes on a resumed stream", "", NULL,
+	  NULL, MCP_HINT_READONLY, MCP_TOOL_STREAMS, reconnection },
 	{ "test_sampling", NULL, "Tests server-initiated sampling (LLM "
 	  "completion request)", "", PROMPT_ARG("prompt"), NULL, 0,
 	  MCP_TOOL_STREAMS, sampling },

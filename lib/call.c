@@ -38,12 +38,36 @@ mcp_call_cancelled(struct mcp_call *c)
 {
 	struct mcp_req	*r = c->req;
 
-	if (c->cancelled || r->gone)
+	/*
+	 * A client that lost a kept stream has not cancelled (2025-11-25
+	 * "Resumability"): what the call sends waits in the store.
+	 */
+	if (c->cancelled || (r->gone && !r->keep))
 		return 1;
 	if (r->has_sess && r->store->ops->cancelled(r->store, r->sess.id,
 	    mcp_rpc_idtext(c->id)) == 1)
 		c->cancelled = 1;
 	return c->cancelled;
+}
+
+int
+mcp_call_end_stream(struct mcp_call *c)
+{
+	struct mcp_req	*r = c->req;
+
+	/* Resumed only by a GET, which a CGI run cannot hold. */
+	if (!r->sse || !r->keep || r->io->end == NULL ||
+	    r->io->handoff == NULL)
+		return -1;
+	if (!r->gone) {
+		if (r->io->flush(r->io) == -1 || r->io->end(r->io) == -1)
+			mcp_logx(MCP_LEVEL_INFO, r->rid, "stream %s: the "
+			    "client had left", r->stream);
+		r->gone = 1;
+	}
+	mcp_logx(MCP_LEVEL_INFO, r->rid, "stream %s ended by the tool, "
+	    "to be resumed", r->stream);
+	return 0;
 }
 
 int

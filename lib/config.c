@@ -33,6 +33,11 @@ mcp_config_defaults(struct mcp_config *c)
 	c->request_timeout = 60;
 	c->sse_retry_ms = 1000;
 	c->keepalive = 15;
+	c->max_streams = 512;
+	c->max_streams_subject = 16;
+	c->stream_max_seconds = 3600;
+	c->stream_queue = 256 * 1024;
+	c->stream_poll_ms = 100;
 	c->write_timeout = 30;
 	c->subject_share = 50;
 	c->log_level = MCP_LEVEL_INFO;
@@ -119,6 +124,12 @@ static const struct intkey intkeys[] = {
 	{ "request_timeout_seconds", 1, 3600, OFF(request_timeout), 0 },
 	{ "sse_retry_ms", 0, 600000, OFF(sse_retry_ms), 0 },
 	{ "keepalive_seconds", 1, 3600, OFF(keepalive), 0 },
+	{ "max_streams", 1, 100000, OFF(max_streams), 0 },
+	{ "max_streams_per_subject", 1, 100000, OFF(max_streams_subject), 0 },
+	{ "stream_max_seconds", 10, 86400, OFF(stream_max_seconds), 0 },
+	{ "stream_queue_bytes", 4096, 64LL * 1024 * 1024, OFF(stream_queue),
+	    1 },
+	{ "stream_poll_ms", 10, 5000, OFF(stream_poll_ms), 0 },
 	{ "write_timeout_seconds", 1, 3600, OFF(write_timeout), 0 },
 	{ "subject_max_share_percent", 1, 100, OFF(subject_share), 0 },
 };

@@ -68,6 +68,17 @@ static const struct mcp_errinfo table[MCP_ERR__MAX] = {
 	[MCP_ERR_QUOTA] =	{ 409, -32600, "Quota reached" },
 	[MCP_ERR_BUSY] =	{ 429, -32043,
 	    "Too many requests in flight for this caller" },
+	[MCP_ERR_STREAMS] =	{ 503, -32603,
+	    "Too many open streams: retry later" },
+	[MCP_ERR_SUBSTREAMS] =	{ 429, -32043,
+	    "Too many open streams for this caller" },
+	[MCP_ERR_LISTENING] =	{ 409, -32600,
+	    "Conflict: the session's GET stream is open already" },
+	[MCP_ERR_RESUME] =	{ 400, -32600,
+	    "Bad Request: Last-Event-ID names no stream of this session "
+	    "that can be resumed" },
+	[MCP_ERR_NOSTREAM] =	{ 405, -32600,
+	    "Method Not Allowed: this endpoint offers no GET stream" },
 };
 
 const struct mcp_errinfo *

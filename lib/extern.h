@@ -50,6 +50,11 @@ enum mcp_err {
 	MCP_ERR_ANSWER,		/* 200 -32603: answer over max_answer_bytes */
 	MCP_ERR_QUOTA,		/* 409: the workspace holds its most of a kind */
 	MCP_ERR_BUSY,		/* 429 -32043: the caller's share of threads */
+	MCP_ERR_STREAMS,	/* 503: the process holds max_streams */
+	MCP_ERR_SUBSTREAMS,	/* 429: the subject holds its streams */
+	MCP_ERR_LISTENING,	/* 409: the session's GET stream is open */
+	MCP_ERR_RESUME,		/* 400: Last-Event-ID cannot be resumed */
+	MCP_ERR_NOSTREAM,	/* 405: no GET stream (CGI, 2026-07-28) */
 	MCP_ERR__MAX
 };
 
@@ -268,6 +273,11 @@ struct mcp_config {
 	int		 request_timeout;	/* seconds, server-to-client */
 	int		 sse_retry_ms;
 	int		 keepalive;		/* seconds between SSE comments */
+	int		 max_streams;		/* held per process */
+	int		 max_streams_subject;	/* held per process and subject */
+	int		 stream_max_seconds;	/* then closed, to be resumed */
+	size_t		 stream_queue;		/* bytes a held stream may owe */
+	int		 stream_poll_ms;	/* store polls for events */
 	int		 write_timeout;		/* seconds one write may block */
 	int		 subject_share;		/* % of threads one subject may hold */
 	int		 log_level;
@@ -678,6 +688,7 @@ int	mcp_cursor_parse(const char *, size_t *offset);
 
 /* --- HTTP I/O: FastCGI or CGI (lib/http.c) --- */
 
+struct mcp_stream_spec;
 struct mcp_io {
 	const char	*(*param)(struct mcp_io *, const char *);
 	/*
@@ -696,9 +707,54 @@ struct mcp_io {
 	 * nothing for this many seconds (write_timeout_seconds); else 0.
 	 */
 	int		 cut;
+	/*
+	 * Optional (FastCGI): flushes what was written and gives the
+	 * connection to the stream thread (mcp_streams_adopt()); nothing
+	 * more may be written.  0, or -1 (the connection stays).
+	 */
+	int		 (*handoff)(struct mcp_io *,
+			    const struct mcp_stream_spec *);
+	/*
+	 * Optional (FastCGI): ends the answer here (its end records
+	 * written) while the request goes on; later writes fail.  0 or -1.
+	 */
+	int		 (*end)(struct mcp_io *);
 };
 
+/* --- Held SSE streams (lib/stream.c) --- */
+
+/* What a held stream is: copied by mcp_streams_adopt(). */
+struct mcp_stream_spec {
+	char		 stream[MCP_STREAM_ID_LEN + 1];
+	char		 sid[MCP_SESSION_ID_LEN + 1];
+	char		 holder[17];	/* the listener claim; "" if none */
+	char		 subject[256];	/* counted against its share */
+	int64_t		 after;		/* the last event the client has */
+	char		 rid[17];	/* the request that opened it */
+	int		 ends_session;	/* 2024-11-05: the stream is the
+					   session, ended with it */
+};
+
+/*
+ * Reserves a held stream for subject: MCP_OK, MCP_ERR_STREAMS (the
+ * process holds max_streams), MCP_ERR_SUBSTREAMS (the subject holds
+ * max_streams_per_subject here) or MCP_ERR_NOSTREAM (no stream thread:
+ * a CGI run).  A reservation not adopted is given back with
+ * mcp_streams_release(); an adopted one is when the stream closes.
+ */
+enum mcp_err	mcp_streams_admit(const char *subject);
+void		mcp_streams_release(const char *subject);
+/*
+ * Takes the FastCGI connection fd, whose request reqid has had its
+ * headers and all written so far flushed; 0, or -1 (nothing taken).
+ */
+int		mcp_streams_adopt(int fd, unsigned reqid,
+		    const struct mcp_stream_spec *);
+/* An event was added here: the stream thread reads the store now. */
+void		mcp_streams_poke(void);
 struct mcp_server;
+int		mcp_streams_start(struct mcp_server *, char *err, size_t);
+
 typedef void	(*mcp_serve_fn)(struct mcp_server *, struct mcp_io *,
 		    struct mcp_store *);
 
@@ -713,6 +769,8 @@ struct mcp_server {
 	char			*prm_path;	/* its path part */
 	char			*prm_doc;	/* the metadata document */
 	char			*own_path;	/* the one path served, or NULL */
+	char			*sse_path;	/* 2024-11-05: its stream */
+	char			*msg_path;	/* and its POST URI */
 	char			*scopes_all;	/* every scope a tool names */
 	int			 audit_fd;	/* JSON lines, or -1 */
 	/* Requests in flight per subject (lib/inflight.c); NULL: unlimited. */
@@ -732,6 +790,7 @@ struct mcp_req {
 	int			 gone;		/* a write failed */
 	char			 stream[17];	/* SSE stream id */
 	unsigned long		 seq;		/* SSE event counter */
+	int			 keep;		/* its events go to the store */
 	struct mcp_buf		 hdr;		/* extra response headers */
 	const char		*env[16];	/* mcp_http_param()'s, by slot */
 	int			 env_read;	/* env[] filled */
@@ -799,14 +858,28 @@ int	mcp_http_error(struct mcp_req *, enum mcp_err, struct json_object *id,
 int	mcp_http_error_data(struct mcp_req *, enum mcp_err,
 	    struct json_object *id, const char *detail,
 	    struct json_object *data);
-/* Starts an SSE response (priming event on 2025-11-25). */
+/*
+ * Starts an SSE response with a new stream id, kept in the store (event
+ * by event) for a session's request, and the priming event when the
+ * request or its session is of 2025-11-25 or later.
+ */
 int	mcp_sse_begin(struct mcp_req *);
-/* Writes one "message" event holding msg and flushes; 0 or -1. */
+/* The priming event of r->stream alone (not flushed); 0 or -1. */
+int	mcp_sse_prime(struct mcp_req *);
+/* One "message" event of r->stream, numbered seq, flushed; 0 or -1. */
+int	mcp_sse_event(struct mcp_req *, int64_t seq, const char *data,
+	    size_t len);
+/*
+ * Writes one "message" event holding msg and flushes (kept first when
+ * the stream is); 0 or -1.
+ */
 int	mcp_sse_send(struct mcp_req *, struct json_object *msg);
 int	mcp_sse_reply(struct mcp_req *, const struct mcp_reply *);
 int	mcp_sse_comment(struct mcp_req *, const char *);
 /* Content negotiation: 1 if the media type list accepts type. */
 int	mcp_http_accepts(const char *accept, const char *type);
+/* 1 if type is the list's first range, and no q-value says otherwise. */
+int	mcp_http_first(const char *accept, const char *type);
 
 /* --- The protected resource's front door (lib/guard.c) --- */
 
@@ -843,6 +916,33 @@ struct json_object	*mcp_guard_scopes_error(struct mcp_req *,
 			    const struct mcp_need *, struct json_object *id);
 /* The session owner of this caller: a digest of iss and sub, or "". */
 void	mcp_guard_owner(const struct mcp_req *, char *out, size_t outsz);
+
+/*
+ * lib/transport.c's checks, shared with the 2024-11-05 transport
+ * (lib/legacy.c).  mcp_tx_json_ctype(): 1 if the Content-Type is JSON.
+ * mcp_tx_body(): exactly Content-Length bytes into b (at most
+ * max_body_bytes).  mcp_tx_scoped(): 0 if the token grants every scope
+ * the message's tool or resource declares, else -1 with the 403 (or
+ * the error) answered.  mcp_tx_session(): the session sid if it is the
+ * caller's; another subject's answers MCP_ERR_SESSION like an unknown
+ * one.
+ */
+int		mcp_tx_json_ctype(const char *);
+enum mcp_err	mcp_tx_body(struct mcp_req *, struct mcp_buf *, char *why,
+		    size_t whysz);
+int		mcp_tx_scoped(struct mcp_req *, const struct mcp_msg *);
+enum mcp_err	mcp_tx_session(struct mcp_req *, const char *sid,
+		    struct mcp_session *);
+
+/*
+ * lib/legacy.c: the 2024-11-05 HTTP+SSE transport, on the siblings of
+ * the endpoint's path named sse and messages (/sse and /messages beside
+ * /mcp).  mcp_legacy_paths() works them out once (0 or -1);
+ * mcp_legacy_serve() answers a request to either (1), or returns 0.
+ */
+int	mcp_legacy_paths(struct mcp_server *);
+int	mcp_legacy_serve(struct mcp_req *, const char *path,
+	    const char *method);
 
 /*
  * lib/inflight.c: how many requests of one subject (iss, sub) a process

@@ -150,7 +150,8 @@ mcp_guard_init(struct mcp_server *srv, char *err, size_t errsz)
 		if (scope_union(&srv->scopes_all,
 		    or_none(ep->templates[i].scopes)) == -1)
 			return -1;
-	if (own_path(srv, a->required ? a->resource : NULL) == -1)
+	if (own_path(srv, a->required ? a->resource : NULL) == -1 ||
+	    mcp_legacy_paths(srv) == -1)
 		return -1;
 	if (!a->required)
 		return 0;
@@ -191,9 +192,12 @@ mcp_guard_free(struct mcp_server *srv)
 	free(srv->prm_doc);
 	free(srv->scopes_all);
 	free(srv->own_path);
+	free(srv->sse_path);
+	free(srv->msg_path);
 	srv->auth = NULL;
 	srv->prm_url = srv->prm_path = srv->prm_doc = srv->scopes_all = NULL;
 	srv->own_path = NULL;
+	srv->sse_path = srv->msg_path = NULL;
 }
 
 /*

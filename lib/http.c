@@ -305,6 +305,10 @@ mcp_http_error_data(struct mcp_req *r, enum mcp_err e, struct json_object *id,
 	    detail ? detail : "");
 	if (e == MCP_ERR_HTTPMETHOD)
 		mcp_buf_puts(&r->hdr, "Allow: GET, POST, DELETE, OPTIONS\r\n");
+	else if (e == MCP_ERR_NOSTREAM)
+		mcp_buf_puts(&r->hdr, "Allow: POST, DELETE, OPTIONS\r\n");
+	else if (e == MCP_ERR_STREAMS || e == MCP_ERR_SUBSTREAMS)
+		mcp_buf_puts(&r->hdr, "Retry-After: 5\r\n");
 	if (e == MCP_ERR_MODERNVER && data == NULL) {
 		/* 2026-07-28: the error lists what we support. */
 		data = json_object_new_object();
@@ -489,17 +493,54 @@ mcp_http_batch_end(struct mcp_req *r, struct mcp_batch_out *o)
 	return rc;
 }
 
+/*
+ * 2025-11-25, by the request or by what its session agreed (a client
+ * that agreed to it may still send an older header); 2026-07-28 has no
+ * resumption.
+ */
+static int
+primes(const struct mcp_req *r)
+{
+	return !r->modern && (strcmp(r->version, MCP_V20251125) == 0 ||
+	    (r->has_sess && strcmp(r->sess.version, MCP_V20251125) == 0));
+}
+
 int
-mcp_sse_begin(struct mcp_req *r)
+mcp_sse_prime(struct mcp_req *r)
 {
 	char	 prime[96];
 	int	 n;
 
+	if (!primes(r))
+		return 0;
+	n = snprintf(prime, sizeof(prime), "id: %s-0\nretry: %d\n"
+	    "data: \n\n", r->stream, r->srv->cfg.sse_retry_ms);
+	return mcp_http_write(r, prime, (size_t)n);
+}
+
+int
+mcp_sse_begin(struct mcp_req *r)
+{
+	enum mcp_err	 e;
+
 	if (r->sse)
 		return 0;
 	r->sse = 1;
-	if (mcp_rand_hex(r->stream, 8) == -1)
+	if (mcp_rand_hex(r->stream, MCP_STREAM_ID_LEN / 2) == -1)
 		return -1;
+	/*
+	 * A session's stream is kept in the store, event by event, so that
+	 * a client that loses it can resume it (Last-Event-ID on a GET).
+	 */
+	if (r->has_sess) {
+		e = r->store->ops->stream_open(r->store, r->stream,
+		    r->sess.id, (int64_t)time(NULL));
+		if (e == MCP_OK)
+			r->keep = 1;
+		else
+			mcp_logx(MCP_LEVEL_WARNING, r->rid, "stream %s not "
+			    "kept: %s", r->stream, mcp_err_info(e)->message);
+	}
 	mcp_buf_puts(&r->hdr, "Cache-Control: no-cache, no-transform\r\n"
 	    "X-Accel-Buffering: no\r\n");
 	if (head(r, 200, "text/event-stream", -1) == -1)
@@ -509,34 +550,63 @@ mcp_sse_begin(struct mcp_req *r)
 	 * an id and empty data, so a client that loses the stream knows
 	 * where it was, and retry to pace its reconnection.
 	 */
-	if (strcmp(r->version, MCP_V20251125) == 0) {
-		n = snprintf(prime, sizeof(prime), "id: %s-0\nretry: %d\n"
-		    "data: \n\n", r->stream, r->srv->cfg.sse_retry_ms);
-		if (mcp_http_write(r, prime, (size_t)n) == -1)
-			return -1;
-	}
+	if (mcp_sse_prime(r) == -1)
+		return -1;
 	return flush(r);
 }
 
-static int
-sse_message(struct mcp_req *r, struct json_object *msg,
-    const struct mcp_reply *rp)
+int
+mcp_sse_event(struct mcp_req *r, int64_t seq, const char *data, size_t len)
 {
 	struct mcp_buf	 b = { 0 };
 	int		 rc;
 
 	/* Compact JSON has no raw newlines, so one data line. */
-	if (mcp_buf_printf(&b, "event: message\nid: %s-%lu\ndata: ",
-	    r->stream, ++r->seq) == -1 || message_text(r, &b, msg, rp) == -1 ||
-	    mcp_buf_add(&b, "\n\n", 2) == -1) {
+	if (mcp_buf_printf(&b, "event: message\nid: %s-%lld\ndata: ",
+	    r->stream, (long long)seq) == -1 || mcp_buf_add(&b, data, len) ==
+	    -1 || mcp_buf_add(&b, "\n\n", 2) == -1) {
 		mcp_buf_free(&b);
 		return -1;
 	}
 	rc = mcp_http_write(r, b.p, b.len);
 	mcp_buf_free(&b);
-	if (rc == -1)
+	return rc == -1 ? -1 : flush(r);
+}
+
+/*
+ * Kept first (when the stream is), then sent: an answer (rp) ends the
+ * stream, which a resumed stream learns from its last event.
+ */
+static int
+sse_message(struct mcp_req *r, struct json_object *msg,
+    const struct mcp_reply *rp)
+{
+	struct mcp_buf	 m = { 0 };
+	int64_t		 seq;
+	enum mcp_err	 e;
+	int		 rc, last;
+
+	if (message_text(r, &m, msg, rp) == -1) {
+		mcp_buf_free(&m);
 		return -1;
-	return flush(r);
+	}
+	seq = (int64_t)r->seq + 1;
+	/* An answer ends a POST's stream, not a session's listener. */
+	last = rp != NULL && strcmp(r->stream, r->sess.listener) != 0;
+	if (r->keep && (e = r->store->ops->event_add(r->store, r->stream,
+	    m.p, last, (int64_t)time(NULL), &seq)) != MCP_OK) {
+		mcp_logx(MCP_LEVEL_WARNING, r->rid, "stream %s: event %lu "
+		    "not kept: %s", r->stream, r->seq + 1,
+		    mcp_err_info(e)->message);
+		r->keep = 0;
+	}
+	r->seq = (unsigned long)seq;
+	if (r->keep)
+		mcp_streams_poke();
+	rc = mcp_sse_event(r, seq, m.p, m.len);
+	mcp_buf_free(&m);
+	/* Kept: the client has it when it resumes the stream. */
+	return r->keep && r->gone ? 0 : rc;
 }
 
 int
@@ -561,6 +631,35 @@ mcp_sse_comment(struct mcp_req *r, const char *text)
 	if (mcp_http_write(r, line, (size_t)n) == -1)
 		return -1;
 	return flush(r);
+}
+
+/*
+ * 1 if the first media range of accept is exactly type (not excluded
+ * with q=0), and no other range outranks it by a higher q.
+ */
+int
+mcp_http_first(const char *accept, const char *type)
+{
+	const char	*e, *semi, *q;
+	size_t		 n = strlen(type);
+
+	if (accept == NULL)
+		return 0;
+	while (*accept == ' ' || *accept == '\t')
+		accept++;
+	if (strncasecmp(accept, type, n) != 0)
+		return 0;
+	e = accept + strcspn(accept, ",");
+	semi = accept + n;
+	while (*semi == ' ' || *semi == '\t')
+		semi++;
+	if (semi != e && *semi != ';')
+		return 0;
+	/* Any q below 1 anywhere: leave it to the ordinary choice. */
+	for (q = accept; (q = strchr(q, ';')) != NULL; q++)
+		if (strstr(q, "q=") != NULL || strstr(q, "Q=") != NULL)
+			return 0;
+	return 1;
 }
 
 /* 1 if the parameters between p and e carry q=0 (RFC 9110 §12.4.2). */

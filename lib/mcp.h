@@ -204,6 +204,14 @@ int	mcp_call_log(struct mcp_call *, enum mcp_level, const char *logger,
 struct json_object	*mcp_call_request(struct mcp_call *, const char *method,
 			    struct json_object *consumed, int timeout_ms,
 			    const char **errstr);
+/*
+ * Ends the call's SSE stream now, its answer still to come (2025-11-25
+ * "polling"): the client resumes the stream with a GET carrying
+ * Last-Event-ID, and what the call sends from here on waits in the
+ * store.  0, or -1 when the call has no stream kept in the store (no
+ * session, no SSE, or a CGI run).
+ */
+int	mcp_call_end_stream(struct mcp_call *);
 /* Sleep, returning -1 early if the call was cancelled or the client left. */
 int	mcp_call_sleep(struct mcp_call *, int ms);
 int	mcp_call_cancelled(struct mcp_call *);

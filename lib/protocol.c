@@ -122,6 +122,19 @@ m_initialize(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 	/* Echo a version we speak in this era, else offer our latest. */
 	ver = (mcp_proto_supported(want) &&
 	    strcmp(want, MCP_V20260728) != 0) ? want : LATEST_LEGACY;
+	/* The 2024-11-05 transport made the session with its stream. */
+	if (r->has_sess && r->sess.legacy) {
+		if ((err = r->store->ops->session_init(r->store, r->sess.id,
+		    ver, ctext)) != MCP_OK) {
+			e->transport = err;
+			return fail(e, -32603, "%s",
+			    mcp_err_info(err)->message);
+		}
+		mcp_strlcpy(r->sess.version, ver, sizeof(r->sess.version));
+		mcp_logx(MCP_LEVEL_INFO, r->rid, "session initialized "
+		    "version=%s (HTTP+SSE)", ver);
+		goto answer;
+	}
 	memset(&s, 0, sizeof(s));
 	if (mcp_rand_hex(s.id, MCP_SESSION_ID_LEN / 2) == -1)
 		return fail(e, -32603, "Internal error");
@@ -144,6 +157,7 @@ m_initialize(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 		    "(max_sessions_per_subject)", evicted);
 	mcp_buf_printf(&r->hdr, "Mcp-Session-Id: %s\r\n", s.id);
 	mcp_logx(MCP_LEVEL_INFO, r->rid, "session created version=%s", ver);
+answer:
 	res = json_object_new_object();
 	mcp_json_set(res, "protocolVersion", json_object_new_string(ver));
 	mcp_json_set(res, "capabilities", capabilities(r));
@@ -335,7 +349,7 @@ m_tools_call(struct mcp_req *r, const struct mcp_msg *msg,
 	 * the work is done may be ignored (MCP "Cancellation"), which spares
 	 * every quick call a store query.
 	 */
-	if (c.cancelled || r->gone) {
+	if (c.cancelled || (r->gone && !r->keep)) {
 		/* MCP "Cancellation": send nothing for a cancelled request. */
 		json_object_put(res);
 		e->code = 0;
@@ -728,10 +742,22 @@ mcp_proto_wants_sse(struct mcp_req *r, const struct mcp_msg *msg)
 	/* Notices wait for this session: a stream carries them out. */
 	if (r->has_sess && r->sess.notices)
 		return 1;
+	/*
+	 * Among equals, the client's first choice (RFC 9110 §12.5.1 leaves
+	 * the tie to us): a session's client that lists text/event-stream
+	 * before application/json gets streams it can resume.
+	 */
+	if (r->has_sess && mcp_http_first(mcp_http_param(r, "HTTP_ACCEPT"),
+	    "text/event-stream"))
+		return 1;
 	if (m == NULL || strcmp(m, "tools/call") != 0)
 		return 0;
-	/* A change this call makes may be one a subscription asked about. */
-	if (r->has_sess && r->sess.subscribed)
+	/*
+	 * A change this call makes may be one a subscription asked about,
+	 * unless the session's listener carries those.
+	 */
+	if (r->has_sess && r->sess.subscribed && r->sess.listener_seen <
+	    (int64_t)time(NULL) - MCP_LISTENER_GRACE)
 		return 1;
 	if (mcp_jv_get(msg->meta, "progressToken") != NULL)
 		return 1;

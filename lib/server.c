@@ -44,6 +44,8 @@ struct worker {
 	int			 fd;		/* writing to this, or -1 */
 	struct timespec		 since;		/* the write began */
 	int			 fired;		/* the watchdog shut fd down */
+	int			 handed;	/* the stream thread has rq's
+						   connection */
 };
 
 /* Bytes of one timed write: the timeout is per step. */
@@ -166,6 +168,33 @@ fcgi_flush(struct mcp_io *io)
 	return rc;
 }
 
+static int
+fcgi_handoff(struct mcp_io *io, const struct mcp_stream_spec *sp)
+{
+	struct worker	*w = io->arg;
+
+	if (fcgi_flush(io) == -1 || io->cut ||
+	    mcp_streams_adopt(w->rq.ipcFd, (unsigned)w->rq.requestId, sp) ==
+	    -1)
+		return -1;
+	w->handed = 1;
+	return 0;
+}
+
+/* The end records now (libfcgi writes them when out is closed). */
+static int
+fcgi_end(struct mcp_io *io)
+{
+	struct worker	*w = io->arg;
+	int		 rc;
+
+	watch_begin(w);
+	rc = FCGX_FClose(w->rq.err) | FCGX_FClose(w->rq.out);
+	if (watch_end(w))
+		io->cut = w->srv->cfg.write_timeout;
+	return rc == 0 ? 0 : -1;
+}
+
 /* --- CGI I/O --- */
 
 static const char *
@@ -233,6 +262,8 @@ worker(void *arg)
 	io.read = fcgi_read;
 	io.write = fcgi_write;
 	io.flush = fcgi_flush;
+	io.handoff = fcgi_handoff;
+	io.end = fcgi_end;
 	io.arg = w;
 	for (;;) {
 		pthread_mutex_lock(&accept_lock);
@@ -242,6 +273,18 @@ worker(void *arg)
 			break;
 		io.cut = 0;
 		srv->serve(srv, &io, st);
+		if (w->handed) {
+			/*
+			 * The connection is the stream thread's: free the
+			 * request's buffers and variables only, and accept
+			 * anew (keepConnection: Finish closes nothing).
+			 */
+			FCGX_Free(&w->rq, 0);
+			w->rq.ipcFd = -1;
+			w->rq.keepConnection = 1;
+			w->handed = 0;
+			continue;
+		}
 		/*
 		 * The rest of the answer: watched too.  The watch ends before
 		 * FCGX_Finish_r(), which closes the descriptor: the watchdog
@@ -358,6 +401,7 @@ mcp_main_serve(const struct mcp_endpoint *ep, mcp_serve_fn serve, int argc,
 		return 0;
 	}
 	if (FCGX_Init() != 0 || FCGX_IsCGI()) {
+		memset(&io, 0, sizeof(io));
 		io.param = cgi_param;
 		io.envp = cgi_envp;
 		io.read = cgi_read;
@@ -387,6 +431,10 @@ mcp_main_serve(const struct mcp_endpoint *ep, mcp_serve_fn serve, int argc,
 	/* Threads inherit the mask: start them only now. */
 	if (mcp_audit_start(&srv, err, sizeof(err)) == -1) {
 		mcp_logx(MCP_LEVEL_CRITICAL, NULL, "audit: %s", err);
+		return 1;
+	}
+	if (mcp_streams_start(&srv, err, sizeof(err)) == -1) {
+		mcp_logx(MCP_LEVEL_CRITICAL, NULL, "%s", err);
 		return 1;
 	}
 	nworkers = srv.cfg.threads;

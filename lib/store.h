@@ -35,6 +35,14 @@
  *   notices         at most one per subscribed URI (the message names
  *                   only the URI), taken by the session's next stream,
  *                   gone with the session
+ *   streams         SSE streams of a session, MCP_STREAMS_PER_SESSION
+ *                   each (oldest dropped), none untouched for
+ *                   MCP_EVENT_KEEP seconds but the session's listener,
+ *                   gone with the session
+ *   events          their events, for Last-Event-ID: a stream's newest
+ *                   MCP_EVENTS_PER_STREAM, none older than
+ *                   MCP_EVENT_KEEP seconds, MCP_EVENT_ROWS in all
+ *                   (oldest dropped), gone with their stream
  *   clients         made by the operator (mcpctl client add), or by
  *                   registration: client_registrations_per_address
  *                   per source address in each client_auth_window_seconds
@@ -85,6 +93,16 @@
 #define MCP_GRANTS_PER_USER	64
 #define MCP_FAMILIES_PER_GRANT	16
 #define MCP_REFRESH_PER_FAMILY	8
+#define MCP_STREAMS_PER_SESSION	64
+#define MCP_EVENTS_PER_STREAM	1000
+#define MCP_EVENT_KEEP		300	/* seconds */
+#define MCP_EVENT_ROWS		100000
+/* Change notices go to a closed listener's events this long. */
+#define MCP_LISTENER_GRACE	60	/* seconds */
+/* A held listener beats this often; three missed, another may claim. */
+#define MCP_LISTENER_BEAT	5	/* seconds */
+#define MCP_XSTR(x)	MCP_STR(x)
+#define MCP_STR(x)	#x
 /* Longest client capabilities an initialize may store (JSON bytes). */
 #define MCP_CAPS_MAX		4096
 
@@ -98,7 +116,24 @@ struct mcp_session {
 	int64_t		seen;
 	int		subscribed;	/* 1 if it holds a subscription */
 	int		notices;	/* 1 if notices wait for it */
+	char		listener[17];	/* its GET stream, "" if none yet */
+	int		listener_open;	/* 1 while a process holds it */
+	int64_t		listener_seen;	/* the holder's last beat */
+	int		legacy;		/* made by GET /sse (2024-11-05) */
 };
+
+#define MCP_STREAM_ID_LEN	16	/* hex digits */
+
+/* One event of an SSE stream, as kept for Last-Event-ID. */
+struct mcp_event {
+	int64_t		 id;		/* store-wide order of insertion */
+	const char	*stream;
+	int64_t		 seq;		/* its place in the stream */
+	const char	*data;		/* JSON text; NULL: the priming event */
+	int		 last;		/* the stream ends with it */
+};
+/* Valid during the call only; return 0 to go on, -1 to stop. */
+typedef int	(*mcp_event_cb)(void *, const struct mcp_event *);
 
 /* Most resources/subscribe one session may hold. */
 #define MCP_SUBS_MAX	256
@@ -274,6 +309,9 @@ struct mcp_store_ops {
 			    int64_t now);
 	enum mcp_err	(*session_level)(struct mcp_store *, const char *id,
 			    int level);
+	/* A legacy session's initialize: its revision and capabilities. */
+	enum mcp_err	(*session_init)(struct mcp_store *, const char *id,
+			    const char *version, const char *caps);
 	/* MCP_ERR_SESSION when there was no such session. */
 	enum mcp_err	(*session_delete)(struct mcp_store *, const char *id);
 	/* Drops sessions (and what hangs off them) idle since before. */
@@ -308,7 +346,11 @@ struct mcp_store_ops {
 	 */
 	enum mcp_err	(*subscribe)(struct mcp_store *, const char *sid,
 			    const char *uri, const char *workspace, int on);
-	/* Queues message for the sessions of workspace subscribed to uri. */
+	/*
+	 * Queues message for the sessions of workspace subscribed to uri:
+	 * an event of the session's listener when it is open or closed less
+	 * than MCP_LISTENER_GRACE ago, else a notice.
+	 */
 	enum mcp_err	(*notice_add)(struct mcp_store *,
 			    const char *workspace, const char *uri,
 			    const char *message, int64_t now);
@@ -318,6 +360,56 @@ struct mcp_store_ops {
 	 */
 	enum mcp_err	(*notice_take)(struct mcp_store *, const char *sid,
 			    struct mcp_notice **out, size_t *n);
+
+	/*
+	 * SSE streams.  stream_open() records stream for session sid with
+	 * its priming event (seq 0); drops the session's streams untouched
+	 * for MCP_EVENT_KEEP seconds (not its listener) and its oldest past
+	 * MCP_STREAMS_PER_SESSION.  Opening a known stream again does
+	 * nothing.
+	 */
+	enum mcp_err	(*stream_open)(struct mcp_store *, const char *stream,
+			    const char *sid, int64_t now);
+	/*
+	 * Appends an event (data: JSON text; last: the stream ends with it)
+	 * and gives its place; MCP_ERR_NOTFOUND when the stream is gone.
+	 */
+	enum mcp_err	(*event_add)(struct mcp_store *, const char *stream,
+			    const char *data, int last, int64_t now,
+			    int64_t *seq);
+	/*
+	 * A stream's session, its highest seq, its lowest still kept (hi +
+	 * 1 when none is) and whether its last event (an answer) came;
+	 * MCP_ERR_NOTFOUND when the stream is unknown.
+	 */
+	enum mcp_err	(*stream_get)(struct mcp_store *, const char *stream,
+			    char sid[MCP_SESSION_ID_LEN + 1], int64_t *lo,
+			    int64_t *hi, int *done);
+	/* A stream's events after seq `after`, in order. */
+	enum mcp_err	(*event_replay)(struct mcp_store *, const char *stream,
+			    int64_t after, mcp_event_cb, void *);
+	/* Every stream's events with id > after, in order, at most limit. */
+	enum mcp_err	(*event_scan)(struct mcp_store *, int64_t after,
+			    int limit, mcp_event_cb, void *);
+	/* The highest event id given so far (0 before the first). */
+	enum mcp_err	(*event_top)(struct mcp_store *, int64_t *id);
+	/*
+	 * A session's listener (its GET stream).  listener_claim() makes
+	 * stream the listener, held by holder (a random claim), open at
+	 * now: MCP_ERR_CONFLICT when another holder's is open and beat since
+	 * stale_before, unless takeover (the client resumes that very
+	 * stream); MCP_ERR_SESSION when the session is gone.
+	 * listener_beat() says the holder still has it (and the session is
+	 * in use): MCP_ERR_NOTFOUND once another holder took it or the
+	 * session is gone.  listener_close() marks it closed at now.
+	 */
+	enum mcp_err	(*listener_claim)(struct mcp_store *, const char *sid,
+			    const char *stream, const char *holder, int64_t now,
+			    int64_t stale_before, int takeover);
+	enum mcp_err	(*listener_beat)(struct mcp_store *, const char *sid,
+			    const char *holder, int64_t now);
+	enum mcp_err	(*listener_close)(struct mcp_store *, const char *sid,
+			    const char *holder, int64_t now);
 
 	/* Auth: the resource server's revocation list (malloc'd strings). */
 	enum mcp_err	(*revoked_clients)(struct mcp_store *, char ***ids,

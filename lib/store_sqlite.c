@@ -14,11 +14,12 @@
 
 #include "store_sqlite.h"
 
-#define SCHEMA_VERSION	8
+#define SCHEMA_VERSION	9
 #define BUSY_MS		5000
 
 enum stmt {
 	S_SESS_PUT,
+	S_SESS_INIT,
 	S_SESS_GET,
 	S_SESS_TOUCH,
 	S_SESS_LEVEL,
@@ -38,6 +39,8 @@ enum stmt {
 	S_SUB_OFF,
 	S_SUB_HAS,
 	S_NOTICE_ADD,
+	S_NOTICE_EVENT,
+	S_NOTICE_HI,
 	S_NOTICE_TAKE,
 	S_REVOKED,
 	S_CLIENT_PUT,
@@ -105,12 +108,15 @@ _Static_assert(AUDIT_MANY == 4 * 4, "S_AUDIT_ADD_MANY holds 16 rows");
 static const char *const sql[S__MAX] = {
 	/* ord: the owner's sessions in the order they were made. */
 	[S_SESS_PUT] = "INSERT INTO sessions (id, version, owner, log_level, "
-	    "caps, created, seen, ord) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, "
-	    "CASE WHEN ?3 = '' THEN 0 ELSE (SELECT coalesce(max(ord), 0) + 1 "
-	    "FROM sessions WHERE owner = ?3) END)",
+	    "caps, created, seen, ord, legacy) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+	    "?6, CASE WHEN ?3 = '' THEN 0 ELSE (SELECT coalesce(max(ord), 0) + "
+	    "1 FROM sessions WHERE owner = ?3) END, ?7)",
+	[S_SESS_INIT] = "UPDATE sessions SET version = ?2, caps = ?3 WHERE "
+	    "id = ?1",
 	[S_SESS_GET] = "SELECT version, owner, log_level, caps, created, seen, "
 	    "EXISTS (SELECT 1 FROM subscriptions WHERE session = ?1), "
-	    "EXISTS (SELECT 1 FROM notices WHERE session = ?1) "
+	    "EXISTS (SELECT 1 FROM notices WHERE session = ?1), "
+	    "listener, listener_open, listener_seen, legacy "
 	    "FROM sessions WHERE id = ?1 AND seen >= ?2",
 	[S_SESS_TOUCH] = "UPDATE sessions SET seen = ?2 WHERE id = ?1",
 	[S_SESS_LEVEL] = "UPDATE sessions SET log_level = ?2 WHERE id = ?1",
@@ -146,11 +152,27 @@ static const char *const sql[S__MAX] = {
 	    "subscriptions WHERE session = ?1) < ?3",
 	[S_SUB_HAS] = "SELECT 1 FROM subscriptions WHERE session = ?1 AND "
 	    "uri = ?2",
-	/* One notice per subscriber and message: re-reading is enough. */
+	/*
+	 * One notice per subscriber and message: re-reading is enough.  A
+	 * subscriber whose listener is live gets an event there instead
+	 * (S_NOTICE_EVENT, S_NOTICE_HI): each change is one.
+	 */
 	[S_NOTICE_ADD] = "INSERT INTO notices (session, message, created) "
 	    "SELECT s.session, ?2, ?3 FROM subscriptions s WHERE s.uri = ?1 "
 	    "AND s.workspace = ?4 AND NOT EXISTS (SELECT 1 FROM notices n "
-	    "WHERE n.session = s.session AND n.message = ?2)",
+	    "WHERE n.session = s.session AND n.message = ?2) AND NOT EXISTS "
+	    "(SELECT 1 FROM sessions se JOIN streams t ON t.id = se.listener "
+	    "WHERE se.id = s.session AND se.listener_seen >= ?3 - "
+	    MCP_XSTR(MCP_LISTENER_GRACE) ")",
+	[S_NOTICE_EVENT] = "INSERT INTO events (stream, seq, data, last, "
+	    "created) SELECT t.id, t.hi + 1, ?2, 0, ?3 FROM subscriptions s "
+	    "JOIN sessions se ON se.id = s.session JOIN streams t ON t.id = "
+	    "se.listener WHERE s.uri = ?1 AND s.workspace = ?4 AND "
+	    "se.listener_seen >= ?3 - " MCP_XSTR(MCP_LISTENER_GRACE),
+	[S_NOTICE_HI] = "UPDATE streams SET hi = hi + 1, touched = ?3 WHERE "
+	    "id IN (SELECT se.listener FROM subscriptions s JOIN sessions se "
+	    "ON se.id = s.session WHERE s.uri = ?1 AND s.workspace = ?4 AND "
+	    "se.listener_seen >= ?3 - " MCP_XSTR(MCP_LISTENER_GRACE) ")",
 	[S_NOTICE_TAKE] = "DELETE FROM notices WHERE session = ?1 "
 	    "RETURNING seq, message",
 	[S_SUB_OFF] = "DELETE FROM subscriptions WHERE session = ?1 AND "
@@ -552,6 +574,50 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"  created INTEGER NOT NULL,"
 	"  expires INTEGER NOT NULL,"
 	"  uses_left INTEGER NOT NULL) WITHOUT ROWID;",
+	/*
+	 * 9: SSE streams and their events, kept for resumption
+	 * (Last-Event-ID).  A stream belongs to a session; its events are
+	 * numbered from 0 (the priming event, no data).  A session's
+	 * listener is its GET stream (a legacy session's, made by GET /sse
+	 * of the 2024-11-05 transport, carries all its answers): the holder
+	 * (one process's claim)
+	 * beats while it is open, and change notices go to its events while
+	 * it is open or was closed less than MCP_LISTENER_GRACE ago.  The
+	 * trigger keeps the bounds of store.h: each stream's newest
+	 * MCP_EVENTS_PER_STREAM, nothing older than MCP_EVENT_KEEP seconds,
+	 * MCP_EVENT_ROWS in all.
+	 */
+	"CREATE TABLE streams ("
+	"  id TEXT PRIMARY KEY,"
+	"  session TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,"
+	"  hi INTEGER NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  touched INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX streams_session ON streams (session, touched);"
+	"CREATE INDEX streams_touched ON streams (touched);"
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  stream TEXT NOT NULL REFERENCES streams (id) ON DELETE CASCADE,"
+	"  seq INTEGER NOT NULL,"
+	"  data TEXT,"
+	"  last INTEGER NOT NULL DEFAULT 0,"
+	"  created INTEGER NOT NULL,"
+	"  UNIQUE (stream, seq));"
+	"CREATE INDEX events_created ON events (created);"
+	"CREATE TRIGGER events_bound AFTER INSERT ON events BEGIN"
+	"  DELETE FROM events WHERE stream = NEW.stream AND seq <= NEW.seq - "
+	MCP_XSTR(MCP_EVENTS_PER_STREAM) ";"
+	"  DELETE FROM events WHERE created < NEW.created - "
+	MCP_XSTR(MCP_EVENT_KEEP) ";"
+	"  DELETE FROM events WHERE id <= NEW.id - " MCP_XSTR(MCP_EVENT_ROWS) ";"
+	"  END;"
+	"ALTER TABLE sessions ADD COLUMN listener TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE sessions ADD COLUMN holder TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE sessions ADD COLUMN listener_open INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"ALTER TABLE sessions ADD COLUMN listener_seen INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"ALTER TABLE sessions ADD COLUMN legacy INTEGER NOT NULL DEFAULT 0;",
 };
 
 struct sqlite_store {
@@ -676,6 +742,7 @@ session_put(struct mcp_store *p, const struct mcp_session *x, int max_owned,
 	sqlite3_bind_int(st, 4, x->log_level);
 	sqlite3_bind_text(st, 5, x->caps, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, x->created);
+	sqlite3_bind_int(st, 7, x->legacy);
 	if ((e = exec_stmt(S(p), st)) != MCP_OK || x->owner[0] == '\0')
 		goto out;
 	if ((st = prep(S(p), S_SESS_EVICT)) == NULL) {
@@ -728,6 +795,10 @@ session_get(struct mcp_store *p, const char *id, int64_t idle_before,
 		x->seen = sqlite3_column_int64(st, 5);
 		x->subscribed = sqlite3_column_int(st, 6);
 		x->notices = sqlite3_column_int(st, 7);
+		copy_col(st, 8, x->listener, sizeof(x->listener));
+		x->listener_open = sqlite3_column_int(st, 9);
+		x->listener_seen = sqlite3_column_int64(st, 10);
+		x->legacy = sqlite3_column_int(st, 11);
 	}
 	done(st);
 	if (rc == SQLITE_ROW)
@@ -760,6 +831,20 @@ static enum mcp_err
 session_touch(struct mcp_store *p, const char *id, int64_t now)
 {
 	return bind_exec(p, S_SESS_TOUCH, id, NULL, now, 1);
+}
+
+static enum mcp_err
+session_init(struct mcp_store *p, const char *id, const char *version,
+    const char *caps)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = prep(S(p), S_SESS_INIT)) == NULL)
+		return MCP_ERR_STORE;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, version, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, caps, -1, SQLITE_STATIC);
+	return exec_stmt(S(p), st);
 }
 
 static enum mcp_err
@@ -940,19 +1025,32 @@ subscribe(struct mcp_store *p, const char *sid, const char *uri,
 	    step_error(p, "subscribe");
 }
 
+/* The events before the streams' high marks move: both read hi. */
 static enum mcp_err
 notice_add(struct mcp_store *p, const char *workspace, const char *uri,
     const char *message, int64_t now)
 {
-	sqlite3_stmt	*st;
+	static const enum stmt	 steps[] = { S_NOTICE_ADD, S_NOTICE_EVENT,
+				    S_NOTICE_HI };
+	sqlite3_stmt		*st;
+	enum mcp_err		 e;
+	size_t			 i;
 
-	if ((st = prep(S(p), S_NOTICE_ADD)) == NULL)
-		return MCP_ERR_STORE;
-	sqlite3_bind_text(st, 1, uri, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, message, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, now);
-	sqlite3_bind_text(st, 4, workspace, -1, SQLITE_STATIC);
-	return exec_stmt(S(p), st);
+	if ((e = tx_begin(p, "notice_add begin")) != MCP_OK)
+		return e;
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]) && e == MCP_OK;
+	    i++) {
+		if ((st = prep(S(p), steps[i])) == NULL) {
+			e = MCP_ERR_STORE;
+			break;
+		}
+		sqlite3_bind_text(st, 1, uri, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, message, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, now);
+		sqlite3_bind_text(st, 4, workspace, -1, SQLITE_STATIC);
+		e = exec_stmt(S(p), st);
+	}
+	return tx_end(p, e, "notice_add commit");
 }
 
 static int
@@ -1880,8 +1978,18 @@ static const struct mcp_store_ops ops = {
 	.cancel_add = cancel_add,
 	.cancelled = cancelled,
 	.subscribe = subscribe,
+	.session_init = session_init,
 	.notice_add = notice_add,
 	.notice_take = notice_take,
+	.stream_open = sqlite_stream_open,
+	.event_add = sqlite_event_add,
+	.stream_get = sqlite_stream_get,
+	.event_replay = sqlite_event_replay,
+	.event_scan = sqlite_event_scan,
+	.event_top = sqlite_event_top,
+	.listener_claim = sqlite_listener_claim,
+	.listener_beat = sqlite_listener_beat,
+	.listener_close = sqlite_listener_close,
 	.revoked_clients = revoked_clients,
 	.client_put = client_put,
 	.client_get = client_get,

@@ -72,4 +72,23 @@ enum mcp_err	 sqlite_grant_list(struct mcp_store *, const char *,
 enum mcp_err	 sqlite_grant_revoke(struct mcp_store *, const char *,
 		    const char *, int64_t);
 
+/* SSE streams and events (store_sqlite_events.c); see store.h. */
+enum mcp_err	 sqlite_stream_open(struct mcp_store *, const char *,
+		    const char *, int64_t);
+enum mcp_err	 sqlite_event_add(struct mcp_store *, const char *,
+		    const char *, int, int64_t, int64_t *);
+enum mcp_err	 sqlite_stream_get(struct mcp_store *, const char *,
+		    char[MCP_SESSION_ID_LEN + 1], int64_t *, int64_t *, int *);
+enum mcp_err	 sqlite_event_replay(struct mcp_store *, const char *,
+		    int64_t, mcp_event_cb, void *);
+enum mcp_err	 sqlite_event_scan(struct mcp_store *, int64_t, int,
+		    mcp_event_cb, void *);
+enum mcp_err	 sqlite_event_top(struct mcp_store *, int64_t *);
+enum mcp_err	 sqlite_listener_claim(struct mcp_store *, const char *,
+		    const char *, const char *, int64_t, int64_t, int);
+enum mcp_err	 sqlite_listener_beat(struct mcp_store *, const char *,
+		    const char *, int64_t);
+enum mcp_err	 sqlite_listener_close(struct mcp_store *, const char *,
+		    const char *, int64_t);
+
 #endif /* MCP_STORE_SQLITE_H */

@@ -23,8 +23,8 @@
 #define TOUCH_EVERY	30	/* seconds between session "seen" updates */
 #define READ_STEP	16384	/* bytes of body read at a time */
 
-static int
-is_json_ctype(const char *ct)
+int
+mcp_tx_json_ctype(const char *ct)
 {
 	size_t	 n = strlen("application/json");
 
@@ -36,9 +36,8 @@ is_json_ctype(const char *ct)
 	return *ct == '\0' || *ct == ';';
 }
 
-/* Reads exactly Content-Length bytes into b. */
-static enum mcp_err
-read_body(struct mcp_req *r, struct mcp_buf *b, char *why, size_t whysz)
+enum mcp_err
+mcp_tx_body(struct mcp_req *r, struct mcp_buf *b, char *why, size_t whysz)
 {
 	const char	*cl = mcp_http_param(r, "CONTENT_LENGTH");
 	size_t		 want = 0, i;
@@ -110,9 +109,8 @@ answer(struct mcp_req *r, const struct mcp_reply *rp, enum mcp_err e)
 	mcp_http_reply(r, status, rp);
 }
 
-/* A tool or resource: the token must grant every scope it declares. */
-static int
-scoped(struct mcp_req *r, const struct mcp_msg *msg)
+int
+mcp_tx_scoped(struct mcp_req *r, const struct mcp_msg *msg)
 {
 	struct mcp_need		 need;
 
@@ -133,7 +131,8 @@ request(struct mcp_req *r, const struct mcp_msg *msg)
 	 * Requests count against the caller's share of threads; its
 	 * notifications and answers (to a waiting tool) never wait.
 	 */
-	if (scoped(r, msg) == -1 || mcp_inflight_enter(r, msg->id) == -1)
+	if (mcp_tx_scoped(r, msg) == -1 ||
+	    mcp_inflight_enter(r, msg->id) == -1)
 		return;
 	if (mcp_proto_wants_sse(r, msg) && mcp_sse_begin(r) == -1)
 		return;
@@ -222,8 +221,8 @@ modern(struct mcp_req *r, const struct mcp_msg *msg)
  * anyone else it answers exactly like an unknown session (404), so ids
  * cannot be probed across subjects.
  */
-static enum mcp_err
-owned_session(struct mcp_req *r, const char *sid, struct mcp_session *s)
+enum mcp_err
+mcp_tx_session(struct mcp_req *r, const char *sid, struct mcp_session *s)
 {
 	enum mcp_err	 e;
 	char		 me[sizeof(s->owner)];
@@ -260,7 +259,7 @@ load_session(struct mcp_req *r, struct json_object *id)
 		mcp_http_error(r, MCP_ERR_SESSION, id, "malformed session id");
 		return -1;
 	}
-	if ((e = owned_session(r, sid, &r->sess)) != MCP_OK) {
+	if ((e = mcp_tx_session(r, sid, &r->sess)) != MCP_OK) {
 		mcp_http_error(r, e, id, e == MCP_ERR_SESSION ?
 		    "unknown, expired or another subject's session" :
 		    "store");
@@ -433,7 +432,7 @@ post(struct mcp_req *r)
 	const char		*accept, *hv;
 	char			 why[128] = "";
 
-	if (!is_json_ctype(mcp_http_param(r, "CONTENT_TYPE"))) {
+	if (!mcp_tx_json_ctype(mcp_http_param(r, "CONTENT_TYPE"))) {
 		mcp_http_error(r, MCP_ERR_CTYPE, NULL, NULL);
 		goto out;
 	}
@@ -443,7 +442,7 @@ post(struct mcp_req *r)
 		mcp_http_error(r, MCP_ERR_ACCEPT, NULL, accept);
 		goto out;
 	}
-	if ((e = read_body(r, &body, why, sizeof(why))) != MCP_OK) {
+	if ((e = mcp_tx_body(r, &body, why, sizeof(why))) != MCP_OK) {
 		mcp_http_error(r, e, NULL, why);
 		goto out;
 	}
@@ -498,13 +497,184 @@ delete(struct mcp_req *r)
 		mcp_http_error(r, MCP_ERR_NOSESSION, NULL, NULL);
 		return;
 	}
-	if ((e = owned_session(r, sid, &r->sess)) != MCP_OK ||
+	if ((e = mcp_tx_session(r, sid, &r->sess)) != MCP_OK ||
 	    (e = r->store->ops->session_delete(r->store, sid)) != MCP_OK) {
 		mcp_http_error(r, e, NULL, "delete");
 		return;
 	}
 	mcp_logx(MCP_LEVEL_INFO, r->rid, "session ended by client");
 	mcp_http_begin(r, 204, NULL);
+}
+
+/*
+ * Last-Event-ID: "<stream>-<seq>" as our events carry it; 0 and the
+ * stream and seq, or -1.
+ */
+static int
+event_id(const char *v, char stream[MCP_STREAM_ID_LEN + 1], int64_t *seq)
+{
+	size_t	 i;
+
+	for (i = 0; i < MCP_STREAM_ID_LEN; i++)
+		if (!isxdigit((unsigned char)v[i]) || isupper((unsigned char)v[i]))
+			return -1;
+	if (v[i++] != '-' || v[i] == '\0' || strlen(v + i) > 15)
+		return -1;
+	memcpy(stream, v, MCP_STREAM_ID_LEN);
+	stream[MCP_STREAM_ID_LEN] = '\0';
+	for (*seq = 0; v[i] != '\0'; i++) {
+		if (!isdigit((unsigned char)v[i]))
+			return -1;
+		*seq = *seq * 10 + (v[i] - '0');
+	}
+	return 0;
+}
+
+/*
+ * Where a resumption starts: the stream must be this session's and its
+ * events after `after` all still kept.  *listener: it is the session's
+ * GET stream; *done: a POST stream whose answer the client has.
+ */
+static enum mcp_err
+resumable(struct mcp_req *r, const char *last, struct mcp_stream_spec *sp,
+    int *listener, int *done)
+{
+	char		 sid[MCP_SESSION_ID_LEN + 1];
+	int64_t		 lo, hi;
+	enum mcp_err	 e;
+
+	if (event_id(last, sp->stream, &sp->after) == -1) {
+		mcp_logx(MCP_LEVEL_INFO, r->rid, "Last-Event-ID malformed");
+		return MCP_ERR_RESUME;
+	}
+	e = r->store->ops->stream_get(r->store, sp->stream, sid, &lo, &hi,
+	    done);
+	if (e == MCP_ERR_NOTFOUND || (e == MCP_OK &&
+	    strcmp(sid, r->sess.id) != 0)) {
+		mcp_logx(MCP_LEVEL_INFO, r->rid, "Last-Event-ID: stream %s "
+		    "unknown or another session's", sp->stream);
+		return MCP_ERR_RESUME;
+	}
+	if (e != MCP_OK)
+		return e;
+	if (sp->after > hi || sp->after < lo - 1) {
+		mcp_logx(MCP_LEVEL_INFO, r->rid, "Last-Event-ID: %s-%lld "
+		    "outside the kept %lld..%lld", sp->stream,
+		    (long long)sp->after, (long long)lo, (long long)hi);
+		return MCP_ERR_RESUME;
+	}
+	*listener = strcmp(sp->stream, r->sess.listener) == 0;
+	*done = *done && sp->after >= hi;
+	return MCP_OK;
+}
+
+/* Notices that waited for a stream become the new listener's events. */
+static void
+notices_to(struct mcp_req *r, const char *stream)
+{
+	struct mcp_notice	*v;
+	size_t			 i, n;
+	int64_t			 seq;
+
+	if (r->store->ops->notice_take(r->store, r->sess.id, &v, &n) !=
+	    MCP_OK)
+		return;
+	for (i = 0; i < n; i++)
+		if (r->store->ops->event_add(r->store, stream, v[i].message, 0,
+		    (int64_t)time(NULL), &seq) != MCP_OK)
+			mcp_logx(MCP_LEVEL_WARNING, r->rid, "a notice for "
+			    "stream %s lost", stream);
+	mcp_notices_free(v, n);
+}
+
+/*
+ * GET (2025 revisions): with Last-Event-ID, the resumption of one of the
+ * session's streams; without, its listener, one open at a time.  The
+ * request is checked as a POST would be, the headers (and a new
+ * stream's priming event) written, then the connection goes to the
+ * stream thread (lib/stream.c) and this worker is free again.
+ */
+static void
+get(struct mcp_req *r)
+{
+	struct mcp_stream_spec	 sp;
+	const char		*last, *hv;
+	enum mcp_err		 e;
+	int			 listener = 1, done = 0, fresh;
+	time_t			 now = time(NULL);
+
+	mcp_strlcpy(r->rpc, "(stream)", sizeof(r->rpc));
+	hv = mcp_http_param(r, "HTTP_MCP_PROTOCOL_VERSION");
+	if (!mcp_http_accepts(mcp_http_param(r, "HTTP_ACCEPT"),
+	    "text/event-stream")) {
+		mcp_http_error(r, MCP_ERR_ACCEPT, NULL, "a GET stream");
+		return;
+	}
+	if ((hv != NULL && strcmp(hv, MCP_V20260728) >= 0 &&
+	    mcp_proto_supported(hv)) || r->io->handoff == NULL) {
+		mcp_http_error(r, MCP_ERR_NOSTREAM, NULL, hv);
+		return;
+	}
+	if (session(r, NULL) == -1)
+		return;
+	memset(&sp, 0, sizeof(sp));
+	mcp_strlcpy(sp.sid, r->sess.id, sizeof(sp.sid));
+	mcp_strlcpy(sp.rid, r->rid, sizeof(sp.rid));
+	mcp_guard_owner(r, sp.subject, sizeof(sp.subject));
+	if ((last = mcp_http_param(r, "HTTP_LAST_EVENT_ID")) != NULL) {
+		if ((e = resumable(r, last, &sp, &listener, &done)) !=
+		    MCP_OK) {
+			mcp_http_error(r, e, NULL, last);
+			return;
+		}
+	} else if (mcp_rand_hex(sp.stream, MCP_STREAM_ID_LEN / 2) == -1) {
+		mcp_http_error(r, MCP_ERR_INTERNAL, NULL, "randomness");
+		return;
+	}
+	fresh = last == NULL;
+	mcp_strlcpy(r->stream, sp.stream, sizeof(r->stream));
+	mcp_buf_puts(&r->hdr, "Cache-Control: no-cache, no-transform\r\n"
+	    "X-Accel-Buffering: no\r\n");
+	if (done) {
+		/* A POST stream that ended, all of it delivered. */
+		mcp_http_begin(r, 200, "text/event-stream");
+		return;
+	}
+	if ((e = mcp_streams_admit(sp.subject)) != MCP_OK) {
+		mcp_http_error(r, e, NULL, sp.stream);
+		return;
+	}
+	if (listener) {
+		if (mcp_rand_hex(sp.holder, 8) == -1)
+			e = MCP_ERR_INTERNAL;
+		else
+			e = r->store->ops->listener_claim(r->store, r->sess.id,
+			    sp.stream, sp.holder, (int64_t)now, (int64_t)now -
+			    3 * MCP_LISTENER_BEAT, !fresh);
+		if (e == MCP_OK && fresh && (e = r->store->ops->stream_open(
+		    r->store, sp.stream, r->sess.id, (int64_t)now)) == MCP_OK)
+			notices_to(r, sp.stream);
+	}
+	if (e != MCP_OK) {
+		mcp_streams_release(sp.subject);
+		mcp_http_error(r, e == MCP_ERR_CONFLICT ? MCP_ERR_LISTENING :
+		    e, NULL, sp.stream);
+		return;
+	}
+	if (mcp_http_begin(r, 200, "text/event-stream") == -1 ||
+	    (fresh && mcp_sse_prime(r) == -1) ||
+	    r->io->handoff(r->io, &sp) == -1) {
+		mcp_streams_release(sp.subject);
+		if (sp.holder[0] != '\0')
+			r->store->ops->listener_close(r->store, r->sess.id,
+			    sp.holder, (int64_t)now);
+		r->gone = 1;
+		return;
+	}
+	/* Nothing more is ours to write. */
+	r->gone = 1;
+	mcp_logx(MCP_LEVEL_INFO, r->rid, "stream %s held from event %lld",
+	    sp.stream, (long long)sp.after + 1);
 }
 
 /* The request path without its query string, in buf. */
@@ -556,7 +726,9 @@ mcp_serve(struct mcp_server *srv, struct mcp_io *io, struct mcp_store *st)
 	 * request URI gives no path to compare.)
 	 */
 	if (srv->own_path != NULL && *path != '\0' &&
-	    strcmp(path, srv->own_path) != 0) {
+	    strcmp(path, srv->own_path) != 0 &&
+	    (srv->sse_path == NULL || strcmp(path, srv->sse_path) != 0) &&
+	    (srv->msg_path == NULL || strcmp(path, srv->msg_path) != 0)) {
 		r.outcome = "not_found";
 		mcp_http_error(&r, MCP_ERR_NOTFOUND, NULL, path);
 		goto audit;
@@ -577,12 +749,15 @@ mcp_serve(struct mcp_server *srv, struct mcp_io *io, struct mcp_store *st)
 		goto out;
 	}
 	if (mcp_guard_request(&r) == 0) {
-		if (strcmp(method, "POST") == 0)
+		if (mcp_legacy_serve(&r, path, method))
+			;	/* the 2024-11-05 transport's paths */
+		else if (strcmp(method, "POST") == 0)
 			post(&r);
 		else if (strcmp(method, "DELETE") == 0)
 			delete(&r);
+		else if (strcmp(method, "GET") == 0)
+			get(&r);
 		else
-			/* No standalone GET stream yet: the spec's 405. */
 			mcp_http_error(&r, MCP_ERR_HTTPMETHOD, NULL, method);
 		mcp_inflight_leave(&r);		/* whatever took the slot */
 	}

@@ -86,6 +86,8 @@ memio_io(struct mcp_io *io, struct memio *m)
 	io->read = memio_read;
 	io->write = memio_write;
 	io->flush = memio_flush;
+	io->handoff = NULL;
+	io->end = NULL;
 	io->arg = m;
 	io->cut = 0;
 }

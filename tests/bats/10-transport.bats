@@ -23,17 +23,17 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 	[ "$a" != "$b" ]
 }
 
-@test "GET on the endpoint: 405 with Allow and a JSON-RPC error" {
+@test "GET without a session: 400, as a POST without one" {
 	req GET "$URL" -H "Accept: text/event-stream"
+	[ "$STATUS" = 400 ]
+	jqb '.error.code == -32600 and .error.message == "Bad Request: Mcp-Session-Id header is required" and .id == null'
+}
+
+@test "PUT: 405 with Allow and a JSON-RPC error" {
+	req PUT "$URL" -H 'Content-Type: application/json' --data-binary '{}'
 	[ "$STATUS" = 405 ]
 	[ "$(header Allow)" = "GET, POST, DELETE, OPTIONS" ]
 	jqb '.error.code == -32600 and .error.message == "Method Not Allowed" and .id == null'
-}
-
-@test "PUT: 405" {
-	req PUT "$URL" -H 'Content-Type: application/json' --data-binary '{}'
-	[ "$STATUS" = 405 ]
-	jqb '.error.code == -32600'
 }
 
 # accepting VALUE: initialize POSTed with the header Accept: VALUE.

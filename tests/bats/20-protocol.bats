@@ -62,7 +62,7 @@ teardown_file() { stop_server; }
 	jqb '.error.code == -32602'
 }
 
-@test "tools/list pages through all 13 fixtures without gaps or repeats" {
+@test "tools/list pages through all 14 fixtures without gaps or repeats" {
 	init_session 2025-11-25
 	names=""; cursor=""; pages=0
 	while :; do
@@ -75,8 +75,8 @@ teardown_file() { stop_server; }
 		[ -n "$cursor" ] || break
 	done
 	[ "$pages" = 3 ]
-	[ "$(echo $names | wc -w)" = 13 ]
-	[ "$(echo $names | tr ' ' '\n' | sort -u | wc -l)" = 13 ]
+	[ "$(echo $names | wc -w)" = 14 ]
+	[ "$(echo $names | tr ' ' '\n' | sort -u | wc -l)" = 14 ]
 }
 
 @test "tools/list: every tool has name, description, object inputSchema, annotations" {

@@ -303,22 +303,27 @@ cimd_stop() {
 	wait "$pid" 2>/dev/null || true
 }
 
-# remote_cc MCP_URL CLIENT_ID SECRET: mcp-remote --client-credentials
-# over stdio (initialize, then whoami); prints its answer to whoami.
-remote_cc() {
+# remote_call ARGS...: mcp-remote ARGS over stdio (initialize, then
+# whoami); prints its answer to whoami, else its last words.
+remote_call() {
 	local cfg out
 	cfg=$(mktemp -d)
-	printf '{"client_id":"%s","client_secret":"%s"}' "$2" "$3" >"$cfg/info.json"
 	out=$(cd "$JS" && {
 		printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bats","version":"1"}}}'
 		sleep 3
 		printf '%s\n' '{"jsonrpc":"2.0","method":"notifications/initialized"}'
 		printf '%s\n' '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"whoami","arguments":{}}}'
 		sleep 3
-	} | MCP_REMOTE_CONFIG_DIR=$cfg timeout 60 mcp-remote "$1" \
-	    --transport http-only --client-credentials \
-	    --static-oauth-client-info "@$cfg/info.json" 2>"$cfg/err")
+	} | MCP_REMOTE_CONFIG_DIR=$cfg timeout 60 mcp-remote "$@" 2>"$cfg/err")
 	grep '"id":2' <<<"$out" || tail -20 "$cfg/err" >&2
 	rm -rf "$cfg"
 }
 
+# remote_cc MCP_URL CLIENT_ID SECRET: remote_call with
+# --client-credentials (Streamable HTTP only).
+remote_cc() {
+	printf '{"client_id":"%s","client_secret":"%s"}' "$2" "$3" \
+	    >"$STATE/cc-info.json"
+	remote_call "$1" --transport http-only --client-credentials \
+	    --static-oauth-client-info "@$STATE/cc-info.json"
+}

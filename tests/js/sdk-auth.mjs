@@ -77,6 +77,10 @@ await w.subscribeResource({ uri: 'mcp-fcgi://environments' });
 const made = await w.callTool({ name: 'create_environment',
     arguments: { name: `sdk-${process.pid}`, type: 'development' } });
 assert.notEqual(made.isError, true);
+// The SDK holds the session's GET stream: the notice comes there, as the
+// change is made (within the stream thread's poll of the store).
+for (let i = 0; i < 40 && heard.length === 0; i++)
+	await new Promise((ok) => setTimeout(ok, 50));
 assert.deepEqual(heard, ['mcp-fcgi://environments']);
 await assert.rejects(w.readResource({ uri: 'mcp-fcgi://org-templates' }),
     (e) => /403|insufficient|scope/i.test(String(e)));
