@@ -731,8 +731,11 @@ struct mcp_stream_spec {
 	char		 subject[256];	/* counted against its share */
 	int64_t		 after;		/* the last event the client has */
 	char		 rid[17];	/* the request that opened it */
-	int		 ends_session;	/* 2024-11-05: the stream is the
-					   session, ended with it */
+	int		 ends_session;	/* the stream is the session (HTTP+SSE,
+					   a listen), ended with it */
+	int		 noids;		/* events go out without ids */
+	char		 subid[MCP_ID_MAX + 8];	/* a listen's request id (JSON
+					   text): every message is tagged */
 };
 
 /*
@@ -935,6 +938,18 @@ enum mcp_err	mcp_tx_session(struct mcp_req *, const char *sid,
 		    struct mcp_session *);
 
 /*
+ * A new session of kind (MCP_SESSION_SSE, MCP_SESSION_LISTEN) for the
+ * caller sp->subject, whose listener is sp's new stream, claimed by sp's
+ * new holder, and which ends with it (lib/stream_session.c); fills sp's
+ * ids.  MCP_OK, or the store's error (nothing left behind).
+ */
+enum mcp_err	mcp_stream_session(struct mcp_req *, int kind,
+		    const char *version, struct mcp_stream_spec *);
+
+/* subscriptions/listen (lib/listen.c): the stream, or its refusal. */
+void	mcp_listen(struct mcp_req *, const struct mcp_msg *);
+
+/*
  * lib/legacy.c: the 2024-11-05 HTTP+SSE transport, on the siblings of
  * the endpoint's path named sse and messages (/sse and /messages beside
  * /mcp).  mcp_legacy_paths() works them out once (0 or -1);
@@ -1063,6 +1078,15 @@ int	mcp_proto_wants_sse(struct mcp_req *, const struct mcp_msg *);
 /* Sends the session's queued notices on its SSE response (lib/notice.c). */
 void	mcp_notices_send(struct mcp_req *);
 int	mcp_proto_supported(const char *version);
+/*
+ * subscriptions/listen (2026-07-28): checks the request's notifications
+ * filter and subscribes session sid to what is honoured, which it
+ * returns (a new object for notifications/subscriptions/acknowledged);
+ * NULL with why (invalid params, or the store) otherwise.
+ */
+struct json_object	*mcp_proto_listen(struct mcp_req *,
+			    const struct mcp_jv *params, const char *sid,
+			    char *why, size_t whysz);
 /* The versions we serve, newest first, NULL-terminated. */
 extern const char *const mcp_versions[];
 

@@ -44,13 +44,11 @@ mcp_legacy_paths(struct mcp_server *srv)
 static void
 open_stream(struct mcp_req *r)
 {
-	struct mcp_session	 s;
 	struct mcp_stream_spec	 sp;
 	const char		*uri;
 	char			 ev[160];
 	enum mcp_err		 e;
-	int			 evicted, n;
-	time_t			 now = time(NULL);
+	int			 n;
 
 	mcp_strlcpy(r->rpc, "(sse)", sizeof(r->rpc));
 	if (!mcp_http_accepts(mcp_http_param(r, "HTTP_ACCEPT"),
@@ -68,46 +66,20 @@ open_stream(struct mcp_req *r)
 		mcp_http_error(r, e, NULL, "sse");
 		return;
 	}
-	memset(&s, 0, sizeof(s));
-	if (mcp_rand_hex(s.id, MCP_SESSION_ID_LEN / 2) == -1 ||
-	    mcp_rand_hex(sp.stream, MCP_STREAM_ID_LEN / 2) == -1 ||
-	    mcp_rand_hex(sp.holder, 8) == -1) {
-		e = MCP_ERR_INTERNAL;
-		goto fail;
-	}
 	/* The revision is the one initialize agrees on, later. */
-	mcp_strlcpy(s.version, MCP_V20250326, sizeof(s.version));
-	mcp_strlcpy(s.owner, sp.subject, sizeof(s.owner));
-	mcp_strlcpy(s.caps, "{}", sizeof(s.caps));
-	s.log_level = -1;
-	s.legacy = 1;
-	s.created = s.seen = (int64_t)now;
-	r->store->ops->session_expire(r->store,
-	    (int64_t)now - r->srv->cfg.session_idle);
-	if ((e = r->store->ops->session_put(r->store, &s,
-	    r->srv->cfg.max_sessions, &evicted)) != MCP_OK ||
-	    (e = r->store->ops->listener_claim(r->store, s.id, sp.stream,
-	    sp.holder, (int64_t)now, 0, 1)) != MCP_OK ||
-	    (e = r->store->ops->stream_open(r->store, sp.stream, s.id,
-	    (int64_t)now)) != MCP_OK)
+	if ((e = mcp_stream_session(r, MCP_SESSION_SSE, MCP_V20250326,
+	    &sp)) != MCP_OK)
 		goto fail;
-	if (evicted > 0)
-		mcp_logx(MCP_LEVEL_NOTICE, r->rid, "%d least recently used "
-		    "session(s) of this subject evicted "
-		    "(max_sessions_per_subject)", evicted);
-	mcp_strlcpy(sp.sid, s.id, sizeof(sp.sid));
-	mcp_strlcpy(sp.rid, r->rid, sizeof(sp.rid));
-	sp.ends_session = 1;
 	uri = strrchr(r->srv->msg_path, '/') + 1;
 	n = snprintf(ev, sizeof(ev), "event: endpoint\ndata: %s?sessionId=%s"
-	    "\n\n", uri, s.id);
+	    "\n\n", uri, sp.sid);
 	mcp_buf_puts(&r->hdr, "Cache-Control: no-cache, no-transform\r\n"
 	    "X-Accel-Buffering: no\r\n");
 	if (mcp_http_begin(r, 200, "text/event-stream") == -1 ||
 	    mcp_http_write(r, ev, (size_t)n) == -1 ||
 	    r->io->handoff(r->io, &sp) == -1) {
 		mcp_streams_release(sp.subject);
-		r->store->ops->session_delete(r->store, s.id);
+		r->store->ops->session_delete(r->store, sp.sid);
 		r->gone = 1;
 		return;
 	}
@@ -190,7 +162,8 @@ message(struct mcp_req *r)
 		return;
 	}
 	if (*sid == '\0' || (e = mcp_tx_session(r, sid, &r->sess)) !=
-	    MCP_OK || !r->sess.legacy || r->sess.listener[0] == '\0') {
+	    MCP_OK || r->sess.legacy != MCP_SESSION_SSE ||
+	    r->sess.listener[0] == '\0') {
 		mcp_http_error(r, *sid == '\0' || e != MCP_ERR_STORE ?
 		    MCP_ERR_SESSION : e, NULL, "unknown, ended or another "
 		    "subject's HTTP+SSE session");

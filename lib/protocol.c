@@ -550,6 +550,79 @@ subscribe(struct mcp_req *r, struct json_object *p, struct rpcerr *e, int on)
 	return json_object_new_object();
 }
 
+struct json_object *
+mcp_proto_listen(struct mcp_req *r, const struct mcp_jv *params,
+    const char *sid, char *why, size_t whysz)
+{
+	static const char *const lists[] = { "toolsListChanged",
+				    "promptsListChanged",
+				    "resourcesListChanged" };
+	struct mcp_resource_ref	 ref;
+	struct json_object	*ack, *uris, *contents;
+	struct mcp_jv		*f, *v, *u;
+	struct rpcerr		 e;
+	enum mcp_err		 err;
+	size_t			 i, n = 0;
+
+	if ((f = mcp_jv_obj(params, "notifications")) == NULL) {
+		snprintf(why, whysz, "subscriptions/listen: notifications "
+		    "(object) is required");
+		return NULL;
+	}
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		if ((v = mcp_jv_get(f, lists[i])) != NULL &&
+		    v->type != MCP_JTRUE && v->type != MCP_JFALSE) {
+			snprintf(why, whysz, "subscriptions/listen: "
+			    "notifications.%s must be a boolean", lists[i]);
+			return NULL;
+		}
+	if ((v = mcp_jv_get(f, "resourceSubscriptions")) != NULL) {
+		if (v->type != MCP_JARRAY) {
+			snprintf(why, whysz, "subscriptions/listen: "
+			    "resourceSubscriptions must be an array");
+			return NULL;
+		}
+		for (u = v->first; u != NULL; u = u->next)
+			if (u->type != MCP_JSTRING || ++n > MCP_SUBS_MAX) {
+				snprintf(why, whysz, "subscriptions/listen: "
+				    "resourceSubscriptions holds at most %d "
+				    "URI strings", MCP_SUBS_MAX);
+				return NULL;
+			}
+	}
+	/*
+	 * Our lists never change (listChanged is false): only
+	 * resources/updated is honoured, for each URI the caller could
+	 * read (its scopes, its workspace), as resources/subscribe did.
+	 */
+	ack = json_object_new_object();
+	uris = json_object_new_array();
+	for (u = v != NULL ? v->first : NULL; u != NULL; u = u->next) {
+		if (memchr(u->s, '\0', u->len) != NULL ||
+		    mcp_registry_resource(&r->srv->reg, u->s, NULL,
+		    &ref) == -1 || !mcp_guard_may(r, ref.scopes))
+			continue;
+		memset(&e, 0, sizeof(e));
+		if ((contents = read_resource(r, u->s, &e)) == NULL)
+			continue;
+		json_object_put(contents);
+		if ((err = r->store->ops->subscribe(r->store, sid, u->s,
+		    r->who.workspace, 1)) != MCP_OK) {
+			snprintf(why, whysz, "store: %s",
+			    mcp_err_info(err)->message);
+			json_object_put(uris);
+			json_object_put(ack);
+			return NULL;
+		}
+		mcp_json_append(uris, json_object_new_string(u->s));
+	}
+	if (v != NULL)
+		mcp_json_set(ack, "resourceSubscriptions", uris);
+	else
+		json_object_put(uris);
+	return ack;
+}
+
 static struct json_object *
 m_subscribe(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 {

@@ -119,8 +119,11 @@ struct mcp_session {
 	char		listener[17];	/* its GET stream, "" if none yet */
 	int		listener_open;	/* 1 while a process holds it */
 	int64_t		listener_seen;	/* the holder's last beat */
-	int		legacy;		/* made by GET /sse (2024-11-05) */
+	int		legacy;		/* MCP_SESSION_SSE or _LISTEN, else 0 */
 };
+/* Sessions no Mcp-Session-Id may name: each lives with its stream. */
+#define MCP_SESSION_SSE		1	/* made by GET /sse (2024-11-05) */
+#define MCP_SESSION_LISTEN	2	/* a subscriptions/listen */
 
 #define MCP_STREAM_ID_LEN	16	/* hex digits */
 

@@ -40,6 +40,8 @@
 #define FCGI_STDOUT		6
 #define FCGI_RECORD_MAX		32768	/* content bytes per record here */
 
+#define SUBSCRIPTION_ID		"io.modelcontextprotocol/subscriptionId"
+
 #define SCAN_ROWS		512	/* events per store read */
 
 struct held {
@@ -224,14 +226,29 @@ owe(struct held *h, const char *text, size_t len)
 	} while (len > 0);
 }
 
-/* The end of the stream's body and of its request (FastCGI §5.5). */
+static void	owe_event(struct held *, int64_t, const char *);
+
+/*
+ * The end of the stream's body and of its request (FastCGI §5.5); a
+ * listen's result first (2026-07-28: a server ending a listen sends it).
+ */
 static void
 finish(struct held *h)
 {
 	unsigned char	 rec[2 * FCGI_HEADER_LEN + 8];
+	struct mcp_buf	 b = { 0 };
 
 	if (h->dead || h->ending)
 		return;
+	if (h->sp.subid[0] != '\0') {
+		if (mcp_buf_printf(&b, "{\"jsonrpc\":\"2.0\",\"id\":%s,"
+		    "\"result\":{\"resultType\":\"complete\",\"_meta\":{\""
+		    SUBSCRIPTION_ID "\":%s}}}", h->sp.subid, h->sp.subid) == -1)
+			h->dead = 1;
+		else
+			owe_event(h, 0, b.p);
+		mcp_buf_free(&b);
+	}
 	header(rec, FCGI_STDOUT, h->reqid, 0);
 	header(rec + FCGI_HEADER_LEN, FCGI_END_REQUEST, h->reqid, 8);
 	memset(rec + 2 * FCGI_HEADER_LEN, 0, 8);	/* status 0, complete */
@@ -240,22 +257,73 @@ finish(struct held *h)
 	h->ending = 1;
 }
 
+/*
+ * A listen's message carries its id in params._meta; a new string (or
+ * NULL) the caller frees.
+ */
+static char *
+tagged(const struct held *h, const char *data)
+{
+	struct json_object	*msg, *params, *meta, *id;
+	char			*out = NULL;
+
+	if ((msg = json_tokener_parse(data)) == NULL ||
+	    (id = json_tokener_parse(h->sp.subid)) == NULL) {
+		json_object_put(msg);
+		return NULL;
+	}
+	if (!json_object_object_get_ex(msg, "params", &params) ||
+	    !json_object_is_type(params, json_type_object)) {
+		params = json_object_new_object();
+		mcp_json_set(msg, "params", params);
+	}
+	if (!json_object_object_get_ex(params, "_meta", &meta) ||
+	    !json_object_is_type(meta, json_type_object)) {
+		meta = json_object_new_object();
+		mcp_json_set(params, "_meta", meta);
+	}
+	mcp_json_set(meta, SUBSCRIPTION_ID, id);
+	out = strdup(mcp_json_text(msg));
+	json_object_put(msg);
+	return out;
+}
+
+/* One SSE event of the held stream, numbered seq (unless noids). */
+static void
+owe_event(struct held *h, int64_t seq, const char *data)
+{
+	struct mcp_buf	 b = { 0 };
+	int		 rc;
+
+	if (h->sp.noids)
+		rc = mcp_buf_printf(&b, "event: message\ndata: %s\n\n",
+		    data);
+	else
+		rc = mcp_buf_printf(&b, "event: message\nid: %s-%lld\n"
+		    "data: %s\n\n", h->sp.stream, (long long)seq, data);
+	if (rc == -1)
+		h->dead = 1;
+	else
+		owe(h, b.p, b.len);
+	mcp_buf_free(&b);
+}
+
 static void
 send_event(struct held *h, const struct mcp_event *ev)
 {
-	struct mcp_buf	 b = { 0 };
+	char	*t;
 
 	if (ev->seq < h->next)
 		return;			/* out already */
 	h->next = ev->seq + 1;
-	if (ev->data != NULL) {
-		if (mcp_buf_printf(&b, "event: message\nid: %s-%lld\ndata: %s"
-		    "\n\n", h->sp.stream, (long long)ev->seq, ev->data) == -1)
+	if (ev->data != NULL && h->sp.subid[0] != '\0') {
+		if ((t = tagged(h, ev->data)) == NULL)
 			h->dead = 1;
 		else
-			owe(h, b.p, b.len);
-		mcp_buf_free(&b);
-	}
+			owe_event(h, ev->seq, t);
+		free(t);
+	} else if (ev->data != NULL)
+		owe_event(h, ev->seq, ev->data);
 	if (ev->last)
 		finish(h);
 }

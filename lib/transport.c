@@ -213,7 +213,10 @@ modern(struct mcp_req *r, const struct mcp_msg *msg)
 	 * (lib/call.c), which 2026-07-28 does not have.
 	 */
 	r->log_level = mcp_level_parse(mcp_jv_str(meta, META_LEVEL));
-	request(r, msg);
+	if (strcmp(method, "subscriptions/listen") == 0)
+		mcp_listen(r, msg);
+	else
+		request(r, msg);
 }
 
 /*
@@ -259,7 +262,10 @@ load_session(struct mcp_req *r, struct json_object *id)
 		mcp_http_error(r, MCP_ERR_SESSION, id, "malformed session id");
 		return -1;
 	}
-	if ((e = mcp_tx_session(r, sid, &r->sess)) != MCP_OK) {
+	if ((e = mcp_tx_session(r, sid, &r->sess)) == MCP_OK &&
+	    r->sess.legacy != 0)
+		e = MCP_ERR_SESSION;	/* an HTTP+SSE session, a listen */
+	if (e != MCP_OK) {
 		mcp_http_error(r, e, id, e == MCP_ERR_SESSION ?
 		    "unknown, expired or another subject's session" :
 		    "store");

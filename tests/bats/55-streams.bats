@@ -46,32 +46,13 @@ listen() {
 	curl -sN -D "$STATE/$n.h" "$URL" -H 'Accept: text/event-stream' \
 	    -H "Authorization: Bearer $t" -H "Mcp-Session-Id: $SID" \
 	    -H 'MCP-Protocol-Version: 2025-11-25' "$@" >"$STATE/$n.b" 3>&- &
-	echo $! >"$STATE/$n.pid"
-	echo $! >>"$STATE/listeners"
-}
-
-kill_listeners() {
-	[ -f "$STATE/listeners" ] || return 0
-	xargs -r kill <"$STATE/listeners" 2>/dev/null || true
-	rm -f "$STATE/listeners"
+	held "$n" $!
 }
 
 # hang_up NAME: the client of stream NAME leaves.
 hang_up() {
 	kill "$(cat "$STATE/$1.pid")" 2>/dev/null || true
 	wait "$(cat "$STATE/$1.pid")" 2>/dev/null || true
-}
-
-# seen NAME REGEX [SECONDS]: the stream's body shows REGEX in time.
-seen() {
-	local i
-	for i in $(seq $((${3:-5} * 20))); do
-		grep -qE "$2" "$STATE/$1.b" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	echo "stream $1 never showed $2:" >&2
-	cat "$STATE/$1.h" "$STATE/$1.b" >&2
-	return 1
 }
 
 # ids NAME: the ids of the stream's events, in order, space-separated.

@@ -12,9 +12,7 @@ load helper
 setup_file() {
 	start_server
 	two_workspaces
-	JS=$ROOT/tests/js
-	export PATH=$JS/node_modules/node/bin:$JS/node_modules/.bin:$PATH
-	export JS
+	use_js
 }
 teardown_file() {
 	kill_listeners
@@ -22,12 +20,6 @@ teardown_file() {
 }
 setup() { URL=$BASE/mcp; }
 teardown() { kill_listeners; }
-
-kill_listeners() {
-	[ -f "$STATE/listeners" ] || return 0
-	xargs -r kill <"$STATE/listeners" 2>/dev/null || true
-	rm -f "$STATE/listeners"
-}
 
 # sse NAME TOKEN: GET /sse held by curl in the background ($STATE/NAME.h,
 # $STATE/NAME.b, $STATE/NAME.pid); waits for the endpoint event and sets
@@ -37,8 +29,7 @@ sse() {
 	rm -f "$STATE/$n.h" "$STATE/$n.b"
 	curl -sN -D "$STATE/$n.h" "$BASE/sse" -H 'Accept: text/event-stream' \
 	    ${t:+-H "Authorization: Bearer $t"} >"$STATE/$n.b" 3>&- &
-	echo $! >"$STATE/$n.pid"
-	echo $! >>"$STATE/listeners"
+	held "$n" $!
 	for i in $(seq 100); do
 		grep -q '^data: ' "$STATE/$n.b" 2>/dev/null && break
 		sleep 0.05

@@ -7,8 +7,7 @@ load helper
 
 setup_file() {
 	start_server
-	JS=$ROOT/tests/js
-	export PATH=$JS/node_modules/node/bin:$JS/node_modules/.bin:$PATH
+	use_js
 	# Two releases of the suite are installed and both name their program
 	# `conformance`: each is called by its own path.
 	CONFORMANCE="node $JS/node_modules/@modelcontextprotocol/conformance/dist/index.js"

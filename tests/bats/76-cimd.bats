@@ -13,8 +13,7 @@ load flow
 server_prestart() { cimd_host yes; }
 
 setup_file() {
-	JS=$ROOT/tests/js
-	export PATH=$JS/node_modules/node/bin:$JS/node_modules/.bin:$PATH
+	use_js
 	# Access tokens live 5 s (no leeway): the SDK client refreshes.
 	CONF_SET="token_lifetime_seconds=5 leeway_seconds=0" start_server
 	PASSWORD=correct-horse-battery

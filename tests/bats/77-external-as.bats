@@ -51,8 +51,7 @@ server_prestart() {
 }
 
 setup_file() {
-	JS=$ROOT/tests/js
-	export PATH=$JS/node_modules/node/bin:$JS/node_modules/.bin:$PATH
+	use_js
 	OP_PORT=$(free_port)
 	OP=http://127.0.0.1:$OP_PORT
 	# Tokens for people live this long, so that a refresh is seen.

@@ -12,8 +12,7 @@
 load helper
 
 setup_file() {
-	JS=$ROOT/tests/js
-	export PATH=$JS/node_modules/node/bin:$JS/node_modules/.bin:$PATH
+	use_js
 	# Access tokens live 5 s (no leeway), so that the browser client's
 	# refresh is seen.
 	CONF_SET="token_lifetime_seconds=5 leeway_seconds=0" start_server

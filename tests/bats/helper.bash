@@ -327,3 +327,38 @@ remote_cc() {
 	remote_call "$1" --transport http-only --client-credentials \
 	    --static-oauth-client-info "@$STATE/cc-info.json"
 }
+
+# use_js: the npm clients of tests/js (and Node 22) first on PATH; JS
+# names the directory.
+use_js() {
+	JS=$ROOT/tests/js
+	export PATH=$JS/node_modules/node/bin:$JS/node_modules/.bin:$PATH
+	export JS
+}
+
+# Streams held by curl in the background: held NAME PID records the pid
+# in $STATE/NAME.pid and for kill_listeners, which ends them all.
+held() {
+	echo "$2" >"$STATE/$1.pid"
+	echo "$2" >>"$STATE/listeners"
+}
+
+kill_listeners() {
+	[ -f "$STATE/listeners" ] || return 0
+	xargs -r kill <"$STATE/listeners" 2>/dev/null || true
+	rm -f "$STATE/listeners"
+}
+
+# seen NAME REGEX [SECONDS]: the body of stream NAME ($STATE/NAME.b)
+# shows REGEX in time (5 s by default).
+seen() {
+	local i
+	for i in $(seq $((${3:-5} * 20))); do
+		grep -qE "$2" "$STATE/$1.b" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "stream $1 never showed $2:" >&2
+	cat "$STATE/$1.h" "$STATE/$1.b" >&2
+	return 1
+}
+
