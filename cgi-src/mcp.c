@@ -321,6 +321,45 @@ static const struct mcp_tool tools[] = {
 		.run = tool_create_organization,
 	},
 	{
+		.name = "import_organizations",
+		.title = "Import organizations",
+		.description = "Creates many organizations in one of your "
+		    "environments, batch_size at a time (default 25): each "
+		    "batch is written whole or not at all. Send a "
+		    "progressToken to hear how far it got after each batch; "
+		    "cancel the request to stop it between batches. An item "
+		    "whose external_id is taken is skipped and listed; the "
+		    "workspace's quota stops the import. Returns the new ids "
+		    "in the order of the list.",
+		.scopes = "org:write",
+		.input_schema = "{\"type\":\"object\",\"properties\":{"
+		    ENV_ID ",\"organizations\":{\"type\":\"array\","
+		    "\"minItems\":1,\"maxItems\":1000,\"items\":{"
+		    "\"type\":\"object\",\"properties\":{"
+		    NAME("organization") "," EXT_ID("+") ","
+		    METADATA("metadata") "},\"required\":[\"name\"],"
+		    "\"additionalProperties\":false}},\"batch_size\":{"
+		    "\"type\":\"integer\",\"minimum\":1,\"maximum\":100,"
+		    "\"description\":\"Organizations per transaction\"}},"
+		    "\"required\":[\"environment_id\",\"organizations\"],"
+		    "\"additionalProperties\":false}",
+		.output_schema = "{\"type\":\"object\",\"properties\":{"
+		    "\"total\":{\"type\":\"integer\"},"
+		    "\"processed\":{\"type\":\"integer\"},"
+		    "\"imported\":{\"type\":\"integer\"},"
+		    "\"organization_ids\":{\"type\":\"array\",\"items\":{"
+		    "\"type\":\"string\"}},\"skipped\":{\"type\":\"array\","
+		    "\"items\":{\"type\":\"object\",\"properties\":{"
+		    "\"index\":{\"type\":\"integer\"},\"reason\":{"
+		    "\"type\":\"string\"}},\"required\":[\"index\","
+		    "\"reason\"]}},\"stopped\":{\"type\":[\"string\","
+		    "\"null\"]}},\"required\":[\"total\",\"processed\","
+		    "\"imported\",\"organization_ids\",\"skipped\","
+		    "\"stopped\"]}",
+		.hints = 0,
+		.run = tool_import_organizations,
+	},
+	{
 		.name = "update_organization",
 		.title = "Update organization",
 		.description = "Changes an organization's name, external_id "

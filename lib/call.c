@@ -8,6 +8,7 @@
  * FastCGI process; the answer meets the waiting handler through the store
  * (table "pending"), which this thread polls.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,18 @@ mcp_call_end_stream(struct mcp_call *c)
 	mcp_logx(MCP_LEVEL_INFO, r->rid, "stream %s ended by the tool, "
 	    "to be resumed", r->stream);
 	return 0;
+}
+
+void
+mcp_call_trace(struct mcp_call *c, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 line[512];
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	mcp_logx(MCP_LEVEL_INFO, c->req->rid, "%s", line);
 }
 
 int

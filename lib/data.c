@@ -236,6 +236,34 @@ mcp_org_create(struct mcp_call *c, struct mcp_org *o)
 }
 
 enum mcp_data
+mcp_org_create_many(struct mcp_call *c, struct mcp_org *o, size_t n,
+    enum mcp_data *out)
+{
+	enum mcp_err	 e[MCP_ORG_BATCH_MAX];
+	const char	*ws = workspace(c);
+	long long	 now = now_ms();
+	size_t		 i;
+	enum mcp_data	 d;
+
+	if (ws == NULL)
+		return MCP_DATA_NOWORKSPACE;
+	if (n > MCP_ORG_BATCH_MAX)
+		return MCP_DATA_RETRY;
+	for (i = 0; i < n; i++) {
+		if (mcp_data_id("org", o[i].id, sizeof(o[i].id)) == -1)
+			return MCP_DATA_RETRY;
+		memcpy(o[i].workspace, ws, strlen(ws) + 1);
+		o[i].created_ms = o[i].updated_ms = now;
+	}
+	if ((d = map(c, c->req->store->ops->org_put_many(c->req->store, o, n,
+	    c->req->srv->cfg.ws_max_orgs, e))) != MCP_DATA_OK)
+		return d;
+	for (i = 0; i < n; i++)
+		out[i] = map(c, e[i]);
+	return MCP_DATA_OK;
+}
+
+enum mcp_data
 mcp_org_update(struct mcp_call *c, struct mcp_org *o)
 {
 	const char	*ws = workspace(c);

@@ -190,6 +190,12 @@ struct json_object	*mcp_content_text(const char *);
  */
 int	mcp_call_progress(struct mcp_call *, double progress, double total,
 	    const char *message);
+/*
+ * The responder's own log (never the client), under the call's request
+ * id: what an operator needs to trace the call.
+ */
+void	mcp_call_trace(struct mcp_call *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 /* Send notifications/message when the session's level lets it through. */
 int	mcp_call_log(struct mcp_call *, enum mcp_level, const char *logger,
 	    const char *text);
@@ -367,6 +373,15 @@ enum mcp_data	mcp_org_get(struct mcp_call *, const char *id,
  * when the workspace holds workspace_max_organizations.
  */
 enum mcp_data	mcp_org_create(struct mcp_call *, struct mcp_org *);
+/*
+ * Creates n (at most MCP_ORG_BATCH_MAX) organizations of one environment
+ * at once, in one transaction (all or, on the call's own error, none):
+ * out[i] is each one's outcome, MCP_DATA_OK, CONFLICT (a taken external
+ * id: skipped) or QUOTA (it and the rest not made).
+ */
+#define MCP_ORG_BATCH_MAX	100
+enum mcp_data	mcp_org_create_many(struct mcp_call *, struct mcp_org *,
+		    size_t n, enum mcp_data *out);
 /* Writes o's name, external id and metadata over the stored one. */
 enum mcp_data	mcp_org_update(struct mcp_call *, struct mcp_org *);
 enum mcp_data	mcp_org_delete(struct mcp_call *, const char *id);

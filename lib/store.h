@@ -621,6 +621,16 @@ struct mcp_store_ops {
 	 */
 	enum mcp_err	(*org_put)(struct mcp_store *, const struct mcp_org *,
 			    int64_t max);
+	/*
+	 * n organizations of one environment (and workspace) in one
+	 * transaction; out[i] is each one's outcome: MCP_OK, CONFLICT (a
+	 * taken external id: skipped) or QUOTA (it and those after it not
+	 * made).  The call's own error (the environment not ws's: NOTFOUND;
+	 * the store) leaves nothing written.
+	 */
+	enum mcp_err	(*org_put_many)(struct mcp_store *,
+			    const struct mcp_org *, size_t n, int64_t max,
+			    enum mcp_err *out);
 	enum mcp_err	(*org_update)(struct mcp_store *,
 			    const struct mcp_org *);
 	enum mcp_err	(*org_delete)(struct mcp_store *, const char *ws,

@@ -1744,25 +1744,15 @@ org_get(struct mcp_store *p, const char *ws, const char *id,
 	return get_in_ws(p, S_ORG_GET, ws, id, org_row, o, "org_get");
 }
 
+/* One organization, in the caller's transaction. */
 static enum mcp_err
-org_put(struct mcp_store *p, const struct mcp_org *o, int64_t max)
+org_insert(struct mcp_store *p, const struct mcp_org *o, int64_t max)
 {
 	sqlite3_stmt	*st;
-	enum mcp_err	 e;
 	int		 rc;
 
-	if ((e = tx_begin(p, "org_put begin")) != MCP_OK)
-		return e;
-	/* The environment and template must be the caller's own. */
-	if ((e = get_in_ws(p, S_ENV_GET, o->workspace, o->environment, NULL,
-	    NULL, "org_put env")) != MCP_OK || (o->template_id[0] != '\0' &&
-	    (e = get_in_ws(p, S_TPL_GET, o->workspace, o->template_id, NULL,
-	    NULL, "org_put template")) != MCP_OK))
-		goto out;
-	if ((st = prep(S(p), S_ORG_PUT)) == NULL) {
-		e = MCP_ERR_STORE;
-		goto out;
-	}
+	if ((st = prep(S(p), S_ORG_PUT)) == NULL)
+		return MCP_ERR_STORE;
 	sqlite3_bind_text(st, 1, o->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, o->workspace, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, o->environment, -1, SQLITE_STATIC);
@@ -1775,9 +1765,65 @@ org_put(struct mcp_store *p, const struct mcp_org *o, int64_t max)
 	sqlite3_bind_int64(st, 10, max);
 	rc = sqlite3_step(st);
 	done(st);
-	e = under_quota(p, step_result(p, rc, "org_put"));
-out:
+	return under_quota(p, step_result(p, rc, "org_put"));
+}
+
+/* The environment and template must be the caller's own. */
+static enum mcp_err
+org_refs(struct mcp_store *p, const struct mcp_org *o)
+{
+	enum mcp_err	 e;
+
+	if ((e = get_in_ws(p, S_ENV_GET, o->workspace, o->environment, NULL,
+	    NULL, "org_put env")) != MCP_OK)
+		return e;
+	if (o->template_id[0] != '\0')
+		return get_in_ws(p, S_TPL_GET, o->workspace, o->template_id,
+		    NULL, NULL, "org_put template");
+	return MCP_OK;
+}
+
+static enum mcp_err
+org_put(struct mcp_store *p, const struct mcp_org *o, int64_t max)
+{
+	enum mcp_err	 e;
+
+	if ((e = tx_begin(p, "org_put begin")) != MCP_OK)
+		return e;
+	if ((e = org_refs(p, o)) == MCP_OK)
+		e = org_insert(p, o, max);
 	return tx_end(p, e, "org_put commit");
+}
+
+/*
+ * A batch in one transaction: a taken external id skips its row, the
+ * quota stops the batch there (the rows before it stay), anything else
+ * undoes the whole batch.
+ */
+static enum mcp_err
+org_put_many(struct mcp_store *p, const struct mcp_org *o, size_t n,
+    int64_t max, enum mcp_err *out)
+{
+	enum mcp_err	 e;
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		out[i] = MCP_ERR_QUOTA;
+	if (n == 0)
+		return MCP_OK;
+	if ((e = tx_begin(p, "org_put_many begin")) != MCP_OK)
+		return e;
+	if ((e = org_refs(p, &o[0])) != MCP_OK)
+		return tx_end(p, e, "org_put_many refs") == MCP_OK ? e :
+		    MCP_ERR_STORE;
+	for (i = 0; i < n; i++) {
+		out[i] = org_insert(p, &o[i], max);
+		if (out[i] == MCP_ERR_QUOTA)
+			break;
+		if (out[i] != MCP_OK && out[i] != MCP_ERR_CONFLICT)
+			return tx_end(p, out[i], "org_put_many");
+	}
+	return tx_end(p, MCP_OK, "org_put_many commit");
 }
 
 static enum mcp_err
@@ -2035,6 +2081,7 @@ static const struct mcp_store_ops ops = {
 	.org_list = org_list,
 	.org_get = org_get,
 	.org_put = org_put,
+	.org_put_many = org_put_many,
 	.org_update = org_update,
 	.org_delete = org_delete,
 	.tpl_list = tpl_list,

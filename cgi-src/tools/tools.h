@@ -69,6 +69,9 @@ struct json_object	*tool_data_error(enum mcp_data e, const char *what,
 /* Tells subscribers of the formatted URI that it changed (best effort). */
 void			 tool_notify(struct mcp_call *, const char *fmt, ...)
 			    __attribute__((format(printf, 2, 3)));
+/* tools/import.c */
+struct json_object	*tool_import_organizations(struct mcp_call *,
+			    struct json_object *);
 /* tools/workspaces.c */
 struct json_object	*tool_workspace_json(const struct mcp_workspace *);
 struct json_object	*tool_get_workspace(struct mcp_call *,

@@ -64,7 +64,7 @@ LIST='{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.model
 	conf "jwks_url = http://127.0.0.1:$port/jwks.json" "jwks_refresh_seconds = 1"
 	cgi "$LIST" "$(token)"
 	[ "$CGI_STATUS" = 200 ]
-	jqb '(.result.tools | length) == 17'
+	jqb '(.result.tools | length) == 18'
 	[ "$(grep -c 'GET /jwks.json' "$T/httpd.log")" = 1 ]
 	ls "$T"/jwks-*.json
 	# The key server goes away; the next process uses the disk copy.
@@ -147,7 +147,7 @@ print(json.dumps({"keys": [k] * 40}))' "$T/rsa.jwk" >"$T/www/jwks.json"
 @test "CGI: without the switch every tool is listed, scopes in _meta" {
 	conf "jwks_file = $T/jwks.json"
 	cgi "$LIST" "$(token)"
-	jqb '[.result.tools[].name] == ["echo","whoami","get_usage","get_workspace","update_workspace","list_environments","get_environment","create_environment","update_environment","delete_environment","list_organizations","get_organization","create_organization","update_organization","delete_organization","list_org_templates","create_org_template"] and .result.tools[2]._meta["mcp-fcgi/scopes"] == ["wks:read"]'
+	jqb '[.result.tools[].name] == ["echo","whoami","get_usage","get_workspace","update_workspace","list_environments","get_environment","create_environment","update_environment","delete_environment","list_organizations","get_organization","create_organization","import_organizations","update_organization","delete_organization","list_org_templates","create_org_template"] and .result.tools[2]._meta["mcp-fcgi/scopes"] == ["wks:read"]'
 }
 
 # wellknown RESOURCE URL PATH: with resource = RESOURCE, a request without a

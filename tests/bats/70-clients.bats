@@ -105,7 +105,7 @@ await c.close();"
 	run timeout 60 mcp-inspector --cli "$BASE/mcp" --transport http \
 	    --header "Authorization: Bearer $tok" --method tools/list
 	[ "$status" = 0 ]
-	jqo '[.tools[].name] == ["echo","whoami","get_usage","get_workspace","update_workspace","list_environments","get_environment","create_environment","update_environment","delete_environment","list_organizations","get_organization","create_organization","update_organization","delete_organization","list_org_templates","create_org_template"]'
+	jqo '[.tools[].name] == ["echo","whoami","get_usage","get_workspace","update_workspace","list_environments","get_environment","create_environment","update_environment","delete_environment","list_organizations","get_organization","create_organization","import_organizations","update_organization","delete_organization","list_org_templates","create_org_template"]'
 	jqo '.tools[2]._meta["mcp-fcgi/scopes"] == ["wks:read"]'
 	run timeout 60 mcp-inspector --cli "$BASE/mcp" --transport http \
 	    --header "Authorization: Bearer $tok" --method tools/call \
@@ -144,5 +144,5 @@ await c.close();"
 	    --transport http-only --header "Authorization: Bearer '"$tok"'" 2>'"$cfg"'/err'
 	rm -rf "$cfg"
 	echo "$output"
-	jqo '[.result.tools[].name] | .[0:3] == ["echo", "whoami", "get_usage"] and length == 17' "$(echo "$output" | grep '"id":2')"
+	jqo '[.result.tools[].name] | .[0:3] == ["echo", "whoami", "get_usage"] and length == 18' "$(echo "$output" | grep '"id":2')"
 }

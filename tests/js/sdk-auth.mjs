@@ -43,7 +43,7 @@ const connect = async (tok) => {
 const client = await connect(await token('wks:read env:read'));
 const { tools } = await client.listTools();
 assert.deepEqual(tools.map((t) => t.name).slice(0, 3), ['echo', 'whoami', 'get_usage']);
-assert.equal(tools.length, 17);
+assert.equal(tools.length, 18);
 const usage = tools.find((t) => t.name === 'get_usage');
 assert.deepEqual(usage._meta['mcp-fcgi/scopes'], ['wks:read']);
 assert.match(usage.description, /Requires scope: wks:read\./);
