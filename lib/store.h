@@ -388,9 +388,9 @@ struct mcp_store_ops {
 	enum mcp_err	(*stream_get)(struct mcp_store *, const char *stream,
 			    char sid[MCP_SESSION_ID_LEN + 1], int64_t *lo,
 			    int64_t *hi, int *done);
-	/* A stream's events after seq `after`, in order. */
+	/* A stream's events after seq `after`, in order, at most limit. */
 	enum mcp_err	(*event_replay)(struct mcp_store *, const char *stream,
-			    int64_t after, mcp_event_cb, void *);
+			    int64_t after, int limit, mcp_event_cb, void *);
 	/* Every stream's events with id > after, in order, at most limit. */
 	enum mcp_err	(*event_scan)(struct mcp_store *, int64_t after,
 			    int limit, mcp_event_cb, void *);

@@ -80,7 +80,7 @@ enum mcp_err	 sqlite_event_add(struct mcp_store *, const char *,
 enum mcp_err	 sqlite_stream_get(struct mcp_store *, const char *,
 		    char[MCP_SESSION_ID_LEN + 1], int64_t *, int64_t *, int *);
 enum mcp_err	 sqlite_event_replay(struct mcp_store *, const char *,
-		    int64_t, mcp_event_cb, void *);
+		    int64_t, int, mcp_event_cb, void *);
 enum mcp_err	 sqlite_event_scan(struct mcp_store *, int64_t, int,
 		    mcp_event_cb, void *);
 enum mcp_err	 sqlite_event_top(struct mcp_store *, int64_t *);

@@ -39,7 +39,7 @@ static const char stream_get_sql[] =
     "WHERE e.stream = s.id AND e.last = 1) FROM streams s WHERE s.id = ?1";
 static const char replay_sql[] =
     "SELECT id, stream, seq, data, last FROM events WHERE stream = ?1 "
-    "AND seq > ?2 ORDER BY seq";
+    "AND seq > ?2 ORDER BY seq LIMIT ?3";
 static const char scan_sql[] =
     "SELECT id, stream, seq, data, last FROM events WHERE id > ?1 "
     "ORDER BY id LIMIT ?2";
@@ -184,7 +184,7 @@ each_event(struct mcp_store *p, sqlite3_stmt *st, mcp_event_cb cb, void *arg,
 
 enum mcp_err
 sqlite_event_replay(struct mcp_store *p, const char *stream, int64_t after,
-    mcp_event_cb cb, void *arg)
+    int limit, mcp_event_cb cb, void *arg)
 {
 	sqlite3_stmt	*st;
 
@@ -192,6 +192,7 @@ sqlite_event_replay(struct mcp_store *p, const char *stream, int64_t after,
 		return MCP_ERR_STORE;
 	TEXT(st, 1, stream);
 	sqlite3_bind_int64(st, 2, after);
+	sqlite3_bind_int(st, 3, limit);
 	return each_event(p, st, cb, arg, "event_replay");
 }
 

@@ -8,11 +8,13 @@
  * itself, non-blocking, each stream's owed bytes in a bounded queue.
  *
  * Events come from the store: the thread follows the store-wide event
- * ids (event_scan) every stream_poll_ms while it holds a stream, and
- * hands each event to the streams it names; a stream just adopted first
- * replays its own events from the one after the last the client had.
- * Each stream remembers the next number it expects, so an event seen
- * twice (by the replay and the scan) goes out once, in order.
+ * ids (event_scan) every stream_poll_ms while it holds a stream (at once
+ * when a process's own event wakes it), and hands each event to the
+ * streams it names; a stream just adopted first replays its own events
+ * from the one after the last the client had, a chunk at a time as its
+ * client takes them (catch_up()).  Each stream remembers the next number
+ * it expects, so an event seen twice (by the replay and the scan) goes
+ * out once, in order.
  *
  * A stream ends when the client leaves (the web server closes the
  * connection or aborts the request), when it owes more than
@@ -43,13 +45,14 @@
 #define SUBSCRIPTION_ID		"io.modelcontextprotocol/subscriptionId"
 
 #define SCAN_ROWS		512	/* events per store read */
+#define REPLAY_ROWS		64	/* a stream's own, per read */
 
 struct held {
 	struct mcp_stream_spec	 sp;
 	int			 fd;
 	unsigned		 reqid;
 	int64_t			 next;		/* the seq the client needs */
-	int			 fresh;		/* not replayed yet */
+	int			 behind;	/* its events come by replay */
 	struct mcp_buf		 out;		/* records owed */
 	size_t			 off;		/* of out, written */
 	time_t			 opened, wrote, beat;
@@ -142,7 +145,7 @@ mcp_streams_adopt(int fd, unsigned reqid, const struct mcp_stream_spec *sp)
 	h->fd = fd;
 	h->reqid = reqid;
 	h->next = sp->after + 1;
-	h->fresh = 1;
+	h->behind = 1;
 	h->opened = h->wrote = h->beat = time(NULL);
 	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
 	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1) {
@@ -197,21 +200,27 @@ header(unsigned char *p, int type, unsigned reqid, size_t len)
 	p[7] = 0;
 }
 
-/* Queues text as FCGI_STDOUT records; past the queue bound: dead. */
-static void
-owe(struct held *h, const char *text, size_t len)
+/*
+ * Queues text as FCGI_STDOUT records.  Past the queue bound (one event
+ * always fits an empty queue): -1, and with live set the stream is dead,
+ * for its client stopped reading; a replay just stops there.
+ */
+static int
+owe(struct held *h, const char *text, size_t len, int live)
 {
 	unsigned char	 hd[FCGI_HEADER_LEN];
-	size_t		 k;
+	size_t		 k, owed = h->out.len - h->off;
 
 	if (h->dead || h->ending)
-		return;
-	if (h->out.len - h->off + len > S.srv->cfg.stream_queue) {
+		return 0;
+	if (owed > 0 && owed + len > S.srv->cfg.stream_queue) {
+		if (!live)
+			return -1;
 		mcp_logx(MCP_LEVEL_WARNING, h->sp.rid, "stream %s: the "
 		    "client owes more than %zu bytes: closed", h->sp.stream,
 		    S.srv->cfg.stream_queue);
 		h->dead = 1;
-		return;
+		return -1;
 	}
 	do {
 		k = len < FCGI_RECORD_MAX ? len : FCGI_RECORD_MAX;
@@ -219,14 +228,15 @@ owe(struct held *h, const char *text, size_t len)
 		if (mcp_buf_add(&h->out, hd, sizeof(hd)) == -1 ||
 		    mcp_buf_add(&h->out, text, k) == -1) {
 			h->dead = 1;
-			return;
+			return -1;
 		}
 		text += k;
 		len -= k;
 	} while (len > 0);
+	return 0;
 }
 
-static void	owe_event(struct held *, int64_t, const char *);
+static int	owe_event(struct held *, int64_t, const char *, int);
 
 /*
  * The end of the stream's body and of its request (FastCGI §5.5); a
@@ -246,7 +256,7 @@ finish(struct held *h)
 		    SUBSCRIPTION_ID "\":%s}}}", h->sp.subid, h->sp.subid) == -1)
 			h->dead = 1;
 		else
-			owe_event(h, 0, b.p);
+			owe_event(h, 0, b.p, 1);
 		mcp_buf_free(&b);
 	}
 	header(rec, FCGI_STDOUT, h->reqid, 0);
@@ -289,8 +299,8 @@ tagged(const struct held *h, const char *data)
 }
 
 /* One SSE event of the held stream, numbered seq (unless noids). */
-static void
-owe_event(struct held *h, int64_t seq, const char *data)
+static int
+owe_event(struct held *h, int64_t seq, const char *data, int live)
 {
 	struct mcp_buf	 b = { 0 };
 	int		 rc;
@@ -304,28 +314,34 @@ owe_event(struct held *h, int64_t seq, const char *data)
 	if (rc == -1)
 		h->dead = 1;
 	else
-		owe(h, b.p, b.len);
+		rc = owe(h, b.p, b.len, live);
 	mcp_buf_free(&b);
+	return rc;
 }
 
-static void
-send_event(struct held *h, const struct mcp_event *ev)
+/* 0 if the event is out (or was already), -1 if it did not fit. */
+static int
+send_event(struct held *h, const struct mcp_event *ev, int live)
 {
-	char	*t;
+	char	*t = NULL;
+	int	 rc = 0;
 
 	if (ev->seq < h->next)
-		return;			/* out already */
-	h->next = ev->seq + 1;
+		return 0;		/* out already */
 	if (ev->data != NULL && h->sp.subid[0] != '\0') {
 		if ((t = tagged(h, ev->data)) == NULL)
 			h->dead = 1;
 		else
-			owe_event(h, ev->seq, t);
+			rc = owe_event(h, ev->seq, t, live);
 		free(t);
 	} else if (ev->data != NULL)
-		owe_event(h, ev->seq, ev->data);
+		rc = owe_event(h, ev->seq, ev->data, live);
+	if (rc == -1)
+		return -1;
+	h->next = ev->seq + 1;
 	if (ev->last)
 		finish(h);
+	return 0;
 }
 
 /* --- The thread --- */
@@ -337,10 +353,22 @@ struct set {
 	struct mcp_store *st;
 };
 
+struct pull {
+	struct held	*h;
+	int		 rows;		/* read */
+	int		 full;		/* one did not fit */
+};
+
 static int
 replayed(void *arg, const struct mcp_event *ev)
 {
-	send_event(arg, ev);
+	struct pull	*p = arg;
+
+	p->rows++;
+	if (send_event(p->h, ev, 0) == -1) {
+		p->full = 1;
+		return -1;
+	}
 	return 0;
 }
 
@@ -352,9 +380,9 @@ scanned(void *arg, const struct mcp_event *ev)
 
 	s->cursor = ev->id;
 	for (i = 0; i < s->n; i++)
-		if (!s->h[i]->fresh &&
+		if (!s->h[i]->behind &&
 		    strcmp(s->h[i]->sp.stream, ev->stream) == 0)
-			send_event(s->h[i], ev);
+			send_event(s->h[i], ev, 1);
 	return 0;
 }
 
@@ -461,6 +489,36 @@ writable(struct held *h)
 	h->off = 0;
 }
 
+/*
+ * A stream behind the store (just adopted, or catching up on a long
+ * replay) reads its own events, REPLAY_ROWS at a time while its queue is
+ * below half its bound; once a read comes back short, it takes new
+ * events as they are scanned.  Nothing is lost between the two: the
+ * replay runs before the next scan, and what commits after it has a
+ * higher store-wide id than the scan has reached.
+ */
+static void
+catch_up(struct set *s)
+{
+	struct held	*h;
+	struct pull	 p;
+	size_t		 i;
+
+	for (i = 0; i < s->n; i++) {
+		h = s->h[i];
+		if (!h->behind || h->dead || h->ending || h->out.len - h->off >
+		    S.srv->cfg.stream_queue / 2)
+			continue;
+		p.h = h;
+		p.rows = p.full = 0;
+		if (s->st->ops->event_replay(s->st, h->sp.stream, h->next - 1,
+		    REPLAY_ROWS, replayed, &p) != MCP_OK)
+			h->dead = 1;
+		else if (!p.full && p.rows < REPLAY_ROWS)
+			h->behind = 0;
+	}
+}
+
 /* What each stream needs once per poll interval. */
 static void
 tick(struct set *s, time_t now)
@@ -470,15 +528,7 @@ tick(struct set *s, time_t now)
 	size_t			 i;
 	int64_t			 before;
 
-	for (i = 0; i < s->n; i++) {
-		h = s->h[i];
-		if (!h->fresh)
-			continue;
-		h->fresh = 0;
-		if (s->st->ops->event_replay(s->st, h->sp.stream, h->next - 1,
-		    replayed, h) != MCP_OK)
-			h->dead = 1;
-	}
+	catch_up(s);
 	do {
 		before = s->cursor;
 		if (s->n == 0 || s->st->ops->event_scan(s->st, s->cursor,
@@ -501,7 +551,7 @@ tick(struct set *s, time_t now)
 			finish(h);
 		else if (now - h->wrote >= srv->cfg.keepalive &&
 		    h->out.len == h->off) {
-			owe(h, ": keep-alive\n\n", 14);
+			owe(h, ": keep-alive\n\n", 14, 1);
 			h->wrote = now;
 		}
 	}
@@ -572,6 +622,8 @@ streams_main(void *arg)
 		for (i = 0; i < s.n; i++)
 			if (s.h[i]->off < s.h[i]->out.len && !s.h[i]->dead)
 				writable(s.h[i]);
+		/* A long replay goes on as fast as its client reads. */
+		catch_up(&s);
 		for (i = s.n; i-- > 0;)
 			if (s.h[i]->dead || (s.h[i]->ending &&
 			    s.h[i]->off == s.h[i]->out.len))

@@ -366,3 +366,63 @@ watcher() {
 	[ "$STATUS" = 200 ]
 	[ -z "$BODY" ]
 }
+
+# stall NAME TOKEN: a GET stream of $SID whose client reads the headers and
+# the priming event, then nothing (a 4 KB receive buffer); $STATE/NAME.b
+# gets what it read.
+stall() {
+	python3 - "$PORT" "$2" "$SID" >"$STATE/$1.b" 3>&- <<'PY' &
+import socket, sys, time
+port, tok, sid = sys.argv[1:4]
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.connect(("127.0.0.1", int(port)))
+s.sendall(("GET /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    "Accept: text/event-stream\r\nAuthorization: Bearer %s\r\n"
+    "Mcp-Session-Id: %s\r\nMCP-Protocol-Version: 2025-11-25\r\n\r\n"
+    % (tok, sid)).encode())
+got = b""
+while not got.endswith(b"data: \n\n"):
+    got += s.recv(1)
+sys.stdout.write(got.decode("latin-1"))
+sys.stdout.flush()
+time.sleep(60)
+PY
+	held "$1" $!
+}
+
+# flood STREAM N: N events of 4 KB each for STREAM, straight into the
+# store as if another process had made them.
+flood() {
+	sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" "
+	    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
+	    INSERT INTO events (stream, seq, data, last, created)
+	    SELECT '$1', i, '{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"level\":\"info\",\"data\":\"' || hex(randomblob(2048)) || '\"}}', 0, unixepoch() FROM n;
+	    UPDATE streams SET hi = $2 WHERE id = '$1';"
+}
+
+@test "a client that stops reading is closed once it owes stream_queue_bytes; it resumes with Last-Event-ID, paced" {
+	session "$TA2"
+	stall a "$TA2"
+	seen a '^data: $'
+	s=$(stream_of a)
+	[ -n "$s" ]
+	# 900 events of 4 KB: 3.6 MB, far past the kernel's and lighttpd's
+	# buffers and the 256 KB the stream may owe.
+	flood "$s" 900
+	for _ in $(seq 100); do
+		grep -q "stream $s: the client owes more than 262144 bytes: closed" "$STATE/mcp-fcgi.log" && break
+		sleep 0.1
+	done
+	grep -q "stream $s: the client owes more than 262144 bytes: closed" "$STATE/mcp-fcgi.log"
+	kill_listeners
+	# A reading client gets all of it again, in order, a chunk at a time
+	# as it reads (a replay never overfills the queue).
+	STATUS=$(curl -s -o "$STATE/b" -w '%{http_code}' --max-time 3 "$URL" \
+	    -H 'Accept: text/event-stream' -H "Authorization: Bearer $TA2" \
+	    -H "Mcp-Session-Id: $SID" -H "Last-Event-ID: $s-0" || true)
+	[ "$STATUS" = 200 ]
+	[ "$(sed -n 's/^id: //p' "$STATE/b" | wc -l)" = 900 ]
+	[ "$(sed -n 's/^id: //p' "$STATE/b" | tail -1)" = "$s-900" ]
+	sed -n 's/^id: .*-//p' "$STATE/b" | sort -n -c
+}
