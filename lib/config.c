@@ -37,7 +37,7 @@ mcp_config_defaults(struct mcp_config *c)
 	c->max_streams_subject = 16;
 	c->stream_max_seconds = 3600;
 	c->stream_queue = 256 * 1024;
-	c->stream_poll_ms = 100;
+	c->stream_poll_ms = 50;
 	c->write_timeout = 30;
 	c->subject_share = 50;
 	c->log_level = MCP_LEVEL_INFO;

@@ -51,10 +51,15 @@ done
 # count's cost on the token path is measured by bench-micro N CONFIG TOKEN.
 sed -i 's/^subject_max_share_percent = .*/subject_max_share_percent = 100/' \
     "$state/mcp-fcgi.conf"
+# The held-streams rows: one caller holds every stream, each of its own
+# session.
+sed -i -e 's/^max_sessions_per_subject = .*/max_sessions_per_subject = 2000/' \
+    -e 's/^max_streams_per_subject = .*/max_streams_per_subject = 1000/' \
+    "$state/mcp-fcgi.conf"
 /usr/sbin/lighttpd -D -f "$state/lighttpd.conf" >"$state/out" 2>&1 &
 lpid=$!
 ppid=
-trap 'kill $lpid $ppid 2>/dev/null; wait $lpid 2>/dev/null; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$state"' EXIT
+trap 'kill $lpid $ppid 2>/dev/null; wait $lpid 2>/dev/null || true; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$state"' EXIT
 base=http://127.0.0.1:$port
 for _ in $(seq 100); do curl -s -o /dev/null "$base/" && break; sleep 0.05; done
 
@@ -332,5 +337,60 @@ printf '\nmemory under load (peak RSS during the reused-token and peer runs): ou
     "$(sort -n "$state/peak.mcp" | tail -1)" "$(sort -n "$state/peak.node" | tail -1)"
 printf '/mcp responders RSS: %s KiB after warm-up, %s KiB after %s more requests (%+d KiB: caches\nand SQLite page caches filling); then %s KiB after %s more (%+d KiB)\n' \
     "$rss0" "$rss1" "$total" "$((rss1 - rss0))" "$rss3" "$flat" "$((rss3 - rss2))"
+# Held streams: BENCH_STREAMS (500) GET streams of as many sessions,
+# each subscribed to the workspace document, held while wrk drives the
+# token row; the throughput with and without them, the memory they take,
+# and the latency of one change notice fanned out to all of them.
+nstreams=${BENCH_STREAMS:-500}
+scid=$($ctl client add --name bench-streams --workspace "$ws" \
+    --scopes "wks:read wks:write" | jq -r .client_id)
+stok=$($ctl token --client "$scid" --ttl 3600 | jq -r .access_token)
+: >"$state/sw"; : >"$state/so"
+run nostreams "$base/mcp" "$MCALL" "$MH|$AUTH" >>"$state/so"
+r0=$(rss) lr0=$(rsspid "$lpid")
+python3 tests/bench/streams.py "$base" "$stok" "$nstreams" "$state/go" \
+    >"$state/streams.out" 2>&1 &
+spid=$!
+for _ in $(seq 600); do
+	grep -q '^held' "$state/streams.out" && break
+	kill -0 "$spid" 2>/dev/null || break
+	sleep 0.2
+done
+grep -q "^held $nstreams\$" "$state/streams.out" || {
+	echo "bench: the streams were not all held" >&2; cat "$state/streams.out" >&2; exit 1; }
+sleep 1
+r1=$(rss) lr1=$(rsspid "$lpid")
+for _ in 1 2 3; do
+	run withstreams "$base/mcp" "$MCALL" "$MH|$AUTH" >>"$state/sw"
+	run nostreams "$base/mcp" "$MCALL" "$MH|$AUTH" >/dev/null
+done
+touch "$state/go"
+wait "$spid"
+if grep -q '^missing' "$state/streams.out"; then
+	echo "bench: change notices did not reach every stream" >&2
+	cat "$state/streams.out" >&2; exit 1
+fi
+sed '1,/^latencies$/d' "$state/streams.out" | sort -n >"$state/lat"
+pct() { awk -v q="$1" '{v[NR] = $1} END {i = int(NR * q / 100 + 0.999); if (i < 1) i = 1; print v[i]}' "$state/lat"; }
+sw=$(awk '{print $1}' "$state/sw" | sort -n | sed -n 2p)
+so=$(awk '{print $1}' "$state/so")
+poll=$(awk '$1 == "stream_poll_ms" {print $3}' "$state/mcp-fcgi.conf")
+printf '
+held streams: %s GET streams of as many sessions, held by the 2 /mcp processes
+' "$nstreams"
+printf '  tools/call echo, token: %s req/s without them, %s with them held (median of 3): %s (target 0.80)
+' \
+    "$so" "$sw" "$(ratio "$sw" "$so")"
+printf '  memory: responders %+d KiB (%s KiB a stream, target under 64), lighttpd %+d KiB (%s KiB a connection)
+' \
+    "$((r1 - r0))" "$(echo "$r1 $r0 $nstreams" | awk '{printf "%.1f", ($1 - $2) / $3}')" \
+    "$((lr1 - lr0))" "$(echo "$lr1 $lr0 $nstreams" | awk '{printf "%.1f", ($1 - $2) / $3}')"
+printf '  one change notice to all %s streams, %s deliveries: p50 %s ms, p99 %s ms (target p99 under 100)
+' \
+    "$nstreams" "$(wc -l <"$state/lat")" "$(pct 50)" "$(pct 99)"
+printf '  the floor: a stream held by the process that did not make the change hears of it
+  when its stream thread next reads the store, every stream_poll_ms (%s ms here)
+' "$poll"
+
 printf '\nin memory, no web server: '
 "$build/bench-micro" 100000
