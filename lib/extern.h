@@ -730,6 +730,7 @@ struct mcp_stream_spec {
 	char		 holder[17];	/* the listener claim; "" if none */
 	char		 subject[256];	/* counted against its share */
 	int64_t		 after;		/* the last event the client has */
+	int64_t		 expires;	/* the caller's token's exp; 0: none */
 	char		 rid[17];	/* the request that opened it */
 	int		 ends_session;	/* the stream is the session (HTTP+SSE,
 					   a listen), ended with it */

@@ -40,8 +40,10 @@
  *                   MCP_EVENT_KEEP seconds but the session's listener,
  *                   gone with the session
  *   events          their events, for Last-Event-ID: a stream's newest
- *                   MCP_EVENTS_PER_STREAM, none older than
- *                   MCP_EVENT_KEEP seconds, MCP_EVENT_ROWS in all
+ *                   MCP_EVENTS_PER_STREAM, a session's newest
+ *                   MCP_EVENTS_PER_SESSION (so one subject keeps at most
+ *                   max_sessions_per_subject times that), none older
+ *                   than MCP_EVENT_KEEP seconds, MCP_EVENT_ROWS in all
  *                   (oldest dropped), gone with their stream
  *   clients         made by the operator (mcpctl client add), or by
  *                   registration: client_registrations_per_address
@@ -95,8 +97,9 @@
 #define MCP_REFRESH_PER_FAMILY	8
 #define MCP_STREAMS_PER_SESSION	64
 #define MCP_EVENTS_PER_STREAM	1000
+#define MCP_EVENTS_PER_SESSION	2000
 #define MCP_EVENT_KEEP		300	/* seconds */
-#define MCP_EVENT_ROWS		100000
+#define MCP_EVENT_ROWS		1000000
 /* Change notices go to a closed listener's events this long. */
 #define MCP_LISTENER_GRACE	60	/* seconds */
 /* A held listener beats this often; three missed, another may claim. */

@@ -164,8 +164,9 @@ static const char *const sql[S__MAX] = {
 	    "(SELECT 1 FROM sessions se JOIN streams t ON t.id = se.listener "
 	    "WHERE se.id = s.session AND se.listener_seen >= ?3 - "
 	    MCP_XSTR(MCP_LISTENER_GRACE) ")",
-	[S_NOTICE_EVENT] = "INSERT INTO events (stream, seq, data, last, "
-	    "created) SELECT t.id, t.hi + 1, ?2, 0, ?3 FROM subscriptions s "
+	[S_NOTICE_EVENT] = "INSERT INTO events (stream, session, seq, data, "
+	    "last, created) SELECT t.id, t.session, t.hi + 1, ?2, 0, ?3 FROM "
+	    "subscriptions s "
 	    "JOIN sessions se ON se.id = s.session JOIN streams t ON t.id = "
 	    "se.listener WHERE s.uri = ?1 AND s.workspace = ?4 AND "
 	    "se.listener_seen >= ?3 - " MCP_XSTR(MCP_LISTENER_GRACE),
@@ -584,8 +585,8 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	 * beats while it is open, and change notices go to its events while
 	 * it is open or was closed less than MCP_LISTENER_GRACE ago.  The
 	 * trigger keeps the bounds of store.h: each stream's newest
-	 * MCP_EVENTS_PER_STREAM, nothing older than MCP_EVENT_KEEP seconds,
-	 * MCP_EVENT_ROWS in all.
+	 * MCP_EVENTS_PER_STREAM, each session's MCP_EVENTS_PER_SESSION,
+	 * nothing older than MCP_EVENT_KEEP seconds, MCP_EVENT_ROWS in all.
 	 */
 	"CREATE TABLE streams ("
 	"  id TEXT PRIMARY KEY,"
@@ -598,15 +599,20 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"CREATE TABLE events ("
 	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  stream TEXT NOT NULL REFERENCES streams (id) ON DELETE CASCADE,"
+	"  session TEXT NOT NULL,"
 	"  seq INTEGER NOT NULL,"
 	"  data TEXT,"
 	"  last INTEGER NOT NULL DEFAULT 0,"
 	"  created INTEGER NOT NULL,"
 	"  UNIQUE (stream, seq));"
 	"CREATE INDEX events_created ON events (created);"
+	"CREATE INDEX events_session ON events (session, id);"
 	"CREATE TRIGGER events_bound AFTER INSERT ON events BEGIN"
 	"  DELETE FROM events WHERE stream = NEW.stream AND seq <= NEW.seq - "
 	MCP_XSTR(MCP_EVENTS_PER_STREAM) ";"
+	"  DELETE FROM events WHERE session = NEW.session AND id <= (SELECT id"
+	"    FROM events WHERE session = NEW.session ORDER BY id DESC LIMIT 1"
+	"    OFFSET " MCP_XSTR(MCP_EVENTS_PER_SESSION) ");"
 	"  DELETE FROM events WHERE created < NEW.created - "
 	MCP_XSTR(MCP_EVENT_KEEP) ";"
 	"  DELETE FROM events WHERE id <= NEW.id - " MCP_XSTR(MCP_EVENT_ROWS) ";"
@@ -1813,9 +1819,11 @@ org_put_many(struct mcp_store *p, const struct mcp_org *o, size_t n,
 		return MCP_OK;
 	if ((e = tx_begin(p, "org_put_many begin")) != MCP_OK)
 		return e;
-	if ((e = org_refs(p, &o[0])) != MCP_OK)
-		return tx_end(p, e, "org_put_many refs") == MCP_OK ? e :
-		    MCP_ERR_STORE;
+	/* Nothing written: the refusal itself is the answer. */
+	if ((e = org_refs(p, &o[0])) != MCP_OK) {
+		tx_end(p, e, "org_put_many refs");
+		return e;
+	}
 	for (i = 0; i < n; i++) {
 		out[i] = org_insert(p, &o[i], max);
 		if (out[i] == MCP_ERR_QUOTA)

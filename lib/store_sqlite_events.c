@@ -17,8 +17,8 @@ static const char stream_put_sql[] =
     "INSERT INTO streams (id, session, hi, created, touched) VALUES "
     "(?1, ?2, 0, ?3, ?3) ON CONFLICT (id) DO NOTHING";
 static const char prime_sql[] =
-    "INSERT OR IGNORE INTO events (stream, seq, data, last, created) "
-    "VALUES (?1, 0, NULL, 0, ?2)";
+    "INSERT OR IGNORE INTO events (stream, session, seq, data, last, "
+    "created) VALUES (?1, ?3, 0, NULL, 0, ?2)";
 /* The session's stale streams and its oldest past the bound, not its own
  * listener nor the one just made. */
 static const char stream_trim_sql[] =
@@ -31,8 +31,8 @@ static const char stream_next_sql[] =
     "UPDATE streams SET hi = hi + 1, touched = ?2 WHERE id = ?1 "
     "RETURNING hi";
 static const char event_put_sql[] =
-    "INSERT INTO events (stream, seq, data, last, created) VALUES "
-    "(?1, ?2, ?3, ?4, ?5)";
+    "INSERT INTO events (stream, session, seq, data, last, created) "
+    "SELECT ?1, session, ?2, ?3, ?4, ?5 FROM streams WHERE id = ?1";
 static const char stream_get_sql[] =
     "SELECT s.session, s.hi, coalesce((SELECT min(seq) FROM events e "
     "WHERE e.stream = s.id), s.hi + 1), EXISTS (SELECT 1 FROM events e "
@@ -83,6 +83,7 @@ sqlite_stream_open(struct mcp_store *p, const char *stream, const char *sid,
 	}
 	TEXT(st, 1, stream);
 	sqlite3_bind_int64(st, 2, now);
+	TEXT(st, 3, sid);
 	if ((e = sqlite_exec(p, st)) != MCP_OK)
 		goto out;
 	if ((st = sqlite_prep(p, stream_trim_sql)) == NULL) {

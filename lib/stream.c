@@ -46,6 +46,7 @@
 
 #define SCAN_ROWS		512	/* events per store read */
 #define REPLAY_ROWS		64	/* a stream's own, per read */
+#define COMPACT_AT		16384	/* sent bytes dropped from the queue */
 
 struct held {
 	struct mcp_stream_spec	 sp;
@@ -462,7 +463,8 @@ readable(struct held *h)
 		if (h->hlen < FCGI_HEADER_LEN)
 			continue;
 		h->hlen = 0;
-		if (h->hdr[1] == FCGI_ABORT_REQUEST) {
+		if (h->hdr[1] == FCGI_ABORT_REQUEST &&
+		    ((unsigned)h->hdr[2] << 8 | h->hdr[3]) == h->reqid) {
 			h->dead = 1;
 			return;
 		}
@@ -484,8 +486,20 @@ writable(struct held *h)
 		}
 		h->off += (size_t)n;
 		h->wrote = time(NULL);
+		/*
+		 * What was sent goes: the buffer holds the bytes owed (at
+		 * most the queue bound and one event), however long a
+		 * client that never quite catches up keeps it from emptying.
+		 */
+		if (h->off >= COMPACT_AT && h->off < h->out.len) {
+			memmove(h->out.p, h->out.p + h->off,
+			    h->out.len - h->off);
+			h->out.len -= h->off;
+			h->out.p[h->out.len] = '\0';
+			h->off = 0;
+		}
 	}
-	mcp_buf_reset(&h->out);
+	mcp_buf_free(&h->out);		/* all sent: its memory back too */
 	h->off = 0;
 }
 
@@ -537,6 +551,24 @@ tick(struct set *s, time_t now)
 	} while (s->cursor >= before + SCAN_ROWS);
 	for (i = 0; i < s->n; i++) {
 		h = s->h[i];
+		if (h->ending || h->dead)
+			continue;
+		/* A client that takes nothing while owed: gone for us. */
+		if (h->off < h->out.len &&
+		    now - h->wrote >= srv->cfg.write_timeout) {
+			mcp_logx(MCP_LEVEL_WARNING, h->sp.rid, "stream %s: the "
+			    "client took nothing for %d s: closed",
+			    h->sp.stream, srv->cfg.write_timeout);
+			h->dead = 1;
+			continue;
+		}
+		/* The token it was opened with has expired: re-authorise. */
+		if (h->sp.expires > 0 && (int64_t)now >= h->sp.expires) {
+			mcp_logx(MCP_LEVEL_INFO, h->sp.rid, "stream %s: its "
+			    "access token expired", h->sp.stream);
+			finish(h);
+			continue;
+		}
 		if (h->sp.holder[0] != '\0' && now - h->beat >= MCP_LISTENER_BEAT) {
 			h->beat = now;
 			if (s->st->ops->listener_beat(s->st, h->sp.sid,

@@ -627,6 +627,7 @@ get(struct mcp_req *r)
 	mcp_strlcpy(sp.sid, r->sess.id, sizeof(sp.sid));
 	mcp_strlcpy(sp.rid, r->rid, sizeof(sp.rid));
 	mcp_guard_owner(r, sp.subject, sizeof(sp.subject));
+	sp.expires = r->authed ? r->who.exp : 0;
 	if ((last = mcp_http_param(r, "HTTP_LAST_EVENT_ID")) != NULL) {
 		if ((e = resumable(r, last, &sp, &listener, &done)) !=
 		    MCP_OK) {
@@ -658,8 +659,10 @@ get(struct mcp_req *r)
 			    sp.stream, sp.holder, (int64_t)now, (int64_t)now -
 			    3 * MCP_LISTENER_BEAT, !fresh);
 		if (e == MCP_OK && fresh && (e = r->store->ops->stream_open(
-		    r->store, sp.stream, r->sess.id, (int64_t)now)) == MCP_OK)
-			notices_to(r, sp.stream);
+		    r->store, sp.stream, r->sess.id, (int64_t)now)) !=
+		    MCP_OK)
+			r->store->ops->listener_close(r->store, r->sess.id,
+			    sp.holder, (int64_t)now);
 	}
 	if (e != MCP_OK) {
 		mcp_streams_release(sp.subject);
@@ -681,6 +684,9 @@ get(struct mcp_req *r)
 	r->gone = 1;
 	mcp_logx(MCP_LEVEL_INFO, r->rid, "stream %s held from event %lld",
 	    sp.stream, (long long)sp.after + 1);
+	/* What waited for a stream: the stream thread finds it there. */
+	if (listener && fresh)
+		notices_to(r, sp.stream);
 }
 
 /* The request path without its query string, in buf. */

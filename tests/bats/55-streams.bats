@@ -9,7 +9,8 @@
 load helper
 
 setup_file() {
-	CONF_SET="keepalive_seconds=2 max_streams_per_subject=2" start_server
+	CONF_SET="keepalive_seconds=2 max_streams_per_subject=2 write_timeout_seconds=3" \
+	    start_server
 	two_workspaces
 }
 teardown_file() {
@@ -367,22 +368,23 @@ watcher() {
 	[ -z "$BODY" ]
 }
 
-# stall NAME TOKEN: a GET stream of $SID whose client reads the headers and
-# the priming event, then nothing (a 4 KB receive buffer); $STATE/NAME.b
-# gets what it read.
+# stall NAME TOKEN [LAST_EVENT_ID]: a GET stream of $SID whose client reads
+# the headers and the priming event (a resumption: the headers alone),
+# then nothing (a 4 KB receive buffer); $STATE/NAME.b gets what it read.
 stall() {
-	python3 - "$PORT" "$2" "$SID" >"$STATE/$1.b" 3>&- <<'PY' &
+	python3 - "$PORT" "$2" "$SID" "${3:-}" >"$STATE/$1.b" 3>&- <<'PY' &
 import socket, sys, time
-port, tok, sid = sys.argv[1:4]
+port, tok, sid, last = sys.argv[1:5]
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
 s.connect(("127.0.0.1", int(port)))
 s.sendall(("GET /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n"
     "Accept: text/event-stream\r\nAuthorization: Bearer %s\r\n"
-    "Mcp-Session-Id: %s\r\nMCP-Protocol-Version: 2025-11-25\r\n\r\n"
-    % (tok, sid)).encode())
+    "Mcp-Session-Id: %s\r\nMCP-Protocol-Version: 2025-11-25\r\n%s\r\n"
+    % (tok, sid, "Last-Event-ID: %s\r\n" % last if last else "")).encode())
 got = b""
-while not got.endswith(b"data: \n\n"):
+end = b"\r\n\r\n" if last else b"data: \n\n"
+while not got.endswith(end):
     got += s.recv(1)
 sys.stdout.write(got.decode("latin-1"))
 sys.stdout.flush()
@@ -396,8 +398,8 @@ PY
 flood() {
 	sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" "
 	    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
-	    INSERT INTO events (stream, seq, data, last, created)
-	    SELECT '$1', i, '{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"level\":\"info\",\"data\":\"' || hex(randomblob(2048)) || '\"}}', 0, unixepoch() FROM n;
+	    INSERT INTO events (stream, session, seq, data, last, created)
+	    SELECT '$1', (SELECT session FROM streams WHERE id = '$1'), i, '{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"level\":\"info\",\"data\":\"' || hex(randomblob(2048)) || '\"}}', 0, unixepoch() FROM n;
 	    UPDATE streams SET hi = $2 WHERE id = '$1';"
 }
 
@@ -426,3 +428,49 @@ flood() {
 	[ "$(sed -n 's/^id: //p' "$STATE/b" | tail -1)" = "$s-900" ]
 	sed -n 's/^id: .*-//p' "$STATE/b" | sort -n -c
 }
+
+@test "a resumption its client stops reading: paced, never over the bound, closed after write_timeout_seconds (3 here)" {
+	session "$TA2"
+	listen a "$TA2"
+	seen a '^retry:'
+	s=$(stream_of a)
+	hang_up a
+	for _ in $(seq 40); do
+		grep -q "stream $s closed after" "$STATE/mcp-fcgi.log" && break
+		sleep 0.05
+	done
+	flood "$s" 900
+	stall b "$TA2" "$s-0"
+	seen b '^HTTP/1.1 200'
+	for _ in $(seq 100); do
+		grep -q "stream $s: the client took nothing for 3 s: closed" "$STATE/mcp-fcgi.log" && break
+		sleep 0.1
+	done
+	grep -q "stream $s: the client took nothing for 3 s: closed" "$STATE/mcp-fcgi.log"
+	# A replay waits for its client: it never reached the bound.
+	! grep -q "stream $s: the client owes more" "$STATE/mcp-fcgi.log"
+}
+
+@test "a stream ends when the access token it was opened with expires" {
+	c=$($MCPCTL client add --name "short-$RANDOM" --scopes "wks:read" --workspace "$WA")
+	t=$($MCPCTL token --client "$(jq -r .client_id <<<"$c")" --ttl 5 | jq -r .access_token)
+	session "$t"
+	listen a "$t"
+	seen a '^retry:'
+	s=$(stream_of a)
+	for _ in $(seq 100); do
+		grep -q "stream $s: its access token expired" "$STATE/mcp-fcgi.log" && break
+		sleep 0.1
+	done
+	grep -q "stream $s: its access token expired" "$STATE/mcp-fcgi.log"
+	for _ in $(seq 20); do
+		open_for a || break
+		sleep 0.1
+	done
+	! open_for a
+	# The same caller with a new token resumes it.
+	t=$($MCPCTL token --client "$(jq -r .client_id <<<"$c")" | jq -r .access_token)
+	TOKEN=$t get -H "Last-Event-ID: $s-0"
+	[ "$STATUS" = 200 ]
+}
+

@@ -91,7 +91,7 @@ count() {
 	fresh
 	TOKEN=$T mpost tools/call '"name":"import_organizations","arguments":{"environment_id":"'"$mine"'","organizations":'"$(orgs 3)"'}' \
 	    -H 'Mcp-Name: import_organizations'
-	jqb '.result.isError == true'
+	jqb '.result.isError == true and (.result.content[0].text | startswith("No environment '"$mine"' in your workspace"))'
 	ENV=$mine
 	[ "$(count)" = 0 ]
 	t=$(token_for "org:read")

@@ -81,6 +81,25 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 	[ "$CGI_STATUS" = 413 ]
 }
 
+@test "CGI: no held streams: a session's GET, a listen and a polling tool get clear answers" {
+	cgi "$INIT"
+	sid=$(sed -n 's/^Mcp-Session-Id: \([0-9a-f]*\).*/\1/p' "$T/out")
+	cgi '' REQUEST_METHOD=GET HTTP_ACCEPT=text/event-stream \
+	    HTTP_MCP_SESSION_ID="$sid" CONTENT_LENGTH=
+	[ "$CGI_STATUS" = 405 ]
+	grep -q '^Allow: POST, DELETE, OPTIONS' "$T/out"
+	jqb '.error.message == "Method Not Allowed: this endpoint offers no GET stream"'
+	cgi '{"jsonrpc":"2.0","id":4,"method":"subscriptions/listen","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}},"notifications":{}}}' \
+	    HTTP_MCP_PROTOCOL_VERSION=2026-07-28 HTTP_MCP_METHOD=subscriptions/listen
+	[ "$CGI_STATUS" = 405 ]
+	jqb '.id == 4'
+	# A tool that would end its stream to be resumed says it cannot.
+	cgi '{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"test_reconnection"}}' \
+	    HTTP_MCP_SESSION_ID="$sid" HTTP_MCP_PROTOCOL_VERSION=2025-11-25
+	[ "$CGI_STATUS" = 200 ]
+	sed -n 's/^data: //p' "$T/out" | jq -e 'select(.id == 5) | .result.isError == true'
+}
+
 @test "CGI: no REQUEST_METHOD: 405" {
 	printf '' | env -i MCP_FCGI_CONFIG="$T/ok.conf" ASAN_OPTIONS="$ASAN_OPTIONS" "$BIN" >"$T/out" 2>"$T/err"
 	head -1 "$T/out" | grep -q '^Status: 405'
