@@ -66,6 +66,16 @@ stream_of() {
 	sed -n 's/^id: \([0-9a-f]*\)-0$/\1/p' "$STATE/$1.b" | head -1
 }
 
+# closed STREAM: the stream thread logs STREAM closed within 2 s.
+closed() {
+	for _ in $(seq 40); do
+		grep -q "stream $1 closed after" "$STATE/mcp-fcgi.log" && return 0
+		sleep 0.05
+	done
+	echo "stream $1 not closed" >&2
+	return 1
+}
+
 # open_for NAME: the stream is held (its client still connected).
 open_for() {
 	kill -0 "$(cat "$STATE/$1.pid")" 2>/dev/null
@@ -306,11 +316,7 @@ watcher() {
 	seen a '^retry:'
 	s=$(stream_of a)
 	hang_up a
-	for _ in $(seq 40); do
-		grep -q "stream $s closed after" "$STATE/mcp-fcgi.log" && break
-		sleep 0.05
-	done
-	grep -q "stream $s closed after" "$STATE/mcp-fcgi.log"
+	closed "$s"
 }
 
 @test "ending the session ends its stream" {
@@ -435,10 +441,7 @@ flood() {
 	seen a '^retry:'
 	s=$(stream_of a)
 	hang_up a
-	for _ in $(seq 40); do
-		grep -q "stream $s closed after" "$STATE/mcp-fcgi.log" && break
-		sleep 0.05
-	done
+	closed "$s"
 	flood "$s" 900
 	stall b "$TA2" "$s-0"
 	seen b '^HTTP/1.1 200'
