@@ -77,6 +77,10 @@ static const struct mcp_errinfo table[MCP_ERR__MAX] = {
 	[MCP_ERR_RESUME] =	{ 400, -32600,
 	    "Bad Request: Last-Event-ID names no stream of this session "
 	    "that can be resumed" },
+	[MCP_ERR_META] =	{ 400, -32602,
+	    "Invalid params: params._meta must hold "
+	    "io.modelcontextprotocol/protocolVersion and "
+	    "io.modelcontextprotocol/clientCapabilities" },
 	[MCP_ERR_NOSTREAM] =	{ 405, -32600,
 	    "Method Not Allowed: this endpoint offers no GET stream" },
 };

@@ -55,6 +55,7 @@ enum mcp_err {
 	MCP_ERR_LISTENING,	/* 409: the session's GET stream is open */
 	MCP_ERR_RESUME,		/* 400: Last-Event-ID cannot be resumed */
 	MCP_ERR_NOSTREAM,	/* 405: no GET stream (CGI, 2026-07-28) */
+	MCP_ERR_META,		/* 400 -32602: a 2026-07-28 _meta incomplete */
 	MCP_ERR__MAX
 };
 

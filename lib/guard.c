@@ -232,6 +232,50 @@ token_in_query(const char *q)
 	return 0;
 }
 
+/*
+ * The JSON-RPC id of a refused POST's body, so that its error names it
+ * (JSON-RPC 2.0 §5: null only when it cannot be told).  Read only for a
+ * JSON body of at most ID_BODY_MAX bytes: a caller without a token
+ * makes us read no more than that.  A new reference, or NULL.
+ */
+#define ID_BODY_MAX	16384
+static struct json_object *
+body_id(struct mcp_req *r)
+{
+	const char		*m = mcp_http_param(r, "REQUEST_METHOD");
+	const char		*cl = mcp_http_param(r, "CONTENT_LENGTH");
+	struct mcp_buf		 b = { 0 };
+	struct mcp_jdoc		 d;
+	struct mcp_jv		*v;
+	struct json_object	*id = NULL;
+	char			 why[64];
+
+	if (m == NULL || strcmp(m, "POST") != 0 || cl == NULL ||
+	    strtoul(cl, NULL, 10) > ID_BODY_MAX ||
+	    !mcp_tx_json_ctype(mcp_http_param(r, "CONTENT_TYPE")) ||
+	    mcp_tx_body(r, &b, why, sizeof(why)) != MCP_OK) {
+		mcp_buf_free(&b);
+		return NULL;
+	}
+	if (mcp_jdoc_read_in(&d, b.p, b.len, r->srv->cfg.max_depth) ==
+	    MCP_OK && d.root->type == MCP_JOBJECT &&
+	    mcp_jv_isid(v = mcp_jv_get(d.root, "id")))
+		id = json_object_get(mcp_jdoc_json(&d, v, NULL));
+	mcp_jdoc_free(&d);
+	mcp_buf_free(&b);
+	return id;
+}
+
+/* A refusal before the token was accepted: its error names the id. */
+static void
+refuse(struct mcp_req *r, enum mcp_err e, const char *why)
+{
+	struct json_object	*id = body_id(r);
+
+	mcp_http_error(r, e, id, why);
+	json_object_put(id);
+}
+
 int
 mcp_guard_request(struct mcp_req *r)
 {
@@ -244,16 +288,15 @@ mcp_guard_request(struct mcp_req *r)
 	if (token_in_query(mcp_http_param(r, "QUERY_STRING"))) {
 		r->outcome = "token_in_query";
 		challenge(r, "invalid_request", r->srv->scopes_all);
-		mcp_http_error(r, MCP_ERR_TOKENREQ, NULL,
-		    "access_token in the query string (RFC 6750 2.3 is "
-		    "not supported)");
+		refuse(r, MCP_ERR_TOKENREQ, "access_token in the query string "
+		    "(RFC 6750 2.3 is not supported)");
 		return -1;
 	}
 	h = mcp_http_param(r, "HTTP_AUTHORIZATION");
 	if (h == NULL || *h == '\0') {
 		r->outcome = "no_token";
 		challenge(r, NULL, r->srv->scopes_all);
-		mcp_http_error(r, MCP_ERR_UNAUTH, NULL, "no Authorization");
+		refuse(r, MCP_ERR_UNAUTH, "no Authorization");
 		return -1;
 	}
 	/* RFC 6750 §2.1: "Bearer" 1*SP b64token; the scheme is caseless. */
@@ -261,8 +304,8 @@ mcp_guard_request(struct mcp_req *r)
 	    h[6] != '\0')) {
 		r->outcome = "not_bearer";
 		challenge(r, NULL, r->srv->scopes_all);
-		mcp_http_error(r, MCP_ERR_UNAUTH, NULL, "Authorization "
-		    "scheme is not Bearer");
+		refuse(r, MCP_ERR_UNAUTH, "Authorization scheme is not "
+		    "Bearer");
 		return -1;
 	}
 	for (tok = h + 6; *tok == ' '; tok++)
@@ -277,13 +320,13 @@ mcp_guard_request(struct mcp_req *r)
 		mcp_logx(MCP_LEVEL_ERROR, r->rid, "token not verifiable: %s",
 		    why);
 		mcp_buf_puts(&r->hdr, "Retry-After: 5\r\n");
-		mcp_http_error(r, MCP_ERR_STORE, NULL, why);
+		refuse(r, MCP_ERR_STORE, why);
 		return -1;
 	}
 	if (res != MCP_TOK_OK) {
 		r->outcome = "invalid_token";
 		challenge(r, "invalid_token", r->srv->scopes_all);
-		mcp_http_error(r, MCP_ERR_UNAUTH, NULL, why);
+		refuse(r, MCP_ERR_UNAUTH, why);
 		return -1;
 	}
 	r->authed = 1;

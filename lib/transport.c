@@ -174,20 +174,29 @@ modern(struct mcp_req *r, const struct mcp_msg *msg)
 	method = msg->method;
 	mv = mcp_jv_str(meta, META_VERSION);
 	hv = mcp_http_param(r, "HTTP_MCP_PROTOCOL_VERSION");
-	if (mv == NULL) {
-		/* Here by the header, or by a protocolVersion not a string. */
-		mcp_http_error(r, MCP_ERR_HEADER, id, "a 2026-07-28 request "
-		    "without a protocolVersion string in params._meta");
+	/*
+	 * In the order of the revision's transport: the header, then the
+	 * request's _meta (both members required: -32602), then the two
+	 * agreeing, then the version itself.
+	 */
+	if (hv == NULL) {
+		mcp_http_error(r, MCP_ERR_HEADER, id, "MCP-Protocol-Version "
+		    "header missing");
+		return;
+	}
+	if (mv == NULL || mcp_jv_obj(meta, META_CAPS) == NULL) {
+		mcp_http_error(r, MCP_ERR_META, id, mv == NULL ?
+		    "no protocolVersion string in params._meta" :
+		    "no clientCapabilities object in params._meta");
+		return;
+	}
+	if (strcmp(hv, mv) != 0) {
+		mcp_http_error(r, MCP_ERR_HEADER, id, "MCP-Protocol-Version "
+		    "header differs from the body");
 		return;
 	}
 	if (!mcp_proto_supported(mv) || strcmp(mv, MCP_V20260728) < 0) {
 		mcp_http_error(r, MCP_ERR_MODERNVER, id, mv);
-		return;
-	}
-	if (hv == NULL || strcmp(hv, mv) != 0) {
-		mcp_http_error(r, MCP_ERR_HEADER, id, hv == NULL ?
-		    "MCP-Protocol-Version header missing" :
-		    "MCP-Protocol-Version header differs from the body");
 		return;
 	}
 	hm = mcp_http_param(r, "HTTP_MCP_METHOD");

@@ -64,20 +64,51 @@ teardown_file() { stop_server; }
 	jqb '.error.code == -32020'
 }
 
-@test "header names 2026-07-28 but the body has no envelope: 400 -32020" {
+@test "header names 2026-07-28 but the body has no envelope: 400 -32602" {
 	post '{"jsonrpc":"2.0","id":7,"method":"tools/list"}' -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: tools/list'
 	[ "$STATUS" = 400 ]
-	jqb '.error.code == -32020'
+	jqb '.id == 7 and .error.code == -32602'
 }
 
-@test "a protocolVersion in _meta that is not a string: 400 -32020, logged as such" {
+@test "server/discover with params {} or no params: 400 -32602, the id kept" {
+	for p in ',"params":{}' ''; do
+		post '{"jsonrpc":"2.0","id":7,"method":"server/discover"'"$p"'}' \
+		    -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: server/discover'
+		[ "$STATUS" = 400 ]
+		jqb '.id == 7 and .error.code == -32602 and (.error.message | startswith("Invalid params: params._meta must hold"))'
+	done
+}
+
+@test "_meta without clientCapabilities (or not an object): 400 -32602" {
+	for c in '' ',"io.modelcontextprotocol/clientCapabilities":[]'; do
+		post '{"jsonrpc":"2.0","id":7,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"'"$c"'}}}' \
+		    -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: tools/list'
+		[ "$STATUS" = 400 ]
+		jqb '.id == 7 and .error.code == -32602'
+	done
+	logged "no clientCapabilities object in params._meta"
+}
+
+@test "a protocolVersion in _meta that is not a string: 400 -32602, logged as such" {
 	post '{"jsonrpc":"2.0","id":7,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":20260728,"io.modelcontextprotocol/clientCapabilities":{}}}}' \
-	    -H 'Mcp-Method: tools/list'
+	    -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: tools/list'
+	[ "$STATUS" = 400 ]
+	jqb '.id == 7 and .error.code == -32602'
+	logged "no protocolVersion string in params._meta"
+}
+
+@test "the header names 2026-07-28, the body another version: 400 -32020 (they disagree)" {
+	post '{"jsonrpc":"2.0","id":7,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2027-01-01","io.modelcontextprotocol/clientCapabilities":{}}}}' \
+	    -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: tools/list'
 	[ "$STATUS" = 400 ]
 	jqb '.id == 7 and .error.code == -32020 and .error.message == "Header mismatch"'
-	rid=$(header X-Request-Id)
-	sleep 0.2
-	grep -q "rid=$rid .*without a protocolVersion string in params._meta" "$STATE/mcp-fcgi.log"
+	logged "MCP-Protocol-Version header differs from the body"
+}
+
+@test "ping does not exist on 2026-07-28: 404 -32601" {
+	mpost ping ''
+	[ "$STATUS" = 404 ]
+	jqb '.id == 7 and .error.code == -32601'
 }
 
 @test "unsupported version in the envelope: 400 -32022 listing ours" {
@@ -88,7 +119,7 @@ teardown_file() { stop_server; }
 }
 
 @test "a session-era version inside the 2026 envelope: 400 -32022" {
-	post '{"jsonrpc":"2.0","id":7,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2025-11-25"}}}' \
+	post '{"jsonrpc":"2.0","id":7,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2025-11-25","io.modelcontextprotocol/clientCapabilities":{}}}}' \
 	    -H 'MCP-Protocol-Version: 2025-11-25' -H 'Mcp-Method: tools/list'
 	[ "$STATUS" = 400 ]
 	jqb '.error.code == -32022 and .error.data.requested == "2025-11-25"'

@@ -92,7 +92,7 @@ whoami() {
 rejected() {
 	[ "$STATUS" = 401 ] || { echo "status $STATUS: $BODY" >&2; return 1; }
 	[ "$(header WWW-Authenticate)" = "Bearer resource_metadata=\"$PRM\", scope=\"$ALL_SCOPES\", error=\"invalid_token\"" ]
-	jqb '. == {"jsonrpc":"2.0","id":null,"error":{"code":-32040,"message":"Unauthorized: a valid bearer token is required"}}'
+	jqb '. == {"jsonrpc":"2.0","id":7,"error":{"code":-32040,"message":"Unauthorized: a valid bearer token is required"}}'
 }
 
 # jwt_claims TOKEN: the decoded claims, not verified.

@@ -42,7 +42,7 @@ whoami() {
 rejected() {
 	[ "$STATUS" = 401 ] || { echo "status $STATUS: $BODY" >&2; return 1; }
 	[ "$(header WWW-Authenticate)" = "Bearer resource_metadata=\"$PRM\", scope=\"$TOOL_SCOPES\", error=\"invalid_token\"" ]
-	jqb '. == {"jsonrpc":"2.0","id":null,"error":{"code":-32040,"message":"Unauthorized: a valid bearer token is required"}}'
+	jqb '. == {"jsonrpc":"2.0","id":7,"error":{"code":-32040,"message":"Unauthorized: a valid bearer token is required"}}'
 }
 
 # jwt_header TOKEN: the decoded JOSE header.
@@ -587,8 +587,8 @@ notfound() {
 		notfound "$p"
 	done
 	req POST "$BASE/conformance/mcp?x=1" -H 'Content-Type: application/json' \
-	    -H "Accept: $ACCEPT" -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: ping' \
-	    --data-binary '{"jsonrpc":"2.0","id":1,"method":"ping","params":{'"$MODERN_META"'}}'
+	    -H "Accept: $ACCEPT" -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: tools/list' \
+	    --data-binary '{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{'"$MODERN_META"'}}'
 	[ "$STATUS" = 200 ]
 	jqb '.id == 1 and .result != null'
 }
