@@ -17,11 +17,14 @@
  * out once, in order.
  *
  * A stream ends when the client leaves (the web server closes the
- * connection or aborts the request), when it owes more than
- * stream_queue_bytes (closed at once: the client resumes with
- * Last-Event-ID), after stream_max_seconds, after the event marked
- * last (a resumed POST stream's answer), or when its listener claim was
- * taken by a resume elsewhere or its session ended.
+ * connection or aborts the request), when a live event would make it
+ * owe more than stream_queue_bytes or it took nothing for
+ * write_timeout_seconds while owed (closed at once: the client resumes
+ * with Last-Event-ID), when the token it was opened with expires, after
+ * stream_max_seconds, after the event marked last (a resumed POST
+ * stream's answer), or when its listener claim was taken by a resume
+ * elsewhere or its session ended.  Sent bytes leave the queue as they
+ * go, so it holds what is owed and no more.
  */
 #include <errno.h>
 #include <fcntl.h>
