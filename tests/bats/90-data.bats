@@ -300,13 +300,14 @@ print(json.dumps(v, separators=(",", ":")))')
 	env=$(new_env "$TA" paged)
 	# Four at a time: one subject may hold half of a process's eight
 	# threads (subject_max_share_percent), so more could meet a 429.
+	# (@N@, not xargs' usual {}: the JSON holds "{}".)
 	for i in $(seq 1 250); do
 		printf '%s\n' "$i"
-	done | xargs -P 4 -I{} curl -s -o /dev/null -w '%{http_code}\n' "$URL" \
+	done | xargs -P 4 -I@N@ curl -s -o /dev/null -w '%{http_code}\n' "$URL" \
 	    -H 'Content-Type: application/json' -H "Accept: $ACCEPT" \
 	    -H "Authorization: Bearer $TA" -H 'MCP-Protocol-Version: 2026-07-28' \
 	    -H 'Mcp-Method: tools/call' -H 'Mcp-Name: create_organization' \
-	    --data-binary '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"create_organization","arguments":{"environment_id":"'"$env"'","name":"Org {}","external_id":"ext-{}"},'"$MODERN_META"'}}' \
+	    --data-binary '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"create_organization","arguments":{"environment_id":"'"$env"'","name":"Org @N@","external_id":"ext-@N@"},'"$MODERN_META"'}}' \
 	    >"$BATS_TEST_TMPDIR/codes"
 	[ "$(sort -u "$BATS_TEST_TMPDIR/codes")" = 200 ]
 	seen=$BATS_TEST_TMPDIR/seen

@@ -25,17 +25,17 @@ teardown_file() { stop_server; }
 # before any work, so the writer waits and asks again, as a client
 # honouring Retry-After does.
 burst() {
-	seq "$1" "$2" | xargs -P "$3" -I{} sh -c '
+	seq "$1" "$2" | xargs -P "$3" -I@N@ sh -c '
 	    for try in 1 2 3 4 5 6 7 8 9 10; do
-	    code=$(curl -s -o "$0/b.{}" -w "%{http_code}" --max-time 30 "$1" \
+	    code=$(curl -s -o "$0/b.@N@" -w "%{http_code}" --max-time 30 "$1" \
 	        -H "Content-Type: application/json" -H "Accept: application/json, text/event-stream" \
 	        -H "Authorization: Bearer $2" -H "MCP-Protocol-Version: 2026-07-28" \
 	        -H "Mcp-Method: tools/call" -H "Mcp-Name: create_organization" \
-	        --data-binary "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"create_organization\",\"arguments\":{\"environment_id\":\"$3\",\"name\":\"Org {}\",\"external_id\":\"e-{}\"},$4}}")
+	        --data-binary "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"create_organization\",\"arguments\":{\"environment_id\":\"$3\",\"name\":\"Org @N@\",\"external_id\":\"e-@N@\"},$4}}")
 	    [ "$code" = 429 ] || break
 	    echo 429 >>"$0/refused"; sleep 1
 	    done
-	    echo "$code e-{} $(cat "$0/b.{}" 2>/dev/null | tr -d "\n")"' \
+	    echo "$code e-@N@ $(cat "$0/b.@N@" 2>/dev/null | tr -d "\n")"' \
 	    "$BATS_TEST_TMPDIR" "$BASE/mcp" "$TW" "$ENV" "$MODERN_META" >"$4"
 }
 
