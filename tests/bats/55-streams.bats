@@ -76,6 +76,17 @@ closed() {
 	return 1
 }
 
+# left_stream: a session of $TA2 whose GET stream "a" was opened, then
+# left by its client and let go by the stream thread; sets s (its id).
+left_stream() {
+	session "$TA2"
+	listen a "$TA2"
+	seen a '^retry:'
+	s=$(stream_of a)
+	hang_up a
+	closed "$s"
+}
+
 # open_for NAME: the stream is held (its client still connected).
 open_for() {
 	kill -0 "$(cat "$STATE/$1.pid")" 2>/dev/null
@@ -274,7 +285,7 @@ watcher() {
 	[ "$STATUS" = 400 ]
 }
 
-@test "a GET as POSTs are refused: another caller's session 404, none 400, no token 401" {
+@test "a GET is refused as a POST would be: another caller's session 404, none 400, no token 401" {
 	session "$TA2"
 	TOKEN=$TB get
 	[ "$STATUS" = 404 ]
@@ -311,12 +322,7 @@ watcher() {
 }
 
 @test "a client that leaves frees its stream at once" {
-	session "$TA2"
-	listen a "$TA2"
-	seen a '^retry:'
-	s=$(stream_of a)
-	hang_up a
-	closed "$s"
+	left_stream
 }
 
 @test "ending the session ends its stream" {
@@ -436,12 +442,7 @@ flood() {
 }
 
 @test "a resumption its client stops reading: paced, never over the bound, closed after write_timeout_seconds (3 here)" {
-	session "$TA2"
-	listen a "$TA2"
-	seen a '^retry:'
-	s=$(stream_of a)
-	hang_up a
-	closed "$s"
+	left_stream
 	flood "$s" 900
 	stall b "$TA2" "$s-0"
 	seen b '^HTTP/1.1 200'

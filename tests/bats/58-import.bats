@@ -36,6 +36,16 @@ orgs() {
 	    '[range($n) | {name: "Org \(.)", external_id: "\($p)-\(.)"}]'
 }
 
+# simport ID ARGS TOKEN: in session $SID of $T (2025-11-25), a tools/call
+# of import_organizations into $ENV with the other ARGS (JSON members)
+# and progress token TOKEN (JSON), its SSE answer on stdout as it comes.
+simport() {
+	curl -sN "$URL" -H 'Content-Type: application/json' -H "Accept: $ACCEPT" \
+	    -H "Authorization: Bearer $T" -H "Mcp-Session-Id: $SID" \
+	    -H 'MCP-Protocol-Version: 2025-11-25' --data-binary \
+	    '{"jsonrpc":"2.0","id":'"$1"',"method":"tools/call","params":{"name":"import_organizations","arguments":{"environment_id":"'"$ENV"'",'"$2"'},"_meta":{"progressToken":'"$3"'}}}'
+}
+
 # stamped NAME: reads stdin, each line prefixed with the time it came.
 stamped() {
 	while IFS= read -r line; do
@@ -52,11 +62,7 @@ count() {
 @test "batches with progress after each, flushed as they happen; the ids in order" {
 	fresh
 	TOKEN=$T init_session 2025-11-25
-	curl -sN "$URL" -H 'Content-Type: application/json' -H "Accept: $ACCEPT" \
-	    -H "Authorization: Bearer $T" -H "Mcp-Session-Id: $SID" \
-	    -H 'MCP-Protocol-Version: 2025-11-25' --data-binary \
-	    '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"import_organizations","arguments":{"environment_id":"'"$ENV"'","batch_size":4,"organizations":'"$(orgs 20)"'},"_meta":{"progressToken":"p"}}}' |
-	    stamped a
+	simport 3 '"batch_size":4,"organizations":'"$(orgs 20)" '"p"' | stamped a
 	p=$(grep -c '"notifications/progress"' "$STATE/a.b")
 	[ "$p" = 5 ]
 	sed -n 's/^[0-9.]* data: //p' "$STATE/a.b" | jq -s -e '[.[] | select(.method) | .params.progress] == [4, 8, 12, 16, 20] and
@@ -111,10 +117,7 @@ count() {
 @test "notifications/cancelled stops it between batches: whole batches only, no answer" {
 	fresh
 	TOKEN=$T init_session 2025-11-25
-	curl -sN "$URL" -H 'Content-Type: application/json' -H "Accept: $ACCEPT" \
-	    -H "Authorization: Bearer $T" -H "Mcp-Session-Id: $SID" \
-	    -H 'MCP-Protocol-Version: 2025-11-25' --data-binary \
-	    '{"jsonrpc":"2.0","id":"imp","method":"tools/call","params":{"name":"import_organizations","arguments":{"environment_id":"'"$ENV"'","batch_size":3,"organizations":'"$(orgs 39)"'},"_meta":{"progressToken":1}}}' \
+	simport '"imp"' '"batch_size":3,"organizations":'"$(orgs 39)" 1 \
 	    >"$STATE/a.b" 3>&- &
 	held a $!
 	seen a '"notifications/progress"'
