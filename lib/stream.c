@@ -159,6 +159,8 @@ mcp_streams_adopt(int fd, unsigned reqid, const struct mcp_stream_spec *sp)
 	pthread_mutex_lock(&S.lock);
 	if ((v = reallocarray(S.inbox, S.ninbox + 1, sizeof(*v))) == NULL) {
 		pthread_mutex_unlock(&S.lock);
+		/* The worker keeps the connection: blocking, as it was. */
+		(void)fcntl(fd, F_SETFL, fl);
 		free(h);
 		return -1;
 	}
