@@ -949,6 +949,7 @@ enum mcp_err	mcp_stream_session(struct mcp_req *, int kind,
 		    const char *version, struct mcp_stream_spec *);
 
 /* subscriptions/listen (lib/listen.c): the stream, or its refusal. */
+#define MCP_SUBSCRIPTION_ID	"io.modelcontextprotocol/subscriptionId"
 void	mcp_listen(struct mcp_req *, const struct mcp_msg *);
 
 /*

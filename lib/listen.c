@@ -14,13 +14,9 @@
  * has no resumption: the stream's events carry no ids, and a client that
  * lost one issues the request again.
  */
-#include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "extern.h"
-
-#define SUBSCRIPTION_ID	"io.modelcontextprotocol/subscriptionId"
 
 /* The acknowledgement: the first message of the stream. */
 static int
@@ -34,7 +30,7 @@ acknowledge(struct mcp_req *r, struct json_object *ack,
 	msg = json_object_new_object();
 	params = json_object_new_object();
 	meta = json_object_new_object();
-	mcp_json_set(meta, SUBSCRIPTION_ID, json_object_get(id));
+	mcp_json_set(meta, MCP_SUBSCRIPTION_ID, json_object_get(id));
 	mcp_json_set(params, "notifications", json_object_get(ack));
 	mcp_json_set(params, "_meta", meta);
 	mcp_json_set(msg, "jsonrpc", json_object_new_string("2.0"));

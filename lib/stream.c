@@ -45,8 +45,6 @@
 #define FCGI_STDOUT		6
 #define FCGI_RECORD_MAX		32768	/* content bytes per record here */
 
-#define SUBSCRIPTION_ID		"io.modelcontextprotocol/subscriptionId"
-
 #define SCAN_ROWS		512	/* events per store read */
 #define REPLAY_ROWS		64	/* a stream's own, per read */
 #define COMPACT_AT		16384	/* sent bytes dropped from the queue */
@@ -259,7 +257,7 @@ finish(struct held *h)
 	if (h->sp.subid[0] != '\0') {
 		if (mcp_buf_printf(&b, "{\"jsonrpc\":\"2.0\",\"id\":%s,"
 		    "\"result\":{\"resultType\":\"complete\",\"_meta\":{\""
-		    SUBSCRIPTION_ID "\":%s}}}", h->sp.subid, h->sp.subid) == -1)
+		    MCP_SUBSCRIPTION_ID "\":%s}}}", h->sp.subid, h->sp.subid) == -1)
 			h->dead = 1;
 		else
 			owe_event(h, 0, b.p, 1);
@@ -298,7 +296,7 @@ tagged(const struct held *h, const char *data)
 		meta = json_object_new_object();
 		mcp_json_set(params, "_meta", meta);
 	}
-	mcp_json_set(meta, SUBSCRIPTION_ID, id);
+	mcp_json_set(meta, MCP_SUBSCRIPTION_ID, id);
 	out = strdup(mcp_json_text(msg));
 	json_object_put(msg);
 	return out;
