@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mcp.h"
+#include "fixtures/fixtures.h"
 
 #define PNG "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
 #define WAV "UklGRiYAAABXQVZFZm10IBAAAAABAAEAQB8AAAB9AAACABAAZGF0YQIAAAA="
@@ -102,6 +103,16 @@ with_logging(struct mcp_call *c, struct json_object *args)
 	return mcp_result_text("Tool with logging executed successfully");
 }
 
+/* Logs only as far as the request's logLevel lets it (2026-07-28). */
+static struct json_object *
+logging_tool(struct mcp_call *c, struct json_object *args)
+{
+	(void)args;
+	mcp_call_log(c, MCP_LEVEL_INFO, "conformance", "logging tool ran");
+	mcp_call_log(c, MCP_LEVEL_ERROR, "conformance", "an error, logged");
+	return mcp_result_text("Logged at info and error, where allowed");
+}
+
 static struct json_object *
 error_handling(struct mcp_call *c, struct json_object *args)
 {
@@ -157,9 +168,11 @@ sampling(struct mcp_call *c, struct json_object *args)
 	json_object_array_add(msgs, m);
 	json_object_object_add(p, "messages", msgs);
 	json_object_object_add(p, "maxTokens", json_object_new_int(100));
-	if ((res = mcp_call_request(c, "sampling/createMessage", p, 60000,
-	    &err)) == NULL)
-		return mcp_result_errorf("Sampling failed: %s", err);
+	if ((res = mcp_call_input(c, "sampling", "sampling/createMessage", p,
+	    60000, &err)) == NULL)
+		return err == MCP_INPUT_PENDING ?
+		    mcp_call_input_required(c) :
+		    mcp_result_errorf("Sampling failed: %s", err);
 	text = json_object_get_string(json_object_object_get(
 	    json_object_object_get(res, "content"), "text"));
 	snprintf(out, sizeof(out), "LLM response: %s",
@@ -179,9 +192,11 @@ elicit(struct mcp_call *c, const char *message, const char *schema)
 	json_object_object_add(p, "message", json_object_new_string(message));
 	json_object_object_add(p, "requestedSchema",
 	    json_tokener_parse(schema));
-	if ((res = mcp_call_request(c, "elicitation/create", p, 60000,
-	    &err)) == NULL)
-		return mcp_result_errorf("Elicitation failed: %s", err);
+	if ((res = mcp_call_input(c, "elicitation", "elicitation/create", p,
+	    60000, &err)) == NULL)
+		return err == MCP_INPUT_PENDING ?
+		    mcp_call_input_required(c) :
+		    mcp_result_errorf("Elicitation failed: %s", err);
 	snprintf(out, sizeof(out), "User response: action=%s, content=%s",
 	    json_object_get_string(json_object_object_get(res, "action")),
 	    json_object_to_json_string_ext(json_object_object_get(res,
@@ -310,6 +325,39 @@ static const struct mcp_tool tools[] = {
 	  "\"address\":{\"$ref\":\"#/$defs/address\"}},"
 	  "\"additionalProperties\":false}", NULL,
 	  MCP_HINT_READONLY | MCP_HINT_IDEMPOTENT, 0, schema_tool },
+	{ "test_logging_tool", NULL, "Logs at info and error, only as the "
+	  "request's log level allows", "", NULL, NULL, MCP_HINT_READONLY, 0,
+	  logging_tool },
+	{ "test_missing_capability", NULL, "Needs the client's sampling "
+	  "capability: refused with -32021 without it", "", NULL, NULL,
+	  MCP_HINT_READONLY, MCP_TOOL_STREAMS, fx_missing_capability },
+	{ "test_streaming_elicitation", NULL, "Logs, then asks for the "
+	  "user's name", "", NULL, NULL, MCP_HINT_READONLY, MCP_TOOL_STREAMS,
+	  fx_streaming_elicitation },
+	{ "test_input_required_result_elicitation", NULL, "Asks the user's "
+	  "name (key user_name) and greets them", "", NULL, NULL,
+	  MCP_HINT_READONLY, MCP_TOOL_STREAMS, fx_ir_elicitation },
+	{ "test_input_required_result_sampling", NULL, "Asks the model "
+	  "(key capital_question)", "", NULL, NULL, MCP_HINT_READONLY,
+	  MCP_TOOL_STREAMS, fx_ir_sampling },
+	{ "test_input_required_result_list_roots", NULL, "Asks the client's "
+	  "roots (key client_roots)", "", NULL, NULL, MCP_HINT_READONLY,
+	  MCP_TOOL_STREAMS, fx_ir_roots },
+	{ "test_input_required_result_request_state", NULL, "Asks for a "
+	  "confirmation and counts it only with its requestState", "", NULL,
+	  NULL, MCP_HINT_READONLY, MCP_TOOL_STREAMS, fx_ir_state },
+	{ "test_input_required_result_multiple_inputs", NULL, "Asks for a "
+	  "name, a greeting and the roots in one round", "", NULL, NULL,
+	  MCP_HINT_READONLY, MCP_TOOL_STREAMS, fx_ir_multiple },
+	{ "test_input_required_result_multi_round", NULL, "Asks for a name, "
+	  "then a colour, keeping the name in requestState", "", NULL, NULL,
+	  MCP_HINT_READONLY, MCP_TOOL_STREAMS, fx_ir_multi_round },
+	{ "test_input_required_result_tampered_state", NULL, "Asks for a "
+	  "confirmation with a sealed requestState", "", NULL, NULL,
+	  MCP_HINT_READONLY, MCP_TOOL_STREAMS, fx_ir_state },
+	{ "test_input_required_result_capabilities", NULL, "Asks only what "
+	  "the client declared it can answer", "", NULL, NULL,
+	  MCP_HINT_READONLY, MCP_TOOL_STREAMS, fx_ir_capabilities },
 };
 
 static struct json_object *
@@ -384,18 +432,20 @@ one_message(struct json_object *content)
 }
 
 static struct json_object *
-simple_prompt(struct json_object *args)
+simple_prompt(struct mcp_call *c, struct json_object *args)
 {
+	(void)c;
 	(void)args;
 	return one_message(mcp_content_text(
 	    "This is a simple prompt for testing."));
 }
 
 static struct json_object *
-args_prompt(struct json_object *args)
+args_prompt(struct mcp_call *c, struct json_object *args)
 {
 	char	 text[1024];
 
+	(void)c;
 	snprintf(text, sizeof(text), "Prompt with arguments: arg1='%s', "
 	    "arg2='%s'",
 	    json_object_get_string(json_object_object_get(args, "arg1")),
@@ -420,11 +470,12 @@ args_complete(const char *arg, const char *value)
 }
 
 static struct json_object *
-embedded_prompt(struct json_object *args)
+embedded_prompt(struct mcp_call *call, struct json_object *args)
 {
 	struct json_object	*a, *c, *res;
 	const char		*uri;
 
+	(void)call;
 	uri = json_object_get_string(json_object_object_get(args,
 	    "resourceUri"));
 	res = json_object_new_object();
@@ -444,10 +495,11 @@ embedded_prompt(struct json_object *args)
 }
 
 static struct json_object *
-image_prompt(struct json_object *args)
+image_prompt(struct mcp_call *call, struct json_object *args)
 {
 	struct json_object	*a, *c;
 
+	(void)call;
 	(void)args;
 	c = json_object_new_object();
 	json_object_object_add(c, "type", json_object_new_string("image"));
@@ -482,6 +534,8 @@ static const struct mcp_prompt prompts[] = {
 	  NULL },
 	{ "test_prompt_with_image", NULL, "A prompt that includes image "
 	  "content", NULL, image_prompt, NULL },
+	{ "test_input_required_result_prompt", NULL, "A prompt that asks the "
+	  "user for its context first", NULL, fx_ir_prompt, NULL },
 };
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))

@@ -252,8 +252,9 @@ static const struct mcp_tool tools[] = {
 		.title = "Delete environment",
 		.description = "Deletes an environment. It refuses while the "
 		    "environment still holds organizations, unless force is "
-		    "true, which deletes them with it. Returns what was "
-		    "deleted. This cannot be undone.",
+		    "true, which deletes them with it; on 2026-07-28 a client "
+		    "that can show a form is asked to confirm that first. "
+		    "Returns what was deleted. This cannot be undone.",
 		.scopes = "env:write",
 		.input_schema = "{\"type\":\"object\",\"properties\":{"
 		    ENV_ID ",\"force\":{\"type\":\"boolean\","

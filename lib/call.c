@@ -158,19 +158,6 @@ mcp_call_log(struct mcp_call *c, enum mcp_level level, const char *logger,
 	return notify(c, "notifications/message", p);
 }
 
-/* The capability a client must have declared for a request method. */
-static const char *
-needed_cap(const char *method)
-{
-	if (strcmp(method, "sampling/createMessage") == 0)
-		return "sampling";
-	if (strcmp(method, "elicitation/create") == 0)
-		return "elicitation";
-	if (strcmp(method, "roots/list") == 0)
-		return "roots";
-	return NULL;
-}
-
 static struct json_object *
 await_answer(struct mcp_call *c, const char *rid, int timeout_ms,
     const char **errstr)
@@ -246,7 +233,7 @@ mcp_call_request(struct mcp_call *c, const char *method,
 	if (r->caps == NULL && r->has_sess)
 		r->caps = mcp_json_parse(r->sess.caps, strlen(r->sess.caps),
 		    r->srv->cfg.max_depth, &e);
-	if ((cap = needed_cap(method)) != NULL &&
+	if ((cap = mcp_input_cap(method)) != NULL &&
 	    mcp_json_obj(r->caps, cap) == NULL) {
 		*errstr = "the client did not declare the capability";
 		goto out;

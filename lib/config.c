@@ -21,6 +21,7 @@ mcp_config_defaults(struct mcp_config *c)
 	c->threads = 8;
 	c->max_body = 1024 * 1024;
 	c->max_depth = 64;
+	c->state_seconds = 600;
 	c->session_idle = 3600;
 	c->max_sessions = 32;
 	c->page_size = 100;
@@ -132,6 +133,7 @@ static const struct intkey intkeys[] = {
 	{ "stream_poll_ms", 10, 5000, OFF(stream_poll_ms), 0 },
 	{ "write_timeout_seconds", 1, 3600, OFF(write_timeout), 0 },
 	{ "subject_max_share_percent", 1, 100, OFF(subject_share), 0 },
+	{ "request_state_seconds", 1, 86400, OFF(state_seconds), 0 },
 };
 
 static int

@@ -83,6 +83,8 @@ static const struct mcp_errinfo table[MCP_ERR__MAX] = {
 	    "io.modelcontextprotocol/clientCapabilities" },
 	[MCP_ERR_NOSTREAM] =	{ 405, -32600,
 	    "Method Not Allowed: this endpoint offers no GET stream" },
+	[MCP_ERR_CAPABILITY] =	{ 400, -32021,
+	    "Missing required client capability" },
 };
 
 const struct mcp_errinfo *

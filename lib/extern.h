@@ -55,6 +55,7 @@ enum mcp_err {
 	MCP_ERR_LISTENING,	/* 409: the session's GET stream is open */
 	MCP_ERR_RESUME,		/* 400: Last-Event-ID cannot be resumed */
 	MCP_ERR_NOSTREAM,	/* 405: no GET stream (CGI, 2026-07-28) */
+	MCP_ERR_CAPABILITY,	/* 400: a client capability is required */
 	MCP_ERR_META,		/* 400 -32602: a 2026-07-28 _meta incomplete */
 	MCP_ERR__MAX
 };
@@ -150,6 +151,27 @@ size_t	mcp_b64url_enc(char *out, size_t outsz, const void *, size_t);
 /* Strict decoding; returns the byte count, or -1 (bad input, short out). */
 long	mcp_b64url_dec(unsigned char *out, size_t outsz, const char *,
 	    size_t);
+
+/* --- Sealed blobs (lib/seal.c) --- */
+
+#define MCP_SEAL_MAX		6144	/* plaintext bytes */
+/* The longest sealed text: "1." and base64url of nonce, text and tag. */
+#define MCP_SEAL_TEXT_MAX	(2 + (12 + MCP_SEAL_MAX + 16 + 2) / 3 * 4)
+
+/*
+ * Encrypts and authenticates n bytes under a 32-byte key, bound to
+ * purpose (associated data).  Returns the text (free() it), or NULL when
+ * n is over MCP_SEAL_MAX or OpenSSL failed.
+ */
+char	*mcp_seal(const unsigned char *key, const char *purpose, const void *,
+	    size_t n);
+/*
+ * Opens text sealed under key for purpose into out; returns the byte
+ * count, or -1 for anything else: malformed, too long, another key or
+ * purpose, altered.  out is zeroed on failure.
+ */
+long	mcp_unseal(const unsigned char *key, const char *purpose,
+	    const char *text, unsigned char *out, size_t outsz);
 
 /* --- Token endpoint form bodies, Basic credentials (lib/form.c) --- */
 
@@ -281,6 +303,7 @@ struct mcp_config {
 	int		 stream_poll_ms;	/* store polls for events */
 	int		 write_timeout;		/* seconds one write may block */
 	int		 subject_share;		/* % of threads one subject may hold */
+	int		 state_seconds;		/* a requestState's lifetime */
 	int		 log_level;
 	char		*origins[MCP_MAX_ORIGINS];
 	size_t		 norigins;
@@ -780,6 +803,9 @@ struct mcp_server {
 	int			 audit_fd;	/* JSON lines, or -1 */
 	/* Requests in flight per subject (lib/inflight.c); NULL: unlimited. */
 	struct mcp_inflight	*inflight;
+	/* Seals requestState (lib/input.c); read from the store at start. */
+	unsigned char		 state_key[MCP_SECRET_LEN];
+	int			 state_key_ok;
 };
 
 /* Per-request state; lives on the worker thread's stack. */
@@ -807,6 +833,7 @@ struct mcp_req {
 	int			 log_level;	/* -1: no logging */
 	struct json_object	*caps;		/* the session's client capabilities,
 					   parsed when first needed */
+	const struct mcp_jv	*mcaps;		/* 2026-07-28: _meta's, or NULL */
 	/* Auth and audit. */
 	int			 authed;	/* who holds a verified token */
 	struct mcp_principal	 who;
@@ -1101,7 +1128,38 @@ struct mcp_call {
 	struct json_object	*progress;	/* _meta.progressToken or NULL */
 	int			 cancelled;
 	int			 store_failed;	/* the data API met a store error */
+	/* Multi round-trip requests, 2026-07-28 (lib/input.c). */
+	const char		*rmethod;	/* what the round is of */
+	const char		*rname;
+	char			 rdigest[65];	/* method, name and arguments */
+	struct json_object	*responses;	/* params.inputResponses */
+	struct json_object	*state;		/* the verified requestState's */
+	struct json_object	*asked;		/* this round's inputRequests */
+	struct json_object	*next;		/* state to seal this round */
+	const char		*missing;	/* mcp_call_require()'s, static */
+	int			 input_required;	/* the answer is one */
 };
+
+#define MCP_INPUT_MAX	16	/* inputRequests, inputResponses of a round */
+#define MCP_STATE_MAX	4096	/* bytes of a handler's state, serialized */
+
+/*
+ * The round of a request that may be answered with an InputRequiredResult
+ * (tools/call, prompts/get, resources/read) on 2026-07-28: reads params'
+ * inputResponses (an object of at most MCP_INPUT_MAX objects) and
+ * requestState (sealed by this server for the same caller, method, name
+ * and arguments, unexpired) into c.  0, or -1 with the reason for the
+ * client's -32602 in why.  mcp_input_close() releases what it holds.
+ */
+int	mcp_input_open(struct mcp_call *, const char *method, const char *name,
+	    struct json_object *args, struct json_object *params, char *why,
+	    size_t whysz);
+void	mcp_input_close(struct mcp_call *);
+/*
+ * The client capability a server-to-client method needs ("sampling",
+ * "elicitation", "roots"), or NULL for a method the server may not send.
+ */
+const char	*mcp_input_cap(const char *method);
 
 /* --- The front door (lib/transport.c) --- */
 

@@ -77,7 +77,8 @@ struct mcp_tool {
  * reader runs with the caller known (mcp_call_caller(), the data API) and
  * returns the "contents" array, or NULL when the resource does not exist
  * for this caller; a resource of another workspace must answer NULL too.
- * resources/subscribe runs the reader once to learn that.
+ * resources/subscribe runs the reader once to learn that.  On 2026-07-28
+ * resources/read's reader may return mcp_call_input_required(c) instead.
  */
 struct mcp_resource {
 	const char	*uri;
@@ -112,8 +113,11 @@ struct mcp_prompt {
 	const char			*title;
 	const char			*description;
 	const struct mcp_prompt_arg	*args;	/* ends with a NULL name */
-	/* args holds validated strings; returns the "messages" array. */
-	struct json_object *(*get)(struct json_object *args);
+	/*
+	 * args holds validated strings; returns the "messages" array, or
+	 * (2026-07-28) mcp_call_input_required(c).
+	 */
+	struct json_object *(*get)(struct mcp_call *, struct json_object *args);
 	/* Optional: completion values (array of strings) for one argument. */
 	struct json_object *(*complete)(const char *arg, const char *value);
 };
@@ -210,6 +214,75 @@ int	mcp_call_log(struct mcp_call *, enum mcp_level, const char *logger,
 struct json_object	*mcp_call_request(struct mcp_call *, const char *method,
 			    struct json_object *consumed, int timeout_ms,
 			    const char **errstr);
+/*
+ * Asks the client for input: elicitation/create, sampling/createMessage
+ * or roots/list, params consumed.  The same handler serves every
+ * revision:
+ *
+ * - Up to 2025-11-25 this is mcp_call_request(): the request goes out on
+ *   the call's SSE stream and the answer is awaited.
+ * - On 2026-07-28 (multi round-trip requests) the client's answer comes
+ *   with a retry of the whole request, in params.inputResponses under key.
+ *   When the retry carries an answer of the method's shape (an accepted
+ *   form holds every required field of the schema asked), it is returned.
+ *   Otherwise the request is added to this round's inputRequests under
+ *   key, NULL is returned with *errstr == MCP_INPUT_PENDING, and the
+ *   handler, having asked for all it needs, returns
+ *   mcp_call_input_required(c).  The handler runs again from the start on
+ *   the retry, so it asks the same things under the same keys.
+ *
+ * Both return NULL with another *errstr when the client did not declare
+ * the capability (the handler may go on without it, or refuse with
+ * mcp_call_require()), or on failure.  The answer is the client's result
+ * object (ElicitResult, CreateMessageResult, ListRootsResult).
+ */
+extern const char	MCP_INPUT_PENDING[];
+struct json_object	*mcp_call_input(struct mcp_call *, const char *key,
+			    const char *method, struct json_object *consumed,
+			    int timeout_ms, const char **errstr);
+/*
+ * 2026-07-28: adds a request to this round's inputRequests under key
+ * whatever answer the retry carries (to ask again); params consumed.  0,
+ * or -1 before 2026-07-28, for a capability the client did not declare,
+ * or past MCP_INPUT_MAX requests.
+ */
+int	mcp_call_ask(struct mcp_call *, const char *key, const char *method,
+	    struct json_object *consumed);
+/* 1 if the client declared capability cap ("elicitation", ...). */
+int	mcp_call_declared(struct mcp_call *, const char *cap);
+/* 1 when this round asked the client for something (2026-07-28). */
+int	mcp_call_input_pending(const struct mcp_call *);
+/*
+ * The InputRequiredResult to return (tools/call, prompts/get,
+ * resources/read on 2026-07-28): this round's inputRequests and the state
+ * set with mcp_call_state_set(), sealed into requestState.  NULL (an
+ * internal error for the client) when there is neither, or before
+ * 2026-07-28.
+ */
+struct json_object	*mcp_call_input_required(struct mcp_call *);
+/*
+ * What the handler set with mcp_call_state_set() in the round before
+ * this one, once the server has checked that it made that requestState
+ * for this caller and this very request (method, name, arguments) less
+ * than request_state_seconds ago; NULL in a first round.  Borrowed.  A
+ * requestState that fails those checks never reaches the handler: the
+ * client gets -32602.
+ */
+struct json_object	*mcp_call_state(struct mcp_call *);
+/*
+ * Sets what the next round needs to know (consumed), at most
+ * MCP_STATE_MAX bytes as JSON; 0 or -1.  The client holds it sealed and
+ * can neither read nor alter it, but may present it again until it
+ * expires: what must happen at most once is for the handler to enforce.
+ */
+int	mcp_call_state_set(struct mcp_call *, struct json_object *consumed);
+/*
+ * 0 when the client declared capability cap ("sampling", "elicitation",
+ * "roots"); else -1, and a handler that returns NULL then answers
+ * MissingRequiredClientCapabilityError (-32021, HTTP 400 on 2026-07-28)
+ * naming it.
+ */
+int	mcp_call_require(struct mcp_call *, const char *cap);
 /*
  * Ends the call's SSE stream now, its answer still to come (2025-11-25
  * "polling"): the client resumes the stream with a GET carrying

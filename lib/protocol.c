@@ -23,6 +23,7 @@ struct rpcerr {
 	int		 code;
 	char		 msg[512];
 	enum mcp_err	 transport;	/* MCP_ERR_METHOD: 404 on 2026 */
+	struct json_object *data;	/* error.data, or NULL */
 };
 
 static struct json_object *
@@ -296,6 +297,71 @@ out:
 }
 
 /*
+ * MissingRequiredClientCapabilityError: error.data.requiredCapabilities
+ * is a ClientCapabilities object naming what was missing.
+ */
+static struct json_object *
+missing_cap(struct mcp_req *r, struct rpcerr *e, const char *cap)
+{
+	struct json_object	*need;
+
+	mcp_logx(MCP_LEVEL_INFO, r->rid, "refused: the client did not "
+	    "declare the %s capability", cap);
+	r->outcome = "missing_capability";
+	if ((e->data = json_object_new_object()) != NULL &&
+	    (need = json_object_new_object()) != NULL) {
+		json_object_object_add(need, cap, json_object_new_object());
+		mcp_json_set(e->data, "requiredCapabilities", need);
+	}
+	if (r->modern)
+		e->transport = MCP_ERR_CAPABILITY;
+	return fail(e, -32021, "Missing required client capability: %s",
+	    cap);
+}
+
+/* A round's inputResponses and requestState (lib/input.c): -32602. */
+static int
+round_check(struct mcp_req *r, struct mcp_call *c, const char *method,
+    const char *name, struct json_object *args, struct json_object *p,
+    struct rpcerr *e)
+{
+	char	 why[160];
+
+	if (mcp_input_open(c, method, name, args, p, why, sizeof(why)) ==
+	    0)
+		return 0;
+	mcp_logx(MCP_LEVEL_INFO, r->rid, "%s %s: %s", method, name, why);
+	r->outcome = "invalid_input_round";
+	fail(e, -32602, "Invalid params: %s", why);
+	return -1;
+}
+
+/* The same for tools/call, whose params are the message's nodes. */
+static int
+round_open(struct mcp_req *r, const struct mcp_msg *msg, struct mcp_call *c,
+    const char *name, struct json_object *args, struct rpcerr *e)
+{
+	struct json_object	*p;
+	struct mcp_jv		*v;
+	int			 rc;
+
+	if ((p = json_object_new_object()) == NULL) {
+		fail(e, -32603, "Internal error");
+		return -1;
+	}
+	/* mcp_msg_json()'s values are the document's: p takes references. */
+	if ((v = mcp_jv_get(msg->params, "inputResponses")) != NULL)
+		json_object_object_add(p, "inputResponses",
+		    json_object_get(mcp_msg_json(msg, v, NULL)));
+	if ((v = mcp_jv_get(msg->params, "requestState")) != NULL)
+		json_object_object_add(p, "requestState",
+		    json_object_get(mcp_msg_json(msg, v, NULL)));
+	rc = round_check(r, c, "tools/call", name, args, p, e);
+	json_object_put(p);
+	return rc;
+}
+
+/*
  * Reads its params from the message's nodes: only the arguments, which
  * the schema and the tool see, become json-c.
  */
@@ -340,10 +406,15 @@ m_tools_call(struct mcp_req *r, const struct mcp_msg *msg,
 	memset(&c, 0, sizeof(c));
 	c.req = r;
 	c.id = msg->id;
+	if (r->modern && round_open(r, msg, &c, name, args, e) == -1) {
+		json_object_put(empty);
+		return NULL;
+	}
 	if (mcp_jv_isid(pt = mcp_jv_get(msg->meta, "progressToken")))
 		c.progress = mcp_msg_json(msg, pt, NULL);
 	res = t->def->run(&c, args);
 	json_object_put(empty);
+	mcp_input_close(&c);
 	/*
 	 * Only a cancellation the tool saw counts: one that arrives after
 	 * the work is done may be ignored (MCP "Cancellation"), which spares
@@ -355,10 +426,16 @@ m_tools_call(struct mcp_req *r, const struct mcp_msg *msg,
 		e->code = 0;
 		return NULL;
 	}
+	if (res == NULL && c.missing != NULL)
+		return missing_cap(r, e, c.missing);
 	if (res == NULL) {
 		mcp_logx(MCP_LEVEL_ERROR, r->rid, "tool %s failed", name);
 		r->outcome = "tool_failed";
 		return fail(e, -32603, "Internal error");
+	}
+	if (c.input_required) {
+		r->outcome = "input_required";
+		return res;
 	}
 	mcp_json_get(res, "isError", &x);
 	if (json_object_get_boolean(x))
@@ -477,8 +554,14 @@ m_templates_list(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
  * with *e set: -32002 when nothing serves uri or the reader says it is
  * not there, the retryable store error when the store failed.
  */
+/*
+ * p: resources/read's params, whose round (2026-07-28) this is; NULL for
+ * the reads that only check a resource exists, which cannot ask for
+ * input.  *ir is set when the answer is an InputRequiredResult.
+ */
 static struct json_object *
-read_resource(struct mcp_req *r, const char *uri, struct rpcerr *e)
+read_resource(struct mcp_req *r, const char *uri, struct json_object *p,
+    int *ir, struct rpcerr *e)
 {
 	struct mcp_resource_ref	 ref;
 	struct mcp_call		 c;
@@ -487,11 +570,26 @@ read_resource(struct mcp_req *r, const char *uri, struct rpcerr *e)
 	memset(&c, 0, sizeof(c));
 	c.req = r;
 	c.id = r->rpc_id;
+	*ir = 0;
 	vars = json_object_new_object();
+	if (r->modern && p != NULL && round_check(r, &c, "resources/read",
+	    uri, vars, p, e) == -1) {
+		json_object_put(vars);
+		return NULL;
+	}
 	if (mcp_registry_resource(&r->srv->reg, uri, vars, &ref) == 0)
 		contents = ref.res != NULL ? ref.res->read(&c, uri) :
 		    ref.tmpl->read(&c, uri, vars);
 	json_object_put(vars);
+	mcp_input_close(&c);
+	if (c.input_required) {
+		if (p != NULL) {
+			*ir = 1;
+			return contents;
+		}
+		json_object_put(contents);
+		contents = NULL;
+	}
 	if (contents == NULL && c.store_failed) {
 		e->transport = MCP_ERR_STORE;
 		return fail(e, -32603, "%s",
@@ -511,12 +609,15 @@ m_resources_read(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 {
 	struct json_object	*contents, *res;
 	const char		*uri;
+	int			 ir;
 
 	if ((uri = mcp_json_str(p, "uri")) == NULL)
 		return fail(e, -32602, "resources/read: uri (string) is "
 		    "required");
-	if ((contents = read_resource(r, uri, e)) == NULL)
+	if ((contents = read_resource(r, uri, p, &ir, e)) == NULL)
 		return NULL;
+	if (ir)
+		return contents;
 	res = json_object_new_object();
 	mcp_json_set(res, "contents", contents);
 	return res;
@@ -528,12 +629,13 @@ subscribe(struct mcp_req *r, struct json_object *p, struct rpcerr *e, int on)
 	struct json_object	*contents;
 	const char		*uri;
 	enum mcp_err		 err;
+	int			 ir;
 
 	if ((uri = mcp_json_str(p, "uri")) == NULL)
 		return fail(e, -32602, "uri (string) is required");
 	/* Only to what this caller could read: no oracle, no leak. */
 	if (on) {
-		if ((contents = read_resource(r, uri, e)) == NULL)
+		if ((contents = read_resource(r, uri, NULL, &ir, e)) == NULL)
 			return NULL;
 		json_object_put(contents);
 	}
@@ -563,6 +665,7 @@ mcp_proto_listen(struct mcp_req *r, const struct mcp_jv *params,
 	struct rpcerr		 e;
 	enum mcp_err		 err;
 	size_t			 i, n = 0;
+	int			 ir;
 
 	if ((f = mcp_jv_obj(params, "notifications")) == NULL) {
 		snprintf(why, whysz, "subscriptions/listen: notifications "
@@ -603,7 +706,8 @@ mcp_proto_listen(struct mcp_req *r, const struct mcp_jv *params,
 		    &ref) == -1 || !mcp_guard_may(r, ref.scopes))
 			continue;
 		memset(&e, 0, sizeof(e));
-		if ((contents = read_resource(r, u->s, &e)) == NULL)
+		if ((contents = read_resource(r, u->s, NULL, &ir, &e)) ==
+		    NULL)
 			continue;
 		json_object_put(contents);
 		if ((err = r->store->ops->subscribe(r->store, sid, u->s,
@@ -689,6 +793,7 @@ m_prompts_get(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 	const struct mcp_prompt		*x;
 	const struct mcp_prompt_arg	*a;
 	struct json_object		*args = NULL, *msgs, *res, *v, *empty = NULL;
+	struct mcp_call			 c;
 	const char			*name;
 
 	if ((name = mcp_json_str(p, "name")) == NULL)
@@ -724,10 +829,23 @@ m_prompts_get(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 			return fail(e, -32602, "Missing required argument for "
 			    "prompt %s: %s", name, a->name);
 		}
-	msgs = x->get(args);
+	memset(&c, 0, sizeof(c));
+	c.req = r;
+	c.id = r->rpc_id;
+	if (r->modern && round_check(r, &c, "prompts/get", name, args, p,
+	    e) == -1) {
+		json_object_put(empty);
+		return NULL;
+	}
+	msgs = x->get(&c, args);
 	json_object_put(empty);
+	mcp_input_close(&c);
+	if (msgs == NULL && c.missing != NULL)
+		return missing_cap(r, e, c.missing);
 	if (msgs == NULL)
 		return fail(e, -32603, "Internal error");
+	if (c.input_required)
+		return msgs;
 	res = json_object_new_object();
 	if (x->description != NULL)
 		mcp_json_set(res, "description",
@@ -839,7 +957,12 @@ mcp_proto_wants_sse(struct mcp_req *r, const struct mcp_msg *msg)
 		return 1;
 	t = (name = mcp_jv_str(msg->params, "name")) != NULL ?
 	    mcp_registry_tool(&r->srv->reg, name) : NULL;
-	return t != NULL && (t->def->flags & MCP_TOOL_STREAMS);
+	/*
+	 * The flag is for requests sent on the stream, which 2026-07-28
+	 * replaces with input-required results: a plain answer there, so
+	 * that a refusal keeps its HTTP status.
+	 */
+	return t != NULL && (t->def->flags & MCP_TOOL_STREAMS) && !r->modern;
 }
 
 void
@@ -885,10 +1008,11 @@ mcp_proto_request(struct mcp_req *r, const struct mcp_msg *msg,
 		return;			/* cancelled: answer nothing */
 	if (res == NULL) {
 		*err = e.transport;
-		out->error = mcp_rpc_error_object(e.code, e.msg, NULL);
+		out->error = mcp_rpc_error_object(e.code, e.msg, e.data);
 		return;
 	}
-	if (r->modern) {
+	json_object_put(e.data);
+	if (r->modern && !mcp_json_has(res, "resultType")) {
 		mcp_json_set(res, "resultType",
 		    json_object_new_string("complete"));
 		/*

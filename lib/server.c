@@ -393,6 +393,16 @@ mcp_main_serve(const struct mcp_endpoint *ep, mcp_serve_fn serve, int argc,
 		fprintf(stderr, "%s: store: %s\n", argv[0], err);
 		return 1;
 	}
+	/*
+	 * The key that seals requestState: the same for every process of
+	 * the store.  Without it a round's state cannot be made or read,
+	 * and only that fails.
+	 */
+	if (st->ops->secret(st, MCP_SECRET_STATE, srv.state_key) == MCP_OK)
+		srv.state_key_ok = 1;
+	else
+		mcp_logx(MCP_LEVEL_ERROR, NULL, "store: no key for "
+		    "requestState: input rounds with state will fail");
 	if (check) {
 		st->ops->close(st);
 		printf("%s: configuration OK (%zu tools, %zu resources, "

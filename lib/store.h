@@ -16,6 +16,9 @@
 #include <stdint.h>
 
 #define MCP_SESSION_ID_LEN	64	/* hex digits of 32 random bytes */
+#define MCP_SECRET_LEN		32	/* bytes of a server key */
+/* Seals requestState (lib/seal.c, lib/input.c). */
+#define MCP_SECRET_STATE	"request_state"
 
 /*
  * Every table has a bound, so that no caller, authenticated or not, can
@@ -70,6 +73,7 @@
  *                   (an IPv6 one by its /64), MCP_FAIL_ROWS in all
  *                   (oldest window dropped), none whose window ended
  *   signing_keys    made by the operator (mcpctl init, key rotate) only
+ *   secrets         one per purpose the server names (MCP_SECRET_*)
  *   audit           one row per authenticated request, kept
  *                   audit_retention_days
  *   audit_anon      requests refused before authentication, one row per
@@ -645,6 +649,13 @@ struct mcp_store_ops {
 	/* Likewise CONFLICT for a taken name, QUOTA past max. */
 	enum mcp_err	(*tpl_put)(struct mcp_store *,
 			    const struct mcp_template *, int64_t max);
+	/*
+	 * The server's own key for purpose name (MCP_SECRET_*): read, or
+	 * made from MCP_SECRET_LEN random bytes by the first caller, so that
+	 * every process (and every host of a shared store) holds the same.
+	 */
+	enum mcp_err	(*secret)(struct mcp_store *, const char *name,
+			    unsigned char out[MCP_SECRET_LEN]);
 	/* tools/call usage per tool, from the audit trail. */
 	enum mcp_err	(*audit_usage)(struct mcp_store *,
 			    const struct mcp_usage_query *, mcp_usage_cb,

@@ -14,7 +14,7 @@
 
 #include "store_sqlite.h"
 
-#define SCHEMA_VERSION	9
+#define SCHEMA_VERSION	10
 #define BUSY_MS		5000
 
 enum stmt {
@@ -624,6 +624,14 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"ALTER TABLE sessions ADD COLUMN listener_seen INTEGER NOT NULL"
 	"  DEFAULT 0;"
 	"ALTER TABLE sessions ADD COLUMN legacy INTEGER NOT NULL DEFAULT 0;",
+	/*
+	 * 10: keys the server keeps for itself, one row per purpose, made
+	 * by the first process that needs one (store_sqlite_secret.c).
+	 */
+	"CREATE TABLE secrets ("
+	"  name TEXT PRIMARY KEY,"
+	"  value BLOB NOT NULL,"
+	"  created INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 struct sqlite_store {
@@ -2095,6 +2103,7 @@ static const struct mcp_store_ops ops = {
 	.tpl_list = tpl_list,
 	.tpl_get = tpl_get,
 	.tpl_put = tpl_put,
+	.secret = sqlite_secret,
 };
 
 static int

@@ -72,6 +72,10 @@ enum mcp_err	 sqlite_grant_list(struct mcp_store *, const char *,
 enum mcp_err	 sqlite_grant_revoke(struct mcp_store *, const char *,
 		    const char *, int64_t);
 
+/* The server's own keys (store_sqlite_secret.c); see store.h. */
+enum mcp_err	 sqlite_secret(struct mcp_store *, const char *,
+		    unsigned char[MCP_SECRET_LEN]);
+
 /* SSE streams and events (store_sqlite_events.c); see store.h. */
 enum mcp_err	 sqlite_stream_open(struct mcp_store *, const char *,
 		    const char *, int64_t);

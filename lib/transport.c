@@ -217,11 +217,11 @@ modern(struct mcp_req *r, const struct mcp_msg *msg)
 	r->modern = 1;
 	mcp_strlcpy(r->version, mv, sizeof(r->version));
 	/*
-	 * The client's capabilities (META_CAPS) stay in the document: only
-	 * a server-to-client request reads them, and those need a session
-	 * (lib/call.c), which 2026-07-28 does not have.
+	 * The client's capabilities (META_CAPS) stay in the document, read
+	 * only when a handler asks the client for input (lib/input.c).
 	 */
 	r->log_level = mcp_level_parse(mcp_jv_str(meta, META_LEVEL));
+	r->mcaps = mcp_jv_obj(meta, META_CAPS);
 	if (strcmp(method, "subscriptions/listen") == 0)
 		mcp_listen(r, msg);
 	else

@@ -145,6 +145,86 @@ tool_update_environment(struct mcp_call *c, struct json_object *args)
 	return mcp_result_structured(tool_env_json(&env));
 }
 
+#define CONFIRM_KEY	"confirm_delete"
+
+/*
+ * On 2026-07-28, a client that can show a form (elicitation) is asked to
+ * confirm a forced delete that takes organizations along.  The question
+ * names how many; requestState remembers that number, so a confirmation
+ * counts only as the answer to a question this server asked, about as
+ * many organizations as the environment still holds.  Returns 1 to go
+ * on, 0 with *out the answer (not confirmed, or the input-required result
+ * asking), -1 on failure.
+ */
+static int
+confirmed(struct mcp_call *c, const char *id, size_t n,
+    struct json_object **out)
+{
+	struct mcp_environment	 env;
+	struct json_object	*p, *s, *props, *f, *req, *res, *st, *v;
+	const char		*err, *a;
+	char			 msg[512];
+	int			 ok;
+
+	*out = NULL;
+	if (n == 0 || strcmp(mcp_call_version(c), MCP_V20260728) < 0 ||
+	    !mcp_call_declared(c, "elicitation"))
+		return 1;
+	if (mcp_env_get(c, id, &env) != MCP_DATA_OK)
+		return 1;		/* the delete reports it */
+	snprintf(msg, sizeof(msg), "Delete environment \"%s\" (%s) and the "
+	    "%zu organization%s it holds? This cannot be undone.", env.name,
+	    id, n, n == 1 ? "" : "s");
+	p = json_object_new_object();
+	s = json_object_new_object();
+	props = json_object_new_object();
+	f = json_object_new_object();
+	req = json_object_new_array();
+	json_object_object_add(f, "type", json_object_new_string("boolean"));
+	json_object_object_add(f, "title", json_object_new_string(
+	    "Delete them"));
+	json_object_object_add(props, "confirm", f);
+	json_object_object_add(s, "type", json_object_new_string("object"));
+	json_object_object_add(s, "properties", props);
+	json_object_array_add(req, json_object_new_string("confirm"));
+	json_object_object_add(s, "required", req);
+	json_object_object_add(p, "message", json_object_new_string(msg));
+	json_object_object_add(p, "requestedSchema", s);
+	st = mcp_call_state(c);
+	res = mcp_call_input(c, CONFIRM_KEY, "elicitation/create",
+	    json_object_get(p), 0, &err);
+	if (res != NULL && (st == NULL || !json_object_object_get_ex(st,
+	    "organizations", &v) || json_object_get_int64(v) != (int64_t)n)) {
+		/* Not the answer to this question: ask it. */
+		json_object_put(res);
+		res = NULL;
+		err = mcp_call_ask(c, CONFIRM_KEY, "elicitation/create",
+		    json_object_get(p)) == 0 ? MCP_INPUT_PENDING : NULL;
+	}
+	json_object_put(p);
+	if (res == NULL) {
+		if (err != MCP_INPUT_PENDING)
+			return -1;
+		st = json_object_new_object();
+		json_object_object_add(st, "organizations",
+		    json_object_new_int64((int64_t)n));
+		if (mcp_call_state_set(c, st) == -1 ||
+		    (*out = mcp_call_input_required(c)) == NULL)
+			return -1;
+		return 0;
+	}
+	a = json_object_get_string(json_object_object_get(res, "action"));
+	ok = a != NULL && strcmp(a, "accept") == 0 &&
+	    json_object_get_boolean(json_object_object_get(
+	    json_object_object_get(res, "content"), "confirm"));
+	json_object_put(res);
+	if (ok)
+		return 1;
+	*out = mcp_result_errorf("Environment %s was not deleted: the "
+	    "deletion was not confirmed.", id);
+	return *out != NULL ? 0 : -1;
+}
+
 struct json_object *
 tool_delete_environment(struct mcp_call *c, struct json_object *args)
 {
@@ -163,6 +243,18 @@ tool_delete_environment(struct mcp_call *c, struct json_object *args)
 	 */
 	if (force)
 		gone = tool_org_ids(c, id);
+	if (gone != NULL) {
+		switch (confirmed(c, id, json_object_array_length(gone), &out)) {
+		case 1:
+			break;
+		case 0:
+			json_object_put(gone);
+			return out;
+		default:
+			json_object_put(gone);
+			return NULL;
+		}
+	}
 	e = mcp_env_delete(c, id, force, &orgs);
 	if (e == MCP_DATA_NOTEMPTY)
 		return mcp_result_errorf("Environment %s still holds %lld "

@@ -20,7 +20,7 @@ teardown_file() { stop_server; }
 
 @test "tools/list: resultType, ttlMs, cacheScope" {
 	mpost tools/list ''
-	jqb '.result.resultType == "complete" and .result.ttlMs == 60000 and .result.cacheScope == "public" and (.result.tools | length) == 14'
+	jqb '.result.resultType == "complete" and .result.ttlMs == 60000 and .result.cacheScope == "public" and (.result.tools | length) == 25'
 }
 
 @test "tools/call with Mcp-Name: result with resultType, no cache hints" {
@@ -164,7 +164,11 @@ teardown_file() { stop_server; }
 	sse_data | jq -s -e 'length == 4 and .[0].method == "notifications/message" and .[3].result.resultType == "complete"'
 }
 
-@test "sampling needs a session: isError on 2026-07-28" {
+@test "sampling on 2026-07-28: an input-required result, or isError for a client without sampling" {
 	mpost tools/call '"name":"test_sampling","arguments":{"prompt":"x"}' -H 'Mcp-Name: test_sampling'
-	sse_data | jq -s -e '.[-1].result.isError == true and (.[-1].result.content[0].text | startswith("Sampling failed"))'
+	[ "$(header Content-Type)" = application/json ]
+	jqb '.result.isError == true and .result.content[0].text == "Sampling failed: the client did not declare the capability"'
+	post '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"test_sampling","arguments":{"prompt":"x"},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{"sampling":{}}}}}' \
+	    -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: tools/call' -H 'Mcp-Name: test_sampling'
+	jqb '.result == {"resultType":"input_required","inputRequests":{"sampling":{"method":"sampling/createMessage","params":{"messages":[{"role":"user","content":{"type":"text","text":"x"}}],"maxTokens":100}}}}'
 }

@@ -57,12 +57,13 @@ tmpl_read(struct mcp_call *c, const char *uri, struct json_object *vars)
 }
 
 static struct json_object *
-greet(struct json_object *args)
+greet(struct mcp_call *c, struct json_object *args)
 {
 	struct json_object	*a = json_object_new_array();
 	const char		*who = mcp_json_str(args, "name");
 	char			 text[300];
 
+	(void)c;
 	snprintf(text, sizeof(text), "Hello, %s", who ? who : "you");
 	mcp_json_append(a, mcp_message("user", mcp_content_text(text)));
 	return a;

@@ -44,8 +44,9 @@ textonly(struct mcp_call *c, struct json_object *args)
 }
 
 static struct json_object *
-noprompt(struct json_object *args)
+noprompt(struct mcp_call *c, struct json_object *args)
 {
+	(void)c;
 	(void)args;
 	return NULL;
 }
