@@ -267,6 +267,18 @@ elicitation_enums(struct mcp_call *c, struct json_object *args)
 	    "\"required\":[]}");
 }
 
+/* SEP-2243: its argument mirrored in the Mcp-Param-Value header. */
+static struct json_object *
+custom_header(struct mcp_call *c, struct json_object *args)
+{
+	char	 text[4200];
+
+	(void)c;
+	snprintf(text, sizeof(text), "value: %s", json_object_get_string(
+	    json_object_object_get(args, "value")));
+	return mcp_result_text(text);
+}
+
 static struct json_object *
 schema_tool(struct mcp_call *c, struct json_object *args)
 {
@@ -318,11 +330,21 @@ static const struct mcp_tool tools[] = {
 	{ "json_schema_2020_12_tool", NULL, "Tool with JSON Schema 2020-12 "
 	  "features", "",
 	  "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\","
-	  "\"type\":\"object\",\"$defs\":{\"address\":{\"type\":\"object\","
+	  "\"type\":\"object\",\"$defs\":{\"address\":{"
+	  "\"$anchor\":\"addressDef\",\"type\":\"object\","
 	  "\"properties\":{\"street\":{\"type\":\"string\"},"
 	  "\"city\":{\"type\":\"string\"}}}},"
 	  "\"properties\":{\"name\":{\"type\":\"string\"},"
-	  "\"address\":{\"$ref\":\"#/$defs/address\"}},"
+	  "\"address\":{\"$ref\":\"#/$defs/address\"},"
+	  "\"contactMethod\":{\"type\":\"string\",\"enum\":[\"phone\","
+	  "\"email\"]},\"phone\":{\"type\":\"string\"},"
+	  "\"email\":{\"type\":\"string\"}},"
+	  "\"allOf\":[{\"anyOf\":[{\"required\":[\"phone\"]},"
+	  "{\"required\":[\"email\"]}]}],"
+	  "\"if\":{\"properties\":{\"contactMethod\":{\"const\":"
+	  "\"phone\"}},\"required\":[\"contactMethod\"]},"
+	  "\"then\":{\"required\":[\"phone\"]},"
+	  "\"else\":{\"required\":[\"email\"]},"
 	  "\"additionalProperties\":false}", NULL,
 	  MCP_HINT_READONLY | MCP_HINT_IDEMPOTENT, 0, schema_tool },
 	{ "test_logging_tool", NULL, "Logs at info and error, only as the "
@@ -355,6 +377,12 @@ static const struct mcp_tool tools[] = {
 	{ "test_input_required_result_tampered_state", NULL, "Asks for a "
 	  "confirmation with a sealed requestState", "", NULL, NULL,
 	  MCP_HINT_READONLY, MCP_TOOL_STREAMS, fx_ir_state },
+	{ "test_custom_header", NULL, "Echoes its value, which the client "
+	  "mirrors in the Mcp-Param-Value header", "",
+	  "{\"type\":\"object\",\"properties\":{\"value\":{\"type\":"
+	  "\"string\",\"x-mcp-header\":\"Value\",\"maxLength\":4096}},"
+	  "\"required\":[\"value\"],\"additionalProperties\":false}", NULL,
+	  MCP_HINT_READONLY | MCP_HINT_IDEMPOTENT, 0, custom_header },
 	{ "test_input_required_result_capabilities", NULL, "Asks only what "
 	  "the client declared it can answer", "", NULL, NULL,
 	  MCP_HINT_READONLY, MCP_TOOL_STREAMS, fx_ir_capabilities },

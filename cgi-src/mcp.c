@@ -13,6 +13,16 @@
 	"\"pattern\":\"^env_[A-Za-z0-9]+$\",\"maxLength\":31," \
 	"\"description\":\"An environment id from list_environments\"," \
 	"\"examples\":[\"env_4f1c2a9b0d3e5f6a7b8c\"]}"
+/*
+ * The same, mirrored in the Mcp-Param-Environment-Id header on
+ * 2026-07-28 (SEP-2243), for a proxy that routes by environment.
+ */
+#define ENV_ID_ROUTED \
+	"\"environment_id\":{\"type\":\"string\"," \
+	"\"x-mcp-header\":\"Environment-Id\"," \
+	"\"pattern\":\"^env_[A-Za-z0-9]+$\",\"maxLength\":31," \
+	"\"description\":\"An environment id from list_environments\"," \
+	"\"examples\":[\"env_4f1c2a9b0d3e5f6a7b8c\"]}"
 #define NAME(what) \
 	"\"name\":{\"type\":\"string\",\"minLength\":1," \
 	"\"maxLength\":128,\"description\":\"Display name of the " what \
@@ -279,7 +289,7 @@ static const struct mcp_tool tools[] = {
 		    "cursor to get the next page.",
 		.scopes = "org:read",
 		.input_schema = "{\"type\":\"object\",\"properties\":{"
-		    ENV_ID ",\"name_prefix\":{\"type\":\"string\","
+		    ENV_ID_ROUTED ",\"name_prefix\":{\"type\":\"string\","
 		    "\"minLength\":1,\"maxLength\":128,\"examples\":"
 		    "[\"Acme\"]}," PAGE_ARGS("org") "},"
 		    "\"additionalProperties\":false}",

@@ -661,12 +661,50 @@ int	mcp_schema_check(struct json_object *schema, char *err, size_t errsz);
 
 /* --- The endpoint's compiled registry (lib/registry.c) --- */
 
+#define MCP_HPARAMS_MAX		8	/* x-mcp-header marks of a tool */
+#define MCP_HPARAM_DEPTH	4	/* properties from the root */
+#define MCP_HPARAM_NAME_MAX	64
+#define MCP_HPARAM_VALUE_MAX	4096	/* bytes of an Mcp-Param-* header */
+
+/* A parameter mirrored in a header (lib/hparam.c). */
+struct mcp_hparam {
+	char		 name[MCP_HPARAM_NAME_MAX + 1];	/* Mcp-Param-<name> */
+	char		 env[16 + MCP_HPARAM_NAME_MAX];	/* its CGI variable */
+	const char	*path[MCP_HPARAM_DEPTH];	/* into the schema */
+	int		 depth;
+	char		 type;		/* 's'tring, 'i'nteger, 'b'oolean */
+};
+
 struct mcp_tool_rt {
 	const struct mcp_tool	*def;
 	struct json_object	*input;		/* parsed input schema */
 	struct json_object	*output;	/* parsed output schema or NULL */
 	char			*listing;	/* the Tool object as JSON text */
+	struct mcp_hparam	 hparams[MCP_HPARAMS_MAX];
+	size_t			 nhparams;
 };
+
+struct mcp_req;
+
+/*
+ * Checks and compiles the x-mcp-header marks of t->input (whose strings
+ * the paths point into); 0, or -1 with err.
+ */
+int	mcp_hparams_compile(struct mcp_tool_rt *, char *err, size_t errsz);
+/*
+ * 2026-07-28 tools/call: the Mcp-Param-* headers agree with args (the
+ * call's arguments node, or NULL); 0, or -1 with the reason (the client
+ * gets 400 / -32020).
+ */
+int	mcp_hparams_check(struct mcp_req *, const struct mcp_tool_rt *,
+	    const struct mcp_jv *args, char *why, size_t whysz);
+/*
+ * An Mcp-Name or Mcp-Param-* header value as the client meant it: the
+ * "=?base64?...?=" form decoded (strict RFC 4648 base64), any other
+ * copied.  The byte count written to out, or -1 for characters no field
+ * value holds, bad base64, or a value that does not fit.
+ */
+long	mcp_hvalue_decode(const char *v, char *out, size_t outsz);
 
 struct mcp_registry {
 	const struct mcp_endpoint	*ep;

@@ -145,6 +145,7 @@ mcp_registry_init(struct mcp_registry *r, const struct mcp_endpoint *ep,
 	const struct mcp_tool	*t;
 	struct mcp_tool_rt	*rt;
 	size_t			 i, j;
+	char			 why[256];
 
 	memset(r, 0, sizeof(*r));
 	r->ep = ep;
@@ -177,6 +178,11 @@ mcp_registry_init(struct mcp_registry *r, const struct mcp_endpoint *ep,
 		    parse_schema(t->output_schema, t->name, "output", err,
 		    errsz)) == NULL)
 			goto fail;
+		if (mcp_hparams_compile(rt, why, sizeof(why)) == -1) {
+			snprintf(err, errsz, "tool %s: input schema: %s",
+			    t->name, why);
+			goto fail;
+		}
 		if ((rt->listing = render(t, rt->input, rt->output)) == NULL) {
 			snprintf(err, errsz, "out of memory");
 			goto fail;

@@ -4,10 +4,13 @@
  * required, additionalProperties, min/maxProperties, pattern,
  * min/maxLength, minimum, maximum, exclusiveMinimum, exclusiveMaximum,
  * multipleOf, items, prefixItems, min/maxItems, uniqueItems, allOf,
- * anyOf, oneOf, not, and local $ref into $defs or definitions.
+ * anyOf, oneOf, not, if/then/else, and local $ref: a JSON Pointer
+ * ("#/$defs/x") or a plain-name fragment naming an $anchor ("#x").
  *
  * mcp_schema_check() refuses a schema using any other assertion keyword,
- * so that a tool is never registered with a rule we would silently skip.
+ * or a $ref that resolves to nothing, or an $anchor that is malformed or
+ * given twice, so that a tool is never registered with a rule we would
+ * silently skip.
  * pattern is compiled as a POSIX extended regular expression, which
  * agrees with ECMA-262 on the anchored character-class patterns tools use.
  */
@@ -44,6 +47,7 @@ enum kw {
 	K_MINPROPS, K_MAXPROPS, K_PATTERN, K_MINLEN, K_MAXLEN, K_MINIMUM,
 	K_MAXIMUM, K_EXMIN, K_EXMAX, K_MULTIPLE, K_ITEMS, K_PREFIX,
 	K_MINITEMS, K_MAXITEMS, K_UNIQUE, K_ALLOF, K_ANYOF, K_ONEOF, K_NOT,
+	K_IF, K_THEN, K_ELSE,
 	K__MAX
 };
 
@@ -53,7 +57,9 @@ static const char *const kwnames[K__MAX] = {
 	"minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
 	"exclusiveMaximum", "multipleOf", "items", "prefixItems", "minItems",
 	"maxItems", "uniqueItems", "allOf", "anyOf", "oneOf", "not",
+	"if", "then", "else",
 };
+_Static_assert(K__MAX <= 32, "keyword sets are 32-bit masks");
 
 #define HAS(m, k)	(((m) >> (k)) & 1u)
 
@@ -360,7 +366,49 @@ match(const regex_t *re, const char *s, size_t len)
 	return regexec(re, s, 1, whole, REG_STARTEND);
 }
 
-/* Resolves "#/a/b" (JSON Pointer, RFC 6901) against the root schema. */
+/*
+ * The subschema below s whose $anchor is name, or NULL; *count is how
+ * many there are (a name given twice resolves to nothing).
+ */
+static struct json_object *
+anchor(struct json_object *s, const char *name, int depth, int *count)
+{
+	struct json_object	*found = NULL, *x, *a;
+	size_t			 i, n;
+
+	if (depth > MAX_DEPTH)
+		return NULL;
+	if (json_object_is_type(s, json_type_array)) {
+		n = json_object_array_length(s);
+		for (i = 0; i < n; i++)
+			if ((x = anchor(json_object_array_get_idx(s, i), name,
+			    depth + 1, count)) != NULL)
+				found = x;
+		return found;
+	}
+	if (!json_object_is_type(s, json_type_object))
+		return NULL;
+	if (json_object_object_get_ex(s, "$anchor", &a) &&
+	    json_object_is_type(a, json_type_string) &&
+	    strcmp(json_object_get_string(a), name) == 0) {
+		(*count)++;
+		found = s;
+	}
+	json_object_object_foreach(s, k, val) {
+		/* Values of these are data, not schemas. */
+		if (strcmp(k, "const") == 0 || strcmp(k, "enum") == 0 ||
+		    strcmp(k, "default") == 0 || strcmp(k, "examples") == 0)
+			continue;
+		if ((x = anchor(val, name, depth + 1, count)) != NULL)
+			found = x;
+	}
+	return found;
+}
+
+/*
+ * Resolves "#/a/b" (JSON Pointer, RFC 6901) or "#name" (an $anchor)
+ * against the root schema.
+ */
 static struct json_object *
 resolve(struct vctx *v, const char *ref)
 {
@@ -368,9 +416,14 @@ resolve(struct vctx *v, const char *ref)
 	char			 tok[256];
 	const char		*p, *e;
 	size_t			 i, o;
+	int			 count = 0;
 
 	if (strcmp(ref, "#") == 0)
 		return cur;
+	if (ref[0] == '#' && ref[1] != '/') {
+		cur = anchor(v->root, ref + 1, 0, &count);
+		return count == 1 ? cur : NULL;
+	}
 	if (strncmp(ref, "#/", 2) != 0)
 		return NULL;
 	for (p = ref + 2; *p != '\0'; p = *e ? e + 1 : e) {
@@ -592,7 +645,7 @@ check_combinators(struct vctx *v, const struct kws *m,
     struct json_object *inst)
 {
 	struct json_object	*arr, *x;
-	char			 saved_err[512];
+	char			 saved_err[512], saved_path[sizeof(v->path)];
 	size_t			 i, n, ok;
 
 	if ((arr = kw_typed(m, K_ALLOF, json_type_array)) != NULL) {
@@ -605,13 +658,18 @@ check_combinators(struct vctx *v, const struct kws *m,
 	if (!HAS(m->has, K_ANYOF) && !HAS(m->has, K_ONEOF) &&
 	    !HAS(m->has, K_NOT))
 		return 0;
-	/* Branches that fail write v->err; a passing node keeps none. */
+	/*
+	 * Branches that fail write v->err and leave v->path where they
+	 * failed; the error, if any, is this node's.
+	 */
 	snprintf(saved_err, sizeof(saved_err), "%s", v->err);
+	memcpy(saved_path, v->path, sizeof(saved_path));
 	if ((arr = kw_typed(m, K_ANYOF, json_type_array)) != NULL) {
 		n = json_object_array_length(arr);
 		for (i = 0, ok = 0; i < n && !ok; i++)
 			ok = validate(v, json_object_array_get_idx(arr, i),
 			    inst) == 0;
+		memcpy(v->path, saved_path, sizeof(saved_path));
 		if (!ok)
 			return fail(v, "must match at least one schema in "
 			    "anyOf");
@@ -621,15 +679,42 @@ check_combinators(struct vctx *v, const struct kws *m,
 		for (i = 0, ok = 0; i < n; i++)
 			ok += validate(v, json_object_array_get_idx(arr, i),
 			    inst) == 0;
+		memcpy(v->path, saved_path, sizeof(saved_path));
 		if (ok != 1)
 			return fail(v, "must match exactly one schema in "
 			    "oneOf (matched %zu)", ok);
 	}
-	if ((x = kw(m, K_NOT)) != NULL &&
-	    validate(v, x, inst) == 0)
-		return fail(v, "must not match the schema in \"not\"");
+	if ((x = kw(m, K_NOT)) != NULL) {
+		ok = validate(v, x, inst) == 0;
+		memcpy(v->path, saved_path, sizeof(saved_path));
+		if (ok)
+			return fail(v, "must not match the schema in "
+			    "\"not\"");
+	}
 	snprintf(v->err, v->errsz, "%s", saved_err);
 	return 0;
+}
+
+/* if/then/else: then applies where if matches, else where it does not. */
+static int
+check_conditional(struct vctx *v, const struct kws *m,
+    struct json_object *inst)
+{
+	struct json_object	*x;
+	char			 saved_err[512], saved_path[sizeof(v->path)];
+	int			 match;
+
+	if ((x = kw(m, K_IF)) == NULL)
+		return 0;
+	/* A failed "if" is an answer, not an error: nothing of it stays. */
+	snprintf(saved_err, sizeof(saved_err), "%s", v->err);
+	memcpy(saved_path, v->path, sizeof(saved_path));
+	match = validate(v, x, inst) == 0;
+	snprintf(v->err, v->errsz, "%s", saved_err);
+	memcpy(v->path, saved_path, sizeof(saved_path));
+	if ((x = kw(m, match ? K_THEN : K_ELSE)) == NULL)
+		return 0;
+	return validate(v, x, inst);
 }
 
 static int
@@ -700,7 +785,8 @@ validate(struct vctx *v, struct json_object *s, struct json_object *inst)
 	default:
 		break;
 	}
-	if (check_combinators(v, &m, inst) == -1)
+	if (check_combinators(v, &m, inst) == -1 ||
+	    check_conditional(v, &m, inst) == -1)
 		goto out;
 	rc = 0;
 out:
@@ -733,7 +819,9 @@ static const char *const annotations[] = {
 	"$schema", "$id", "$comment", "$defs", "definitions", "$anchor",
 	"title", "description", "default", "examples", "deprecated",
 	"readOnly", "writeOnly", "format", "contentMediaType",
-	"contentEncoding", "enumNames", NULL
+	"contentEncoding", "enumNames",
+	"x-mcp-header",		/* lib/hparam.c checks where it stands */
+	NULL
 };
 
 static int
@@ -748,6 +836,26 @@ is_keyword(const char *key)
 		if (strcmp(key, annotations[i]) == 0)
 			return 1;
 	return 0;
+}
+
+/* An $anchor's value: a plain-name fragment (JSON Schema 2020-12 §8.2.2). */
+static int
+anchor_name(struct json_object *a)
+{
+	const char	*s;
+
+	if (!json_object_is_type(a, json_type_string))
+		return 0;
+	s = json_object_get_string(a);
+	if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+	    *s == '_'))
+		return 0;
+	for (s++; *s != '\0'; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		    (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' ||
+		    *s == '.'))
+			return 0;
+	return 1;
 }
 
 static int
@@ -791,9 +899,17 @@ check(struct json_object *s, char *err, size_t errsz, int depth)
 			}
 		}
 		if ((strcmp(key, "items") == 0 || strcmp(key, "not") == 0 ||
-		    strcmp(key, "additionalProperties") == 0) &&
+		    strcmp(key, "additionalProperties") == 0 ||
+		    strcmp(key, "if") == 0 || strcmp(key, "then") == 0 ||
+		    strcmp(key, "else") == 0) &&
 		    check(val, err, errsz, depth + 1) == -1)
 			return -1;
+		if (strcmp(key, "$anchor") == 0 && !anchor_name(val)) {
+			snprintf(err, errsz, "$anchor must be a plain name "
+			    "(a letter or '_', then letters, digits, '-', "
+			    "'_', '.')");
+			return -1;
+		}
 		if ((strcmp(key, "allOf") == 0 || strcmp(key, "anyOf") == 0 ||
 		    strcmp(key, "oneOf") == 0 ||
 		    strcmp(key, "prefixItems") == 0) &&
@@ -809,8 +925,52 @@ check(struct json_object *s, char *err, size_t errsz, int depth)
 	return 0;
 }
 
+/* Every $ref below s resolves, to exactly one place. */
+static int
+refs(struct vctx *v, struct json_object *s, int depth)
+{
+	struct json_object	*r;
+	size_t			 i, n;
+
+	if (depth > MAX_DEPTH)
+		return -1;
+	if (json_object_is_type(s, json_type_array)) {
+		n = json_object_array_length(s);
+		for (i = 0; i < n; i++)
+			if (refs(v, json_object_array_get_idx(s, i),
+			    depth + 1) == -1)
+				return -1;
+		return 0;
+	}
+	if (!json_object_is_type(s, json_type_object))
+		return 0;
+	if (json_object_object_get_ex(s, "$ref", &r) &&
+	    (!json_object_is_type(r, json_type_string) ||
+	    resolve(v, json_object_get_string(r)) == NULL)) {
+		snprintf(v->err, v->errsz, "$ref %s resolves to nothing (or "
+		    "to an $anchor given twice)", json_object_get_string(r));
+		return -1;
+	}
+	json_object_object_foreach(s, k, val) {
+		if (strcmp(k, "const") == 0 || strcmp(k, "enum") == 0 ||
+		    strcmp(k, "default") == 0 || strcmp(k, "examples") == 0)
+			continue;
+		if (refs(v, val, depth + 1) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 int
 mcp_schema_check(struct json_object *schema, char *err, size_t errsz)
 {
-	return check(schema, err, errsz, 0);
+	struct vctx	 v;
+
+	if (check(schema, err, errsz, 0) == -1)
+		return -1;
+	memset(&v, 0, sizeof(v));
+	v.root = schema;
+	v.err = err;
+	v.errsz = errsz;
+	return refs(&v, schema, 0);
 }

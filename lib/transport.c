@@ -154,6 +154,22 @@ name_source(const char *method, const struct mcp_jv *p)
 }
 
 /*
+ * An Mcp-Name header names the body's name or URI, decoded when the
+ * client sent it as "=?base64?...?=" (a name of characters no header may
+ * hold).
+ */
+static int
+same_name(const char *h, const char *body)
+{
+	char	 d[2048];
+	long	 n;
+
+	if ((n = mcp_hvalue_decode(h, d, sizeof(d))) < 0)
+		return 0;
+	return strlen(body) == (size_t)n && memcmp(body, d, (size_t)n) == 0;
+}
+
+/*
  * 2026-07-28: no session; each request carries its protocol version,
  * client capabilities and optional log level in params._meta, mirrored by
  * the MCP-Protocol-Version, Mcp-Method and Mcp-Name headers.
@@ -163,6 +179,7 @@ modern(struct mcp_req *r, const struct mcp_msg *msg)
 {
 	struct json_object	*id = msg->id;
 	struct mcp_jv		*meta = msg->meta;
+	const struct mcp_tool_rt *t;
 	const char		*mv, *hv, *hm, *hn, *src, *method;
 	char			 why[160];
 
@@ -208,9 +225,17 @@ modern(struct mcp_req *r, const struct mcp_msg *msg)
 	}
 	hn = mcp_http_param(r, "HTTP_MCP_NAME");
 	if ((src = name_source(method, msg->params)) != NULL &&
-	    (hn == NULL || strcmp(hn, src) != 0)) {
+	    (hn == NULL || !same_name(hn, src))) {
 		snprintf(why, sizeof(why), "Mcp-Name header %s",
 		    hn == NULL ? "missing" : "differs from the body");
+		mcp_http_error(r, MCP_ERR_HEADER, id, why);
+		return;
+	}
+	/* The tool's Mcp-Param-* headers (SEP-2243) agree with the body. */
+	if (strcmp(method, "tools/call") == 0 && src != NULL &&
+	    (t = mcp_registry_tool(&r->srv->reg, src)) != NULL &&
+	    t->nhparams > 0 && mcp_hparams_check(r, t,
+	    mcp_jv_get(msg->params, "arguments"), why, sizeof(why)) == -1) {
 		mcp_http_error(r, MCP_ERR_HEADER, id, why);
 		return;
 	}

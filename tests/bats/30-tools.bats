@@ -58,8 +58,33 @@ call() {	# call VERSION NAME ARGS_JSON [extra params]
 
 @test "valid \$ref arguments reach the handler" {
 	init_session 2025-11-25
-	call 2025-11-25 json_schema_2020_12_tool '{"name":"x","address":{"city":"Oslo"}}'
-	jqb '.result.isError != true and (.result.content[0].text | fromjson) == {"name":"x","address":{"city":"Oslo"}}'
+	call 2025-11-25 json_schema_2020_12_tool '{"name":"x","address":{"city":"Oslo"},"email":"x@example.com"}'
+	jqb '.result.isError != true and (.result.content[0].text | fromjson) == {"name":"x","address":{"city":"Oslo"},"email":"x@example.com"}'
+}
+
+@test "allOf/anyOf: neither phone nor email is refused" {
+	init_session 2025-11-25
+	call 2025-11-25 json_schema_2020_12_tool '{"name":"x"}'
+	jqb '.result.isError == true and .result.content[0].text == "Invalid arguments for tool json_schema_2020_12_tool: arguments: must match at least one schema in anyOf"'
+}
+
+@test "if/then/else: contactMethod phone needs a phone, anything else an email" {
+	init_session 2025-11-25
+	call 2025-11-25 json_schema_2020_12_tool '{"contactMethod":"phone","email":"x@example.com"}'
+	jqb '.result.isError == true and .result.content[0].text == "Invalid arguments for tool json_schema_2020_12_tool: arguments: required property \"phone\" is missing"'
+	call 2025-11-25 json_schema_2020_12_tool '{"contactMethod":"phone","phone":"+47 1"}'
+	jqb '.result.isError != true'
+	call 2025-11-25 json_schema_2020_12_tool '{"contactMethod":"email","phone":"+47 1"}'
+	jqb '.result.isError == true and .result.content[0].text == "Invalid arguments for tool json_schema_2020_12_tool: arguments: required property \"email\" is missing"'
+	call 2025-11-25 json_schema_2020_12_tool '{"phone":"+47 1"}'
+	jqb '.result.isError == true and (.result.content[0].text | endswith("required property \"email\" is missing"))'
+}
+
+@test "tools/list keeps the schema's 2020-12 keywords as written: \$anchor, allOf, if/then/else" {
+	init_session 2025-11-25
+	post '{"jsonrpc":"2.0","id":3,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}' \
+	    -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: tools/list'
+	jqb '.result.tools[] | select(.name == "json_schema_2020_12_tool") | .inputSchema | ."$defs".address."$anchor" == "addressDef" and .allOf[0].anyOf == [{"required":["phone"]},{"required":["email"]}] and .if.required == ["contactMethod"] and .then == {"required":["phone"]} and .else == {"required":["email"]}'
 }
 
 @test "echo on /mcp: structuredContent and the same JSON as text" {

@@ -14,9 +14,9 @@ teardown_file() { stop_server; }
 
 setup() { URL=$BASE/mcp; }
 
-# tool TOKEN NAME ARGS_JSON: a 2026-07-28 tools/call.
+# tool TOKEN NAME ARGS_JSON [curl args]: a 2026-07-28 tools/call.
 tool() {
-	TOKEN=$1 mpost tools/call '"name":"'"$2"'","arguments":'"$3" -H "Mcp-Name: $2"
+	TOKEN=$1 mpost tools/call '"name":"'"$2"'","arguments":'"$3" -H "Mcp-Name: $2" "${@:4}"
 	[ "$STATUS" = 200 ] || [ "$STATUS" = 403 ] ||
 	    { echo "status $STATUS: $BODY" >&2; return 1; }
 }
@@ -260,7 +260,7 @@ print(json.dumps(v, separators=(",", ":")))')
 	[ "$STATUS" = 403 ]
 	[[ "$(header WWW-Authenticate)" == *'scope="org:write", error="insufficient_scope"'* ]]
 	jqb '.error.data == {"tool":"create_organization","required":["org:write"],"missing":["org:write"]}'
-	tool "$t" list_organizations '{"environment_id":"'"$env"'"}'
+	tool "$t" list_organizations '{"environment_id":"'"$env"'"}' -H "Mcp-Param-Environment-Id: $env"
 	[ "$STATUS" = 200 ]
 	jqb '.result.structuredContent == {"organizations":[],"next_cursor":null}'
 }
@@ -316,7 +316,7 @@ print(json.dumps(v, separators=(",", ":")))')
 	pages=0
 	while :; do
 		a='{"environment_id":"'"$env"'","page_size":40'"${cursor:+,\"cursor\":\"$cursor\"}"'}'
-		tool "$TA" list_organizations "$a"
+		tool "$TA" list_organizations "$a" -H "Mcp-Param-Environment-Id: $env"
 		jq -r '.result.structuredContent.organizations[].external_id' <<<"$BODY" >>"$seen"
 		cursor=$(jq -r '.result.structuredContent.next_cursor // empty' <<<"$BODY")
 		pages=$((pages + 1))
@@ -327,7 +327,8 @@ print(json.dumps(v, separators=(",", ":")))')
 	[ "$(wc -l <"$seen")" = 250 ]
 	[ "$(sort -u "$seen" | wc -l)" = 250 ]
 	[ "$(sort -u "$seen")" = "$(seq 1 250 | sed 's/^/ext-/' | sort)" ]
-	tool "$TA" list_organizations '{"environment_id":"'"$env"'","name_prefix":"Org 25","page_size":100}'
+	tool "$TA" list_organizations '{"environment_id":"'"$env"'","name_prefix":"Org 25","page_size":100}' \
+	    -H "Mcp-Param-Environment-Id: $env"
 	jqb '[.result.structuredContent.organizations[].name] | sort == ["Org 25","Org 250"]'
 	tool "$TA" list_organizations '{"page_size":101}'
 	jqb '.result.isError == true and (.result.content[0].text | endswith("arguments.page_size: must be <= 100"))'

@@ -135,7 +135,7 @@ env=$(curl -s "$base/mcp" -H "$H" -H "$A" -H "$OAUTH" -H 'MCP-Protocol-Version: 
 COCALL='{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"create_organization","arguments":{"environment_id":"'"$env"'","name":"Bench Org","metadata":{"plan":"free"}},'"$META"'}}'
 LOCALL='{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_organizations","arguments":{"environment_id":"'"$env"'","page_size":50},'"$META"'}}'
 COH="MCP-Protocol-Version: 2026-07-28|Mcp-Method: tools/call|Mcp-Name: create_organization|$OAUTH"
-LOH="MCP-Protocol-Version: 2026-07-28|Mcp-Method: tools/call|Mcp-Name: list_organizations|$OAUTH"
+LOH="MCP-Protocol-Version: 2026-07-28|Mcp-Method: tools/call|Mcp-Name: list_organizations|Mcp-Param-Environment-Id: $env|$OAUTH"
 for _ in $(seq 200); do ok "$base/mcp" "$COCALL" "$COH" '"id":"org_'; done
 ok "$base/mcp" "$LOCALL" "$LOH" '"next_cursor":"'
 

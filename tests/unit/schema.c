@@ -91,10 +91,50 @@ main(void)
 	PASS("true", "1");
 
 	/* Registration-time checks. */
-	s = J("{\"type\":\"object\",\"if\":{}}");
-	ok(mcp_schema_check(s, err, sizeof(err)) == -1 && strcmp(err, "keyword \"if\" is not supported by the validator") == 0,
+	s = J("{\"type\":\"object\",\"unevaluatedProperties\":false}");
+	ok(mcp_schema_check(s, err, sizeof(err)) == -1 && strcmp(err, "keyword \"unevaluatedProperties\" is not supported by the validator") == 0,
 	    "unsupported keyword refused at registration: %s", err);
 	json_object_put(s);
+	s = J("{\"if\":{\"patternProperties\":{}}}");
+	ok(mcp_schema_check(s, err, sizeof(err)) == -1 && strcmp(err, "keyword \"patternProperties\" is not supported by the validator") == 0,
+	    "keywords inside if are checked too: %s", err);
+	json_object_put(s);
+	s = J("{\"else\":{\"properties\":{\"a\":{\"pattern\":\"(\"}}}}");
+	ok(mcp_schema_check(s, err, sizeof(err)) == -1, "patterns inside else are compiled at registration");
+	json_object_put(s);
+	s = J("{\"properties\":{\"a\":{\"$ref\":\"#/$defs/nope\"}}}");
+	ok(mcp_schema_check(s, err, sizeof(err)) == -1 && strcmp(err, "$ref #/$defs/nope resolves to nothing (or to an $anchor given twice)") == 0,
+	    "a $ref to nothing refused at registration: %s", err);
+	json_object_put(s);
+	s = J("{\"$defs\":{\"a\":{\"$anchor\":\"x\"},\"b\":{\"$anchor\":\"x\"}},\"$ref\":\"#x\"}");
+	ok(mcp_schema_check(s, err, sizeof(err)) == -1, "a $ref to an $anchor given twice refused");
+	json_object_put(s);
+	s = J("{\"$defs\":{\"a\":{\"$anchor\":\"1x\"}}}");
+	ok(mcp_schema_check(s, err, sizeof(err)) == -1 && strncmp(err, "$anchor must be a plain name", 28) == 0,
+	    "a malformed $anchor refused: %s", err);
+	json_object_put(s);
+	/* An $anchor's name inside data is not an anchor. */
+	s = J("{\"examples\":[{\"$anchor\":\"x\"}],\"$ref\":\"#x\"}");
+	ok(mcp_schema_check(s, err, sizeof(err)) == -1, "an $anchor in examples is data");
+	json_object_put(s);
+
+	/* if/then/else, and $ref to an $anchor. */
+#define COND "{\"if\":{\"properties\":{\"k\":{\"const\":\"p\"}},\"required\":[\"k\"]}," \
+	"\"then\":{\"required\":[\"phone\"]},\"else\":{\"required\":[\"email\"]}}"
+	FAIL(COND, "{\"k\":\"p\"}", "arguments: required property \"phone\" is missing");
+	PASS(COND, "{\"k\":\"p\",\"phone\":\"1\"}");
+	FAIL(COND, "{\"k\":\"q\",\"phone\":\"1\"}", "arguments: required property \"email\" is missing");
+	PASS(COND, "{\"email\":\"e\"}");
+	PASS("{\"then\":false,\"else\":false}", "1");
+	PASS("{\"if\":true,\"else\":false}", "1");
+	FAIL("{\"if\":true,\"then\":{\"type\":\"string\"}}", "1", "arguments: must be of type string, not integer");
+	FAIL("{\"if\":false,\"else\":{\"minimum\":5}}", "1", "arguments: must be >= 5");
+#define ANCH "{\"$defs\":{\"n\":{\"$anchor\":\"num\",\"type\":\"integer\"}},\"properties\":{\"a\":{\"$ref\":\"#num\"}}}"
+	PASS(ANCH, "{\"a\":1}");
+	FAIL(ANCH, "{\"a\":\"x\"}", "arguments.a: must be of type integer, not string");
+	/* A branch that failed deep inside leaves no path behind. */
+	FAIL("{\"anyOf\":[{\"properties\":{\"a\":{\"type\":\"string\"}}},{\"required\":[\"b\"]}]}", "{\"a\":1}",
+	    "arguments: must match at least one schema in anyOf");
 	s = J("{\"properties\":{\"a\":{\"pattern\":\"(\"}}}");
 	ok(mcp_schema_check(s, err, sizeof(err)) == -1, "bad pattern refused at registration");
 	json_object_put(s);
@@ -137,7 +177,8 @@ main(void)
 	    "\"multipleOf\":1,\"items\":true,\"prefixItems\":[true],"
 	    "\"minItems\":0,\"maxItems\":9,\"uniqueItems\":false,"
 	    "\"allOf\":[true],\"anyOf\":[true],\"oneOf\":[true],"
-	    "\"not\":false}");
+	    "\"not\":false,\"if\":true,\"then\":true,\"else\":true,"
+	    "\"x-mcp-header\":\"H\"}");
 	ok(mcp_schema_check(s, err, sizeof(err)) == 0,
 	    "every supported keyword accepted: %s", err);
 	json_object_put(s);
