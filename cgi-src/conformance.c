@@ -377,6 +377,29 @@ static const struct mcp_tool tools[] = {
 	{ "test_input_required_result_tampered_state", NULL, "Asks for a "
 	  "confirmation with a sealed requestState", "", NULL, NULL,
 	  MCP_HINT_READONLY, MCP_TOOL_STREAMS, fx_ir_state },
+	{ "greet", NULL, "Greets name at once", "",
+	  "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":"
+	  "\"string\",\"maxLength\":256}},\"required\":[\"name\"]}", NULL,
+	  MCP_HINT_READONLY | MCP_HINT_IDEMPOTENT, 0, fx_greet },
+	{ "slow_compute", NULL, "Waits seconds, as a task when the client "
+	  "can hold one", "",
+	  "{\"type\":\"object\",\"properties\":{\"seconds\":{\"type\":"
+	  "\"integer\",\"minimum\":0,\"maximum\":120},\"label\":{\"type\":"
+	  "\"string\",\"maxLength\":256}},\"required\":[\"seconds\"]}",
+	  NULL, MCP_HINT_READONLY, MCP_TOOL_TASKS, fx_slow_compute },
+	{ "failing_job", NULL, "A task that ends in a tool error", "", NULL,
+	  NULL, MCP_HINT_READONLY, MCP_TOOL_TASKS, fx_failing_job },
+	{ "protocol_error_job", NULL, "A task that fails", "", NULL, NULL,
+	  MCP_HINT_READONLY, MCP_TOOL_TASKS, fx_protocol_error_job },
+	{ "confirm_delete", NULL, "A task that asks to confirm first", "",
+	  "{\"type\":\"object\",\"properties\":{\"filename\":{\"type\":"
+	  "\"string\",\"maxLength\":256}}}", NULL, MCP_HINT_DESTRUCTIVE,
+	  MCP_TOOL_TASKS, fx_confirm_delete },
+	{ "multi_input", NULL, "A task that asks two things at once", "",
+	  NULL, NULL, MCP_HINT_READONLY, MCP_TOOL_TASKS, fx_multi_input },
+	{ "test_tool_with_task", NULL, "Asks a name, then greets as a task",
+	  "", NULL, NULL, MCP_HINT_READONLY, MCP_TOOL_TASKS,
+	  fx_tool_with_task },
 	{ "test_custom_header", NULL, "Echoes its value, which the client "
 	  "mirrors in the Mcp-Param-Value header", "",
 	  "{\"type\":\"object\",\"properties\":{\"value\":{\"type\":"

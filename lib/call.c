@@ -18,8 +18,8 @@
 
 #define POLL_MS	10
 
-static void
-nap(int ms)
+void
+mcp_nap(int ms)
 {
 	struct timespec	 ts;
 
@@ -43,6 +43,8 @@ mcp_call_cancelled(struct mcp_call *c)
 	 * A client that lost a kept stream has not cancelled (2025-11-25
 	 * "Resumability"): what the call sends waits in the store.
 	 */
+	if (c->task)
+		return mcp_task_cancelled(c);
 	if (c->cancelled || (r->gone && !r->keep))
 		return 1;
 	if (r->has_sess && r->store->ops->cancelled(r->store, r->sess.id,
@@ -92,7 +94,7 @@ mcp_call_sleep(struct mcp_call *c, int ms)
 		if (mcp_call_cancelled(c))
 			return -1;
 		step = ms < POLL_MS ? ms : POLL_MS;
-		nap(step);
+		mcp_nap(step);
 		ms -= step;
 	}
 	return mcp_call_cancelled(c) ? -1 : 0;
@@ -104,7 +106,8 @@ notify(struct mcp_call *c, const char *method, struct json_object *params)
 	struct json_object	*n;
 	int			 rc;
 
-	if (!c->req->sse) {
+	/* A task's answer has ended: what it would say goes nowhere. */
+	if (!c->req->sse || c->task) {
 		json_object_put(params);
 		return 0;
 	}

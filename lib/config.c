@@ -22,6 +22,7 @@ mcp_config_defaults(struct mcp_config *c)
 	c->max_body = 1024 * 1024;
 	c->max_depth = 64;
 	c->state_seconds = 600;
+	c->task_seconds = 3600;
 	c->session_idle = 3600;
 	c->max_sessions = 32;
 	c->page_size = 100;
@@ -134,6 +135,8 @@ static const struct intkey intkeys[] = {
 	{ "write_timeout_seconds", 1, 3600, OFF(write_timeout), 0 },
 	{ "subject_max_share_percent", 1, 100, OFF(subject_share), 0 },
 	{ "request_state_seconds", 1, 86400, OFF(state_seconds), 0 },
+	{ "max_tasks", 0, 256, OFF(max_tasks), 0 },
+	{ "task_seconds", 10, 7 * 86400, OFF(task_seconds), 0 },
 };
 
 static int

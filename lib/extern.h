@@ -304,6 +304,8 @@ struct mcp_config {
 	int		 write_timeout;		/* seconds one write may block */
 	int		 subject_share;		/* % of threads one subject may hold */
 	int		 state_seconds;		/* a requestState's lifetime */
+	int		 max_tasks;		/* running per process; 0: threads/2 */
+	int		 task_seconds;		/* a task's ttlMs, in seconds */
 	int		 log_level;
 	char		*origins[MCP_MAX_ORIGINS];
 	size_t		 norigins;
@@ -844,6 +846,7 @@ struct mcp_server {
 	/* Seals requestState (lib/input.c); read from the store at start. */
 	unsigned char		 state_key[MCP_SECRET_LEN];
 	int			 state_key_ok;
+	int			 tasks_running;	/* in this process (atomic) */
 };
 
 /* Per-request state; lives on the worker thread's stack. */
@@ -855,6 +858,7 @@ struct mcp_req {
 	const char		*origin;	/* NULL, or allowed origin */
 	/* Response. */
 	int			 sent;		/* headers written */
+	int			 answered;	/* nothing more to send (a task) */
 	int			 sse;		/* answering as text/event-stream */
 	int			 gone;		/* a write failed */
 	char			 stream[17];	/* SSE stream id */
@@ -1176,7 +1180,36 @@ struct mcp_call {
 	struct json_object	*next;		/* state to seal this round */
 	const char		*missing;	/* mcp_call_require()'s, static */
 	int			 input_required;	/* the answer is one */
+	/* Running as a task (lib/task.c). */
+	int			 task;
+	char			 task_id[65];
+	char			 task_holder[17];
+	int64_t			 task_beat;	/* ms of the last store look */
+	const char		*task_refused;	/* why mcp_call_task() said no */
+	int			 task_busy;	/* a limit said no */
 };
+
+/*
+ * Tasks (lib/task.c).  mcp_task_declared(): the request declared the
+ * tasks extension.  mcp_task_cancelled(): the running task was cancelled
+ * or is gone (it beats meanwhile).  mcp_task_input(): in a task, the
+ * answer to key, asking it (ask, borrowed) when outstanding and waiting
+ * for tasks/update; with ask_only, only asks.  mcp_task_finish(): stores
+ * what the tool returned (NULL: failed, with code_msg) as the outcome.
+ * mcp_task_method(): tasks/get, tasks/update, tasks/cancel; NULL with the
+ * JSON-RPC error in code, msg and data (a reference).
+ */
+int	mcp_task_declared(const struct mcp_req *);
+int	mcp_task_cancelled(struct mcp_call *);
+struct json_object *mcp_task_input(struct mcp_call *, const char *key,
+	    struct json_object *ask, int ask_only, const char **errstr);
+void	mcp_task_finish(struct mcp_call *, struct json_object *,
+	    const char *code_msg);
+struct json_object *mcp_task_method(struct mcp_req *, const char *method,
+	    struct json_object *params, int *code, char *msg, size_t msgsz,
+	    struct json_object **data);
+/* Sleeps ms milliseconds. */
+void	mcp_nap(int ms);
 
 #define MCP_INPUT_MAX	16	/* inputRequests, inputResponses of a round */
 #define MCP_STATE_MAX	4096	/* bytes of a handler's state, serialized */

@@ -381,6 +381,64 @@ answer_ok(const char *method, struct json_object *params,
 	return 0;
 }
 
+/* {method, params}, params consumed; NULL when out of memory. */
+static struct json_object *
+ask_object(const char *method, struct json_object *params)
+{
+	struct json_object	*ask;
+
+	if ((ask = json_object_new_object()) == NULL) {
+		json_object_put(params);
+		return NULL;
+	}
+	mcp_json_set(ask, "method", json_object_new_string(method));
+	mcp_json_set(ask, "params", params != NULL ? params :
+	    json_object_new_object());
+	return ask;
+}
+
+/*
+ * In a task: the answer to key from tasks/update, waiting for it; one
+ * not of the method's shape is set aside and asked for again.
+ */
+static struct json_object *
+task_input(struct mcp_call *c, const char *key, const char *method,
+    struct json_object *params, const char **errstr)
+{
+	struct json_object	*ask, *v;
+	const char		*why;
+	char			 again[80];
+	int			 n;
+
+	if (!declared(c, mcp_input_cap(method))) {
+		*errstr = "the client did not declare the capability";
+		json_object_put(params);
+		return NULL;
+	}
+	if ((ask = ask_object(method, json_object_get(params))) == NULL) {
+		json_object_put(params);
+		*errstr = "out of memory";
+		return NULL;
+	}
+	snprintf(again, sizeof(again), "%s", key);
+	for (n = 0; n < 3; n++) {
+		if ((v = mcp_task_input(c, again, ask, 0, errstr)) == NULL)
+			break;
+		if (answer_ok(method, params, v, &why))
+			break;
+		mcp_logx(MCP_LEVEL_INFO, c->req->rid, "task answer %.64s: %s",
+		    again, why);
+		json_object_put(v);
+		v = NULL;
+		/* A key is never asked twice in a task: a new one. */
+		snprintf(again, sizeof(again), "%.64s-%d", key, n + 2);
+		*errstr = "no valid answer";
+	}
+	json_object_put(ask);
+	json_object_put(params);
+	return v;
+}
+
 struct json_object *
 mcp_call_input(struct mcp_call *c, const char *key, const char *method,
     struct json_object *params, int timeout_ms, const char **errstr)
@@ -398,6 +456,8 @@ mcp_call_input(struct mcp_call *c, const char *key, const char *method,
 		*errstr = "not a method the server may ask of the client";
 		goto fail;
 	}
+	if (c->task)
+		return task_input(c, key, method, params, errstr);
 	if (c->responses != NULL &&
 	    (v = json_object_object_get(c->responses, key)) != NULL) {
 		if (answer_ok(method, params, v, &why)) {
@@ -427,9 +487,18 @@ int
 mcp_call_ask(struct mcp_call *c, const char *key, const char *method,
     struct json_object *params)
 {
-	struct json_object	*ask;
-	const char		*cap;
+	struct json_object	*ask, *v;
+	const char		*cap, *err;
 
+	if (c->task && c->req->modern && (cap = mcp_input_cap(method)) !=
+	    NULL && declared(c, cap)) {
+		if ((ask = ask_object(method, params)) == NULL)
+			return -1;
+		v = mcp_task_input(c, key, ask, 1, &err);
+		json_object_put(ask);
+		json_object_put(v);
+		return c->cancelled ? -1 : 0;
+	}
 	if (!c->req->modern || (cap = mcp_input_cap(method)) == NULL ||
 	    !declared(c, cap) || (c->asked == NULL &&
 	    (c->asked = json_object_new_object()) == NULL) ||

@@ -34,6 +34,7 @@
 
 /* Tool flags. */
 #define MCP_TOOL_STREAMS	0x01	/* always answer as SSE (it sends requests) */
+#define MCP_TOOL_TASKS		0x02	/* may run as a task (mcp_call_task()) */
 
 /* RFC 5424 severities as MCP names them, least severe first. */
 enum mcp_level {
@@ -276,6 +277,21 @@ struct json_object	*mcp_call_state(struct mcp_call *);
  * expires: what must happen at most once is for the handler to enforce.
  */
 int	mcp_call_state_set(struct mcp_call *, struct json_object *consumed);
+/*
+ * Runs the rest of this tools/call as a task (2026-07-28 tasks
+ * extension; the tool has MCP_TOOL_TASKS): the client gets its
+ * CreateTaskResult now, and what the tool returns becomes the task's
+ * result (NULL: failed), which the client reads with tasks/get from any
+ * process.  From here mcp_call_input() waits for the client's tasks/update
+ * (each key is asked once in a task's life; mcp_call_ask() puts several
+ * out at once), mcp_call_cancelled() and mcp_call_sleep() see tasks/cancel,
+ * and notifications go nowhere.  0, or -1 when it cannot: before
+ * 2026-07-28, a client that did not declare the extension (a tool that
+ * returns NULL then answers -32021 naming it), a CGI run, or the limits
+ * (max_tasks per process, MCP_TASKS_PER_OWNER live per caller); the tool
+ * may then go on as a plain call.
+ */
+int	mcp_call_task(struct mcp_call *);
 /*
  * 0 when the client declared capability cap ("sampling", "elicitation",
  * "roots"); else -1, and a handler that returns NULL then answers

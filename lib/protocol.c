@@ -66,6 +66,17 @@ server_info(const struct mcp_endpoint *ep)
 	return o;
 }
 
+static int
+has_task_tools(const struct mcp_req *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->srv->reg.ntools; i++)
+		if (r->srv->reg.tools[i].def->flags & MCP_TOOL_TASKS)
+			return 1;
+	return 0;
+}
+
 static struct json_object *
 capabilities(struct mcp_req *r)
 {
@@ -92,6 +103,13 @@ capabilities(struct mcp_req *r)
 		o = json_object_new_object();
 		mcp_json_set(o, "listChanged", json_object_new_boolean(0));
 		mcp_json_set(c, "tools", o);
+	}
+	/* The tasks extension, where a tool may run as one (2026-07-28). */
+	if (r->modern && has_task_tools(r)) {
+		o = json_object_new_object();
+		mcp_json_set(o, "io.modelcontextprotocol/tasks",
+		    json_object_new_object());
+		mcp_json_set(c, "extensions", o);
 	}
 	return c;
 }
@@ -192,6 +210,23 @@ m_discover(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
 	    server_info(ep));
 	mcp_json_set(res, "_meta", meta);
 	return res;
+}
+
+/* tasks/get, tasks/update, tasks/cancel (lib/task.c). */
+static struct json_object *
+m_tasks(struct mcp_req *r, struct json_object *p, struct rpcerr *e)
+{
+	struct json_object	*res;
+	int			 code;
+
+	res = mcp_task_method(r, r->rpc, p, &code, e->msg, sizeof(e->msg),
+	    &e->data);
+	if (res != NULL)
+		return res;
+	e->code = code;
+	if (code == -32021)
+		e->transport = MCP_ERR_CAPABILITY;
+	return NULL;
 }
 
 static struct json_object *
@@ -303,20 +338,30 @@ out:
 static struct json_object *
 missing_cap(struct mcp_req *r, struct rpcerr *e, const char *cap)
 {
-	struct json_object	*need;
+	struct json_object	*need, *ext;
 
 	mcp_logx(MCP_LEVEL_INFO, r->rid, "refused: the client did not "
 	    "declare the %s capability", cap);
 	r->outcome = "missing_capability";
 	if ((e->data = json_object_new_object()) != NULL &&
 	    (need = json_object_new_object()) != NULL) {
-		json_object_object_add(need, cap, json_object_new_object());
+		/* "extensions": the tasks extension (lib/task.c). */
+		if (strcmp(cap, "extensions") == 0) {
+			ext = json_object_new_object();
+			json_object_object_add(ext,
+			    "io.modelcontextprotocol/tasks",
+			    json_object_new_object());
+			json_object_object_add(need, cap, ext);
+		} else
+			json_object_object_add(need, cap,
+			    json_object_new_object());
 		mcp_json_set(e->data, "requiredCapabilities", need);
 	}
 	if (r->modern)
 		e->transport = MCP_ERR_CAPABILITY;
-	return fail(e, -32021, "Missing required client capability: %s",
-	    cap);
+	return fail(e, -32021, "Missing required client capability: %s%s",
+	    cap, strcmp(cap, "extensions") == 0 ?
+	    ".io.modelcontextprotocol/tasks" : "");
 }
 
 /* A round's inputResponses and requestState (lib/input.c): -32602. */
@@ -415,6 +460,15 @@ m_tools_call(struct mcp_req *r, const struct mcp_msg *msg,
 	res = t->def->run(&c, args);
 	json_object_put(empty);
 	mcp_input_close(&c);
+	if (c.task) {
+		/* Its answer went out when it became a task: store the rest. */
+		mcp_task_finish(&c, c.cancelled ? NULL : res, c.cancelled ?
+		    "Cancelled" : NULL);
+		json_object_put(res);
+		json_object_put(c.progress);
+		e->code = 0;
+		return NULL;
+	}
 	/*
 	 * Only a cancellation the tool saw counts: one that arrives after
 	 * the work is done may be ignored (MCP "Cancellation"), which spares
@@ -428,6 +482,13 @@ m_tools_call(struct mcp_req *r, const struct mcp_msg *msg,
 	}
 	if (res == NULL && c.missing != NULL)
 		return missing_cap(r, e, c.missing);
+	if (res == NULL && c.task_busy) {
+		mcp_logx(MCP_LEVEL_INFO, r->rid, "tool %s: no task: %s", name,
+		    c.task_refused);
+		r->outcome = "tasks_busy";
+		e->transport = MCP_ERR_BUSY;
+		return fail(e, -32043, "Too many tasks running: retry later");
+	}
 	if (res == NULL) {
 		mcp_logx(MCP_LEVEL_ERROR, r->rid, "tool %s failed", name);
 		r->outcome = "tool_failed";
@@ -910,6 +971,9 @@ struct method {
 static const struct method methods[] = {
 	{ "initialize", ERA_LEGACY, 0, m_initialize },
 	{ "server/discover", ERA_MODERN, 1, m_discover },
+	{ "tasks/get", ERA_MODERN, 0, m_tasks },
+	{ "tasks/update", ERA_MODERN, 0, m_tasks },
+	{ "tasks/cancel", ERA_MODERN, 0, m_tasks },
 	/* 2026-07-28 has no ping: unknown there (404 / -32601). */
 	{ "ping", ERA_LEGACY, 0, m_ping },
 	{ "logging/setLevel", ERA_LEGACY, 0, m_set_level },

@@ -357,6 +357,10 @@ mcp_main_serve(const struct mcp_endpoint *ep, mcp_serve_fn serve, int argc,
 		return 1;
 	}
 	mcp_log_setlevel(srv.cfg.log_level);
+	/* Each running task holds a worker thread: half of them by default. */
+	if (srv.cfg.max_tasks == 0)
+		srv.cfg.max_tasks = srv.cfg.threads > 1 ? srv.cfg.threads / 2 :
+		    1;
 	srv.serve = serve;
 	if (mcp_registry_init(&srv.reg, ep, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s: %s\n", argv[0], err);

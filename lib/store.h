@@ -17,6 +17,8 @@
 
 #define MCP_SESSION_ID_LEN	64	/* hex digits of 32 random bytes */
 #define MCP_SECRET_LEN		32	/* bytes of a server key */
+#define MCP_TASKS_PER_OWNER	16
+#define MCP_TASK_ROWS		10000
 /* Seals requestState (lib/seal.c, lib/input.c). */
 #define MCP_SECRET_STATE	"request_state"
 
@@ -74,6 +76,9 @@
  *                   (oldest window dropped), none whose window ended
  *   signing_keys    made by the operator (mcpctl init, key rotate) only
  *   secrets         one per purpose the server names (MCP_SECRET_*)
+ *   tasks           MCP_TASKS_PER_OWNER live (working, input_required)
+ *                   per caller and endpoint, none past its ttl_ms,
+ *                   MCP_TASK_ROWS in all (oldest dropped)
  *   audit           one row per authenticated request, kept
  *                   audit_retention_days
  *   audit_anon      requests refused before authentication, one row per
@@ -301,6 +306,36 @@ typedef void	(*mcp_audit_cb)(void *, const char *const cols[],
 /* One tool's calls, failures, mean and max latency (µs). */
 typedef void	(*mcp_usage_cb)(void *, const char *tool, int64_t calls,
 		    int64_t failures, int64_t mean_us, int64_t max_us);
+
+/*
+ * A task.  The JSON members are NULL when empty; a task read owns them
+ * (mcp_task_clear() frees them).  Times are milliseconds since the epoch.
+ */
+struct mcp_task {
+	char		 id[65];		/* 64 hex digits */
+	char		 endpoint[64];
+	char		 owner[65];		/* mcp_guard_owner(), "" unauthed */
+	char		 tool[129];
+	char		 status[16];		/* working, input_required,
+						   completed, failed, cancelled */
+	char		 message[256];		/* statusMessage, "" for none */
+	int64_t		 created_ms;
+	int64_t		 updated_ms;
+	int64_t		 ttl_ms;
+	int		 poll_ms;
+	char		 holder[17];		/* the process running it */
+	int64_t		 beat_ms;		/* when it last said so */
+	int		 cancel;		/* tasks/cancel asked */
+	char		*result;		/* CallToolResult, completed */
+	char		*error;			/* JSON-RPC error, failed */
+	char		*inputs;		/* outstanding inputRequests */
+	char		*answers;		/* answers not yet taken */
+};
+
+/* What task_edit() runs on the task read: 1 to write it back, 0 not. */
+typedef int	(*mcp_task_fn)(void *, struct mcp_task *);
+
+void	mcp_task_clear(struct mcp_task *);
 
 struct mcp_store_ops {
 	void		(*close)(struct mcp_store *);
@@ -656,6 +691,23 @@ struct mcp_store_ops {
 	 */
 	enum mcp_err	(*secret)(struct mcp_store *, const char *name,
 			    unsigned char out[MCP_SECRET_LEN]);
+	/*
+	 * Tasks (2026-07-28 tasks extension).  task_put() first drops the
+	 * expired ones; MCP_ERR_BUSY when the owner already has max live
+	 * ones.  task_get() reads one of (endpoint, owner): another owner's
+	 * is MCP_ERR_NOTFOUND, like one that does not exist or expired.
+	 * task_edit() reads it likewise and hands it to fn inside one write
+	 * transaction; when fn returns 1 the task is written back.  The
+	 * strings of a task read are the caller's (mcp_task_clear()).
+	 */
+	enum mcp_err	(*task_put)(struct mcp_store *, const struct mcp_task *,
+			    int max);
+	enum mcp_err	(*task_get)(struct mcp_store *, const char *endpoint,
+			    const char *owner, const char *id, int64_t now_ms,
+			    struct mcp_task *);
+	enum mcp_err	(*task_edit)(struct mcp_store *, const char *endpoint,
+			    const char *owner, const char *id, int64_t now_ms,
+			    mcp_task_fn, void *);
 	/* tools/call usage per tool, from the audit trail. */
 	enum mcp_err	(*audit_usage)(struct mcp_store *,
 			    const struct mcp_usage_query *, mcp_usage_cb,

@@ -14,7 +14,7 @@
 
 #include "store_sqlite.h"
 
-#define SCHEMA_VERSION	10
+#define SCHEMA_VERSION	11
 #define BUSY_MS		5000
 
 enum stmt {
@@ -632,6 +632,37 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"  name TEXT PRIMARY KEY,"
 	"  value BLOB NOT NULL,"
 	"  created INTEGER NOT NULL) WITHOUT ROWID;",
+	/*
+	 * 11: tasks (the 2026-07-28 tasks extension), each its caller's
+	 * (owner) at one endpoint.  The process running one (holder) beats
+	 * while it works; the trigger keeps MCP_TASK_ROWS in all, oldest
+	 * dropped (store_sqlite_tasks.c drops expired ones and bounds each
+	 * owner's live ones).
+	 */
+	"CREATE TABLE tasks ("
+	"  id TEXT PRIMARY KEY,"
+	"  endpoint TEXT NOT NULL,"
+	"  owner TEXT NOT NULL,"
+	"  tool TEXT NOT NULL,"
+	"  status TEXT NOT NULL,"
+	"  message TEXT NOT NULL DEFAULT '',"
+	"  created_ms INTEGER NOT NULL,"
+	"  updated_ms INTEGER NOT NULL,"
+	"  ttl_ms INTEGER NOT NULL,"
+	"  poll_ms INTEGER NOT NULL,"
+	"  holder TEXT NOT NULL,"
+	"  beat_ms INTEGER NOT NULL,"
+	"  cancel INTEGER NOT NULL DEFAULT 0,"
+	"  result TEXT,"
+	"  error TEXT,"
+	"  inputs TEXT,"
+	"  answers TEXT) WITHOUT ROWID;"
+	"CREATE INDEX tasks_owner ON tasks (endpoint, owner, status);"
+	"CREATE INDEX tasks_created ON tasks (created_ms);"
+	"CREATE TRIGGER tasks_bound AFTER INSERT ON tasks BEGIN"
+	"  DELETE FROM tasks WHERE id IN (SELECT id FROM tasks ORDER BY"
+	"    created_ms DESC LIMIT -1 OFFSET " MCP_XSTR(MCP_TASK_ROWS) ");"
+	"  END;",
 };
 
 struct sqlite_store {
@@ -2104,6 +2135,9 @@ static const struct mcp_store_ops ops = {
 	.tpl_get = tpl_get,
 	.tpl_put = tpl_put,
 	.secret = sqlite_secret,
+	.task_put = sqlite_task_put,
+	.task_get = sqlite_task_get,
+	.task_edit = sqlite_task_edit,
 };
 
 static int

@@ -72,6 +72,14 @@ enum mcp_err	 sqlite_grant_list(struct mcp_store *, const char *,
 enum mcp_err	 sqlite_grant_revoke(struct mcp_store *, const char *,
 		    const char *, int64_t);
 
+/* Tasks (store_sqlite_tasks.c); see store.h. */
+enum mcp_err	 sqlite_task_put(struct mcp_store *, const struct mcp_task *,
+		    int);
+enum mcp_err	 sqlite_task_get(struct mcp_store *, const char *,
+		    const char *, const char *, int64_t, struct mcp_task *);
+enum mcp_err	 sqlite_task_edit(struct mcp_store *, const char *,
+		    const char *, const char *, int64_t, mcp_task_fn, void *);
+
 /* The server's own keys (store_sqlite_secret.c); see store.h. */
 enum mcp_err	 sqlite_secret(struct mcp_store *, const char *,
 		    unsigned char[MCP_SECRET_LEN]);

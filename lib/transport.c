@@ -91,6 +91,8 @@ answer(struct mcp_req *r, const struct mcp_reply *rp, enum mcp_err e)
 	int				 none = rp->result == NULL &&
 					    rp->error == NULL;
 
+	if (r->answered)
+		return;			/* a task: its answer went out */
 	if (r->sse) {
 		mcp_notices_send(r);
 		if (!none)
@@ -150,6 +152,11 @@ name_source(const char *method, const struct mcp_jv *p)
 		return mcp_jv_str(p, "name");
 	if (strcmp(method, "resources/read") == 0)
 		return mcp_jv_str(p, "uri");
+	/* The tasks extension routes its methods by task. */
+	if (strcmp(method, "tasks/get") == 0 ||
+	    strcmp(method, "tasks/update") == 0 ||
+	    strcmp(method, "tasks/cancel") == 0)
+		return mcp_jv_str(p, "taskId");
 	return NULL;
 }
 
