@@ -341,7 +341,9 @@ static const struct mcp_tool tools[] = {
 		    "cancel the request to stop it between batches. An item "
 		    "whose external_id is taken is skipped and listed; the "
 		    "workspace's quota stops the import. Returns the new ids "
-		    "in the order of the list.",
+		    "in the order of the list. A client with the tasks "
+		    "extension gets an import of more than one batch as a "
+		    "task.",
 		.scopes = "org:write",
 		.input_schema = "{\"type\":\"object\",\"properties\":{"
 		    ENV_ID ",\"organizations\":{\"type\":\"array\","
@@ -368,6 +370,7 @@ static const struct mcp_tool tools[] = {
 		    "\"imported\",\"organization_ids\",\"skipped\","
 		    "\"stopped\"]}",
 		.hints = 0,
+		.flags = MCP_TOOL_TASKS,
 		.run = tool_import_organizations,
 	},
 	{

@@ -136,7 +136,7 @@ static const struct intkey intkeys[] = {
 	{ "subject_max_share_percent", 1, 100, OFF(subject_share), 0 },
 	{ "request_state_seconds", 1, 86400, OFF(state_seconds), 0 },
 	{ "max_tasks", 0, 256, OFF(max_tasks), 0 },
-	{ "task_seconds", 10, 7 * 86400, OFF(task_seconds), 0 },
+	{ "task_seconds", 1, 7 * 86400, OFF(task_seconds), 0 },
 };
 
 static int

@@ -406,6 +406,27 @@ round_open(struct mcp_req *r, const struct mcp_msg *msg, struct mcp_call *c,
 	return rc;
 }
 
+/* A result that is no tool error matches the tool's outputSchema. */
+static int
+output_ok(struct mcp_req *r, const struct mcp_tool_rt *t,
+    struct json_object *res)
+{
+	struct json_object	*x, *sc;
+	char			 why[512];
+
+	mcp_json_get(res, "isError", &x);
+	if (t->output == NULL || json_object_get_boolean(x))
+		return 1;
+	mcp_json_get(res, "structuredContent", &sc);
+	if (sc != NULL && mcp_schema_validate(t->output, sc, why,
+	    sizeof(why)) == 0)
+		return 1;
+	mcp_logx(MCP_LEVEL_ERROR, r->rid, "tool %s: result does not match "
+	    "its outputSchema: %s", t->def->name, sc == NULL ?
+	    "no structuredContent" : why);
+	return 0;
+}
+
 /*
  * Reads its params from the message's nodes: only the arguments, which
  * the schema and the tool see, become json-c.
@@ -416,7 +437,7 @@ m_tools_call(struct mcp_req *r, const struct mcp_msg *msg,
 {
 	const struct mcp_tool_rt	*t;
 	struct mcp_call			 c;
-	struct json_object		*args = NULL, *res, *empty = NULL, *sc;
+	struct json_object		*args = NULL, *res, *empty = NULL;
 	struct json_object		*x;
 	struct mcp_jv			*a, *pt;
 	const char			*name;
@@ -462,6 +483,10 @@ m_tools_call(struct mcp_req *r, const struct mcp_msg *msg,
 	mcp_input_close(&c);
 	if (c.task) {
 		/* Its answer went out when it became a task: store the rest. */
+		if (res != NULL && !c.cancelled && !output_ok(r, t, res)) {
+			json_object_put(res);
+			res = NULL;
+		}
 		mcp_task_finish(&c, c.cancelled ? NULL : res, c.cancelled ?
 		    "Cancelled" : NULL);
 		json_object_put(res);
@@ -501,16 +526,9 @@ m_tools_call(struct mcp_req *r, const struct mcp_msg *msg,
 	mcp_json_get(res, "isError", &x);
 	if (json_object_get_boolean(x))
 		r->outcome = "tool_error";
-	if (t->output != NULL && !json_object_get_boolean(x)) {
-		mcp_json_get(res, "structuredContent", &sc);
-		if (sc == NULL || mcp_schema_validate(t->output, sc, why,
-		    sizeof(why)) == -1) {
-			mcp_logx(MCP_LEVEL_ERROR, r->rid, "tool %s: result "
-			    "does not match its outputSchema: %s", name,
-			    sc == NULL ? "no structuredContent" : why);
-			json_object_put(res);
-			return fail(e, -32603, "Internal error");
-		}
+	if (!output_ok(r, t, res)) {
+		json_object_put(res);
+		return fail(e, -32603, "Internal error");
 	}
 	return res;
 }

@@ -23,7 +23,7 @@
 #define TASK_EXT	"io.modelcontextprotocol/tasks"
 #define POLL_MS		500	/* pollIntervalMs advised to clients */
 #define BEAT_MS		1000	/* a running task beats this often */
-#define LOST_MS		15000	/* no beat this long: its process stopped */
+#define LOST_MS		10000	/* no beat this long: its process stopped */
 #define WAIT_MS		200	/* a task waiting for answers looks this often */
 
 static int64_t
@@ -246,21 +246,28 @@ mcp_task_finish(struct mcp_call *c, struct json_object *res,
 {
 	struct mcp_req		*r = c->req;
 	struct json_object	*err;
+	struct mcp_buf		 b = { 0 };
 	struct sync		 s;
 	char			 owner[65];
-	const char		*ep, *t;
+	const char		*ep;
 	enum mcp_err		 e;
 
 	memset(&s, 0, sizeof(s));
 	s.c = c;
 	if (res != NULL) {
 		s.status = "completed";
-		t = mcp_json_text(res);
-		if (t == NULL || strlen(t) > r->srv->cfg.max_answer) {
+		/* The CallToolResult as a 2026-07-28 answer would carry it. */
+		if (!mcp_json_has(res, "resultType"))
+			mcp_json_set(res, "resultType",
+			    json_object_new_string("complete"));
+		b.max = r->srv->cfg.max_answer;
+		if (mcp_result_write(&b, res) == -1) {
 			s.status = "failed";
-			code_msg = mcp_err_info(MCP_ERR_ANSWER)->message;
+			code_msg = mcp_err_info(b.over ? MCP_ERR_ANSWER :
+			    MCP_ERR_NOMEM)->message;
 		} else
-			s.result = strdup(t);
+			s.result = strdup(b.p);
+		mcp_buf_free(&b);
 	} else
 		s.status = "failed";
 	if (s.result == NULL && (err = mcp_rpc_error_object(-32603,

@@ -126,6 +126,12 @@ tool_import_organizations(struct mcp_call *c, struct json_object *args)
 	n = json_object_array_length(list);
 	if (json_object_object_get_ex(args, "batch_size", &bs))
 		size = (size_t)json_object_get_int64(bs);
+	/*
+	 * More than one batch: a task where the client can hold one (its
+	 * progress then goes nowhere; tasks/get tells the outcome).
+	 */
+	if (n > size)
+		(void)mcp_call_task(c);
 	if ((o = calloc(size, sizeof(*o))) == NULL)
 		return NULL;
 	im.ids = json_object_new_array();

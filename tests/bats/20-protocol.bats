@@ -62,7 +62,7 @@ teardown_file() { stop_server; }
 	jqb '.error.code == -32602'
 }
 
-@test "tools/list pages through all 26 fixtures without gaps or repeats" {
+@test "tools/list pages through all 33 fixtures without gaps or repeats" {
 	init_session 2025-11-25
 	names=""; cursor=""; pages=0
 	while :; do
@@ -74,9 +74,9 @@ teardown_file() { stop_server; }
 		cursor=$(printf '%s' "$BODY" | jq -r '.result.nextCursor // empty')
 		[ -n "$cursor" ] || break
 	done
-	[ "$pages" = 6 ]
-	[ "$(echo $names | wc -w)" = 26 ]
-	[ "$(echo $names | tr ' ' '\n' | sort -u | wc -l)" = 26 ]
+	[ "$pages" = 7 ]
+	[ "$(echo $names | wc -w)" = 33 ]
+	[ "$(echo $names | tr ' ' '\n' | sort -u | wc -l)" = 33 ]
 }
 
 @test "tools/list: every tool has name, description, object inputSchema, annotations" {

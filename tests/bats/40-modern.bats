@@ -20,7 +20,7 @@ teardown_file() { stop_server; }
 
 @test "tools/list: resultType, ttlMs, cacheScope" {
 	mpost tools/list ''
-	jqb '.result.resultType == "complete" and .result.ttlMs == 60000 and .result.cacheScope == "public" and (.result.tools | length) == 26'
+	jqb '.result.resultType == "complete" and .result.ttlMs == 60000 and .result.cacheScope == "public" and (.result.tools | length) == 33'
 }
 
 @test "tools/call with Mcp-Name: result with resultType, no cache hints" {

@@ -108,7 +108,7 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 @test "config check: -t reports the registry" {
 	run "$BIN" -t -f "$T/ok.conf"
 	[ "$status" = 0 ]
-	[ "$output" = "mcp-fcgi-conformance: configuration OK (26 tools, 3 resources, 1 templates, 5 prompts)" ]
+	[ "$output" = "mcp-fcgi-conformance: configuration OK (33 tools, 3 resources, 1 templates, 5 prompts)" ]
 }
 
 @test "config error: unknown key names file, line and key" {

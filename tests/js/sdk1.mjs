@@ -13,7 +13,7 @@ assert.match(transport.sessionId, /^[0-9a-f]{64}$/);
 assert.equal(client.getServerVersion().name, 'mcp-fcgi-conformance');
 
 const { tools } = await client.listTools();
-assert.equal(tools.length, 26);
+assert.equal(tools.length, 33);
 assert.ok(tools.some((t) => t.name === 'test_image_content'));
 
 const text = await client.callTool({ name: 'test_simple_text', arguments: {} });
@@ -33,4 +33,4 @@ assert.equal(prompt.messages[0].content.text, "Prompt with arguments: arg1='x', 
 
 await transport.terminateSession();
 await client.close();
-console.log('sdk1 ok: session, 26 tools, progress, resource, prompt, DELETE');
+console.log('sdk1 ok: session, 33 tools, progress, resource, prompt, DELETE');

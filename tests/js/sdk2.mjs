@@ -13,7 +13,7 @@ await client.connect(transport);
 assert.equal(client.getNegotiatedProtocolVersion(), '2026-07-28');
 
 const { tools } = await client.listTools();
-assert.equal(tools.length, 26);
+assert.equal(tools.length, 33);
 
 const text = await client.callTool({ name: 'test_simple_text', arguments: {} });
 assert.deepEqual(text.content, [{ type: 'text', text: 'This is a simple text response for testing.' }]);
@@ -28,4 +28,4 @@ const prompt = await client.getPrompt({ name: 'test_simple_prompt' });
 assert.equal(prompt.messages[0].content.text, 'This is a simple prompt for testing.');
 
 await client.close();
-console.log(`sdk2 ok (${process.argv[3]}): 2026-07-28, 26 tools, calls, template resource, prompt`);
+console.log(`sdk2 ok (${process.argv[3]}): 2026-07-28, 33 tools, calls, template resource, prompt`);
