@@ -28,13 +28,13 @@ if [ -n "$missing" ]; then
 	# shellcheck disable=SC2086
 	apt-get install -y -qq $missing >/dev/null
 fi
-# The npm clients (conformance suite, SDKs, Node 22) for the client tests.
-if [ "${MCP_SKIP_NPM:-0}" != 1 ] && { [ ! -x "$root/tests/js/node_modules/.bin/conformance" ] ||
-    [ ! -x "$root/tests/js/node_modules/.bin/mcp-inspector" ] ||
-    [ ! -x "$root/tests/js/node_modules/.bin/mcp-remote" ] ||
-    [ ! -d "$root/tests/js/node_modules/playwright-core" ] ||
-    [ ! -d "$root/tests/js/node_modules/oidc-provider" ] ||
-    [ ! -d "$root/tests/js/node_modules/conformance-next" ]; }; then
+# The npm clients (conformance suite, SDKs, Node 22) for the client tests,
+# installed again whenever tests/js/package.json changes (a copy of the
+# one installed is kept beside the modules).
+stamp=$root/tests/js/node_modules/.installed-package.json
+if [ "${MCP_SKIP_NPM:-0}" != 1 ] &&
+    ! cmp -s "$root/tests/js/package.json" "$stamp" 2>/dev/null; then
 	echo "deps: installing npm packages in tests/js"
 	(cd "$root/tests/js" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+	cp "$root/tests/js/package.json" "$stamp"
 fi

@@ -85,7 +85,7 @@ Get a token as the development client (valid 10 minutes), then call a tool:
     -d '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"whoami","arguments":{},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}'
 
 MCP Inspector (--cli) and mcp-remote, with the token:
-  npx @modelcontextprotocol/inspector@0.22 --cli $base/mcp --transport http \\
+  npx @modelcontextprotocol/inspector@2 --cli $base/mcp --transport http \\
     --header "Authorization: Bearer \$TOKEN" --method tools/list
   npx mcp-remote $base/mcp --header "Authorization: Bearer \$TOKEN"
 

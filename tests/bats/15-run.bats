@@ -38,7 +38,7 @@ mcall() {
 	start
 	[[ "$OUT" == *"Created the store and a signing key under $STATE"* ]]
 	[[ "$OUT" == *"MCP endpoint (Streamable HTTP):   $URL"* ]]
-	[[ "$OUT" == *"npx @modelcontextprotocol/inspector@0.22 --cli $URL"* ]]
+	[[ "$OUT" == *"npx @modelcontextprotocol/inspector@2 --cli $URL"* ]]
 	id=$(sed -n 's/^  client_id *//p' <<<"$OUT")
 	secret=$(sed -n 's/^  client_secret *//p' <<<"$OUT")
 	[ -n "$id" ] && [ -n "$secret" ]

@@ -8,6 +8,7 @@
 # /sse, and --transport sse-only) and MCP Inspector's SSE transport.
 
 load helper
+bats_require_minimum_version 1.5.0
 
 setup_file() {
 	start_server
@@ -213,9 +214,9 @@ begin() {
 	jqo '.result.structuredContent.workspace == "'"$WA"'"' "$out"
 }
 
-@test "MCP Inspector (CLI) over its SSE transport: tools/list" {
+@test "MCP Inspector 2.x (CLI) over its SSE transport: tools/list" {
 	cd "$JS"
-	run timeout 60 mcp-inspector --cli "$BASE/sse" --transport sse \
+	run --separate-stderr timeout 60 mcp-inspector --cli "$BASE/sse" --transport sse \
 	    --header "Authorization: Bearer $TA" --method tools/list
 	echo "$output" | head -20
 	[ "$status" = 0 ]

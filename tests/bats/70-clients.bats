@@ -4,6 +4,7 @@
 # two FastCGI processes per endpoint.
 
 load helper
+bats_require_minimum_version 1.5.0
 
 setup_file() {
 	start_server
@@ -62,13 +63,44 @@ teardown_file() { stop_server; }
 @test "conformance suite 0.2 (newest): every active scenario passes" {
 	cd "$JS"
 	run $CONFORMANCE_NEXT --version
-	[[ "$output" == 0.2.* ]]
+	[ "$output" = 0.2.0-alpha.12 ]
 	run timeout 300 $CONFORMANCE_NEXT server --url "$URL"
 	echo "$output" | tail -40
 	[ "$status" = 0 ]
 	total=$(echo "$output" | grep '^Total:')
 	[[ "$total" =~ ^Total:\ ([0-9]+)\ passed,\ 0\ failed$ ]]
 	[ "${BASH_REMATCH[1]}" -ge 73 ]
+	! echo "$output" | grep -q '✗'
+}
+
+# Pending, draft and extension scenarios too: input-required results,
+# tasks, custom headers, JSON Schema 2020-12 keywords at the 2026 wire.
+@test "conformance suite 0.2 --suite all: no failures" {
+	cd "$JS"
+	run timeout 600 $CONFORMANCE_NEXT server --url "$URL" --suite all
+	echo "$output" | grep -E '^(✗|Total)'
+	[ "$status" = 0 ]
+	total=$(echo "$output" | grep '^Total:')
+	[[ "$total" =~ ^Total:\ ([0-9]+)\ passed,\ 0\ failed$ ]]
+	[ "${BASH_REMATCH[1]}" -ge 225 ]
+	! echo "$output" | grep -q '^✗'
+	# The families that were missing, each present and passing.
+	for f in input-required-result-tampered-state tasks-lifecycle \
+	    tasks-mrtr-composition http-custom-header-server-validation \
+	    json-schema-2020-12 server-stateless; do
+		echo "$output" | grep -q "^✓ $f: "
+	done
+}
+
+@test "conformance suite 0.2: the 2026-07-28 requirement set, scored and not, without a failure" {
+	cd "$JS"
+	run timeout 600 $CONFORMANCE_NEXT server --url "$URL" --requirements 2026-07-28
+	echo "$output" | grep -E '✗|Total|Not scored'
+	[ "$status" = 0 ]
+	total=$(echo "$output" | grep '^Total:')
+	[[ "$total" =~ ^Total:\ ([0-9]+)\ passed,\ 0\ failed$ ]]
+	[ "${BASH_REMATCH[1]}" -ge 190 ]
+	echo "$output" | grep -q 'scenario(s) run, 0 failing'
 	! echo "$output" | grep -q '✗'
 }
 
@@ -117,32 +149,32 @@ await c.close();"
 	[[ "$output" == *"sdk-auth ok"* ]]
 }
 
-@test "MCP Inspector --cli with --header Authorization lists tools, calls a scoped tool, reads a resource" {
+@test "MCP Inspector 2.x --cli with --header Authorization lists tools, calls a scoped tool, reads a resource" {
 	cd "$JS"
 	tok=$(curl -s -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials \
 	    -d scope=wks:read "$BASE/oauth/token" | jq -r .access_token)
-	run timeout 60 mcp-inspector --cli "$BASE/mcp" --transport http \
+	run --separate-stderr timeout 60 mcp-inspector --cli "$BASE/mcp" --transport http \
 	    --header "Authorization: Bearer $tok" --method tools/list
 	[ "$status" = 0 ]
 	jqo '[.tools[].name] == ["echo","whoami","get_usage","get_workspace","update_workspace","list_environments","get_environment","create_environment","update_environment","delete_environment","list_organizations","get_organization","create_organization","import_organizations","update_organization","delete_organization","list_org_templates","create_org_template"]'
 	jqo '.tools[2]._meta["mcp-fcgi/scopes"] == ["wks:read"]'
-	run timeout 60 mcp-inspector --cli "$BASE/mcp" --transport http \
+	run --separate-stderr timeout 60 mcp-inspector --cli "$BASE/mcp" --transport http \
 	    --header "Authorization: Bearer $tok" --method tools/call \
 	    --tool-name whoami
 	[ "$status" = 0 ]
 	jqo '.structuredContent.client_id == "'"$CLIENT_ID"'" and .structuredContent.scopes == ["wks:read"]'
 	# Resources: listed with their scopes, and one read within the token's.
-	run timeout 60 mcp-inspector --cli "$BASE/mcp" --transport http \
+	run --separate-stderr timeout 60 mcp-inspector --cli "$BASE/mcp" --transport http \
 	    --header "Authorization: Bearer $tok" --method resources/list
 	[ "$status" = 0 ]
 	jqo '[.resources[].uri] == ["mcp-fcgi://workspace","mcp-fcgi://environments","mcp-fcgi://org-templates"]'
-	run timeout 60 mcp-inspector --cli "$BASE/mcp" --transport http \
+	run --separate-stderr timeout 60 mcp-inspector --cli "$BASE/mcp" --transport http \
 	    --header "Authorization: Bearer $tok" --method resources/read \
 	    --uri mcp-fcgi://workspace
 	[ "$status" = 0 ]
 	jqo '(.contents[0].text | fromjson) | .id == "wks_bats" and .name == "bats"'
 	# Without the header the Inspector gets our 401 and fails.
-	run timeout 60 mcp-inspector --cli "$BASE/mcp" --transport http --method tools/list
+	run --separate-stderr timeout 60 mcp-inspector --cli "$BASE/mcp" --transport http --method tools/list
 	[ "$status" != 0 ]
 }
 
