@@ -403,7 +403,9 @@ static const struct mcp_tool tools[] = {
 	{ "test_custom_header", NULL, "Echoes its value, which the client "
 	  "mirrors in the Mcp-Param-Value header", "",
 	  "{\"type\":\"object\",\"properties\":{\"value\":{\"type\":"
-	  "\"string\",\"x-mcp-header\":\"Value\",\"maxLength\":4096}},"
+	  "\"string\",\"x-mcp-header\":\"Value\",\"maxLength\":4096},"
+	  "\"count\":{\"type\":\"integer\",\"x-mcp-header\":\"Count\"},"
+	  "\"flag\":{\"type\":\"boolean\",\"x-mcp-header\":\"Flag\"}},"
 	  "\"required\":[\"value\"],\"additionalProperties\":false}", NULL,
 	  MCP_HINT_READONLY | MCP_HINT_IDEMPOTENT, 0, custom_header },
 	{ "test_input_required_result_capabilities", NULL, "Asks only what "

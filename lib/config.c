@@ -23,6 +23,7 @@ mcp_config_defaults(struct mcp_config *c)
 	c->max_depth = 64;
 	c->state_seconds = 600;
 	c->task_seconds = 3600;
+	c->task_lost_seconds = 30;
 	c->session_idle = 3600;
 	c->max_sessions = 32;
 	c->page_size = 100;
@@ -137,6 +138,7 @@ static const struct intkey intkeys[] = {
 	{ "request_state_seconds", 1, 86400, OFF(state_seconds), 0 },
 	{ "max_tasks", 0, 256, OFF(max_tasks), 0 },
 	{ "task_seconds", 1, 7 * 86400, OFF(task_seconds), 0 },
+	{ "task_lost_seconds", 5, 3600, OFF(task_lost_seconds), 0 },
 };
 
 static int

@@ -306,6 +306,7 @@ struct mcp_config {
 	int		 state_seconds;		/* a requestState's lifetime */
 	int		 max_tasks;		/* running per process; 0: threads/2 */
 	int		 task_seconds;		/* a task's ttlMs, in seconds */
+	int		 task_lost_seconds;	/* no beat this long: failed */
 	int		 log_level;
 	char		*origins[MCP_MAX_ORIGINS];
 	size_t		 norigins;
@@ -846,7 +847,6 @@ struct mcp_server {
 	/* Seals requestState (lib/input.c); read from the store at start. */
 	unsigned char		 state_key[MCP_SECRET_LEN];
 	int			 state_key_ok;
-	int			 tasks_running;	/* in this process (atomic) */
 };
 
 /* Per-request state; lives on the worker thread's stack. */
@@ -890,6 +890,12 @@ struct mcp_req {
 };
 
 const char	*mcp_http_param(struct mcp_req *, const char *);
+/*
+ * 1 when a CGI variable HTTP_MCP_* comes twice (headers whose names
+ * differ only in '-' and '_', which a proxy reads as two) or there are
+ * more than 32 of them.
+ */
+int	mcp_http_mcp_twice(struct mcp_req *);
 /* Starts a response with status and content type; 0 or -1. */
 int	mcp_http_begin(struct mcp_req *, int status, const char *ctype);
 int	mcp_http_write(struct mcp_req *, const char *, size_t);
@@ -1194,7 +1200,8 @@ struct mcp_call {
  * tasks extension.  mcp_task_cancelled(): the running task was cancelled
  * or is gone (it beats meanwhile).  mcp_task_input(): in a task, the
  * answer to key, asking it (ask, borrowed) when outstanding and waiting
- * for tasks/update; with ask_only, only asks.  mcp_task_finish(): stores
+ * for tasks/update (up to timeout_ms, when above 0); with ask_only, only
+ * asks.  mcp_task_finish(): stores
  * what the tool returned (NULL: failed, with code_msg) as the outcome.
  * mcp_task_method(): tasks/get, tasks/update, tasks/cancel; NULL with the
  * JSON-RPC error in code, msg and data (a reference).
@@ -1202,7 +1209,8 @@ struct mcp_call {
 int	mcp_task_declared(const struct mcp_req *);
 int	mcp_task_cancelled(struct mcp_call *);
 struct json_object *mcp_task_input(struct mcp_call *, const char *key,
-	    struct json_object *ask, int ask_only, const char **errstr);
+	    struct json_object *ask, int ask_only, int timeout_ms,
+	    const char **errstr);
 void	mcp_task_finish(struct mcp_call *, struct json_object *,
 	    const char *code_msg);
 struct json_object *mcp_task_method(struct mcp_req *, const char *method,

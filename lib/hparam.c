@@ -238,6 +238,7 @@ agrees(const struct mcp_hparam *h, const char *d, size_t dn,
 {
 	char	 num[64], *end;
 	double	 a, b;
+	size_t	 i;
 
 	switch (h->type) {
 	case 's':
@@ -249,17 +250,33 @@ agrees(const struct mcp_hparam *h, const char *d, size_t dn,
 		if (v->type == MCP_JFALSE)
 			return dn == 5 && memcmp(d, "false", 5) == 0;
 		return 0;
-	default:	/* integer, compared as numbers: "42.0" is 42 */
+	default:
+		/*
+		 * An integer, compared as a number ("42.0" is 42) but written
+		 * as the revision writes one: an optional '-', digits, and
+		 * at most a fraction of zeros; within 2^53 either way.
+		 */
 		if ((v->type != MCP_JINT && v->type != MCP_JDOUBLE) ||
 		    dn == 0 || dn >= sizeof(num))
 			return 0;
 		memcpy(num, d, dn);
 		num[dn] = '\0';
-		a = strtod(num, &end);
-		if (*end != '\0' || !isfinite(a) || isspace((unsigned char)num[0]))
+		i = num[0] == '-';
+		if (!isdigit((unsigned char)num[i]))
 			return 0;
+		while (isdigit((unsigned char)num[i]))
+			i++;
+		if (num[i] == '.') {
+			if (num[++i] != '0')
+				return 0;
+			while (num[i] == '0')
+				i++;
+		}
+		if (num[i] != '\0')
+			return 0;
+		a = strtod(num, &end);
 		b = strtod(v->s, NULL);
-		return a == b;
+		return fabs(a) <= 9007199254740991.0 && a == b;
 	}
 }
 

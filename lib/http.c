@@ -138,6 +138,31 @@ read_env(struct mcp_req *r, const char *const *env)
 	r->env_read = 1;
 }
 
+int
+mcp_http_mcp_twice(struct mcp_req *r)
+{
+	const char *const	*env;
+	const char		*seen[32], *e, *eq;
+	size_t			 n = 0, i, len;
+
+	if (r->io->envp == NULL)
+		return 0;
+	for (env = r->io->envp(r->io); env != NULL && (e = *env) != NULL;
+	    env++) {
+		if (strncmp(e, "HTTP_MCP_", 9) != 0 ||
+		    (eq = strchr(e, '=')) == NULL)
+			continue;
+		len = (size_t)(eq - e) + 1;	/* with its '=' */
+		for (i = 0; i < n; i++)
+			if (strncmp(seen[i], e, len) == 0)
+				return 1;
+		if (n == sizeof(seen) / sizeof(seen[0]))
+			return 1;	/* more than any request needs */
+		seen[n++] = e;
+	}
+	return 0;
+}
+
 const char *
 mcp_http_param(struct mcp_req *r, const char *name)
 {

@@ -8,9 +8,9 @@
  * retries the same request with inputResponses, and with the requestState
  * the server gave it.  No process keeps anything between the rounds: what
  * a handler needs to remember travels in requestState, sealed (lib/seal.c)
- * and bound to the caller, the method, the name and a digest of the
- * arguments, with an expiry, so that the state is useless to anyone else,
- * for any other request, or later.
+ * and bound to the caller, the endpoint, the method, the name and a
+ * digest of the arguments, with an expiry, so that the state is useless
+ * to anyone else, for any other request, or later.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -229,7 +229,9 @@ mcp_input_open(struct mcp_call *c, const char *method, const char *name,
 		goto bad;
 	}
 	if (mcp_json_str(payload, "r") == NULL ||
-	    strcmp(mcp_json_str(payload, "r"), c->rdigest) != 0) {
+	    strcmp(mcp_json_str(payload, "r"), c->rdigest) != 0 ||
+	    mcp_json_str(payload, "p") == NULL ||
+	    strcmp(mcp_json_str(payload, "p"), r->srv->reg.ep->name) != 0) {
 		mcp_logx(MCP_LEVEL_WARNING, r->rid, "requestState refused: "
 		    "made for another request (method, name or arguments)");
 		goto bad;
@@ -403,7 +405,7 @@ ask_object(const char *method, struct json_object *params)
  */
 static struct json_object *
 task_input(struct mcp_call *c, const char *key, const char *method,
-    struct json_object *params, const char **errstr)
+    struct json_object *params, int timeout_ms, const char **errstr)
 {
 	struct json_object	*ask, *v;
 	const char		*why;
@@ -422,7 +424,8 @@ task_input(struct mcp_call *c, const char *key, const char *method,
 	}
 	snprintf(again, sizeof(again), "%s", key);
 	for (n = 0; n < 3; n++) {
-		if ((v = mcp_task_input(c, again, ask, 0, errstr)) == NULL)
+		if ((v = mcp_task_input(c, again, ask, 0, timeout_ms,
+		    errstr)) == NULL)
 			break;
 		if (answer_ok(method, params, v, &why))
 			break;
@@ -457,7 +460,7 @@ mcp_call_input(struct mcp_call *c, const char *key, const char *method,
 		goto fail;
 	}
 	if (c->task)
-		return task_input(c, key, method, params, errstr);
+		return task_input(c, key, method, params, timeout_ms, errstr);
 	if (c->responses != NULL &&
 	    (v = json_object_object_get(c->responses, key)) != NULL) {
 		if (answer_ok(method, params, v, &why)) {
@@ -494,7 +497,7 @@ mcp_call_ask(struct mcp_call *c, const char *key, const char *method,
 	    NULL && declared(c, cap)) {
 		if ((ask = ask_object(method, params)) == NULL)
 			return -1;
-		v = mcp_task_input(c, key, ask, 1, &err);
+		v = mcp_task_input(c, key, ask, 1, 0, &err);
 		json_object_put(ask);
 		json_object_put(v);
 		return c->cancelled ? -1 : 0;
@@ -574,6 +577,8 @@ mcp_call_input_required(struct mcp_call *c)
 		mcp_json_set(payload, "o", json_object_new_string(owner));
 		mcp_json_set(payload, "c", json_object_new_string(client));
 		mcp_json_set(payload, "r", json_object_new_string(c->rdigest));
+		mcp_json_set(payload, "p", json_object_new_string(
+		    r->srv->reg.ep->name));
 		mcp_json_set(payload, "e", json_object_new_int64(
 		    (int64_t)time(NULL) + r->srv->cfg.state_seconds));
 		mcp_json_set(payload, "s", json_object_get(c->next));

@@ -286,12 +286,14 @@ int	mcp_call_state_set(struct mcp_call *, struct json_object *consumed);
  * (each key is asked once in a task's life; mcp_call_ask() puts several
  * out at once), mcp_call_cancelled() and mcp_call_sleep() see tasks/cancel,
  * and notifications go nowhere.  0, or -1 when it cannot: before
- * 2026-07-28, a client that did not declare the extension (a tool that
- * returns NULL then answers -32021 naming it), a CGI run, or the limits
- * (max_tasks per process, MCP_TASKS_PER_OWNER live per caller); the tool
- * may then go on as a plain call.
+ * 2026-07-28, a client that did not declare the extension, a CGI run, or
+ * the limits (max_tasks per process and a caller's half of them,
+ * MCP_TASKS_PER_OWNER live per caller).  An optional task (required 0)
+ * then goes on as a plain call; a required one returns NULL, which the
+ * client gets as -32021 naming the extension, or 429 / -32043 for a
+ * limit.
  */
-int	mcp_call_task(struct mcp_call *);
+int	mcp_call_task(struct mcp_call *, int required);
 /*
  * 0 when the client declared capability cap ("sampling", "elicitation",
  * "roots"); else -1, and a handler that returns NULL then answers

@@ -490,7 +490,6 @@ m_tools_call(struct mcp_req *r, const struct mcp_msg *msg,
 		mcp_task_finish(&c, c.cancelled ? NULL : res, c.cancelled ?
 		    "Cancelled" : NULL);
 		json_object_put(res);
-		json_object_put(c.progress);
 		e->code = 0;
 		return NULL;
 	}

@@ -359,8 +359,10 @@ mcp_main_serve(const struct mcp_endpoint *ep, mcp_serve_fn serve, int argc,
 	mcp_log_setlevel(srv.cfg.log_level);
 	/* Each running task holds a worker thread: half of them by default. */
 	if (srv.cfg.max_tasks == 0)
-		srv.cfg.max_tasks = srv.cfg.threads > 1 ? srv.cfg.threads / 2 :
-		    1;
+		srv.cfg.max_tasks = srv.cfg.threads / 2;
+	/* One thread at least answers the rest (one thread: no task). */
+	if (srv.cfg.max_tasks >= srv.cfg.threads)
+		srv.cfg.max_tasks = srv.cfg.threads - 1;
 	srv.serve = serve;
 	if (mcp_registry_init(&srv.reg, ep, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s: %s\n", argv[0], err);

@@ -18,7 +18,9 @@
 #define MCP_SESSION_ID_LEN	64	/* hex digits of 32 random bytes */
 #define MCP_SECRET_LEN		32	/* bytes of a server key */
 #define MCP_TASKS_PER_OWNER	16
+#define MCP_TASKS_KEPT_PER_OWNER 64
 #define MCP_TASK_ROWS		10000
+#define MCP_TASK_RESULT_MAX	(1024 * 1024)
 /* Seals requestState (lib/seal.c, lib/input.c). */
 #define MCP_SECRET_STATE	"request_state"
 
@@ -77,8 +79,11 @@
  *   signing_keys    made by the operator (mcpctl init, key rotate) only
  *   secrets         one per purpose the server names (MCP_SECRET_*)
  *   tasks           MCP_TASKS_PER_OWNER live (working, input_required)
- *                   per caller and endpoint, none past its ttl_ms,
- *                   MCP_TASK_ROWS in all (oldest dropped)
+ *                   and MCP_TASKS_KEPT_PER_OWNER in all per caller and
+ *                   endpoint (its oldest finished one dropped), none
+ *                   past its ttl_ms, MCP_TASK_ROWS in all (the oldest
+ *                   finished one dropped; a live one never is), each
+ *                   result at most MCP_TASK_RESULT_MAX bytes
  *   audit           one row per authenticated request, kept
  *                   audit_retention_days
  *   audit_anon      requests refused before authentication, one row per
@@ -694,7 +699,7 @@ struct mcp_store_ops {
 	/*
 	 * Tasks (2026-07-28 tasks extension).  task_put() first drops the
 	 * expired ones; MCP_ERR_BUSY when the owner already has max live
-	 * ones.  task_get() reads one of (endpoint, owner): another owner's
+	 * ones, or the store MCP_TASK_ROWS live ones.  task_get() reads one of (endpoint, owner): another owner's
 	 * is MCP_ERR_NOTFOUND, like one that does not exist or expired.
 	 * task_edit() reads it likewise and hands it to fn inside one write
 	 * transaction; when fn returns 1 the task is written back.  The

@@ -635,9 +635,8 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	/*
 	 * 11: tasks (the 2026-07-28 tasks extension), each its caller's
 	 * (owner) at one endpoint.  The process running one (holder) beats
-	 * while it works; the trigger keeps MCP_TASK_ROWS in all, oldest
-	 * dropped (store_sqlite_tasks.c drops expired ones and bounds each
-	 * owner's live ones).
+	 * while it works.  store_sqlite_tasks.c keeps the bounds of store.h
+	 * when it adds one.
 	 */
 	"CREATE TABLE tasks ("
 	"  id TEXT PRIMARY KEY,"
@@ -658,11 +657,7 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"  inputs TEXT,"
 	"  answers TEXT) WITHOUT ROWID;"
 	"CREATE INDEX tasks_owner ON tasks (endpoint, owner, status);"
-	"CREATE INDEX tasks_created ON tasks (created_ms);"
-	"CREATE TRIGGER tasks_bound AFTER INSERT ON tasks BEGIN"
-	"  DELETE FROM tasks WHERE id IN (SELECT id FROM tasks ORDER BY"
-	"    created_ms DESC LIMIT -1 OFFSET " MCP_XSTR(MCP_TASK_ROWS) ");"
-	"  END;",
+	"CREATE INDEX tasks_created ON tasks (created_ms);",
 };
 
 struct sqlite_store {

@@ -17,6 +17,20 @@ static const char expire_sql[] =
 static const char live_sql[] =
     "SELECT count(*) FROM tasks WHERE endpoint = ?1 AND owner = ?2 AND "
     "status IN ('working', 'input_required')";
+/* The owner's finished ones past its bound, oldest first. */
+static const char kept_sql[] =
+    "DELETE FROM tasks WHERE id IN (SELECT id FROM tasks WHERE "
+    "endpoint = ?1 AND owner = ?2 AND status NOT IN ('working', "
+    "'input_required') ORDER BY created_ms DESC LIMIT -1 OFFSET "
+    MCP_XSTR(MCP_TASKS_KEPT_PER_OWNER) ")";
+/* Room for one more: the oldest finished ones anywhere. */
+static const char room_sql[] =
+    "DELETE FROM tasks WHERE id IN (SELECT id FROM tasks WHERE status "
+    "NOT IN ('working', 'input_required') ORDER BY created_ms LIMIT "
+    "max(0, (SELECT count(*) FROM tasks) - " MCP_XSTR(MCP_TASK_ROWS)
+    " + 1))";
+static const char count_sql[] =
+    "SELECT count(*) FROM tasks";
 static const char put_sql[] =
     "INSERT INTO tasks (id, endpoint, owner, tool, status, message, "
     "created_ms, updated_ms, ttl_ms, poll_ms, holder, beat_ms, cancel, "
@@ -85,6 +99,25 @@ sqlite_task_put(struct mcp_store *p, const struct mcp_task *t, int max)
 	sqlite_done(st);
 	if (live >= max)
 		return sqlite_tx_end(p, MCP_ERR_BUSY, "task_put");
+	if ((st = sqlite_prep(p, kept_sql)) == NULL)
+		return sqlite_tx_end(p, MCP_ERR_STORE, "task_put kept");
+	TEXT(st, 1, t->endpoint);
+	TEXT(st, 2, t->owner);
+	if ((e = sqlite_exec(p, st)) != MCP_OK)
+		return sqlite_tx_end(p, e, "task_put kept");
+	if ((st = sqlite_prep(p, room_sql)) == NULL)
+		return sqlite_tx_end(p, MCP_ERR_STORE, "task_put room");
+	if ((e = sqlite_exec(p, st)) != MCP_OK)
+		return sqlite_tx_end(p, e, "task_put room");
+	/* Every row a live task: none is dropped for a new one. */
+	if ((st = sqlite_prep(p, count_sql)) == NULL)
+		return sqlite_tx_end(p, MCP_ERR_STORE, "task_put count");
+	live = 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		live = sqlite3_column_int(st, 0);
+	sqlite_done(st);
+	if (live >= MCP_TASK_ROWS)
+		return sqlite_tx_end(p, MCP_ERR_BUSY, "task_put full");
 	if ((st = sqlite_prep(p, put_sql)) == NULL)
 		return sqlite_tx_end(p, MCP_ERR_STORE, "task_put");
 	TEXT(st, 1, t->id);
@@ -115,12 +148,15 @@ read_task(struct mcp_store *p, const char *endpoint, const char *owner,
 {
 	sqlite3_stmt	*st;
 	enum mcp_err	 e = MCP_ERR_NOTFOUND;
+	char		 key[sizeof(t->id)];
 	int		 rc;
 
+	/* id may be t->id itself. */
+	snprintf(key, sizeof(key), "%s", id);
 	memset(t, 0, sizeof(*t));
 	if ((st = sqlite_prep(p, get_sql)) == NULL)
 		return MCP_ERR_STORE;
-	TEXT(st, 1, id);
+	TEXT(st, 1, key);
 	TEXT(st, 2, endpoint);
 	TEXT(st, 3, owner);
 	sqlite3_bind_int64(st, 4, now);

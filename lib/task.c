@@ -7,24 +7,26 @@
  * worker thread goes on running the tool.  The task lives in the store,
  * so that tasks/get, tasks/update and tasks/cancel are answered by any
  * process: the running tool reads cancellations and answers from its row
- * and beats while it works, and what it returns becomes the task's
- * result.  A task whose process stopped beating is failed by the next
- * tasks/get.  Every task belongs to its caller (token issuer and subject)
+ * and what it returns becomes the task's result.  While a process runs
+ * tasks, a thread of its own beats for each of them every BEAT_MS; a task
+ * whose process stopped beating is failed by the next tasks/get.  Every task belongs to its caller (token issuer and subject)
  * at its endpoint: another caller's answers exactly like one that does
  * not exist (-32602).
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "extern.h"
 
 #define TASK_EXT	"io.modelcontextprotocol/tasks"
 #define POLL_MS		500	/* pollIntervalMs advised to clients */
-#define BEAT_MS		1000	/* a running task beats this often */
-#define LOST_MS		10000	/* no beat this long: its process stopped */
+#define BEAT_MS		2000	/* the beat thread's round */
 #define WAIT_MS		200	/* a task waiting for answers looks this often */
+#define RUNNING_MAX	256	/* max_tasks' largest setting */
 
 static int64_t
 now_ms(void)
@@ -47,6 +49,23 @@ iso(int64_t ms)
 	snprintf(out, sizeof(out), "%s.%03dZ", buf, (int)(ms % 1000));
 	return json_object_new_string(out);
 }
+
+/*
+ * The tasks this process runs, for the beat thread and for each caller's
+ * share of max_tasks.
+ */
+static struct {
+	pthread_mutex_t		 lock;
+	pthread_once_t		 once;
+	struct mcp_server	*srv;
+	size_t			 n;
+	struct running {
+		char		 id[65];
+		char		 owner[65];
+		const char	*endpoint;
+	}			 r[RUNNING_MAX];
+} T = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_ONCE_INIT, NULL, 0, { { "",
+    "", NULL } } };
 
 static int
 terminal(const char *status)
@@ -90,8 +109,104 @@ task_key(const struct mcp_call *c, char *owner, const char **endpoint)
 	*endpoint = c->req->srv->reg.ep->name;
 }
 
+static int
+beat_fn(void *arg, struct mcp_task *t)
+{
+	(void)arg;
+	if (terminal(t->status))
+		return 0;
+	t->beat_ms = now_ms();
+	return 1;
+}
+
+/* Beats every BEAT_MS for each task this process runs. */
+static void *
+beat_main(void *arg)
+{
+	struct running		 r[RUNNING_MAX];
+	struct mcp_store	*st;
+	char			 err[256];
+	size_t			 n, i;
+
+	(void)arg;
+	if ((st = mcp_store_open(T.srv->cfg.store_path, err,
+	    sizeof(err))) == NULL) {
+		mcp_logx(MCP_LEVEL_CRITICAL, NULL, "tasks: store: %s", err);
+		return NULL;
+	}
+	for (;;) {
+		pthread_mutex_lock(&T.lock);
+		n = T.n;
+		memcpy(r, T.r, n * sizeof(r[0]));
+		pthread_mutex_unlock(&T.lock);
+		for (i = 0; i < n; i++)
+			(void)st->ops->task_edit(st, r[i].endpoint, r[i].owner,
+			    r[i].id, now_ms(), beat_fn, NULL);
+		mcp_nap(BEAT_MS);
+	}
+	return NULL;
+}
+
+static void
+beat_start(void)
+{
+	pthread_t	 t;
+
+	if (pthread_create(&t, NULL, beat_main, NULL) != 0)
+		mcp_logx(MCP_LEVEL_CRITICAL, NULL, "tasks: no beat thread: "
+		    "running tasks will be taken for lost");
+	else
+		pthread_detach(t);
+}
+
+/*
+ * Takes a place among this process's running tasks: -1 when it runs
+ * max_tasks, or the caller half of them (at least one).
+ */
+static int
+running_add(struct mcp_server *srv, const char *id, const char *owner,
+    const char *endpoint)
+{
+	size_t	 i, mine = 0, share;
+	int	 rc = -1;
+
+	/* Without tokens every caller is one: max_tasks alone bounds it. */
+	share = owner[0] == '\0' ? (size_t)srv->cfg.max_tasks :
+	    srv->cfg.max_tasks > 1 ? (size_t)srv->cfg.max_tasks / 2 : 1;
+	pthread_mutex_lock(&T.lock);
+	for (i = 0; i < T.n; i++)
+		mine += strcmp(T.r[i].owner, owner) == 0;
+	if (T.n < (size_t)srv->cfg.max_tasks && T.n < RUNNING_MAX &&
+	    mine < share) {
+		snprintf(T.r[T.n].id, sizeof(T.r[T.n].id), "%s", id);
+		snprintf(T.r[T.n].owner, sizeof(T.r[T.n].owner), "%s", owner);
+		T.r[T.n].endpoint = endpoint;
+		T.n++;
+		T.srv = srv;
+		rc = 0;
+	}
+	pthread_mutex_unlock(&T.lock);
+	if (rc == 0)
+		pthread_once(&T.once, beat_start);
+	return rc;
+}
+
+static void
+running_drop(const char *id)
+{
+	size_t	 i;
+
+	pthread_mutex_lock(&T.lock);
+	for (i = 0; i < T.n; i++)
+		if (strcmp(T.r[i].id, id) == 0) {
+			T.r[i] = T.r[--T.n];
+			break;
+		}
+	pthread_mutex_unlock(&T.lock);
+}
+
 int
-mcp_call_task(struct mcp_call *c)
+mcp_call_task(struct mcp_call *c, int required)
 {
 	struct mcp_req		*r = c->req;
 	struct mcp_server	*srv = r->srv;
@@ -100,7 +215,6 @@ mcp_call_task(struct mcp_call *c)
 	const struct mcp_tool_rt *tr;
 	const char		*ep;
 	enum mcp_err		 e;
-	int			 n;
 
 	if (c->task)
 		return 0;
@@ -110,24 +224,24 @@ mcp_call_task(struct mcp_call *c)
 	    !(tr->def->flags & MCP_TOOL_TASKS))
 		return -1;
 	if (!mcp_task_declared(r)) {
-		c->missing = "extensions";
+		if (required)
+			c->missing = "extensions";
 		return -1;
 	}
 	if (r->io->end == NULL) {
 		c->task_refused = "tasks need a FastCGI process";
 		return -1;
 	}
-	n = __atomic_add_fetch(&srv->tasks_running, 1, __ATOMIC_SEQ_CST);
-	if (n > srv->cfg.max_tasks) {
-		__atomic_sub_fetch(&srv->tasks_running, 1, __ATOMIC_SEQ_CST);
-		c->task_refused = "this process runs max_tasks tasks";
-		c->task_busy = 1;
-		return -1;
-	}
 	memset(&t, 0, sizeof(t));
 	task_key(c, t.owner, &ep);
 	if (mcp_rand_hex(t.id, 32) == -1 || mcp_rand_hex(t.holder, 8) == -1)
-		goto fail;
+		return -1;
+	if (running_add(srv, t.id, t.owner, ep) == -1) {
+		c->task_refused = "this process runs max_tasks tasks, or the "
+		    "caller its share of them";
+		c->task_busy = required;
+		return -1;
+	}
 	snprintf(t.endpoint, sizeof(t.endpoint), "%s", ep);
 	snprintf(t.tool, sizeof(t.tool), "%s", c->rname);
 	snprintf(t.status, sizeof(t.status), "working");
@@ -136,12 +250,13 @@ mcp_call_task(struct mcp_call *c)
 	t.poll_ms = POLL_MS;
 	if ((e = r->store->ops->task_put(r->store, &t, MCP_TASKS_PER_OWNER)) !=
 	    MCP_OK) {
+		running_drop(t.id);
 		if (e == MCP_ERR_BUSY) {
 			c->task_refused = "the caller has its most live tasks";
-			c->task_busy = 1;
+			c->task_busy = required;
 		} else
 			c->store_failed = 1;
-		goto fail;
+		return -1;
 	}
 	/* Created and readable before the client hears of it. */
 	memset(&rp, 0, sizeof(rp));
@@ -158,6 +273,8 @@ mcp_call_task(struct mcp_call *c)
 		    "left before its CreateTaskResult", t.id);
 	r->gone = 1;
 	r->answered = 1;
+	/* The task limits stand for this thread now, not the caller's share. */
+	mcp_inflight_leave(r);
 	c->task = 1;
 	memcpy(c->task_id, t.id, sizeof(c->task_id));
 	memcpy(c->task_holder, t.holder, sizeof(c->task_holder));
@@ -165,9 +282,6 @@ mcp_call_task(struct mcp_call *c)
 	mcp_logx(MCP_LEVEL_INFO, r->rid, "tool %s runs as task %.12s",
 	    c->rname, t.id);
 	return 0;
-fail:
-	__atomic_sub_fetch(&srv->tasks_running, 1, __ATOMIC_SEQ_CST);
-	return -1;
 }
 
 /* --- The running task and its row --- */
@@ -185,24 +299,12 @@ struct sync {
 	int			 ask_only;
 };
 
-static int
-beat_fn(void *arg, struct mcp_task *t)
-{
-	struct sync	*s = arg;
-
-	s->cancel = t->cancel || terminal(t->status);
-	if (s->cancel)
-		return 0;
-	t->beat_ms = now_ms();
-	return 1;
-}
-
-/* 1 when the task was cancelled (or is gone); beats at most every BEAT_MS. */
+/* 1 when the task was cancelled (or is gone); looks every WAIT_MS. */
 int
 mcp_task_cancelled(struct mcp_call *c)
 {
 	struct mcp_req	*r = c->req;
-	struct sync	 s;
+	struct mcp_task	 t;
 	char		 owner[65];
 	const char	*ep;
 	enum mcp_err	 e;
@@ -212,13 +314,13 @@ mcp_task_cancelled(struct mcp_call *c)
 		return 1;
 	if (now - c->task_beat < WAIT_MS)
 		return 0;
-	memset(&s, 0, sizeof(s));
-	s.c = c;
 	task_key(c, owner, &ep);
-	e = r->store->ops->task_edit(r->store, ep, owner, c->task_id, now,
-	    beat_fn, &s);
-	if (e == MCP_ERR_NOTFOUND || (e == MCP_OK && s.cancel))
+	e = r->store->ops->task_get(r->store, ep, owner, c->task_id, now, &t);
+	if (e == MCP_ERR_NOTFOUND || (e == MCP_OK && (t.cancel ||
+	    terminal(t.status))))
 		c->cancelled = 1;
+	if (e == MCP_OK)
+		mcp_task_clear(&t);
 	c->task_beat = now;
 	return c->cancelled;
 }
@@ -260,7 +362,8 @@ mcp_task_finish(struct mcp_call *c, struct json_object *res,
 		if (!mcp_json_has(res, "resultType"))
 			mcp_json_set(res, "resultType",
 			    json_object_new_string("complete"));
-		b.max = r->srv->cfg.max_answer;
+		b.max = r->srv->cfg.max_answer < MCP_TASK_RESULT_MAX ?
+		    r->srv->cfg.max_answer : MCP_TASK_RESULT_MAX;
 		if (mcp_result_write(&b, res) == -1) {
 			s.status = "failed";
 			code_msg = mcp_err_info(b.over ? MCP_ERR_ANSWER :
@@ -290,7 +393,7 @@ mcp_task_finish(struct mcp_call *c, struct json_object *res,
 	    "task_completed" : "task_failed";
 	free(s.result);
 	free(s.error);
-	__atomic_sub_fetch(&r->srv->tasks_running, 1, __ATOMIC_SEQ_CST);
+	running_drop(c->task_id);
 }
 
 /*
@@ -339,45 +442,82 @@ input_fn(void *arg, struct mcp_task *t)
 	}
 	if (changed)
 		t->updated_ms = now_ms();
-	t->beat_ms = now_ms();
 	json_object_put(ans);
 	json_object_put(in);
-	return 1;
+	return changed;
+}
+
+/* 1 if the task read has an answer to key waiting. */
+static int
+answered(const struct mcp_task *t, const char *key)
+{
+	struct json_object	*ans;
+	enum mcp_err		 e;
+	int			 yes;
+
+	if (t->answers == NULL || (ans = mcp_json_parse(t->answers,
+	    strlen(t->answers), MCP_JSON_DEPTH_MAX, &e)) == NULL)
+		return 0;
+	yes = json_object_object_get_ex(ans, key, NULL);
+	json_object_put(ans);
+	return yes;
 }
 
 struct json_object *
 mcp_task_input(struct mcp_call *c, const char *key, struct json_object *ask,
-    int ask_only, const char **errstr)
+    int ask_only, int timeout_ms, const char **errstr)
 {
 	struct mcp_req	*r = c->req;
+	struct mcp_task	 t;
 	struct sync	 s;
 	char		 owner[65];
 	const char	*ep;
 	enum mcp_err	 e;
+	int64_t		 until = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+	int		 look = 1;
 
 	task_key(c, owner, &ep);
 	for (;;) {
-		memset(&s, 0, sizeof(s));
-		s.c = c;
-		s.key = key;
-		s.ask = ask;
-		s.ask_only = ask_only;
-		e = r->store->ops->task_edit(r->store, ep, owner, c->task_id,
-		    now_ms(), input_fn, &s);
-		c->task_beat = now_ms();
-		if (e == MCP_ERR_NOTFOUND || (e == MCP_OK && s.cancel)) {
-			c->cancelled = 1;
-			*errstr = "the task was cancelled";
+		if (look) {
+			/* Takes the answer, or puts the question out. */
+			memset(&s, 0, sizeof(s));
+			s.c = c;
+			s.key = key;
+			s.ask = ask;
+			s.ask_only = ask_only;
+			e = r->store->ops->task_edit(r->store, ep, owner,
+			    c->task_id, now_ms(), input_fn, &s);
+			if (e == MCP_ERR_NOTFOUND || (e == MCP_OK && s.cancel))
+				goto cancelled;
+			if (e != MCP_OK) {
+				*errstr = "store unavailable";
+				return NULL;
+			}
+			if (ask_only || s.answer != NULL)
+				return s.answer;
+		}
+		if (until > 0 && now_ms() >= until) {
+			*errstr = "no answer in time";
 			return NULL;
 		}
-		if (e != MCP_OK) {
-			*errstr = "store unavailable";
-			return NULL;
-		}
-		if (ask_only || s.answer != NULL)
-			return s.answer;
 		mcp_nap(WAIT_MS);
+		/* Waiting reads; only an answer there takes the write lock. */
+		e = r->store->ops->task_get(r->store, ep, owner, c->task_id,
+		    now_ms(), &t);
+		if (e == MCP_ERR_NOTFOUND || (e == MCP_OK && (t.cancel ||
+		    terminal(t.status)))) {
+			if (e == MCP_OK)
+				mcp_task_clear(&t);
+			goto cancelled;
+		}
+		look = e == MCP_OK && answered(&t, key);
+		if (e == MCP_OK)
+			mcp_task_clear(&t);
 	}
+cancelled:
+	c->cancelled = 1;
+	*errstr = "the task was cancelled";
+	return NULL;
 }
 
 /* --- tasks/get, tasks/update, tasks/cancel --- */
@@ -398,11 +538,11 @@ task_id(struct json_object *p)
 	return id;
 }
 
+/* arg: how long without a beat, in ms. */
 static int
 lost_fn(void *arg, struct mcp_task *t)
 {
-	(void)arg;
-	if (terminal(t->status) || now_ms() - t->beat_ms < LOST_MS)
+	if (terminal(t->status) || now_ms() - t->beat_ms < *(int64_t *)arg)
 		return 0;
 	snprintf(t->status, sizeof(t->status), "failed");
 	snprintf(t->message, sizeof(t->message), "The process running this "
@@ -488,7 +628,7 @@ mcp_task_method(struct mcp_req *r, const char *method, struct json_object *p,
 	char			 owner[65];
 	const char		*id, *ep = r->srv->reg.ep->name;
 	enum mcp_err		 e;
-	int64_t			 now = now_ms();
+	int64_t			 now = now_ms(), lost;
 
 	*data = NULL;
 	if (!mcp_task_declared(r)) {
@@ -528,9 +668,15 @@ mcp_task_method(struct mcp_req *r, const char *method, struct json_object *p,
 	} else if (strcmp(method, "tasks/cancel") == 0)
 		e = r->store->ops->task_edit(r->store, ep, owner, id, now,
 		    cancel_fn, NULL);
-	else
-		e = r->store->ops->task_edit(r->store, ep, owner, id, now,
-		    lost_fn, NULL);
+	else if ((e = r->store->ops->task_get(r->store, ep, owner, id, now,
+	    &t)) == MCP_OK) {
+		/* Only a task whose process stopped takes the write lock. */
+		lost = (int64_t)r->srv->cfg.task_lost_seconds * 1000;
+		if (!terminal(t.status) && now - t.beat_ms >= lost)
+			e = r->store->ops->task_edit(r->store, ep, owner, id,
+			    now, lost_fn, &lost);
+		mcp_task_clear(&t);
+	}
 	if (e == MCP_ERR_NOTFOUND) {
 		snprintf(msg, msgsz, "Invalid params: taskId names no task");
 		return NULL;

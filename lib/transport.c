@@ -197,6 +197,15 @@ modern(struct mcp_req *r, const struct mcp_msg *msg)
 	}
 	method = msg->method;
 	mv = mcp_jv_str(meta, META_VERSION);
+	/*
+	 * "Mcp-Name" and "Mcp_Name" are one CGI variable: given both, a
+	 * proxy and this server could each read another value.
+	 */
+	if (mcp_http_mcp_twice(r)) {
+		mcp_http_error(r, MCP_ERR_HEADER, id, "an Mcp- header given "
+		    "twice (names differing in '-' and '_'), or too many");
+		return;
+	}
 	hv = mcp_http_param(r, "HTTP_MCP_PROTOCOL_VERSION");
 	/*
 	 * In the order of the revision's transport: the header, then the

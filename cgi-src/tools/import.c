@@ -131,7 +131,7 @@ tool_import_organizations(struct mcp_call *c, struct json_object *args)
 	 * progress then goes nowhere; tasks/get tells the outcome).
 	 */
 	if (n > size)
-		(void)mcp_call_task(c);
+		(void)mcp_call_task(c, 0);
 	if ((o = calloc(size, sizeof(*o))) == NULL)
 		return NULL;
 	im.ids = json_object_new_array();

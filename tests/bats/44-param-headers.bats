@@ -126,3 +126,43 @@ mismatch() {
 	    -H "Mcp-Param-Environment-Id: $env"
 	[ "$STATUS" = 400 ]
 }
+
+@test "the same header spelt with '_' beside '-' (one CGI variable, two headers to a proxy): 400 / -32020" {
+	hcall '"Hello"' -H 'Mcp-Param_Value: Hello' -H 'Mcp-Param-Value: World'
+	mismatch "an Mcp- header given twice"
+	hcall '"Hello"' -H 'Mcp-Param-Value: Hello' -H 'Mcp_Param-Value: Hello'
+	mismatch "an Mcp- header given twice"
+	mpost tools/call '"name":"test_simple_text"' -H 'Mcp-Name: test_simple_text' \
+	    -H 'Mcp_Name: test_error_handling'
+	mismatch "an Mcp- header given twice"
+}
+
+@test "an integer parameter: compared as a number, written as one" {
+	for h in 42 42.0 42.000 -0 0; do
+		case $h in -0|0) v=0 ;; *) v=42 ;; esac
+		hcall '"x","count":'"$v" -H 'Mcp-Param-Value: x' -H "Mcp-Param-Count: $h"
+		[ "$STATUS" = 200 ] || { echo "$h: $BODY"; return 1; }
+	done
+	for h in 0x2A +42 4.2e1 42.5 43 '' 42. 9007199254740993; do
+		hcall '"x","count":42' -H 'Mcp-Param-Value: x' -H "Mcp-Param-Count: $h"
+		[ "$STATUS" = 400 ] || { echo "'$h': $STATUS $BODY"; return 1; }
+	done
+	logged "Mcp-Param-Count header differs from the body"
+}
+
+@test "a boolean parameter: true or false exactly" {
+	hcall '"x","flag":true' -H 'Mcp-Param-Value: x' -H 'Mcp-Param-Flag: true'
+	[ "$STATUS" = 200 ]
+	hcall '"x","flag":false' -H 'Mcp-Param-Value: x' -H 'Mcp-Param-Flag: false'
+	[ "$STATUS" = 200 ]
+	for h in True 1 yes '=?base64?dHJ1ZQ==?='; do
+		hcall '"x","flag":true' -H 'Mcp-Param-Value: x' -H "Mcp-Param-Flag: $h"
+		if [ "$h" = '=?base64?dHJ1ZQ==?=' ]; then
+			[ "$STATUS" = 200 ]	# base64 of "true"
+		else
+			[ "$STATUS" = 400 ] || { echo "$h: $BODY"; return 1; }
+		fi
+	done
+	hcall '"x","flag":"true"' -H 'Mcp-Param-Value: x' -H 'Mcp-Param-Flag: true'
+	[ "$STATUS" = 400 ]
+}

@@ -9,9 +9,11 @@
 
 load helper
 
-# Tasks live 14 s, two run per process, so that both limits can be seen.
+# Tasks live 10 s and are lost after 5 s without a beat; two run per
+# process, one of them a caller's: so that each limit can be seen.
 server_prestart() {
-	sed -i -e 's/^task_seconds = .*/task_seconds = 14/' \
+	sed -i -e 's/^task_seconds = .*/task_seconds = 10/' \
+	    -e 's/^task_lost_seconds = .*/task_lost_seconds = 5/' \
 	    -e 's/^max_tasks = .*/max_tasks = 2/' \
 	    "$STATE/mcp-fcgi.conf" "$STATE/mcp-fcgi-open.conf"
 }
@@ -77,7 +79,7 @@ NOTASK='{"jsonrpc":"2.0","id":5,"error":{"code":-32602,"message":"Invalid params
 	import "$TA" "$EXT" 60 10
 	[ "$STATUS" = 200 ]
 	jqb '.result | keys == ["createdAt","lastUpdatedAt","pollIntervalMs","resultType","status","taskId","ttlMs"]'
-	jqb '.result.resultType == "task" and .result.status == "working" and .result.ttlMs == 14000 and .result.pollIntervalMs == 500'
+	jqb '.result.resultType == "task" and .result.status == "working" and .result.ttlMs == 10000 and .result.pollIntervalMs == 500'
 	jqb '.result.createdAt | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$")'
 	id=$(jq -r .result.taskId <<<"$BODY")
 	[[ "$id" =~ ^[0-9a-f]{64}$ ]]
@@ -145,7 +147,7 @@ NOTASK='{"jsonrpc":"2.0","id":5,"error":{"code":-32602,"message":"Invalid params
 	import "$TA" "$EXT" 20 10
 	id=$(jq -r .result.taskId <<<"$BODY")
 	until_status "$TA" "$id" completed
-	sleep 14.2
+	sleep 10.2
 	task "$TA" tasks/get "$id"
 	jqb ". == $NOTASK"
 }
@@ -194,10 +196,10 @@ NOTASK='{"jsonrpc":"2.0","id":5,"error":{"code":-32602,"message":"Invalid params
 	jqb '.error.code == -32601'
 }
 
-@test "two tasks per process here (max_tasks = 2): past it an optional task runs as a plain call" {
+@test "one task per caller and process here (max_tasks = 2, a caller half): past it an optional task runs as a plain call" {
 	env_new
-	# Long tasks until one process has its two: the next import there
-	# answers as a plain call, having done its work.
+	# Long tasks until the caller has its share of a process: the next
+	# import there answers as a plain call, having done its work.
 	ids=()
 	plain=
 	for i in 1 2 3 4 5; do
@@ -210,11 +212,66 @@ NOTASK='{"jsonrpc":"2.0","id":5,"error":{"code":-32602,"message":"Invalid params
 		fi
 	done
 	[ -n "$plain" ]
-	[ ${#ids[@]} -ge 2 ]
+	[ ${#ids[@]} -ge 1 ]
+	# Another caller still gets a task in a process this one fills.
+	import "$TA2" "$EXT" 30 10
+	jqb '.result.resultType == "task"'
+	ids+=("$(jq -r .result.taskId <<<"$BODY")")
 	BODY=$plain
 	jqb '.result.resultType == "complete" and .result.structuredContent.imported == 400'
-	for id in "${ids[@]}"; do task "$TA" tasks/cancel "$id"; done
+	for id in "${ids[@]}"; do
+		task "$TA" tasks/cancel "$id"
+		task "$TA2" tasks/cancel "$id"
+	done
 	sleep 0.5
+}
+
+@test "a task started with a progressToken: the process survives, the task completes" {
+	env_new
+	orgs=$(jq -nc '[range(40) | {name: "p\(.)"}]')
+	meta='"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":'"$EXT"',"progressToken":"p1"}'
+	TOKEN=$TA post '{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{'"$meta"',"name":"import_organizations","arguments":{"environment_id":"'"$ENV"'","organizations":'"$orgs"',"batch_size":10}}}' \
+	    -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: tools/call' -H 'Mcp-Name: import_organizations'
+	[ "$STATUS" = 200 ]
+	id=$(sse_data | jq -r 'select(.result.resultType == "task") | .result.taskId')
+	[[ "$id" =~ ^[0-9a-f]{64}$ ]]
+	until_status "$TA" "$id" completed
+	jqb '.result.result.structuredContent.imported == 40'
+	# The same responders still answer.
+	rpc "$TA" '{}' server/discover ''
+	[ "$STATUS" = 200 ]
+}
+
+@test "past its share of task slots a caller gets 429 / -32043 for a required task" {
+	URL=$BASE/conformance/mcp
+	# The fixture endpoint has no tokens, so every caller is one, bound by
+	# max_tasks alone: each task waits for an answer (so stays live and
+	# holds its thread), two run in each process, the rest are refused.
+	caps='{"elicitation":{},"extensions":{"io.modelcontextprotocol/tasks":{}}}'
+	ids=()
+	refused=0
+	for i in $(seq 17); do
+		rpc "" "$caps" tools/call '"name":"confirm_delete","arguments":{"filename":"f'"$i"'"}' confirm_delete
+		if [ "$(jq -r '.result.resultType // empty' <<<"$BODY")" = task ]; then
+			ids+=("$(jq -r .result.taskId <<<"$BODY")")
+		else
+			[ "$STATUS" = 429 ]
+			jqb '.error.code == -32043 and .error.message == "Too many tasks running: retry later"'
+			refused=$((refused + 1))
+		fi
+	done
+	echo "${#ids[@]} tasks, $refused refused"
+	[ "$refused" -ge 1 ]
+	[ "${#ids[@]}" -ge 1 ] && [ "${#ids[@]}" -le 16 ]
+	for id in "${ids[@]}"; do rpc "" "$EXT" tasks/cancel '"taskId":"'"$id"'"' "$id"; done
+	sleep 0.5
+}
+
+@test "tasks/update with more than 16 answers: -32602" {
+	many=$(for i in $(seq 17); do printf '"k%d":{},' "$i"; done)
+	id=$(printf '%064d' 0)
+	rpc "$TA" "$EXT" tasks/update '"taskId":"'"$id"'","inputResponses":{'"${many%,}"'}' "$id"
+	jqb '.error.code == -32602 and .error.message == "Invalid params: inputResponses may hold at most 16 answers"'
 }
 
 @test "a task whose process died is failed by the next tasks/get" {
@@ -223,8 +280,9 @@ NOTASK='{"jsonrpc":"2.0","id":5,"error":{"code":-32602,"message":"Invalid params
 	id=$(jq -r .result.taskId <<<"$BODY")
 	sleep 0.3
 	pkill -KILL -f "$ROOT/$BUILD/mcp.fcgi"
-	# No beat for 10 s: the process is taken to have stopped.
-	sleep 10.5
+	# No beat for 5 s (task_lost_seconds): the process is taken to
+	# have stopped.
+	sleep 5.5
 	task "$TA" tasks/get "$id"
 	jqb '.result.status == "failed" and .result.statusMessage == "The process running this task stopped" and .result.error == {"code":-32603,"message":"The process running this task stopped"}'
 }

@@ -89,6 +89,101 @@ count(sqlite3 *db)
 	return n;
 }
 
+static void
+task_new(struct mcp_task *t, const char *owner, int n, const char *status,
+    int64_t now)
+{
+	memset(t, 0, sizeof(*t));
+	snprintf(t->id, sizeof(t->id), "%064d", n);
+	snprintf(t->endpoint, sizeof(t->endpoint), "e");
+	snprintf(t->owner, sizeof(t->owner), "%s", owner);
+	snprintf(t->tool, sizeof(t->tool), "t");
+	snprintf(t->status, sizeof(t->status), "%s", status);
+	snprintf(t->holder, sizeof(t->holder), "h");
+	t->created_ms = t->updated_ms = t->beat_ms = now + n;
+	t->ttl_ms = 3600000;
+	t->poll_ms = 500;
+}
+
+static int
+to_done(void *arg, struct mcp_task *t)
+{
+	(void)arg;
+	snprintf(t->status, sizeof(t->status), "completed");
+	return 1;
+}
+
+/* The bounds of store.h on tasks: per owner live and kept, none expired. */
+static void
+tasks(struct mcp_store *st)
+{
+	struct mcp_task	 t;
+	int64_t		 now = 1700000000000LL;
+	int		 i, n = 0, live = 0;
+	char		 id[65];
+
+	for (i = 0; i < MCP_TASKS_PER_OWNER; i++) {
+		task_new(&t, "a", i, "working", now);
+		live += st->ops->task_put(st, &t, MCP_TASKS_PER_OWNER) ==
+		    MCP_OK;
+	}
+	ok(live == MCP_TASKS_PER_OWNER, "an owner's %d live tasks",
+	    MCP_TASKS_PER_OWNER);
+	task_new(&t, "a", 100, "working", now);
+	ok(st->ops->task_put(st, &t, MCP_TASKS_PER_OWNER) == MCP_ERR_BUSY,
+	    "one more live one is refused");
+	task_new(&t, "b", 101, "working", now);
+	ok(st->ops->task_put(st, &t, MCP_TASKS_PER_OWNER) == MCP_OK,
+	    "another owner's is not");
+	ok(st->ops->task_get(st, "e", "b", t.id, now + 200, &t) == MCP_OK,
+	    "its owner reads it");
+	mcp_task_clear(&t);
+	snprintf(id, sizeof(id), "%064d", 101);
+	ok(st->ops->task_get(st, "e", "a", id, now + 200, &t) ==
+	    MCP_ERR_NOTFOUND, "another owner finds nothing");
+	ok(st->ops->task_get(st, "x", "b", id, now + 200, &t) ==
+	    MCP_ERR_NOTFOUND, "nor does another endpoint");
+	ok(st->ops->task_get(st, "e", "b", id, now + 3600000 + 1000, &t) ==
+	    MCP_ERR_NOTFOUND, "nor anyone past its ttl");
+	/* Finished ones do not count as live; past 64 the oldest goes. */
+	for (i = 0; i < MCP_TASKS_PER_OWNER; i++) {
+		snprintf(id, sizeof(id), "%064d", i);
+		st->ops->task_edit(st, "e", "a", id, now + 200, to_done, NULL);
+	}
+	for (i = 200; i < 200 + MCP_TASKS_KEPT_PER_OWNER + 10; i++) {
+		task_new(&t, "a", i, "working", now);
+		if (st->ops->task_put(st, &t, MCP_TASKS_PER_OWNER) != MCP_OK)
+			break;
+		snprintf(id, sizeof(id), "%064d", i);
+		st->ops->task_edit(st, "e", "a", id, now + 500, to_done, NULL);
+		n++;
+	}
+	ok(n == MCP_TASKS_KEPT_PER_OWNER + 10, "finished tasks do not count "
+	    "as live (%d made)", n);
+	snprintf(id, sizeof(id), "%064d", 0);
+	ok(st->ops->task_get(st, "e", "a", id, now + 600, &t) ==
+	    MCP_ERR_NOTFOUND, "the oldest finished one was dropped");
+	snprintf(id, sizeof(id), "%064d", 101);
+	ok(st->ops->task_get(st, "e", "b", id, now + 600, &t) == MCP_OK,
+	    "another owner's live one stays");
+	mcp_task_clear(&t);
+}
+
+/* A server key is made once and read the same by every connection. */
+static void
+secrets(struct mcp_store *st)
+{
+	unsigned char	 a[MCP_SECRET_LEN], b[MCP_SECRET_LEN], z[MCP_SECRET_LEN];
+
+	memset(z, 0, sizeof(z));
+	ok(st->ops->secret(st, "x", a) == MCP_OK &&
+	    st->ops->secret(st, "x", b) == MCP_OK && memcmp(a, b,
+	    sizeof(a)) == 0 && memcmp(a, z, sizeof(a)) != 0,
+	    "a secret is made once, not zero");
+	ok(st->ops->secret(st, "y", b) == MCP_OK && memcmp(a, b,
+	    sizeof(a)) != 0, "each purpose has its own");
+}
+
 int
 main(void)
 {
@@ -127,6 +222,8 @@ main(void)
 	ok(st->ops->audit_add(st, p, ROWS) == MCP_OK,
 	    "%d rows in one batch", ROWS);
 	ok(st->ops->audit_add(st, p, 1) == MCP_OK, "one row alone");
+	tasks(st);
+	secrets(st);
 	st->ops->close(st);
 
 	if (sqlite3_open(path, &db) != SQLITE_OK)
