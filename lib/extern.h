@@ -1207,6 +1207,13 @@ struct mcp_call {
  * JSON-RPC error in code, msg and data (a reference).
  */
 int	mcp_task_declared(const struct mcp_req *);
+/*
+ * Subscribes listen session sid to task id's status notifications when
+ * the task is the caller's: MCP_OK, MCP_ERR_NOTFOUND (not its own, or no
+ * such task) or the store's error.
+ */
+enum mcp_err	mcp_task_subscribe(struct mcp_req *, const char *sid,
+		    const char *id);
 int	mcp_task_cancelled(struct mcp_call *);
 struct json_object *mcp_task_input(struct mcp_call *, const char *key,
 	    struct json_object *ask, int ask_only, int timeout_ms,

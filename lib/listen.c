@@ -60,6 +60,28 @@ invalid(struct mcp_req *r, struct json_object *id, const char *why)
 	json_object_put(msg);
 }
 
+/* taskIds from a client that did not declare the tasks extension. */
+static void
+no_extension(struct mcp_req *r, struct json_object *id)
+{
+	struct json_object	*msg, *data, *need, *ext;
+
+	data = json_object_new_object();
+	need = json_object_new_object();
+	ext = json_object_new_object();
+	json_object_object_add(ext, "io.modelcontextprotocol/tasks",
+	    json_object_new_object());
+	json_object_object_add(need, "extensions", ext);
+	json_object_object_add(data, "requiredCapabilities", need);
+	if ((msg = mcp_rpc_error(id, -32021, "Missing required client "
+	    "capability: extensions.io.modelcontextprotocol/tasks",
+	    data)) == NULL)
+		mcp_http_json(r, 500, NULL);
+	else
+		mcp_http_value(r, 400, msg);
+	json_object_put(msg);
+}
+
 void
 mcp_listen(struct mcp_req *r, const struct mcp_msg *msg)
 {
@@ -94,6 +116,8 @@ mcp_listen(struct mcp_req *r, const struct mcp_msg *msg)
 		mcp_streams_release(sp.subject);
 		if (strncmp(why, "store:", 6) == 0)
 			mcp_http_error(r, MCP_ERR_STORE, msg->id, why);
+		else if (strncmp(why, "extension:", 10) == 0)
+			no_extension(r, msg->id);
 		else
 			invalid(r, msg->id, why);
 		return;

@@ -802,6 +802,44 @@ mcp_proto_listen(struct mcp_req *r, const struct mcp_jv *params,
 		mcp_json_set(ack, "resourceSubscriptions", uris);
 	else
 		json_object_put(uris);
+	/* The caller's own tasks among taskIds (lib/task.c). */
+	if ((v = mcp_jv_get(f, "taskIds")) != NULL) {
+		if (!mcp_task_declared(r)) {
+			snprintf(why, whysz, "extension: taskIds");
+			json_object_put(ack);
+			return NULL;
+		}
+		n = 0;
+		if (v->type != MCP_JARRAY)
+			n = MCP_SUBS_MAX + 1;
+		for (u = v->first; u != NULL && n <= MCP_SUBS_MAX;
+		    u = u->next)
+			if (u->type != MCP_JSTRING)
+				n = MCP_SUBS_MAX + 1;
+			else
+				n++;
+		if (n > MCP_SUBS_MAX) {
+			snprintf(why, whysz, "subscriptions/listen: taskIds "
+			    "holds at most %d task id strings", MCP_SUBS_MAX);
+			json_object_put(ack);
+			return NULL;
+		}
+		uris = json_object_new_array();
+		for (u = v->first; u != NULL; u = u->next) {
+			if ((err = mcp_task_subscribe(r, sid, u->s)) ==
+			    MCP_ERR_NOTFOUND)
+				continue;	/* not the caller's: not heard */
+			if (err != MCP_OK) {
+				snprintf(why, whysz, "store: %s",
+				    mcp_err_info(err)->message);
+				json_object_put(uris);
+				json_object_put(ack);
+				return NULL;
+			}
+			mcp_json_append(uris, json_object_new_string(u->s));
+		}
+		mcp_json_set(ack, "taskIds", uris);
+	}
 	return ack;
 }
 

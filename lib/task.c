@@ -284,6 +284,81 @@ mcp_call_task(struct mcp_call *c, int required)
 	return 0;
 }
 
+/* --- Status notifications, on listens that named the task --- */
+
+#define TASK_URI	"mcp-fcgi-task:"	/* the subscription's key */
+
+static struct json_object	*stored(const char *);
+
+/* What tasks/get would say of t, without resultType. */
+static struct json_object *
+detailed(const struct mcp_task *t)
+{
+	struct json_object	*o;
+
+	if ((o = task_json(t, "complete")) == NULL)
+		return NULL;
+	json_object_object_del(o, "resultType");
+	if (strcmp(t->status, "input_required") == 0 && t->inputs != NULL)
+		mcp_json_set(o, "inputRequests", stored(t->inputs));
+	else if (strcmp(t->status, "completed") == 0 && t->result != NULL)
+		mcp_json_set(o, "result", stored(t->result));
+	else if (strcmp(t->status, "failed") == 0 && t->error != NULL)
+		mcp_json_set(o, "error", stored(t->error));
+	return o;
+}
+
+/*
+ * notifications/tasks with the task as it now is, for every listen that
+ * named it (subscribed as TASK_URI<id> under the owner).
+ */
+static void
+task_notify(struct mcp_req *r, const char *ep, const char *owner,
+    const char *id)
+{
+	struct json_object	*msg;
+	struct mcp_task		 t;
+	char			 uri[sizeof(TASK_URI) + 64];
+	enum mcp_err		 e;
+
+	if (r->store->ops->task_get(r->store, ep, owner, id, now_ms(), &t) !=
+	    MCP_OK)
+		return;
+	msg = json_object_new_object();
+	mcp_json_set(msg, "jsonrpc", json_object_new_string("2.0"));
+	mcp_json_set(msg, "method", json_object_new_string(
+	    "notifications/tasks"));
+	mcp_json_set(msg, "params", detailed(&t));
+	mcp_task_clear(&t);
+	snprintf(uri, sizeof(uri), TASK_URI "%s", id);
+	e = r->store->ops->notice_add(r->store, owner, uri, mcp_json_text(msg),
+	    (int64_t)time(NULL));
+	json_object_put(msg);
+	if (e == MCP_OK)
+		mcp_streams_poke();
+	else
+		mcp_logx(MCP_LEVEL_WARNING, r->rid, "task %.12s: its status "
+		    "notice was not queued: %s", id, mcp_err_info(e)->message);
+}
+
+enum mcp_err
+mcp_task_subscribe(struct mcp_req *r, const char *sid, const char *id)
+{
+	struct mcp_task	 t;
+	char		 owner[65], uri[sizeof(TASK_URI) + 64];
+	enum mcp_err	 e;
+
+	if (strlen(id) != 64)
+		return MCP_ERR_NOTFOUND;
+	mcp_guard_owner(r, owner, sizeof(owner));
+	if ((e = r->store->ops->task_get(r->store, r->srv->reg.ep->name,
+	    owner, id, now_ms(), &t)) != MCP_OK)
+		return e;
+	mcp_task_clear(&t);
+	snprintf(uri, sizeof(uri), TASK_URI "%s", id);
+	return r->store->ops->subscribe(r->store, sid, uri, owner, 1);
+}
+
 /* --- The running task and its row --- */
 
 struct sync {
@@ -297,6 +372,7 @@ struct sync {
 	struct json_object	*ask;
 	struct json_object	*answer;
 	int			 ask_only;
+	int			 changed;	/* out: the status or requests */
 };
 
 /* 1 when the task was cancelled (or is gone); looks every WAIT_MS. */
@@ -339,6 +415,7 @@ finish_fn(void *arg, struct mcp_task *t)
 	t->result = s->result;
 	t->error = s->error;
 	s->result = s->error = NULL;
+	s->changed = 1;
 	return 1;
 }
 
@@ -389,6 +466,8 @@ mcp_task_finish(struct mcp_call *c, struct json_object *res,
 	else
 		mcp_logx(MCP_LEVEL_INFO, r->rid, "task %.12s %s", c->task_id,
 		    c->cancelled ? "cancelled" : s.status);
+	if (e == MCP_OK && s.changed)
+		task_notify(r, ep, owner, c->task_id);
 	r->outcome = c->cancelled ? "task_cancelled" : res != NULL ?
 	    "task_completed" : "task_failed";
 	free(s.result);
@@ -438,6 +517,7 @@ input_fn(void *arg, struct mcp_task *t)
 			snprintf(t->status, sizeof(t->status),
 			    "input_required");
 			changed = 1;
+			s->changed = 1;
 		}
 	}
 	if (changed)
@@ -493,6 +573,8 @@ mcp_task_input(struct mcp_call *c, const char *key, struct json_object *ask,
 				*errstr = "store unavailable";
 				return NULL;
 			}
+			if (s.changed)
+				task_notify(r, ep, owner, c->task_id);
 			if (ask_only || s.answer != NULL)
 				return s.answer;
 		}
@@ -665,16 +747,22 @@ mcp_task_method(struct mcp_req *r, const char *method, struct json_object *p,
 		}
 		e = r->store->ops->task_edit(r->store, ep, owner, id, now,
 		    update_fn, resp);
-	} else if (strcmp(method, "tasks/cancel") == 0)
+		if (e == MCP_OK)
+			task_notify(r, ep, owner, id);
+	} else if (strcmp(method, "tasks/cancel") == 0) {
 		e = r->store->ops->task_edit(r->store, ep, owner, id, now,
 		    cancel_fn, NULL);
+		if (e == MCP_OK)
+			task_notify(r, ep, owner, id);
+	}
 	else if ((e = r->store->ops->task_get(r->store, ep, owner, id, now,
 	    &t)) == MCP_OK) {
 		/* Only a task whose process stopped takes the write lock. */
 		lost = (int64_t)r->srv->cfg.task_lost_seconds * 1000;
-		if (!terminal(t.status) && now - t.beat_ms >= lost)
-			e = r->store->ops->task_edit(r->store, ep, owner, id,
-			    now, lost_fn, &lost);
+		if (!terminal(t.status) && now - t.beat_ms >= lost &&
+		    (e = r->store->ops->task_edit(r->store, ep, owner, id,
+		    now, lost_fn, &lost)) == MCP_OK)
+			task_notify(r, ep, owner, id);
 		mcp_task_clear(&t);
 	}
 	if (e == MCP_ERR_NOTFOUND) {
@@ -696,13 +784,9 @@ mcp_task_method(struct mcp_req *r, const char *method, struct json_object *p,
 		    mcp_err_info(e)->message);
 		return NULL;
 	}
-	res = task_json(&t, "complete");
-	if (strcmp(t.status, "input_required") == 0 && t.inputs != NULL)
-		mcp_json_set(res, "inputRequests", stored(t.inputs));
-	else if (strcmp(t.status, "completed") == 0 && t.result != NULL)
-		mcp_json_set(res, "result", stored(t.result));
-	else if (strcmp(t.status, "failed") == 0 && t.error != NULL)
-		mcp_json_set(res, "error", stored(t.error));
+	if ((res = detailed(&t)) != NULL)
+		mcp_json_set(res, "resultType", json_object_new_string(
+		    "complete"));
 	mcp_task_clear(&t);
 	return res;
 }

@@ -267,6 +267,47 @@ NOTASK='{"jsonrpc":"2.0","id":5,"error":{"code":-32602,"message":"Invalid params
 	sleep 0.5
 }
 
+# tlisten NAME TOKEN CAPS FILTER: a listen held by curl in the background.
+tlisten() {
+	rm -f "$STATE/$1.h" "$STATE/$1.b"
+	curl -sN -D "$STATE/$1.h" "$URL" -H "Authorization: Bearer $2" \
+	    -H 'Content-Type: application/json' -H "Accept: $ACCEPT" \
+	    -H 'MCP-Protocol-Version: 2026-07-28' \
+	    -H 'Mcp-Method: subscriptions/listen' --data-binary \
+	    '{"jsonrpc":"2.0","id":"L1","method":"subscriptions/listen","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":'"$3"'},"notifications":'"$4"'}}' \
+	    >"$STATE/$1.b" 3>&- &
+	held "$1" $!
+}
+
+@test "a listen that names its tasks hears their status; another caller's task is not honoured" {
+	env_new
+	import "$TA" "$EXT" 300 1
+	mine=$(jq -r .result.taskId <<<"$BODY")
+	import "$TA2" "$EXT" 300 1
+	theirs=$(jq -r .result.taskId <<<"$BODY")
+	tlisten tl "$TA" "$EXT" '{"taskIds":["'"$mine"'","'"$theirs"'","nope"]}'
+	seen tl 'subscriptions/acknowledged'
+	sed -n 's/^data: //p' "$STATE/tl.b" | head -1 | jq -e '.params.notifications.taskIds == ["'"$mine"'"] and .params._meta["io.modelcontextprotocol/subscriptionId"] == "L1"'
+	task "$TA" tasks/cancel "$mine"
+	task "$TA2" tasks/cancel "$theirs"
+	seen tl 'notifications/tasks'
+	sleep 0.3
+	sed -n 's/^data: //p' "$STATE/tl.b" | jq -s -e '[.[] | select(.method == "notifications/tasks")] | length == 1 and .[0].params.taskId == "'"$mine"'" and .[0].params.status == "cancelled" and (.[0].params | has("resultType") | not) and .[0].params._meta["io.modelcontextprotocol/subscriptionId"] == "L1"'
+	kill_listeners
+	sleep 0.5
+}
+
+@test "a listen naming taskIds without the extension: 400 / -32021" {
+	tlisten tn "$TA" '{}' '{"taskIds":["x"]}'
+	seen tn 'error'
+	grep -q '^HTTP/1.1 400' "$STATE/tn.h"
+	jq -e '.error.code == -32021 and .error.data.requiredCapabilities.extensions["io.modelcontextprotocol/tasks"] == {}' "$STATE/tn.b"
+	tlisten tm "$TA" "$EXT" '{"taskIds":"x"}'
+	seen tm 'error'
+	jq -e '.error.code == -32602' "$STATE/tm.b"
+	kill_listeners
+}
+
 @test "tasks/update with more than 16 answers: -32602" {
 	many=$(for i in $(seq 17); do printf '"k%d":{},' "$i"; done)
 	id=$(printf '%064d' 0)
