@@ -730,6 +730,17 @@ subscribe(struct mcp_req *r, struct json_object *p, struct rpcerr *e, int on)
 	return json_object_new_object();
 }
 
+/* The store failed a listen's subscription: its reason, nothing kept. */
+static struct json_object *
+listen_store_failed(enum mcp_err err, char *why, size_t whysz,
+    struct json_object *uris, struct json_object *ack)
+{
+	snprintf(why, whysz, "store: %s", mcp_err_info(err)->message);
+	json_object_put(uris);
+	json_object_put(ack);
+	return NULL;
+}
+
 struct json_object *
 mcp_proto_listen(struct mcp_req *r, const struct mcp_jv *params,
     const char *sid, char *why, size_t whysz)
@@ -789,13 +800,8 @@ mcp_proto_listen(struct mcp_req *r, const struct mcp_jv *params,
 			continue;
 		json_object_put(contents);
 		if ((err = r->store->ops->subscribe(r->store, sid, u->s,
-		    r->who.workspace, 1)) != MCP_OK) {
-			snprintf(why, whysz, "store: %s",
-			    mcp_err_info(err)->message);
-			json_object_put(uris);
-			json_object_put(ack);
-			return NULL;
-		}
+		    r->who.workspace, 1)) != MCP_OK)
+			return listen_store_failed(err, why, whysz, uris, ack);
 		mcp_json_append(uris, json_object_new_string(u->s));
 	}
 	if (v != NULL)
@@ -829,13 +835,9 @@ mcp_proto_listen(struct mcp_req *r, const struct mcp_jv *params,
 			if ((err = mcp_task_subscribe(r, sid, u->s)) ==
 			    MCP_ERR_NOTFOUND)
 				continue;	/* not the caller's: not heard */
-			if (err != MCP_OK) {
-				snprintf(why, whysz, "store: %s",
-				    mcp_err_info(err)->message);
-				json_object_put(uris);
-				json_object_put(ack);
-				return NULL;
-			}
+			if (err != MCP_OK)
+				return listen_store_failed(err, why, whysz,
+				    uris, ack);
 			mcp_json_append(uris, json_object_new_string(u->s));
 		}
 		mcp_json_set(ack, "taskIds", uris);
