@@ -5,7 +5,8 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 pkgs="build-essential pkg-config libfcgi-dev libjson-c-dev libjwt-dev
 libjemalloc-dev libssl-dev libsqlite3-dev libcurl4-openssl-dev lighttpd bats curl jq
-sqlite3 wrk python3 python3-cryptography libargon2-dev chromium"
+sqlite3 wrk python3 python3-cryptography libargon2-dev chromium
+nginx-light apache2 libapache2-mod-fcgid spawn-fcgi mandoc"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
@@ -28,6 +29,13 @@ if [ -n "$missing" ]; then
 	# shellcheck disable=SC2086
 	apt-get install -y -qq $missing >/dev/null
 fi
+# The tests start nginx and Apache with configurations of their own: the
+# packages' own services must not hold the ports or the modules' state.
+for svc in nginx apache2; do
+	if command -v "$svc" >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+		service "$svc" stop >/dev/null 2>&1 || true
+	fi
+done
 # The npm clients (conformance suite, SDKs, Node 22) for the client tests,
 # installed again whenever tests/js/package.json changes (a copy of the
 # one installed is kept beside the modules).

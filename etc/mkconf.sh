@@ -43,3 +43,40 @@ sed -e "$fx" -e "$bx" -e "s|@BIND@|127.0.0.1|g" -e "s|@PORT@|$port|g" \
     "$root/etc/lighttpd.conf.in" > "$state/lighttpd.conf"
 # The built-in authorization server's state: store, signing key.
 "$build/mcpctl" -f "$state/mcp-fcgi.conf" init >/dev/null
+# Another web server in front (MCP_SERVER): its configuration beside
+# lighttpd's, from etc/<server>/, the responders on sockets in run/.
+server=${MCP_SERVER:-lighttpd}
+sub() { # sub FILE: the common substitutions
+	sed -e "$fx" -e "s|@BIND@|127.0.0.1|g" -e "s|@PORT@|$port|g" \
+	    -e "s|@ROOT@|$root|g" -e "s|@STATE@|$state|g" \
+	    -e "s|@CONFDIR@|$state|g" -e "s|@RUNDIR@|$state/run|g" \
+	    -e "s|@MAX_REQUEST_KB@|$maxreq|g" \
+	    -e "s|@MAX_REQUEST_BYTES@|$((maxreq * 1024))|g" \
+	    -e "s|@FASTCGI_PARAMS@|/etc/nginx/fastcgi_params|g" "$1"
+}
+case $server in
+lighttpd) ;;
+nginx)
+	mkdir -p "$state/nginx"
+	sub "$root/etc/nginx/mcp-fcgi.conf.in" >"$state/nginx-mcp-fcgi.conf"
+	for n in mcp oauth conformance; do
+		sub "$root/etc/nginx/fastcgi.conf.in" |
+		    sed "s|@SOCKET@|$state/run/$n.sock|g" \
+		    >"$state/nginx-fastcgi-$n.conf"
+	done
+	sub "$root/etc/nginx/test.conf.in" >"$state/nginx.conf"
+	;;
+apache-proxy-fcgi)
+	mkdir -p "$state/apache"
+	sub "$root/etc/apache/proxy-fcgi.conf.in" >"$state/apache-mcp-fcgi.conf"
+	mods="LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so
+LoadModule proxy_fcgi_module /usr/lib/apache2/modules/mod_proxy_fcgi.so"
+	sub "$root/etc/apache/test.conf.in" |
+	    awk -v m="$mods" '$0 == "@MODULES@" { print m; next } { print }' \
+	    >"$state/apache.conf"
+	;;
+*)
+	echo "mkconf: unknown MCP_SERVER $server" >&2
+	exit 1
+	;;
+esac

@@ -1,9 +1,13 @@
-# helper.bash: starts the real lighttpd with the responders on an ephemeral
-# loopback port, and wraps curl so that tests assert on status, headers and
-# body.  MCP_BUILD selects the build (build or build-asan).
+# helper.bash: starts the real web server (lighttpd, or MCP_SERVER: nginx
+# or Apache with mod_proxy_fcgi, the responders then spawned beside it)
+# on an ephemeral loopback port, and wraps curl so that tests assert on
+# status, headers and body.  MCP_BUILD selects the build (build or
+# build-asan).
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 BUILD=${MCP_BUILD:-build}
+# The web server in front: lighttpd, nginx or apache-proxy-fcgi.
+SERVER=${MCP_SERVER:-lighttpd}
 ACCEPT='application/json, text/event-stream'
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
@@ -58,6 +62,7 @@ start_server() {
 	PORT=$(free_port)
 	test_issuers
 	MCP_JWKS_REFRESH=${MCP_JWKS_REFRESH:-1} MCP_JWKS_MAX_AGE=3 \
+	    MCP_SERVER=$SERVER \
 	    sh "$ROOT/etc/mkconf.sh" "$STATE" "$PORT" "$BUILD" 2 1 0 "${1:-100}"
 	CONF=$STATE/mcp-fcgi.conf
 	# CONF_SET="key=value ...": this file's own settings, over the
@@ -84,14 +89,31 @@ start_server() {
 	CLIENT_SECRET=$(printf '%s' "$c" | jq -r .client_secret)
 	TOKEN=$($MCPCTL token --client "$CLIENT_ID" | jq -r .access_token)
 	export CONF MCPCTL CLIENT_ID CLIENT_SECRET TOKEN
+	# The responders, where the web server starts none (etc/spawn.sh):
+	# for Apache as its user (www-data), which must reach the sockets.
+	case $SERVER in
+	nginx)
+		sh "$ROOT/etc/spawn.sh" "$STATE" "$ROOT/$BUILD" 2 1 ;;
+	apache-proxy-fcgi)
+		chmod 711 "$STATE" "$STATE/run"
+		sh "$ROOT/etc/spawn.sh" "$STATE" "$ROOT/$BUILD" 2 1 www-data ;;
+	esac
 	# Close every descriptor bats holds, or the responders inherit the
 	# pipes bats waits on.
 	(
 		for fd in $(ls /proc/$BASHPID/fd); do
 			[ "$fd" -gt 2 ] && eval "exec $fd>&-"
 		done
-		exec /usr/sbin/lighttpd -D -f "$STATE/lighttpd.conf" \
-		    >"$STATE/lighttpd.out" 2>&1
+		case $SERVER in
+		nginx)
+			exec nginx -c "$STATE/nginx.conf" >"$STATE/lighttpd.out" 2>&1 ;;
+		apache-*)
+			exec apache2 -f "$STATE/apache.conf" -DFOREGROUND \
+			    >"$STATE/lighttpd.out" 2>&1 ;;
+		*)
+			exec /usr/sbin/lighttpd -D -f "$STATE/lighttpd.conf" \
+			    >"$STATE/lighttpd.out" 2>&1 ;;
+		esac
 	) &
 	echo $! >"$STATE/pid"
 	BASE=http://127.0.0.1:$PORT
@@ -108,6 +130,12 @@ stop_server() {
 	local pid kids
 	pid=$(cat "$STATE/pid")
 	kids=$(pgrep -P "$pid" || true)
+	# Responders spawned beside the web server stop on SIGTERM (their
+	# pid files end without a newline).
+	if [ "$SERVER" != lighttpd ]; then
+		kids="$kids $(for f in "$STATE"/run/*.pid; do cat "$f"; echo; done)"
+		kill $kids 2>/dev/null || true
+	fi
 	kill "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 	# The responders stop on lighttpd's SIGTERM; none may be left.
@@ -122,9 +150,10 @@ stop_server() {
 			return 1
 		fi
 	done
-	if grep -E "AddressSanitizer|runtime error:|LeakSanitizer" \
+	if grep -sE "AddressSanitizer|runtime error:|LeakSanitizer" \
 	    "$STATE/lighttpd-error.log" "$STATE/mcp-fcgi.log" \
-	    "$STATE/lighttpd.out" >&2; then
+	    "$STATE/lighttpd.out" "$STATE/nginx-error.log" \
+	    "$STATE/apache-error.log" >&2; then
 		echo "sanitizer report in $STATE" >&2
 		return 1
 	fi

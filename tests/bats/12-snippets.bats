@@ -1,0 +1,58 @@
+#!/usr/bin/env bats
+# Every deployment's configuration, rendered as `make run` and the tests
+# render it, passes its own web server's check (lighttpd -tt, nginx -t,
+# apachectl -t), keeps no placeholder, and keeps each line marked KEEP
+# (what each protects is proven by the smoke suite behind that server).
+
+load helper
+
+# render SERVER: the configurations of SERVER into $T.
+render() {
+	T=$(mktemp -d /tmp/mcpfcgi-snip.XXXXXX)
+	MCP_SERVER=$1 sh "$ROOT/etc/mkconf.sh" "$T" 8999 "$BUILD" 2 1 >/dev/null
+}
+
+teardown() { [ -n "${T:-}" ] && rm -rf "$T"; }
+
+@test "lighttpd: lighttpd -tt accepts it; the streaming and body lines are there" {
+	render lighttpd
+	run lighttpd -tt -f "$T/lighttpd.conf"
+	echo "$output"
+	[ "$status" = 0 ]
+	! grep -q '@[A-Z_]*@' "$T/lighttpd.conf"
+	grep -q '^server.stream-response-body = 2$' "$T/lighttpd.conf"
+	grep -q '^server.stream-request-body = 0$' "$T/lighttpd.conf"
+}
+
+@test "nginx: nginx -t accepts it; buffering off and a read timeout above the keep-alive" {
+	render nginx
+	run nginx -t -c "$T/nginx.conf"
+	echo "$output"
+	[ "$status" = 0 ]
+	! grep -q '@[A-Z_]*@' "$T"/nginx*.conf
+	for f in "$T"/nginx-fastcgi-*.conf; do
+		grep -q '^fastcgi_buffering off;$' "$f"
+		grep -q '^fastcgi_read_timeout 60s;$' "$f"
+	done
+	grep -q 'location ^~ /.well-known/oauth-protected-resource' "$T/nginx-mcp-fcgi.conf"
+}
+
+@test "Apache mod_proxy_fcgi: apache2 -t accepts it; CGIPassAuth, flushpackets and a timeout" {
+	render apache-proxy-fcgi
+	run apache2 -t -f "$T/apache.conf"
+	echo "$output"
+	[ "$status" = 0 ]
+	[[ "$output" == *"Syntax OK"* ]]
+	! grep -q '@[A-Z_]*@' "$T"/apache*.conf
+	grep -q 'CGIPassAuth On' "$T/apache-mcp-fcgi.conf"
+	[ "$(grep -c 'ProxyPass.*mcp.sock.*flushpackets=on timeout=60' "$T/apache-mcp-fcgi.conf")" = 2 ]
+}
+
+@test "the fixture endpoint is in the test rendering only" {
+	render nginx
+	grep -q '/conformance/mcp' "$T/nginx-mcp-fcgi.conf"
+	T2=$(mktemp -d /tmp/mcpfcgi-snip.XXXXXX)
+	MCP_SERVER=apache-proxy-fcgi sh "$ROOT/etc/mkconf.sh" "$T2" 8999 "$BUILD" 2 0 >/dev/null
+	! grep -q 'conformance' "$T2/apache-mcp-fcgi.conf"
+	rm -rf "$T2"
+}

@@ -1,0 +1,135 @@
+#!/usr/bin/env bats
+# The smoke suite behind each web server (MCP_SERVER; make test runs it
+# behind nginx and Apache mod_proxy_fcgi, the whole suite behind
+# lighttpd): discovery at both paths, the Authorization header reaching
+# the responder, a client-credentials token, a session and a scoped call,
+# a 403, a 2026-07-28 call, SSE events arriving while the tool runs, an
+# elicitation answered through the other process, a held GET stream, and
+# the real SDK client.
+
+load ../bats/helper
+
+# One thread per fixture process: an answer to a server-to-client request
+# must come through the other process.
+server_prestart() {
+	sed -i 's/^threads = .*/threads = 1/' "$STATE/mcp-fcgi-open.conf"
+}
+
+setup_file() {
+	start_server
+	use_js
+}
+teardown_file() { stop_server; }
+
+setup() { URL=$BASE/mcp; }
+
+@test "[$SERVER] protected resource metadata at the root and at the path-suffixed URL" {
+	for p in /.well-known/oauth-protected-resource/mcp /.well-known/oauth-protected-resource; do
+		req GET "$BASE$p"
+		[ "$STATUS" = 200 ]
+		jqb '.resource == "'"$BASE"'/mcp" and .authorization_servers == ["'"$BASE"'"]'
+	done
+	req GET "$BASE/.well-known/oauth-authorization-server"
+	jqb '.token_endpoint == "'"$BASE"'/oauth/token"'
+	req GET "$BASE/.well-known/nothing"
+	[ "$STATUS" = 404 ]
+	[ "$(header Content-Type)" = application/json ]
+}
+
+@test "[$SERVER] no token: 401 naming the metadata; a token gets through (Authorization reaches the responder)" {
+	NOAUTH=1 post '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{}}}'
+	[ "$STATUS" = 401 ]
+	[[ "$(header WWW-Authenticate)" == *'resource_metadata="'"$BASE"'/.well-known/oauth-protected-resource/mcp"'* ]]
+	jqb '.id == 1 and .error.code == -32040'
+	init_session 2025-11-25
+}
+
+@test "[$SERVER] a client-credentials token for one scope: a scoped tool answers, another is 403" {
+	tok=$(curl -s -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials \
+	    -d scope=wks:read "$BASE/oauth/token" | jq -r .access_token)
+	[ -n "$tok" ] && [ "$tok" != null ]
+	TOKEN=$tok init_session 2025-11-25
+	TOKEN=$tok spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"whoami","arguments":{}}}'
+	jqb '.result.structuredContent.scopes == ["wks:read"]'
+	TOKEN=$tok spost 2025-11-25 '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"list_environments","arguments":{}}}'
+	[ "$STATUS" = 403 ]
+	[[ "$(header WWW-Authenticate)" == *'error="insufficient_scope"'* ]]
+}
+
+@test "[$SERVER] a 2026-07-28 call" {
+	mpost tools/call '"name":"whoami","arguments":{}' -H 'Mcp-Name: whoami'
+	[ "$STATUS" = 200 ]
+	jqb '.result.resultType == "complete" and .result.structuredContent.client_id == "'"$CLIENT_ID"'"'
+}
+
+@test "[$SERVER] SSE: progress events arrive while the tool runs, not at the end" {
+	run python3 - "$PORT" <<'PY'
+import http.client, sys, time
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=10)
+body = ('{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"test_tool_with_progress",'
+        '"_meta":{"progressToken":"p","io.modelcontextprotocol/protocolVersion":"2026-07-28",'
+        '"io.modelcontextprotocol/clientCapabilities":{}}}}')
+h = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream",
+     "MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call",
+     "Mcp-Name": "test_tool_with_progress", "Connection": "close"}
+t0 = time.monotonic()
+c.request("POST", "/conformance/mcp", body=body, headers=h)
+r = c.getresponse()
+times = []
+while True:
+    line = r.fp.readline()
+    if not line: break
+    if line.startswith(b"data: "): times.append((time.monotonic() - t0) * 1000)
+print(len(times), int(times[0]), int(times[-1]))
+PY
+	echo "$output"
+	[ "$status" = 0 ]
+	set -- $output
+	[ "$1" = 4 ]
+	[ "$2" -lt 200 ]
+	[ $(( $3 - $2 )) -ge 450 ]
+}
+
+@test "[$SERVER] elicitation: the request on the call's stream, the answer through the other process" {
+	URL=$BASE/conformance/mcp
+	init_session 2025-11-25
+	curl -s -N -o "$STATE/stream" -D "$STATE/sh" -X POST "$URL" -H 'Content-Type: application/json' \
+	    -H "Accept: $ACCEPT" -H "Mcp-Session-Id: $SID" -H 'MCP-Protocol-Version: 2025-11-25' \
+	    --data-binary '{"jsonrpc":"2.0","id":"e1","method":"tools/call","params":{"name":"test_elicitation","arguments":{"message":"Who?"}}}' &
+	pid=$!
+	for _ in $(seq 200); do grep -q 'elicitation/create' "$STATE/stream" 2>/dev/null && break; sleep 0.02; done
+	req=$(sed -n 's/^data: \(.*elicitation.*\)$/\1/p' "$STATE/stream")
+	id=$(echo "$req" | jq -r .id)
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":"'"$id"'","result":{"action":"accept","content":{"username":"u","email":"e@example.com"}}}'
+	[ "$STATUS" = 202 ]
+	answer_rid=$(header X-Request-Id)
+	wait $pid
+	grep -q '"id":"e1","result"' "$STATE/stream"
+	call_rid=$(grep -i '^X-Request-Id' "$STATE/sh" | cut -d' ' -f2 | tr -d '\r')
+	p1=$(grep "rid=$call_rid sent elicitation/create" "$STATE/mcp-fcgi.log" | grep -o 'mcp-fcgi\[[0-9]*\]')
+	p2=$(grep "rid=$answer_rid client answered" "$STATE/mcp-fcgi.log" | grep -o 'mcp-fcgi\[[0-9]*\]')
+	[ -n "$p1" ] && [ -n "$p2" ] && [ "$p1" != "$p2" ]
+}
+
+@test "[$SERVER] a held GET stream carries a change made by another request" {
+	init_session 2025-11-25
+	spost 2025-11-25 '{"jsonrpc":"2.0","id":2,"method":"resources/subscribe","params":{"uri":"mcp-fcgi://workspace"}}'
+	[ "$STATUS" = 200 ]
+	curl -s -N -o "$STATE/get.b" -X GET "$URL" -H "Accept: text/event-stream" \
+	    -H "Authorization: Bearer $TOKEN" -H "Mcp-Session-Id: $SID" \
+	    -H 'MCP-Protocol-Version: 2025-11-25' 3>&- &
+	held get $!
+	sleep 0.5
+	mpost tools/call '"name":"update_workspace","arguments":{"name":"renamed '"$SERVER"'"}' -H 'Mcp-Name: update_workspace'
+	jqb '.result.structuredContent.name == "renamed '"$SERVER"'"'
+	seen get 'notifications/resources/updated' 5
+	kill_listeners
+}
+
+@test "[$SERVER] the TypeScript SDK client: session, tools, progress, resource, prompt" {
+	cd "$JS"
+	run timeout 60 node sdk1.mjs "$BASE/conformance/mcp"
+	echo "$output"
+	[ "$status" = 0 ]
+	[[ "$output" == *"sdk1 ok"* ]]
+}
