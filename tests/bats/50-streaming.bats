@@ -48,24 +48,7 @@ PY
 }
 
 @test "log events arrive before the result (2026-07-28 stream)" {
-	run python3 - "$PORT" <<'PY'
-import http.client, sys, time
-c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=10)
-body = ('{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"test_tool_with_progress",'
-        '"_meta":{"progressToken":"p","io.modelcontextprotocol/protocolVersion":"2026-07-28",'
-        '"io.modelcontextprotocol/clientCapabilities":{}}}}')
-h = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream",
-     "MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call", "Mcp-Name": "test_tool_with_progress"}
-t0 = time.monotonic()
-c.request("POST", "/conformance/mcp", body=body, headers=h)
-r = c.getresponse()
-times = []
-while True:
-    line = r.fp.readline()
-    if not line: break
-    if line.startswith(b"data: "): times.append((time.monotonic() - t0) * 1000)
-print(len(times), int(times[0]), int(times[-1]))
-PY
+	run progress_times
 	[ "$status" = 0 ]
 	set -- $output
 	[ "$1" = 4 ]

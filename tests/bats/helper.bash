@@ -391,3 +391,28 @@ seen() {
 	return 1
 }
 
+
+# progress_times: a 2026-07-28 call of the fixture test_tool_with_progress
+# (three progress events 250 ms apart, then the result); prints the
+# number of events and the ms from sending to the first and the last.
+progress_times() {
+	python3 - "$PORT" <<'PY'
+import http.client, sys, time
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=10)
+body = ('{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"test_tool_with_progress",'
+        '"_meta":{"progressToken":"p","io.modelcontextprotocol/protocolVersion":"2026-07-28",'
+        '"io.modelcontextprotocol/clientCapabilities":{}}}}')
+h = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream",
+     "MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call",
+     "Mcp-Name": "test_tool_with_progress", "Connection": "close"}
+t0 = time.monotonic()
+c.request("POST", "/conformance/mcp", body=body, headers=h)
+r = c.getresponse()
+times = []
+while True:
+    line = r.fp.readline()
+    if not line: break
+    if line.startswith(b"data: "): times.append((time.monotonic() - t0) * 1000)
+print(len(times), int(times[0]), int(times[-1]))
+PY
+}
