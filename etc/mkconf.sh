@@ -56,6 +56,11 @@ sub() { # sub FILE: the common substitutions
 }
 case $server in
 lighttpd) ;;
+lighttpd-cgi)
+	sub "$root/etc/lighttpd-cgi.conf.in" |
+	    sed -e "s|@BUILD@|$build|g" -e "s|@WRITE_IDLE@|$wridle|g" \
+	    >"$state/lighttpd.conf"
+	;;
 nginx)
 	mkdir -p "$state/nginx"
 	sub "$root/etc/nginx/mcp-fcgi.conf.in" >"$state/nginx-mcp-fcgi.conf"

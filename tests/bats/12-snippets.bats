@@ -56,3 +56,14 @@ teardown() { [ -n "${T:-}" ] && rm -rf "$T"; }
 	! grep -q 'conformance' "$T2/apache-mcp-fcgi.conf"
 	rm -rf "$T2"
 }
+
+@test "plain CGI under lighttpd: lighttpd -tt accepts it; each path runs its program with its configuration" {
+	render lighttpd-cgi
+	run lighttpd -tt -f "$T/lighttpd.conf"
+	echo "$output"
+	[ "$status" = 0 ]
+	! grep -q '@[A-Z_]*@' "$T/lighttpd.conf"
+	grep -q 'cgi.assign = ( "" => "" )' "$T/lighttpd.conf"
+	grep -q '"MCP_FCGI_CONFIG" => "'"$T"'/mcp-fcgi.conf"' "$T/lighttpd.conf"
+	grep -q '^server.stream-response-body = 2$' "$T/lighttpd.conf"
+}
