@@ -80,6 +80,22 @@ LoadModule proxy_fcgi_module /usr/lib/apache2/modules/mod_proxy_fcgi.so"
 	    awk -v m="$mods" '$0 == "@MODULES@" { print m; next } { print }' \
 	    >"$state/apache.conf"
 	;;
+apache-fcgid|apache-cgi)
+	mkdir -p "$state/apache/fcgid"
+	case $server in
+	apache-fcgid) conf=fcgid mods="LoadModule fcgid_module /usr/lib/apache2/modules/mod_fcgid.so
+LoadModule alias_module /usr/lib/apache2/modules/mod_alias.so" ;;
+	*) conf=cgi mods="LoadModule cgid_module /usr/lib/apache2/modules/mod_cgid.so
+LoadModule alias_module /usr/lib/apache2/modules/mod_alias.so
+LoadModule env_module /usr/lib/apache2/modules/mod_env.so
+ScriptSock $state/apache/cgid.sock" ;;
+	esac
+	sub "$root/etc/apache/$conf.conf.in" | sed "s|@BUILD@|$build|g" \
+	    >"$state/apache-mcp-fcgi.conf"
+	sub "$root/etc/apache/test.conf.in" |
+	    awk -v m="$mods" '$0 == "@MODULES@" { print m; next } { print }' \
+	    >"$state/apache.conf"
+	;;
 *)
 	echo "mkconf: unknown MCP_SERVER $server" >&2
 	exit 1

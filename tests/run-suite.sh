@@ -30,7 +30,7 @@ echo "== $build: bats suites"
 MCP_BUILD=$build bats --tap tests/bats/*.bats 2>&1 | tee -a "$out" | grep -E '^(not ok|#)' | head -200
 # The smoke suite behind each other web server (the whole suite behind
 # one of them: make test-servers SERVER=...).
-for s in ${MCP_SERVERS:-nginx apache-proxy-fcgi lighttpd-cgi}; do
+for s in ${MCP_SERVERS:-nginx apache-proxy-fcgi apache-fcgid apache-cgi lighttpd-cgi}; do
 	echo "== $build: smoke suite behind $s"
 	MCP_SERVER=$s MCP_BUILD=$build bats --tap tests/servers/smoke.bats 2>&1 |
 	    tee -a "$out" | grep -E '^(not ok|#)' | head -50

@@ -67,3 +67,25 @@ teardown() { [ -n "${T:-}" ] && rm -rf "$T"; }
 	grep -q '"MCP_FCGI_CONFIG" => "'"$T"'/mcp-fcgi.conf"' "$T/lighttpd.conf"
 	grep -q '^server.stream-response-body = 2$' "$T/lighttpd.conf"
 }
+
+@test "Apache mod_fcgid: apache2 -t accepts it; Authorization passed, no output buffer, timeouts above a stream's life" {
+	render apache-fcgid
+	run apache2 -t -f "$T/apache.conf"
+	echo "$output"
+	[ "$status" = 0 ]
+	! grep -q '@[A-Z_]*@' "$T"/apache*.conf
+	grep -q '^FcgidPassHeader Authorization$' "$T/apache-mcp-fcgi.conf"
+	grep -q '^FcgidOutputBufferSize 0$' "$T/apache-mcp-fcgi.conf"
+	grep -q '^FcgidIOTimeout 3700$' "$T/apache-mcp-fcgi.conf"
+	grep -q '^FcgidBusyTimeout 3700$' "$T/apache-mcp-fcgi.conf"
+}
+
+@test "plain CGI under Apache: apache2 -t accepts it; CGIPassAuth and the configuration's path" {
+	render apache-cgi
+	run apache2 -t -f "$T/apache.conf"
+	echo "$output"
+	[ "$status" = 0 ]
+	! grep -q '@[A-Z_]*@' "$T"/apache*.conf
+	grep -q 'CGIPassAuth On' "$T/apache-mcp-fcgi.conf"
+	grep -q 'SetEnv MCP_FCGI_CONFIG "'"$T"'/mcp-fcgi.conf"' "$T/apache-mcp-fcgi.conf"
+}

@@ -1,12 +1,12 @@
 # helper.bash: starts the real web server (lighttpd, or MCP_SERVER: nginx
-# or Apache with mod_proxy_fcgi, the responders then spawned beside it)
-# on an ephemeral loopback port, and wraps curl so that tests assert on
+# or apache-proxy-fcgi with the responders spawned beside it,
+# apache-fcgid, apache-cgi, lighttpd-cgi) on an ephemeral loopback port, and wraps curl so that tests assert on
 # status, headers and body.  MCP_BUILD selects the build (build or
 # build-asan).
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 BUILD=${MCP_BUILD:-build}
-# The web server in front: lighttpd, nginx or apache-proxy-fcgi.
+# The web server in front (etc/mkconf.sh renders its configuration).
 SERVER=${MCP_SERVER:-lighttpd}
 ACCEPT='application/json, text/event-stream'
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}
@@ -79,10 +79,21 @@ start_server() {
 	if declare -F server_prestart >/dev/null; then
 		server_prestart || return 1
 	fi
-	MCPCTL="$ROOT/$BUILD/mcpctl -f $CONF"
+	# Where Apache starts the programs (mod_fcgid, CGI) they run as its
+	# user, who must own the state; so do mcpctl and sqlite3 then.
+	AS=
+	case $SERVER in
+	apache-fcgid|apache-cgi)
+		[ "$SERVER" = apache-fcgid ] &&
+		    sed -i 's/^threads = .*/threads = 1/' "$CONF" \
+		    "$STATE/mcp-fcgi-open.conf"
+		chown -R www-data:www-data "$STATE"
+		AS="runuser -u www-data --" ;;
+	esac
+	MCPCTL="$AS $ROOT/$BUILD/mcpctl -f $CONF"
 	local c
 	# The default clients' workspace, under a fixed id tests can name.
-	sqlite3 "$STATE/mcp.db" "INSERT INTO workspaces (id, name, created_ms, updated_ms) VALUES ('wks_bats', 'bats', 0, 0)"
+	$AS sqlite3 "$STATE/mcp.db" "INSERT INTO workspaces (id, name, created_ms, updated_ms) VALUES ('wks_bats', 'bats', 0, 0)"
 	c=$($MCPCTL client add --name bats --scopes "$ALL_SCOPES" \
 	    --workspace wks_bats)
 	CLIENT_ID=$(printf '%s' "$c" | jq -r .client_id)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # The smoke suite behind each web server (MCP_SERVER; make test runs it
-# behind nginx, Apache mod_proxy_fcgi and plain CGI under lighttpd, the
-# whole suite behind lighttpd's FastCGI): discovery at both paths, the Authorization header reaching
+# behind nginx, Apache mod_proxy_fcgi and mod_fcgid, and plain CGI under
+# Apache and lighttpd, the whole suite behind lighttpd's FastCGI): discovery at both paths, the Authorization header reaching
 # the responder, a client-credentials token, a session and a scoped call,
 # a 403, a 2026-07-28 call, SSE events arriving while the tool runs, an
 # elicitation answered through the other process, a held GET stream, and
@@ -88,8 +88,10 @@ setup() { URL=$BASE/mcp; }
 	wait $pid
 	grep -q '"id":"e1","result"' "$STATE/stream"
 	call_rid=$(grep -i '^X-Request-Id' "$STATE/sh" | cut -d' ' -f2 | tr -d '\r')
-	p1=$(grep "rid=$call_rid sent elicitation/create" "$STATE/mcp-fcgi.log" | grep -o 'mcp-fcgi\[[0-9]*\]')
-	p2=$(grep "rid=$answer_rid client answered" "$STATE/mcp-fcgi.log" | grep -o 'mcp-fcgi\[[0-9]*\]')
+	# Apache keeps what the programs it starts write in its own log.
+	logs=$(cat "$STATE/mcp-fcgi.log" "$STATE/apache-error.log" 2>/dev/null || true)
+	p1=$(grep "rid=$call_rid sent elicitation/create" <<<"$logs" | grep -o 'mcp-fcgi\[[0-9]*\]' | head -1)
+	p2=$(grep "rid=$answer_rid client answered" <<<"$logs" | grep -o 'mcp-fcgi\[[0-9]*\]' | head -1)
 	[ -n "$p1" ] && [ -n "$p2" ] && [ "$p1" != "$p2" ]
 }
 
