@@ -89,3 +89,19 @@ teardown() { [ -n "${T:-}" ] && rm -rf "$T"; }
 	grep -q 'CGIPassAuth On' "$T/apache-mcp-fcgi.conf"
 	grep -q 'SetEnv MCP_FCGI_CONFIG "'"$T"'/mcp-fcgi.conf"' "$T/apache-mcp-fcgi.conf"
 }
+
+@test "systemd: the socket and service units pass systemd-analyze verify; the socket is the service's standard input" {
+	T=$(mktemp -d /tmp/mcpfcgi-snip.XXXXXX)
+	for u in socket service; do
+		sed -e "s|@LIBEXECDIR@|$ROOT/$BUILD|g" -e "s|@SYSCONFDIR@|/etc|g" \
+		    "$ROOT/etc/systemd/mcp-fcgi@.$u.in" >"$T/mcp-fcgi@mcp.$u"
+	done
+	run env SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no \
+	    "$T/mcp-fcgi@mcp.socket" "$T/mcp-fcgi@mcp.service"
+	echo "$output"
+	[ "$status" = 0 ]
+	[ -z "$output" ]
+	grep -q '^StandardInput=socket$' "$T/mcp-fcgi@mcp.service"
+	grep -q '^StandardOutput=journal$' "$T/mcp-fcgi@mcp.service"
+	grep -q '^Accept=no$' "$T/mcp-fcgi@mcp.socket"
+}
