@@ -2,11 +2,24 @@
 # run.sh PORT FIXTURES BUILD: `make run`.  Renders the configuration into
 # var/, creates the store, the signing key and a development client on
 # first run, and runs lighttpd in the foreground on 127.0.0.1:PORT.
-# $MCP_RUN_STATE replaces var/ (the tests use it).
+# $MCP_RUN_STATE (make run STATE=dir) replaces var/: each running server
+# needs its own, and a second one on the same state is refused.
 set -eu
 port=$1 fixtures=$2 build=$3
 root=$(cd "$(dirname "$0")/.." && pwd)
 state=${MCP_RUN_STATE:-$root/var}
+mkdir -p "$state"
+# One server per state: the lock is held by lighttpd itself (the open
+# descriptor survives the exec below) for as long as it runs.
+exec 9>>"$state/run.lock"
+if ! flock -n 9; then
+	echo "make run: $state is in use by another running server" \
+	    "($(cat "$state/run.port" 2>/dev/null || echo '?'))." >&2
+	echo "Stop it, or give this one its own state:" \
+	    "make run PORT=$port STATE=$state-$port" >&2
+	exit 1
+fi
+echo "port $port, pid $$" >"$state/run.port"
 # The state holds every tenant's data, session ids, the audit trail and
 # the logs: nothing in it is for other local users.  What is created from
 # here on (lighttpd's logs too) is private, and an older var/ made with

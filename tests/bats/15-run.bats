@@ -125,3 +125,18 @@ modes() {
 	got=$(modes $files . keys run)
 	[ "$got" = "$want" ] || { diff <(echo "$want") <(echo "$got") >&2; return 1; }
 }
+
+@test "a second make run on the same state is refused, naming the first and how to give it its own" {
+	start
+	[ -n "$(curl -s "http://127.0.0.1:$PORT/.well-known/oauth-protected-resource/mcp")" ]
+	other=$(free_port)
+	run env MCP_RUN_STATE=$STATE sh "$ROOT/etc/run.sh" "$other" 1 "$BUILD"
+	echo "$output"
+	[ "$status" = 1 ]
+	[[ "$output" == *"$STATE is in use by another running server (port $PORT, pid "* ]]
+	[[ "$output" == *"make run PORT=$other STATE=$STATE-$other"* ]]
+	# The first one's configuration is untouched and it still answers.
+	grep -q "resource = http://127.0.0.1:$PORT/mcp" "$STATE/mcp-fcgi.conf"
+	run curl -s "http://127.0.0.1:$PORT/.well-known/oauth-protected-resource/mcp"
+	[[ "$output" == *"\"resource\":\"http://127.0.0.1:$PORT/mcp\""* ]]
+}
