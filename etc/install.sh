@@ -72,3 +72,7 @@ done
 install -m 755 "$root/etc/spawn.sh" "$share/examples/"
 render etc/systemd/mcp-fcgi@.socket.in "$units/mcp-fcgi@.socket"
 render etc/systemd/mcp-fcgi@.service.in "$units/mcp-fcgi@.service"
+# One place for the configuration in every example, as the unit has it.
+find "$share/examples" -type f -exec sed -i \
+    -e 's|/var/lib/mcp-fcgi/mcp-fcgi.conf|/etc/mcp-fcgi/mcp-fcgi.conf|g' \
+    -e 's|/var/lib/mcp-fcgi/mcp-fcgi-open.conf|/etc/mcp-fcgi/mcp-fcgi.conf|g' {} +

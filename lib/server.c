@@ -437,12 +437,15 @@ mcp_main_serve(const struct mcp_endpoint *ep, mcp_serve_fn serve, int argc,
 	 * libfcgi's own SIGTERM handler only sets a flag that threads blocked
 	 * in accept() never see, so a stopping web server would leave us
 	 * running.  Block the stop signals in every thread and wait for them
-	 * here instead.
+	 * here instead.  SIGUSR1 is one of them: libfcgi would take it for a
+	 * shutdown after each worker's next request, leaving a process that
+	 * serves nothing.
 	 */
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGHUP);
+	sigaddset(&stop, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	/* Threads inherit the mask: start them only now. */
 	if (mcp_audit_start(&srv, err, sizeof(err)) == -1) {

@@ -102,12 +102,17 @@ start_server() {
 	export CONF MCPCTL CLIENT_ID CLIENT_SECRET TOKEN
 	# The responders, where the web server starts none (etc/spawn.sh):
 	# for Apache as its user (www-data), which must reach the sockets.
+	# (Without bats' descriptors, like the web server below.)
 	case $SERVER in
-	nginx)
-		sh "$ROOT/etc/spawn.sh" "$STATE" "$ROOT/$BUILD" 2 1 ;;
-	apache-proxy-fcgi)
-		chmod 711 "$STATE" "$STATE/run"
-		sh "$ROOT/etc/spawn.sh" "$STATE" "$ROOT/$BUILD" 2 1 www-data ;;
+	nginx|apache-proxy-fcgi)
+		[ "$SERVER" = nginx ] || chmod 711 "$STATE" "$STATE/run"
+		(
+			for fd in $(ls /proc/$BASHPID/fd); do
+				[ "$fd" -gt 2 ] && eval "exec $fd>&-"
+			done
+			exec sh "$ROOT/etc/spawn.sh" "$STATE" "$ROOT/$BUILD" 2 1 \
+			    $([ "$SERVER" = nginx ] || echo www-data)
+		) ;;
 	esac
 	# Close every descriptor bats holds, or the responders inherit the
 	# pipes bats waits on.

@@ -97,7 +97,7 @@ setup() { URL=$BASE/mcp; }
 
 @test "[$SERVER] a held GET stream carries a change made by another request (CGI: 405, said so)" {
 	init_session 2025-11-25
-	if [[ "$SERVER" == *cgi ]]; then
+	if [[ "$SERVER" == *-cgi ]]; then
 		# A CGI program ends with its request: no stream to hold.
 		req GET "$URL" -H "Accept: text/event-stream" \
 		    -H "Authorization: Bearer $TOKEN" -H "Mcp-Session-Id: $SID" \
@@ -126,4 +126,25 @@ setup() { URL=$BASE/mcp; }
 	echo "$output"
 	[ "$status" = 0 ]
 	[[ "$output" == *"sdk1 ok"* ]]
+}
+
+@test "[$SERVER] what the web server answers itself is JSON, its status kept: an unknown path" {
+	req GET "$BASE/nothing/here"
+	[ "$STATUS" = 404 ]
+	[[ "$(header Content-Type)" == application/json* ]]
+	jqb '.error.code == -32000 and (.error.message | startswith("The web server answered this request itself"))'
+}
+
+# Last: it stops the responders of the servers that spawn none.
+@test "[$SERVER] and a responder that is down: 502 or 503, in JSON" {
+	case $SERVER in
+	nginx|apache-proxy-fcgi) ;;
+	*) skip "the web server starts its responders itself" ;;
+	esac
+	for f in "$STATE"/run/mcp.pid; do kill $(cat "$f"; echo); done
+	sleep 0.5
+	req POST "$URL" -H 'Content-Type: application/json' --data-binary '{}'
+	[ "$STATUS" = 502 ] || [ "$STATUS" = 503 ]
+	[[ "$(header Content-Type)" == application/json* ]]
+	jqb '.error.code == -32000'
 }
