@@ -113,7 +113,9 @@ mcp_streams_admit(const char *subject)
 		e = MCP_ERR_STREAMS;
 	else if ((u = subj_find(subject, 1)) == NULL)
 		e = MCP_ERR_STREAMS;
-	else if (u->n >= S.srv->cfg.max_streams_subject)
+	/* Without tokens every caller is one: max_streams alone bounds it. */
+	else if (subject[0] != '\0' &&
+	    u->n >= S.srv->cfg.max_streams_subject)
 		e = MCP_ERR_SUBSTREAMS;
 	else {
 		u->n++;
