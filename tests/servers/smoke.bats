@@ -135,6 +135,16 @@ setup() { URL=$BASE/mcp; }
 	jqb '.error.code == -32000 and (.error.message | startswith("The web server answered this request itself"))'
 }
 
+@test "[$SERVER] the state, the keys and the configuration are out of reach" {
+	for p in /mcp.db /var/mcp.db /keys/ /mcp-fcgi.conf /etc/mcp-fcgi.conf.in \
+	    /../var/mcp.db /%2e%2e/etc/mcp-fcgi.conf.in /audit.log; do
+		req GET "$BASE$p"
+		[ "$STATUS" = 404 ] || [ "$STATUS" = 400 ] || [ "$STATUS" = 403 ] ||
+		    { echo "$p: $STATUS"; return 1; }
+		! grep -q 'SQLite format\|BEGIN PRIVATE\|issuer' "$STATE/b"
+	done
+}
+
 # Last: it stops the responders of the servers that spawn none.
 @test "[$SERVER] and a responder that is down: 502 or 503, in JSON" {
 	case $SERVER in
