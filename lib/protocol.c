@@ -506,6 +506,14 @@ m_tools_call(struct mcp_req *r, const struct mcp_msg *msg,
 	}
 	if (res == NULL && c.missing != NULL)
 		return missing_cap(r, e, c.missing);
+	if (res == NULL && !c.task && c.task_refused != NULL &&
+	    !c.task_busy && r->io->end == NULL) {
+		mcp_logx(MCP_LEVEL_INFO, r->rid, "tool %s: no task: %s", name,
+		    c.task_refused);
+		r->outcome = "no_tasks";
+		return fail(e, -32603, "This tool runs only as a task, and a "
+		    "plain CGI deployment runs none");
+	}
 	if (res == NULL && c.task_busy) {
 		mcp_logx(MCP_LEVEL_INFO, r->rid, "tool %s: no task: %s", name,
 		    c.task_refused);
