@@ -208,3 +208,13 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 	[ "$CGI_STATUS" = 202 ]
 	[ "$(sqlite3 "$T/mcp.db" "SELECT group_concat(rid, ' ') FROM (SELECT rid FROM cancelled ORDER BY rid)")" = '"mid" "new" "recent" 7' ]
 }
+
+@test "CGI: no task: one that may be a task answers plainly, one that must be says this deployment runs none" {
+	meta='"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{"extensions":{"io.modelcontextprotocol/tasks":{}}}}'
+	b='{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{'"$meta"',"name":"slow_compute","arguments":{"seconds":1,"label":"cgi"}}}'
+	cgi "$b" HTTP_MCP_PROTOCOL_VERSION=2026-07-28 HTTP_MCP_METHOD=tools/call HTTP_MCP_NAME=slow_compute
+	jqb '.result.resultType == "complete" and .result.content[0].text == "Computation \"cgi\" completed after 1 seconds."'
+	b='{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{'"$meta"',"name":"failing_job"}}'
+	cgi "$b" HTTP_MCP_PROTOCOL_VERSION=2026-07-28 HTTP_MCP_METHOD=tools/call HTTP_MCP_NAME=failing_job
+	jqb '. == {"jsonrpc":"2.0","id":5,"error":{"code":-32603,"message":"This tool runs only as a task, and a plain CGI deployment runs none"}}'
+}
