@@ -7,6 +7,8 @@ set -eu
 state=$1 port=$2 build=$3 maxprocs=$4 fixtures=$5
 bench=${6:-0} page=${7:-100}
 root=$(cd "$(dirname "$0")/.." && pwd)
+# The document root (MCP_WWW): www/ in this tree unless a copy elsewhere.
+www=${MCP_WWW:-$root/www}
 case $build in /*) ;; *) build=$root/$build ;; esac
 mkdir -p "$state/run"
 # Private: the store, the keys, the audit trail and the logs live here.
@@ -48,7 +50,7 @@ sed -e "$fx" -e "$bx" -e "s|@BIND@|127.0.0.1|g" -e "s|@PORT@|$port|g" \
 server=${MCP_SERVER:-lighttpd}
 sub() { # sub FILE: the common substitutions
 	sed -e "$fx" -e "s|@BIND@|127.0.0.1|g" -e "s|@PORT@|$port|g" \
-	    -e "s|@ROOT@|$root|g" -e "s|@STATE@|$state|g" \
+	    -e "s|@ROOT@/www|$www|g" -e "s|@ROOT@|$root|g" -e "s|@STATE@|$state|g" \
 	    -e "s|@CONFDIR@|$state|g" -e "s|@RUNDIR@|$state/run|g" \
 	    -e "s|@MAX_REQUEST_KB@|$maxreq|g" \
 	    -e "s|@MAX_REQUEST_BYTES@|$((maxreq * 1024))|g" \

@@ -61,9 +61,21 @@ start_server() {
 	STATE=$(mktemp -d /tmp/mcpfcgi-test.XXXXXX)
 	PORT=$(free_port)
 	test_issuers
+	# Apache runs what it starts, and reads www/, as its user (www-data),
+	# who need not reach this checkout (a private clone, mode 0700): for
+	# Apache both are copied into the state directory first.
+	SBIN=$ROOT/$BUILD SWWW=$ROOT/www
+	case $SERVER in
+	apache-*)
+		mkdir -p "$STATE/stage/bin"
+		cp -R "$ROOT/www" "$STATE/stage/www"
+		cp "$SBIN"/*.fcgi "$SBIN/mcpctl" "$STATE/stage/bin/"
+		chmod -R go+rX "$STATE/stage"
+		SBIN=$STATE/stage/bin SWWW=$STATE/stage/www ;;
+	esac
 	MCP_JWKS_REFRESH=${MCP_JWKS_REFRESH:-1} MCP_JWKS_MAX_AGE=3 \
-	    MCP_SERVER=$SERVER \
-	    sh "$ROOT/etc/mkconf.sh" "$STATE" "$PORT" "$BUILD" 2 1 0 "${1:-100}"
+	    MCP_SERVER=$SERVER MCP_WWW=$SWWW \
+	    sh "$ROOT/etc/mkconf.sh" "$STATE" "$PORT" "$SBIN" 2 1 0 "${1:-100}"
 	CONF=$STATE/mcp-fcgi.conf
 	# CONF_SET="key=value ...": this file's own settings, over the
 	# template's lines of those keys (in both endpoints' files).
@@ -90,7 +102,7 @@ start_server() {
 		chown -R www-data:www-data "$STATE"
 		AS="runuser -u www-data --" ;;
 	esac
-	MCPCTL="$AS $ROOT/$BUILD/mcpctl -f $CONF"
+	MCPCTL="$AS $SBIN/mcpctl -f $CONF"
 	local c
 	# The default clients' workspace, under a fixed id tests can name.
 	$AS sqlite3 "$STATE/mcp.db" "INSERT INTO workspaces (id, name, created_ms, updated_ms) VALUES ('wks_bats', 'bats', 0, 0)"
@@ -110,7 +122,7 @@ start_server() {
 			for fd in $(ls /proc/$BASHPID/fd); do
 				[ "$fd" -gt 2 ] && eval "exec $fd>&-"
 			done
-			exec sh "$ROOT/etc/spawn.sh" "$STATE" "$ROOT/$BUILD" 2 1 \
+			exec sh "$ROOT/etc/spawn.sh" "$STATE" "$SBIN" 2 1 \
 			    $([ "$SERVER" = nginx ] || echo www-data)
 		) ;;
 	esac
