@@ -35,6 +35,12 @@ for s in ${MCP_SERVERS:-nginx apache-proxy-fcgi apache-fcgid apache-cgi lighttpd
 	MCP_SERVER=$s MCP_BUILD=$build bats --tap tests/servers/smoke.bats 2>&1 |
 	    tee -a "$out" | grep -E '^(not ok|#)' | head -50
 done
+# The Apache snippets' essential lines, each removed: the checks notice.
+if [ -z "${MCP_SERVERS:-}" ]; then
+	echo "== $build: Apache snippets without their KEEP lines"
+	MCP_BUILD=$build bats --tap tests/servers/broken.bats 2>&1 |
+	    tee -a "$out" | grep -E '^(not ok|#)' | head -50
+fi
 pass=$(grep -c '^ok' "$out")
 fail=$(grep -c '^not ok' "$out")
 echo "== $build: $pass passed, $fail failed"
