@@ -22,6 +22,10 @@
 #   sdk-peer  the official TypeScript SDK (stateless Streamable HTTP, jose
 #             verifying the same RS256 token, the same tool), one Node
 #             process, straight on loopback (no lighttpd in front)
+#   servers   the token row behind every deployment the tests start
+#             (nginx, Apache mod_proxy_fcgi and mod_fcgid, plain CGI),
+#             as a ratio to lighttpd measured in the same rounds
+#             (tests/bench/servers.sh)
 # BENCH_ROUNDS interleaved rounds (5, made odd); in every other round the
 # ceiling and the no-auth rows run in the reverse order, so that neither
 # always runs first.  Prints the median requests/s, p50 and p99 (ms), the
@@ -394,3 +398,6 @@ printf '  the floor: a stream held by the process that did not make the change h
 
 printf '\nin memory, no web server: '
 "$build/bench-micro" 100000
+
+# The same call behind each web server the tests deploy (servers.sh).
+bash tests/bench/servers.sh "$build"
