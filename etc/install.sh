@@ -6,7 +6,8 @@
 # snippet rendered for this layout as an example to adapt:
 #   PREFIX/libexec/mcp-fcgi/{mcp,oauth}.fcgi
 #   PREFIX/sbin/mcpctl
-#   PREFIX/share/man/man5/mcp-fcgi.conf.5, man8/{mcp-fcgi,mcpctl}.8
+#   PREFIX/share/man/man5/mcp-fcgi.conf.5, man7/mcp-fcgi.7,
+#       man8/{mcp-fcgi,mcpctl}.8
 #   PREFIX/share/mcp-fcgi/www/
 #   PREFIX/share/mcp-fcgi/examples/ (configuration, snippets, spawn.sh)
 #   PREFIX/lib/systemd/system/mcp-fcgi@.{socket,service}
@@ -21,7 +22,8 @@ share=$dest$prefix/share/mcp-fcgi
 man=$dest$prefix/share/man
 units=$dest$prefix/lib/systemd/system
 files="$lib/mcp.fcgi $lib/oauth.fcgi $dest$prefix/sbin/mcpctl
-$man/man5/mcp-fcgi.conf.5 $man/man8/mcp-fcgi.8 $man/man8/mcpctl.8
+$man/man5/mcp-fcgi.conf.5 $man/man7/mcp-fcgi.7 $man/man8/mcp-fcgi.8
+$man/man8/mcpctl.8
 $units/mcp-fcgi@.socket $units/mcp-fcgi@.service"
 if [ "$action" = uninstall ]; then
 	# shellcheck disable=SC2086
@@ -30,11 +32,13 @@ if [ "$action" = uninstall ]; then
 	rmdir "$lib" 2>/dev/null || true
 	exit 0
 fi
-install -d -m 755 "$lib" "$dest$prefix/sbin" "$man/man5" "$man/man8" \
-    "$share/www" "$share/examples/nginx" "$share/examples/apache" "$units"
+install -d -m 755 "$lib" "$dest$prefix/sbin" "$man/man5" "$man/man7" \
+    "$man/man8" "$share/www" "$share/examples/nginx" "$share/examples/apache" \
+    "$units"
 install -m 755 "$build/mcp.fcgi" "$build/oauth.fcgi" "$lib/"
 install -m 755 "$build/mcpctl" "$dest$prefix/sbin/"
 install -m 644 "$root/etc/man/mcp-fcgi.conf.5" "$man/man5/"
+install -m 644 "$root/etc/man/mcp-fcgi.7" "$man/man7/"
 install -m 644 "$root/etc/man/mcp-fcgi.8" "$root/etc/man/mcpctl.8" "$man/man8/"
 install -m 644 "$root"/www/* "$share/www/"
 # The templates, rendered for this layout.

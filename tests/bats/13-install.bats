@@ -16,7 +16,7 @@ teardown_file() { rm -rf "$D"; }
 
 @test "the manual pages pass mandoc -T lint (warnings and above)" {
 	cd "$ROOT/etc/man"
-	run mandoc -T lint -W warning mcp-fcgi.8 mcpctl.8 mcp-fcgi.conf.5
+	run mandoc -T lint -W warning mcp-fcgi.7 mcp-fcgi.8 mcpctl.8 mcp-fcgi.conf.5
 	echo "$output"
 	[ "$status" = 0 ]
 	[ -z "$output" ]
@@ -29,7 +29,8 @@ teardown_file() { rm -rf "$D"; }
 		[ "$(stat -c %a "$p/$f")" = 755 ]
 	done
 	[ ! -e "$p/libexec/mcp-fcgi/conformance.fcgi" ]
-	for f in share/man/man5/mcp-fcgi.conf.5 share/man/man8/mcp-fcgi.8 share/man/man8/mcpctl.8 \
+	for f in share/man/man5/mcp-fcgi.conf.5 share/man/man7/mcp-fcgi.7 \
+	    share/man/man8/mcp-fcgi.8 share/man/man8/mcpctl.8 \
 	    share/mcp-fcgi/www/index.html share/mcp-fcgi/www/error.json \
 	    lib/systemd/system/mcp-fcgi@.socket lib/systemd/system/mcp-fcgi@.service \
 	    share/mcp-fcgi/examples/mcp-fcgi.conf share/mcp-fcgi/examples/lighttpd.conf \
