@@ -9,8 +9,9 @@ port=$1 fixtures=$2 build=$3
 root=$(cd "$(dirname "$0")/.." && pwd)
 state=${MCP_RUN_STATE:-$root/var}
 mkdir -p "$state"
-# One server per state: the lock is held by lighttpd itself (the open
-# descriptor survives the exec below) for as long as it runs.
+# One server per state: this shell holds the lock for as long as lighttpd
+# runs, and lighttpd and the responders do not inherit it (a responder
+# still stopping would otherwise hold the state after lighttpd has gone).
 exec 9>>"$state/run.lock"
 if ! flock -n 9; then
 	echo "make run: $state is in use by another running server" \
@@ -107,4 +108,12 @@ Admin: $build/mcpctl -f $state/mcp-fcgi.conf client add|list|revoke, user add|li
 Logs: $state/mcp-fcgi.log (responders), $state/audit.log, $state/lighttpd-error.log
 Stop: Ctrl-C
 MSG
-exec /usr/sbin/lighttpd -D -f "$state/lighttpd.conf"
+/usr/sbin/lighttpd -D -f "$state/lighttpd.conf" 9>&- &
+lpid=$!
+trap 'kill -TERM $lpid 2>/dev/null' INT TERM HUP
+# wait returns early when a signal is trapped: until lighttpd has gone.
+st=0
+while kill -0 "$lpid" 2>/dev/null; do
+	wait "$lpid" && st=0 || st=$?
+done
+exit "$st"

@@ -135,6 +135,12 @@ modes() {
 	[ "$status" = 1 ]
 	[[ "$output" == *"$STATE is in use by another running server (port $PORT, pid "* ]]
 	[[ "$output" == *"make run PORT=$other STATE=$STATE-$other"* ]]
+	# Only make run's own shell holds the lock: a responder still
+	# stopping after lighttpd has gone must not keep the state.
+	holders=$(for f in /proc/[0-9]*/fd/*; do
+		[ "$(readlink "$f" 2>/dev/null)" = "$STATE/run.lock" ] && echo "${f%/fd/*}"
+	done | sort -u)
+	[ "$holders" = "/proc/$RUNPID" ] || { echo "lock held by: $holders" >&2; return 1; }
 	# The first one's configuration is untouched and it still answers.
 	grep -q "resource = http://127.0.0.1:$PORT/mcp" "$STATE/mcp-fcgi.conf"
 	run curl -s "http://127.0.0.1:$PORT/.well-known/oauth-protected-resource/mcp"
