@@ -124,6 +124,15 @@ maybe(const char *e)
 	}
 }
 
+/*
+ * A header given twice reaches us joined ("a, b") from lighttpd and
+ * Apache, but as two variables of one name from nginx.  Neither copy
+ * alone may be believed (two Origins, the first ours; two Authorizations):
+ * a variable given twice reads as ",", which every check refuses, as it
+ * refuses most joined values.
+ */
+static const char twice[] = ",";
+
 static void
 read_env(struct mcp_req *r, const char *const *env)
 {
@@ -132,9 +141,8 @@ read_env(struct mcp_req *r, const char *const *env)
 
 	for (; env != NULL && (e = *env) != NULL; env++)
 		if (maybe(e) && (eq = strchr(e, '=')) != NULL &&
-		    (v = var(e, (size_t)(eq - e))) != V__MAX &&
-		    r->env[v] == NULL)		/* the first, as getenv() */
-			r->env[v] = eq + 1;
+		    (v = var(e, (size_t)(eq - e))) != V__MAX)
+			r->env[v] = r->env[v] == NULL ? eq + 1 : twice;
 	r->env_read = 1;
 }
 

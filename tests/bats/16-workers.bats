@@ -76,7 +76,7 @@ cancel() {
 	sed -i -e 's/^max_body_bytes = .*/max_body_bytes = 2000000/' \
 	    -e 's/^write_timeout_seconds = .*/write_timeout_seconds = 60/' \
 	    "$s/tmpl/etc/mcp-fcgi.conf.in"
-	sh "$s/tmpl/etc/mkconf.sh" "$s/state" 18081 "$ROOT/$BUILD" 2 0
+	MCP_SERVER=lighttpd sh "$s/tmpl/etc/mkconf.sh" "$s/state" 18081 "$ROOT/$BUILD" 2 0
 	grep -qx 'server.max-request-size    = 2018' "$s/state/lighttpd.conf"
 	grep -qx 'server.max-write-idle = 65' "$s/state/lighttpd.conf"
 	run /usr/sbin/lighttpd -tt -f "$s/state/lighttpd.conf"
@@ -110,6 +110,7 @@ cancel() {
 }
 
 @test "a client that takes nothing loses its answer after write_timeout_seconds; the thread serves the next caller" {
+	lighttpd_only "nginx and Apache buffer a whole JSON answer, so the responder never waits on the client"
 	# Two answers of 32 tools/list (580 kB) on an HTTP/2 connection
 	# whose window stays closed: each blocks the only thread of one
 	# process until the write timeout (2 s) cuts it.

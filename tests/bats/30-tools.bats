@@ -138,7 +138,8 @@ call() {	# call VERSION NAME ARGS_JSON [extra params]
 	[ "$STATUS" = 200 ]
 	[ "$(header Content-Type)" = text/event-stream ]
 	[ "$(header Cache-Control)" = "no-cache, no-transform" ]
-	[ "$(header X-Accel-Buffering)" = no ]
+	# nginx acts on X-Accel-Buffering and keeps it from the client.
+	[ "$SERVER" = nginx ] || [ "$(header X-Accel-Buffering)" = no ]
 	printf '%s' "$BODY" | grep -Eq '^id: [0-9a-f]{16}-0$'
 	printf '%s' "$BODY" | grep -q '^retry: 1000$'
 	sse_data | jq -s -e '[.[0:3][] | .params.progressToken] == ["tok-1","tok-1","tok-1"] and [.[0:3][] | .params.progress] == [0,50,100] and .[3].id == 5 and .[3].result.content[0].text == "Progress tool completed"'

@@ -73,9 +73,14 @@ mismatch() {
 	mismatch "differs from the body"
 	hcall '"Hello"' -H 'Mcp-Param-Value: =?base64?SGFsbG8=?='
 	mismatch "differs from the body"
-	# lighttpd joins repeated lines: "Hello, Hello".
+	# lighttpd and Apache join repeated lines ("Hello, Hello"); nginx
+	# passes two variables of one name.
 	hcall '"Hello"' -H 'Mcp-Param-Value: Hello' -H 'Mcp-Param-Value: Hello'
-	mismatch "differs from the body"
+	if [ "$SERVER" = nginx ]; then
+		mismatch "an Mcp- header given twice"
+	else
+		mismatch "differs from the body"
+	fi
 }
 
 @test "malformed base64: missing padding, bad characters, pad bits set: 400 / -32020" {
@@ -128,6 +133,8 @@ mismatch() {
 }
 
 @test "the same header spelt with '_' beside '-' (one CGI variable, two headers to a proxy): 400 / -32020" {
+	[ "$SERVER" != nginx ] ||
+	    skip "nginx drops header names with '_': it and the responders read the same header"
 	hcall '"Hello"' -H 'Mcp-Param_Value: Hello' -H 'Mcp-Param-Value: World'
 	mismatch "an Mcp- header given twice"
 	hcall '"Hello"' -H 'Mcp-Param-Value: Hello' -H 'Mcp_Param-Value: Hello'

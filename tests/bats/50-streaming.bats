@@ -14,7 +14,7 @@ import http.client, json, sys, time
 port, sid, body = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
 h = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream",
-     "MCP-Protocol-Version": "2025-11-25"}
+     "MCP-Protocol-Version": "2025-11-25", "Connection": "close"}
 if sid:
     h["Mcp-Session-Id"] = sid
 t0 = time.monotonic()

@@ -126,7 +126,8 @@ watcher() {
 	seen a '^retry: 1000$'
 	grep -qi '^content-type: text/event-stream' "$STATE/a.h"
 	grep -qi '^cache-control: no-cache' "$STATE/a.h"
-	grep -qi '^x-accel-buffering: no' "$STATE/a.h"
+	# nginx acts on X-Accel-Buffering and keeps it from the client.
+	[ "$SERVER" = nginx ] || grep -qi '^x-accel-buffering: no' "$STATE/a.h"
 	[[ "$(head -1 "$STATE/a.b")" =~ ^id:\ [0-9a-f]{16}-0$ ]]
 	[ "$(sed -n 3p "$STATE/a.b")" = "data: " ]
 }
@@ -228,6 +229,7 @@ watcher() {
 }
 
 @test "after every responder was killed (kill -9), a resumption replays from the store" {
+	lighttpd_only "spawn-fcgi does not restart responders that die (systemd and lighttpd do)"
 	watcher
 	listen a "$TA2"
 	seen a '^retry:'

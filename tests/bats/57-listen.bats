@@ -157,6 +157,7 @@ WS='{"resourceSubscriptions":["mcp-fcgi://workspace"]}'
 }
 
 @test "the 2.x client: listen(), another client's change heard, re-listened after the stream broke" {
+	lighttpd_only "spawn-fcgi does not restart responders that die (systemd and lighttpd do)"
 	cd "$JS"
 	node sdk2-listen.mjs "$URL" "$TL" "$TA" >"$STATE/sdk.out" 2>&1 3>&- &
 	pid=$!

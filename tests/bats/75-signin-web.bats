@@ -19,6 +19,7 @@ server_prestart() {
 }
 
 setup_file() {
+	lighttpd_only "the test configures lighttpd's mod_auth"
 	CONF_SET="signin=web_server" start_server
 	$MCPCTL user add --name gina --workspace wks_bats --scopes "wks:read" --external >/dev/null
 	CB=http://127.0.0.1:9/cb

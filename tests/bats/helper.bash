@@ -153,6 +153,13 @@ start_server() {
 	export STATE PORT BASE URL
 }
 
+# lighttpd_only WHY: skips a test of what only lighttpd's FastCGI
+# deployment does (it restarts responders that die, applies its own
+# limits) when the suite runs behind another server (make test-servers).
+lighttpd_only() {
+	[ "$SERVER" = lighttpd ] || skip "behind lighttpd only: $1"
+}
+
 # stop_server: also fails the file if a sanitizer reported anything.
 stop_server() {
 	local pid kids

@@ -44,6 +44,31 @@ setup() { URL=$BASE/mcp; }
 	init_session 2025-11-25
 }
 
+@test "[$SERVER] Authorization given twice, a valid token first: refused, neither copy believed" {
+	NOAUTH=1 post '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{}}}' \
+	    -H "Authorization: Bearer $TOKEN" -H 'Authorization: Bearer x.y.z'
+	# nginx refuses the request itself; the others hand it on joined.
+	if [ "$SERVER" = nginx ]; then
+		[ "$STATUS" = 400 ]
+		jqb '.error.code == -32000'
+	else
+		[ "$STATUS" = 401 ]
+		jqb '.error.code == -32040'
+	fi
+}
+
+@test "[$SERVER] a token past max_token_bytes reaches the responder (401); a header past the web server's limit is its JSON 4xx" {
+	NOAUTH=1 post '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' \
+	    -H "Authorization: Bearer $(head -c 9000 /dev/zero | tr '\0' a)"
+	[ "$STATUS" = 401 ]
+	[[ "$(header WWW-Authenticate)" == *'error="invalid_token"'* ]]
+	NOAUTH=1 post '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' \
+	    -H "Authorization: Bearer $(head -c 40000 /dev/zero | tr '\0' a)"
+	[ "$STATUS" = 400 ] || [ "$STATUS" = 431 ]
+	[[ "$(header Content-Type)" == application/json* ]]
+	jqb '.error.code == -32000'
+}
+
 @test "[$SERVER] a client-credentials token for one scope: a scoped tool answers, another is 403" {
 	tok=$(curl -s -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials \
 	    -d scope=wks:read "$BASE/oauth/token" | jq -r .access_token)

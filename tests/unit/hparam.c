@@ -3,10 +3,13 @@
  * revision forbids refused at registration, with the reason), and the
  * decoding of Mcp-Name / Mcp-Param-* values: strict base64 inside the
  * exact sentinel, anything else literal, control characters refused.
+ * And a header that reaches us as two variables of one name (nginx) is
+ * believed in neither copy.
  */
 #include <string.h>
 
 #include "extern.h"
+#include "../memio.h"
 #include "tap.h"
 
 static struct json_object *
@@ -73,6 +76,43 @@ decodes(const char *v, const char *want, size_t wantlen)
 	if (want == NULL)
 		return n == -1;
 	return n == (long)wantlen && memcmp(out, want, wantlen) == 0;
+}
+
+/* The value mcp_http_param() gives NAME among the variables env. */
+static const char *
+param(const char *const *env, const char *name)
+{
+	static struct mcp_io	 io;
+	static struct memio	 m;
+	static struct mcp_req	 r;
+
+	memset(&m, 0, sizeof(m));
+	m.env = env;
+	memio_io(&io, &m);
+	memset(&r, 0, sizeof(r));
+	r.io = &io;
+	return mcp_http_param(&r, name);
+}
+
+static void
+twice(void)
+{
+	const char *const	one[] = { "HTTP_ORIGIN=https://a.example",
+	    "HTTP_AUTHORIZATION=Bearer t", NULL };
+	const char *const	two[] = { "HTTP_ORIGIN=https://a.example",
+	    "HTTP_AUTHORIZATION=Bearer t", "HTTP_ORIGIN=https://evil.example",
+	    "HTTP_AUTHORIZATION=Bearer u", "HTTP_ACCEPT=a", "HTTP_ACCEPT=a",
+	    NULL };
+	const char		*v;
+
+	ok((v = param(one, "HTTP_ORIGIN")) != NULL &&
+	    strcmp(v, "https://a.example") == 0, "one Origin is read");
+	ok((v = param(two, "HTTP_ORIGIN")) != NULL && strcmp(v, ",") == 0,
+	    "two Origins, ours first: neither is believed");
+	ok((v = param(two, "HTTP_AUTHORIZATION")) != NULL &&
+	    strcmp(v, ",") == 0, "two Authorizations: neither is believed");
+	ok((v = param(two, "HTTP_ACCEPT")) != NULL && strcmp(v, ",") == 0,
+	    "the same value twice: still two headers");
 }
 
 int
@@ -149,5 +189,6 @@ main(void)
 	ok(decodes("a\001b", NULL, 0), "a control character is refused");
 	ok(decodes("a\177b", NULL, 0), "DEL is refused");
 	ok(decodes("caf\xc3\xa9", NULL, 0), "a raw non-ASCII byte is refused");
+	twice();
 	return done();
 }
