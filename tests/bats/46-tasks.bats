@@ -316,6 +316,7 @@ tlisten() {
 }
 
 @test "a task whose process died is failed by the next tasks/get" {
+	lighttpd_only "spawn-fcgi does not restart responders that die (systemd and lighttpd do)"
 	env_new
 	import "$TA" "$EXT" 1000 1
 	id=$(jq -r .result.taskId <<<"$BODY")
