@@ -44,6 +44,7 @@ hostile() {
 }
 
 @test "hostile (b): callers that never read hold no thread past the write timeout nor more than their share" {
+	lighttpd_only "nginx and Apache buffer a whole answer, so a caller that never reads holds no responder thread"
 	hostile b
 }
 
