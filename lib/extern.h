@@ -1179,7 +1179,10 @@ struct mcp_call {
 	/* Multi round-trip requests, 2026-07-28 (lib/input.c). */
 	const char		*rmethod;	/* what the round is of */
 	const char		*rname;
-	char			 rdigest[65];	/* method, name and arguments */
+	struct json_object	*rargs;		/* its arguments (borrowed; no
+						   handler changes them) */
+	char			 rdigest[65];	/* method, name and arguments, or
+						   "" until a state needs it */
 	struct json_object	*responses;	/* params.inputResponses */
 	struct json_object	*state;		/* the verified requestState's */
 	struct json_object	*asked;		/* this round's inputRequests */

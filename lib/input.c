@@ -131,6 +131,7 @@ static int
 request_digest(const char *method, const char *name, struct json_object *args,
     char out[65])
 {
+	static const char hex[] = "0123456789abcdef";
 	unsigned char	 h[EVP_MAX_MD_SIZE];
 	unsigned int	 n = 0, i;
 	EVP_MD_CTX	*ctx;
@@ -143,12 +144,30 @@ request_digest(const char *method, const char *name, struct json_object *args,
 	    feed_str(ctx, 'n', name, strlen(name)) == 0 &&
 	    digest(ctx, args, 0) == 0 &&
 	    EVP_DigestFinal_ex(ctx, h, &n) == 1 && n >= 32) {
-		for (i = 0; i < 32; i++)
-			snprintf(out + 2 * i, 3, "%02x", h[i]);
+		for (i = 0; i < 32; i++) {
+			out[2 * i] = hex[h[i] >> 4];
+			out[2 * i + 1] = hex[h[i] & 0xf];
+		}
+		out[64] = '\0';
 		rc = 0;
 	}
 	EVP_MD_CTX_free(ctx);
 	return rc;
+}
+
+/*
+ * The round's digest, made when a state is read or sealed (most calls
+ * carry none and need none): NULL if it cannot be made.
+ */
+static const char *
+round_digest(struct mcp_call *c)
+{
+	if (c->rdigest[0] == '\0' && request_digest(c->rmethod, c->rname,
+	    c->rargs, c->rdigest) == -1) {
+		c->rdigest[0] = '\0';
+		return NULL;
+	}
+	return c->rdigest;
 }
 
 /* Who the state belongs to: the token's issuer and subject, and client. */
@@ -176,10 +195,8 @@ mcp_input_open(struct mcp_call *c, const char *method, const char *name,
 
 	c->rmethod = method;
 	c->rname = name;
-	if (request_digest(method, name, args, c->rdigest) == -1) {
-		snprintf(why, whysz, "arguments cannot be digested");
-		return -1;
-	}
+	c->rargs = args;
+	c->rdigest[0] = '\0';
 	if (mcp_json_get(params, "inputResponses", &resp)) {
 		if (!json_object_is_type(resp, json_type_object)) {
 			snprintf(why, whysz, "inputResponses must be an "
@@ -226,6 +243,11 @@ mcp_input_open(struct mcp_call *c, const char *method, const char *name,
 	    strcmp(mcp_json_str(payload, "c"), client) != 0) {
 		mcp_logx(MCP_LEVEL_WARNING, r->rid, "requestState refused: "
 		    "made for another caller");
+		goto bad;
+	}
+	if (round_digest(c) == NULL) {
+		mcp_logx(MCP_LEVEL_WARNING, r->rid, "requestState refused: "
+		    "the arguments cannot be digested");
 		goto bad;
 	}
 	if (mcp_json_str(payload, "r") == NULL ||
@@ -569,7 +591,7 @@ mcp_call_input_required(struct mcp_call *c)
 		return NULL;
 	}
 	if (c->next != NULL) {
-		if (!r->srv->state_key_ok)
+		if (!r->srv->state_key_ok || round_digest(c) == NULL)
 			return NULL;
 		principal(r, owner, &client);
 		if ((payload = json_object_new_object()) == NULL)
