@@ -540,7 +540,8 @@ main(void)
 	json_object_put(v);
 	mcp_registry_free(&reg);
 
-	/* CGI variables: one pass over the environment, the first wins. */
+	/* CGI variables: one pass over the environment; one given twice
+	 * (nginx's way with a repeated header) is believed in neither copy. */
 	{
 		struct mcp_io	 io;
 		struct mcp_req	 rq;
@@ -550,8 +551,8 @@ main(void)
 		io.param = t_param;
 		io.envp = t_envp;
 		rq.io = &io;
-		ok(strcmp(mcp_http_param(&rq, "REQUEST_URI"), "/first") == 0,
-		    "the first of a repeated variable");
+		ok(strcmp(mcp_http_param(&rq, "REQUEST_URI"), ",") == 0,
+		    "a repeated variable reads as \",\"");
 		ok(strcmp(mcp_http_param(&rq, "HTTP_MCP_NAME"), "echo") == 0,
 		    "a header variable");
 		ok(mcp_http_param(&rq, "HTTP_ORIGIN") == NULL,
