@@ -43,7 +43,7 @@ install -m 644 "$root/etc/man/mcp-fcgi.8" "$root/etc/man/mcpctl.8" "$man/man8/"
 install -m 644 "$root"/www/* "$share/www/"
 # The templates, rendered for this layout.
 render() { # render TEMPLATE OUT
-	sed -e 's/^#@FIXTURES@.*$//' -e '/^#@BENCH@/d' \
+	sed -e 's/^#@FIXTURES@.*$//' -e '/^#@BENCH@/d' -e 's/^#@ERROR_LOG@/# /' \
 	    -e "s|@BIND@|0.0.0.0|g" -e "s|@PORT@|80|g" \
 	    -e "s|@ROOT@|$prefix/share/mcp-fcgi|g" \
 	    -e "s|@STATE@|/var/lib/mcp-fcgi|g" -e "s|@RUNDIR@|/run/mcp-fcgi|g" \

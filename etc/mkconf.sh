@@ -16,8 +16,14 @@ chmod 700 "$state" "$state/run"
 fx='s/^#@FIXTURES@//'; [ "$fixtures" = 1 ] || fx='/^#@FIXTURES@/d'
 bx='s/^#@BENCH@//';    [ "$bench" = 1 ]    || bx='/^#@BENCH@/d'
 base=http://127.0.0.1:$port
+# Apache gives mod_fcgid's and CGI programs' stderr to its own error log:
+# the responders keep a log of their own there (error_log).
+case ${MCP_SERVER:-lighttpd} in
+apache-fcgid|apache-cgi) el='s/^#@ERROR_LOG@//' ;;
+*) el='/^#@ERROR_LOG@/d' ;;
+esac
 render() { # render AUTH OUT
-	sed -e "s|@STATE@|$state|g" -e "s|@PAGE_SIZE@|$page|g" \
+	sed -e "$el" -e "s|@STATE@|$state|g" -e "s|@PAGE_SIZE@|$page|g" \
 	    -e "s|@BASE@|$base|g" -e "s|@AUTH@|$1|g" \
 	    -e "s|@JWKS_REFRESH@|${MCP_JWKS_REFRESH:-30}|g" \
 	    -e "s|@JWKS_MAX_AGE@|${MCP_JWKS_MAX_AGE:-300}|g" \

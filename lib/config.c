@@ -141,6 +141,28 @@ static const struct intkey intkeys[] = {
 	{ "task_lost_seconds", 5, 3600, OFF(task_lost_seconds), 0 },
 };
 
+/* A path key: relative to the file's directory (dir), never empty. */
+static int
+setpath(char *dst, size_t dstsz, const char *val, const char *dir,
+    char *why, size_t whysz)
+{
+	int	 l;
+
+	if (*val == '\0') {
+		snprintf(why, whysz, "must not be empty");
+		return -1;
+	}
+	if (val[0] == '/' || dir == NULL)
+		l = snprintf(dst, dstsz, "%s", val);
+	else
+		l = snprintf(dst, dstsz, "%s/%s", dir, val);
+	if (l < 0 || (size_t)l >= dstsz) {
+		snprintf(why, whysz, "path too long");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 apply(struct mcp_config *c, const char *key, char *val, const char *dir,
     char *why, size_t whysz)
@@ -164,23 +186,12 @@ apply(struct mcp_config *c, const char *key, char *val, const char *dir,
 			*(int *)((char *)c + intkeys[i].off) = (int)v;
 		return 0;
 	}
-	if (strcmp(key, "store_path") == 0) {
-		if (*val == '\0') {
-			snprintf(why, whysz, "must not be empty");
-			return -1;
-		}
-		if (val[0] == '/' || dir == NULL)
-			l = snprintf(c->store_path, sizeof(c->store_path),
-			    "%s", val);
-		else
-			l = snprintf(c->store_path, sizeof(c->store_path),
-			    "%s/%s", dir, val);
-		if (l < 0 || (size_t)l >= sizeof(c->store_path)) {
-			snprintf(why, whysz, "path too long");
-			return -1;
-		}
-		return 0;
-	}
+	if (strcmp(key, "store_path") == 0)
+		return setpath(c->store_path, sizeof(c->store_path), val, dir,
+		    why, whysz);
+	if (strcmp(key, "error_log") == 0)
+		return setpath(c->error_log, sizeof(c->error_log), val, dir,
+		    why, whysz);
 	if (strcmp(key, "log_level") == 0) {
 		if ((l = mcp_level_parse(val)) == -1) {
 			snprintf(why, whysz, "must be an RFC 5424 level name "

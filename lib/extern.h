@@ -280,6 +280,7 @@ struct mcp_authconf {
 
 struct mcp_config {
 	char		 store_path[1024];
+	char		 error_log[1024];	/* "": stderr as given */
 	int		 threads;
 	size_t		 max_body;
 	int		 max_depth;

@@ -322,6 +322,33 @@ mcp_main(const struct mcp_endpoint *ep, int argc, char *argv[])
 	return mcp_main_serve(ep, mcp_serve, argc, argv);
 }
 
+/*
+ * Appends stderr to path (made 0600 when new).  A file that cannot be
+ * opened is said on the old stderr; the caller then exits.
+ */
+static int
+open_error_log(const char *path, const char *prog)
+{
+	int	 fd;
+
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0600)) == -1) {
+		fprintf(stderr, "%s: error_log %s: %s\n", prog, path,
+		    strerror(errno));
+		return -1;
+	}
+	if (fd != STDERR_FILENO) {
+		if (dup2(fd, STDERR_FILENO) == -1) {
+			fprintf(stderr, "%s: error_log %s: %s\n", prog, path,
+			    strerror(errno));
+			close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
 int
 mcp_main_serve(const struct mcp_endpoint *ep, mcp_serve_fn serve, int argc,
     char *argv[])
@@ -356,6 +383,14 @@ mcp_main_serve(const struct mcp_endpoint *ep, mcp_serve_fn serve, int argc,
 		mcp_logx(MCP_LEVEL_CRITICAL, NULL, "config: %s", err);
 		return 1;
 	}
+	/*
+	 * error_log: the log goes to a file of the server's own, for web
+	 * servers that send a program's stderr where its operator may not
+	 * read (mod_fcgid, CGI: Apache's error log).
+	 */
+	if (srv.cfg.error_log[0] != '\0' && open_error_log(srv.cfg.error_log,
+	    argv[0]) == -1)
+		return 1;
 	mcp_log_setlevel(srv.cfg.log_level);
 	/* Each running task holds a worker thread: half of them by default. */
 	if (srv.cfg.max_tasks == 0)

@@ -145,6 +145,34 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 	refused bad.conf "bad.conf:1: log_level: must be an RFC 5424 level name"
 }
 
+@test "error_log: the log goes to that file (relative to the configuration's directory), mode 0600, not to stderr" {
+	mkdir "$T/etc"
+	printf 'store_path = %s/mcp.db\nauth = none\nerror_log = log/r.log\n' \
+	    "$T" >"$T/etc/log.conf"
+	mkdir "$T/etc/log"
+	cgi '{"jsonrpc":"2.0","id":1,"method":"nope"}' \
+	    MCP_FCGI_CONFIG="$T/etc/log.conf"
+	[ "$CGI_STATUS" = 400 ]
+	[ ! -s "$T/err" ]
+	rid=$(sed -n 's/^X-Request-Id: \([0-9a-f]*\).*/\1/p' "$T/out")
+	grep -q "rid=$rid Bad Request: Mcp-Session-Id header is required" \
+	    "$T/etc/log/r.log"
+	[ "$(stat -c %a "$T/etc/log/r.log")" = 600 ]
+	# A second process appends.
+	n=$(wc -l <"$T/etc/log/r.log")
+	cgi '{"jsonrpc":"2.0","id":1,"method":"nope"}' \
+	    MCP_FCGI_CONFIG="$T/etc/log.conf"
+	[ "$(wc -l <"$T/etc/log/r.log")" -gt "$n" ]
+}
+
+@test "config error: error_log empty, or a file that cannot be opened" {
+	printf 'error_log =\n' >"$T/bad.conf"
+	refused bad.conf "bad.conf:1: error_log: must not be empty"
+	printf 'store_path = %s/mcp.db\nauth = none\nerror_log = %s/no/such/dir/e.log\n' \
+	    "$T" "$T" >"$T/bad.conf"
+	refused bad.conf "error_log $T/no/such/dir/e.log: No such file or directory"
+}
+
 @test "config: missing file is an error" {
 	refused none.conf "none.conf: No such file or directory"
 }
