@@ -84,11 +84,26 @@ cancel() {
 	[ "$status" = 0 ]
 }
 
-@test "lighttpd: a body over max-request-size is refused 413 by lighttpd, one just over max_body_bytes by the responder" {
+@test "a body over the web server's cap never runs (413 from lighttpd and nginx themselves), one just over max_body_bytes is refused 413 by the responder" {
 	head -c $((1088 * 1024 + 1)) /dev/zero | tr '\0' ' ' >"$STATE/big"
 	URL=$BASE/mcp post @"$STATE/big"
-	[ "$STATUS" = 413 ]
-	[ -z "$(header X-Request-Id)" ]		# never reached the responder
+	# lighttpd and nginx refuse it before any responder sees it; Apache
+	# hands the request on, and the responder refuses it by its
+	# Content-Length before reading the body; mod_fcgid hands on an
+	# empty body in its place, refused as such.
+	case $SERVER in
+	apache-fcgid)
+		[ "$STATUS" = 400 ]
+		[ -n "$(header X-Request-Id)" ]
+		logged "empty body" ;;
+	apache-*)
+		[ "$STATUS" = 413 ]
+		[ -n "$(header X-Request-Id)" ] ;;
+	*)
+		[ "$STATUS" = 413 ]
+		[ -z "$(header X-Request-Id)" ] ;;
+	esac
+	jqb '.jsonrpc == "2.0" and (.error.code | type) == "number"'
 	head -c $((1048576 + 100)) /dev/zero | tr '\0' ' ' >"$STATE/big"
 	URL=$BASE/mcp post @"$STATE/big"
 	[ "$STATUS" = 413 ]
@@ -131,6 +146,7 @@ cancel() {
 }
 
 @test "one subject over its share of threads: 429, Retry-After: 1, -32043; another subject is served; the slots come back" {
+	skip_behind apache-fcgid "one request per process: the bound is per process, and Apache's FcgidMaxProcessesPerClass bounds the processes"
 	URL=$BASE/conformance/mcp
 	init_session 2025-06-18
 	# Two threads per process, one subject may hold one of them: one
@@ -185,7 +201,7 @@ cancel() {
 }
 
 @test "SIGUSR1 stops a responder as SIGTERM does; the others go on serving" {
-	pids=$(pgrep -f "$ROOT/$BUILD/mcp.fcgi")
+	pids=$(pgrep -f "$SBIN/mcp.fcgi")
 	p=$(echo "$pids" | head -1)
 	kill -USR1 "$p"
 	for _ in $(seq 30); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done

@@ -133,8 +133,10 @@ mismatch() {
 }
 
 @test "the same header spelt with '_' beside '-' (one CGI variable, two headers to a proxy): 400 / -32020" {
-	[ "$SERVER" != nginx ] ||
-	    skip "nginx drops header names with '_': it and the responders read the same header"
+	case $SERVER in
+	nginx|apache-*)
+		skip "$SERVER drops header names with '_': it and the responders read the same header" ;;
+	esac
 	hcall '"Hello"' -H 'Mcp-Param_Value: Hello' -H 'Mcp-Param-Value: World'
 	mismatch "an Mcp- header given twice"
 	hcall '"Hello"' -H 'Mcp-Param-Value: Hello' -H 'Mcp_Param-Value: Hello'

@@ -142,6 +142,7 @@ WS='{"resourceSubscriptions":["mcp-fcgi://workspace"]}'
 }
 
 @test "listens count against max_streams_per_subject (2 per process): past it 429, the request's id" {
+	skip_behind apache-fcgid "one request per process: the bound is per process, and Apache's FcgidMaxProcessesPerClass bounds the processes"
 	for i in 1 2 3 4 5; do
 		listen "l$i" "$TL" "$i" "$WS"
 	done

@@ -17,6 +17,29 @@ setup_file() {
 }
 teardown_file() { stop_server; }
 
+# TASKLESS: the deployment sends a process one request at a time, which
+# runs no task (mod_fcgid, CGI): the suite's task scenarios fail there.
+case $SERVER in
+apache-fcgid|apache-cgi|lighttpd-cgi) TASKLESS=1 ;;
+*) TASKLESS= ;;
+esac
+
+# judged MIN: $output's total has MIN checks or more and no failure; where
+# TASKLESS, failures in task scenarios alone (MIN counts them too).
+judged() {
+	local total
+	total=$(echo "$output" | grep '^Total:')
+	[[ "$total" =~ ^Total:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]
+	if [ -z "$TASKLESS" ]; then
+		[ "${BASH_REMATCH[2]}" = 0 ]
+		[ "${BASH_REMATCH[1]}" -ge "$1" ]
+		! echo "$output" | grep -q '✗'
+	else
+		[ $((BASH_REMATCH[1] + BASH_REMATCH[2])) -ge "$1" ]
+		! echo "$output" | grep '✗' | grep -vq '✗ tasks-'
+	fi
+}
+
 @test "node 22 from the node npm package" {
 	run node --version
 	[[ "$output" == v22.* ]]
@@ -79,15 +102,13 @@ teardown_file() { stop_server; }
 	cd "$JS"
 	run timeout 600 $CONFORMANCE_NEXT server --url "$URL" --suite all
 	echo "$output" | grep -E '^(✗|Total)'
-	[ "$status" = 0 ]
-	total=$(echo "$output" | grep '^Total:')
-	[[ "$total" =~ ^Total:\ ([0-9]+)\ passed,\ 0\ failed$ ]]
-	[ "${BASH_REMATCH[1]}" -ge 225 ]
-	! echo "$output" | grep -q '^✗'
+	[ -n "$TASKLESS" ] || [ "$status" = 0 ]
+	judged 225
 	# The families that were missing, each present and passing.
-	for f in input-required-result-tampered-state tasks-lifecycle \
-	    tasks-mrtr-composition http-custom-header-server-validation \
-	    json-schema-2020-12 server-stateless; do
+	fams="input-required-result-tampered-state json-schema-2020-12
+	    http-custom-header-server-validation server-stateless"
+	[ -n "$TASKLESS" ] || fams="$fams tasks-lifecycle tasks-mrtr-composition"
+	for f in $fams; do
 		echo "$output" | grep -q "^✓ $f: "
 	done
 }
@@ -96,12 +117,10 @@ teardown_file() { stop_server; }
 	cd "$JS"
 	run timeout 600 $CONFORMANCE_NEXT server --url "$URL" --requirements 2026-07-28
 	echo "$output" | grep -E '✗|Total|Not scored'
-	[ "$status" = 0 ]
-	total=$(echo "$output" | grep '^Total:')
-	[[ "$total" =~ ^Total:\ ([0-9]+)\ passed,\ 0\ failed$ ]]
-	[ "${BASH_REMATCH[1]}" -ge 190 ]
-	echo "$output" | grep -q 'scenario(s) run, 0 failing'
-	! echo "$output" | grep -q '✗'
+	[ -n "$TASKLESS" ] || [ "$status" = 0 ]
+	judged 190
+	[ -n "$TASKLESS" ] ||
+	    echo "$output" | grep -q 'scenario(s) run, 0 failing'
 }
 
 @test "TypeScript SDK 1.x client: session, tools, progress, resource, prompt" {

@@ -150,7 +150,7 @@ start_server() {
 		curl -s -o /dev/null "$BASE/" && break
 		sleep 0.05
 	done
-	export STATE PORT BASE URL
+	export STATE PORT BASE URL SBIN
 }
 
 # lighttpd_only WHY: skips a test of what only lighttpd's FastCGI
@@ -158,6 +158,15 @@ start_server() {
 # limits) when the suite runs behind another server (make test-servers).
 lighttpd_only() {
 	[ "$SERVER" = lighttpd ] || skip "behind lighttpd only: $1"
+}
+
+# skip_behind "SERVERS" WHY: skips a test whose subject the named
+# deployments do not have (mod_fcgid's and CGI's one request per
+# process), saying why.
+skip_behind() {
+	case " $1 " in
+	*" $SERVER "*) skip "behind $SERVER: $2" ;;
+	esac
 }
 
 # stop_server: also fails the file if a sanitizer reported anything.
