@@ -2135,21 +2135,40 @@ static const struct mcp_store_ops ops = {
 	.task_edit = sqlite_task_edit,
 };
 
+/* The schema version the store records (0 for a new file). */
 static int
-migrate(sqlite3 *db, char *err, size_t errsz)
+schema_version(sqlite3 *db)
 {
 	sqlite3_stmt	*st;
-	char		*msg = NULL;
-	int		 v = 0, i;
+	int		 v = 0;
 
-	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK)
-		goto fail;
 	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) ==
 	    SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW)
 			v = sqlite3_column_int(st, 0);
 		sqlite3_finalize(st);
 	}
+	return v;
+}
+
+/*
+ * Brings the schema to SCHEMA_VERSION.  A store already there is only
+ * read: a process (a CGI request's, say) starts while another holds the
+ * write lock, and what it then writes meets the busy timeout like any
+ * write.  Otherwise the version is read again under the write lock,
+ * since another process may have migrated meanwhile.
+ */
+static int
+migrate(sqlite3 *db, char *err, size_t errsz)
+{
+	char		*msg = NULL;
+	int		 v, i;
+
+	if (schema_version(db) == SCHEMA_VERSION)
+		return 0;
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK)
+		goto fail;
+	v = schema_version(db);
 	if (v > SCHEMA_VERSION) {
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		snprintf(err, errsz, "store schema version %d is newer than "

@@ -17,9 +17,10 @@ teardown() {
 	rm -rf "$STATE"
 }
 
-# start: etc/run.sh in the background until it answers; OUT is what it printed.
+# start: etc/run.sh in the background (lighttpd's FastCGI deployment,
+# whatever server the suite runs behind) until it answers; OUT is what it printed.
 start() {
-	MCP_RUN_STATE=$STATE sh "$ROOT/etc/run.sh" "$PORT" 0 "$BUILD" \
+	env -u MCP_SERVER MCP_RUN_STATE=$STATE sh "$ROOT/etc/run.sh" "$PORT" 0 "$BUILD" \
 	    >"$STATE/run.out" 2>&1 9>&- 8>&- 7>&- 6>&- 5>&- 4>&- 3>&- &
 	RUNPID=$!
 	for _ in $(seq 100); do
@@ -130,7 +131,7 @@ modes() {
 	start
 	[ -n "$(curl -s "http://127.0.0.1:$PORT/.well-known/oauth-protected-resource/mcp")" ]
 	other=$(free_port)
-	run env MCP_RUN_STATE=$STATE sh "$ROOT/etc/run.sh" "$other" 1 "$BUILD"
+	run env -u MCP_SERVER MCP_RUN_STATE=$STATE sh "$ROOT/etc/run.sh" "$other" 1 "$BUILD"
 	echo "$output"
 	[ "$status" = 1 ]
 	[[ "$output" == *"$STATE is in use by another running server (port $PORT, pid "* ]]

@@ -54,6 +54,7 @@ cancel() {
 }
 
 @test "lighttpd: the rendered limits pass lighttpd -tt" {
+	skip_behind lighttpd-cgi "lighttpd.conf is the CGI one here, checked by 12-snippets.bats"
 	run /usr/sbin/lighttpd -tt -f "$STATE/lighttpd.conf"
 	[ "$status" = 0 ] || { echo "$output" >&2; false; }
 	c=$STATE/lighttpd.conf
@@ -146,6 +147,7 @@ cancel() {
 }
 
 @test "one subject over its share of threads: 429, Retry-After: 1, -32043; another subject is served; the slots come back" {
+	skip_behind "apache-cgi lighttpd-cgi" "a process per request: no threads to share"
 	skip_behind apache-fcgid "one request per process: the bound is per process, and Apache's FcgidMaxProcessesPerClass bounds the processes"
 	URL=$BASE/conformance/mcp
 	init_session 2025-06-18
@@ -201,6 +203,7 @@ cancel() {
 }
 
 @test "SIGUSR1 stops a responder as SIGTERM does; the others go on serving" {
+	skip_behind "apache-cgi lighttpd-cgi" "a process per request: no responder to stop"
 	pids=$(pgrep -f "$SBIN/mcp.fcgi")
 	p=$(echo "$pids" | head -1)
 	kill -USR1 "$p"

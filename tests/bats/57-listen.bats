@@ -20,6 +20,7 @@ teardown_file() {
 }
 # A caller of its own per test: streams of earlier tests never count.
 setup() {
+	skip_behind "apache-cgi lighttpd-cgi" "a process per request holds no stream (60-cgi.bats: what it answers instead)"
 	URL=$BASE/mcp
 	TL=$(token_for "wks:read env:read" "$WA")
 }

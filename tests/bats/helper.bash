@@ -169,6 +169,13 @@ skip_behind() {
 	esac
 }
 
+# running PID: the process exists and is not a zombie.
+running() {
+	local st
+	st=$(sed -n 's/^[0-9]* (.*) \([A-Za-z]\) .*/\1/p' "/proc/$1/stat" 2>/dev/null) &&
+	    [ -n "$st" ] && [ "$st" != Z ]
+}
+
 # stop_server: also fails the file if a sanitizer reported anything.
 stop_server() {
 	local pid kids
@@ -177,18 +184,20 @@ stop_server() {
 	# Responders spawned beside the web server stop on SIGTERM (their
 	# pid files end without a newline).
 	if [ "$SERVER" != lighttpd ]; then
-		kids="$kids $(for f in "$STATE"/run/*.pid; do cat "$f"; echo; done)"
+		kids="$kids $(for f in "$STATE"/run/*.pid; do
+			[ -f "$f" ] && cat "$f"; echo; done)"
 		kill $kids 2>/dev/null || true
 	fi
 	kill "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
-	# The responders stop on lighttpd's SIGTERM; none may be left.
+	# The responders stop on lighttpd's SIGTERM; none may be left (a
+	# zombie has stopped: its parent, gone, can no longer reap it).
 	for k in $kids; do
 		for _ in $(seq 30); do
-			kill -0 "$k" 2>/dev/null || break
+			running "$k" || break
 			sleep 0.1
 		done
-		if kill -0 "$k" 2>/dev/null; then
+		if running "$k"; then
 			echo "responder $k outlived lighttpd" >&2
 			kill -9 "$k"
 			return 1

@@ -31,7 +31,10 @@ PORT = int(os.environ.get("PORT", "0"))
 STATE = os.environ.get("STATE", "")
 LIGHT = os.environ.get("HOSTILE_LIGHT") == "1"
 RSS_MB = int(os.environ.get("HOSTILE_RSS_MB", "256"))
-P99_S = 1.0                      # the victim's p99 bound, every attack
+# The victim's p99 bound, every attack.  mod_fcgid makes a request that
+# finds every process busy wait about a second for a new one
+# (HOSTILE_P99_S, set by the tests behind it).
+P99_S = float(os.environ.get("HOSTILE_P99_S", "1.0"))
 # Store growth (mcp.db + mcp.db-wal, measured after a checkpoint) allowed
 # per attack, outside the audit trail: what the attack may legitimately
 # add.  The audit rows (one per authenticated request, the victim's and
