@@ -452,6 +452,16 @@ mcp_main_serve(const struct mcp_endpoint *ep, mcp_serve_fn serve, int argc,
 		return 0;
 	}
 	if (FCGX_Init() != 0 || FCGX_IsCGI()) {
+		/*
+		 * One request, then exit: the stop signals keep their default
+		 * action.  libfcgi's handlers would only set a flag no one
+		 * reads, and a call waiting for its client's answer would
+		 * outlive the web server stopping it.
+		 */
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGUSR1, SIG_DFL);
 		memset(&io, 0, sizeof(io));
 		io.param = cgi_param;
 		io.envp = cgi_envp;

@@ -45,23 +45,6 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 	jqb '.result.content[0].text == "This is a simple text response for testing."'
 }
 
-@test "CGI: SIGTERM ends a process waiting for its client's answer" {
-	cgi '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{"elicitation":{}}}}'
-	sid=$(sed -n 's/^Mcp-Session-Id: \([0-9a-f]*\).*/\1/p' "$T/out")
-	cgi '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"test_elicitation","arguments":{"message":"Wait"}}}' \
-	    HTTP_MCP_SESSION_ID="$sid" HTTP_MCP_PROTOCOL_VERSION=2025-11-25 &
-	for _ in $(seq 100); do
-		grep -q elicitation/create "$T/out" 2>/dev/null && break
-		sleep 0.05
-	done
-	grep -q elicitation/create "$T/out"
-	p=$(pgrep -n -f "$BIN")
-	kill -TERM "$p"
-	for _ in $(seq 20); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
-	! kill -0 "$p" 2>/dev/null
-	wait || true
-}
-
 @test "CGI: a process starts and reads while another holds the store's write lock" {
 	cgi "$INIT"
 	[ "$CGI_STATUS" = 200 ]

@@ -170,6 +170,33 @@ setup() { URL=$BASE/mcp; }
 	done
 }
 
+@test "[$SERVER] under CGI, SIGTERM (the web server stopping) ends a program waiting for its client" {
+	case $SERVER in
+	apache-cgi|lighttpd-cgi) ;;
+	*) skip "FastCGI responders: their stop is tested in 16-workers" ;;
+	esac
+	URL=$BASE/conformance/mcp
+	init_session 2025-11-25
+	curl -s -N -o "$STATE/stream" -X POST "$URL" -H 'Content-Type: application/json' \
+	    -H "Accept: $ACCEPT" -H "Mcp-Session-Id: $SID" -H 'MCP-Protocol-Version: 2025-11-25' \
+	    --data-binary '{"jsonrpc":"2.0","id":"e2","method":"tools/call","params":{"name":"test_elicitation","arguments":{"message":"Wait"}}}' 3>&- &
+	pid=$!
+	for _ in $(seq 200); do grep -q 'elicitation/create' "$STATE/stream" 2>/dev/null && break; sleep 0.02; done
+	grep -q 'elicitation/create' "$STATE/stream"
+	ps=$(pgrep -f "$SBIN/conformance.fcgi")
+	[ -n "$ps" ]
+	kill -TERM $ps
+	for _ in $(seq 20); do
+		left=
+		for p in $ps; do running "$p" && left=1; done
+		[ -z "$left" ] && break
+		sleep 0.05
+	done
+	[ -z "$left" ]
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
+
 # Last: it stops the responders of the servers that spawn none.
 @test "[$SERVER] and a responder that is down: 502 or 503, in JSON" {
 	case $SERVER in
