@@ -663,6 +663,7 @@ static const char *const migrations[SCHEMA_VERSION] = {
 struct sqlite_store {
 	struct mcp_store	 base;	/* first: the public part */
 	sqlite3			*db;
+	struct sqlite_wlock	 wl;	/* the writers' turnstile */
 	sqlite3_stmt		*st[S__MAX];
 	struct {			/* the area files' statements */
 		const char	*sql;
@@ -1153,13 +1154,23 @@ notice_take(struct mcp_store *p, const char *sid, struct mcp_notice **out,
 
 /* --- Auth --- */
 
-/* Starts a write transaction (taking the lock now, not at first write). */
+/*
+ * Starts a write transaction: the turnstile first (store_sqlite_wlock.c),
+ * then SQLite's write lock, taken now rather than at the first write.
+ */
 static enum mcp_err
 tx_begin(struct mcp_store *p, const char *what)
 {
+	if (sqlite_wlock_take(&S(p)->wl, BUSY_MS) == -1) {
+		mcp_logx(MCP_LEVEL_ERROR, NULL, "sqlite %s: the writers' "
+		    "turnstile stayed held for %d ms", what, BUSY_MS);
+		return MCP_ERR_STORE;
+	}
 	if (sqlite3_exec(S(p)->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK)
+	    SQLITE_OK) {
+		sqlite_wlock_give(&S(p)->wl);
 		return step_error(p, what);
+	}
 	return MCP_OK;
 }
 
@@ -1170,8 +1181,9 @@ tx_end(struct mcp_store *p, enum mcp_err e, const char *what)
 	if (sqlite3_exec(S(p)->db, e == MCP_OK ? "COMMIT" : "ROLLBACK", NULL,
 	    NULL, NULL) != SQLITE_OK && e == MCP_OK) {
 		sqlite3_exec(S(p)->db, "ROLLBACK", NULL, NULL, NULL);
-		return step_error(p, what);
+		e = step_error(p, what);
 	}
+	sqlite_wlock_give(&S(p)->wl);
 	return e;
 }
 
@@ -2048,6 +2060,7 @@ store_close(struct mcp_store *p)
 	for (i = 0; i < SQLITE_XSTMT_MAX; i++)
 		sqlite3_finalize(S(p)->x[i].st);
 	sqlite3_close(S(p)->db);
+	sqlite_wlock_close(&S(p)->wl);
 	free(p);
 }
 
@@ -2235,7 +2248,10 @@ mcp_store_open(const char *path, char *err, size_t errsz)
 		    sqlite3_errmsg(s->db) : "cannot open");
 		goto fail;
 	}
-	sqlite3_busy_timeout(s->db, BUSY_MS);
+	if (sqlite_wlock_open(&s->wl, path, err, errsz) == -1)
+		goto fail;
+	s->wl.busy_ms = BUSY_MS;
+	sqlite3_busy_handler(s->db, sqlite_wlock_busy, &s->wl);
 	if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = NORMAL;"
 	    "PRAGMA foreign_keys = ON;", NULL, NULL, &msg) != SQLITE_OK) {

@@ -18,6 +18,28 @@
 
 #define SQLITE_XSTMT_MAX	128	/* area statements per connection */
 
+/*
+ * The writers' turnstile (store_sqlite_wlock.c): one process-shared mutex
+ * in STORE-wlock that every write transaction takes first, so that
+ * writers wait in the kernel rather than in SQLite's busy sleeps.  Each
+ * connection has its own; all but sh belong to its thread.
+ */
+struct sqlite_wlock {
+	struct shared	*sh;		/* the mapped file; NULL: none */
+	int		 held;		/* this connection holds it */
+	int		 busy_ms;	/* the busy handler's budget */
+	int64_t		 busy_since;	/* when the current wait began */
+};
+/* Maps STORE-wlock (made 0600, laid out once); 0, or -1 with err. */
+int		 sqlite_wlock_open(struct sqlite_wlock *, const char *store,
+		    char *err, size_t errsz);
+void		 sqlite_wlock_close(struct sqlite_wlock *);
+/* Takes it within ms; -1 when that passed (or it is held already). */
+int		 sqlite_wlock_take(struct sqlite_wlock *, int ms);
+void		 sqlite_wlock_give(struct sqlite_wlock *);
+/* SQLite's busy handler (sqlite3_busy_handler's), arg the wlock. */
+int		 sqlite_wlock_busy(void *, int);
+
 /* Prepared once per connection; NULL (logged) when it cannot be. */
 sqlite3_stmt	*sqlite_prep(struct mcp_store *, const char *sql);
 void		 sqlite_done(sqlite3_stmt *);

@@ -98,7 +98,7 @@ modes() {
 # and -shm take the store file's mode), lighttpd's logs too; a state made
 # with wider modes (an older make run) is put right by the next start.
 @test "make run: the state is private, and an older state's modes are repaired" {
-	local files="mcp.db mcp.db-wal mcp.db-shm audit.log mcp-fcgi.log lighttpd-error.log lighttpd-access.log mcp-fcgi.conf lighttpd.conf dev-client.json"
+	local files="mcp.db mcp.db-wal mcp.db-shm mcp.db-wlock audit.log mcp-fcgi.log lighttpd-error.log lighttpd-access.log mcp-fcgi.conf lighttpd.conf dev-client.json"
 	local want got
 	start
 	id=$(sed -n 's/^  client_id *//p' <<<"$OUT")
