@@ -45,6 +45,11 @@ mcp_call_cancelled(struct mcp_call *c)
 	 */
 	if (c->task)
 		return mcp_task_cancelled(c);
+	/* Stopped (CGI): nothing is kept for a resumption. */
+	if (r->io->stopped != NULL && r->io->stopped(r->io)) {
+		r->gone = 1;
+		return c->cancelled = 1;
+	}
 	if (c->cancelled || (r->gone && !r->keep))
 		return 1;
 	if (r->has_sess && r->store->ops->cancelled(r->store, r->sess.id,

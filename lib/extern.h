@@ -785,6 +785,12 @@ struct mcp_io {
 	 * written) while the request goes on; later writes fail.  0 or -1.
 	 */
 	int		 (*end)(struct mcp_io *);
+	/*
+	 * Optional (CGI): 1 once the web server asked the program to stop
+	 * (SIGTERM: the client left, or the server is stopping).  The call
+	 * then ends as if cancelled, its answer going nowhere.
+	 */
+	int		 (*stopped)(struct mcp_io *);
 };
 
 /* --- Held SSE streams (lib/stream.c) --- */

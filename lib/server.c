@@ -237,6 +237,28 @@ cgi_flush(struct mcp_io *io)
 	return fflush(stdout) == 0 ? 0 : -1;
 }
 
+/*
+ * A CGI program is stopped with SIGTERM: lighttpd sends it when the
+ * client leaves, any web server when it stops.  The call in progress
+ * sees it as a cancellation within a poll, ends (whole transactions
+ * only), logs and audits, and the program exits.
+ */
+static volatile sig_atomic_t	 cgi_stop;
+
+static void
+cgi_onstop(int sig)
+{
+	(void)sig;
+	cgi_stop = 1;
+}
+
+static int
+cgi_stopped(struct mcp_io *io)
+{
+	(void)io;
+	return cgi_stop;
+}
+
 static void *
 worker(void *arg)
 {
@@ -359,6 +381,7 @@ mcp_main_serve(const struct mcp_endpoint *ep, mcp_serve_fn serve, int argc,
 	pthread_t			*tids;
 	const char			*path;
 	sigset_t			 stop;
+	struct sigaction		 sa;
 	char				 err[1024];
 	int				 c, check = 0, i, sig;
 
@@ -453,21 +476,25 @@ mcp_main_serve(const struct mcp_endpoint *ep, mcp_serve_fn serve, int argc,
 	}
 	if (FCGX_Init() != 0 || FCGX_IsCGI()) {
 		/*
-		 * One request, then exit: the stop signals keep their default
-		 * action.  libfcgi's handlers would only set a flag no one
-		 * reads, and a call waiting for its client's answer would
-		 * outlive the web server stopping it.
+		 * One request, then exit.  libfcgi's handlers for the stop
+		 * signals set a flag no one reads: a call waiting for its
+		 * client's answer would outlive the web server stopping it.
+		 * Ours end the call as a cancellation (cgi_stopped()).
 		 */
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		signal(SIGUSR1, SIG_DFL);
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = cgi_onstop;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+		sigaction(SIGUSR1, &sa, NULL);
 		memset(&io, 0, sizeof(io));
 		io.param = cgi_param;
 		io.envp = cgi_envp;
 		io.read = cgi_read;
 		io.write = cgi_write;
 		io.flush = cgi_flush;
+		io.stopped = cgi_stopped;
 		io.arg = NULL;
 		serve(&srv, &io, st);
 		fflush(stdout);

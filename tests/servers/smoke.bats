@@ -170,6 +170,15 @@ setup() { URL=$BASE/mcp; }
 	done
 }
 
+# under PID: the pids of PID's descendants.
+under() {
+	local k
+	for k in $(pgrep -P "$1"); do
+		echo "$k"
+		under "$k"
+	done
+}
+
 @test "[$SERVER] under CGI, SIGTERM (the web server stopping) ends a program waiting for its client" {
 	case $SERVER in
 	apache-cgi|lighttpd-cgi) ;;
@@ -183,7 +192,11 @@ setup() { URL=$BASE/mcp; }
 	pid=$!
 	for _ in $(seq 200); do grep -q 'elicitation/create' "$STATE/stream" 2>/dev/null && break; sleep 0.02; done
 	grep -q 'elicitation/create' "$STATE/stream"
-	ps=$(pgrep -f "$SBIN/conformance.fcgi")
+	# This server's programs: its descendants (mod_cgid's are its
+	# daemon's children).
+	ps=$(under "$(cat "$STATE/pid")" | while read -r p; do
+		if grep -qa conformance.fcgi "/proc/$p/cmdline" 2>/dev/null
+		then echo "$p"; fi; done)
 	[ -n "$ps" ]
 	kill -TERM $ps
 	for _ in $(seq 20); do
