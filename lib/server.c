@@ -211,6 +211,8 @@ cgi_envp(struct mcp_io *io)
 	return (const char *const *)environ;
 }
 
+static unsigned long long	 cgi_consumed;	/* of the request body */
+
 static long
 cgi_read(struct mcp_io *io, char *buf, size_t n)
 {
@@ -220,7 +222,38 @@ cgi_read(struct mcp_io *io, char *buf, size_t n)
 	got = fread(buf, 1, n, stdin);
 	if (got == 0 && ferror(stdin))
 		return -1;
+	cgi_consumed += got;
 	return (long)got;
+}
+
+/*
+ * Reads what is left of the request body (CONTENT_LENGTH, at most
+ * CGI_DRAIN_MAX) and discards it.  An answer refused before the body was
+ * read (405, 406, 415, 413 ...) is otherwise cut short by Apache's
+ * mod_cgid, which fails writing the body to a program that did not
+ * take it.  The web server bounds the body's size and pace.
+ */
+#define CGI_DRAIN_MAX	(64ULL * 1024 * 1024)
+static void
+cgi_drain(void)
+{
+	const char		*cl = getenv("CONTENT_LENGTH");
+	unsigned long long	 want;
+	char			 buf[16384], *end;
+	size_t			 got;
+
+	if (cl == NULL || *cl < '0' || *cl > '9')
+		return;
+	want = strtoull(cl, &end, 10);
+	if (*end != '\0' || want > CGI_DRAIN_MAX)
+		return;
+	while (cgi_consumed < want) {
+		got = fread(buf, 1, want - cgi_consumed < sizeof(buf) ?
+		    (size_t)(want - cgi_consumed) : sizeof(buf), stdin);
+		if (got == 0)
+			break;
+		cgi_consumed += got;
+	}
 }
 
 static int
@@ -498,6 +531,7 @@ mcp_main_serve(const struct mcp_endpoint *ep, mcp_serve_fn serve, int argc,
 		io.arg = NULL;
 		serve(&srv, &io, st);
 		fflush(stdout);
+		cgi_drain();
 		st->ops->close(st);
 		mcp_guard_free(&srv);
 		mcp_registry_free(&srv.reg);
