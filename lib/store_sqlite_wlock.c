@@ -15,8 +15,8 @@
  *
  * Writers outside the turnstile (a single-statement write, the sqlite3
  * shell) still meet SQLite's own lock: the busy handler waits on the
- * turnstile while someone holds it, and sleeps briefly otherwise, up to
- * the busy timeout in all.
+ * turnstile while someone holds it, and otherwise sleeps 0.5 ms, then
+ * longer up to 8 ms, within the busy timeout in all.
  */
 #include <sys/file.h>
 #include <sys/mman.h>
@@ -177,7 +177,7 @@ int
 sqlite_wlock_busy(void *arg, int n)
 {
 	struct sqlite_wlock	*w = arg;
-	struct timespec		 pause = { 0, 500 * 1000 };
+	struct timespec		 pause;
 	int64_t			 t = now_ms();
 
 	if (n == 0)
@@ -195,6 +195,9 @@ sqlite_wlock_busy(void *arg, int n)
 		if (now_ms() - t >= 1)
 			return 1;	/* a writer just finished */
 	}
+	/* 0.5 ms, doubling to 8 ms: a writer outside may hold it long. */
+	pause.tv_sec = 0;
+	pause.tv_nsec = (500L * 1000) << (n < 4 ? n : 4);
 	nanosleep(&pause, NULL);
 	return 1;
 }

@@ -85,19 +85,19 @@ cancel() {
 	[ "$status" = 0 ]
 }
 
-@test "a body over the web server's cap never runs (413 from lighttpd and nginx themselves), one just over max_body_bytes is refused 413 by the responder" {
+@test "a body over the web server's cap never runs (413 from the web server itself but for mod_proxy_fcgi and mod_fcgid), one just over max_body_bytes is refused 413 by the responder" {
 	head -c $((1088 * 1024 + 1)) /dev/zero | tr '\0' ' ' >"$STATE/big"
 	URL=$BASE/mcp post @"$STATE/big"
-	# lighttpd and nginx refuse it before any responder sees it; Apache
-	# hands the request on, and the responder refuses it by its
-	# Content-Length before reading the body; mod_fcgid hands on an
-	# empty body in its place, refused as such.
+	# lighttpd, nginx and Apache's CGI refuse it before any responder
+	# sees it; mod_proxy_fcgi hands the request on, and the responder
+	# refuses it by its Content-Length before reading the body;
+	# mod_fcgid hands on an empty body in its place, refused as such.
 	case $SERVER in
 	apache-fcgid)
 		[ "$STATUS" = 400 ]
 		[ -n "$(header X-Request-Id)" ]
 		logged "empty body" ;;
-	apache-*)
+	apache-proxy-fcgi)
 		[ "$STATUS" = 413 ]
 		[ -n "$(header X-Request-Id)" ] ;;
 	*)
