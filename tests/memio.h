@@ -81,15 +81,13 @@ memio_flush(struct mcp_io *io)
 static inline void
 memio_io(struct mcp_io *io, struct memio *m)
 {
+	memset(io, 0, sizeof(*io));	/* every optional member absent */
 	io->param = memio_param;
 	io->envp = memio_envp;
 	io->read = memio_read;
 	io->write = memio_write;
 	io->flush = memio_flush;
-	io->handoff = NULL;
-	io->end = NULL;
 	io->arg = m;
-	io->cut = 0;
 }
 
 /* A variable list built per request: up to MEMENV_MAX of them. */
