@@ -903,6 +903,11 @@ const char	*mcp_http_param(struct mcp_req *, const char *);
  * more than 32 of them.
  */
 int	mcp_http_mcp_twice(struct mcp_req *);
+/*
+ * A CONTENT_LENGTH value: 1 to 12 decimal digits and nothing else.
+ * 0 with *len set, or -1.
+ */
+int	mcp_http_length(const char *, size_t *len);
 /* Starts a response with status and content type; 0 or -1. */
 int	mcp_http_begin(struct mcp_req *, int status, const char *ctype);
 int	mcp_http_write(struct mcp_req *, const char *, size_t);

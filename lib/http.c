@@ -171,6 +171,22 @@ mcp_http_mcp_twice(struct mcp_req *r)
 	return 0;
 }
 
+int
+mcp_http_length(const char *s, size_t *len)
+{
+	size_t	 v = 0, i;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	for (i = 0; s[i] != '\0'; i++) {
+		if (!isdigit((unsigned char)s[i]) || i >= 12)
+			return -1;
+		v = v * 10 + (size_t)(s[i] - '0');
+	}
+	*len = v;
+	return 0;
+}
+
 const char *
 mcp_http_param(struct mcp_req *r, const char *name)
 {

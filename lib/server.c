@@ -211,7 +211,7 @@ cgi_envp(struct mcp_io *io)
 	return (const char *const *)environ;
 }
 
-static unsigned long long	 cgi_consumed;	/* of the request body */
+static size_t	 cgi_consumed;	/* of the request body */
 
 static long
 cgi_read(struct mcp_io *io, char *buf, size_t n)
@@ -233,23 +233,19 @@ cgi_read(struct mcp_io *io, char *buf, size_t n)
  * mod_cgid, which fails writing the body to a program that did not
  * take it.  The web server bounds the body's size and pace.
  */
-#define CGI_DRAIN_MAX	(64ULL * 1024 * 1024)
+#define CGI_DRAIN_MAX	((size_t)64 * 1024 * 1024)
 static void
 cgi_drain(void)
 {
-	const char		*cl = getenv("CONTENT_LENGTH");
-	unsigned long long	 want;
-	char			 buf[16384], *end;
-	size_t			 got;
+	char	 buf[16384];
+	size_t	 want, got;
 
-	if (cl == NULL || *cl < '0' || *cl > '9')
-		return;
-	want = strtoull(cl, &end, 10);
-	if (*end != '\0' || want > CGI_DRAIN_MAX)
+	if (mcp_http_length(getenv("CONTENT_LENGTH"), &want) == -1 ||
+	    want > CGI_DRAIN_MAX)
 		return;
 	while (cgi_consumed < want) {
 		got = fread(buf, 1, want - cgi_consumed < sizeof(buf) ?
-		    (size_t)(want - cgi_consumed) : sizeof(buf), stdin);
+		    want - cgi_consumed : sizeof(buf), stdin);
 		if (got == 0)
 			break;
 		cgi_consumed += got;

@@ -40,19 +40,16 @@ enum mcp_err
 mcp_tx_body(struct mcp_req *r, struct mcp_buf *b, char *why, size_t whysz)
 {
 	const char	*cl = mcp_http_param(r, "CONTENT_LENGTH");
-	size_t		 want = 0, i;
+	size_t		 want, i;
 	long		 n;
 
 	if (cl == NULL || *cl == '\0') {
 		snprintf(why, whysz, "no Content-Length");
 		return MCP_ERR_PARSE;
 	}
-	for (i = 0; cl[i] != '\0'; i++) {
-		if (!isdigit((unsigned char)cl[i]) || i >= 12) {
-			snprintf(why, whysz, "invalid Content-Length");
-			return MCP_ERR_INVALID;
-		}
-		want = want * 10 + (size_t)(cl[i] - '0');
+	if (mcp_http_length(cl, &want) == -1) {
+		snprintf(why, whysz, "invalid Content-Length");
+		return MCP_ERR_INVALID;
 	}
 	if (want > r->srv->cfg.max_body) {
 		snprintf(why, whysz, "Content-Length %zu > %zu", want,

@@ -744,5 +744,17 @@ main(void)
 		    "ends before the split character");
 		json_object_put(r);
 	}
+	/* CONTENT_LENGTH: digits only, 12 at most. */
+	off = 7;
+	ok(mcp_http_length("0", &off) == 0 && off == 0, "length 0");
+	ok(mcp_http_length("999999999999", &off) == 0 &&
+	    off == 999999999999ULL, "length of 12 digits");
+	ok(mcp_http_length("1000000000000", &off) == -1, "13 digits refused");
+	ok(mcp_http_length(NULL, &off) == -1 && mcp_http_length("", &off) ==
+	    -1, "no length refused");
+	ok(mcp_http_length("+5", &off) == -1 && mcp_http_length("-5", &off) ==
+	    -1 && mcp_http_length(" 5", &off) == -1 &&
+	    mcp_http_length("5 ", &off) == -1 && mcp_http_length("0x10", &off) ==
+	    -1, "a sign, white space or hex refused");
 	return done();
 }
