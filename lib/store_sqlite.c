@@ -2248,9 +2248,8 @@ mcp_store_open(const char *path, char *err, size_t errsz)
 		    sqlite3_errmsg(s->db) : "cannot open");
 		goto fail;
 	}
-	if (sqlite_wlock_open(&s->wl, path, err, errsz) == -1)
+	if (sqlite_wlock_open(&s->wl, path, BUSY_MS, err, errsz) == -1)
 		goto fail;
-	s->wl.busy_ms = BUSY_MS;
 	sqlite3_busy_handler(s->db, sqlite_wlock_busy, &s->wl);
 	if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = NORMAL;"

@@ -30,9 +30,12 @@ struct sqlite_wlock {
 	int		 busy_ms;	/* the busy handler's budget */
 	int64_t		 busy_since;	/* when the current wait began */
 };
-/* Maps STORE-wlock (made 0600, laid out once); 0, or -1 with err. */
+/*
+ * Maps STORE-wlock (made 0600, laid out once); busy_ms bounds the busy
+ * handler's waits.  0, or -1 with err.
+ */
 int		 sqlite_wlock_open(struct sqlite_wlock *, const char *store,
-		    char *err, size_t errsz);
+		    int busy_ms, char *err, size_t errsz);
 void		 sqlite_wlock_close(struct sqlite_wlock *);
 /* Takes it within ms; -1 when that passed (or it is held already). */
 int		 sqlite_wlock_take(struct sqlite_wlock *, int ms);

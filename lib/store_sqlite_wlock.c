@@ -65,15 +65,16 @@ init_mutex(pthread_mutex_t *m)
 }
 
 int
-sqlite_wlock_open(struct sqlite_wlock *w, const char *store, char *err,
-    size_t errsz)
+sqlite_wlock_open(struct sqlite_wlock *w, const char *store, int busy_ms,
+    char *err, size_t errsz)
 {
 	char		 path[1100];
 	struct stat	 sb;
 	struct shared	*sh = MAP_FAILED;
-	int		 fd, fresh;
+	int		 fd;
 
 	memset(w, 0, sizeof(*w));
+	w->busy_ms = busy_ms;
 	if (strcmp(store, ":memory:") == 0 || strncmp(store, "file:", 5) == 0)
 		return 0;		/* one connection: no one to wait for */
 	if ((size_t)snprintf(path, sizeof(path), "%s-wlock", store) >=
@@ -86,16 +87,20 @@ sqlite_wlock_open(struct sqlite_wlock *w, const char *store, char *err,
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	/* One process lays the file out; the others wait for it. */
+	/*
+	 * One process lays the file out; the others wait for it.  A file
+	 * without the mark (new, or its maker died before the end) is
+	 * used by no one: the mark comes last.
+	 */
 	if (flock(fd, LOCK_EX) == -1 || fstat(fd, &sb) == -1)
 		goto fail;
-	fresh = (size_t)sb.st_size < sizeof(*sh);
-	if (fresh && ftruncate(fd, sizeof(*sh)) == -1)
+	if ((size_t)sb.st_size < sizeof(*sh) &&
+	    ftruncate(fd, sizeof(*sh)) == -1)
 		goto fail;
 	if ((sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED,
 	    fd, 0)) == MAP_FAILED)
 		goto fail;
-	if (fresh) {
+	if (sh->mark == 0) {
 		if (init_mutex(&sh->m) == -1) {
 			errno = EINVAL;
 			goto fail;

@@ -32,7 +32,7 @@ adder(void *arg)
 	long			 v;
 	int			 i, *bad = arg;
 
-	if (sqlite_wlock_open(&w, store, err, sizeof(err)) == -1) {
+	if (sqlite_wlock_open(&w, store, 5000, err, sizeof(err)) == -1) {
 		*bad = 1;
 		return NULL;
 	}
@@ -72,11 +72,11 @@ main(void)
 		return 1;
 
 	umask(022);
-	ok(sqlite_wlock_open(&a, store, err, sizeof(err)) == 0,
+	ok(sqlite_wlock_open(&a, store, 5000, err, sizeof(err)) == 0,
 	    "the turnstile file is made");
 	ok(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600,
 	    "it is 0600 under umask 022");
-	ok(sqlite_wlock_open(&b, store, err, sizeof(err)) == 0,
+	ok(sqlite_wlock_open(&b, store, 5000, err, sizeof(err)) == 0,
 	    "a second connection maps the same file");
 
 	/* Held by a, b waits its time and gives up. */
@@ -121,7 +121,7 @@ main(void)
 	if ((pid = fork()) == 0) {
 		struct sqlite_wlock	 c;
 
-		if (sqlite_wlock_open(&c, store, err, sizeof(err)) == -1 ||
+		if (sqlite_wlock_open(&c, store, 5000, err, sizeof(err)) == -1 ||
 		    sqlite_wlock_take(&c, 1000) == -1)
 			_exit(1);
 		for (;;)
@@ -156,12 +156,36 @@ main(void)
 			fclose(f);
 		}
 	}
-	ok(sqlite_wlock_open(&a, store, err, sizeof(err)) == -1 &&
+	ok(sqlite_wlock_open(&a, store, 5000, err, sizeof(err)) == -1 &&
 	    strstr(err, "not laid out by this program") != NULL,
 	    "a foreign file is refused: %s", err);
 
+	/* A file left without its mark (its maker died laying it out). */
+	unlink(path);
+	{
+		FILE	*f = fopen(path, "w");
+		char	 zero[256] = { 0 };
+
+		if (f != NULL) {
+			fwrite(zero, 1, sizeof(zero), f);
+			fclose(f);
+		}
+	}
+	ok(sqlite_wlock_open(&a, store, 5000, err, sizeof(err)) == 0 &&
+	    sqlite_wlock_take(&a, 100) == 0,
+	    "a file without the mark is laid out anew, and works");
+	sqlite_wlock_give(&a);
+	ok(sqlite_wlock_open(&b, store, 5000, err, sizeof(err)) == 0 &&
+	    sqlite_wlock_take(&b, 100) == 0, "and the next opener uses it");
+	sqlite_wlock_give(&b);
+	ok(sqlite_wlock_take(&a, 0) == 0 && sqlite_wlock_take(&b, 100) == -1,
+	    "the two share it: held by one, the other waits");
+	sqlite_wlock_give(&a);
+	sqlite_wlock_close(&a);
+	sqlite_wlock_close(&b);
+
 	/* In memory there is one connection: no turnstile, takes succeed. */
-	ok(sqlite_wlock_open(&a, ":memory:", err, sizeof(err)) == 0 &&
+	ok(sqlite_wlock_open(&a, ":memory:", 5000, err, sizeof(err)) == 0 &&
 	    sqlite_wlock_take(&a, 0) == 0, "no turnstile for :memory:");
 	sqlite_wlock_give(&a);
 	sqlite_wlock_close(&a);
