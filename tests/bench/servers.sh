@@ -59,7 +59,7 @@ for round in $(seq "$rounds"); do
 		    "http://127.0.0.1:${po[$s]}/mcp" >"$out/$s.txt" 2>&1
 		# wrk gives up on an answer after 2 s: counted (mod_fcgid makes
 		# a request wait for a free process), not a failure.
-		if grep -q 'Non-2xx\|Socket errors: connect [1-9]\|read [1-9]\|write [1-9]' \
+		if grep -Eq 'Non-2xx|Socket errors:.*(connect|read|write) [1-9]' \
 		    "$out/$s.txt"; then
 			echo "bench: $s had failed answers" >&2; cat "$out/$s.txt" >&2; exit 1
 		fi
