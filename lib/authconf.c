@@ -32,6 +32,7 @@ mcp_authconf_defaults(struct mcp_authconf *a)
 	a->fail_window = 300;
 	a->audit_days = 90;
 	a->refresh_ttl = 30 * 86400;
+	a->refresh_reuse = 10;
 	a->signin_ttl = 8 * 3600;
 	a->registration = 1;
 	a->dcr_per_addr = 20;
@@ -318,6 +319,7 @@ static const struct akey akeys[] = {
 	{ "audit_retention_days", 1, 36500, AOFF(audit_days), 0 },
 	{ "refresh_token_lifetime_seconds", 600, 366 * 86400,
 	    AOFF(refresh_ttl), 0 },
+	{ "refresh_token_reuse_seconds", 0, 60, AOFF(refresh_reuse), 0 },
 	{ "signin_lifetime_seconds", 60, 30 * 86400, AOFF(signin_ttl), 0 },
 	{ "client_registrations_per_address", 1, 100000, AOFF(dcr_per_addr),
 	    0 },

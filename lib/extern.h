@@ -262,6 +262,8 @@ struct mcp_authconf {
 	int		 addr_fail_max;	/* failed logins per address */
 	int		 fail_window;	/* seconds */
 	int		 refresh_ttl;	/* seconds a sign-in's tokens renew */
+	int		 refresh_reuse;	/* seconds a refresh token is given
+					   again after its first use */
 	int		 signin_ttl;	/* seconds a browser stays signed in */
 	int		 signin_web;	/* the web server names the person */
 	int		 registration;	/* RFC 7591: none (0), open (1), or

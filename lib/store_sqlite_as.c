@@ -35,23 +35,26 @@ static const char code_use_sql[] =
  * The end of a take: the row found (or not) was read in the transaction
  * begun by the caller; marks it used at now unless it is another
  * client's (PARAMS), used already (CONFLICT), or missing or expired
- * (NOTFOUND), and ends the transaction (those change nothing).
+ * (NOTFOUND), and ends the transaction (those change nothing).  With
+ * reuse above 0, one used no more than reuse seconds ago is taken again
+ * without a new mark, so that the window runs from its first use.
  */
 static enum mcp_err
 take_end(struct mcp_store *p, enum mcp_err e, const char *use_sql,
     const char *hash, int64_t expires, int64_t used, int mine, int64_t now,
-    const char *what)
+    int64_t reuse, const char *what)
 {
 	sqlite3_stmt	*st;
 
 	/* A replay is one even past expiry, while the row is kept. */
 	if (e == MCP_OK && !mine)
 		e = MCP_ERR_PARAMS;
-	else if (e == MCP_OK && used != 0)
+	else if (e == MCP_OK && used != 0 &&
+	    (reuse <= 0 || now - used > reuse))
 		e = MCP_ERR_CONFLICT;
 	else if (e == MCP_OK && expires < now)
 		e = MCP_ERR_NOTFOUND;
-	if (e == MCP_OK) {
+	if (e == MCP_OK && used == 0) {
 		if ((st = sqlite_prep(p, use_sql)) == NULL)
 			e = MCP_ERR_STORE;
 		else {
@@ -113,7 +116,7 @@ sqlite_code_take(struct mcp_store *p, const char *hash, const char *client,
 		return e;
 	if ((st = sqlite_prep(p, code_get_sql)) == NULL)
 		return take_end(p, MCP_ERR_STORE, NULL, hash, 0, 0, 0, now,
-		    "code_take commit");
+		    0, "code_take commit");
 	TEXT(st, 1, hash);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		snprintf(c->hash, sizeof(c->hash), "%s", hash);
@@ -134,7 +137,7 @@ sqlite_code_take(struct mcp_store *p, const char *hash, const char *client,
 	e = rc == SQLITE_ROW ? MCP_OK : rc == SQLITE_DONE ? MCP_ERR_NOTFOUND :
 	    sqlite_error(p, "code_take");
 	return take_end(p, e, code_use_sql, hash, c->expires, c->used,
-	    strcmp(c->client, client) == 0, now, "code_take commit");
+	    strcmp(c->client, client) == 0, now, 0, "code_take commit");
 }
 
 /* --- Token families and refresh tokens --- */
@@ -325,7 +328,7 @@ sqlite_refresh_put(struct mcp_store *p, const char *hash, const char *family,
 
 enum mcp_err
 sqlite_refresh_take(struct mcp_store *p, const char *hash, const char *client,
-    int64_t now, char family[40], char scopes[1024])
+    int64_t now, int64_t reuse, char family[40], char scopes[1024])
 {
 	sqlite3_stmt	*st;
 	enum mcp_err	 e;
@@ -337,7 +340,7 @@ sqlite_refresh_take(struct mcp_store *p, const char *hash, const char *client,
 		return e;
 	if ((st = sqlite_prep(p, rt_get_sql)) == NULL)
 		return take_end(p, MCP_ERR_STORE, NULL, hash, 0, 0, 0, now,
-		    "refresh_take commit");
+		    0, "refresh_take commit");
 	TEXT(st, 1, hash);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		sqlite_copy_col(st, 0, family, 40);
@@ -351,7 +354,7 @@ sqlite_refresh_take(struct mcp_store *p, const char *hash, const char *client,
 	e = rc == SQLITE_ROW ? MCP_OK : rc == SQLITE_DONE ? MCP_ERR_NOTFOUND :
 	    sqlite_error(p, "refresh_take");
 	return take_end(p, e, rt_use_sql, hash, expires, used, mine, now,
-	    "refresh_take commit");
+	    reuse, "refresh_take commit");
 }
 
 /* --- Users --- */

@@ -286,8 +286,8 @@ revoke(struct mcp_req *r, struct as_ctx *ctx)
 	}
 	if (strncmp(tok, "mcp_r_", 6) == 0) {
 		as_sha256_hex(tok, h);
-		e = ctx->st->ops->refresh_take(ctx->st, h, cl.id, now, famid,
-		    sc);
+		e = ctx->st->ops->refresh_take(ctx->st, h, cl.id, now, 0,
+		    famid, sc);
 		if (e == MCP_ERR_STORE) {
 			as_oauth_error(r, 503, "temporarily_unavailable",
 			    "try again");

@@ -222,7 +222,8 @@ as_grant_refresh(struct mcp_req *r, struct as_ctx *ctx,
 		return;
 	}
 	as_sha256_hex(rt, h);
-	e = ctx->st->ops->refresh_take(ctx->st, h, cl->id, now, famid, sc);
+	e = ctx->st->ops->refresh_take(ctx->st, h, cl->id, now,
+	    ctx->cfg->auth.refresh_reuse, famid, sc);
 	if (e == MCP_ERR_CONFLICT) {
 		replayed(r, ctx, famid, "refresh token", "refresh_reused",
 		    "the refresh token was used before; this sign-in is "

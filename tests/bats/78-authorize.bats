@@ -249,14 +249,22 @@ setup() { URL=$BASE/mcp; }
 	logged "code of another client"
 }
 
+# age_refresh TOKEN SECONDS: its first use as if that long ago.
+age_refresh() {
+	sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" "UPDATE refresh_tokens SET used = used - $2 WHERE hash = '$(printf %s "$1" | sha256sum | cut -d' ' -f1)' AND used <> 0"
+}
+
 @test "refresh: rotated, may narrow, never widen; a replayed refresh token revokes the family" {
 	flow wks:read env:read
 	jqb '.scope == "wks:read env:read"'
 	refresh "$RT" -d scope="wks:read org:read"
 	oauth_err 400 invalid_scope
-	# A refused refresh spends its token (whoever sent it): a new flow.
+	# A refused refresh spends its token (whoever sent it): past the
+	# reuse window it is a replay, and a new flow is needed.
+	age_refresh "$RT" 11
 	refresh "$RT"
 	oauth_err 400 invalid_grant
+	jqb '.error_description == "the refresh token was used before; this sign-in is revoked"'
 	flow wks:read env:read
 	refresh "$RT" -d scope=wks:read
 	[ "$STATUS" = 200 ]
@@ -266,15 +274,59 @@ setup() { URL=$BASE/mcp; }
 	[ "$new_rt" != "$RT" ]
 	whoami_as "$new_at"
 	jqb '.result.structuredContent.scopes == ["wks:read"]'
-	# The old one again: the whole family goes.
+	# The old one again, past the reuse window: the whole family goes.
+	age_refresh "$RT" 11
 	refresh "$RT"
 	oauth_err 400 invalid_grant
 	jqb '.error_description == "the refresh token was used before; this sign-in is revoked"'
+	logged "refresh token presented again: family"
 	refresh "$new_rt"
 	oauth_err 400 invalid_grant
 	sleep 2.5
 	whoami_as "$new_at"
 	[ "$STATUS" = 401 ]
+}
+
+@test "a refresh token presented again within refresh_token_reuse_seconds of its first use: a second pair of the same sign-in, not a replay" {
+	flow wks:read
+	first=$RT
+	refresh "$first"
+	[ "$STATUS" = 200 ]
+	at1=$(jq -r .access_token <<<"$BODY") rt1=$(jq -r .refresh_token <<<"$BODY")
+	# The client's concurrent refresh with the same token.
+	refresh "$first"
+	[ "$STATUS" = 200 ]
+	at2=$(jq -r .access_token <<<"$BODY") rt2=$(jq -r .refresh_token <<<"$BODY")
+	[ "$rt1" != "$rt2" ] && [ "$at1" != "$at2" ]
+	fam() { sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" "SELECT family FROM refresh_tokens WHERE hash = '$(printf %s "$1" | sha256sum | cut -d' ' -f1)'"; }
+	[ -n "$(fam "$rt1")" ] && [ "$(fam "$rt1")" = "$(fam "$rt2")" ]
+	[ "$(fam "$rt1")" = "$(fam "$first")" ]
+	whoami_as "$at1"
+	[ "$STATUS" = 200 ]
+	whoami_as "$at2"
+	[ "$STATUS" = 200 ]
+	# The window runs from the first use, not the latest: a presentation
+	# after it is a replay, whichever came between.
+	age_refresh "$first" 8
+	refresh "$first"
+	[ "$STATUS" = 200 ]
+	age_refresh "$first" 3
+	refresh "$first"
+	oauth_err 400 invalid_grant
+	jqb '.error_description == "the refresh token was used before; this sign-in is revoked"'
+	refresh "$rt2"
+	oauth_err 400 invalid_grant
+	# Another client's presentation inside the window spends nothing.
+	flow wks:read
+	keep=$RT mine=$CID
+	refresh "$keep"
+	[ "$STATUS" = 200 ]
+	register
+	refresh "$keep"
+	oauth_err 400 invalid_grant
+	jqb '.error_description == "the refresh token is invalid, expired or revoked, or was issued to another client"'
+	CID=$mine refresh "$keep"
+	[ "$STATUS" = 200 ]
 }
 
 @test "a refresh token of another client, or a resource that differs: refused" {

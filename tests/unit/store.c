@@ -5,7 +5,8 @@
  * (a parameter offset off by one would put one row's subject in the
  * next row's client id, which no aggregate query would notice).
  * The store's file and SQLite's -wal and -shm beside it are 0600 even
- * under a umask that would let others read them.
+ * under a umask that would let others read them.  Refresh tokens are
+ * taken once, with a reuse window.
  */
 #include <sys/stat.h>
 
@@ -184,6 +185,52 @@ secrets(struct mcp_store *st)
 	    sizeof(a)) != 0, "each purpose has its own");
 }
 
+/*
+ * A refresh token is taken once; taken again within reuse seconds of its
+ * first use it is given again (the window from the first use, never
+ * renewed), after that or with reuse 0 it is a replay; another client's
+ * presentation is refused and spends nothing.
+ */
+static void
+refresh(struct mcp_store *st)
+{
+	struct mcp_family	 fam;
+	char			 famid[40], sc[1024];
+	const char		*h = "ab", *h2 = "cd";
+	int64_t			 t = 1700000000;
+
+	memset(&fam, 0, sizeof(fam));
+	snprintf(fam.id, sizeof(fam.id), "fam_1");
+	snprintf(fam.client, sizeof(fam.client), "cli_1");
+	snprintf(fam.user, sizeof(fam.user), "usr_1");
+	snprintf(fam.scopes, sizeof(fam.scopes), "wks:read");
+	fam.created = t;
+	fam.expires = t + 86400;
+	ok(st->ops->family_put(st, &fam, t, 60) == MCP_OK &&
+	    st->ops->refresh_put(st, h, fam.id, "wks:read", t, t + 3600) ==
+	    MCP_OK && st->ops->refresh_put(st, h2, fam.id, "wks:read", t,
+	    t + 3600) == MCP_OK, "a family and two refresh tokens");
+	ok(st->ops->refresh_take(st, h, "cli_2", t, 10, famid, sc) ==
+	    MCP_ERR_PARAMS, "another client's presentation: refused");
+	ok(st->ops->refresh_take(st, h, "cli_1", t + 1, 10, famid, sc) ==
+	    MCP_OK && strcmp(famid, "fam_1") == 0 && strcmp(sc,
+	    "wks:read") == 0, "its client's first use (after another's "
+	    "refusal)");
+	ok(st->ops->refresh_take(st, h, "cli_1", t + 6, 10, famid, sc) ==
+	    MCP_OK, "again 5 s later, within 10: given again");
+	ok(st->ops->refresh_take(st, h, "cli_1", t + 11, 10, famid, sc) ==
+	    MCP_OK, "10 s after the first use: still given");
+	ok(st->ops->refresh_take(st, h, "cli_1", t + 12, 10, famid, sc) ==
+	    MCP_ERR_CONFLICT && strcmp(famid, "fam_1") == 0,
+	    "11 s after the first use: a replay, its family named");
+	ok(st->ops->refresh_take(st, h2, "cli_1", t, 0, famid, sc) ==
+	    MCP_OK && st->ops->refresh_take(st, h2, "cli_1", t, 0, famid,
+	    sc) == MCP_ERR_CONFLICT, "with reuse 0, a second use in the "
+	    "same second is a replay");
+	ok(st->ops->refresh_take(st, "ef", "cli_1", t, 10, famid, sc) ==
+	    MCP_ERR_NOTFOUND, "an unknown token: not found");
+}
+
 int
 main(void)
 {
@@ -224,6 +271,7 @@ main(void)
 	ok(st->ops->audit_add(st, p, 1) == MCP_OK, "one row alone");
 	tasks(st);
 	secrets(st);
+	refresh(st);
 	st->ops->close(st);
 
 	if (sqlite3_open(path, &db) != SQLITE_OK)
