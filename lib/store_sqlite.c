@@ -16,6 +16,7 @@
 
 #define SCHEMA_VERSION	11
 #define BUSY_MS		5000
+#define WAL_CHECKPOINT	1000	/* pages, as SQLite's own default */
 
 enum stmt {
 	S_SESS_PUT,
@@ -664,6 +665,8 @@ struct sqlite_store {
 	struct mcp_store	 base;	/* first: the public part */
 	sqlite3			*db;
 	struct sqlite_wlock	 wl;	/* the writers' turnstile */
+	struct sqlite_group	*g;	/* the process's writers of the file */
+	int			 ckpt;	/* the WAL is due a checkpoint */
 	sqlite3_stmt		*st[S__MAX];
 	struct {			/* the area files' statements */
 		const char	*sql;
@@ -756,6 +759,8 @@ sqlite_changes(struct mcp_store *p)
 
 static enum mcp_err	tx_begin(struct mcp_store *, const char *);
 static enum mcp_err	tx_end(struct mcp_store *, enum mcp_err, const char *);
+static enum mcp_err	tx_run(struct mcp_store *, sqlite_job_fn, void *,
+			    const char *);
 
 /*
  * The insert and the eviction in one transaction, so that concurrent
@@ -1184,7 +1189,20 @@ tx_end(struct mcp_store *p, enum mcp_err e, const char *what)
 		e = step_error(p, what);
 	}
 	sqlite_wlock_give(&S(p)->wl);
+	sqlite_checkpoint(S(p)->db, &S(p)->ckpt);
 	return e;
+}
+
+/*
+ * Runs fn(self, arg) as a job of the process's group commit
+ * (store_sqlite_group.c): in a transaction on the process's writer
+ * connection, perhaps on another thread, and returns once it is
+ * committed or undone.
+ */
+static enum mcp_err
+tx_run(struct mcp_store *p, sqlite_job_fn fn, void *arg, const char *what)
+{
+	return sqlite_group_run(S(p)->g, fn, arg, BUSY_MS, what);
 }
 
 enum mcp_err
@@ -1835,16 +1853,28 @@ org_refs(struct mcp_store *p, const struct mcp_org *o)
 	return MCP_OK;
 }
 
+struct org_put_job {
+	const struct mcp_org	*o;
+	int64_t			 max;
+};
+
+static enum mcp_err
+org_put_job(void *self, void *arg)
+{
+	struct org_put_job	*j = arg;
+	enum mcp_err		 e;
+
+	if ((e = org_refs(self, j->o)) == MCP_OK)
+		e = org_insert(self, j->o, j->max);
+	return e;
+}
+
 static enum mcp_err
 org_put(struct mcp_store *p, const struct mcp_org *o, int64_t max)
 {
-	enum mcp_err	 e;
+	struct org_put_job	 j = { o, max };
 
-	if ((e = tx_begin(p, "org_put begin")) != MCP_OK)
-		return e;
-	if ((e = org_refs(p, o)) == MCP_OK)
-		e = org_insert(p, o, max);
-	return tx_end(p, e, "org_put commit");
+	return tx_run(p, org_put_job, &j, "org_put");
 }
 
 /*
@@ -2061,6 +2091,7 @@ store_close(struct mcp_store *p)
 		sqlite3_finalize(S(p)->x[i].st);
 	sqlite3_close(S(p)->db);
 	sqlite_wlock_close(&S(p)->wl);
+	sqlite_group_put(S(p)->g);
 	free(p);
 }
 
@@ -2214,10 +2245,44 @@ fail:
 	return -1;
 }
 
-struct mcp_store *
-mcp_store_open(const char *path, char *err, size_t errsz)
+/*
+ * SQLite's own checkpoints run inside the COMMIT that fills the WAL past
+ * WAL_CHECKPOINT pages: inside the turnstile, where every writer of
+ * every process would wait for its fsync.  This hook, which replaces
+ * them, only notes that one is due; sqlite_checkpoint() runs it once the
+ * turnstile is given.
+ */
+static int
+wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	(void)db;
+	(void)name;
+	if (pages >= WAL_CHECKPOINT)
+		*(int *)arg = 1;
+	return SQLITE_OK;
+}
+
+void
+sqlite_checkpoint(sqlite3 *db, int *due)
+{
+	if (!*due)
+		return;
+	*due = 0;
+	/* PASSIVE: writers go on; another checkpoint under way is enough. */
+	sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL,
+	    NULL);
+}
+
+static int	writer_open(const char *, struct sqlite_lead *, char *,
+		    size_t);
+static void	writer_close(void *);
+
+/* A connection to path, migrated; the group's writer when !grouped. */
+static struct sqlite_store *
+store_open(const char *path, int grouped, char *err, size_t errsz)
 {
 	struct sqlite_store	*s;
+	struct sqlite_lead	 own;
 	char			*msg = NULL;
 	int			 fd;
 
@@ -2251,6 +2316,7 @@ mcp_store_open(const char *path, char *err, size_t errsz)
 	if (sqlite_wlock_open(&s->wl, path, BUSY_MS, err, errsz) == -1)
 		goto fail;
 	sqlite3_busy_handler(s->db, sqlite_wlock_busy, &s->wl);
+	sqlite3_wal_hook(s->db, wal_hook, &s->ckpt);
 	if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = NORMAL;"
 	    "PRAGMA foreign_keys = ON;", NULL, NULL, &msg) != SQLITE_OK) {
@@ -2260,8 +2326,38 @@ mcp_store_open(const char *path, char *err, size_t errsz)
 	}
 	if (migrate(s->db, err, errsz) == -1)
 		goto fail;
-	return &s->base;
+	own = (struct sqlite_lead){ s->db, &s->wl, &s->ckpt, s };
+	if (grouped && (s->g = sqlite_group_get(path, &own, writer_open,
+	    writer_close, err, errsz)) == NULL)
+		goto fail;
+	return s;
 fail:
 	store_close(&s->base);
 	return NULL;
+}
+
+static int
+writer_open(const char *path, struct sqlite_lead *w, char *err, size_t errsz)
+{
+	struct sqlite_store	*s;
+
+	if ((s = store_open(path, 0, err, errsz)) == NULL)
+		return -1;
+	*w = (struct sqlite_lead){ s->db, &s->wl, &s->ckpt, s };
+	return 0;
+}
+
+static void
+writer_close(void *self)
+{
+	store_close(self);
+}
+
+struct mcp_store *
+mcp_store_open(const char *path, char *err, size_t errsz)
+{
+	struct sqlite_store	*s;
+
+	return (s = store_open(path, 1, err, errsz)) != NULL ? &s->base :
+	    NULL;
 }

@@ -43,6 +43,49 @@ void		 sqlite_wlock_give(struct sqlite_wlock *);
 /* SQLite's busy handler (sqlite3_busy_handler's), arg the wlock. */
 int		 sqlite_wlock_busy(void *, int);
 
+/*
+ * Group commit (store_sqlite_group.c): a write transaction given as a
+ * job, run by whichever of the process's threads leads, in one
+ * transaction with the other jobs queued by then, each in a savepoint
+ * of its own.  A job is called with the leading thread's self (its
+ * struct mcp_store) and its own arg, in the transaction; it returns
+ * MCP_OK to keep what it did, anything else to undo it.
+ *
+ * sqlite_group_get() gives the process's group of path (NULL with err).
+ * The first get of a process makes it; its writer connection is made
+ * by open() when it first leads, and ended by close() with the group.
+ * For a database in memory the group is the caller's own, and own its
+ * writer.  sqlite_group_put() lets go of
+ * it.  sqlite_group_run() queues the job and returns once it is
+ * committed or undone: its result, or MCP_ERR_STORE when the
+ * transaction could not be had within ms or not committed.
+ */
+typedef enum mcp_err	(*sqlite_job_fn)(void *self, void *arg);
+struct sqlite_lead {
+	sqlite3			*db;
+	struct sqlite_wlock	*wl;
+	int			*ckpt;	/* see sqlite_checkpoint() */
+	void			*self;
+};
+typedef int		(*sqlite_writer_fn)(const char *path,
+			    struct sqlite_lead *, char *err, size_t errsz);
+struct sqlite_group;
+struct sqlite_group	*sqlite_group_get(const char *path,
+			    const struct sqlite_lead *own, sqlite_writer_fn open,
+			    void (*close)(void *), char *err, size_t errsz);
+void			 sqlite_group_put(struct sqlite_group *);
+enum mcp_err		 sqlite_group_run(struct sqlite_group *, sqlite_job_fn,
+			    void *arg, int ms, const char *what);
+/* The jobs committed so far, and the COMMITs that kept them. */
+void			 sqlite_group_stats(struct sqlite_group *,
+			    uint64_t *jobs, uint64_t *commits);
+
+/*
+ * A passive checkpoint of the WAL when *due (set by the connection's WAL
+ * hook when a commit left it long), run after the turnstile is given.
+ */
+void		 sqlite_checkpoint(sqlite3 *, int *due);
+
 /* Prepared once per connection; NULL (logged) when it cannot be. */
 sqlite3_stmt	*sqlite_prep(struct mcp_store *, const char *sql);
 void		 sqlite_done(sqlite3_stmt *);
