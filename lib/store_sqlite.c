@@ -2247,18 +2247,26 @@ fail:
 
 /*
  * SQLite's own checkpoints run inside the COMMIT that fills the WAL past
- * WAL_CHECKPOINT pages: inside the turnstile, where every writer of
- * every process would wait for its fsync.  This hook, which replaces
- * them, only notes that one is due; sqlite_checkpoint() runs it once the
+ * WAL_CHECKPOINT pages: inside the turnstile, when the commit ends a
+ * transaction, where every writer of every process would wait for its
+ * fsync.  This hook replaces them: a commit outside the turnstile (a
+ * single statement) checkpoints at once, as SQLite would; one inside
+ * only notes that one is due, and sqlite_checkpoint() runs it once the
  * turnstile is given.
  */
 static int
 wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
-	(void)db;
+	struct sqlite_store	*s = arg;
+
 	(void)name;
-	if (pages >= WAL_CHECKPOINT)
-		*(int *)arg = 1;
+	if (pages < WAL_CHECKPOINT)
+		return SQLITE_OK;
+	if (s->wl.held)
+		s->ckpt = 1;
+	else
+		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+		    NULL, NULL);
 	return SQLITE_OK;
 }
 
@@ -2316,7 +2324,7 @@ store_open(const char *path, int grouped, char *err, size_t errsz)
 	if (sqlite_wlock_open(&s->wl, path, BUSY_MS, err, errsz) == -1)
 		goto fail;
 	sqlite3_busy_handler(s->db, sqlite_wlock_busy, &s->wl);
-	sqlite3_wal_hook(s->db, wal_hook, &s->ckpt);
+	sqlite3_wal_hook(s->db, wal_hook, s);
 	if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = NORMAL;"
 	    "PRAGMA foreign_keys = ON;", NULL, NULL, &msg) != SQLITE_OK) {

@@ -6,7 +6,8 @@
  * next row's client id, which no aggregate query would notice).
  * The store's file and SQLite's -wal and -shm beside it are 0600 even
  * under a umask that would let others read them.  Refresh tokens are
- * taken once, with a reuse window.
+ * taken once, with a reuse window.  The WAL is checkpointed whatever
+ * writes fill it.
  */
 #include <sys/stat.h>
 
@@ -231,6 +232,101 @@ refresh(struct mcp_store *st)
 	    MCP_ERR_NOTFOUND, "an unknown token: not found");
 }
 
+/* The size of path's WAL, in pages of 4096 bytes. */
+static long
+wal_pages(const char *path)
+{
+	struct stat	 sb;
+	char		 wal[300];
+
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	return stat(wal, &sb) == 0 ? (long)(sb.st_size / 4096) : -1;
+}
+
+/*
+ * The WAL is checkpointed whatever writes fill it: single statements
+ * (an audit row alone), transactions of a thread's own, jobs of the
+ * group commit.  Each commit adds a few pages; without checkpoints
+ * these 6,000 commits would leave a WAL of many thousand pages.
+ */
+static struct mcp_store *
+wal_store(const char *dir, const char *name, char *path, size_t pathsz)
+{
+	struct mcp_store	*st;
+	char			 err[256];
+
+	snprintf(path, pathsz, "%s/%s", dir, name);
+	if ((st = mcp_store_open(path, err, sizeof(err))) == NULL)
+		ok(0, "a store %s (%s)", name, err);
+	return st;
+}
+
+static void
+wal(const char *dir)
+{
+	struct mcp_store	*st;
+	struct fields		 f;
+	struct mcp_audit	 a;
+	const struct mcp_audit	*pa = &a;
+	struct mcp_family	 fam;
+	struct mcp_workspace	 ws;
+	struct mcp_environment	 env;
+	struct mcp_org		 o;
+	char			 path[160], h[32];
+	int			 i, bad;
+
+	if ((st = wal_store(dir, "wal1.db", path, sizeof(path))) == NULL)
+		return;
+	for (i = bad = 0; i < 2000; i++) {
+		fill(&f, &a, i);
+		bad += st->ops->audit_add(st, &pa, 1) != MCP_OK;
+	}
+	ok(bad == 0 && wal_pages(path) < 1500, "2,000 single-statement "
+	    "writes: the WAL holds %ld pages", wal_pages(path));
+	st->ops->close(st);
+
+	if ((st = wal_store(dir, "wal2.db", path, sizeof(path))) == NULL)
+		return;
+	memset(&fam, 0, sizeof(fam));
+	snprintf(fam.id, sizeof(fam.id), "fam_w");
+	snprintf(fam.client, sizeof(fam.client), "cli_w");
+	fam.expires = 1700000000 + 86400;
+	bad = st->ops->family_put(st, &fam, 1700000000, 60) != MCP_OK;
+	for (i = 0; i < 2000; i++) {
+		snprintf(h, sizeof(h), "h%d", i);
+		bad += st->ops->refresh_put(st, h, "fam_w", "", 1700000000,
+		    1700003600) != MCP_OK;
+	}
+	ok(bad == 0 && wal_pages(path) < 1500, "2,000 transactions: the WAL "
+	    "holds %ld pages", wal_pages(path));
+	st->ops->close(st);
+
+	if ((st = wal_store(dir, "wal3.db", path, sizeof(path))) == NULL)
+		return;
+	memset(&ws, 0, sizeof(ws));
+	snprintf(ws.id, sizeof(ws.id), "wks_w");
+	snprintf(ws.name, sizeof(ws.name), "w");
+	memset(&env, 0, sizeof(env));
+	snprintf(env.id, sizeof(env.id), "env_w");
+	snprintf(env.workspace, sizeof(env.workspace), "wks_w");
+	snprintf(env.name, sizeof(env.name), "w");
+	snprintf(env.type, sizeof(env.type), "production");
+	bad = st->ops->ws_put(st, &ws) != MCP_OK ||
+	    st->ops->env_put(st, &env, 10) != MCP_OK;
+	for (i = 0; i < 2000; i++) {
+		memset(&o, 0, sizeof(o));
+		snprintf(o.id, sizeof(o.id), "org_%d", i);
+		snprintf(o.workspace, sizeof(o.workspace), "wks_w");
+		snprintf(o.environment, sizeof(o.environment), "env_w");
+		snprintf(o.name, sizeof(o.name), "o%d", i);
+		snprintf(o.metadata, sizeof(o.metadata), "{}");
+		bad += st->ops->org_put(st, &o, 100000) != MCP_OK;
+	}
+	ok(bad == 0 && wal_pages(path) < 1500, "2,000 group-commit jobs: the "
+	    "WAL holds %ld pages", wal_pages(path));
+	st->ops->close(st);
+}
+
 int
 main(void)
 {
@@ -273,6 +369,7 @@ main(void)
 	secrets(st);
 	refresh(st);
 	st->ops->close(st);
+	wal(dir);
 
 	if (sqlite3_open(path, &db) != SQLITE_OK)
 		return 1;
