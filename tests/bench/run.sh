@@ -15,8 +15,10 @@
 #   orgs      list_organizations (a page of 50), create_organization and
 #             get_organization on /mcp with a token, the reference
 #             application's tools; writers queue on the store's turnstile
-#             (lib/store_sqlite_wlock.c), and create_organization is held
-#             to half of get_organization's rate and a p99 under 20 ms
+#             (lib/store_sqlite_wlock.c), a process's concurrent creates
+#             are committed together (lib/store_sqlite_group.c), and
+#             create_organization is held to half of get_organization's
+#             rate and a p99 under 20 ms
 #   one-conn  fixed and no-auth again with one connection (wrk -t1 -c1):
 #             nothing queues and the cores are not saturated, so each
 #             rate is one over the round trip and the ratio says what
