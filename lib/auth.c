@@ -676,6 +676,20 @@ revoked(struct mcp_auth *a, struct mcp_store *st, const char *client,
 	return rc;
 }
 
+int
+mcp_auth_revoked(struct mcp_auth *a, struct mcp_store *st, const char *client,
+    const char *family)
+{
+	time_t	 now = time(NULL);
+	int	 rv;
+
+	if (a == NULL || client[0] == '\0')
+		return 0;
+	if ((rv = revoked(a, st, client, now)) != 0 || family[0] == '\0')
+		return rv;
+	return revoked(a, st, family, now);
+}
+
 /* --- The verified-token cache --- */
 
 /* The cache slot of a token digest (direct-mapped). */

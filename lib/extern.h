@@ -469,6 +469,13 @@ void		 mcp_auth_free(struct mcp_auth *);
  * Verifies a bearer token at time now; on MCP_TOK_OK fills *p.  *why gets
  * a static reason for the log (never for the client).  Thread-safe.
  */
+/*
+ * For a held stream: 1 when the built-in server's client (or its sign-in
+ * family, unless "") was revoked, 0 if not, -1 when the store could not
+ * tell (the revocation list is as fresh as revocation_cache_seconds).
+ */
+int		 mcp_auth_revoked(struct mcp_auth *, struct mcp_store *,
+		    const char *client, const char *family);
 enum mcp_tokres	 mcp_auth_verify(struct mcp_auth *, struct mcp_store *,
 		    const char *tok, size_t len, time_t now,
 		    struct mcp_principal *p, const char **why);
@@ -805,6 +812,10 @@ struct mcp_stream_spec {
 	char		 subject[256];	/* counted against its share */
 	int64_t		 after;		/* the last event the client has */
 	int64_t		 expires;	/* the caller's token's exp; 0: none */
+	/* The built-in server's client and sign-in (sid) whose revocation
+	   ends it; "" when its token is of another issuer. */
+	char		 client[256];
+	char		 family[48];
 	char		 rid[17];	/* the request that opened it */
 	int		 ends_session;	/* the stream is the session (HTTP+SSE,
 					   a listen), ended with it */
@@ -1010,6 +1021,12 @@ struct json_object	*mcp_guard_scopes_error(struct mcp_req *,
 			    const struct mcp_need *, struct json_object *id);
 /* The session owner of this caller: a digest of iss and sub, or "". */
 void	mcp_guard_owner(const struct mcp_req *, char *out, size_t outsz);
+/*
+ * Who holds a stream the caller opens: sp's subject (its owner), expires
+ * and, for a token of the built-in server, client and family.
+ */
+struct mcp_stream_spec;
+void	mcp_guard_stream(const struct mcp_req *, struct mcp_stream_spec *);
 
 /*
  * lib/transport.c's checks, shared with the 2024-11-05 transport

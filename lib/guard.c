@@ -379,6 +379,22 @@ mcp_guard_owner(const struct mcp_req *r, char *out, size_t outsz)
 	EVP_MD_CTX_free(ctx);
 }
 
+void
+mcp_guard_stream(const struct mcp_req *r, struct mcp_stream_spec *sp)
+{
+	const char	*as = r->srv->cfg.auth.as_issuer;
+
+	mcp_guard_owner(r, sp->subject, sizeof(sp->subject));
+	sp->expires = r->authed ? r->who.exp : 0;
+	sp->client[0] = sp->family[0] = '\0';
+	/* As auth.c checks a request's: the built-in server's tokens. */
+	if (r->authed && as != NULL && r->who.iss != NULL &&
+	    strcmp(r->who.iss, as) == 0) {
+		mcp_strlcpy(sp->client, r->who.client_id, sizeof(sp->client));
+		mcp_strlcpy(sp->family, r->who.sid, sizeof(sp->family));
+	}
+}
+
 int
 mcp_guard_may(const struct mcp_req *r, const char *scopes)
 {

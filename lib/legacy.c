@@ -61,7 +61,7 @@ open_stream(struct mcp_req *r)
 		return;
 	}
 	memset(&sp, 0, sizeof(sp));
-	mcp_guard_owner(r, sp.subject, sizeof(sp.subject));
+	mcp_guard_stream(r, &sp);
 	if ((e = mcp_streams_admit(sp.subject)) != MCP_OK) {
 		mcp_http_error(r, e, NULL, "sse");
 		return;

@@ -102,7 +102,7 @@ mcp_listen(struct mcp_req *r, const struct mcp_msg *msg)
 		return;
 	}
 	mcp_strlcpy(sp.subid, idtext, sizeof(sp.subid));
-	mcp_guard_owner(r, sp.subject, sizeof(sp.subject));
+	mcp_guard_stream(r, &sp);
 	if ((e = mcp_streams_admit(sp.subject)) != MCP_OK) {
 		mcp_http_error(r, e, msg->id, "listen");
 		return;

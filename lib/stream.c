@@ -58,6 +58,7 @@ struct held {
 	struct mcp_buf		 out;		/* records owed */
 	size_t			 off;		/* of out, written */
 	time_t			 opened, wrote, beat;
+	time_t			 rchecked;	/* revocation, last looked */
 	unsigned char		 hdr[FCGI_HEADER_LEN];
 	size_t			 hlen;		/* header bytes read */
 	size_t			 skip;		/* record bytes to skip */
@@ -545,6 +546,7 @@ tick(struct set *s, time_t now)
 	struct mcp_server	*srv = S.srv;
 	struct held		*h;
 	size_t			 i;
+	int			 rv;
 	int64_t			 before;
 
 	catch_up(s);
@@ -573,6 +575,25 @@ tick(struct set *s, time_t now)
 			    "access token expired", h->sp.stream);
 			finish(h);
 			continue;
+		}
+		/*
+		 * Its client or sign-in revoked (mcpctl, /oauth/revoke, a
+		 * replayed refresh token): ended as a request would be
+		 * refused, once a second; the list is as fresh as
+		 * revocation_cache_seconds.  Unknown (the store failing):
+		 * ended too, as a request would get 503.
+		 */
+		if (h->sp.client[0] != '\0' && now != h->rchecked) {
+			h->rchecked = now;
+			if ((rv = mcp_auth_revoked(srv->auth, s->st,
+			    h->sp.client, h->sp.family)) != 0) {
+				mcp_logx(MCP_LEVEL_NOTICE, h->sp.rid, "stream "
+				    "%s: %s", h->sp.stream, rv == 1 ? "its "
+				    "client or sign-in was revoked" : "the "
+				    "revocation list is unavailable");
+				finish(h);
+				continue;
+			}
 		}
 		if (h->sp.holder[0] != '\0' && now - h->beat >= MCP_LISTENER_BEAT) {
 			h->beat = now;

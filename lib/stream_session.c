@@ -47,7 +47,6 @@ mcp_stream_session(struct mcp_req *r, int kind, const char *version,
 	}
 	mcp_strlcpy(sp->sid, s.id, sizeof(sp->sid));
 	mcp_strlcpy(sp->rid, r->rid, sizeof(sp->rid));
-	sp->expires = r->authed ? r->who.exp : 0;
 	sp->ends_session = 1;
 	return MCP_OK;
 }

@@ -673,8 +673,7 @@ get(struct mcp_req *r)
 	memset(&sp, 0, sizeof(sp));
 	mcp_strlcpy(sp.sid, r->sess.id, sizeof(sp.sid));
 	mcp_strlcpy(sp.rid, r->rid, sizeof(sp.rid));
-	mcp_guard_owner(r, sp.subject, sizeof(sp.subject));
-	sp.expires = r->authed ? r->who.exp : 0;
+	mcp_guard_stream(r, &sp);
 	if ((last = mcp_http_param(r, "HTTP_LAST_EVENT_ID")) != NULL) {
 		if ((e = resumable(r, last, &sp, &listener, &done)) !=
 		    MCP_OK) {

@@ -198,6 +198,28 @@ watcher() {
 	seen a "^id: $(stream_of a)-$i\$" 3
 }
 
+@test "a held stream ends once its client is revoked; its token opens none again" {
+	c=$($MCPCTL client add --name doomed-stream --scopes "$ALL_SCOPES" --workspace "$WA")
+	id=$(jq -r .client_id <<<"$c")
+	t=$($MCPCTL token --client "$id" | jq -r .access_token)
+	session "$t"
+	listen a "$t"
+	seen a '^retry:'
+	s=$(stream_of a)
+	$MCPCTL client revoke "$id" | jq -e '.revoked > 0'
+	# revocation_cache_seconds (5), then the stream thread's next look.
+	for _ in $(seq 160); do
+		grep -q "stream $s: its client or sign-in was revoked" "$STATE/mcp-fcgi.log" && break
+		sleep 0.05
+	done
+	grep -q "stream $s: its client or sign-in was revoked" "$STATE/mcp-fcgi.log"
+	closed "$s"
+	for _ in $(seq 40); do open_for a || break; sleep 0.05; done
+	! open_for a
+	TOKEN=$t get
+	[ "$STATUS" = 401 ]
+}
+
 @test "Last-Event-ID replays exactly the missed events, in order, then goes on live" {
 	watcher
 	listen a "$TA2"

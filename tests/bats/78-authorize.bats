@@ -437,6 +437,28 @@ age_refresh() {
 	[ "$status" = 1 ]
 }
 
+@test "a held stream of a sign-in ends once the sign-in is revoked (RFC 7009, its refresh token)" {
+	flow wks:read
+	TOKEN=$AT init_session 2025-11-25
+	curl -sN -o "$STATE/fam.b" "$URL" -H 'Accept: text/event-stream' \
+	    -H "Authorization: Bearer $AT" -H "Mcp-Session-Id: $SID" \
+	    -H 'MCP-Protocol-Version: 2025-11-25' 3>&- &
+	held fam $!
+	seen fam '^retry:'
+	s=$(sed -n 's/^id: \([0-9a-f]*\)-0$/\1/p' "$STATE/fam.b" | head -1)
+	[ -n "$s" ]
+	req POST "$BASE/oauth/revoke" -d "client_id=$CID" -d "token=$RT"
+	[ "$STATUS" = 200 ]
+	for _ in $(seq 160); do
+		grep -q "stream $s: its client or sign-in was revoked" "$STATE/mcp-fcgi.log" && break
+		sleep 0.05
+	done
+	grep -q "stream $s: its client or sign-in was revoked" "$STATE/mcp-fcgi.log"
+	for _ in $(seq 60); do kill -0 "$(cat "$STATE/fam.pid")" 2>/dev/null || break; sleep 0.05; done
+	! kill -0 "$(cat "$STATE/fam.pid")" 2>/dev/null
+	kill_listeners
+}
+
 @test "RFC 7009 revocation: a refresh token or an access token ends the family; unknown tokens 200" {
 	flow wks:read
 	req POST "$BASE/oauth/revoke" -d "client_id=$CID" -d "token=$RT"
