@@ -23,9 +23,12 @@
  * A job runs on whichever thread leads, on the writer connection: it
  * must use nothing of its own thread's but its argument.
  *
- * Groups are per process (a child made by fork() makes its own, with a
- * writer connection of its own).  A database in memory is one
- * connection's alone, so its group is too, and that is its writer.
+ * Groups are per process: a child made by fork() makes its own, with a
+ * writer connection of its own, provided that no other thread of the
+ * parent held a group's lock at the fork (there is no pthread_atfork();
+ * the responders never fork), and it must not close a store it
+ * inherited.  A database in memory is one connection's alone, so its
+ * group is too, and that is its writer.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -209,7 +212,9 @@ batch(const struct sqlite_lead *me, struct job *b, int ms, const char *what)
 		 * back (a full disk, an I/O error) took the others' with it.
 		 */
 		if (sqlite3_get_autocommit(me->db)) {
-			logerr(me->db, what);
+			mcp_logx(MCP_LEVEL_ERROR, NULL, "sqlite %s: the "
+			    "transaction was rolled back (%s): its batch "
+			    "fails", what, sqlite3_errmsg(me->db));
 			lost = 1;
 			j->e = MCP_ERR_STORE;
 			continue;
@@ -261,7 +266,7 @@ sqlite_group_run(struct sqlite_group *g, sqlite_job_fn fn, void *arg, int ms,
 {
 	const struct sqlite_lead *me = &g->w;
 	struct job	 mine, *b, *j, **pp;
-	int		 n, kept;
+	int		 n, kept, opened;
 
 	mine.next = NULL;
 	mine.fn = fn;
@@ -286,16 +291,23 @@ sqlite_group_run(struct sqlite_group *g, sqlite_job_fn fn, void *arg, int ms,
 		if (g->head == NULL)
 			g->tail = &g->head;
 		pthread_mutex_unlock(&g->mu);
-		kept = writer(g) == -1 ? none(b) : batch(me, b, ms, what);
-		/* While still leading: the writer connection is ours. */
-		sqlite_checkpoint(me->db, me->ckpt);
+		opened = writer(g) == 0;
+		kept = opened ? batch(me, b, ms, what) : none(b);
 		pthread_mutex_lock(&g->mu);
 		if (kept > 0) {
 			g->njobs += (uint64_t)kept;
 			g->ncommits++;
 		}
+		/* The batch's threads told first, then the checkpoint. */
 		for (j = b; j != NULL; j = j->next)
 			j->done = 1;
+		pthread_cond_broadcast(&g->cv);
+		if (opened) {
+			/* Still leading: the writer connection is ours. */
+			pthread_mutex_unlock(&g->mu);
+			sqlite_checkpoint(me->db, me->ckpt);
+			pthread_mutex_lock(&g->mu);
+		}
 		g->leading = 0;
 		pthread_cond_broadcast(&g->cv);
 	}

@@ -71,6 +71,15 @@ writer_open(const char *path, struct sqlite_lead *w, char *err, size_t errsz)
 	return 0;
 }
 
+static int
+writer_fail(const char *path, struct sqlite_lead *w, char *err, size_t errsz)
+{
+	(void)path;
+	(void)w;
+	snprintf(err, errsz, "refused for the test");
+	return -1;
+}
+
 static struct sqlite_group *
 get(void)
 {
@@ -104,6 +113,7 @@ struct worker {
 	int			 acked;
 	const char		*sql;	/* one job, or NULL: ROUNDS additions */
 	enum mcp_err		 e;
+	sqlite_job_fn		 fn;	/* for the one job: NULL, job_sql */
 };
 
 /* A read, then a write of the counter, and a row of its own. */
@@ -115,8 +125,8 @@ adder(void *arg)
 	int		 i;
 
 	if (w->sql != NULL) {
-		w->e = sqlite_group_run(w->g, job_sql, (void *)w->sql, 5000,
-		    "one");
+		w->e = sqlite_group_run(w->g, w->fn != NULL ? w->fn : job_sql,
+		    (void *)w->sql, 5000, "one");
 		return NULL;
 	}
 	for (i = 0; i < ROUNDS; i++) {
@@ -138,7 +148,7 @@ threads(struct sqlite_group *g, int base)
 	int		 i, acked = 0;
 
 	for (i = 0; i < THREADS; i++) {
-		w[i] = (struct worker){ g, base + i, 0, NULL, MCP_OK };
+		w[i] = (struct worker){ g, base + i, 0, NULL, MCP_OK, NULL };
 		pthread_create(&t[i], NULL, adder, &w[i]);
 	}
 	for (i = 0; i < THREADS; i++) {
@@ -160,6 +170,47 @@ query(struct conn *c, const char *sql)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return v;
+}
+
+/*
+ * Four jobs in one batch: the first leads, waiting on the turnstile the
+ * test holds, the other three queue behind it and run as the next batch
+ * (led by the second).  Checks each outcome and what the store kept.
+ */
+static void
+batch_of(struct conn *c, struct sqlite_group *g, const char *name,
+    const char *sql[4], sqlite_job_fn fn[4], enum mcp_err want[4],
+    const char *q, const char *kept)
+{
+	struct worker	 w[4];
+	pthread_t	 t[4];
+	sqlite3_stmt	*st;
+	char		 got[64] = "";
+	int		 i, bad = 0;
+
+	if (sqlite_wlock_take(&c->wl, 1000) == -1) {
+		ok(0, "%s: the turnstile", name);
+		return;
+	}
+	for (i = 0; i < 4; i++) {
+		w[i] = (struct worker){ g, 0, 0, sql[i], MCP_OK, fn[i] };
+		pthread_create(&t[i], NULL, adder, &w[i]);
+		usleep(100000);		/* queued in this order */
+	}
+	sqlite_wlock_give(&c->wl);
+	for (i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		bad += w[i].e != want[i];
+	}
+	if (sqlite3_prepare_v2(c->db, q, -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW &&
+		    sqlite3_column_text(st, 0) != NULL)
+			snprintf(got, sizeof(got), "%s",
+			    sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	ok(bad == 0 && strcmp(got, kept) == 0, "%s: outcomes %d %d %d %d, "
+	    "kept %s", name, w[0].e, w[1].e, w[2].e, w[3].e, got);
 }
 
 int
@@ -240,9 +291,9 @@ main(void)
 	 */
 	ok(sqlite_wlock_take(&c.wl, 1000) == 0, "the turnstile held");
 	w[0] = (struct worker){ g, 0, 0, "INSERT INTO parts VALUES (-2, 1)",
-	    MCP_OK };
+	    MCP_OK, NULL };
 	w[1] = (struct worker){ g, 0, 0, "INSERT INTO child VALUES (1, 99)",
-	    MCP_OK };
+	    MCP_OK, NULL };
 	pthread_create(&t[0], NULL, adder, &w[0]);
 	usleep(100000);		/* the first leads, waiting on the turnstile */
 	pthread_create(&t[1], NULL, adder, &w[1]);
@@ -259,7 +310,7 @@ main(void)
 	w[1].sql = "INSERT INTO child VALUES (2, 99)";
 	{
 		struct worker	 lead = { g, 0, 0,
-		    "INSERT INTO parts VALUES (-3, 0)", MCP_OK };
+		    "INSERT INTO parts VALUES (-3, 0)", MCP_OK, NULL };
 		pthread_t	 lt;
 
 		pthread_create(&lt, NULL, adder, &lead);
@@ -282,6 +333,48 @@ main(void)
 	ok(sqlite_group_run(g, job_sql, (char *)"INSERT INTO parts VALUES (-4, 1)",
 	    5000, "after") == MCP_OK && query(&c, "SELECT count(*) FROM parts "
 	    "WHERE w = -4") == 1, "the next job commits");
+
+	/*
+	 * Batches of several: a job that fails is undone alone (the jobs
+	 * before and after it kept); one that ends the whole transaction
+	 * (SQLite's answer to a full disk, here a ROLLBACK) fails its
+	 * batch, nothing of it kept.
+	 */
+	batch_of(&c, g, "a failing job among three good ones",
+	    (const char *[]){ "INSERT INTO parts VALUES (-6, 1)",
+	    "INSERT INTO parts VALUES (-6, 2)", "INSERT INTO parts VALUES "
+	    "(-6, 3)", "INSERT INTO parts VALUES (-6, 4)" },
+	    (sqlite_job_fn[]){ job_sql, job_sql, job_fail, job_sql },
+	    (enum mcp_err[]){ MCP_OK, MCP_OK, MCP_ERR_PARAMS, MCP_OK },
+	    "SELECT group_concat(i) FROM (SELECT i FROM parts WHERE w = -6 "
+	    "ORDER BY i)", "1,2,4");
+	batch_of(&c, g, "a job that ends the transaction",
+	    (const char *[]){ "INSERT INTO parts VALUES (-7, 1)",
+	    "INSERT INTO parts VALUES (-7, 2)", "ROLLBACK",
+	    "INSERT INTO parts VALUES (-7, 4)" },
+	    (sqlite_job_fn[]){ job_sql, job_sql, job_sql, job_sql },
+	    (enum mcp_err[]){ MCP_OK, MCP_ERR_STORE, MCP_ERR_STORE,
+	    MCP_ERR_STORE },
+	    "SELECT count(*) || '' FROM parts WHERE w = -7 AND i > 1", "0");
+
+	/* A writer that cannot be opened: a store error, no crash. */
+	g2 = sqlite_group_get(store, NULL, writer_fail, conn_close, err,
+	    sizeof(err));
+	ok(g2 != NULL && g2 == g, "the process's group");
+	{
+		char	 path2[300];
+
+		snprintf(path2, sizeof(path2), "%s/other.db", dir);
+		g2 = sqlite_group_get(path2, NULL, writer_fail, conn_close,
+		    err, sizeof(err));
+		ok(g2 != NULL && sqlite_group_run(g2, job_sql, (char *)"SELECT 1",
+		    5000, "nowriter") == MCP_ERR_STORE && sqlite_group_run(g2,
+		    job_sql, (char *)"SELECT 1", 5000, "nowriter") ==
+		    MCP_ERR_STORE, "a writer that cannot be opened: each job "
+		    "a store error, and the next tries again");
+		sqlite_group_put(g2);
+	}
+	sqlite_group_put(g);
 
 	/* A child of fork() makes its own group and writer. */
 	if ((pid[0] = fork()) == 0) {
