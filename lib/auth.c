@@ -643,51 +643,76 @@ cmpstr(const void *x, const void *y)
 	return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
+/*
+ * The revoked ids, read again from the store when older than ttl; with
+ * rlock held.  0, or -1 when the store could not tell and the list is
+ * too old to be believed (fail closed).
+ */
+static int
+revocations(struct mcp_auth *a, struct mcp_store *st, time_t now, int ttl)
+{
+	char	**ids = NULL;
+	size_t	  n = 0, i;
+
+	if (a->rvalid && now - a->rloaded < ttl)
+		return 0;
+	if (st->ops->revoked_clients(st, &ids, &n) == MCP_OK) {
+		for (i = 0; i < a->nrevoked; i++)
+			free(a->revoked[i]);
+		free(a->revoked);
+		if (n > 1)
+			qsort(ids, n, sizeof(*ids), cmpstr);
+		a->revoked = ids;
+		a->nrevoked = n;
+		a->rloaded = now;
+		a->rvalid = 1;
+		return 0;
+	}
+	return !a->rvalid || now - a->rloaded > 4 * ttl + 5 ? -1 : 0;
+}
+
+/* 1 when id is listed revoked; with rlock held. */
+static int
+listed(const struct mcp_auth *a, const char *id)
+{
+	return a->nrevoked > 0 && bsearch(&id, a->revoked, a->nrevoked,
+	    sizeof(*a->revoked), cmpstr) != NULL;
+}
+
 /* 1 revoked, 0 not, -1 the store could not tell (fail closed). */
 static int
 revoked(struct mcp_auth *a, struct mcp_store *st, const char *client,
     time_t now)
 {
-	char	**ids = NULL;
-	size_t	  n = 0, i;
-	int	  rc;
+	int	 rc;
 
 	pthread_mutex_lock(&a->rlock);
-	if (!a->rvalid || now - a->rloaded >= a->conf->revocation_ttl) {
-		if (st->ops->revoked_clients(st, &ids, &n) == MCP_OK) {
-			for (i = 0; i < a->nrevoked; i++)
-				free(a->revoked[i]);
-			free(a->revoked);
-			if (n > 1)
-				qsort(ids, n, sizeof(*ids), cmpstr);
-			a->revoked = ids;
-			a->nrevoked = n;
-			a->rloaded = now;
-			a->rvalid = 1;
-		} else if (!a->rvalid || now - a->rloaded >
-		    4 * a->conf->revocation_ttl + 5) {
-			pthread_mutex_unlock(&a->rlock);
-			return -1;
-		}
-	}
-	rc = a->nrevoked > 0 && bsearch(&client, a->revoked, a->nrevoked,
-	    sizeof(*a->revoked), cmpstr) != NULL;
+	if ((rc = revocations(a, st, now, a->conf->revocation_ttl)) == 0)
+		rc = listed(a, client);
 	pthread_mutex_unlock(&a->rlock);
 	return rc;
 }
 
+/*
+ * Held streams are looked at every second: the list is read again at
+ * most once a second for them, even with revocation_cache_seconds 0.
+ */
 int
 mcp_auth_revoked(struct mcp_auth *a, struct mcp_store *st, const char *client,
     const char *family)
 {
 	time_t	 now = time(NULL);
-	int	 rv;
+	int	 rc;
 
 	if (a == NULL || client[0] == '\0')
 		return 0;
-	if ((rv = revoked(a, st, client, now)) != 0 || family[0] == '\0')
-		return rv;
-	return revoked(a, st, family, now);
+	pthread_mutex_lock(&a->rlock);
+	if ((rc = revocations(a, st, now, a->conf->revocation_ttl > 0 ?
+	    a->conf->revocation_ttl : 1)) == 0)
+		rc = listed(a, client) || (family[0] != '\0' &&
+		    listed(a, family));
+	pthread_mutex_unlock(&a->rlock);
+	return rc;
 }
 
 /* --- The verified-token cache --- */

@@ -198,10 +198,14 @@ watcher() {
 	seen a "^id: $(stream_of a)-$i\$" 3
 }
 
-@test "a held stream ends once its client is revoked; its token opens none again" {
+@test "a held stream ends once its client is revoked, another client's stays; the token opens none again" {
 	c=$($MCPCTL client add --name doomed-stream --scopes "$ALL_SCOPES" --workspace "$WA")
 	id=$(jq -r .client_id <<<"$c")
 	t=$($MCPCTL token --client "$id" | jq -r .access_token)
+	# Another client's stream, which must stay.
+	session "$TA2"
+	listen b "$TA2"
+	seen b '^retry:'
 	session "$t"
 	listen a "$t"
 	seen a '^retry:'
@@ -218,6 +222,8 @@ watcher() {
 	! open_for a
 	TOKEN=$t get
 	[ "$STATUS" = 401 ]
+	open_for b
+	! grep -q "stream $(stream_of b): its client" "$STATE/mcp-fcgi.log"
 }
 
 @test "Last-Event-ID replays exactly the missed events, in order, then goes on live" {

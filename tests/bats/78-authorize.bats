@@ -437,25 +437,42 @@ age_refresh() {
 	[ "$status" = 1 ]
 }
 
-@test "a held stream of a sign-in ends once the sign-in is revoked (RFC 7009, its refresh token)" {
-	flow wks:read
-	TOKEN=$AT init_session 2025-11-25
-	curl -sN -o "$STATE/fam.b" "$URL" -H 'Accept: text/event-stream' \
-	    -H "Authorization: Bearer $AT" -H "Mcp-Session-Id: $SID" \
+# hold NAME TOKEN: a 2025 session of TOKEN and its GET stream, held by
+# curl in the background ($STATE/NAME.b); sets S_NAME to the stream id.
+hold() {
+	TOKEN=$2 init_session 2025-11-25
+	curl -sN -o "$STATE/$1.b" "$URL" -H 'Accept: text/event-stream' \
+	    -H "Authorization: Bearer $2" -H "Mcp-Session-Id: $SID" \
 	    -H 'MCP-Protocol-Version: 2025-11-25' 3>&- &
-	held fam $!
-	seen fam '^retry:'
-	s=$(sed -n 's/^id: \([0-9a-f]*\)-0$/\1/p' "$STATE/fam.b" | head -1)
-	[ -n "$s" ]
-	req POST "$BASE/oauth/revoke" -d "client_id=$CID" -d "token=$RT"
+	held "$1" $!
+	seen "$1" '^retry:'
+	eval "S_$1=\$(sed -n 's/^id: \([0-9a-f]*\)-0$/\1/p' \"\$STATE/$1.b\" | head -1)"
+}
+
+@test "a held stream of a sign-in ends once the sign-in is revoked (RFC 7009, its refresh token); another sign-in's of the same client stays" {
+	flow wks:read
+	at1=$AT rt1=$RT
+	# A second sign-in of the same client.
+	pkce
+	signin
+	allow wks:read
+	redeem
+	[ "$STATUS" = 200 ]
+	at2=$(jq -r .access_token <<<"$BODY")
+	hold one "$at1"
+	hold two "$at2"
+	[ -n "$S_one" ] && [ -n "$S_two" ]
+	req POST "$BASE/oauth/revoke" -d "client_id=$CID" -d "token=$rt1"
 	[ "$STATUS" = 200 ]
 	for _ in $(seq 160); do
-		grep -q "stream $s: its client or sign-in was revoked" "$STATE/mcp-fcgi.log" && break
+		grep -q "stream $S_one: its client or sign-in was revoked" "$STATE/mcp-fcgi.log" && break
 		sleep 0.05
 	done
-	grep -q "stream $s: its client or sign-in was revoked" "$STATE/mcp-fcgi.log"
-	for _ in $(seq 60); do kill -0 "$(cat "$STATE/fam.pid")" 2>/dev/null || break; sleep 0.05; done
-	! kill -0 "$(cat "$STATE/fam.pid")" 2>/dev/null
+	grep -q "stream $S_one: its client or sign-in was revoked" "$STATE/mcp-fcgi.log"
+	for _ in $(seq 60); do kill -0 "$(cat "$STATE/one.pid")" 2>/dev/null || break; sleep 0.05; done
+	! kill -0 "$(cat "$STATE/one.pid")" 2>/dev/null
+	kill -0 "$(cat "$STATE/two.pid")"
+	! grep -q "stream $S_two: its client" "$STATE/mcp-fcgi.log"
 	kill_listeners
 }
 
