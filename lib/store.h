@@ -546,21 +546,24 @@ struct mcp_store_ops {
 			    const char *client, int64_t now);
 	/*
 	 * Refresh tokens, by the hex SHA-256 of the token.  refresh_put()
-	 * keeps a family's newest MCP_REFRESH_PER_FAMILY; refresh_take()
-	 * marks one of client's used and gives its family and scopes:
-	 * MCP_ERR_PARAMS (nothing changed) when it is another client's,
-	 * MCP_ERR_CONFLICT when first used more than reuse seconds before
-	 * (a replay: the caller revokes the family; with reuse 0, any use
-	 * before), MCP_ERR_NOTFOUND when unknown or expired.  Within reuse
-	 * seconds of its first use it is given again, so that a client's
-	 * concurrent refreshes each get a pair.
+	 * stores one of family, given in place of parent ("" when a code
+	 * gave it), and keeps the family's newest MCP_REFRESH_PER_FAMILY.
+	 * refresh_take() marks one of client's used and gives its family
+	 * and scopes: MCP_ERR_PARAMS (nothing changed) when it is another
+	 * client's, MCP_ERR_CONFLICT when used before (a replay: the
+	 * caller revokes the family), MCP_ERR_NOTFOUND when unknown or
+	 * expired.  With reuse above 0, a second presentation within reuse
+	 * seconds of the first, once, is given again with *again set (a
+	 * client's concurrent refreshes each get a pair); the first use of
+	 * any token marks the other tokens its parent gave used, so that
+	 * presenting the pair not carried on is a replay.
 	 */
 	enum mcp_err	(*refresh_put)(struct mcp_store *, const char *hash,
-			    const char *family, const char *scopes, int64_t now,
-			    int64_t expires);
+			    const char *family, const char *parent,
+			    const char *scopes, int64_t now, int64_t expires);
 	enum mcp_err	(*refresh_take)(struct mcp_store *, const char *hash,
 			    const char *client, int64_t now, int64_t reuse,
-			    char family[40], char scopes[1024]);
+			    char family[40], char scopes[1024], int *again);
 	/* People.  user_put() inserts or replaces; a taken name: CONFLICT. */
 	enum mcp_err	(*user_put)(struct mcp_store *, const struct mcp_user *);
 	/* By name, or by id when byid; MCP_ERR_NOTFOUND when none. */

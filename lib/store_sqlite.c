@@ -14,7 +14,7 @@
 
 #include "store_sqlite.h"
 
-#define SCHEMA_VERSION	11
+#define SCHEMA_VERSION	12
 #define BUSY_MS		5000
 #define WAL_CHECKPOINT	1000	/* pages, as SQLite's own default */
 
@@ -659,6 +659,16 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"  answers TEXT) WITHOUT ROWID;"
 	"CREATE INDEX tasks_owner ON tasks (endpoint, owner, status);"
 	"CREATE INDEX tasks_created ON tasks (created_ms);",
+	/*
+	 * 12: a refresh token's lineage: the token it replaced (parent,
+	 * its digest; "" when a code gave it) and whether it was given a
+	 * second pair within refresh_token_reuse_seconds (reissued).
+	 */
+	"ALTER TABLE refresh_tokens ADD COLUMN parent TEXT NOT NULL "
+	"  DEFAULT '';"
+	"ALTER TABLE refresh_tokens ADD COLUMN reissued INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"CREATE INDEX refresh_tokens_parent ON refresh_tokens (parent);",
 };
 
 struct sqlite_store {

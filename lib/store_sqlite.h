@@ -122,9 +122,11 @@ enum mcp_err	 sqlite_family_get(struct mcp_store *, const char *,
 enum mcp_err	 sqlite_family_revoke(struct mcp_store *, const char *,
 		    const char *, const char *, int64_t);
 enum mcp_err	 sqlite_refresh_put(struct mcp_store *, const char *,
-		    const char *, const char *, int64_t, int64_t);
+		    const char *, const char *, const char *, int64_t,
+		    int64_t);
 enum mcp_err	 sqlite_refresh_take(struct mcp_store *, const char *,
-		    const char *, int64_t, int64_t, char[40], char[1024]);
+		    const char *, int64_t, int64_t, char[40], char[1024],
+		    int *);
 enum mcp_err	 sqlite_user_put(struct mcp_store *, const struct mcp_user *);
 enum mcp_err	 sqlite_user_get(struct mcp_store *, const char *, int,
 		    struct mcp_user *);

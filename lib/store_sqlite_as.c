@@ -31,30 +31,48 @@ static const char code_get_sql[] =
 static const char code_use_sql[] =
     "UPDATE auth_codes SET used = ?2 WHERE hash = ?1";
 
+/* Used at 1 (1970): outside any window, so presenting it is a replay. */
+static const char rt_orphan_sql[] =
+    "UPDATE refresh_tokens SET used = 1 WHERE parent = ?1 AND hash <> ?2 "
+    "AND used = 0";
+
+/* Runs sql (?1, ?2 the two texts) in the caller's transaction. */
+static enum mcp_err
+rt_mark(struct mcp_store *p, const char *sql, const char *a, const char *b)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = sqlite_prep(p, sql)) == NULL)
+		return MCP_ERR_STORE;
+	TEXT(st, 1, a);
+	if (b != NULL)
+		TEXT(st, 2, b);
+	return sqlite_exec(p, st);
+}
+
 /*
  * The end of a take: the row found (or not) was read in the transaction
  * begun by the caller; marks it used at now unless it is another
  * client's (PARAMS), used already (CONFLICT), or missing or expired
- * (NOTFOUND), and ends the transaction (those change nothing).  With
- * reuse above 0, one used no more than reuse seconds ago is taken again
- * without a new mark, so that the window runs from its first use.
+ * (NOTFOUND), and ends the transaction (those change nothing).  For a
+ * refresh token, parent is the token it replaced ("" for none): the
+ * other tokens that one gave are marked used long ago with it.
  */
 static enum mcp_err
 take_end(struct mcp_store *p, enum mcp_err e, const char *use_sql,
     const char *hash, int64_t expires, int64_t used, int mine, int64_t now,
-    int64_t reuse, const char *what)
+    const char *parent, const char *what)
 {
 	sqlite3_stmt	*st;
 
 	/* A replay is one even past expiry, while the row is kept. */
 	if (e == MCP_OK && !mine)
 		e = MCP_ERR_PARAMS;
-	else if (e == MCP_OK && used != 0 &&
-	    (reuse <= 0 || now - used > reuse))
+	else if (e == MCP_OK && used != 0)
 		e = MCP_ERR_CONFLICT;
 	else if (e == MCP_OK && expires < now)
 		e = MCP_ERR_NOTFOUND;
-	if (e == MCP_OK && used == 0) {
+	if (e == MCP_OK) {
 		if ((st = sqlite_prep(p, use_sql)) == NULL)
 			e = MCP_ERR_STORE;
 		else {
@@ -62,6 +80,8 @@ take_end(struct mcp_store *p, enum mcp_err e, const char *use_sql,
 			sqlite3_bind_int64(st, 2, now);
 			e = sqlite_exec(p, st);
 		}
+		if (e == MCP_OK && parent != NULL && parent[0] != '\0')
+			e = rt_mark(p, rt_orphan_sql, parent, hash);
 	}
 	return sqlite_tx_end(p, e == MCP_ERR_STORE ? e : MCP_OK, what) ==
 	    MCP_OK ? e : MCP_ERR_STORE;
@@ -116,7 +136,7 @@ sqlite_code_take(struct mcp_store *p, const char *hash, const char *client,
 		return e;
 	if ((st = sqlite_prep(p, code_get_sql)) == NULL)
 		return take_end(p, MCP_ERR_STORE, NULL, hash, 0, 0, 0, now,
-		    0, "code_take commit");
+		    NULL, "code_take commit");
 	TEXT(st, 1, hash);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		snprintf(c->hash, sizeof(c->hash), "%s", hash);
@@ -137,7 +157,7 @@ sqlite_code_take(struct mcp_store *p, const char *hash, const char *client,
 	e = rc == SQLITE_ROW ? MCP_OK : rc == SQLITE_DONE ? MCP_ERR_NOTFOUND :
 	    sqlite_error(p, "code_take");
 	return take_end(p, e, code_use_sql, hash, c->expires, c->used,
-	    strcmp(c->client, client) == 0, now, 0, "code_take commit");
+	    strcmp(c->client, client) == 0, now, NULL, "code_take commit");
 }
 
 /* --- Token families and refresh tokens --- */
@@ -283,22 +303,24 @@ sqlite_family_revoke(struct mcp_store *p, const char *family,
 }
 
 static const char rt_put_sql[] =
-    "INSERT INTO refresh_tokens (hash, family, scopes, created, expires) "
-    "VALUES (?1, ?2, ?3, ?4, ?5)";
+    "INSERT INTO refresh_tokens (hash, family, parent, scopes, created, "
+    "expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 static const char rt_cap_sql[] =
     "DELETE FROM refresh_tokens WHERE hash IN (SELECT hash FROM "
     "refresh_tokens WHERE family = ?1 AND hash <> ?3 ORDER BY created "
     "DESC, used = 0 DESC, hash LIMIT -1 OFFSET ?2)";
 static const char rt_get_sql[] =
-    "SELECT r.family, r.scopes, r.expires, r.used, f.client FROM "
-    "refresh_tokens r JOIN token_families f ON f.id = r.family "
-    "WHERE r.hash = ?1";
+    "SELECT r.family, r.scopes, r.expires, r.used, f.client, r.parent, "
+    "r.reissued FROM refresh_tokens r JOIN token_families f ON "
+    "f.id = r.family WHERE r.hash = ?1";
 static const char rt_use_sql[] =
     "UPDATE refresh_tokens SET used = ?2 WHERE hash = ?1";
+static const char rt_again_sql[] =
+    "UPDATE refresh_tokens SET reissued = 1 WHERE hash = ?1";
 
 enum mcp_err
 sqlite_refresh_put(struct mcp_store *p, const char *hash, const char *family,
-    const char *scopes, int64_t now, int64_t expires)
+    const char *parent, const char *scopes, int64_t now, int64_t expires)
 {
 	sqlite3_stmt	*st;
 	enum mcp_err	 e;
@@ -310,9 +332,10 @@ sqlite_refresh_put(struct mcp_store *p, const char *hash, const char *family,
 	else {
 		TEXT(st, 1, hash);
 		TEXT(st, 2, family);
-		TEXT(st, 3, scopes);
-		sqlite3_bind_int64(st, 4, now);
-		sqlite3_bind_int64(st, 5, expires);
+		TEXT(st, 3, parent);
+		TEXT(st, 4, scopes);
+		sqlite3_bind_int64(st, 5, now);
+		sqlite3_bind_int64(st, 6, expires);
 		e = sqlite_exec(p, st);
 	}
 	if (e == MCP_OK && (st = sqlite_prep(p, rt_cap_sql)) == NULL)
@@ -326,21 +349,32 @@ sqlite_refresh_put(struct mcp_store *p, const char *hash, const char *family,
 	return sqlite_tx_end(p, e, "refresh_put commit");
 }
 
+
+/*
+ * Rotation with a reuse window (store.h).  A first use marks the token
+ * used and its siblings (the other pair its parent gave within the
+ * window) used long ago, so that whichever of the two is not carried on
+ * is a replay when presented.  A second presentation within reuse
+ * seconds of the first, once, is given again (*again): it gets a pair
+ * of its own, a sibling of the first's.
+ */
 enum mcp_err
 sqlite_refresh_take(struct mcp_store *p, const char *hash, const char *client,
-    int64_t now, int64_t reuse, char family[40], char scopes[1024])
+    int64_t now, int64_t reuse, char family[40], char scopes[1024],
+    int *again)
 {
 	sqlite3_stmt	*st;
 	enum mcp_err	 e;
+	char		 parent[65] = "";
 	int64_t		 expires = 0, used = 0;
-	int		 rc, mine = 0;
+	int		 rc, mine = 0, reissued = 0;
 
 	family[0] = scopes[0] = '\0';
+	*again = 0;
 	if ((e = sqlite_tx_begin(p, "refresh_take begin")) != MCP_OK)
 		return e;
 	if ((st = sqlite_prep(p, rt_get_sql)) == NULL)
-		return take_end(p, MCP_ERR_STORE, NULL, hash, 0, 0, 0, now,
-		    0, "refresh_take commit");
+		return sqlite_tx_end(p, MCP_ERR_STORE, "refresh_take");
 	TEXT(st, 1, hash);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		sqlite_copy_col(st, 0, family, 40);
@@ -349,12 +383,21 @@ sqlite_refresh_take(struct mcp_store *p, const char *hash, const char *client,
 		used = sqlite3_column_int64(st, 3);
 		mine = sqlite3_column_text(st, 4) != NULL && strcmp((const char *)
 		    sqlite3_column_text(st, 4), client) == 0;
+		sqlite_copy_col(st, 5, parent, sizeof(parent));
+		reissued = sqlite3_column_int(st, 6);
 	}
 	sqlite_done(st);
 	e = rc == SQLITE_ROW ? MCP_OK : rc == SQLITE_DONE ? MCP_ERR_NOTFOUND :
 	    sqlite_error(p, "refresh_take");
+	/* Within the window of its first use (a clock gone back: not). */
+	if (e == MCP_OK && mine && used > 1 && reuse > 0 && now >= used &&
+	    now - used <= reuse && !reissued && expires >= now) {
+		*again = 1;
+		return sqlite_tx_end(p, rt_mark(p, rt_again_sql, hash, NULL),
+		    "refresh_take commit");
+	}
 	return take_end(p, e, rt_use_sql, hash, expires, used, mine, now,
-	    reuse, "refresh_take commit");
+	    parent, "refresh_take commit");
 }
 
 /* --- Users --- */

@@ -275,6 +275,7 @@ revoke(struct mcp_req *r, struct as_ctx *ctx)
 	char			 h[65], famid[40], sc[1024];
 	int64_t			 now = (int64_t)time(NULL);
 	enum mcp_err		 e;
+	int			 again;
 	struct json_object	*v;
 
 	famid[0] = '\0';
@@ -287,7 +288,7 @@ revoke(struct mcp_req *r, struct as_ctx *ctx)
 	if (strncmp(tok, "mcp_r_", 6) == 0) {
 		as_sha256_hex(tok, h);
 		e = ctx->st->ops->refresh_take(ctx->st, h, cl.id, now, 0,
-		    famid, sc);
+		    famid, sc, &again);
 		if (e == MCP_ERR_STORE) {
 			as_oauth_error(r, 503, "temporarily_unavailable",
 			    "try again");

@@ -33,11 +33,12 @@ user_active(struct as_ctx *ctx, const char *id)
 
 /*
  * Mints the access token and a new refresh token of family f with
- * scopes, and answers with both.
+ * scopes, given in place of the refresh token whose digest is parent
+ * ("" for a code), and answers with both.
  */
 static void
 issue(struct mcp_req *r, struct as_ctx *ctx, const struct mcp_client *cl,
-    const struct mcp_family *f, const char *scopes)
+    const struct mcp_family *f, const char *scopes, const char *parent)
 {
 	const struct mcp_authconf	*a = &ctx->cfg->auth;
 	char				 err[256], rt[64], h[65], *tok;
@@ -57,8 +58,8 @@ issue(struct mcp_req *r, struct as_ctx *ctx, const struct mcp_client *cl,
 			goto out;
 		}
 		as_sha256_hex(rt, h);
-		if (ctx->st->ops->refresh_put(ctx->st, h, f->id, f->scopes,
-		    now, f->expires) != MCP_OK) {
+		if (ctx->st->ops->refresh_put(ctx->st, h, f->id, parent,
+		    f->scopes, now, f->expires) != MCP_OK) {
 			as_oauth_error(r, 503, "temporarily_unavailable",
 			    "try again");
 			goto out;
@@ -203,7 +204,7 @@ as_grant_code(struct mcp_req *r, struct as_ctx *ctx,
 		return;
 	}
 	audit_who(r, &fam);
-	issue(r, ctx, cl, &fam, fam.scopes);
+	issue(r, ctx, cl, &fam, fam.scopes, "");
 }
 
 void
@@ -215,6 +216,7 @@ as_grant_refresh(struct mcp_req *r, struct as_ctx *ctx,
 	char			 h[65], famid[40], sc[1024];
 	int64_t			 now = (int64_t)time(NULL);
 	enum mcp_err		 e;
+	int			 again;
 
 	if ((rt = mcp_form_get(f, "refresh_token")) == NULL) {
 		as_oauth_error(r, 400, "invalid_request", "refresh_token is "
@@ -223,7 +225,7 @@ as_grant_refresh(struct mcp_req *r, struct as_ctx *ctx,
 	}
 	as_sha256_hex(rt, h);
 	e = ctx->st->ops->refresh_take(ctx->st, h, cl->id, now,
-	    ctx->cfg->auth.refresh_reuse, famid, sc);
+	    ctx->cfg->auth.refresh_reuse, famid, sc, &again);
 	if (e == MCP_ERR_CONFLICT) {
 		replayed(r, ctx, famid, "refresh token", "refresh_reused",
 		    "the refresh token was used before; this sign-in is "
@@ -261,5 +263,11 @@ as_grant_refresh(struct mcp_req *r, struct as_ctx *ctx,
 		return;
 	}
 	audit_who(r, &fam);
-	issue(r, ctx, cl, &fam, scope);
+	if (again) {
+		mcp_logx(MCP_LEVEL_NOTICE, r->rid, "refresh token presented "
+		    "again within refresh_token_reuse_seconds: a second pair "
+		    "of family %s", famid);
+		r->outcome = "refresh_reissued";	/* for the audit */
+	}
+	issue(r, ctx, cl, &fam, scope, h);
 }

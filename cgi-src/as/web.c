@@ -70,7 +70,8 @@ as_token_answer(struct mcp_req *r, const char *access, int ttl,
 	if (refresh != NULL)
 		mcp_json_set(o, "refresh_token",
 		    json_object_new_string(refresh));
-	r->outcome = "token_issued";
+	if (r->outcome == NULL)
+		r->outcome = "token_issued";
 	as_no_store(r);
 	mcp_http_value(r, 200, o);
 	json_object_put(o);

@@ -31,7 +31,8 @@ int	as_cookie(struct mcp_req *, const char *name, char *out,
 /*
  * A successful token answer (RFC 6749 §5.1): access_token, Bearer,
  * expires_in, scope and, unless refresh is NULL, refresh_token; never
- * cached.  Sets the audit outcome token_issued.
+ * cached.  Sets the audit outcome token_issued unless the caller set
+ * one (refresh_reissued).
  */
 void	as_token_answer(struct mcp_req *, const char *access, int ttl,
 	    const char *scope, const char *refresh);

@@ -187,10 +187,12 @@ secrets(struct mcp_store *st)
 }
 
 /*
- * A refresh token is taken once; taken again within reuse seconds of its
- * first use it is given again (the window from the first use, never
- * renewed), after that or with reuse 0 it is a replay; another client's
- * presentation is refused and spends nothing.
+ * A refresh token is taken once.  Taken again within reuse seconds of
+ * its first use it is given again, once (the window from the first use,
+ * never renewed; a clock gone back is outside it); after that, or with
+ * reuse 0, it is a replay.  Another client's presentation is refused
+ * and spends nothing.  Of the two pairs a token gave in its window, the
+ * first use of one makes the other a replay.
  */
 static void
 refresh(struct mcp_store *st)
@@ -199,7 +201,10 @@ refresh(struct mcp_store *st)
 	char			 famid[40], sc[1024];
 	const char		*h = "ab", *h2 = "cd";
 	int64_t			 t = 1700000000;
+	int			 again = -1;
 
+#define TAKE(hash, cl, when, reuse) \
+	st->ops->refresh_take(st, hash, cl, when, reuse, famid, sc, &again)
 	memset(&fam, 0, sizeof(fam));
 	snprintf(fam.id, sizeof(fam.id), "fam_1");
 	snprintf(fam.client, sizeof(fam.client), "cli_1");
@@ -208,28 +213,52 @@ refresh(struct mcp_store *st)
 	fam.created = t;
 	fam.expires = t + 86400;
 	ok(st->ops->family_put(st, &fam, t, 60) == MCP_OK &&
-	    st->ops->refresh_put(st, h, fam.id, "wks:read", t, t + 3600) ==
-	    MCP_OK && st->ops->refresh_put(st, h2, fam.id, "wks:read", t,
+	    st->ops->refresh_put(st, h, fam.id, "", "wks:read", t, t + 3600) ==
+	    MCP_OK && st->ops->refresh_put(st, h2, fam.id, "", "wks:read", t,
 	    t + 3600) == MCP_OK, "a family and two refresh tokens");
-	ok(st->ops->refresh_take(st, h, "cli_2", t, 10, famid, sc) ==
-	    MCP_ERR_PARAMS, "another client's presentation: refused");
-	ok(st->ops->refresh_take(st, h, "cli_1", t + 1, 10, famid, sc) ==
-	    MCP_OK && strcmp(famid, "fam_1") == 0 && strcmp(sc,
-	    "wks:read") == 0, "its client's first use (after another's "
-	    "refusal)");
-	ok(st->ops->refresh_take(st, h, "cli_1", t + 6, 10, famid, sc) ==
-	    MCP_OK, "again 5 s later, within 10: given again");
-	ok(st->ops->refresh_take(st, h, "cli_1", t + 11, 10, famid, sc) ==
-	    MCP_OK, "10 s after the first use: still given");
-	ok(st->ops->refresh_take(st, h, "cli_1", t + 12, 10, famid, sc) ==
-	    MCP_ERR_CONFLICT && strcmp(famid, "fam_1") == 0,
-	    "11 s after the first use: a replay, its family named");
-	ok(st->ops->refresh_take(st, h2, "cli_1", t, 0, famid, sc) ==
-	    MCP_OK && st->ops->refresh_take(st, h2, "cli_1", t, 0, famid,
-	    sc) == MCP_ERR_CONFLICT, "with reuse 0, a second use in the "
-	    "same second is a replay");
-	ok(st->ops->refresh_take(st, "ef", "cli_1", t, 10, famid, sc) ==
-	    MCP_ERR_NOTFOUND, "an unknown token: not found");
+	ok(TAKE(h, "cli_2", t, 10) == MCP_ERR_PARAMS,
+	    "another client's presentation: refused");
+	ok(TAKE(h, "cli_1", t + 1, 10) == MCP_OK && again == 0 &&
+	    strcmp(famid, "fam_1") == 0 && strcmp(sc, "wks:read") == 0,
+	    "its client's first use (after another's refusal)");
+	ok(TAKE(h, "cli_1", t + 11, 10) == MCP_OK && again == 1,
+	    "again 10 s after the first use, within 10: given again");
+	ok(TAKE(h, "cli_1", t + 11, 10) == MCP_ERR_CONFLICT &&
+	    strcmp(famid, "fam_1") == 0, "a third time within the window: "
+	    "a replay, its family named");
+	ok(TAKE(h2, "cli_1", t, 0) == MCP_OK && TAKE(h2, "cli_1", t, 0) ==
+	    MCP_ERR_CONFLICT, "with reuse 0, a second use in the same second "
+	    "is a replay");
+	ok(TAKE("ef", "cli_1", t, 10) == MCP_ERR_NOTFOUND,
+	    "an unknown token: not found");
+
+	/* Outside the window; a clock gone back. */
+	ok(st->ops->refresh_put(st, "p1", fam.id, "", "wks:read", t, t +
+	    3600) == MCP_OK && TAKE("p1", "cli_1", t + 100, 10) == MCP_OK &&
+	    TAKE("p1", "cli_1", t + 111, 10) == MCP_ERR_CONFLICT,
+	    "11 s after the first use: a replay");
+	ok(st->ops->refresh_put(st, "p2", fam.id, "", "wks:read", t, t +
+	    3600) == MCP_OK && TAKE("p2", "cli_1", t + 100, 10) == MCP_OK &&
+	    TAKE("p2", "cli_1", t + 95, 10) == MCP_ERR_CONFLICT,
+	    "presented with the clock 5 s behind its first use: a replay");
+
+	/*
+	 * A token taken twice in its window gave two pairs, c1 and c2 (as
+	 * issue() stores them, with it as parent).  The client carries one
+	 * on: its first use makes the other a replay.
+	 */
+	ok(st->ops->refresh_put(st, "c1", fam.id, "p3", "wks:read", t, t +
+	    3600) == MCP_OK && st->ops->refresh_put(st, "c2", fam.id, "p3",
+	    "wks:read", t, t + 3600) == MCP_OK && st->ops->refresh_put(st,
+	    "x1", fam.id, "other", "wks:read", t, t + 3600) == MCP_OK,
+	    "two pairs of one parent, and a token of another parent");
+	ok(TAKE("c2", "cli_1", t + 50, 10) == MCP_OK && again == 0,
+	    "the pair carried on: taken");
+	ok(TAKE("c1", "cli_1", t + 51, 10) == MCP_ERR_CONFLICT,
+	    "the other, presented after: a replay at once");
+	ok(TAKE("x1", "cli_1", t + 52, 10) == MCP_OK,
+	    "a token of another parent: untouched");
+#undef TAKE
 }
 
 /* The size of path's WAL, in pages of 4096 bytes. */
@@ -294,7 +323,7 @@ wal(const char *dir)
 	bad = st->ops->family_put(st, &fam, 1700000000, 60) != MCP_OK;
 	for (i = 0; i < 2000; i++) {
 		snprintf(h, sizeof(h), "h%d", i);
-		bad += st->ops->refresh_put(st, h, "fam_w", "", 1700000000,
+		bad += st->ops->refresh_put(st, h, "fam_w", "", "", 1700000000,
 		    1700003600) != MCP_OK;
 	}
 	ok(bad == 0 && wal_pages(path) < 1500, "2,000 transactions: the WAL "
