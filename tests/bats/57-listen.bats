@@ -111,6 +111,24 @@ WS='{"resourceSubscriptions":["mcp-fcgi://workspace"]}'
 	[ "$m" -lt "$n" ]
 }
 
+@test "a listen of a client that is then revoked ends, its result last; another client's goes on" {
+	c=$($MCPCTL client add --name doomed-listen --scopes "wks:read" --workspace "$WA")
+	id=$(jq -r .client_id <<<"$c")
+	t=$($MCPCTL token --client "$id" | jq -r .access_token)
+	listen a "$t" 5 "$WS"
+	listen b "$TL" 6 "$WS"
+	seen a 'acknowledged'
+	seen b 'acknowledged'
+	$MCPCTL client revoke "$id" | jq -e '.revoked > 0'
+	seen a '"resultType":"complete"' 10
+	msgs a | tail -1 | jq -e '.id == 5 and .result.resultType == "complete"'
+	for _ in $(seq 60); do kill -0 "$(cat "$STATE/a.pid")" 2>/dev/null || break; sleep 0.05; done
+	! kill -0 "$(cat "$STATE/a.pid")" 2>/dev/null
+	grep -q "its client or sign-in was revoked" "$STATE/mcp-fcgi.log"
+	kill -0 "$(cat "$STATE/b.pid")"
+	! grep -q '"resultType":"complete"' "$STATE/b.b"
+}
+
 @test "a listen's session is no session for Mcp-Session-Id: 404" {
 	listen a "$TL" 1 "$WS"
 	seen a 'acknowledged'
