@@ -19,7 +19,7 @@ teardown() { [ -n "${T:-}" ] && rm -rf "$T"; }
 	run lighttpd -tt -f "$T/lighttpd.conf"
 	echo "$output"
 	[ "$status" = 0 ]
-	! grep -q '@[A-Z_]*@' "$T/lighttpd.conf"
+	! grep -q '@[A-Z_]*@' "$T/lighttpd.conf" || false
 	grep -q '^server.stream-response-body = 2$' "$T/lighttpd.conf"
 	grep -q '^server.stream-request-body = 0$' "$T/lighttpd.conf"
 }
@@ -29,7 +29,7 @@ teardown() { [ -n "${T:-}" ] && rm -rf "$T"; }
 	run nginx -t -c "$T/nginx.conf"
 	echo "$output"
 	[ "$status" = 0 ]
-	! grep -q '@[A-Z_]*@' "$T"/nginx*.conf
+	! grep -q '@[A-Z_]*@' "$T"/nginx*.conf || false
 	for f in "$T"/nginx-fastcgi-*.conf; do
 		grep -q '^fastcgi_buffering off;$' "$f"
 		grep -q '^fastcgi_read_timeout 60s;$' "$f"
@@ -43,7 +43,7 @@ teardown() { [ -n "${T:-}" ] && rm -rf "$T"; }
 	echo "$output"
 	[ "$status" = 0 ]
 	[[ "$output" == *"Syntax OK"* ]]
-	! grep -q '@[A-Z_]*@' "$T"/apache*.conf
+	! grep -q '@[A-Z_]*@' "$T"/apache*.conf || false
 	grep -q 'CGIPassAuth On' "$T/apache-mcp-fcgi.conf"
 	[ "$(grep -c 'ProxyPass.*mcp.sock.*flushpackets=on timeout=60' "$T/apache-mcp-fcgi.conf")" = 2 ]
 }
@@ -53,7 +53,8 @@ teardown() { [ -n "${T:-}" ] && rm -rf "$T"; }
 	grep -q '/conformance/mcp' "$T/nginx-mcp-fcgi.conf"
 	T2=$(mktemp -d /tmp/mcpfcgi-snip.XXXXXX)
 	MCP_SERVER=apache-proxy-fcgi sh "$ROOT/etc/mkconf.sh" "$T2" 8999 "$BUILD" 2 0 >/dev/null
-	! grep -q 'conformance' "$T2/apache-mcp-fcgi.conf"
+	grep -q 'ProxyPass "/mcp"' "$T2/apache-mcp-fcgi.conf"
+	! grep -q 'ProxyPass "/conformance' "$T2/apache-mcp-fcgi.conf" || false
 	rm -rf "$T2"
 }
 
@@ -62,7 +63,7 @@ teardown() { [ -n "${T:-}" ] && rm -rf "$T"; }
 	run lighttpd -tt -f "$T/lighttpd.conf"
 	echo "$output"
 	[ "$status" = 0 ]
-	! grep -q '@[A-Z_]*@' "$T/lighttpd.conf"
+	! grep -q '@[A-Z_]*@' "$T/lighttpd.conf" || false
 	grep -q 'cgi.assign = ( "" => "" )' "$T/lighttpd.conf"
 	grep -q '"MCP_FCGI_CONFIG" => "'"$T"'/mcp-fcgi.conf"' "$T/lighttpd.conf"
 	grep -q '^server.stream-response-body = 2$' "$T/lighttpd.conf"
@@ -73,7 +74,7 @@ teardown() { [ -n "${T:-}" ] && rm -rf "$T"; }
 	run apache2 -t -f "$T/apache.conf"
 	echo "$output"
 	[ "$status" = 0 ]
-	! grep -q '@[A-Z_]*@' "$T"/apache*.conf
+	! grep -q '@[A-Z_]*@' "$T"/apache*.conf || false
 	grep -q '^FcgidPassHeader Authorization$' "$T/apache-mcp-fcgi.conf"
 	grep -q '^FcgidOutputBufferSize 0$' "$T/apache-mcp-fcgi.conf"
 	grep -q '^FcgidIOTimeout 3700$' "$T/apache-mcp-fcgi.conf"
@@ -85,7 +86,7 @@ teardown() { [ -n "${T:-}" ] && rm -rf "$T"; }
 	run apache2 -t -f "$T/apache.conf"
 	echo "$output"
 	[ "$status" = 0 ]
-	! grep -q '@[A-Z_]*@' "$T"/apache*.conf
+	! grep -q '@[A-Z_]*@' "$T"/apache*.conf || false
 	grep -q 'CGIPassAuth On' "$T/apache-mcp-fcgi.conf"
 	grep -q 'SetEnv MCP_FCGI_CONFIG "'"$T"'/mcp-fcgi.conf"' "$T/apache-mcp-fcgi.conf"
 }

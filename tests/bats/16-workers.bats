@@ -208,7 +208,7 @@ cancel() {
 	p=$(echo "$pids" | head -1)
 	kill -USR1 "$p"
 	for _ in $(seq 30); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-	! kill -0 "$p" 2>/dev/null
+	! kill -0 "$p" 2>/dev/null || false
 	grep -q "mcp-fcgi\[$p\] info rid=- stopping on signal 10" "$STATE/mcp-fcgi.log"
 	URL=$BASE/mcp
 	NOAUTH=1 post '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{}}}'

@@ -149,7 +149,7 @@ call() {	# call VERSION NAME ARGS_JSON [extra params]
 	init_session 2025-06-18
 	spost 2025-06-18 '{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"test_tool_with_progress","arguments":{},"_meta":{"progressToken":7}}}'
 	[ "$(header Content-Type)" = text/event-stream ]
-	! printf '%s' "$BODY" | grep -q '^retry:'
+	! printf '%s' "$BODY" | grep -q '^retry:' || false
 	sse_data | jq -s -e '.[0].params.progressToken == 7 and length == 4'
 }
 
@@ -187,7 +187,7 @@ call() {	# call VERSION NAME ARGS_JSON [extra params]
 	[ "$STATUS" = 202 ]
 	wait $pid
 	grep -q '"progress":0' "$STATE/stream"
-	! grep -q '"result"' "$STATE/stream"
+	! grep -q '"result"' "$STATE/stream" || false
 }
 
 @test "elicitation: request on the call's stream, answer through the other process" {
@@ -217,7 +217,7 @@ call() {	# call VERSION NAME ARGS_JSON [extra params]
 	post '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{}}}'
 	SID=$(header Mcp-Session-Id)
 	call 2025-11-25 test_elicitation '{"message":"x"}'
-	! sse_data | grep -q elicitation/create
+	! sse_data | grep -q elicitation/create || false
 	sse_data | jq -s -e '.[-1].result.isError == true and .[-1].result.content[0].text == "Elicitation failed: the client did not declare the capability"'
 }
 

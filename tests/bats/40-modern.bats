@@ -160,7 +160,7 @@ teardown_file() { stop_server; }
 	post '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"test_tool_with_logging","_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/logLevel":"info"}}}' \
 	    -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: tools/call' -H 'Mcp-Name: test_tool_with_logging'
 	[ "$(header Content-Type)" = text/event-stream ]
-	! printf '%s' "$BODY" | grep -q '^retry:'
+	! printf '%s' "$BODY" | grep -q '^retry:' || false
 	sse_data | jq -s -e 'length == 4 and .[0].method == "notifications/message" and .[3].result.resultType == "complete"'
 }
 

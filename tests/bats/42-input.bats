@@ -80,7 +80,7 @@ bad_state() {
 	jqb '.result.inputRequests.confirm_delete.params.requestedSchema == {"type":"object","properties":{"confirm":{"type":"boolean","title":"Delete them"}},"required":["confirm"]}'
 	[[ "$STATE_TEXT" =~ ^1\.[A-Za-z0-9_-]{40,}$ ]]
 	# Opaque: nothing of it reads as JSON or names the environment.
-	! base64 -d <<<"${STATE_TEXT#1.}" 2>/dev/null | grep -q "$ENV"
+	! base64 -d <<<"${STATE_TEXT#1.}" 2>/dev/null | grep -q "$ENV" || false
 	still_there
 }
 

@@ -219,11 +219,11 @@ watcher() {
 	grep -q "stream $s: its client or sign-in was revoked" "$STATE/mcp-fcgi.log"
 	closed "$s"
 	for _ in $(seq 40); do open_for a || break; sleep 0.05; done
-	! open_for a
+	! open_for a || false
 	TOKEN=$t get
 	[ "$STATUS" = 401 ]
 	open_for b
-	! grep -q "stream $(stream_of b): its client" "$STATE/mcp-fcgi.log"
+	! grep -q "stream $(stream_of b): its client" "$STATE/mcp-fcgi.log" || false
 }
 
 @test "Last-Event-ID replays exactly the missed events, in order, then goes on live" {
@@ -237,7 +237,7 @@ watcher() {
 	seen b "^id: $s-3\$" 3
 	[ "$(ids b)" = "$s-1 $s-2 $s-3 " ]
 	# A resumption has no priming event of its own.
-	! grep -q '^retry:' "$STATE/b.b"
+	! grep -q '^retry:' "$STATE/b.b" || false
 	change 1
 	seen b "^id: $s-4\$" 3
 	hang_up b
@@ -262,7 +262,7 @@ watcher() {
 		open_for a || break
 		sleep 0.1
 	done
-	! open_for a
+	! open_for a || false
 	change 1
 	seen b "^id: $s-1\$" 3
 }
@@ -376,7 +376,7 @@ watcher() {
 		open_for a || break
 		sleep 0.1
 	done
-	! open_for a
+	! open_for a || false
 }
 
 @test "per caller and process, max_streams_per_subject (2): past it 429 with Retry-After" {
@@ -411,7 +411,7 @@ watcher() {
 	# Only the priming event: the stream ended first.
 	[[ "$BODY" =~ ^id:\ ([0-9a-f]{16})-0 ]]
 	s=${BASH_REMATCH[1]}
-	! grep -q '"result"' <<<"$BODY"
+	! grep -q '"result"' <<<"$BODY" || false
 	TOKEN='' get -H "Last-Event-ID: $s-0"
 	[ "$STATUS" = 200 ]
 	[ "$(printf '%s\n' "$BODY" | sed -n 's/^id: //p')" = "$s-1" ]
@@ -494,7 +494,7 @@ flood() {
 	done
 	grep -q "stream $s: the client took nothing for 3 s: closed" "$STATE/mcp-fcgi.log"
 	# A replay waits for its client: it never reached the bound.
-	! grep -q "stream $s: the client owes more" "$STATE/mcp-fcgi.log"
+	! grep -q "stream $s: the client owes more" "$STATE/mcp-fcgi.log" || false
 }
 
 @test "a stream ends when the access token it was opened with expires" {
@@ -513,7 +513,7 @@ flood() {
 		open_for a || break
 		sleep 0.1
 	done
-	! open_for a
+	! open_for a || false
 	# The same caller with a new token resumes it.
 	t=$($MCPCTL token --client "$(jq -r .client_id <<<"$c")" | jq -r .access_token)
 	TOKEN=$t get -H "Last-Event-ID: $s-0"

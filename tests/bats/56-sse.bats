@@ -123,7 +123,7 @@ begin() {
 	[[ "$(header WWW-Authenticate)" == *'scope="env:write", error="insufficient_scope"'* ]]
 	jqb '.id == 9 and .error.code == -32041'
 	sleep 0.5
-	! grep -q '"id":9' "$STATE/a.b"
+	! grep -q '"id":9' "$STATE/a.b" || false
 }
 
 @test "sessionId: missing 400; malformed, unknown or another caller's 404; a /mcp session's 404" {

@@ -60,8 +60,8 @@ WS='{"resourceSubscriptions":["mcp-fcgi://workspace"]}'
 	grep -qi '^content-type: text/event-stream' "$STATE/a.h"
 	# Our lists never change; org-templates needs org:read; nope is none.
 	msgs a | head -1 | jq -e '. == {"jsonrpc":"2.0","method":"notifications/subscriptions/acknowledged","params":{"notifications":{"resourceSubscriptions":["mcp-fcgi://workspace"]},"_meta":{"io.modelcontextprotocol/subscriptionId":"L1"}}}'
-	! grep -q '^id:' "$STATE/a.b"
-	! grep -q '^retry:' "$STATE/a.b"
+	! grep -q '^id:' "$STATE/a.b" || false
+	! grep -q '^retry:' "$STATE/a.b" || false
 }
 
 @test "a change reaches the listen as it happens, tagged; a notice not asked for never comes" {
@@ -123,10 +123,10 @@ WS='{"resourceSubscriptions":["mcp-fcgi://workspace"]}'
 	seen a '"resultType":"complete"' 10
 	msgs a | tail -1 | jq -e '.id == 5 and .result.resultType == "complete"'
 	for _ in $(seq 60); do kill -0 "$(cat "$STATE/a.pid")" 2>/dev/null || break; sleep 0.05; done
-	! kill -0 "$(cat "$STATE/a.pid")" 2>/dev/null
+	! kill -0 "$(cat "$STATE/a.pid")" 2>/dev/null || false
 	grep -q "its client or sign-in was revoked" "$STATE/mcp-fcgi.log"
 	kill -0 "$(cat "$STATE/b.pid")"
-	! grep -q '"resultType":"complete"' "$STATE/b.b"
+	! grep -q '"resultType":"complete"' "$STATE/b.b" || false
 }
 
 @test "a listen's session is no session for Mcp-Session-Id: 404" {
@@ -144,7 +144,7 @@ WS='{"resourceSubscriptions":["mcp-fcgi://workspace"]}'
 		kill -0 "$(cat "$STATE/a.pid")" 2>/dev/null || break
 		sleep 0.1
 	done
-	! kill -0 "$(cat "$STATE/a.pid")" 2>/dev/null
+	! kill -0 "$(cat "$STATE/a.pid")" 2>/dev/null || false
 	msgs a | tail -1 | jq -e '. == {"jsonrpc":"2.0","id":"end","result":{"resultType":"complete","_meta":{"io.modelcontextprotocol/subscriptionId":"end"}}}'
 }
 

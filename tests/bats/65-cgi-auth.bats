@@ -80,7 +80,7 @@ LIST='{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.model
 	    '{iss: "https://as.example", sub: "s1", aud: "https://mcp.example/mcp", iat: $now, exp: ($now + 300)}')")
 	cgi "$LIST" "$t"
 	[ "$CGI_STATUS" = 401 ]
-	! grep -q "jwks_url" "$T/err"
+	! grep -q "jwks_url" "$T/err" || false
 	sleep 1.1
 	cgi "$LIST" "$t"
 	[ "$CGI_STATUS" = 401 ]
@@ -102,7 +102,7 @@ print(json.dumps({"keys": [k] * 40}))' "$T/rsa.jwk" >"$T/www/jwks.json"
 	cgi "$LIST" "$(token)"
 	[ "$CGI_STATUS" = 503 ]
 	grep -q "document larger than 4096 bytes" "$T/err"
-	! ls "$T"/jwks-*.json 2>/dev/null
+	! ls "$T"/jwks-*.json 2>/dev/null || false
 }
 
 @test "CGI: keys unavailable (no JWKS at all) is 503, not 401" {

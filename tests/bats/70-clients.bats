@@ -39,10 +39,10 @@ judged() {
 		[ "$status" = 0 ]
 		[ "${BASH_REMATCH[2]}" = 0 ]
 		[ "${BASH_REMATCH[1]}" -ge "$1" ]
-		! echo "$output" | grep -q '✗'
+		! echo "$output" | grep -q '✗' || false
 	else
 		[ $((BASH_REMATCH[1] + BASH_REMATCH[2])) -ge "$1" ]
-		! echo "$output" | grep '✗' | grep -Evq "✗ ($CANNOT)"
+		! echo "$output" | grep '✗' | grep -Evq "✗ ($CANNOT)" || false
 	fi
 }
 

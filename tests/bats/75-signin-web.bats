@@ -40,7 +40,7 @@ setup() {
 	[ "$STATUS" = 200 ]
 	grep -q 'Allow access?' "$STATE/b"
 	grep -q 'Signed in as <strong>gina</strong>' "$STATE/b"
-	! grep -q 'name="password"' "$STATE/b"
+	! grep -q 'name="password"' "$STATE/b" || false
 	SCOPE=wks:read form consent -d decision=allow -d g0=wks:read -u gina:gina-web-password
 	[ "$STATUS" = 302 ]
 	CODE=$(location_param code)

@@ -58,7 +58,7 @@ setup() { URL=$BASE/mcp; }
 	# The code and the refresh token are kept only as digests.
 	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM auth_codes WHERE hash = '$(printf %s "$CODE" | sha256sum | cut -d' ' -f1)'")" = 1 ]
 	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM refresh_tokens WHERE hash = '$(printf %s "$RT" | sha256sum | cut -d' ' -f1)'")" = 1 ]
-	! grep -rqF "$RT" "$STATE/mcp.db" "$STATE/audit.log" "$STATE/mcp-fcgi.log"
+	! grep -rqF "$RT" "$STATE/mcp.db" "$STATE/audit.log" "$STATE/mcp-fcgi.log" || false
 	# The grant is remembered and listed.
 	run $MCPCTL grant list --user alice
 	jqo 'map(select(.client_id == "'"$CID"'")) | .[0].scopes == "wks:read"'
@@ -85,8 +85,8 @@ setup() { URL=$BASE/mcp; }
 	[ "$(header X-Frame-Options)" = DENY ]
 	[ "$(header Cache-Control)" = no-store ]
 	[[ "$(header Set-Cookie)" == "mcp_csrf="*"; Path=/oauth/; HttpOnly; SameSite=Lax" ]]
-	! grep -q '<script>' "$STATE/b"
-	! grep -q '<img' "$STATE/b"
+	! grep -q '<script>' "$STATE/b" || false
+	! grep -q '<img' "$STATE/b" || false
 	grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$STATE/b"
 	grep -qF 'value="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"' "$STATE/b"
 }
@@ -380,13 +380,13 @@ rt_family() {
 	CSRF=wrong-token-wrong-token-wrong-token-wrong-t form signin -d username=alice --data-urlencode "password=$PASSWORD"
 	[ "$STATUS" = 403 ]
 	grep -q 'The form expired or came from elsewhere' "$STATE/b"
-	! grep -q mcp_signin "$STATE/jar"
+	! grep -q mcp_signin "$STATE/jar" || false
 	params
 	req POST "$BASE/oauth/authorize" "${P[@]}" -d step=signin -d username=alice \
 	    --data-urlencode "password=$PASSWORD" -b "$STATE/jar" -c "$STATE/jar" -H "Origin: $BASE"
 	[ "$STATUS" = 403 ]
 	grep -q 'The form expired or came from elsewhere' "$STATE/b"
-	! grep -q mcp_signin "$STATE/jar"
+	! grep -q mcp_signin "$STATE/jar" || false
 }
 
 @test "a form posted from another site, or by no browser page at all: 403" {
@@ -405,7 +405,7 @@ rt_family() {
 	req POST "$BASE/oauth/authorize" "${P[@]}" -d step=signin -d "csrf=$CSRF" -d username=alice \
 	    --data-urlencode "password=$PASSWORD" -b "$STATE/jar" -c "$STATE/jar" -H 'Sec-Fetch-Site: cross-site'
 	[ "$STATUS" = 403 ]
-	! grep -q mcp_signin "$STATE/jar"
+	! grep -q mcp_signin "$STATE/jar" || false
 	# A browser that sends no Origin but says same-origin is let in.
 	req POST "$BASE/oauth/authorize" "${P[@]}" -d step=signin -d "csrf=$CSRF" -d username=alice \
 	    --data-urlencode "password=$PASSWORD" -b "$STATE/jar" -c "$STATE/jar" -H 'Sec-Fetch-Site: same-origin'
@@ -499,9 +499,9 @@ hold() {
 	done
 	grep -q "stream $S_one: its client or sign-in was revoked" "$STATE/mcp-fcgi.log"
 	for _ in $(seq 60); do kill -0 "$(cat "$STATE/one.pid")" 2>/dev/null || break; sleep 0.05; done
-	! kill -0 "$(cat "$STATE/one.pid")" 2>/dev/null
+	! kill -0 "$(cat "$STATE/one.pid")" 2>/dev/null || false
 	kill -0 "$(cat "$STATE/two.pid")"
-	! grep -q "stream $S_two: its client" "$STATE/mcp-fcgi.log"
+	! grep -q "stream $S_two: its client" "$STATE/mcp-fcgi.log" || false
 	kill_listeners
 }
 
@@ -617,7 +617,7 @@ hold() {
 	[ "$status" = 1 ]
 	run $MCPCTL user list
 	[ "$status" = 0 ]
-	! grep -q argon2 <<<"$output"
+	! grep -q argon2 <<<"$output" || false
 	[[ "$(sqlite3 "$STATE/mcp.db" "SELECT pwhash FROM users WHERE name = 'alice'")" == '$argon2id$v=19$m=19456,t=2,p=1$'* ]]
 	run sh -c "printf 'a-new-long-password\n' | $MCPCTL user passwd bob"
 	[ "$status" = 0 ]
@@ -698,7 +698,7 @@ hold() {
 	CID=$CIMD/client.json authorize
 	error_page "The client&#39;s metadata document could not be fetched."
 	# Why stays in the log: the page tells nothing about our network.
-	! grep -q 127.0.0.1 "$STATE/b"
+	! grep -q 127.0.0.1 "$STATE/b" || false
 	sleep 0.1
 	grep -q "client metadata document $CIMD/client.json: the address 127.0.0.1 is not public" "$STATE/mcp-fcgi.log"
 	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM clients WHERE id = '$CIMD/client.json'")" = 0 ]

@@ -352,7 +352,7 @@ signraw() {
 	[ "$(header WWW-Authenticate)" = "Bearer resource_metadata=\"$PRM\", scope=\"$TOOL_SCOPES\", error=\"invalid_request\"" ]
 	jqb '.error.code == -32040 and .error.message == "Bad Request: send the access token in the Authorization header only"'
 	# The web server's access log records the path only.
-	! grep -q "$t" "$STATE/lighttpd-access.log"
+	! grep -q "$t" "$STATE/lighttpd-access.log" || false
 }
 
 @test "revoked client: its live tokens fail within seconds" {
@@ -636,10 +636,10 @@ notfound() {
 	done
 	[ "$row" = "insufficient_scope 403 get_usage" ]
 	for f in "$STATE/audit.log" "$STATE/mcp-fcgi.log" "$STATE/lighttpd-access.log" "$STATE/lighttpd-error.log"; do
-		! grep -qF "${t##*.}" "$f"
-		! grep -qF "$TOKEN" "$f"
+		! grep -qF "${t##*.}" "$f" || false
+		! grep -qF "$TOKEN" "$f" || false
 	done
-	! sqlite3 "$STATE/mcp.db" .dump | grep -qF "${t##*.}"
+	! sqlite3 "$STATE/mcp.db" .dump | grep -qF "${t##*.}" || false
 	# The trail is the owner's alone, whatever the umask (bats: 022).
 	[ "$(stat -c %a "$STATE/audit.log")" = 600 ]
 	[ "$(stat -c %a "$STATE/mcp.db")" = 600 ]

@@ -343,13 +343,13 @@ cgi_grant() {
 
 @test "secrets are stored only as salted hashes and never listed" {
 	new_client
-	! sqlite3 "$STATE/mcp.db" .dump | grep -qF "$SECRET"
-	! grep -rqF "$SECRET" "$STATE"/*.log
+	! sqlite3 "$STATE/mcp.db" .dump | grep -qF "$SECRET" || false
+	! grep -rqF "$SECRET" "$STATE"/*.log || false
 	h=$(sqlite3 "$STATE/mcp.db" "SELECT secret_hash FROM clients WHERE id = '$ID'")
 	[[ "$h" =~ ^[0-9a-f]{64}$ ]]
 	run $MCPCTL client list
 	[ "$status" = 0 ]
-	! grep -q secret <<<"$output"
+	! grep -q secret <<<"$output" || false
 	jqo 'map(select(.client_id == "'"$ID"'")) | length == 1'
 }
 
@@ -397,7 +397,7 @@ cgi_grant() {
 	rid=$(header X-Request-Id)
 	line=$(audit_line "$rid")
 	jqo '.method == "oauth/token" and .client_id == "'"$ID"'" and .outcome == "token_issued" and .status == 200' "$line"
-	! grep -qF "$SECRET" "$STATE/audit.log"
+	! grep -qF "$SECRET" "$STATE/audit.log" || false
 }
 
 @test "mcpctl audit prune drops store rows past audit_retention_days only" {

@@ -15,7 +15,7 @@ broken() {
 		sed -i 's/^threads = .*/threads = 1/' "$STATE/mcp-fcgi-open.conf"
 		grep -q "$LINE" "$STATE/$FILE" || { echo "no '$LINE' in $FILE" >&2; return 1; }
 		sed -i "$EDIT" "$STATE/$FILE"
-		! grep -q "$LINE" "$STATE/$FILE"
+		! grep -q "$LINE" "$STATE/$FILE" || false
 	}
 	start_server
 }

@@ -185,7 +185,7 @@ setup() { URL=$BASE/mcp; }
 		req GET "$BASE$p"
 		[ "$STATUS" = 404 ] || [ "$STATUS" = 400 ] || [ "$STATUS" = 403 ] ||
 		    { echo "$p: $STATUS"; return 1; }
-		! grep -q 'SQLite format\|BEGIN PRIVATE\|issuer' "$STATE/b"
+		! grep -q 'SQLite format\|BEGIN PRIVATE\|issuer' "$STATE/b" || false
 	done
 }
 

@@ -411,5 +411,16 @@ main(void)
 	sqlite3_close(m.db);
 	sqlite3_close(c.db);
 	sqlite_wlock_close(&c.wl);
+	{
+		static const char *const sides[] = { "", "-wal", "-shm",
+		    "-wlock" };
+		char	 f[300];
+
+		for (i = 0; i < 4; i++) {
+			snprintf(f, sizeof(f), "%s%s", store, sides[i]);
+			unlink(f);
+		}
+	}
+	ok(rmdir(dir) == 0, "nothing left behind");
 	return done();
 }

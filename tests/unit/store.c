@@ -417,11 +417,19 @@ main(void)
 	ok(bad == 0, "each row's columns are its own (%d rows differ)", bad);
 	sqlite3_close(db);
 
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/mcp.db-wal", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/mcp.db-shm", dir);
-	unlink(path);
-	rmdir(dir);
+	for (i = 0; i < 4; i++) {
+		static const char *const names[] = { "mcp.db", "wal1.db",
+		    "wal2.db", "wal3.db" };
+		static const char *const sides[] = { "", "-wal", "-shm",
+		    "-wlock" };
+		size_t	 k;
+
+		for (k = 0; k < 4; k++) {
+			snprintf(path, sizeof(path), "%s/%s%s", dir, names[i],
+			    sides[k]);
+			unlink(path);
+		}
+	}
+	ok(rmdir(dir) == 0, "nothing left behind");
 	return done();
 }
