@@ -61,9 +61,12 @@ LIST='{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.model
 	    >"$T/httpd.log" 2>&1 &
 	HTTPD=$!
 	for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
-	conf "jwks_url = http://127.0.0.1:$port/jwks.json" "jwks_refresh_seconds = 1"
+	# jwks_refresh_seconds long enough for the next three processes,
+	# slow under the sanitizers, to start within it.
+	conf "jwks_url = http://127.0.0.1:$port/jwks.json" "jwks_refresh_seconds = 6"
 	cgi "$LIST" "$(token)"
 	[ "$CGI_STATUS" = 200 ]
+	fetched=$(date +%s.%N)
 	jqb '(.result.tools | length) == 18'
 	[ "$(grep -c 'GET /jwks.json' "$T/httpd.log")" = 1 ]
 	ls "$T"/jwks-*.json
@@ -80,8 +83,10 @@ LIST='{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.model
 	    '{iss: "https://as.example", sub: "s1", aud: "https://mcp.example/mcp", iat: $now, exp: ($now + 300)}')")
 	cgi "$LIST" "$t"
 	[ "$CGI_STATUS" = 401 ]
+	# Still within the refresh interval, else this proves nothing.
+	python3 -c "import sys, time; sys.exit(time.time() - $fetched >= 6)"
 	! grep -q "jwks_url" "$T/err" || false
-	sleep 1.1
+	sleep "$(python3 -c "import time; print(max(0.1, $fetched + 6.2 - time.time()))")"
 	cgi "$LIST" "$t"
 	[ "$CGI_STATUS" = 401 ]
 	grep -q "jwks_url http://127.0.0.1:$port/jwks.json: " "$T/err"
