@@ -45,8 +45,11 @@ mcp_call_resource_updated(struct mcp_call *c, const char *uri)
 	e = r->store->ops->notice_add(r->store, r->who.workspace, uri,
 	    mcp_json_text(msg), (int64_t)time(NULL));
 	json_object_put(msg);
-	if (e == MCP_OK)
+	if (e == MCP_OK) {
+		mcp_logx(MCP_LEVEL_INFO, r->rid, "%s changed: its subscribers "
+		    "told", uri);
 		mcp_streams_poke();	/* a listener here may have it */
+	}
 	if (e != MCP_OK) {
 		/* The change itself stands; only the notice is lost. */
 		mcp_logx(MCP_LEVEL_WARNING, r->rid, "notice for %s not "

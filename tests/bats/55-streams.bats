@@ -191,8 +191,10 @@ watcher() {
 	for i in $(seq 10); do
 		change 1
 		rid=$(header X-Request-Id)
-		maker=$(grep "rid=$rid" "$STATE/mcp-fcgi.log" | head -1 | sed -n 's/.*mcp-fcgi\[\([0-9]*\)\].*/\1/p')
-		[ -n "$maker" ] && [ "$maker" != "$holder" ] && break
+		sleep 0.1
+		maker=$(grep "rid=$rid mcp-fcgi://workspace changed" "$STATE/mcp-fcgi.log" | head -1 | sed -n 's/.*mcp-fcgi\[\([0-9]*\)\].*/\1/p')
+		[ -n "$maker" ] || { echo "no process logged the change $rid" >&2; return 1; }
+		[ "$maker" != "$holder" ] && break
 	done
 	[ "$maker" != "$holder" ]
 	seen a "^id: $(stream_of a)-$i\$" 3
