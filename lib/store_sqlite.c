@@ -2272,11 +2272,9 @@ wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 	(void)name;
 	if (pages < WAL_CHECKPOINT)
 		return SQLITE_OK;
-	if (s->wl.held)
-		s->ckpt = 1;
-	else
-		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE,
-		    NULL, NULL);
+	s->ckpt = 1;
+	if (!s->wl.held)
+		sqlite_checkpoint(db, &s->ckpt);
 	return SQLITE_OK;
 }
 
@@ -2294,6 +2292,13 @@ sqlite_checkpoint(sqlite3 *db, int *due)
 static int	writer_open(const char *, struct sqlite_lead *, char *,
 		    size_t);
 static void	writer_close(void *);
+
+/* What a connection leads the group with. */
+static struct sqlite_lead
+lead_of(struct sqlite_store *s)
+{
+	return (struct sqlite_lead){ s->db, &s->wl, &s->ckpt, s };
+}
 
 /* A connection to path, migrated; the group's writer when !grouped. */
 static struct sqlite_store *
@@ -2344,7 +2349,7 @@ store_open(const char *path, int grouped, char *err, size_t errsz)
 	}
 	if (migrate(s->db, err, errsz) == -1)
 		goto fail;
-	own = (struct sqlite_lead){ s->db, &s->wl, &s->ckpt, s };
+	own = lead_of(s);
 	if (grouped && (s->g = sqlite_group_get(path, &own, writer_open,
 	    writer_close, err, errsz)) == NULL)
 		goto fail;
@@ -2361,7 +2366,7 @@ writer_open(const char *path, struct sqlite_lead *w, char *err, size_t errsz)
 
 	if ((s = store_open(path, 0, err, errsz)) == NULL)
 		return -1;
-	*w = (struct sqlite_lead){ s->db, &s->wl, &s->ckpt, s };
+	*w = lead_of(s);
 	return 0;
 }
 
