@@ -273,7 +273,8 @@ confline() {
 @test "config: empty and out-of-range values, each named with its line" {
 	for v in "auth = maybe:must be bearer or none" \
 	    "workspace_claim = :must not be empty" \
-	    "hide_unauthorized_tools = sometimes:must be yes or no"; do
+	    "hide_unauthorized_tools = sometimes:must be yes or no" \
+	    "refresh_token_reuse_seconds = 61:must be an integer from 0 to 60"; do
 		confline "${v%%:*}"
 		refused b.conf "b.conf:2: ${v%% *}: ${v#*:}"
 	done
