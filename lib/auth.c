@@ -355,7 +355,6 @@ struct mcp_auth *
 mcp_auth_new(const struct mcp_config *cfg, char *err, size_t errsz)
 {
 	struct mcp_auth	*a;
-	char		*slash;
 	size_t		 i;
 
 	if ((a = calloc(1, sizeof(*a))) == NULL)
@@ -373,11 +372,7 @@ mcp_auth_new(const struct mcp_config *cfg, char *err, size_t errsz)
 	else {
 		/* Next to the store, which is ours to write. */
 		snprintf(a->cache_dir, sizeof(a->cache_dir), "%s",
-		    cfg->store_path);
-		if ((slash = strrchr(a->cache_dir, '/')) != NULL)
-			*slash = '\0';
-		else
-			snprintf(a->cache_dir, sizeof(a->cache_dir), ".");
+		    cfg->state_dir);
 	}
 	if (cfg->auth.cache_entries > 0) {
 		a->tsize = (size_t)cfg->auth.cache_entries;

@@ -18,6 +18,7 @@ mcp_config_defaults(struct mcp_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	snprintf(c->store_path, sizeof(c->store_path), "var/mcp.db");
+	snprintf(c->state_dir, sizeof(c->state_dir), "var");
 	c->threads = 8;
 	c->max_body = 1024 * 1024;
 	c->max_depth = 64;
@@ -141,6 +142,43 @@ static const struct intkey intkeys[] = {
 	{ "task_lost_seconds", 5, 3600, OFF(task_lost_seconds), 0 },
 };
 
+static int	setpath(char *, size_t, const char *, const char *, char *,
+		    size_t);
+
+/*
+ * The store: an SQLite file (its directory holds the other state), or a
+ * PostgreSQL database, taken as written, whose hosts keep their other
+ * state in var/ beside the configuration file.
+ */
+static int
+setstore(struct mcp_config *c, const char *val, const char *dir, char *why,
+    size_t whysz)
+{
+	char	*slash;
+	int	 l;
+
+	if (mcp_store_is_pg(val)) {
+		if (mcp_store_check(val, why, whysz) == -1)
+			return -1;
+		l = snprintf(c->store_path, sizeof(c->store_path), "%s", val);
+		if (l < 0 || (size_t)l >= sizeof(c->store_path)) {
+			snprintf(why, whysz, "too long");
+			return -1;
+		}
+		return setpath(c->state_dir, sizeof(c->state_dir), "var", dir,
+		    why, whysz);
+	}
+	if (setpath(c->store_path, sizeof(c->store_path), val, dir, why,
+	    whysz) == -1)
+		return -1;
+	snprintf(c->state_dir, sizeof(c->state_dir), "%s", c->store_path);
+	if ((slash = strrchr(c->state_dir, '/')) != NULL)
+		*slash = '\0';
+	else
+		snprintf(c->state_dir, sizeof(c->state_dir), ".");
+	return 0;
+}
+
 /* A path key: relative to the file's directory (dir), never empty. */
 static int
 setpath(char *dst, size_t dstsz, const char *val, const char *dir,
@@ -187,8 +225,7 @@ apply(struct mcp_config *c, const char *key, char *val, const char *dir,
 		return 0;
 	}
 	if (strcmp(key, "store_path") == 0)
-		return setpath(c->store_path, sizeof(c->store_path), val, dir,
-		    why, whysz);
+		return setstore(c, val, dir, why, whysz);
 	if (strcmp(key, "error_log") == 0)
 		return setpath(c->error_log, sizeof(c->error_log), val, dir,
 		    why, whysz);

@@ -282,6 +282,8 @@ struct mcp_authconf {
 
 struct mcp_config {
 	char		 store_path[1024];
+	/* Files beside the store: keys, the JWKS cache (config.c). */
+	char		 state_dir[1024];
 	char		 error_log[1024];	/* "": stderr as given */
 	int		 threads;
 	size_t		 max_body;

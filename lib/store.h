@@ -723,6 +723,14 @@ struct mcp_store_ops {
 	enum mcp_err	(*audit_usage)(struct mcp_store *,
 			    const struct mcp_usage_query *, mcp_usage_cb,
 			    void *);
+	/*
+	 * Wake-ups for new events: a descriptor that becomes readable when
+	 * any process of any host added an event (-1: the engine has none,
+	 * and the caller polls event_scan), and what to call when it did,
+	 * before the next event_scan.
+	 */
+	int		(*events_fd)(struct mcp_store *);
+	void		(*events_woken)(struct mcp_store *);
 };
 
 struct mcp_store {
@@ -732,9 +740,21 @@ struct mcp_store {
 /*
  * Opens a connection to the store at path, creating and migrating the
  * schema on first use.  Returns NULL and writes err on failure.  Close
- * with store->ops->close(store).
+ * with store->ops->close(store).  A path that mcp_store_is_pg() accepts
+ * is a PostgreSQL database (lib/store_pg.c), anything else an SQLite
+ * file (lib/store_sqlite.c).
  */
 struct mcp_store	*mcp_store_open(const char *path, char *err,
 			    size_t errsz);
+/* 1 for a postgresql:// or postgres:// URL or a libpq "key=value" string. */
+int			 mcp_store_is_pg(const char *path);
+
+/* A PostgreSQL path must parse and hold no password; 0, or -1 with why. */
+int			 mcp_store_check(const char *path, char *why,
+			    size_t whysz);
+
+/* The engines' own opens, for mcp_store_open() alone. */
+struct mcp_store	*sqlite_store_open(const char *, char *, size_t);
+struct mcp_store	*pg_store_open(const char *, char *, size_t);
 
 #endif /* MCP_STORE_H */

@@ -2105,8 +2105,24 @@ store_close(struct mcp_store *p)
 	free(p);
 }
 
+/* SQLite has no wake-ups: the streams thread polls event_scan. */
+static int
+events_fd(struct mcp_store *p)
+{
+	(void)p;
+	return -1;
+}
+
+static void
+events_woken(struct mcp_store *p)
+{
+	(void)p;
+}
+
 static const struct mcp_store_ops ops = {
 	.close = store_close,
+	.events_fd = events_fd,
+	.events_woken = events_woken,
 	.session_put = session_put,
 	.session_get = session_get,
 	.session_touch = session_touch,
@@ -2377,7 +2393,7 @@ writer_close(void *self)
 }
 
 struct mcp_store *
-mcp_store_open(const char *path, char *err, size_t errsz)
+sqlite_store_open(const char *path, char *err, size_t errsz)
 {
 	struct sqlite_store	*s;
 

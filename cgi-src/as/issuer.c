@@ -26,17 +26,15 @@
 static void
 keys_dir(const struct as_ctx *c, char *out, size_t outsz)
 {
-	char	*slash;
+	int	 l;
 
 	if (c->cfg->auth.keys_dir != NULL) {
 		snprintf(out, outsz, "%s", c->cfg->auth.keys_dir);
 		return;
 	}
-	snprintf(out, outsz, "%s", c->cfg->store_path);
-	if ((slash = strrchr(out, '/')) != NULL)
-		snprintf(slash, outsz - (size_t)(slash - out), "/keys");
-	else
-		snprintf(out, outsz, "keys");
+	l = snprintf(out, outsz, "%s/keys", c->cfg->state_dir);
+	if (l < 0 || (size_t)l >= outsz)
+		out[0] = '\0';		/* refused by mkdir and open */
 }
 
 static int
