@@ -20,6 +20,7 @@
 #   topology.sh start DIR I      start host I's lighttpd again
 #   topology.sh down DIR         stop everything, remove the namespaces,
 #                                PostgreSQL and DIR
+#   topology.sh balance DIR K    the balancer over hosts 1 to K only
 #   topology.sh addr DIR I       host I's address:port (as the balancer
 #                                reaches it)
 #
@@ -86,6 +87,55 @@ host_kill() {
 	return 1
 }
 
+# lb_start K: the balancer, round-robin over hosts 1 to K, per request, no
+# affinity (started again if it runs).  It streams answers as the hosts
+# write them (SSE), and buffers request bodies whole like the hosts do.
+# lighttpd passes every request header (Authorization, Mcp-Session-Id,
+# Last-Event-ID...) and the client's Host; a host it cannot connect to is
+# skipped for the next one, and left out for disable-time (1 s).
+lb_start() {
+	local k=$1 i p hosts=
+	if [ -f "$DIR/lb/pid" ]; then
+		p=$(cat "$DIR/lb/pid")
+		kill "$p" 2>/dev/null || true
+		for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break;
+		    sleep 0.1; done
+	fi
+	for i in $(seq "$k"); do
+		hosts="$hosts${hosts:+,}
+    ( \"host\" => \"10.$NET.$i.2\", \"port\" => $PORT )"
+	done
+	mkdir -p "$DIR/lb"
+	cat >"$DIR/lb/lighttpd.conf" <<-CONF
+	server.modules = ( "mod_proxy", "mod_accesslog" )
+	server.bind = "127.0.0.1"
+	server.port = $PORT
+	server.document-root = "$DIR/lb"
+	server.errorlog = "$DIR/lb/error.log"
+	accesslog.filename = "$DIR/lb/access.log"
+	accesslog.format = "%h %t \"%m %U\" %>s %b %D %{X-Host}o"
+	server.stream-response-body = 2
+	server.stream-request-body = 0
+	server.max-request-size = 1088
+	server.max-request-field-size = 16384
+	server.max-write-idle = 60
+	server.max-read-idle = 10
+	server.max-keep-alive-idle = 5
+	server.max-connections = 4096
+	server.max-fds = 8192
+	proxy.balance = "round-robin"
+	proxy.server = ( "" => ( $hosts
+	) )
+	CONF
+	(
+		closefds
+		exec /usr/sbin/lighttpd -D -f "$DIR/lb/lighttpd.conf" \
+		    >"$DIR/lb/lighttpd.out" 2>&1 </dev/null
+	) &
+	echo $! >"$DIR/lb/pid"
+	waitfor "http://127.0.0.1:$PORT/"
+}
+
 down() {
 	local i p ns
 	[ -f "$DIR/topo.env" ] && . "$DIR/topo.env"
@@ -134,7 +184,7 @@ load() {
 
 up() {
 	local build=${1:?usage: topology.sh up DIR BUILD N} n=${2:-3}
-	local i x h pgport conf url hosts=
+	local i x h pgport conf url kv
 	[ "$(id -u)" = 0 ] || { echo "topology: must run as root" >&2;
 	    exit 1; }
 	[ ! -e "$DIR" ] || [ -z "$(ls -A "$DIR")" ] ||
@@ -208,8 +258,14 @@ up() {
 		mkdir -p "$h/var"
 		chmod 700 "$h/var"
 		rm -rf "$h/mcp.db" "$h/mcp.db-wal" "$h/mcp.db-shm" "$h/keys"
-		hosts="$hosts${hosts:+,}
-    ( \"host\" => \"10.$NET.$i.2\", \"port\" => $PORT )"
+		# MCP_CLUSTER_CONF_SET="key=value ...": the caller's settings
+		# (the bench's), over the template's lines of those keys.
+		for kv in ${MCP_CLUSTER_CONF_SET:-}; do
+			grep -q "^${kv%%=*} = " "$h/mcp-fcgi.conf" || {
+			    echo "topology: no key ${kv%%=*}" >&2; exit 1; }
+			sed -i "s|^${kv%%=*} = .*|${kv%%=*} = ${kv#*=}|" \
+			    "$h/mcp-fcgi.conf" "$h/mcp-fcgi-open.conf"
+		done
 	done
 	echo "PGURL=postgresql://mcp@127.0.0.1:$pgport/mcp?passfile=$DIR/pg/pgpass&sslmode=disable" \
 	    >>"$DIR/topo.env"
@@ -224,41 +280,7 @@ up() {
 		host_start "$i"
 	done
 
-	# The balancer: round-robin over the hosts, per request, no
-	# affinity.  It streams answers as the hosts write them (SSE), and
-	# buffers request bodies whole like the hosts do.  lighttpd passes
-	# every request header (Authorization, Mcp-Session-Id,
-	# Last-Event-ID...) and the client's Host; a host it cannot connect
-	# to is skipped for the next one (disabled for disable-time).
-	mkdir -p "$DIR/lb"
-	cat >"$DIR/lb/lighttpd.conf" <<-CONF
-	server.modules = ( "mod_proxy", "mod_accesslog" )
-	server.bind = "127.0.0.1"
-	server.port = $PORT
-	server.document-root = "$DIR/lb"
-	server.errorlog = "$DIR/lb/error.log"
-	accesslog.filename = "$DIR/lb/access.log"
-	accesslog.format = "%h %t \"%m %U\" %>s %b %D %{X-Host}o"
-	server.stream-response-body = 2
-	server.stream-request-body = 0
-	server.max-request-size = 1088
-	server.max-request-field-size = 16384
-	server.max-write-idle = 60
-	server.max-read-idle = 10
-	server.max-keep-alive-idle = 5
-	server.max-connections = 4096
-	server.max-fds = 8192
-	proxy.balance = "round-robin"
-	proxy.server = ( "" => ( $hosts
-	) )
-	CONF
-	(
-		closefds
-		exec /usr/sbin/lighttpd -D -f "$DIR/lb/lighttpd.conf" \
-		    >"$DIR/lb/lighttpd.out" 2>&1 </dev/null
-	) &
-	echo $! >"$DIR/lb/pid"
-	waitfor "http://127.0.0.1:$PORT/"
+	lb_start "$n"
 	trap - EXIT INT TERM HUP
 	cat "$DIR/topo.env"
 }
@@ -279,6 +301,10 @@ start)
 down)
 	[ -d "$DIR" ] || exit 0
 	down
+	;;
+balance)
+	load
+	lb_start "${3:?usage: topology.sh balance DIR K}"
 	;;
 addr)
 	load
