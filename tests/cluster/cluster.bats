@@ -13,6 +13,7 @@ load ../bats/helper
 
 setup_file() {
 	CDIR=${MCP_CLUSTER_DIR:-$(mktemp -u /tmp/mcpc.XXXXXX)}
+	export CDIR
 	bash "$ROOT/tests/cluster/topology.sh" up "$CDIR" "$BUILD" 3 \
 	    >/dev/null 3>&-
 	. "$CDIR/topo.env"

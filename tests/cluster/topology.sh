@@ -168,11 +168,20 @@ down() {
 			ip link del "$i" 2>/dev/null || true
 		done
 	fi
-	# What a sanitizer build reported, for the caller to see.
-	grep -sE "AddressSanitizer|runtime error:|LeakSanitizer" \
-	    "$DIR"/h*/mcp-fcgi.log "$DIR"/h*/lighttpd.out >&2 &&
-	    echo "topology: sanitizer report in $DIR" >&2
 	[ -d "$DIR/pg" ] && sh "$ROOT/tests/pg.sh" stop "$DIR/pg" || true
+	# What a sanitizer build reported fails the caller; the hosts' logs
+	# are kept in DIR.logs for it.
+	if grep -sE "AddressSanitizer|runtime error:|LeakSanitizer" \
+	    "$DIR"/h*/mcp-fcgi.log "$DIR"/h*/lighttpd.out >&2; then
+		rm -rf "$DIR.logs"
+		mkdir -p "$DIR.logs"
+		for i in "$DIR"/h*; do
+			cp "$i/mcp-fcgi.log" "$DIR.logs/${i##*/}.log" 2>/dev/null
+		done
+		rm -rf "$DIR"
+		echo "topology: sanitizer report, logs in $DIR.logs" >&2
+		return 1
+	fi
 	rm -rf "$DIR"
 }
 
