@@ -186,7 +186,7 @@ watcher() {
 	[ "$HOST" != "$holder" ]
 	seen a "^id: $s-$i\$" 3
 	grep '^data: {' "$STATE/a.b" | tail -1 | sed 's/^data: //' |
-	    jq -e '. == {"jsonrpc":"2.0","method":"notifications/resources/updated","params":{"uri":"mcp-fcgi://workspace"}}'
+	    jq -e '. == {"jsonrpc":"2.0","method":"notifications/resources/updated","params":{"uri":"mcp-fcgi://workspace"}}' >/dev/null
 	# Still open: delivered as it happened, not at a reconnection.
 	kill -0 "$(cat "$STATE/a.pid")"
 }
