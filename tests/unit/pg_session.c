@@ -11,151 +11,8 @@
  */
 #include <poll.h>
 #include <pthread.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
-#include <libpq-fe.h>
-#include <sqlite3.h>
-
-#include "extern.h"
-#include "tap.h"
-
-#define NOW	1700000000LL
-#define THREADS	8
-
-/* One engine under test, and a connection of the test's own to it. */
-struct eng {
-	const char		*name;
-	char			 path[512];	/* for mcp_store_open() */
-	struct mcp_store	*st;
-	PGconn			*pg;
-	sqlite3			*db;
-	char			 trace[1 << 16];	/* every call's answer */
-	size_t			 tlen;
-};
-
-#define OK(e, cond, fmt, ...) \
-	ok(cond, "[%s] " fmt, (e)->name, ##__VA_ARGS__)
-/* The call's answer, recorded for the engines' comparison. */
-#define R(e, call)	rec((e), (int)(call))
-
-static int
-rec(struct eng *e, int v)
-{
-	size_t	 left = sizeof(e->trace) - e->tlen;
-	int	 n;
-
-	n = snprintf(e->trace + e->tlen, left, "%d,", v);
-	if (n > 0 && (size_t)n < left)
-		e->tlen += n;
-	return v;
-}
-
-static void
-recs(struct eng *e, const char *s)
-{
-	size_t	 left = sizeof(e->trace) - e->tlen;
-	int	 n;
-
-	n = snprintf(e->trace + e->tlen, left, "%s,", s);
-	if (n > 0 && (size_t)n < left)
-		e->tlen += n;
-}
-
-/* Runs SQL of the test's own on e's database; 0 or -1. */
-static int __attribute__((format(printf, 2, 3)))
-xsql(struct eng *e, const char *fmt, ...)
-{
-	va_list		 ap;
-	char		 q[4096];
-	char		*msg = NULL;
-	PGresult	*r;
-	int		 rc = 0;
-
-	va_start(ap, fmt);
-	vsnprintf(q, sizeof(q), fmt, ap);
-	va_end(ap);
-	if (e->pg != NULL) {
-		r = PQexec(e->pg, q);
-		if (PQresultStatus(r) != PGRES_COMMAND_OK &&
-		    PQresultStatus(r) != PGRES_TUPLES_OK) {
-			printf("# %s: %s", q, PQresultErrorMessage(r));
-			rc = -1;
-		}
-		PQclear(r);
-	} else if (sqlite3_exec(e->db, q, NULL, NULL, &msg) != SQLITE_OK) {
-		printf("# %s: %s\n", q, msg);
-		sqlite3_free(msg);
-		rc = -1;
-	}
-	return rc;
-}
-
-/* The rows of a query, their first columns joined by ','. */
-static void __attribute__((format(printf, 4, 5)))
-qstr(struct eng *e, char *out, size_t sz, const char *fmt, ...)
-{
-	va_list		 ap;
-	char		 q[4096];
-	const char	*v;
-	PGresult	*r;
-	sqlite3_stmt	*st;
-	size_t		 len = 0;
-	int		 i, n;
-
-	va_start(ap, fmt);
-	vsnprintf(q, sizeof(q), fmt, ap);
-	va_end(ap);
-	out[0] = '\0';
-	if (e->pg != NULL) {
-		r = PQexec(e->pg, q);
-		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-			printf("# %s: %s", q, PQresultErrorMessage(r));
-			snprintf(out, sz, "error");
-		} else
-			for (i = 0; i < PQntuples(r) && len < sz; i++) {
-				v = PQgetisnull(r, i, 0) ? "NULL" :
-				    PQgetvalue(r, i, 0);
-				n = snprintf(out + len, sz - len, "%s%s",
-				    i > 0 ? "," : "", v);
-				len += n > 0 ? (size_t)n : 0;
-			}
-		PQclear(r);
-		return;
-	}
-	if (sqlite3_prepare_v2(e->db, q, -1, &st, NULL) != SQLITE_OK) {
-		printf("# %s: %s\n", q, sqlite3_errmsg(e->db));
-		snprintf(out, sz, "error");
-		return;
-	}
-	for (i = 0; sqlite3_step(st) == SQLITE_ROW && len < sz; i++) {
-		v = sqlite3_column_type(st, 0) == SQLITE_NULL ? "NULL" :
-		    (const char *)sqlite3_column_text(st, 0);
-		n = snprintf(out + len, sz - len, "%s%s", i > 0 ? "," : "", v);
-		len += n > 0 ? (size_t)n : 0;
-	}
-	sqlite3_finalize(st);
-}
-
-/* A query's one integer; -1 when it failed or gave no row. */
-#define QINT(e, ...)	qint_of(e, __VA_ARGS__)
-static int64_t __attribute__((format(printf, 2, 3)))
-qint_of(struct eng *e, const char *fmt, ...)
-{
-	va_list		 ap;
-	char		 q[4096], out[64];
-
-	va_start(ap, fmt);
-	vsnprintf(q, sizeof(q), fmt, ap);
-	va_end(ap);
-	qstr(e, out, sizeof(out), "%s", q);
-	if (out[0] == '\0' || strcmp(out, "error") == 0)
-		return -1;
-	return strtoll(out, NULL, 10);
-}
+#include "pg_eng.h"
 
 static void
 mksess(struct mcp_session *s, const char *id, const char *owner, int64_t t)
@@ -639,8 +496,8 @@ bounds(struct eng *e)
 	    "CAST(min(seq) AS text) || ':' || CAST(max(seq) AS text) FROM "
 	    "events WHERE session = 'b2' GROUP BY stream ORDER BY stream");
 	recs(e, got);
-	OK(e, strcmp(got, "11:1:11,999:2:1000,990:1:990") == 0, "a session keeps "
-	    "its newest MCP_EVENTS_PER_SESSION, of all its streams (%s)",
+	OK(e, strcmp(got, "11:1:11,999:2:1000,990:1:990") == 0, "a session "
+	    "keeps its newest MCP_EVENTS_PER_SESSION, of all its streams (%s)",
 	    got);
 
 	xsql(e, "INSERT INTO streams (id, session, hi, created, touched) "
@@ -879,51 +736,13 @@ concurrent(struct eng *e)
 	    "taken once (%d)", answered, taken);
 }
 
-static int
-eng_open(struct eng *e, const char *name, const char *path)
-{
-	char	 err[256];
-
-	memset(e, 0, sizeof(*e));
-	e->name = name;
-	snprintf(e->path, sizeof(e->path), "%s", path);
-	if ((e->st = mcp_store_open(path, err, sizeof(err))) == NULL) {
-		printf("# %s: %s\n", name, err);
-		return -1;
-	}
-	if (mcp_store_is_pg(path)) {
-		e->pg = PQconnectdb(path);
-		if (PQstatus(e->pg) != CONNECTION_OK) {
-			printf("# %s: %s", name, PQerrorMessage(e->pg));
-			return -1;
-		}
-	} else {
-		if (sqlite3_open(path, &e->db) != SQLITE_OK)
-			return -1;
-		sqlite3_busy_timeout(e->db, 5000);
-	}
-	return 0;
-}
-
-static void
-eng_close(struct eng *e)
-{
-	if (e->st != NULL)
-		e->st->ops->close(e->st);
-	if (e->pg != NULL)
-		PQfinish(e->pg);
-	if (e->db != NULL)
-		sqlite3_close(e->db);
-}
-
 int
 main(void)
 {
 	static struct eng	 eng[2];
 	const char		*url = getenv("MCP_TEST_PG");
 	char			 dir[] = "/tmp/pg_session.XXXXXX", path[128];
-	const char		*sides[] = { "", "-wal", "-shm", "-wlock" };
-	size_t			 i, k;
+	size_t			 i;
 
 	if (url == NULL || *url == '\0') {
 		printf("# pg_session: MCP_TEST_PG unset: no PostgreSQL to "
@@ -955,20 +774,10 @@ main(void)
 		bounds(&eng[i]);
 		concurrent(&eng[i]);
 	}
-	for (k = 0; k < eng[0].tlen && eng[0].trace[k] == eng[1].trace[k]; k++)
-		continue;
-	ok(eng[0].tlen == eng[1].tlen && k == eng[0].tlen, "PostgreSQL and "
-	    "SQLite answer the same calls alike (%zu answers' worth)", k);
-	if (k != eng[0].tlen || k != eng[1].tlen)
-		printf("# from byte %zu: pg \"%.80s\", sqlite \"%.80s\"\n", k,
-		    eng[0].trace + k, eng[1].trace + k);
+	eng_compare(&eng[0], &eng[1]);
 	wakeups(&eng[0], url);
 	eng_close(&eng[0]);
 	eng_close(&eng[1]);
-	for (k = 0; k < sizeof(sides) / sizeof(sides[0]); k++) {
-		snprintf(path, sizeof(path), "%s/mcp.db%s", dir, sides[k]);
-		unlink(path);
-	}
-	rmdir(dir);
+	eng_rmdir(dir);
 	return done();
 }
