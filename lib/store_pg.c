@@ -482,12 +482,12 @@ prepared(struct pg_store *s, const char *sql, char name[16], PGresult **fail)
 	*fail = NULL;
 	for (i = 0; i < s->nstmt; i++)
 		if (s->stmt[i] == sql) {
-			snprintf(name, 16, "s%zu", i);
+			snprintf(name, 16, "s%u", (unsigned int)i);
 			return name;
 		}
 	if (s->nstmt == PG_STMT_MAX)
 		return NULL;
-	snprintf(name, 16, "s%zu", s->nstmt);
+	snprintf(name, 16, "s%u", (unsigned int)s->nstmt);
 	r = PQprepare(s->conn, name, sql, 0, NULL);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		*fail = r;
@@ -590,8 +590,10 @@ backoff(int tries)
 	nanosleep(&ts, NULL);
 }
 
-enum mcp_err
-pg_tx(struct mcp_store *p, pg_tx_fn fn, void *arg, const char *what)
+/* pg_tx() and pg_tx_rc(): begin is the statement that opens one. */
+static enum mcp_err
+tx_run(struct mcp_store *p, const char *begin, pg_tx_fn fn, void *arg,
+    const char *what)
 {
 	struct pg_store		*s = P(p);
 	enum mcp_err		 e;
@@ -603,8 +605,7 @@ pg_tx(struct mcp_store *p, pg_tx_fn fn, void *arg, const char *what)
 			return MCP_ERR_STORE;
 		s->retry = s->lost = 0;
 		sent = 0;
-		if (tx_exec(s, "BEGIN ISOLATION LEVEL SERIALIZABLE",
-		    NULL) == -1) {
+		if (tx_exec(s, begin, NULL) == -1) {
 			if (PQstatus(s->conn) == CONNECTION_BAD &&
 			    tries == 0)
 				continue;
@@ -649,6 +650,20 @@ pg_tx(struct mcp_store *p, pg_tx_fn fn, void *arg, const char *what)
 	mcp_logx(MCP_LEVEL_ERROR, NULL, "store: %s: still conflicting after "
 	    "%d tries", what, TX_TRIES);
 	return MCP_ERR_STORE;
+}
+
+enum mcp_err
+pg_tx(struct mcp_store *p, pg_tx_fn fn, void *arg, const char *what)
+{
+	return tx_run(p, "BEGIN ISOLATION LEVEL SERIALIZABLE", fn, arg,
+	    what);
+}
+
+enum mcp_err
+pg_tx_rc(struct mcp_store *p, pg_tx_fn fn, void *arg, const char *what)
+{
+	return tx_run(p, "BEGIN ISOLATION LEVEL READ COMMITTED", fn, arg,
+	    what);
 }
 
 /*

@@ -67,6 +67,16 @@ int64_t		 pg_changed(PGresult *);
 typedef enum mcp_err	(*pg_tx_fn)(struct mcp_store *, void *);
 enum mcp_err	 pg_tx(struct mcp_store *, pg_tx_fn, void *,
 		    const char *what);
+/*
+ * The same in a READ COMMITTED transaction, for a writer that takes the
+ * row locks its rule needs itself (SELECT ... FOR UPDATE): concurrent
+ * writers then queue on the lock instead of failing and running again.
+ * Each statement sees what was committed before it began; a row locked
+ * FOR UPDATE is read as last committed.  A deadlock still makes fn run
+ * again.
+ */
+enum mcp_err	 pg_tx_rc(struct mcp_store *, pg_tx_fn, void *,
+		    const char *what);
 
 /* Column col of row as text into dst ("" for NULL), cut to sz - 1. */
 void		 pg_copy(PGresult *, int row, int col, char *dst, size_t sz);
