@@ -482,12 +482,12 @@ prepared(struct pg_store *s, const char *sql, char name[16], PGresult **fail)
 	*fail = NULL;
 	for (i = 0; i < s->nstmt; i++)
 		if (s->stmt[i] == sql) {
-			snprintf(name, 16, "s%zu", i);
+			snprintf(name, 16, "s%d", (int)i);
 			return name;
 		}
 	if (s->nstmt == PG_STMT_MAX)
 		return NULL;
-	snprintf(name, 16, "s%zu", s->nstmt);
+	snprintf(name, 16, "s%d", (int)s->nstmt);
 	r = PQprepare(s->conn, name, sql, 0, NULL);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		*fail = r;
