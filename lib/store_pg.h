@@ -135,6 +135,19 @@ enum mcp_err	 pg_listener_beat(struct mcp_store *, const char *,
 		    const char *, int64_t);
 enum mcp_err	 pg_listener_close(struct mcp_store *, const char *,
 		    const char *, int64_t);
+/*
+ * What every transaction adding events (event_add, stream_open,
+ * notice_add) does, inside pg_tx(): pg_events_turn() as its first
+ * statement (one event writer at a time, at READ COMMITTED, so that ids
+ * become visible in their order: store_pg_events.c says why), then
+ * after each event it adds pg_event_bound() (the bounds SQLite's
+ * trigger events_bound keeps), and pg_events_notify() when the events
+ * should wake the streams of other processes (delivered at commit).
+ */
+enum mcp_err	 pg_events_turn(struct mcp_store *);
+enum mcp_err	 pg_event_bound(struct mcp_store *, const char *stream,
+		    const char *sid, int64_t now);
+enum mcp_err	 pg_events_notify(struct mcp_store *);
 /* LISTEN mcp_events (store_pg.c): event_add() must NOTIFY mcp_events. */
 int		 pg_events_fd(struct mcp_store *);
 void		 pg_events_woken(struct mcp_store *);

@@ -86,6 +86,8 @@ static const char sub_on_sql[] =
     "session = $1) < $3 ON CONFLICT (session, uri) DO NOTHING";
 static const char sub_has_sql[] =
     "SELECT 1 FROM subscriptions WHERE session = $1 AND uri = $2";
+static const char sub_any_sql[] =
+    "SELECT 1 FROM subscriptions WHERE uri = $1 AND workspace = $2 LIMIT 1";
 static const char sub_off_sql[] =
     "DELETE FROM subscriptions WHERE session = $1 AND uri = $2";
 
@@ -516,6 +518,9 @@ notice_tx(struct mcp_store *p, void *arg)
 	int64_t				 added, top;
 	size_t				 i;
 
+	/* Events are added in their turn (store_pg_events.c says why). */
+	if ((e = pg_events_turn(p)) != MCP_OK)
+		return e;
 	/* $1 to $3 for the listeners' statements, $4 too for the others. */
 	pg_text(&args, a->uri);
 	pg_text(&args, a->workspace);
@@ -565,7 +570,24 @@ pg_notice_add(struct mcp_store *p, const char *workspace, const char *uri,
     const char *message, int64_t now)
 {
 	struct notice	 a;
+	struct pg_args	 args = { 0 };
+	PGresult	*r;
+	enum mcp_err	 e;
+	int		 any;
 
+	/*
+	 * Most changes have no subscriber: they are told so without taking
+	 * the event writers' turn.  One subscribing meanwhile is no worse
+	 * off than one subscribing just after the change.
+	 */
+	pg_text(&args, uri);
+	pg_text(&args, workspace);
+	if ((e = pg_run(p, sub_any_sql, &args, &r, "notice_add")) != MCP_OK)
+		return e;
+	any = PQntuples(r) > 0;
+	PQclear(r);
+	if (!any)
+		return MCP_OK;
 	a.workspace = workspace;
 	a.uri = uri;
 	a.message = message;
