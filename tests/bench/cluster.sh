@@ -82,6 +82,12 @@ printf 'rounds (req/s): 1: %s| 2: %s| 3: %s\n' \
     "$(awk '{printf "%s ", $1}' "$dir/bench.1")" \
     "$(awk '{printf "%s ", $1}' "$dir/bench.2")" \
     "$(awk '{printf "%s ", $1}' "$dir/bench.3")"
+# The same ratios round by round (rows of one round ran back to back):
+# the spread says how far a median ratio can be trusted on a machine
+# others may be using.
+pairs() { paste -d' ' "$dir/bench.$1" "$dir/bench.1" |
+    awk '{printf "%.2f ", $1 / $4}'; }
+printf 'rounds (ratios to 1 host): 2: %s| 3: %s\n' "$(pairs 2)" "$(pairs 3)"
 cat <<'EOF'
 
 What this can and cannot show: the "hosts" are network namespaces of one
