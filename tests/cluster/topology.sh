@@ -32,7 +32,7 @@
 # postgres (pg.sh runs PostgreSQL as that user): it is made mode 0711.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cmd=${1:?usage: topology.sh up|kill|start|down|addr DIR ...}
+cmd=${1:?usage: topology.sh up|kill|start|down|balance|addr DIR ...}
 DIR=${2:?usage: topology.sh $cmd DIR}
 
 # The processes started here must not hold the caller's descriptors
@@ -320,7 +320,7 @@ addr)
 	echo "10.$NET.${3:?usage: topology.sh addr DIR I}.2:$PORT"
 	;;
 *)
-	echo "usage: topology.sh up|kill|start|down|addr DIR ..." >&2
+	echo "usage: topology.sh up|kill|start|down|balance|addr DIR ..." >&2
 	exit 2
 	;;
 esac
