@@ -319,7 +319,6 @@ mcp_guard_request(struct mcp_req *r)
 		r->outcome = "auth_unavailable";
 		mcp_logx(MCP_LEVEL_ERROR, r->rid, "token not verifiable: %s",
 		    why);
-		mcp_buf_puts(&r->hdr, "Retry-After: 5\r\n");
 		refuse(r, MCP_ERR_STORE, why);
 		return -1;
 	}

@@ -356,7 +356,8 @@ mcp_http_error_data(struct mcp_req *r, enum mcp_err e, struct json_object *id,
 		mcp_buf_puts(&r->hdr, "Allow: GET, POST, DELETE, OPTIONS\r\n");
 	else if (e == MCP_ERR_NOSTREAM)
 		mcp_buf_puts(&r->hdr, "Allow: POST, DELETE, OPTIONS\r\n");
-	else if (e == MCP_ERR_STREAMS || e == MCP_ERR_SUBSTREAMS)
+	else if (e == MCP_ERR_STREAMS || e == MCP_ERR_SUBSTREAMS ||
+	    e == MCP_ERR_STORE)
 		mcp_buf_puts(&r->hdr, "Retry-After: 5\r\n");
 	if (e == MCP_ERR_MODERNVER && data == NULL) {
 		/* 2026-07-28: the error lists what we support. */
