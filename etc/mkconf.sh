@@ -22,8 +22,16 @@ case ${MCP_SERVER:-lighttpd} in
 apache-fcgid|apache-cgi) el='s/^#@ERROR_LOG@//' ;;
 *) el='/^#@ERROR_LOG@/d' ;;
 esac
+# MCP_STORE_PATH replaces the template's store (SQLite in STATE) in every
+# responder configuration: the tests' PostgreSQL lane gives each server a
+# database of its own (a libpq URL, its & and | escaped for sed).
+st='s|^store_path = .*|&|'
+if [ -n "${MCP_STORE_PATH:-}" ]; then
+	st="s|^store_path = .*|store_path = $(printf '%s' "$MCP_STORE_PATH" |
+	    sed 's/[&|\\]/\\&/g')|"
+fi
 render() { # render AUTH OUT
-	sed -e "$el" -e "s|@STATE@|$state|g" -e "s|@PAGE_SIZE@|$page|g" \
+	sed -e "$el" -e "s|@STATE@|$state|g" -e "$st" -e "s|@PAGE_SIZE@|$page|g" \
 	    -e "s|@BASE@|$base|g" -e "s|@AUTH@|$1|g" \
 	    -e "s|@JWKS_REFRESH@|${MCP_JWKS_REFRESH:-30}|g" \
 	    -e "s|@JWKS_MAX_AGE@|${MCP_JWKS_MAX_AGE:-300}|g" \

@@ -4,6 +4,8 @@
 # first run, and runs lighttpd in the foreground on 127.0.0.1:PORT.
 # $MCP_RUN_STATE (make run STATE=dir) replaces var/: each running server
 # needs its own, and a second one on the same state is refused.
+# $MCP_STORE_PATH, a postgresql:// URL, replaces the SQLite store in the
+# state (etc/mkconf.sh); its password in a libpq password file.
 set -eu
 port=$1 fixtures=$2 build=$3
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,10 +34,22 @@ if [ -d "$state" ]; then
 	find "$state" -mindepth 1 -maxdepth 1 -type d -exec chmod 700 {} +
 	find "$state" -mindepth 1 -maxdepth 1 -type f -exec chmod 600 {} +
 fi
-first=0; [ -f "$state/mcp.db" ] || first=1
+# A first run: no store in the state yet (on PostgreSQL, whose database
+# is not in the state: no development client yet).
+first=0
+if [ -n "${MCP_STORE_PATH:-}" ]; then
+	[ -s "$state/dev-client.json" ] || first=1
+else
+	[ -f "$state/mcp.db" ] || first=1
+fi
 sh "$root/etc/mkconf.sh" "$state" "$port" "$build" 2 "$fixtures"
 "$root/$build/mcp.fcgi" -t -f "$state/mcp-fcgi.conf" >/dev/null
-[ $first = 1 ] && echo "Created the store and a signing key under $state"
+if [ $first = 1 ] && [ -n "${MCP_STORE_PATH:-}" ]; then
+	echo "Using the store $MCP_STORE_PATH (its tables and a signing key" \
+	    "made if it had none); the rest of the state under $state"
+elif [ $first = 1 ]; then
+	echo "Created the store and a signing key under $state"
+fi
 ctl="$root/$build/mcpctl -f $state/mcp-fcgi.conf"
 # A development workspace, and a client of it holding every scope; its
 # secret is kept (mode 0600) so that later runs can print it.  Production

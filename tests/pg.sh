@@ -8,12 +8,13 @@
 #                                  DIR/pgpass, a libpq password file)
 #   pg.sh db DIR NAME              a new empty database NAME; prints its URL
 #   pg.sh url DIR [NAME]           the URL of database NAME (default mcp)
+#   pg.sh drop DIR NAME            database NAME dropped, connections or not
 #   pg.sh restart DIR              stop at once (as a crash would) and start
 #   pg.sh stop DIR                 stop and forget DIR
 set -eu
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -n "$bin" ] || { echo "pg.sh: PostgreSQL is not installed" >&2; exit 1; }
-cmd=${1:?usage: pg.sh start|db|url|restart|stop DIR ...}
+cmd=${1:?usage: pg.sh start|db|url|drop|restart|stop DIR ...}
 dir=${2:?usage: pg.sh $cmd DIR}
 
 as_owner() {
@@ -30,7 +31,8 @@ url() {
 }
 
 psql_admin() {
-	PGPASSFILE=$dir/pgpass "$bin/psql" -X -q -v ON_ERROR_STOP=1 \
+	PGOPTIONS="-c client_min_messages=warning" PGPASSFILE=$dir/pgpass \
+	    "$bin/psql" -X -q -v ON_ERROR_STOP=1 \
 	    -h "$dir/run" -p "$(cat "$dir/port")" -U mcp -d postgres "$@"
 }
 
@@ -107,6 +109,10 @@ db)
 url)
 	url "${3:-mcp}"
 	;;
+drop)
+	name=${3:?usage: pg.sh drop DIR NAME}
+	psql_admin -c "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)"
+	;;
 restart)
 	as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w -s stop \
 	    >/dev/null 2>&1 || true
@@ -122,7 +128,7 @@ stop)
 	rm -rf "$dir"
 	;;
 *)
-	echo "usage: pg.sh start|db|url|restart|stop DIR ..." >&2
+	echo "usage: pg.sh start|db|url|drop|restart|stop DIR ..." >&2
 	exit 2
 	;;
 esac

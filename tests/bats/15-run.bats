@@ -7,20 +7,31 @@
 
 load helper
 
+# On PostgreSQL (MCP_TEST_STORE=pg), make run's store is a database of
+# the test's own (MCP_STORE_PATH), as helper.bash's start_server gives.
 setup() {
 	STATE=$(mktemp -d /tmp/mcpfcgi-run.XXXXXX)
 	PORT=$(free_port)
 	URL=http://127.0.0.1:$PORT/mcp
+	STORE_URL= AS=
+	if [ "$STORE" = pg ]; then
+		install -m 600 "$MCP_TEST_PGDIR/pgpass" "$STATE/pgpass"
+		STORE_DB=$(basename "$STATE" | tr . _)
+		STORE_URL=$(sh "$ROOT/tests/pg.sh" db "$MCP_TEST_PGDIR" \
+		    "$STORE_DB" | sed "s|passfile=.*|passfile=$STATE/pgpass|")
+	fi
 }
 teardown() {
 	[ -n "${RUNPID:-}" ] && kill "$RUNPID" 2>/dev/null && wait "$RUNPID" 2>/dev/null
+	[ "$STORE" = pg ] && sh "$ROOT/tests/pg.sh" drop "$MCP_TEST_PGDIR" "$STORE_DB"
 	rm -rf "$STATE"
 }
 
 # start: etc/run.sh in the background (lighttpd's FastCGI deployment,
 # whatever server the suite runs behind) until it answers; OUT is what it printed.
 start() {
-	env -u MCP_SERVER MCP_RUN_STATE=$STATE sh "$ROOT/etc/run.sh" "$PORT" 0 "$BUILD" \
+	env -u MCP_SERVER MCP_RUN_STATE=$STATE MCP_STORE_PATH=$STORE_URL \
+	    sh "$ROOT/etc/run.sh" "$PORT" 0 "$BUILD" \
 	    >"$STATE/run.out" 2>&1 9>&- 8>&- 7>&- 6>&- 5>&- 4>&- 3>&- &
 	RUNPID=$!
 	for _ in $(seq 100); do
@@ -37,7 +48,11 @@ mcall() {
 
 @test "make run: prints how to connect, and that works on the dev workspace" {
 	start
-	[[ "$OUT" == *"Created the store and a signing key under $STATE"* ]]
+	if [ "$STORE" = pg ]; then
+		[[ "$OUT" == *"Using the store $STORE_URL"* ]]
+	else
+		[[ "$OUT" == *"Created the store and a signing key under $STATE"* ]]
+	fi
 	[[ "$OUT" == *"MCP endpoint (Streamable HTTP):   $URL"* ]]
 	[[ "$OUT" == *"npx @modelcontextprotocol/inspector@2 --cli $URL"* ]]
 	id=$(sed -n 's/^  client_id *//p' <<<"$OUT")
@@ -63,9 +78,9 @@ mcall() {
 	kill "$RUNPID"
 	wait "$RUNPID" 2>/dev/null || true
 	start
-	[[ "$OUT" != *"Created the store"* ]]
+	[[ "$OUT" != *"Created the store"* ]] && [[ "$OUT" != *"Using the store"* ]]
 	[ "$(sed -n 's/^  client_id *//p' <<<"$OUT")" = "$id" ]
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM workspaces")" = 1 ]
+	[ "$(store_sql "SELECT count(*) FROM workspaces")" = 1 ]
 }
 
 @test "make run: a dev person to sign in as, the same password each start" {
@@ -77,12 +92,12 @@ mcall() {
 	[[ "$OUT" == *"npx mcp-remote $URL"* ]]
 	run "$ROOT/$BUILD/mcpctl" -f "$STATE/mcp-fcgi.conf" user list
 	jqo '.[0].name == "dev" and (.[0].workspace | startswith("wks_")) and .[0].external == false'
-	[[ "$(sqlite3 "$STATE/mcp.db" "SELECT pwhash FROM users WHERE name = 'dev'")" == '$argon2id$'* ]]
+	[[ "$(store_sql "SELECT pwhash FROM users WHERE name = 'dev'")" == '$argon2id$'* ]]
 	kill "$RUNPID"
 	wait "$RUNPID" 2>/dev/null || true
 	start
 	[ "$(sed -n 's/^  password *//p' <<<"$OUT")" = "$pw" ]
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM users")" = 1 ]
+	[ "$(store_sql "SELECT count(*) FROM users")" = 1 ]
 }
 
 # modes: "name mode" for each path given (relative to $STATE), one a line.
@@ -97,8 +112,10 @@ modes() {
 # the logs: the directory is 0700 and what is in it 0600 (SQLite's -wal
 # and -shm take the store file's mode), lighttpd's logs too; a state made
 # with wider modes (an older make run) is put right by the next start.
+# (On PostgreSQL the store is not in the state: the other files are.)
 @test "make run: the state is private, and an older state's modes are repaired" {
 	local files="mcp.db mcp.db-wal mcp.db-shm mcp.db-wlock audit.log mcp-fcgi.log lighttpd-error.log lighttpd-access.log mcp-fcgi.conf lighttpd.conf dev-client.json"
+	[ "$STORE" = pg ] && files="pgpass ${files#mcp.db mcp.db-wal mcp.db-shm mcp.db-wlock }"
 	local want got
 	start
 	id=$(sed -n 's/^  client_id *//p' <<<"$OUT")
@@ -118,8 +135,11 @@ modes() {
 	RUNPID=
 	# As an older make run left it: world-readable.
 	chmod 755 "$STATE" "$STATE/run"
-	chmod 644 "$STATE"/*.log "$STATE"/*.conf "$STATE"/mcp.db*
-	[ "$(stat -c %a "$STATE/mcp.db")" = 644 ]
+	chmod 644 "$STATE"/*.log "$STATE"/*.conf
+	if [ "$STORE" = sqlite ]; then
+		chmod 644 "$STATE"/mcp.db*
+		[ "$(stat -c %a "$STATE/mcp.db")" = 644 ]
+	fi
 	start
 	mcall tools/call '"name":"whoami","arguments":{}' whoami
 	[ "$STATUS" = 200 ]
@@ -131,7 +151,8 @@ modes() {
 	start
 	[ -n "$(curl -s "http://127.0.0.1:$PORT/.well-known/oauth-protected-resource/mcp")" ]
 	other=$(free_port)
-	run env -u MCP_SERVER MCP_RUN_STATE=$STATE sh "$ROOT/etc/run.sh" "$other" 1 "$BUILD"
+	run env -u MCP_SERVER MCP_RUN_STATE=$STATE MCP_STORE_PATH=$STORE_URL \
+	    sh "$ROOT/etc/run.sh" "$other" 1 "$BUILD"
 	echo "$output"
 	[ "$status" = 1 ]
 	[[ "$output" == *"$STATE is in use by another running server (port $PORT, pid "* ]]

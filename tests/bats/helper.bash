@@ -8,6 +8,11 @@ ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 BUILD=${MCP_BUILD:-build}
 # The web server in front (etc/mkconf.sh renders its configuration).
 SERVER=${MCP_SERVER:-lighttpd}
+# The store's engine (MCP_TEST_STORE): sqlite, the default ($STATE/mcp.db),
+# or pg: each server a database of its own in the PostgreSQL whose
+# directory MCP_TEST_PGDIR names (tests/pg.sh start; tests/run-suite.sh
+# starts one for its PostgreSQL lane).
+STORE=${MCP_TEST_STORE:-sqlite}
 ACCEPT='application/json, text/event-stream'
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
@@ -65,6 +70,25 @@ start_server() {
 	# who need not reach this checkout (a private clone, mode 0700): for
 	# Apache both are copied into the state directory first.
 	SBIN=$ROOT/$BUILD SWWW=$ROOT/www
+	# On PostgreSQL, the server's own database, named after its state
+	# directory; the password file is copied there, for Apache's user.
+	STORE_URL=
+	if [ "$STORE" = pg ]; then
+		[ -f "${MCP_TEST_PGDIR:-}/pgpass" ] || {
+			echo "MCP_TEST_STORE=pg: MCP_TEST_PGDIR must name a" \
+			    "PostgreSQL of tests/pg.sh start" >&2
+			return 1
+		}
+		install -m 600 "$MCP_TEST_PGDIR/pgpass" "$STATE/pgpass"
+		STORE_DB=$(basename "$STATE" | tr . _)
+		STORE_URL=$(sh "$ROOT/tests/pg.sh" db "$MCP_TEST_PGDIR" \
+		    "$STORE_DB" | sed "s|passfile=.*|passfile=$STATE/pgpass|") ||
+		    return 1
+		export STORE_DB STORE_URL
+	elif [ "$STORE" != sqlite ]; then
+		echo "MCP_TEST_STORE: sqlite or pg, not $STORE" >&2
+		return 1
+	fi
 	case $SERVER in
 	apache-*)
 		mkdir -p "$STATE/stage/bin"
@@ -74,7 +98,7 @@ start_server() {
 		SBIN=$STATE/stage/bin SWWW=$STATE/stage/www ;;
 	esac
 	MCP_JWKS_REFRESH=${MCP_JWKS_REFRESH:-1} MCP_JWKS_MAX_AGE=3 \
-	    MCP_SERVER=$SERVER MCP_WWW=$SWWW \
+	    MCP_SERVER=$SERVER MCP_WWW=$SWWW MCP_STORE_PATH=$STORE_URL \
 	    sh "$ROOT/etc/mkconf.sh" "$STATE" "$PORT" "$SBIN" 2 1 0 "${1:-100}"
 	CONF=$STATE/mcp-fcgi.conf
 	# CONF_SET="key=value ...": this file's own settings, over the
@@ -92,7 +116,8 @@ start_server() {
 		server_prestart || return 1
 	fi
 	# Where Apache starts the programs (mod_fcgid, CGI) they run as its
-	# user, who must own the state; so do mcpctl and sqlite3 then.
+	# user, who must own the state; so do mcpctl and sqlite3 then
+	# (store_sql).
 	AS=
 	case $SERVER in
 	apache-fcgid|apache-cgi)
@@ -105,7 +130,7 @@ start_server() {
 	MCPCTL="$AS $SBIN/mcpctl -f $CONF"
 	local c
 	# The default clients' workspace, under a fixed id tests can name.
-	$AS sqlite3 "$STATE/mcp.db" "INSERT INTO workspaces (id, name, created_ms, updated_ms) VALUES ('wks_bats', 'bats', 0, 0)"
+	store_sql "INSERT INTO workspaces (id, name, created_ms, updated_ms) VALUES ('wks_bats', 'bats', 0, 0)"
 	c=$($MCPCTL client add --name bats --scopes "$ALL_SCOPES" \
 	    --workspace wks_bats)
 	CLIENT_ID=$(printf '%s' "$c" | jq -r .client_id)
@@ -151,6 +176,35 @@ start_server() {
 		sleep 0.05
 	done
 	export STATE PORT BASE URL SBIN
+}
+
+# store_sql SQL: runs SQL on the server's store, whichever the engine,
+# and prints the rows as sqlite3 does (columns separated by |, NULL
+# empty).  Write SQL both engines accept: "user" quoted, no rowid, no
+# PRAGMA nor SQLite's own functions (sqlite_only for what only SQLite
+# has).
+store_sql() {
+	if [ "$STORE" = pg ]; then
+		psql -X -q -tA -F'|' -v ON_ERROR_STOP=1 -d "$STORE_URL" -c "$1"
+	else
+		$AS sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" "$1"
+	fi
+}
+
+# store_dump: every table of the store, as text (to show that a secret
+# is not in it): sqlite3's .dump of the file, or pg_dump of the database.
+store_dump() {
+	if [ "$STORE" = pg ]; then
+		pg_dump --no-owner -d "$STORE_URL"
+	else
+		$AS sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" .dump
+	fi
+}
+
+# sqlite_only WHY: skips a test of what only the SQLite store has (its
+# file, WAL, PRAGMA, the writers' turnstile) on the PostgreSQL lane.
+sqlite_only() {
+	[ "$STORE" = sqlite ] || skip "SQLite store only: $1"
 }
 
 # lighttpd_only WHY: skips a test of what only lighttpd's FastCGI
@@ -209,6 +263,11 @@ stop_server() {
 	    "$STATE/apache-error.log" >&2; then
 		echo "sanitizer report in $STATE" >&2
 		return 1
+	fi
+	# A database kept while its state is (a failed file's, to look at).
+	if [ "$STORE" = pg ]; then
+		sh "$ROOT/tests/pg.sh" drop "$MCP_TEST_PGDIR" "$STORE_DB" ||
+		    return 1
 	fi
 	rm -rf "$STATE"
 }
