@@ -244,7 +244,10 @@ up() {
 		# the veth for the balancer and loopback for its own
 		# responders, which fetch the issuer's JWKS from
 		# 127.0.0.1:PORT (themselves).
-		MCP_JWKS_REFRESH=1 sh "$ROOT/etc/mkconf.sh" "$h" "$PORT" \
+		# (Its store is set below, with keys_dir: not MCP_STORE_PATH,
+		# whose init would give each host a signing key of its own.)
+		MCP_STORE_PATH= MCP_JWKS_REFRESH=1 \
+		    sh "$ROOT/etc/mkconf.sh" "$h" "$PORT" \
 		    "$build" 2 1 0 >/dev/null
 		sed -i -e 's|^server.bind .*|server.bind          = "0.0.0.0"|' \
 		    -e 's|^server.modules = ( |server.modules = ( "mod_setenv", |' \
@@ -284,7 +287,8 @@ up() {
 	# The schema, and the one signing key every host uses (in the
 	# store, and its PEM in the shared keys_dir).
 	"$build/mcpctl" -f "$DIR/h1/mcp-fcgi.conf" init >"$DIR/init.out" 2>&1 ||
-	    echo "topology: mcpctl init failed: $(cat "$DIR/init.out")" >&2
+	    { echo "topology: mcpctl init failed: $(cat "$DIR/init.out")" >&2;
+	    exit 1; }
 	for i in $(seq "$n"); do
 		host_start "$i"
 	done
