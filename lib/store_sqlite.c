@@ -12,9 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "store_schema.h"
 #include "store_sqlite.h"
 
-#define SCHEMA_VERSION	12
 #define BUSY_MS		5000
 #define WAL_CHECKPOINT	1000	/* pages, as SQLite's own default */
 
@@ -299,376 +299,6 @@ static const char *const sql[S__MAX] = {
 	    "WHERE ts_ms >= ?1 GROUP BY 1, 2, 3, 4, 5, 6 UNION ALL "
 	    "SELECT '', '', method, '', outcome, status, sum(count), 0 FROM "
 	    "audit_anon WHERE ts_ms >= ?1 GROUP BY 3, 5, 6 ORDER BY 7 DESC",
-};
-
-/* Migrations, applied in order; user_version records how far we got. */
-static const char *const migrations[SCHEMA_VERSION] = {
-	"CREATE TABLE sessions ("
-	"  id TEXT PRIMARY KEY,"
-	"  version TEXT NOT NULL,"
-	"  owner TEXT NOT NULL DEFAULT '',"
-	"  log_level INTEGER NOT NULL DEFAULT -1,"
-	"  caps TEXT NOT NULL DEFAULT '{}',"
-	"  created INTEGER NOT NULL,"
-	"  seen INTEGER NOT NULL) WITHOUT ROWID;"
-	"CREATE INDEX sessions_seen ON sessions (seen);"
-	"CREATE TABLE pending ("
-	"  session TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,"
-	"  rid TEXT NOT NULL,"
-	"  created INTEGER NOT NULL,"
-	"  answer TEXT,"
-	"  PRIMARY KEY (session, rid)) WITHOUT ROWID;"
-	"CREATE TABLE cancelled ("
-	"  session TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,"
-	"  rid TEXT NOT NULL,"
-	"  created INTEGER NOT NULL,"
-	"  PRIMARY KEY (session, rid)) WITHOUT ROWID;"
-	"CREATE TABLE subscriptions ("
-	"  session TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,"
-	"  uri TEXT NOT NULL,"
-	"  PRIMARY KEY (session, uri)) WITHOUT ROWID;",
-	/* 2: auth. */
-	"CREATE TABLE clients ("
-	"  id TEXT PRIMARY KEY,"
-	"  name TEXT NOT NULL,"
-	"  scopes TEXT NOT NULL,"
-	"  workspace TEXT NOT NULL DEFAULT '',"
-	"  secret_hash TEXT NOT NULL,"
-	"  salt TEXT NOT NULL,"
-	"  created INTEGER NOT NULL,"
-	"  revoked INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
-	"CREATE TABLE auth_failures ("
-	"  client TEXT NOT NULL,"
-	"  ts INTEGER NOT NULL);"
-	"CREATE INDEX auth_failures_client ON auth_failures (client, ts);"
-	"CREATE TABLE signing_keys ("
-	"  kid TEXT PRIMARY KEY,"
-	"  alg TEXT NOT NULL,"
-	"  created INTEGER NOT NULL,"
-	"  retired INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
-	"CREATE TABLE audit ("
-	"  ts_ms INTEGER NOT NULL,"
-	"  rid TEXT NOT NULL,"
-	"  iss TEXT NOT NULL DEFAULT '',"
-	"  sub TEXT NOT NULL DEFAULT '',"
-	"  client_id TEXT NOT NULL DEFAULT '',"
-	"  method TEXT NOT NULL DEFAULT '',"
-	"  tool TEXT NOT NULL DEFAULT '',"
-	"  scopes TEXT NOT NULL DEFAULT '',"
-	"  outcome TEXT NOT NULL,"
-	"  status INTEGER NOT NULL,"
-	"  latency_us INTEGER NOT NULL,"
-	"  workspace TEXT NOT NULL DEFAULT '');"
-	"CREATE INDEX audit_ts ON audit (ts_ms);"
-	"CREATE INDEX audit_workspace ON audit (workspace, ts_ms);",
-	/* 3: the reference application's objects. */
-	"CREATE TABLE workspaces ("
-	"  id TEXT PRIMARY KEY,"
-	"  name TEXT NOT NULL,"
-	"  created_ms INTEGER NOT NULL,"
-	"  updated_ms INTEGER NOT NULL) WITHOUT ROWID;"
-	"CREATE TABLE environments ("
-	"  id TEXT PRIMARY KEY,"
-	"  workspace TEXT NOT NULL REFERENCES workspaces (id),"
-	"  name TEXT NOT NULL,"
-	"  type TEXT NOT NULL CHECK (type IN ('development', 'staging',"
-	"    'production')),"
-	"  created_ms INTEGER NOT NULL,"
-	"  updated_ms INTEGER NOT NULL,"
-	"  UNIQUE (workspace, name)) WITHOUT ROWID;"
-	"CREATE TABLE org_templates ("
-	"  id TEXT PRIMARY KEY,"
-	"  workspace TEXT NOT NULL REFERENCES workspaces (id),"
-	"  name TEXT NOT NULL,"
-	"  settings TEXT NOT NULL DEFAULT '{}',"
-	"  created_ms INTEGER NOT NULL,"
-	"  updated_ms INTEGER NOT NULL,"
-	"  UNIQUE (workspace, name)) WITHOUT ROWID;"
-	"CREATE TABLE organizations ("
-	"  id TEXT PRIMARY KEY,"
-	"  workspace TEXT NOT NULL REFERENCES workspaces (id),"
-	"  environment TEXT NOT NULL REFERENCES environments (id),"
-	"  name TEXT NOT NULL,"
-	"  external_id TEXT,"
-	"  metadata TEXT NOT NULL DEFAULT '{}',"
-	"  template TEXT REFERENCES org_templates (id),"
-	"  created_ms INTEGER NOT NULL,"
-	"  updated_ms INTEGER NOT NULL,"
-	"  UNIQUE (environment, external_id)) WITHOUT ROWID;"
-	"CREATE INDEX organizations_env ON organizations (environment,"
-	"  created_ms, id);",
-	/* 4: paging through a workspace's organizations. */
-	"CREATE INDEX organizations_ws ON organizations (workspace,"
-	"  created_ms, id);",
-	/*
-	 * 5: change notices waiting for a subscriber's next stream.  A URI
-	 * such as mcp-fcgi://workspace names a different resource in each
-	 * workspace: a change notifies only subscribers of the same one.
-	 */
-	"ALTER TABLE subscriptions ADD COLUMN workspace TEXT NOT NULL "
-	"  DEFAULT '';"
-	"CREATE INDEX subscriptions_uri ON subscriptions (uri, workspace);"
-	"CREATE TABLE notices ("
-	"  seq INTEGER PRIMARY KEY,"
-	"  session TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,"
-	"  message TEXT NOT NULL,"
-	"  created INTEGER NOT NULL);"
-	"CREATE INDEX notices_session ON notices (session, seq);",
-	/*
-	 * 6: bounds on what callers can make the store keep (store.h).
-	 * Failed client authentications become one counted window per
-	 * (client, address) and per address (client ''); cancellations get
-	 * an insertion order, so that a session's oldest can be dropped;
-	 * requests refused before authentication are counted per minute.
-	 */
-	"DROP TABLE auth_failures;"
-	"CREATE TABLE auth_failures ("
-	"  client TEXT NOT NULL,"
-	"  addr TEXT NOT NULL,"
-	"  start INTEGER NOT NULL,"
-	"  count INTEGER NOT NULL,"
-	"  PRIMARY KEY (client, addr));"
-	"CREATE INDEX auth_failures_start ON auth_failures (start);"
-	"CREATE TABLE cancelled_seq ("
-	"  seq INTEGER PRIMARY KEY,"
-	"  session TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,"
-	"  rid TEXT NOT NULL,"
-	"  created INTEGER NOT NULL,"
-	"  UNIQUE (session, rid));"
-	"INSERT INTO cancelled_seq (session, rid, created) SELECT session, "
-	"  rid, created FROM cancelled WHERE length(CAST(rid AS BLOB)) <= 256 "
-	"  ORDER BY created;"
-	"DROP TABLE cancelled;"
-	"ALTER TABLE cancelled_seq RENAME TO cancelled;"
-	"CREATE INDEX cancelled_session ON cancelled (session, seq);"
-	"CREATE INDEX cancelled_created ON cancelled (created);"
-	"ALTER TABLE sessions ADD COLUMN ord INTEGER NOT NULL DEFAULT 0;"
-	"CREATE INDEX sessions_owner ON sessions (owner, seen, ord);"
-	"CREATE TABLE audit_anon ("
-	"  seq INTEGER PRIMARY KEY,"
-	"  ts_ms INTEGER NOT NULL,"
-	"  addr TEXT NOT NULL,"
-	"  method TEXT NOT NULL,"
-	"  outcome TEXT NOT NULL,"
-	"  status INTEGER NOT NULL,"
-	"  count INTEGER NOT NULL,"
-	"  UNIQUE (ts_ms, addr, method, outcome, status));",
-	/*
-	 * 7: how many environments, templates and organizations each
-	 * workspace holds, kept by triggers, so that a create checks its
-	 * quota by reading one row instead of counting the workspace's.
-	 */
-	"CREATE TABLE workspace_usage ("
-	"  workspace TEXT NOT NULL,"
-	"  kind TEXT NOT NULL,"
-	"  n INTEGER NOT NULL,"
-	"  PRIMARY KEY (workspace, kind)) WITHOUT ROWID;"
-	"INSERT INTO workspace_usage SELECT workspace, 'env', count(*)"
-	"  FROM environments GROUP BY workspace;"
-	"CREATE TRIGGER environments_added AFTER INSERT ON environments"
-	"  BEGIN INSERT INTO workspace_usage VALUES (NEW.workspace, 'env',"
-	"  1) ON CONFLICT (workspace, kind) DO UPDATE SET n = n + 1; END;"
-	"CREATE TRIGGER environments_removed AFTER DELETE ON environments"
-	"  BEGIN UPDATE workspace_usage SET n = n - 1 WHERE workspace ="
-	"  OLD.workspace AND kind = 'env'; END;"
-	"INSERT INTO workspace_usage SELECT workspace, 'tpl', count(*)"
-	"  FROM org_templates GROUP BY workspace;"
-	"CREATE TRIGGER org_templates_added AFTER INSERT ON org_templates"
-	"  BEGIN INSERT INTO workspace_usage VALUES (NEW.workspace, 'tpl',"
-	"  1) ON CONFLICT (workspace, kind) DO UPDATE SET n = n + 1; END;"
-	"CREATE TRIGGER org_templates_removed AFTER DELETE ON org_templates"
-	"  BEGIN UPDATE workspace_usage SET n = n - 1 WHERE workspace ="
-	"  OLD.workspace AND kind = 'tpl'; END;"
-	"INSERT INTO workspace_usage SELECT workspace, 'org', count(*)"
-	"  FROM organizations GROUP BY workspace;"
-	"CREATE TRIGGER organizations_added AFTER INSERT ON organizations"
-	"  BEGIN INSERT INTO workspace_usage VALUES (NEW.workspace, 'org',"
-	"  1) ON CONFLICT (workspace, kind) DO UPDATE SET n = n + 1; END;"
-	"CREATE TRIGGER organizations_removed AFTER DELETE ON organizations"
-	"  BEGIN UPDATE workspace_usage SET n = n - 1 WHERE workspace ="
-	"  OLD.workspace AND kind = 'org'; END;",
-	/*
-	 * 8: the authorization server for people.  Clients gain how they
-	 * came (the operator, registration, a metadata document), how they
-	 * authenticate, their redirect URIs and grant types; users sign in
-	 * (or are named by the web server); grants remember what a user let
-	 * a client have; codes, token families and refresh tokens carry the
-	 * authorization code flow; registration tokens gate registration;
-	 * a web session is a signed-in browser.  Secrets and tokens are kept
-	 * only as hex SHA-256.
-	 */
-	"ALTER TABLE clients ADD COLUMN kind TEXT NOT NULL DEFAULT 'admin';"
-	"ALTER TABLE clients ADD COLUMN auth_method TEXT NOT NULL"
-	"  DEFAULT 'client_secret_basic';"
-	"ALTER TABLE clients ADD COLUMN redirect_uris TEXT NOT NULL"
-	"  DEFAULT '[]';"
-	"ALTER TABLE clients ADD COLUMN grant_types TEXT NOT NULL"
-	"  DEFAULT 'client_credentials';"
-	"ALTER TABLE clients ADD COLUMN app_type TEXT NOT NULL DEFAULT 'web';"
-	"ALTER TABLE clients ADD COLUMN metadata TEXT NOT NULL DEFAULT '{}';"
-	"ALTER TABLE clients ADD COLUMN expires INTEGER NOT NULL DEFAULT 0;"
-	"ALTER TABLE clients ADD COLUMN used INTEGER NOT NULL DEFAULT 0;"
-	"CREATE INDEX clients_kind ON clients (kind, expires);"
-	"CREATE TABLE users ("
-	"  id TEXT PRIMARY KEY,"
-	"  name TEXT NOT NULL UNIQUE,"
-	"  workspace TEXT NOT NULL,"
-	"  scopes TEXT NOT NULL,"
-	"  pwhash TEXT NOT NULL DEFAULT '',"
-	"  external INTEGER NOT NULL DEFAULT 0,"
-	"  created INTEGER NOT NULL,"
-	"  disabled INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
-	"CREATE TABLE grants ("
-	"  user TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
-	"  client TEXT NOT NULL,"
-	"  scopes TEXT NOT NULL,"
-	"  created INTEGER NOT NULL,"
-	"  updated INTEGER NOT NULL,"
-	"  PRIMARY KEY (user, client)) WITHOUT ROWID;"
-	"CREATE INDEX grants_client ON grants (client);"
-	"CREATE TABLE web_sessions ("
-	"  hash TEXT PRIMARY KEY,"
-	"  user TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
-	"  created INTEGER NOT NULL,"
-	"  expires INTEGER NOT NULL) WITHOUT ROWID;"
-	"CREATE INDEX web_sessions_user ON web_sessions (user, created);"
-	"CREATE INDEX web_sessions_expires ON web_sessions (expires);"
-	"CREATE TABLE token_families ("
-	"  id TEXT PRIMARY KEY,"
-	"  client TEXT NOT NULL,"
-	"  user TEXT NOT NULL,"
-	"  workspace TEXT NOT NULL,"
-	"  scopes TEXT NOT NULL,"
-	"  resource TEXT NOT NULL,"
-	"  created INTEGER NOT NULL,"
-	"  expires INTEGER NOT NULL,"
-	"  revoked INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
-	"CREATE INDEX token_families_user ON token_families (user, client);"
-	"CREATE INDEX token_families_client ON token_families (client);"
-	"CREATE INDEX token_families_revoked ON token_families (revoked);"
-	"CREATE INDEX token_families_expires ON token_families (expires);"
-	"CREATE TABLE auth_codes ("
-	"  hash TEXT PRIMARY KEY,"
-	"  family TEXT NOT NULL,"
-	"  client TEXT NOT NULL,"
-	"  user TEXT NOT NULL,"
-	"  workspace TEXT NOT NULL,"
-	"  redirect_uri TEXT NOT NULL,"
-	"  challenge TEXT NOT NULL,"
-	"  resource TEXT NOT NULL,"
-	"  scopes TEXT NOT NULL,"
-	"  created INTEGER NOT NULL,"
-	"  expires INTEGER NOT NULL,"
-	"  used INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
-	"CREATE INDEX auth_codes_expires ON auth_codes (expires);"
-	"CREATE TABLE refresh_tokens ("
-	"  hash TEXT PRIMARY KEY,"
-	"  family TEXT NOT NULL REFERENCES token_families (id)"
-	"    ON DELETE CASCADE,"
-	"  scopes TEXT NOT NULL,"
-	"  created INTEGER NOT NULL,"
-	"  expires INTEGER NOT NULL,"
-	"  used INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
-	"CREATE INDEX refresh_tokens_family ON refresh_tokens (family);"
-	"CREATE TABLE registration_tokens ("
-	"  hash TEXT PRIMARY KEY,"
-	"  name TEXT NOT NULL,"
-	"  created INTEGER NOT NULL,"
-	"  expires INTEGER NOT NULL,"
-	"  uses_left INTEGER NOT NULL) WITHOUT ROWID;",
-	/*
-	 * 9: SSE streams and their events, kept for resumption
-	 * (Last-Event-ID).  A stream belongs to a session; its events are
-	 * numbered from 0 (the priming event, no data).  A session's
-	 * listener is its GET stream (a legacy session's, made by GET /sse
-	 * of the 2024-11-05 transport, carries all its answers): the holder
-	 * (one process's claim)
-	 * beats while it is open, and change notices go to its events while
-	 * it is open or was closed less than MCP_LISTENER_GRACE ago.  The
-	 * trigger keeps the bounds of store.h: each stream's newest
-	 * MCP_EVENTS_PER_STREAM, each session's MCP_EVENTS_PER_SESSION,
-	 * nothing older than MCP_EVENT_KEEP seconds, MCP_EVENT_ROWS in all.
-	 */
-	"CREATE TABLE streams ("
-	"  id TEXT PRIMARY KEY,"
-	"  session TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,"
-	"  hi INTEGER NOT NULL,"
-	"  created INTEGER NOT NULL,"
-	"  touched INTEGER NOT NULL) WITHOUT ROWID;"
-	"CREATE INDEX streams_session ON streams (session, touched);"
-	"CREATE INDEX streams_touched ON streams (touched);"
-	"CREATE TABLE events ("
-	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	"  stream TEXT NOT NULL REFERENCES streams (id) ON DELETE CASCADE,"
-	"  session TEXT NOT NULL,"
-	"  seq INTEGER NOT NULL,"
-	"  data TEXT,"
-	"  last INTEGER NOT NULL DEFAULT 0,"
-	"  created INTEGER NOT NULL,"
-	"  UNIQUE (stream, seq));"
-	"CREATE INDEX events_created ON events (created);"
-	"CREATE INDEX events_session ON events (session, id);"
-	"CREATE TRIGGER events_bound AFTER INSERT ON events BEGIN"
-	"  DELETE FROM events WHERE stream = NEW.stream AND seq <= NEW.seq - "
-	MCP_XSTR(MCP_EVENTS_PER_STREAM) ";"
-	"  DELETE FROM events WHERE session = NEW.session AND id <= (SELECT id"
-	"    FROM events WHERE session = NEW.session ORDER BY id DESC LIMIT 1"
-	"    OFFSET " MCP_XSTR(MCP_EVENTS_PER_SESSION) ");"
-	"  DELETE FROM events WHERE created < NEW.created - "
-	MCP_XSTR(MCP_EVENT_KEEP) ";"
-	"  DELETE FROM events WHERE id <= NEW.id - " MCP_XSTR(MCP_EVENT_ROWS) ";"
-	"  END;"
-	"ALTER TABLE sessions ADD COLUMN listener TEXT NOT NULL DEFAULT '';"
-	"ALTER TABLE sessions ADD COLUMN holder TEXT NOT NULL DEFAULT '';"
-	"ALTER TABLE sessions ADD COLUMN listener_open INTEGER NOT NULL"
-	"  DEFAULT 0;"
-	"ALTER TABLE sessions ADD COLUMN listener_seen INTEGER NOT NULL"
-	"  DEFAULT 0;"
-	"ALTER TABLE sessions ADD COLUMN legacy INTEGER NOT NULL DEFAULT 0;",
-	/*
-	 * 10: keys the server keeps for itself, one row per purpose, made
-	 * by the first process that needs one (store_sqlite_secret.c).
-	 */
-	"CREATE TABLE secrets ("
-	"  name TEXT PRIMARY KEY,"
-	"  value BLOB NOT NULL,"
-	"  created INTEGER NOT NULL) WITHOUT ROWID;",
-	/*
-	 * 11: tasks (the 2026-07-28 tasks extension), each its caller's
-	 * (owner) at one endpoint.  The process running one (holder) beats
-	 * while it works.  store_sqlite_tasks.c keeps the bounds of store.h
-	 * when it adds one.
-	 */
-	"CREATE TABLE tasks ("
-	"  id TEXT PRIMARY KEY,"
-	"  endpoint TEXT NOT NULL,"
-	"  owner TEXT NOT NULL,"
-	"  tool TEXT NOT NULL,"
-	"  status TEXT NOT NULL,"
-	"  message TEXT NOT NULL DEFAULT '',"
-	"  created_ms INTEGER NOT NULL,"
-	"  updated_ms INTEGER NOT NULL,"
-	"  ttl_ms INTEGER NOT NULL,"
-	"  poll_ms INTEGER NOT NULL,"
-	"  holder TEXT NOT NULL,"
-	"  beat_ms INTEGER NOT NULL,"
-	"  cancel INTEGER NOT NULL DEFAULT 0,"
-	"  result TEXT,"
-	"  error TEXT,"
-	"  inputs TEXT,"
-	"  answers TEXT) WITHOUT ROWID;"
-	"CREATE INDEX tasks_owner ON tasks (endpoint, owner, status);"
-	"CREATE INDEX tasks_created ON tasks (created_ms);",
-	/*
-	 * 12: a refresh token's lineage: the token it replaced (parent,
-	 * its digest; "" when a code gave it) and whether it was given a
-	 * second pair within refresh_token_reuse_seconds (reissued).
-	 */
-	"ALTER TABLE refresh_tokens ADD COLUMN parent TEXT NOT NULL "
-	"  DEFAULT '';"
-	"ALTER TABLE refresh_tokens ADD COLUMN reissued INTEGER NOT NULL "
-	"  DEFAULT 0;"
-	"CREATE INDEX refresh_tokens_parent ON refresh_tokens (parent);",
 };
 
 struct sqlite_store {
@@ -2222,7 +1852,8 @@ schema_version(sqlite3 *db)
 }
 
 /*
- * Brings the schema to SCHEMA_VERSION.  A store already there is only
+ * Brings the schema to SCHEMA_VERSION, applying the migrations of
+ * store_schema.c in one transaction.  A store already there is only
  * read: a process (a CGI request's, say) starts while another holds the
  * write lock, and what it then writes meets the busy timeout like any
  * write.  Otherwise the version is read again under the write lock,
@@ -2231,8 +1862,8 @@ schema_version(sqlite3 *db)
 static int
 migrate(sqlite3 *db, char *err, size_t errsz)
 {
-	char		*msg = NULL;
-	int		 v, i;
+	char		*msg = NULL, *text;
+	int		 v, i, rc;
 
 	if (schema_version(db) == SCHEMA_VERSION)
 		return 0;
@@ -2245,12 +1876,20 @@ migrate(sqlite3 *db, char *err, size_t errsz)
 		    "this program (%d)", v, SCHEMA_VERSION);
 		return -1;
 	}
-	for (i = v; i < SCHEMA_VERSION; i++)
-		if (sqlite3_exec(db, migrations[i], NULL, NULL, &msg) !=
-		    SQLITE_OK) {
+	for (i = v + 1; i <= SCHEMA_VERSION; i++) {
+		if ((text = schema_render(SCHEMA_SQLITE, i)) == NULL) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			snprintf(err, errsz, "store migration %d: out of "
+			    "memory", i);
+			return -1;
+		}
+		rc = sqlite3_exec(db, text, NULL, NULL, &msg);
+		free(text);
+		if (rc != SQLITE_OK) {
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			goto fail;
 		}
+	}
 	if (v < SCHEMA_VERSION) {
 		char	 q[64];
 
