@@ -7,7 +7,7 @@ pkgs="build-essential pkg-config libfcgi-dev libjson-c-dev libjwt-dev
 libjemalloc-dev libssl-dev libsqlite3-dev libcurl4-openssl-dev lighttpd bats curl jq
 sqlite3 wrk python3 python3-cryptography libargon2-dev chromium
 nginx-light apache2 libapache2-mod-fcgid spawn-fcgi mandoc systemd
-libpq-dev postgresql-15"
+libpq-dev postgresql-15 iproute2"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
