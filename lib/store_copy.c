@@ -111,7 +111,7 @@ table(sqlite3 *db, PGconn *c, const char *t, int64_t *rows, char *err,
 	PGresult	*r;
 	const char	*v[COLS_MAX];
 	char		*hex[COLS_MAX] = { NULL };
-	char		 sql[2048], names[1024] = "", ph[512] = "";
+	char		 sql[2048], names[1024] = "", ph[512] = "", *id;
 	int		 n, i, rc = -1, len;
 
 	snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\"", t);
@@ -124,9 +124,17 @@ table(sqlite3 *db, PGconn *c, const char *t, int64_t *rows, char *err,
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
+		/* The file's own names: whoever wrote it chose them. */
+		if ((id = PQescapeIdentifier(c, sqlite3_column_name(st, i),
+		    strlen(sqlite3_column_name(st, i)))) == NULL) {
+			snprintf(err, errsz, "%s: a column name: %s", t,
+			    PQerrorMessage(c));
+			goto out;
+		}
 		len = (int)strlen(names);
-		snprintf(names + len, sizeof(names) - (size_t)len, "%s\"%s\"",
-		    i > 0 ? ", " : "", sqlite3_column_name(st, i));
+		snprintf(names + len, sizeof(names) - (size_t)len, "%s%s",
+		    i > 0 ? ", " : "", id);
+		PQfreemem(id);
 		len = (int)strlen(ph);
 		snprintf(ph + len, sizeof(ph) - (size_t)len, "%s$%d",
 		    i > 0 ? ", " : "", i + 1);

@@ -10,6 +10,8 @@
  * refuses it): libpq reads it from PGPASSWORD, or from a password file
  * (passfile=, PGPASSFILE, ~/.pgpass).
  */
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +22,12 @@
 #include "store_schema.h"
 
 #define P(p)		((struct pg_store *)(void *)(p))
-/* pg_advisory_lock() key of the migration: "mcp-fcgi" in ASCII. */
+/* pg_advisory_lock() key of the migration, a number of our own. */
 #define MIGRATE_LOCK	"7885053420391671913"
 #define TX_TRIES	50
 #define STATEMENT_MS	"5000"	/* as SQLite's busy timeout */
+/* The longest wait for an answer: the statement's bound and some. */
+#define ANSWER_MS	7000
 
 struct pg_store {
 	struct mcp_store	 base;	/* first: the public part */
@@ -32,6 +36,7 @@ struct pg_store {
 	const char		*stmt[PG_STMT_MAX];	/* prepared: "s<i>" */
 	size_t			 nstmt;
 	int			 in_tx;
+	int			 answer_ms;	/* see answer(); 0: no bound */
 	int			 retry;	/* the transaction must run again */
 	int			 lost;	/* the connection broke in it */
 	PGconn			*lconn;	/* LISTEN mcp_events, nothing else */
@@ -132,11 +137,72 @@ dial(struct pg_store *s)
 	 */
 	const char *const	 keys[] = { "connect_timeout",
 	    "application_name", "tcp_user_timeout", "keepalives_idle",
-	    "dbname", NULL };
+	    "keepalives_interval", "keepalives_count", "dbname", NULL };
 	const char *const	 vals[] = { "5", "mcp-fcgi", "10000", "10",
-	    s->path, NULL };
+	    "5", "3", s->path, NULL };
 
 	return PQconnectdbParams(keys, vals, 1);
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The answer to what was just sent: the last result (an error stops a
+ * query, so it is then the error).  The server ends a statement after
+ * statement_timeout; a server that stops answering at all (stopped, a
+ * synchronous standby gone, a disk hung, a host gone) is waited for at
+ * most answer_ms, after which the connection is closed (its state is
+ * unknown) and NULL returned: the next call connects again.
+ */
+static PGresult *
+answer(struct pg_store *s)
+{
+	struct pollfd	 pfd;
+	PGresult	*r, *last = NULL;
+	int64_t		 end = now_ms() + s->answer_ms, left;
+	int		 n;
+
+	for (;;) {
+		while (PQisBusy(s->conn)) {
+			left = s->answer_ms > 0 ? end - now_ms() : -1;
+			if (s->answer_ms > 0 && left <= 0)
+				goto late;
+			pfd.fd = PQsocket(s->conn);
+			pfd.events = POLLIN;
+			if ((n = poll(&pfd, 1, (int)left)) == -1 &&
+			    errno != EINTR)
+				goto late;
+			if (n > 0 && !PQconsumeInput(s->conn))
+				break;	/* lost: PQgetResult() says so */
+		}
+		if ((r = PQgetResult(s->conn)) == NULL)
+			return last;
+		if (last != NULL && PQresultStatus(last) !=
+		    PGRES_COMMAND_OK && PQresultStatus(last) !=
+		    PGRES_TUPLES_OK)
+			PQclear(r);	/* keep the first error */
+		else {
+			PQclear(last);
+			last = r;
+		}
+		if (PQstatus(s->conn) == CONNECTION_BAD)
+			return last;
+	}
+late:
+	PQclear(last);
+	mcp_logx(MCP_LEVEL_ERROR, NULL, "store: no answer from postgresql "
+	    "in %d ms: connection closed", s->answer_ms);
+	PQfinish(s->conn);
+	s->conn = NULL;
+	s->nstmt = 0;
+	return NULL;
 }
 
 /* Connects (again); 0, or -1 with err. */
@@ -160,13 +226,17 @@ pg_connect(struct pg_store *s, char *err, size_t errsz)
 	 * handler would; a transaction left open by a stuck process is
 	 * ended by the server.
 	 */
-	r = PQexec(s->conn, "SET statement_timeout = " STATEMENT_MS ";"
+	if (!PQsendQuery(s->conn, "SET statement_timeout = " STATEMENT_MS ";"
 	    "SET idle_in_transaction_session_timeout = 30000;"
-	    "SET client_min_messages = warning");
+	    "SET client_min_messages = warning")) {
+		snprintf(err, errsz, "postgresql: cannot send");
+		return -1;
+	}
+	r = answer(s);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		snprintf(err, errsz, "postgresql: %s",
-		    PQresultErrorMessage(r));
-		err[strcspn(err, "\n")] = '\0';
+		snprintf(err, errsz, "postgresql: %s", r != NULL ?
+		    PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) :
+		    "no answer");
 		PQclear(r);
 		return -1;
 	}
@@ -212,7 +282,7 @@ prepared(struct pg_store *s, const char *sql, char name[16], PGresult **fail)
 	if (s->nstmt == PG_STMT_MAX)
 		return NULL;
 	snprintf(name, 16, "s%u", (unsigned int)s->nstmt);
-	r = PQprepare(s->conn, name, sql, 0, NULL);
+	r = PQsendPrepare(s->conn, name, sql, 0, NULL) ? answer(s) : NULL;
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		*fail = r;
 		return NULL;
@@ -245,12 +315,17 @@ pg_run(struct mcp_store *p, const char *sql, const struct pg_args *a,
 		if (!s->in_tx && PQstatus(s->conn) != CONNECTION_OK &&
 		    reconnect(s) == -1)
 			return MCP_ERR_STORE;
+		if (s->conn == NULL) {		/* closed in this transaction */
+			s->lost = 1;
+			return MCP_ERR_STORE;
+		}
 		name = prepared(s, sql, buf, &r);
-		if (r == NULL)
-			r = name != NULL ? PQexecPrepared(s->conn, name, n,
-			    a != NULL ? a->v : NULL, NULL, NULL, 0) :
-			    PQexecParams(s->conn, sql, n, NULL,
-			    a != NULL ? a->v : NULL, NULL, NULL, 0);
+		if (r == NULL && s->conn != NULL)
+			r = (name != NULL ? PQsendQueryPrepared(s->conn, name,
+			    n, a != NULL ? a->v : NULL, NULL, NULL, 0) :
+			    PQsendQueryParams(s->conn, sql, n, NULL,
+			    a != NULL ? a->v : NULL, NULL, NULL, 0)) ?
+			    answer(s) : NULL;
 		st = PQresultStatus(r);
 		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
 			if (res != NULL)
@@ -270,7 +345,7 @@ pg_run(struct mcp_store *p, const char *sql, const struct pg_args *a,
 			PQclear(r);
 			return MCP_ERR_STORE;
 		}
-		if (PQstatus(s->conn) == CONNECTION_BAD) {
+		if (s->conn == NULL || PQstatus(s->conn) == CONNECTION_BAD) {
 			if (s->in_tx)
 				s->lost = 1;
 			else if (tries == 0 && is_read(sql)) {
@@ -280,9 +355,15 @@ pg_run(struct mcp_store *p, const char *sql, const struct pg_args *a,
 				continue;
 			}
 		}
-		mcp_logx(MCP_LEVEL_ERROR, NULL, "store: %s: %s%s", what,
-		    code, r != NULL ? PQresultErrorMessage(r) :
-		    PQerrorMessage(s->conn));
+		/*
+		 * The primary message only: DETAIL would quote the row's
+		 * values (a session id, a digest), which have no place in
+		 * the log.
+		 */
+		mcp_logx(MCP_LEVEL_ERROR, NULL, "store: %s: %s %s", what,
+		    code, r != NULL && PQresultErrorField(r,
+		    PG_DIAG_MESSAGE_PRIMARY) != NULL ? PQresultErrorField(r,
+		    PG_DIAG_MESSAGE_PRIMARY) : "the connection was lost");
 		PQclear(r);
 		return MCP_ERR_STORE;
 	}
@@ -295,12 +376,26 @@ tx_exec(struct pg_store *s, const char *sql, char code[6])
 	PGresult	*r;
 	int		 ok;
 
-	r = PQexec(s->conn, sql);
+	r = s->conn != NULL && PQsendQuery(s->conn, sql) ? answer(s) : NULL;
 	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	/* COMMIT of a transaction that failed answers ROLLBACK, "ok". */
+	if (ok && strcmp(sql, "COMMIT") == 0)
+		ok = strcmp(PQcmdStatus(r), "COMMIT") == 0;
 	if (code != NULL)
 		snprintf(code, 6, "%s", sqlstate(r));
 	PQclear(r);
 	return ok ? 0 : -1;
+}
+
+static const char turn_sql[] = "SELECT pg_advisory_xact_lock(hashtext($1))";
+
+enum mcp_err
+pg_turn(struct mcp_store *p, const char *name)
+{
+	struct pg_args	 a = { 0 };
+
+	pg_text(&a, name);
+	return pg_run(p, turn_sql, &a, NULL, "turn");
 }
 
 static void
@@ -487,6 +582,13 @@ migrate(struct pg_store *s, char *err, size_t errsz)
 	char		 sql[64], *text;
 	int		 v, i, failed, rc = -1;
 
+	/*
+	 * A migration may wait for another process's and take its time on
+	 * a large store: neither bound applies to it.
+	 */
+	s->answer_ms = 0;
+	r = PQexec(s->conn, "SET statement_timeout = 0");
+	PQclear(r);
 	r = PQexec(s->conn, "SELECT pg_advisory_lock(" MIGRATE_LOCK ")");
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		snprintf(err, errsz, "store migration: %s",
@@ -530,6 +632,13 @@ migrate(struct pg_store *s, char *err, size_t errsz)
 out:
 	r = PQexec(s->conn, "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")");
 	PQclear(r);
+	r = PQexec(s->conn, "SET statement_timeout = " STATEMENT_MS);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0) {
+		snprintf(err, errsz, "store: cannot set statement_timeout");
+		rc = -1;
+	}
+	PQclear(r);
+	s->answer_ms = ANSWER_MS;
 	return rc;
 }
 
@@ -641,15 +750,16 @@ mcp_store_check(const char *path, char *why, size_t whysz)
 
 	if (!mcp_store_is_pg(path))
 		return 0;
+	/* libpq's own message may quote the string, password and all. */
 	if ((o = PQconninfoParse(path, &msg)) == NULL) {
-		snprintf(why, whysz, "not a PostgreSQL connection string: %s",
-		    msg != NULL ? msg : "out of memory");
-		why[strcspn(why, "\n")] = '\0';
+		snprintf(why, whysz, "not a PostgreSQL URL or connection "
+		    "string libpq can read");
 		PQfreemem(msg);
 		return -1;
 	}
 	for (i = o; i->keyword != NULL; i++)
-		if (strcmp(i->keyword, "password") == 0 && i->val != NULL &&
+		if ((strcmp(i->keyword, "password") == 0 ||
+		    strcmp(i->keyword, "sslpassword") == 0) && i->val != NULL &&
 		    *i->val != '\0') {
 			snprintf(why, whysz, "must not hold the password: "
 			    "give it in a password file (passfile=) or "
@@ -674,6 +784,7 @@ pg_store_open(const char *path, char *err, size_t errsz)
 		return NULL;
 	}
 	s->base.ops = &ops;
+	s->answer_ms = ANSWER_MS;
 	if (pg_connect(s, err, errsz) == -1 || migrate(s, err, errsz) == -1) {
 		store_close(&s->base);
 		return NULL;

@@ -77,6 +77,14 @@ enum mcp_err	 pg_tx(struct mcp_store *, pg_tx_fn, void *,
  */
 enum mcp_err	 pg_tx_rc(struct mcp_store *, pg_tx_fn, void *,
 		    const char *what);
+/*
+ * In a pg_tx_rc() transaction, as its first statement: waits for the
+ * writers of name (a table whose rule counts the whole of it) to be
+ * done, so that they take turns as on SQLite, without the retries of
+ * SERIALIZABLE, whose reads of a whole table conflict with every
+ * concurrent writer's.  Held until the transaction ends.
+ */
+enum mcp_err	 pg_turn(struct mcp_store *, const char *name);
 
 /* Column col of row as text into dst ("" for NULL), cut to sz - 1. */
 void		 pg_copy(PGresult *, int row, int col, char *dst, size_t sz);

@@ -829,6 +829,9 @@ client_register_tx(struct mcp_store *p, void *arg)
 	enum mcp_err		 e;
 	int64_t			 n;
 
+	/* Registrations take turns: the bound counts every client. */
+	if ((e = pg_turn(p, "clients")) != MCP_OK)
+		return e;
 	x->full = 0;
 	memset(&a, 0, sizeof(a));
 	pg_int(&a, x->now - 86400);
@@ -889,7 +892,7 @@ pg_client_register(struct mcp_store *p, const struct mcp_client *cl,
 	x.cl = cl;
 	x.now = now;
 	x.full = 0;
-	if ((e = pg_tx(p, client_register_tx, &x, "client_register")) !=
+	if ((e = pg_tx_rc(p, client_register_tx, &x, "client_register")) !=
 	    MCP_OK)
 		return e;
 	return x.full ? MCP_ERR_CONFLICT : MCP_OK;

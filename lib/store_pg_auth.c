@@ -234,6 +234,8 @@ fail_tx(struct mcp_store *p, void *arg)
 	struct pg_args	 a = { 0 };
 	enum mcp_err	 e;
 
+	if ((e = pg_turn(p, "auth_failures")) != MCP_OK)
+		return e;
 	pg_int(&a, f->now - f->window);
 	if ((e = pg_run(p, fail_prune_sql, &a, NULL, "fail_add prune")) !=
 	    MCP_OK)
@@ -250,7 +252,8 @@ fail_tx(struct mcp_store *p, void *arg)
 
 /*
  * One failure for (client, addr) and for addr alone, the ended windows
- * dropped and the oldest past MCP_FAIL_ROWS, in one transaction.
+ * dropped and the oldest past MCP_FAIL_ROWS, in one transaction, the
+ * table's writers taking turns (its trim counts the whole table).
  */
 enum mcp_err
 pg_fail_add(struct mcp_store *p, const char *client, const char *addr,
@@ -262,7 +265,7 @@ pg_fail_add(struct mcp_store *p, const char *client, const char *addr,
 	f.addr = addr;
 	f.now = now;
 	f.window = window;
-	return pg_tx(p, fail_tx, &f, "fail_add");
+	return pg_tx_rc(p, fail_tx, &f, "fail_add");
 }
 
 /* The failures of the current window and when it began (n = 0: now). */
