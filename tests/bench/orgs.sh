@@ -1,12 +1,14 @@
 #!/bin/sh
-# orgs.sh BUILD: the reference application's rows of `make bench` on a
-# PostgreSQL store (tests/pg.sh, on this machine, over its socket), with
+# orgs.sh BUILD [ENGINE]: the reference application's rows of `make bench`
+# on a PostgreSQL store (tests/pg.sh, on this machine, over its socket;
+# ENGINE sqlite: the embedded store, for a comparison in one run), with
 # the same server, load and requests as run.sh's SQLite rows:
 # list_organizations (a page of 50), create_organization and
 # get_organization with a token, BENCH_ROUNDS rounds, medians.  Prints
 # the rows and create's ratio to get (target 0.50, p99 under 20 ms).
 set -eu
 build=${1:-build}
+engine=${2:-pg}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 dur=${BENCH_SECONDS:-5}
@@ -16,12 +18,19 @@ conns=${BENCH_CONNS:-32}
 state=$(mktemp -d /tmp/mcpfcgi-bench-pg.XXXXXX)
 chmod 711 "$state"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-url=$(sh tests/pg.sh start "$state/pg")
 lpid=
-trap 'kill $lpid 2>/dev/null; wait $lpid 2>/dev/null || true; sh tests/pg.sh stop "$state/pg"; rm -rf "$state"' EXIT
+trap 'kill $lpid 2>/dev/null; wait $lpid 2>/dev/null || true; [ "$engine" = sqlite ] || sh tests/pg.sh stop "$state/pg"; rm -rf "$state"' EXIT
 sh etc/mkconf.sh "$state" "$port" "$build" 2 0 1
-# sed would read the URL's & as the matched text.
-sedurl=$(printf '%s' "$url" | sed 's/[&|\\]/\\&/g')
+if [ "$engine" = sqlite ]; then
+	sedurl=$state/mcp.db
+	label="SQLite (the embedded store)"
+else
+	chmod 711 "$state"	# mkconf.sh made it 0700; PostgreSQL's user
+	url=$(sh tests/pg.sh start "$state/pg")
+	# sed would read the URL's & as the matched text.
+	sedurl=$(printf '%s' "$url" | sed 's/[&|\\]/\\&/g')
+	label="PostgreSQL 15 (same machine, over its socket)"
+fi
 for f in mcp-fcgi.conf mcp-fcgi-open.conf; do
 	sed -i -e 's/^log_level = info/log_level = warning/' \
 	    -e "s|^store_path = .*|store_path = $sedurl|" \
@@ -88,15 +97,19 @@ for _ in $(seq "$rounds"); do
 	run get "$GOCALL" "$GOH" >>"$state/g"
 done
 # Every create must have been a write, not an isError answer.
-made=$(PGPASSFILE=$state/pg/pgpass \
-    psql -X -tA -h "$state/pg/run" -p "$(cat "$state/pg/port")" -U mcp mcp \
-    -c "SELECT count(*) FROM organizations")
+if [ "$engine" = sqlite ]; then
+	made=$(sqlite3 "$state/mcp.db" "SELECT count(*) FROM organizations")
+else
+	made=$(PGPASSFILE=$state/pg/pgpass \
+	    psql -X -tA -h "$state/pg/run" -p "$(cat "$state/pg/port")" -U mcp mcp \
+	    -c "SELECT count(*) FROM organizations")
+fi
 median() { sort -n | sed -n "$(((rounds + 1) / 2))p"; }
 col() { awk -v c="$2" '{print $c}' "$state/$1" | median; }
 row() { printf '%-40s %9s %9s %9s %8s\n' "$1" "$(col "$2" 1)" "$(col "$2" 2)" "$(col "$2" 3)" "$3"; }
 c=$(col c 1) g=$(col g 1)
-echo "rounds (req/s), PostgreSQL: list_organizations $(awk '{printf "%s ", $1}' "$state/l")| create_organization $(awk '{printf "%s ", $1}' "$state/c")| get_organization $(awk '{printf "%s ", $1}' "$state/g")"
-printf '\nthe same on PostgreSQL 15 (same machine, over its socket; %s organizations made)\n' "$made"
+echo "rounds (req/s), $engine: list_organizations $(awk '{printf "%s ", $1}' "$state/l")| create_organization $(awk '{printf "%s ", $1}' "$state/c")| get_organization $(awk '{printf "%s ", $1}' "$state/g")"
+printf '\nthe reference application on %s; %s organizations made\n' "$label" "$made"
 printf '%-40s %9s %9s %9s %8s\n' "" "req/s" "p50 ms" "p99 ms" "ratio"
 row "list_organizations, page of 50, token" l ""
 row "create_organization, token" c "$(echo "$c $g" | awk '{printf "%.2f", $1 / $2}') of get (target 0.50); p99 target 20 ms"
