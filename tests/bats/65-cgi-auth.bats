@@ -6,8 +6,10 @@
 
 load helper
 
+# The store: $T/mcp.db, or on PostgreSQL a database of the test's own.
 setup() {
 	T=$(mktemp -d /tmp/mcpfcgi-cgiauth.XXXXXX)
+	store_for "$T"
 	BIN=$ROOT/$BUILD/mcp.fcgi
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 	$JWT genkey rsa "$T" rsa kid-a
@@ -15,13 +17,14 @@ setup() {
 }
 teardown() {
 	[ -n "${HTTPD:-}" ] && kill "$HTTPD" 2>/dev/null
+	store_drop
 	rm -rf "$T"
 }
 
 # conf ISSUER_SOURCE_LINE [EXTRA]: an auth configuration in $T/a.conf.
 conf() {
 	cat >"$T/a.conf" <<-EOF
-	store_path = $T/mcp.db
+	store_path = $STORE_PATH
 	resource = https://mcp.example/mcp
 	${2:-}
 	[issuer]
@@ -163,7 +166,7 @@ wellknown() {
 	local own
 	own=$(sed -E 's|^https?://[^/?]*||; s|\?.*||' <<<"$1")
 	cat >"$T/w.conf" <<-EOF
-	store_path = $T/mcp.db
+	store_path = $STORE_PATH
 	resource = $1
 	[issuer]
 	issuer = https://as.example
