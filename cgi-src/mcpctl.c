@@ -16,6 +16,7 @@
  *   mcpctl audit [--since SECONDS]
  *   mcpctl audit refused [--since SECONDS]
  *   mcpctl audit prune
+ *   mcpctl store copy SQLITE_FILE
  *
  * Output is JSON on standard output; errors go to standard error with a
  * non-zero exit status.  A client secret is printed once, when made.  A
@@ -40,6 +41,13 @@
 #include "as/users.h"
 #include "as/web.h"
 
+/* One table copied by `store copy`: its row count. */
+static void
+copied_one(void *arg, const char *table, int64_t rows)
+{
+	json_object_object_add(arg, table, json_object_new_int64(rows));
+}
+
 static void
 usage(void)
 {
@@ -62,7 +70,8 @@ usage(void)
 	    "  registration-token add --name N [--uses N] [--ttl SECONDS]\n"
 	    "  audit [--since SECONDS]\n"
 	    "  audit refused [--since SECONDS]\n"
-	    "  audit prune\n");
+	    "  audit prune\n"
+	    "  store copy SQLITE_FILE\n");
 	exit(2);
 }
 
@@ -608,6 +617,17 @@ main(int argc, char *argv[])
 			print(a);
 			rc = 0;
 		}
+	} else if (strcmp(argv[0], "store") == 0 && argc == 3 &&
+	    strcmp(argv[1], "copy") == 0) {
+		a = json_object_new_object();
+		if ((rc = mcp_store_copy(argv[2], cfg.store_path, copied_one,
+		    a, err, sizeof(err))) == 0) {
+			struct json_object	*o = json_object_new_object();
+
+			mcp_json_set(o, "copied", a);
+			print(o);
+		} else
+			json_object_put(a);
 	} else if (strcmp(argv[0], "audit") == 0) {
 		since = opt(argc - 1, argv + 1, "--since");
 		a = json_object_new_array();

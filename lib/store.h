@@ -753,6 +753,16 @@ int			 mcp_store_is_pg(const char *path);
 int			 mcp_store_check(const char *path, char *why,
 			    size_t whysz);
 
+/*
+ * Copies the SQLite store at from into the empty PostgreSQL store to, in
+ * one transaction (lib/store_copy.c); cb hears each table's row count.
+ * 0, or -1 with err (nothing copied).
+ */
+typedef void		(*mcp_copy_cb)(void *, const char *table,
+			    int64_t rows);
+int			 mcp_store_copy(const char *from, const char *to,
+			    mcp_copy_cb, void *, char *err, size_t errsz);
+
 /* The engines' own opens, for mcp_store_open() alone. */
 struct mcp_store	*sqlite_store_open(const char *, char *, size_t);
 struct mcp_store	*pg_store_open(const char *, char *, size_t);

@@ -33,7 +33,8 @@ struct pg_store {
 	int			 in_tx;
 	int			 retry;	/* the transaction must run again */
 	int			 lost;	/* the connection broke in it */
-	int			 listening;	/* store_pg_events.c */
+	PGconn			*lconn;	/* LISTEN mcp_events, nothing else */
+	time_t			 ltried;	/* its last failed connect */
 };
 
 /* Schema versions match SQLite's (store_sqlite.c); see migrate(). */
@@ -404,9 +405,9 @@ pg_conn(struct mcp_store *p)
 	return P(p)->conn;
 }
 
-/* Connects (again); 0, or -1 with err. */
-static int
-pg_connect(struct pg_store *s, char *err, size_t errsz)
+/* A new connection to the store's database (NULL: out of memory). */
+static PGconn *
+dial(struct pg_store *s)
 {
 	/*
 	 * Ours first: the path's own settings override them.  A host that
@@ -418,13 +419,20 @@ pg_connect(struct pg_store *s, char *err, size_t errsz)
 	    "dbname", NULL };
 	const char *const	 vals[] = { "5", "mcp-fcgi", "10000", "10",
 	    s->path, NULL };
+
+	return PQconnectdbParams(keys, vals, 1);
+}
+
+/* Connects (again); 0, or -1 with err. */
+static int
+pg_connect(struct pg_store *s, char *err, size_t errsz)
+{
 	PGresult		*r;
 
 	if (s->conn != NULL)
 		PQfinish(s->conn);
 	s->nstmt = 0;
-	s->listening = 0;
-	s->conn = PQconnectdbParams(keys, vals, 1);
+	s->conn = dial(s);
 	if (s->conn == NULL || PQstatus(s->conn) != CONNECTION_OK) {
 		snprintf(err, errsz, "postgresql: %s", s->conn != NULL ?
 		    PQerrorMessage(s->conn) : "out of memory");
@@ -482,12 +490,12 @@ prepared(struct pg_store *s, const char *sql, char name[16], PGresult **fail)
 	*fail = NULL;
 	for (i = 0; i < s->nstmt; i++)
 		if (s->stmt[i] == sql) {
-			snprintf(name, 16, "s%zu", i);
+			snprintf(name, 16, "s%u", (unsigned int)i);
 			return name;
 		}
 	if (s->nstmt == PG_STMT_MAX)
 		return NULL;
-	snprintf(name, 16, "s%zu", s->nstmt);
+	snprintf(name, 16, "s%u", (unsigned int)s->nstmt);
 	r = PQprepare(s->conn, name, sql, 0, NULL);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		*fail = r;
@@ -590,8 +598,10 @@ backoff(int tries)
 	nanosleep(&ts, NULL);
 }
 
-enum mcp_err
-pg_tx(struct mcp_store *p, pg_tx_fn fn, void *arg, const char *what)
+/* pg_tx() and pg_tx_rc(): begin is the statement that opens one. */
+static enum mcp_err
+tx_run(struct mcp_store *p, const char *begin, pg_tx_fn fn, void *arg,
+    const char *what)
 {
 	struct pg_store		*s = P(p);
 	enum mcp_err		 e;
@@ -603,8 +613,7 @@ pg_tx(struct mcp_store *p, pg_tx_fn fn, void *arg, const char *what)
 			return MCP_ERR_STORE;
 		s->retry = s->lost = 0;
 		sent = 0;
-		if (tx_exec(s, "BEGIN ISOLATION LEVEL SERIALIZABLE",
-		    NULL) == -1) {
+		if (tx_exec(s, begin, NULL) == -1) {
 			if (PQstatus(s->conn) == CONNECTION_BAD &&
 			    tries == 0)
 				continue;
@@ -651,38 +660,84 @@ pg_tx(struct mcp_store *p, pg_tx_fn fn, void *arg, const char *what)
 	return MCP_ERR_STORE;
 }
 
+enum mcp_err
+pg_tx(struct mcp_store *p, pg_tx_fn fn, void *arg, const char *what)
+{
+	return tx_run(p, "BEGIN ISOLATION LEVEL SERIALIZABLE", fn, arg,
+	    what);
+}
+
+enum mcp_err
+pg_tx_rc(struct mcp_store *p, pg_tx_fn fn, void *arg, const char *what)
+{
+	return tx_run(p, "BEGIN ISOLATION LEVEL READ COMMITTED", fn, arg,
+	    what);
+}
+
 /*
  * Wake-ups: every event_add() ends with NOTIFY on channel mcp_events
- * (delivered at commit), which this connection LISTENs to once it is
- * asked for its descriptor.  After a reconnect the descriptor is new,
- * so callers ask for it before each wait.
+ * (delivered at commit), which a second connection of this store
+ * LISTENs to, made when it is first asked for its descriptor.  A
+ * connection of its own, because libpq reads a notification that comes
+ * while a statement runs into its own queue, off the socket: on the
+ * connection that runs event_scan() and the rest, a wake-up arriving
+ * during a scan would leave the socket quiet and wait for the next
+ * periodic scan.  This one runs nothing after LISTEN, so its socket is
+ * readable exactly while a notification waits.
+ *
+ * After a reconnect the descriptor is new, so callers ask for it before
+ * each wait; while the database cannot be reached, -1 (the caller
+ * polls), and a new connection is tried at most once a second.
  */
 int
 pg_events_fd(struct mcp_store *p)
 {
 	struct pg_store	*s = P(p);
 	PGresult	*r;
+	time_t		 now;
+	char		 err[256];
+	int		 ok;
 
-	if (PQstatus(s->conn) != CONNECTION_OK && reconnect(s) == -1)
-		return -1;
-	if (!s->listening) {
-		r = PQexec(s->conn, "LISTEN mcp_events");
-		s->listening = PQresultStatus(r) == PGRES_COMMAND_OK;
-		PQclear(r);
-		if (!s->listening)
-			return -1;
+	if (s->lconn != NULL && PQstatus(s->lconn) == CONNECTION_OK)
+		return PQsocket(s->lconn);
+	if (s->lconn != NULL) {
+		PQfinish(s->lconn);
+		s->lconn = NULL;
 	}
-	return PQsocket(s->conn);
+	if ((now = time(NULL)) == s->ltried)
+		return -1;
+	if ((s->lconn = dial(s)) != NULL &&
+	    PQstatus(s->lconn) == CONNECTION_OK) {
+		r = PQexec(s->lconn, "LISTEN mcp_events");
+		ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+		PQclear(r);
+		if (ok) {
+			s->ltried = 0;
+			return PQsocket(s->lconn);
+		}
+	}
+	if (s->ltried == 0) {
+		snprintf(err, sizeof(err), "%s", s->lconn != NULL ?
+		    PQerrorMessage(s->lconn) : "out of memory");
+		err[strcspn(err, "\n")] = '\0';
+		mcp_logx(MCP_LEVEL_ERROR, NULL, "store: listen: %s", err);
+	}
+	s->ltried = now;
+	if (s->lconn != NULL)
+		PQfinish(s->lconn);
+	s->lconn = NULL;
+	return -1;
 }
 
 void
 pg_events_woken(struct mcp_store *p)
 {
+	struct pg_store	*s = P(p);
 	PGnotify	*n;
 
-	if (PQconsumeInput(P(p)->conn) == 0)
+	if (s->lconn == NULL || PQconsumeInput(s->lconn) == 0)
 		return;		/* lost: the next pg_events_fd() reconnects */
-	while ((n = PQnotifies(P(p)->conn)) != NULL)
+	while ((n = PQnotifies(s->lconn)) != NULL)
 		PQfreemem(n);
 }
 
@@ -761,6 +816,8 @@ store_close(struct mcp_store *p)
 		return;
 	if (P(p)->conn != NULL)
 		PQfinish(P(p)->conn);
+	if (P(p)->lconn != NULL)
+		PQfinish(P(p)->lconn);
 	free(P(p)->path);
 	free(p);
 }

@@ -67,6 +67,16 @@ int64_t		 pg_changed(PGresult *);
 typedef enum mcp_err	(*pg_tx_fn)(struct mcp_store *, void *);
 enum mcp_err	 pg_tx(struct mcp_store *, pg_tx_fn, void *,
 		    const char *what);
+/*
+ * The same in a READ COMMITTED transaction, for a writer that takes the
+ * row locks its rule needs itself (SELECT ... FOR UPDATE): concurrent
+ * writers then queue on the lock instead of failing and running again.
+ * Each statement sees what was committed before it began; a row locked
+ * FOR UPDATE is read as last committed.  A deadlock still makes fn run
+ * again.
+ */
+enum mcp_err	 pg_tx_rc(struct mcp_store *, pg_tx_fn, void *,
+		    const char *what);
 
 /* Column col of row as text into dst ("" for NULL), cut to sz - 1. */
 void		 pg_copy(PGresult *, int row, int col, char *dst, size_t sz);
@@ -125,6 +135,19 @@ enum mcp_err	 pg_listener_beat(struct mcp_store *, const char *,
 		    const char *, int64_t);
 enum mcp_err	 pg_listener_close(struct mcp_store *, const char *,
 		    const char *, int64_t);
+/*
+ * What every transaction adding events (event_add, stream_open,
+ * notice_add) does, inside pg_tx(): pg_events_turn() as its first
+ * statement (one event writer at a time, at READ COMMITTED, so that ids
+ * become visible in their order: store_pg_events.c says why), then
+ * after each event it adds pg_event_bound() (the bounds SQLite's
+ * trigger events_bound keeps), and pg_events_notify() when the events
+ * should wake the streams of other processes (delivered at commit).
+ */
+enum mcp_err	 pg_events_turn(struct mcp_store *);
+enum mcp_err	 pg_event_bound(struct mcp_store *, const char *stream,
+		    const char *sid, int64_t now);
+enum mcp_err	 pg_events_notify(struct mcp_store *);
 /* LISTEN mcp_events (store_pg.c): event_add() must NOTIFY mcp_events. */
 int		 pg_events_fd(struct mcp_store *);
 void		 pg_events_woken(struct mcp_store *);

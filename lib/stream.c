@@ -10,11 +10,15 @@
  * Events come from the store: the thread follows the store-wide event
  * ids (event_scan) every stream_poll_ms while it holds a stream (at once
  * when a process's own event wakes it), and hands each event to the
- * streams it names; a stream just adopted first replays its own events
- * from the one after the last the client had, a chunk at a time as its
- * client takes them (catch_up()).  Each stream remembers the next number
- * it expects, so an event seen twice (by the replay and the scan) goes
- * out once, in order.
+ * streams it names.  A store that wakes its readers (events_fd():
+ * PostgreSQL's NOTIFY, from any process of any host) is scanned when it
+ * does (at most once per stream_poll_ms) and otherwise only every
+ * WOKEN_POLL_MS, in case a wake-up was lost with its connection.  A
+ * stream just adopted first replays its own events from the one after
+ * the last the client had, a chunk at a time as its client takes them
+ * (catch_up()).  Each stream remembers the next number it expects, so
+ * an event seen twice (by the replay and the scan) goes out once, in
+ * order.
  *
  * A stream ends when the client leaves (the web server closes the
  * connection or aborts the request), when a live event would make it
@@ -48,6 +52,8 @@
 #define SCAN_ROWS		512	/* events per store read */
 #define REPLAY_ROWS		64	/* a stream's own, per read */
 #define COMPACT_AT		16384	/* sent bytes dropped from the queue */
+/* The beat of a store that wakes us (at least stream_poll_ms). */
+#define WOKEN_POLL_MS		1000
 
 struct held {
 	struct mcp_stream_spec	 sp;
@@ -621,10 +627,10 @@ streams_main(void *arg)
 	struct set	 s = { 0 };
 	struct pollfd	*pf = NULL, *npf;
 	struct timespec	 t0, t1;
-	size_t		 i, cap = 0;
+	size_t		 i, cap = 0, nfd;
 	char		 junk[64], err[256];
 	long		 since;
-	int		 timeout = S.srv->cfg.stream_poll_ms;
+	int		 timeout, wait, efd, woken, due = 0;
 
 	(void)arg;
 	if ((s.st = mcp_store_open(S.srv->cfg.store_path, err,
@@ -634,14 +640,39 @@ streams_main(void *arg)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		if (cap < s.n + 1) {
-			if ((npf = reallocarray(pf, s.n + 1,
+		if (cap < s.n + 2) {
+			if ((npf = reallocarray(pf, s.n + 2,
 			    sizeof(*pf))) == NULL) {
 				sleep(1);
 				continue;
 			}
 			pf = npf;
-			cap = s.n + 1;
+			cap = s.n + 2;
+		}
+		/*
+		 * The store's wake-up, asked each time (a reconnect makes it
+		 * new), polled even while no stream is held so that what it
+		 * is sent is read.  Without one (SQLite, or the database out
+		 * of reach) the scan runs every stream_poll_ms.
+		 */
+		timeout = S.srv->cfg.stream_poll_ms;
+		if ((efd = s.st->ops->events_fd(s.st)) >= 0 &&
+		    timeout < WOKEN_POLL_MS)
+			timeout = WOKEN_POLL_MS;
+		wait = s.n > 0 ? timeout : -1;
+		if (due) {
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			since = (t1.tv_sec - t0.tv_sec) * 1000L +
+			    (t1.tv_nsec - t0.tv_nsec) / 1000000L;
+			wait = since < S.srv->cfg.stream_poll_ms ?
+			    S.srv->cfg.stream_poll_ms - (int)since : 0;
+		}
+		nfd = s.n + 1;
+		if (efd >= 0) {
+			pf[nfd].fd = efd;
+			pf[nfd].events = POLLIN;
+			pf[nfd].revents = 0;
+			nfd++;
 		}
 		pf[0].fd = S.wake[0];
 		pf[0].events = POLLIN;
@@ -652,12 +683,13 @@ streams_main(void *arg)
 			pf[i + 1].revents = 0;
 		}
 		pf[0].revents = 0;
-		if (poll(pf, s.n + 1, s.n > 0 ? timeout : -1) == -1 &&
-		    errno != EINTR) {
+		if (poll(pf, nfd, wait) == -1 && errno != EINTR) {
 			mcp_logx(MCP_LEVEL_ERROR, NULL, "streams: poll: %s",
 			    strerror(errno));
 			sleep(1);
 		}
+		woken = efd >= 0 && (pf[nfd - 1].revents &
+		    (POLLIN | POLLHUP | POLLERR));
 		for (i = 0; i < s.n; i++) {
 			if (pf[i + 1].revents & (POLLIN | POLLHUP | POLLERR))
 				readable(s.h[i]);
@@ -669,12 +701,24 @@ streams_main(void *arg)
 				;
 			take_inbox(&s);
 		}
+		/* Read before the scan: what comes after wakes us again. */
+		if (woken) {
+			s.st->ops->events_woken(s.st);
+			due = s.n > 0;
+		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		since = (t1.tv_sec - t0.tv_sec) * 1000L +
 		    (t1.tv_nsec - t0.tv_nsec) / 1000000L;
-		/* A new stream is served at once, the others on the beat. */
-		if (since >= timeout || (pf[0].revents & POLLIN)) {
+		/*
+		 * A new stream is served at once, the others on the beat;
+		 * an event that woke us as soon as stream_poll_ms has passed
+		 * since the last scan (no more scans than SQLite's polling
+		 * makes, however many events wake us).
+		 */
+		if (since >= timeout || (pf[0].revents & POLLIN) ||
+		    (due && since >= S.srv->cfg.stream_poll_ms)) {
 			t0 = t1;
+			due = 0;
 			tick(&s, time(NULL));
 		}
 		for (i = 0; i < s.n; i++)

@@ -27,6 +27,8 @@
 #   sdk-peer  the official TypeScript SDK (stateless Streamable HTTP, jose
 #             verifying the same RS256 token, the same tool), one Node
 #             process, straight on loopback (no lighttpd in front)
+#   orgs-pg   list, create and get_organization again on a PostgreSQL
+#             store (tests/bench/orgs.sh)
 #   servers   the token row behind every deployment the tests start
 #             (nginx, Apache mod_proxy_fcgi and mod_fcgid, plain CGI),
 #             as a ratio to lighttpd measured in the same rounds
@@ -420,3 +422,6 @@ printf '\nin memory, no web server: '
 
 # The same call behind each web server the tests deploy (servers.sh).
 bash tests/bench/servers.sh "$build"
+
+# The reference application's rows again on a PostgreSQL store (orgs.sh).
+sh tests/bench/orgs.sh "$build"
