@@ -1,6 +1,7 @@
 #!/bin/sh
 # run-suite.sh BUILD: every suite of one build on one store engine, as
-# TAP; appends "passed failed skipped seconds lane" to $TALLY.
+# TAP; appends "passed failed skipped seconds lane" to $TALLY, and keeps
+# the whole TAP in $MCP_TEST_LOG when set.
 #
 # MCP_TEST_STORE picks the engine:
 #   sqlite (default)  unit tests, the fuzz corpora replayed, the bats
@@ -114,5 +115,8 @@ pass=$(($(grep -c '^ok' "$out") - $(grep -ciE '^ok .* # skip' "$out")))
 fail=$(grep -c '^not ok' "$out")
 secs=$(($(date +%s) - start))
 echo "== $lane: $pass passed, $fail failed, $skip skipped ($secs s)"
+# MCP_TEST_LOG=FILE keeps the lane's whole TAP (the output above shows
+# only failures, skips and comments).
+[ -n "${MCP_TEST_LOG:-}" ] && cp "$out" "$MCP_TEST_LOG"
 [ -n "${TALLY:-}" ] && echo "$pass $fail $skip $secs $lane" >>"$TALLY"
 [ "$fail" = 0 ] && [ "$status" = 0 ]
