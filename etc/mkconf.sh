@@ -13,6 +13,12 @@ case $build in /*) ;; *) build=$root/$build ;; esac
 mkdir -p "$state/run"
 # Private: the store, the keys, the audit trail and the logs live here.
 chmod 700 "$state" "$state/run"
+# A store elsewhere (MCP_STORE_PATH) keeps what would be beside it (the
+# JWKS disk cache) in var/ beside the configuration.
+if [ -n "${MCP_STORE_PATH:-}" ]; then
+	mkdir -p "$state/var"
+	chmod 700 "$state/var"
+fi
 fx='s/^#@FIXTURES@//'; [ "$fixtures" = 1 ] || fx='/^#@FIXTURES@/d'
 bx='s/^#@BENCH@//';    [ "$bench" = 1 ]    || bx='/^#@BENCH@/d'
 base=http://127.0.0.1:$port

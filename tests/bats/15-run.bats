@@ -13,17 +13,12 @@ setup() {
 	STATE=$(mktemp -d /tmp/mcpfcgi-run.XXXXXX)
 	PORT=$(free_port)
 	URL=http://127.0.0.1:$PORT/mcp
-	STORE_URL= AS=
-	if [ "$STORE" = pg ]; then
-		install -m 600 "$MCP_TEST_PGDIR/pgpass" "$STATE/pgpass"
-		STORE_DB=$(basename "$STATE" | tr . _)
-		STORE_URL=$(sh "$ROOT/tests/pg.sh" db "$MCP_TEST_PGDIR" \
-		    "$STORE_DB" | sed "s|passfile=.*|passfile=$STATE/pgpass|")
-	fi
+	AS=
+	store_for "$STATE"
 }
 teardown() {
 	[ -n "${RUNPID:-}" ] && kill "$RUNPID" 2>/dev/null && wait "$RUNPID" 2>/dev/null
-	[ "$STORE" = pg ] && sh "$ROOT/tests/pg.sh" drop "$MCP_TEST_PGDIR" "$STORE_DB"
+	store_drop
 	rm -rf "$STATE"
 }
 

@@ -177,7 +177,7 @@ watcher() {
 	# carries the notices, none wait for a POST.
 	sp "$TA2" '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"whoami","arguments":{}}}'
 	[[ "$(header Content-Type)" == application/json* ]]
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM notices WHERE session = '$SID'")" = 0 ]
+	[ "$(store_sql "SELECT count(*) FROM notices WHERE session = '$SID'")" = 0 ]
 }
 
 @test "a change made in the other process reaches a stream held by this one" {
@@ -316,7 +316,7 @@ watcher() {
 	change 3
 	seen a "^id: $s-3\$" 3
 	hang_up a
-	sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" \
+	store_sql \
 	    "DELETE FROM events WHERE stream = '$s' AND seq IN (0, 1)"
 	TOKEN=$TA2 get -H "Last-Event-ID: $s-0"
 	[ "$STATUS" = 400 ]
@@ -450,13 +450,17 @@ PY
 }
 
 # flood STREAM N: N events of 4 KB each for STREAM, straight into the
-# store as if another process had made them.
+# store as if another process had made them (on PostgreSQL with the
+# NOTIFY such a process sends).
 flood() {
-	sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" "
+	local hex='hex(randomblob(2048))' wake=
+	[ "$STORE" = pg ] && hex='repeat(md5(random()::text), 128)' \
+	    wake='NOTIFY mcp_events;'
+	store_sql "
 	    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
 	    INSERT INTO events (stream, session, seq, data, last, created)
-	    SELECT '$1', (SELECT session FROM streams WHERE id = '$1'), i, '{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"level\":\"info\",\"data\":\"' || hex(randomblob(2048)) || '\"}}', 0, unixepoch() FROM n;
-	    UPDATE streams SET hi = $2 WHERE id = '$1';"
+	    SELECT '$1', (SELECT session FROM streams WHERE id = '$1'), i, '{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"level\":\"info\",\"data\":\"' || $hex || '\"}}', 0, $(date +%s) FROM n;
+	    UPDATE streams SET hi = $2 WHERE id = '$1'; $wake"
 }
 
 @test "a client that stops reading is closed once it owes stream_queue_bytes; it resumes with Last-Event-ID, paced" {

@@ -100,11 +100,11 @@ WS='{"resourceSubscriptions":["mcp-fcgi://workspace"]}'
 @test "the client closing the stream ends the listen and its session by the next keep-alive" {
 	listen a "$TL" 1 "$WS"
 	seen a 'acknowledged'
-	n=$(sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" "SELECT count(*) FROM sessions WHERE legacy = 2")
+	n=$(store_sql "SELECT count(*) FROM sessions WHERE legacy = 2")
 	[ "$n" -ge 1 ]
 	kill "$(cat "$STATE/a.pid")"
 	for _ in $(seq 80); do
-		m=$(sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" "SELECT count(*) FROM sessions WHERE legacy = 2")
+		m=$(store_sql "SELECT count(*) FROM sessions WHERE legacy = 2")
 		[ "$m" -lt "$n" ] && break
 		sleep 0.05
 	done
@@ -132,7 +132,7 @@ WS='{"resourceSubscriptions":["mcp-fcgi://workspace"]}'
 @test "a listen's session is no session for Mcp-Session-Id: 404" {
 	listen a "$TL" 1 "$WS"
 	seen a 'acknowledged'
-	sid=$(sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" "SELECT id FROM sessions WHERE legacy = 2 ORDER BY created DESC LIMIT 1")
+	sid=$(store_sql "SELECT id FROM sessions WHERE legacy = 2 ORDER BY created DESC LIMIT 1")
 	TOKEN=$TL SID=$sid spost 2025-11-25 '{"jsonrpc":"2.0","id":1,"method":"tools/list"}'
 	[ "$STATUS" = 404 ]
 }

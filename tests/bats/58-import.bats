@@ -55,7 +55,7 @@ stamped() {
 
 # count: organizations in $ENV, from the store.
 count() {
-	sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" \
+	store_sql \
 	    "SELECT count(*) FROM organizations WHERE environment = '$ENV'"
 }
 
@@ -71,7 +71,7 @@ count() {
 	jqo '.total == 20 and .processed == 20 and .imported == 20 and (.organization_ids | length) == 20 and .skipped == [] and .stopped == null' "$res"
 	# The ids are those of the list's order.
 	first=$(jq -r '.organization_ids[0]' <<<"$res")
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT external_id FROM organizations WHERE id = '$first'")" = x-0 ]
+	[ "$(store_sql "SELECT external_id FROM organizations WHERE id = '$first'")" = x-0 ]
 	[ "$(count)" = 20 ]
 	# The first progress came well before the answer: 4 waits of 10 ms
 	# at least lie between them.

@@ -6,13 +6,17 @@
 
 load helper
 
+# The store: $T/mcp.db, or on PostgreSQL a database of the test's own
+# (helper.bash's store_for; store_sql reaches it).
 setup() {
 	T=$(mktemp -d /tmp/mcpfcgi-cgi.XXXXXX)
-	printf 'store_path = %s/mcp.db\nauth = none\n' "$T" >"$T/ok.conf"
+	STATE=$T AS=
+	store_for "$T"
+	printf 'store_path = %s\nauth = none\n' "$STORE_PATH" >"$T/ok.conf"
 	BIN=$ROOT/$BUILD/conformance.fcgi
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 }
-teardown() { rm -rf "$T"; }
+teardown() { store_drop; rm -rf "$T"; }
 
 # cgi BODY [VAR=value ...]: runs one CGI request; output in $T/out.
 cgi() {
@@ -46,6 +50,7 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 }
 
 @test "CGI: a process starts and reads while another holds the store's write lock" {
+	sqlite_only "SQLite's one writer at a time (BEGIN IMMEDIATE)"
 	cgi "$INIT"
 	[ "$CGI_STATUS" = 200 ]
 	{ echo "BEGIN IMMEDIATE;"; sleep 8; echo "COMMIT;"; } |
@@ -163,8 +168,8 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 
 @test "error_log: the log goes to that file (relative to the configuration's directory), mode 0600, not to stderr" {
 	mkdir "$T/etc"
-	printf 'store_path = %s/mcp.db\nauth = none\nerror_log = log/r.log\n' \
-	    "$T" >"$T/etc/log.conf"
+	printf 'store_path = %s\nauth = none\nerror_log = log/r.log\n' \
+	    "$STORE_PATH" >"$T/etc/log.conf"
 	mkdir "$T/etc/log"
 	cgi '{"jsonrpc":"2.0","id":1,"method":"nope"}' \
 	    MCP_FCGI_CONFIG="$T/etc/log.conf"
@@ -184,8 +189,8 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 @test "config error: error_log empty, or a file that cannot be opened" {
 	printf 'error_log =\n' >"$T/bad.conf"
 	refused bad.conf "bad.conf:1: error_log: must not be empty"
-	printf 'store_path = %s/mcp.db\nauth = none\nerror_log = %s/no/such/dir/e.log\n' \
-	    "$T" "$T" >"$T/bad.conf"
+	printf 'store_path = %s\nauth = none\nerror_log = %s/no/such/dir/e.log\n' \
+	    "$STORE_PATH" "$T" >"$T/bad.conf"
 	refused bad.conf "error_log $T/no/such/dir/e.log: No such file or directory"
 }
 
@@ -194,7 +199,7 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 }
 
 @test "configured origin list replaces the loopback default" {
-	printf 'store_path = %s/mcp.db\nauth = none\nallowed_origins = https://app.example.com\n' "$T" >"$T/ok.conf"
+	printf 'store_path = %s\nauth = none\nallowed_origins = https://app.example.com\n' "$STORE_PATH" >"$T/ok.conf"
 	cgi "$INIT" HTTP_ORIGIN=https://app.example.com
 	[ "$CGI_STATUS" = 200 ]
 	grep -q '^Access-Control-Allow-Origin: https://app.example.com' "$T/out"
@@ -205,7 +210,7 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 }
 
 @test "an origin entry ending in :* allows any port of that host" {
-	printf 'store_path = %s/mcp.db\nauth = none\nallowed_origins = https://app.example.com:*\n' "$T" >"$T/ok.conf"
+	printf 'store_path = %s\nauth = none\nallowed_origins = https://app.example.com:*\n' "$STORE_PATH" >"$T/ok.conf"
 	cgi "$INIT" HTTP_ORIGIN=https://app.example.com:8443
 	[ "$CGI_STATUS" = 200 ]
 	cgi "$INIT" HTTP_ORIGIN=https://app.example.com
@@ -224,7 +229,7 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 }
 
 @test "allowed_origins = * still refuses an Origin with CR LF (no header injection)" {
-	printf 'store_path = %s/mcp.db\nauth = none\nallowed_origins = *\n' "$T" >"$T/ok.conf"
+	printf 'store_path = %s\nauth = none\nallowed_origins = *\n' "$STORE_PATH" >"$T/ok.conf"
 	cgi "$INIT" HTTP_ORIGIN=https://anything.example
 	[ "$CGI_STATUS" = 200 ]
 	grep -q '^Access-Control-Allow-Origin: https://anything.example' "$T/out"
@@ -237,20 +242,20 @@ INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":
 	cgi "$INIT"
 	sid=$(sed -n 's/^Mcp-Session-Id: \([0-9a-f]*\).*/\1/p' "$T/out")
 	now=$(date +%s)
-	sqlite3 "$T/mcp.db" "INSERT INTO cancelled (session, rid, created) VALUES ('$sid','\"old\"',$((now - 700)));
+	store_sql "INSERT INTO cancelled (session, rid, created) VALUES ('$sid','\"old\"',$((now - 700)));
 	    INSERT INTO cancelled (session, rid, created) VALUES ('$sid','\"recent\"',$((now - 500)));"
 	cgi '{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"new"}}' \
 	    HTTP_MCP_SESSION_ID="$sid" HTTP_MCP_PROTOCOL_VERSION=2025-11-25
 	[ "$CGI_STATUS" = 202 ]
-	[ "$(sqlite3 "$T/mcp.db" "SELECT group_concat(rid, ' ') FROM (SELECT rid FROM cancelled ORDER BY rid)")" = '"new" "recent"' ]
+	[ "$(store_sql "SELECT rid FROM cancelled ORDER BY rid" | paste -sd' ')" = '"new" "recent"' ]
 	# A longer request timeout keeps them as long as a request may run.
 	printf 'request_timeout_seconds = 1200\n' >>"$T/ok.conf"
-	sqlite3 "$T/mcp.db" "INSERT INTO cancelled (session, rid, created) VALUES ('$sid','\"mid\"',$((now - 700)));
+	store_sql "INSERT INTO cancelled (session, rid, created) VALUES ('$sid','\"mid\"',$((now - 700)));
 	    INSERT INTO cancelled (session, rid, created) VALUES ('$sid','\"older\"',$((now - 1300)));"
 	cgi '{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":7}}' \
 	    HTTP_MCP_SESSION_ID="$sid" HTTP_MCP_PROTOCOL_VERSION=2025-11-25
 	[ "$CGI_STATUS" = 202 ]
-	[ "$(sqlite3 "$T/mcp.db" "SELECT group_concat(rid, ' ') FROM (SELECT rid FROM cancelled ORDER BY rid)")" = '"mid" "new" "recent" 7' ]
+	[ "$(store_sql "SELECT rid FROM cancelled ORDER BY rid" | paste -sd' ')" = '"mid" "new" "recent" 7' ]
 }
 
 @test "CGI: no task: one that may be a task answers plainly, one that must be says this deployment runs none" {

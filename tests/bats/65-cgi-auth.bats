@@ -6,8 +6,14 @@
 
 load helper
 
+# The store: $T/mcp.db, or on PostgreSQL a database of the test's own.
+# The JWKS disk cache is kept beside an SQLite store, else in var/ beside
+# the configuration (JCACHE).
 setup() {
 	T=$(mktemp -d /tmp/mcpfcgi-cgiauth.XXXXXX)
+	store_for "$T"
+	JCACHE=$T
+	[ "$STORE" = pg ] && JCACHE=$T/var && mkdir "$JCACHE"
 	BIN=$ROOT/$BUILD/mcp.fcgi
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 	$JWT genkey rsa "$T" rsa kid-a
@@ -15,13 +21,14 @@ setup() {
 }
 teardown() {
 	[ -n "${HTTPD:-}" ] && kill "$HTTPD" 2>/dev/null
+	store_drop
 	rm -rf "$T"
 }
 
 # conf ISSUER_SOURCE_LINE [EXTRA]: an auth configuration in $T/a.conf.
 conf() {
 	cat >"$T/a.conf" <<-EOF
-	store_path = $T/mcp.db
+	store_path = $STORE_PATH
 	resource = https://mcp.example/mcp
 	${2:-}
 	[issuer]
@@ -69,7 +76,7 @@ LIST='{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.model
 	fetched=$(date +%s.%N)
 	jqb '(.result.tools | length) == 18'
 	[ "$(grep -c 'GET /jwks.json' "$T/httpd.log")" = 1 ]
-	ls "$T"/jwks-*.json
+	ls "$JCACHE"/jwks-*.json
 	# The key server goes away; the next process uses the disk copy.
 	kill "$HTTPD"
 	wait "$HTTPD" 2>/dev/null || true
@@ -107,7 +114,7 @@ print(json.dumps({"keys": [k] * 40}))' "$T/rsa.jwk" >"$T/www/jwks.json"
 	cgi "$LIST" "$(token)"
 	[ "$CGI_STATUS" = 503 ]
 	grep -q "document larger than 4096 bytes" "$T/err"
-	! ls "$T"/jwks-*.json 2>/dev/null || false
+	! ls "$JCACHE"/jwks-*.json 2>/dev/null || false
 }
 
 @test "CGI: keys unavailable (no JWKS at all) is 503, not 401" {
@@ -163,7 +170,7 @@ wellknown() {
 	local own
 	own=$(sed -E 's|^https?://[^/?]*||; s|\?.*||' <<<"$1")
 	cat >"$T/w.conf" <<-EOF
-	store_path = $T/mcp.db
+	store_path = $STORE_PATH
 	resource = $1
 	[issuer]
 	issuer = https://as.example

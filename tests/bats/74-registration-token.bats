@@ -26,7 +26,7 @@ reg() {
 	reg -H 'Authorization: Bearer mcp_i_never-made'
 	oauth_err 401 invalid_token
 	[[ "$(header WWW-Authenticate)" == *'error="invalid_token"'* ]]
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM clients WHERE kind = 'dcr'")" = 0 ]
+	[ "$(store_sql "SELECT count(*) FROM clients WHERE kind = 'dcr'")" = 0 ]
 }
 
 @test "a token of two uses: two registrations, then 401; bad metadata takes no use" {
@@ -34,7 +34,7 @@ reg() {
 	[ "$status" = 0 ]
 	tok=$(jq -r .initial_access_token <<<"$output")
 	[[ "$tok" == mcp_i_* ]]
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT hash FROM registration_tokens WHERE name = 'ci'")" = \
+	[ "$(store_sql "SELECT hash FROM registration_tokens WHERE name = 'ci'")" = \
 	    "$(printf %s "$tok" | sha256sum | cut -d' ' -f1)" ]
 	req POST "$BASE/oauth/register" -H 'Content-Type: application/json' \
 	    -H "Authorization: Bearer $tok" -d '{"redirect_uris":["javascript:x"]}'
@@ -50,7 +50,7 @@ reg() {
 @test "an expired token: 401; mcpctl bounds its uses and lifetime" {
 	run $MCPCTL registration-token add --name old --ttl 60
 	tok=$(jq -r .initial_access_token <<<"$output")
-	sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" "UPDATE registration_tokens SET expires = 1 WHERE name = 'old'"
+	store_sql "UPDATE registration_tokens SET expires = 1 WHERE name = 'old'"
 	reg -H "Authorization: Bearer $tok"
 	oauth_err 401 invalid_token
 	run $MCPCTL registration-token add --name x --uses 0

@@ -37,7 +37,7 @@ setup() { URL=$BASE/mcp; }
 	jqb --arg c "$CID" '.result.structuredContent.client_id == $c'
 	refresh "$RT"
 	[ "$STATUS" = 200 ]
-	row=$(sqlite3 "$STATE/mcp.db" "SELECT kind, auth_method, expires - created FROM clients WHERE id = '$CID'")
+	row=$(store_sql "SELECT kind, auth_method, expires - created FROM clients WHERE id = '$CID'")
 	[ "$row" = "cimd|none|3600" ]
 	# A loopback redirect of the document on any port; others refused.
 	CB=http://127.0.0.1:5555/callback authorize
@@ -57,7 +57,7 @@ doc_refused() {
 	[ "$STATUS" = 400 ] || { echo "status $STATUS" >&2; return 1; }
 	[ -z "$(header Location)" ]
 	grep -qF "$2" "$STATE/b" || { echo "page lacks '$2': $BODY" >&2; return 1; }
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM clients WHERE id = '$CID'")" = 0 ]
+	[ "$(store_sql "SELECT count(*) FROM clients WHERE id = '$CID'")" = 0 ]
 }
 fetch_refused() {
 	doc_refused "$1" "The client&#39;s metadata document could not be fetched."
@@ -113,6 +113,6 @@ fetch_refused() {
 	echo "$output"
 	[ "$status" = 0 ]
 	[[ "$output" == *"sdk-authcode ok"* ]]
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT kind FROM clients WHERE id = '$CIMD/client-3.json'")" = cimd ]
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM clients WHERE kind = 'dcr'")" = 0 ]
+	[ "$(store_sql "SELECT kind FROM clients WHERE id = '$CIMD/client-3.json'")" = cimd ]
+	[ "$(store_sql "SELECT count(*) FROM clients WHERE kind = 'dcr'")" = 0 ]
 }

@@ -59,7 +59,7 @@ setup_file() {
 	export JS OP_PORT OP OP_TTL
 	CONF_SET="authorization_servers=$OP" start_server
 	# The responders may be writing the store as they start.
-	sqlite3 -cmd '.timeout 10000' "$STATE/mcp.db" "INSERT INTO workspaces (id, name, created_ms, updated_ms) VALUES ('wks_ext', 'external', 0, 0)"
+	store_sql "INSERT INTO workspaces (id, name, created_ms, updated_ms) VALUES ('wks_ext', 'external', 0, 0)"
 	URL=$BASE/mcp
 	PRM=$BASE/.well-known/oauth-protected-resource/mcp
 	export URL PRM

@@ -56,9 +56,11 @@ setup() { URL=$BASE/mcp; }
 	TOKEN=$AT mpost tools/call '"name":"list_environments","arguments":{}' -H 'Mcp-Name: list_environments'
 	[ "$STATUS" = 403 ]
 	# The code and the refresh token are kept only as digests.
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM auth_codes WHERE hash = '$(printf %s "$CODE" | sha256sum | cut -d' ' -f1)'")" = 1 ]
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM refresh_tokens WHERE hash = '$(printf %s "$RT" | sha256sum | cut -d' ' -f1)'")" = 1 ]
-	! grep -rqF "$RT" "$STATE/mcp.db" "$STATE/audit.log" "$STATE/mcp-fcgi.log" || false
+	[ "$(store_sql "SELECT count(*) FROM auth_codes WHERE hash = '$(printf %s "$CODE" | sha256sum | cut -d' ' -f1)'")" = 1 ]
+	[ "$(store_sql "SELECT count(*) FROM refresh_tokens WHERE hash = '$(printf %s "$RT" | sha256sum | cut -d' ' -f1)'")" = 1 ]
+	store_lacks "$RT"
+	! grep -qF "$RT" "$STATE/audit.log" "$STATE/mcp-fcgi.log" || false
+	[ "$STORE" = pg ] || ! grep -aqF "$RT" "$STATE/mcp.db" || false
 	# The grant is remembered and listed.
 	run $MCPCTL grant list --user alice
 	jqo 'map(select(.client_id == "'"$CID"'")) | .[0].scopes == "wks:read"'
@@ -223,7 +225,7 @@ setup() { URL=$BASE/mcp; }
 	pkce
 	signin
 	allow wks:read
-	sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" "UPDATE auth_codes SET expires = strftime('%s','now') - 1 WHERE hash = '$(printf %s "$CODE" | sha256sum | cut -d' ' -f1)'"
+	store_sql "UPDATE auth_codes SET expires = $(($(date +%s) - 1)) WHERE hash = '$(printf %s "$CODE" | sha256sum | cut -d' ' -f1)'"
 	redeem
 	oauth_err 400 invalid_grant
 	jqb '.error_description == "the code is invalid or expired, or was issued to another client or redirect_uri, or the code_verifier does not match"'
@@ -251,7 +253,7 @@ setup() { URL=$BASE/mcp; }
 
 # age_refresh TOKEN SECONDS: its first use as if that long ago.
 age_refresh() {
-	sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" "UPDATE refresh_tokens SET used = used - $2 WHERE hash = '$(printf %s "$1" | sha256sum | cut -d' ' -f1)' AND used <> 0"
+	store_sql "UPDATE refresh_tokens SET used = used - $2 WHERE hash = '$(printf %s "$1" | sha256sum | cut -d' ' -f1)' AND used <> 0"
 }
 
 @test "refresh: rotated, may narrow, never widen; a replayed refresh token revokes the family" {
@@ -289,7 +291,7 @@ age_refresh() {
 
 # rt_family TOKEN: the family of a refresh token, from the store.
 rt_family() {
-	sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" "SELECT family FROM refresh_tokens WHERE hash = '$(printf %s "$1" | sha256sum | cut -d' ' -f1)'"
+	store_sql "SELECT family FROM refresh_tokens WHERE hash = '$(printf %s "$1" | sha256sum | cut -d' ' -f1)'"
 }
 
 @test "a refresh token presented again within refresh_token_reuse_seconds: once, a second pair of the same sign-in; the pair not carried on is then a replay" {
@@ -593,7 +595,7 @@ hold() {
 }
 
 @test "registration limited per address: 429 with Retry-After past client_registrations_per_address" {
-	used=$(sqlite3 "$STATE/mcp.db" "SELECT coalesce(sum(count), 0) FROM auth_failures WHERE client = '' AND addr = 'dcr 127.0.0.1'")
+	used=$(store_sql "SELECT coalesce(sum(count), 0) FROM auth_failures WHERE client = '' AND addr = 'dcr 127.0.0.1'")
 	[ "$used" -lt 100 ]
 	for i in $(seq $((used + 1)) 100); do register; done
 	req POST "$BASE/oauth/register" -H 'Content-Type: application/json' -d "{\"redirect_uris\":[\"$CB\"]}"
@@ -618,7 +620,7 @@ hold() {
 	run $MCPCTL user list
 	[ "$status" = 0 ]
 	! grep -q argon2 <<<"$output" || false
-	[[ "$(sqlite3 "$STATE/mcp.db" "SELECT pwhash FROM users WHERE name = 'alice'")" == '$argon2id$v=19$m=19456,t=2,p=1$'* ]]
+	[[ "$(store_sql "SELECT pwhash FROM users WHERE name = 'alice'")" == '$argon2id$v=19$m=19456,t=2,p=1$'* ]]
 	run sh -c "printf 'a-new-long-password\n' | $MCPCTL user passwd bob"
 	[ "$status" = 0 ]
 }
@@ -626,13 +628,13 @@ hold() {
 @test "bounds: 8 signed-in browsers and 16 codes a person, 8 refresh tokens a family, 16 live families a grant, expired codes and old revoked families dropped" {
 	printf '%s\n' "$PASSWORD" | $MCPCTL user add --name frank --workspace wks_bats >/dev/null
 	uid=$($MCPCTL user list | jq -r '.[] | select(.name == "frank") | .id')
-	q() { sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" "$1"; }
+	q() { store_sql "$1"; }
 	# Room under this address's registration limit: the window restarts.
 	q "DELETE FROM auth_failures WHERE addr = 'dcr 127.0.0.1'"
 	register
 	pkce
 	for i in $(seq 10); do signin frank; [ "$STATUS" = 200 ]; done
-	[ "$(q "SELECT count(*) FROM web_sessions WHERE user = '$uid'")" = 8 ]
+	[ "$(q "SELECT count(*) FROM web_sessions WHERE \"user\" = '$uid'")" = 8 ]
 	# The newest still works: straight to consent.
 	authorize
 	grep -q 'Allow access?' "$STATE/b"
@@ -641,16 +643,16 @@ hold() {
 		redeem
 		[ "$STATUS" = 200 ]
 	done
-	[ "$(q "SELECT count(*) FROM token_families WHERE user = '$uid' AND client = '$CID' AND revoked = 0")" = 16 ]
-	[ "$(q "SELECT count(*) FROM token_families WHERE user = '$uid' AND client = '$CID' AND revoked > 0")" = 1 ]
-	[ "$(q "SELECT count(*) FROM auth_codes WHERE user = '$uid'")" = 16 ]
+	[ "$(q "SELECT count(*) FROM token_families WHERE \"user\" = '$uid' AND client = '$CID' AND revoked = 0")" = 16 ]
+	[ "$(q "SELECT count(*) FROM token_families WHERE \"user\" = '$uid' AND client = '$CID' AND revoked > 0")" = 1 ]
+	[ "$(q "SELECT count(*) FROM auth_codes WHERE \"user\" = '$uid'")" = 16 ]
 	# A revoked family is forgotten once its access tokens have expired
 	# (token_lifetime_seconds and a minute): the next family drops it.
-	q "UPDATE token_families SET revoked = revoked - 661 WHERE user = '$uid' AND revoked > 0"
+	q "UPDATE token_families SET revoked = revoked - 661 WHERE \"user\" = '$uid' AND revoked > 0"
 	allow wks:read
 	redeem
-	[ "$(q "SELECT count(*) FROM token_families WHERE user = '$uid' AND revoked > 0")" = 1 ]
-	[ "$(q "SELECT count(*) FROM token_families WHERE user = '$uid'")" = 17 ]
+	[ "$(q "SELECT count(*) FROM token_families WHERE \"user\" = '$uid' AND revoked > 0")" = 1 ]
+	[ "$(q "SELECT count(*) FROM token_families WHERE \"user\" = '$uid'")" = 17 ]
 	for i in $(seq 10); do
 		refresh "$RT"
 		[ "$STATUS" = 200 ]
@@ -664,7 +666,7 @@ hold() {
 }
 
 @test "registered clients: unused ones dropped after a day, 10,000 at most (the oldest unused makes room, else 503 with Retry-After)" {
-	q() { sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" "$1"; }
+	q() { store_sql "$1"; }
 	# Room under this address's limit: the window starts again.
 	q "DELETE FROM auth_failures WHERE addr = 'dcr 127.0.0.1'"
 	register
@@ -679,7 +681,8 @@ hold() {
 	q "UPDATE clients SET used = 1 WHERE kind IN ('dcr', 'cimd')"
 	q "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
 	   INSERT INTO clients (id, name, scopes, workspace, secret_hash, salt, created, revoked, kind, used)
-	   SELECT printf('cli_fill%08d', i), 'fill', '', '', '', '', strftime('%s','now'), 0, 'dcr', 1 FROM n"
+	   SELECT 'cli_fill' || substr('0000000' || i, length(CAST(i AS text))),
+	   'fill', '', '', '', '', $(date +%s), 0, 'dcr', 1 FROM n"
 	req POST "$BASE/oauth/register" -H 'Content-Type: application/json' -d "{\"redirect_uris\":[\"$CB\"]}"
 	oauth_err 503 temporarily_unavailable
 	[ "$(header Retry-After)" = 3600 ]
@@ -701,7 +704,7 @@ hold() {
 	! grep -q 127.0.0.1 "$STATE/b" || false
 	sleep 0.1
 	grep -q "client metadata document $CIMD/client.json: the address 127.0.0.1 is not public" "$STATE/mcp-fcgi.log"
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM clients WHERE id = '$CIMD/client.json'")" = 0 ]
+	[ "$(store_sql "SELECT count(*) FROM clients WHERE id = '$CIMD/client.json'")" = 0 ]
 	# The metadata says so: documents are supported.
 	req GET "$BASE/.well-known/oauth-authorization-server"
 	jqb '.client_id_metadata_document_supported == true'

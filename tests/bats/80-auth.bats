@@ -630,7 +630,7 @@ notfound() {
 	jqo '.method == "tools/call" and .tool == "get_usage" and .scopes == "wks:read" and .outcome == "insufficient_scope" and .status == 403 and .iss == "'"$BASE"'" and (.latency_us | type) == "number" and (.ts_ms | type) == "number"' "$line"
 	# Store rows are written in batches, within 0.2 s.
 	for _ in $(seq 20); do
-		row=$(sqlite3 "$STATE/mcp.db" "SELECT outcome || ' ' || status || ' ' || tool FROM audit WHERE rid = '$rid'")
+		row=$(store_sql "SELECT outcome || ' ' || status || ' ' || tool FROM audit WHERE rid = '$rid'")
 		[ -n "$row" ] && break
 		sleep 0.1
 	done
@@ -639,10 +639,11 @@ notfound() {
 		! grep -qF "${t##*.}" "$f" || false
 		! grep -qF "$TOKEN" "$f" || false
 	done
-	! sqlite3 "$STATE/mcp.db" .dump | grep -qF "${t##*.}" || false
+	store_lacks "${t##*.}"
 	# The trail is the owner's alone, whatever the umask (bats: 022).
 	[ "$(stat -c %a "$STATE/audit.log")" = 600 ]
-	[ "$(stat -c %a "$STATE/mcp.db")" = 600 ]
+	# (SQLite's file; a PostgreSQL store's rows are the database's.)
+	[ "$STORE" = pg ] || [ "$(stat -c %a "$STATE/mcp.db")" = 600 ]
 	# Who called what, how often, what failed: one query.
 	run $MCPCTL audit --since 3600
 	[ "$status" = 0 ]

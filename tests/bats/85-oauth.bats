@@ -287,9 +287,9 @@ print(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)).decode())' "$t" "$1"; }
 	[ "$STATUS" = 200 ]
 	# Stored aggregated: one row per (client, address) and one for the
 	# address, not one per failure; refused attempts add nothing.
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM auth_failures WHERE addr = '127.0.0.3'")" = 6 ]
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count FROM auth_failures WHERE addr = '127.0.0.3' AND client = ''")" = 20 ]
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM auth_failures WHERE addr = '127.0.0.2'")" = 2 ]
+	[ "$(store_sql "SELECT count(*) FROM auth_failures WHERE addr = '127.0.0.3'")" = 6 ]
+	[ "$(store_sql "SELECT count FROM auth_failures WHERE addr = '127.0.0.3' AND client = ''")" = 20 ]
+	[ "$(store_sql "SELECT count(*) FROM auth_failures WHERE addr = '127.0.0.2'")" = 2 ]
 }
 
 # cgi_grant ADDR BODY: the token endpoint as a CGI program, from ADDR.
@@ -306,12 +306,12 @@ cgi_grant() {
 		run cgi_grant "$a" "grant_type=client_credentials&client_id=v6-$RANDOM&client_secret=x"
 		[[ "$output" == *"Status: 401"* ]]
 	done
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count FROM auth_failures WHERE client = '' AND addr = '2001:db8:0:1::'")" = 2 ]
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count FROM auth_failures WHERE client = '' AND addr = '::ffff:192.0.2.7'")" = 1 ]
+	[ "$(store_sql "SELECT count FROM auth_failures WHERE client = '' AND addr = '2001:db8:0:1::'")" = 2 ]
+	[ "$(store_sql "SELECT count FROM auth_failures WHERE client = '' AND addr = '::ffff:192.0.2.7'")" = 1 ]
 }
 
 @test "failed token requests are counted in the store per minute, not one audit row each" {
-	before=$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM audit")
+	before=$(store_sql "SELECT count(*) FROM audit")
 	for i in $(seq 8); do
 		grant --interface 127.0.0.4 -d grant_type=client_credentials -d "client_id=nobody$i" -d client_secret=x
 		oauth_err 401 invalid_client
@@ -319,9 +319,9 @@ cgi_grant() {
 	rid=$(header X-Request-Id)
 	audit_line "$rid" >/dev/null
 	sleep 0.5	# the store rows are written in batches
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM audit WHERE rid = '$rid'")" = 0 ]
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT sum(count) FROM audit_anon WHERE addr = '127.0.0.4' AND method = 'oauth/token' AND outcome = 'invalid_client' AND status = 401")" = 8 ]
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM audit_anon WHERE addr = '127.0.0.4'")" -le 2 ]
+	[ "$(store_sql "SELECT count(*) FROM audit WHERE rid = '$rid'")" = 0 ]
+	[ "$(store_sql "SELECT sum(count) FROM audit_anon WHERE addr = '127.0.0.4' AND method = 'oauth/token' AND outcome = 'invalid_client' AND status = 401")" = 8 ]
+	[ "$(store_sql "SELECT count(*) FROM audit_anon WHERE addr = '127.0.0.4'")" -le 2 ]
 }
 
 @test "a revoked client cannot get tokens" {
@@ -343,9 +343,9 @@ cgi_grant() {
 
 @test "secrets are stored only as salted hashes and never listed" {
 	new_client
-	! sqlite3 "$STATE/mcp.db" .dump | grep -qF "$SECRET" || false
+	store_lacks "$SECRET"
 	! grep -rqF "$SECRET" "$STATE"/*.log || false
-	h=$(sqlite3 "$STATE/mcp.db" "SELECT secret_hash FROM clients WHERE id = '$ID'")
+	h=$(store_sql "SELECT secret_hash FROM clients WHERE id = '$ID'")
 	[[ "$h" =~ ^[0-9a-f]{64}$ ]]
 	run $MCPCTL client list
 	[ "$status" = 0 ]
@@ -402,12 +402,12 @@ cgi_grant() {
 
 @test "mcpctl audit prune drops store rows past audit_retention_days only" {
 	old=$(( ($(date +%s) - 91 * 86400) * 1000 ))
-	sqlite3 "$STATE/mcp.db" "INSERT INTO audit (ts_ms, rid, outcome, status, latency_us) VALUES ($old, 'old-row', 'ok', 200, 1)"
-	before=$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM audit WHERE rid != 'old-row'")
+	store_sql "INSERT INTO audit (ts_ms, rid, outcome, status, latency_us) VALUES ($old, 'old-row', 'ok', 200, 1)"
+	before=$(store_sql "SELECT count(*) FROM audit WHERE rid != 'old-row'")
 	[ "$before" -gt 0 ]
 	run $MCPCTL audit prune
 	[ "$status" = 0 ]
 	jqo '.pruned == 1 and .retention_days == 90'
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM audit WHERE rid = 'old-row'")" = 0 ]
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM audit WHERE rid != 'old-row'")" -ge "$before" ]
+	[ "$(store_sql "SELECT count(*) FROM audit WHERE rid = 'old-row'")" = 0 ]
+	[ "$(store_sql "SELECT count(*) FROM audit WHERE rid != 'old-row'")" -ge "$before" ]
 }

@@ -134,14 +134,14 @@ RFC3339='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$'
 	id=$(jq -r .result.structuredContent.id <<<"$BODY")
 	# Organizations arrive with their own tools; two rows stand in here.
 	now=$(date +%s000)
-	sqlite3 "$STATE/mcp.db" "INSERT INTO organizations (id, workspace, environment, name, created_ms, updated_ms) VALUES ('org_t1', '$WA', '$id', 'One', $now, $now), ('org_t2', '$WA', '$id', 'Two', $now, $now)"
+	store_sql "INSERT INTO organizations (id, workspace, environment, name, created_ms, updated_ms) VALUES ('org_t1', '$WA', '$id', 'One', $now, $now), ('org_t2', '$WA', '$id', 'Two', $now, $now)"
 	tool "$TA" delete_environment '{"environment_id":"'"$id"'"}'
 	jqb '.result.isError == true and .result.content[0].text == "Environment '"$id"' still holds 2 organizations. Delete them first, or call delete_environment again with force: true to delete them together with the environment."'
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM organizations WHERE environment = '$id'")" = 2 ]
+	[ "$(store_sql "SELECT count(*) FROM organizations WHERE environment = '$id'")" = 2 ]
 	tool "$TA" delete_environment '{"environment_id":"'"$id"'","force":true}'
 	jqb '.result.structuredContent == {"deleted":"'"$id"'","organizations_deleted":2}'
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM organizations WHERE environment = '$id'")" = 0 ]
-	[ "$(sqlite3 "$STATE/mcp.db" "PRAGMA integrity_check")" = ok ]
+	[ "$(store_sql "SELECT count(*) FROM organizations WHERE environment = '$id'")" = 0 ]
+	[ "$(store_check)" = ok ]
 }
 
 @test "a token without a workspace gets an error that says why" {
@@ -219,8 +219,8 @@ print(json.dumps(v, separators=(",", ":")))')
 	jqb '.result.isError == true and (.result.content[0].text | startswith("The argument name holds the character U+0000"))'
 	tool "$TA" list_organizations '{"name_prefix":"N\u0000"}'
 	jqb '.result.isError == true and (.result.content[0].text | startswith("The argument name_prefix holds"))'
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM organizations WHERE name LIKE 'Nul%'")" = 0 ]
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM environments WHERE name = 'x'")" = 0 ]
+	[ "$(store_sql "SELECT count(*) FROM organizations WHERE name LIKE 'Nul%'")" = 0 ]
+	[ "$(store_sql "SELECT count(*) FROM environments WHERE name = 'x'")" = 0 ]
 	# Metadata is JSON, stored as its text: a U+0000 there comes back.
 	tool "$TA" create_organization '{"environment_id":"'"$env"'","name":"Meta","metadata":{"k":"a\u0000b"}}'
 	jqb '.result.isError != true and .result.structuredContent.metadata == {"k":"a\u0000b"}'

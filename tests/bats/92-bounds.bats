@@ -74,11 +74,11 @@ echo_call() {
 	[ "$STATUS" = 400 ]
 	jqb '. == {"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Invalid Request: a batch may hold at most max_batch_messages messages (error.data)","data":{"max_batch_messages":4,"messages":5}}}'
 	# Not one of them ran.
-	[ "$(sqlite3 -cmd ".timeout 5000" "$STATE/mcp.db" "SELECT count(*) FROM environments WHERE workspace = '$WA' AND name LIKE 'b_'")" = 0 ]
+	[ "$(store_sql "SELECT count(*) FROM environments WHERE workspace = '$WA' AND name LIKE 'b_'")" = 0 ]
 	TOKEN=$TA spost 2025-03-26 "$(jq -c '.[:4]' <<<"$calls")"
 	[ "$STATUS" = 200 ]
 	jqb 'length == 4 and all(.[]; .result.isError != true)'
-	[ "$(sqlite3 -cmd ".timeout 5000" "$STATE/mcp.db" "SELECT count(*) FROM environments WHERE workspace = '$WA' AND name LIKE 'b_'")" = 4 ]
+	[ "$(store_sql "SELECT count(*) FROM environments WHERE workspace = '$WA' AND name LIKE 'b_'")" = 4 ]
 }
 
 # pages TOKEN TOOL KEY SIZE: follows next_cursor from the first page;
@@ -104,7 +104,7 @@ pages() {
 	done
 	tool "$TB" create_environment '{"name":"e6","type":"development"}'
 	jqb '.result.isError == true and .result.content == [{"type":"text","text":"Quota reached: your workspace already holds 5 environments, the most it may. Delete one you no longer need (delete_environment), or reuse one (update_environment), then try again."}]'
-	[ "$(sqlite3 -cmd ".timeout 5000" "$STATE/mcp.db" "SELECT count(*) FROM environments WHERE workspace = '$WB'")" = 5 ]
+	[ "$(store_sql "SELECT count(*) FROM environments WHERE workspace = '$WB'")" = 5 ]
 	# Another workspace's count is its own.
 	tool "$TA" create_environment '{"name":"a5","type":"development"}'
 	jqb '.result.isError != true'
@@ -134,7 +134,7 @@ pages() {
 	done
 	tool "$TB" create_org_template '{"name":"t4"}'
 	jqb '.result.isError == true and .result.content == [{"type":"text","text":"Quota reached: your workspace already holds 3 organization templates, the most it may. Templates cannot be deleted with these tools: reuse an existing one (list_org_templates) instead."}]'
-	[ "$(sqlite3 -cmd ".timeout 5000" "$STATE/mcp.db" "SELECT count(*) FROM org_templates WHERE workspace = '$WB'")" = 3 ]
+	[ "$(store_sql "SELECT count(*) FROM org_templates WHERE workspace = '$WB'")" = 3 ]
 	pages "$TB" list_org_templates templates 2
 	[ "$NAMES" = "t1 t2 t3 " ]
 	[ "$SIZES" = "2 1 " ]
@@ -149,7 +149,7 @@ pages() {
 	done
 	tool "$TB" create_organization '{"environment_id":"'"$env"'","name":"o6"}'
 	jqb '.result.isError == true and .result.content == [{"type":"text","text":"Quota reached: your workspace already holds 5 organizations, the most it may. Delete ones you no longer need (delete_organization), then try again."}]'
-	[ "$(sqlite3 -cmd ".timeout 5000" "$STATE/mcp.db" "SELECT count(*) FROM organizations WHERE workspace = '$WB'")" = 5 ]
+	[ "$(store_sql "SELECT count(*) FROM organizations WHERE workspace = '$WB'")" = 5 ]
 	tool "$TB" list_organizations '{"page_size":1}'
 	tool "$TB" delete_organization '{"organization_id":"'"$(jq -r '.organizations[0].id' <<<"$OUT")"'"}'
 	jqb '.result.isError != true'

@@ -48,8 +48,8 @@ burst() {
 	[ "$(cut -d' ' -f1 "$BATS_TEST_TMPDIR/out" | sort -u)" = 200 ]
 	# Every answer is a success (a busy store would be a retryable isError).
 	[ "$(grep -c '"isError":true' "$BATS_TEST_TMPDIR/out")" = 0 ]
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM organizations WHERE environment = '$ENV'")" = 1000 ]
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(DISTINCT external_id) FROM organizations WHERE environment = '$ENV'")" = 1000 ]
+	[ "$(store_sql "SELECT count(*) FROM organizations WHERE environment = '$ENV'")" = 1000 ]
+	[ "$(store_sql "SELECT count(DISTINCT external_id) FROM organizations WHERE environment = '$ENV'")" = 1000 ]
 	# Both processes took part (under CGI, a process each).
 	case $SERVER in
 	apache-cgi|lighttpd-cgi) ;;
@@ -73,17 +73,17 @@ burst() {
 	! kill -0 "$victim" 2>/dev/null || sleep 0.2
 	! kill -0 "$victim" 2>/dev/null || false
 	wait "$b" || true
-	[ "$(sqlite3 "$STATE/mcp.db" "PRAGMA integrity_check")" = ok ]
+	[ "$(store_check)" = ok ]
 	# Acknowledged: a 200 carrying the organization's id.
 	grep '^200 ' "$BATS_TEST_TMPDIR/kill.out" | grep -o 'org_[0-9a-f]\{20\}' | sort -u >"$BATS_TEST_TMPDIR/acked"
 	n=$(wc -l <"$BATS_TEST_TMPDIR/acked")
 	[ "$n" -gt 0 ]
-	sqlite3 "$STATE/mcp.db" "SELECT id FROM organizations WHERE environment = '$ENV'" | sort >"$BATS_TEST_TMPDIR/stored"
+	store_sql "SELECT id FROM organizations WHERE environment = '$ENV'" | sort >"$BATS_TEST_TMPDIR/stored"
 	[ -z "$(comm -23 "$BATS_TEST_TMPDIR/acked" "$BATS_TEST_TMPDIR/stored")" ]
 	# (lighttpd may retry a request whose backend died before answering,
 	# so all 3,000 can be acknowledged; what matters is that each is there.)
 	# No half-written organization: every stored row is whole.
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM organizations WHERE environment = '$ENV' AND (name NOT LIKE 'Org %' OR external_id NOT LIKE 'e-%' OR metadata != '{}')")" = 0 ]
+	[ "$(store_sql "SELECT count(*) FROM organizations WHERE environment = '$ENV' AND (name NOT LIKE 'Org %' OR external_id NOT LIKE 'e-%' OR metadata != '{}')")" = 0 ]
 	echo "# acknowledged $n of 3000; $(wc -l <"$BATS_TEST_TMPDIR/stored") rows stored" >&3
 	# lighttpd restarts the killed process: the endpoint still answers.
 	for _ in $(seq 50); do
@@ -95,18 +95,28 @@ burst() {
 }
 
 @test "a store locked past the busy timeout: a retryable isError, nothing written" {
-	# Another writer holds the write lock for longer than the 5 s timeout.
-	{ echo ".timeout 5000"; echo "BEGIN IMMEDIATE;"; sleep 7; echo "COMMIT;"; } |
-	    sqlite3 "$STATE/mcp.db" &
+	# Another writer holds the write lock for longer than the 5 s timeout
+	# (on PostgreSQL: the tables written, locked against writers; a
+	# statement waits 5 s, statement_timeout).
+	if [ "$STORE" = pg ]; then
+		psql -X -q -d "$STORE_URL" -c "BEGIN" \
+		    -c "LOCK TABLE environments, workspace_usage IN EXCLUSIVE MODE" \
+		    -c "SELECT pg_sleep(7)" -c "COMMIT" >/dev/null &
+		why="canceling statement due to statement timeout"
+	else
+		{ echo ".timeout 5000"; echo "BEGIN IMMEDIATE;"; sleep 7; echo "COMMIT;"; } |
+		    sqlite3 "$STATE/mcp.db" &
+		why="database is locked"
+	fi
 	locker=$!
 	sleep 0.5
 	TOKEN=$TW mpost tools/call '"name":"create_environment","arguments":{"name":"locked","type":"staging"}' \
 	    -H 'Mcp-Name: create_environment'
 	[ "$STATUS" = 200 ]
 	jqb '.result.isError == true and .result.content[0].text == "The store was busy and nothing was changed. Retry the same call in a moment."'
-	grep -q "database is locked" "$STATE/mcp-fcgi.log"
+	grep -q "$why" "$STATE/mcp-fcgi.log"
 	wait "$locker"
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM environments WHERE name = 'locked'")" = 0 ]
+	[ "$(store_sql "SELECT count(*) FROM environments WHERE name = 'locked'")" = 0 ]
 	# With the lock gone the same call succeeds.
 	TOKEN=$TW mpost tools/call '"name":"create_environment","arguments":{"name":"locked","type":"staging"}' \
 	    -H 'Mcp-Name: create_environment'

@@ -86,7 +86,7 @@ same_as_tool() {
 }
 
 @test "the list resources are the first page of 100 and its next_cursor; the tool continues from it" {
-	sqlite3 -cmd ".timeout 5000" "$STATE/mcp.db" "WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n WHERE v < 101) INSERT INTO org_templates (id, workspace, name, settings, created_ms, updated_ms) SELECT printf('tpl_%020d', v), '$WA', 'r' || v, '{}', v, v FROM n"
+	store_sql "WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n WHERE v < 101) INSERT INTO org_templates (id, workspace, name, settings, created_ms, updated_ms) SELECT 'tpl_' || substr('0000000000000000000' || v, length(CAST(v AS text))), '$WA', 'r' || v, '{}', v, v FROM n"
 	TOKEN=$TA mpost resources/read '"uri":"mcp-fcgi://org-templates"' -H "Mcp-Name: mcp-fcgi://org-templates"
 	[ "$STATUS" = 200 ]
 	doc=$(jq -r '.result.contents[0].text' <<<"$BODY")
@@ -96,7 +96,7 @@ same_as_tool() {
 	tool "$TA" list_org_templates '{"cursor":"100.tpl_00000000000000000100"}'
 	# Then r101, and what the other tests made (created later).
 	jqo '.templates[0].name == "r101" and ([.templates[].name | select(startswith("r"))] == ["r101"]) and .next_cursor == null' "$OUT"
-	sqlite3 -cmd ".timeout 5000" "$STATE/mcp.db" "DELETE FROM org_templates WHERE id LIKE 'tpl_0000000%'"
+	store_sql "DELETE FROM org_templates WHERE id LIKE 'tpl_0000000%'"
 }
 
 @test "another workspace's objects read exactly like ones that never existed" {
@@ -174,7 +174,7 @@ sp() {
 	sp "$TB" '{"jsonrpc":"2.0","id":2,"method":"resources/subscribe","params":{"uri":"mcp-fcgi://organizations/'"$org"'"}}'
 	[ "$STATUS" = 200 ]
 	jqb '.error == {"code":-32002,"message":"Resource not found: mcp-fcgi://organizations/'"$org"'"}'
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM subscriptions WHERE session = '$SID'")" = 0 ]
+	[ "$(store_sql "SELECT count(*) FROM subscriptions WHERE session = '$SID'")" = 0 ]
 	t=$(token_for "wks:read" "$WA")
 	session "$t"
 	sp "$t" '{"jsonrpc":"2.0","id":3,"method":"resources/subscribe","params":{"uri":"mcp-fcgi://organizations/'"$org"'"}}'
@@ -225,7 +225,7 @@ sp() {
 	SID=$SB
 	sp "$TB" '{"jsonrpc":"2.0","id":6,"method":"ping"}'
 	[[ "$(header Content-Type)" == application/json* ]]
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM notices WHERE session = '$SB'")" = 0 ]
+	[ "$(store_sql "SELECT count(*) FROM notices WHERE session = '$SB'")" = 0 ]
 	# B's own change of its environment list reaches B, on the very
 	# tools/call stream that made it.
 	sp "$TB" '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"create_environment","arguments":{"name":"B1","type":"development"}}}'
@@ -261,7 +261,7 @@ sp() {
 	# Ending the session drops its subscriptions and notices.
 	req DELETE "$URL" -H "Mcp-Session-Id: $SID" -H "Authorization: Bearer $TA2" -H 'MCP-Protocol-Version: 2025-06-18'
 	[ "$STATUS" = 204 ]
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM subscriptions WHERE session = '$SID'")" = 0 ]
+	[ "$(store_sql "SELECT count(*) FROM subscriptions WHERE session = '$SID'")" = 0 ]
 }
 
 @test "a session holds at most 256 subscriptions" {
@@ -270,9 +270,9 @@ sp() {
 	TOKEN=$TA spost 2025-03-26 "$b"
 	# The same URI twice is one subscription.
 	jqb 'length == 32 and all(.[]; .result == {})'
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM subscriptions WHERE session = '$SID'")" = 2 ]
-	sqlite3 -cmd ".timeout 5000" "$STATE/mcp.db" "WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n WHERE v < 254) INSERT INTO subscriptions (session, uri, workspace) SELECT '$SID', 'mcp-fcgi://x/' || v, '$WA' FROM n"
-	[ "$(sqlite3 "$STATE/mcp.db" "SELECT count(*) FROM subscriptions WHERE session = '$SID'")" = 256 ]
+	[ "$(store_sql "SELECT count(*) FROM subscriptions WHERE session = '$SID'")" = 2 ]
+	store_sql "WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n WHERE v < 254) INSERT INTO subscriptions (session, uri, workspace) SELECT '$SID', 'mcp-fcgi://x/' || v, '$WA' FROM n"
+	[ "$(store_sql "SELECT count(*) FROM subscriptions WHERE session = '$SID'")" = 256 ]
 	TOKEN=$TA spost 2025-03-26 '{"jsonrpc":"2.0","id":1,"method":"resources/subscribe","params":{"uri":"mcp-fcgi://org-templates"}}'
 	jqb '.error == {"code":-32602,"message":"A session may hold at most 256 subscriptions; unsubscribe from some first."}'
 	# Renewing one it holds is still fine.

@@ -11,7 +11,7 @@ teardown_file() { stop_server; }
 
 setup() { URL=$BASE/mcp; }
 
-db() { sqlite3 "$STATE/mcp.db" "$1"; }
+db() { store_sql "$1"; }
 
 # owner_rows SID: how many sessions the owner of session SID holds.
 owner_rows() {

@@ -70,25 +70,6 @@ start_server() {
 	# who need not reach this checkout (a private clone, mode 0700): for
 	# Apache both are copied into the state directory first.
 	SBIN=$ROOT/$BUILD SWWW=$ROOT/www
-	# On PostgreSQL, the server's own database, named after its state
-	# directory; the password file is copied there, for Apache's user.
-	STORE_URL=
-	if [ "$STORE" = pg ]; then
-		[ -f "${MCP_TEST_PGDIR:-}/pgpass" ] || {
-			echo "MCP_TEST_STORE=pg: MCP_TEST_PGDIR must name a" \
-			    "PostgreSQL of tests/pg.sh start" >&2
-			return 1
-		}
-		install -m 600 "$MCP_TEST_PGDIR/pgpass" "$STATE/pgpass"
-		STORE_DB=$(basename "$STATE" | tr . _)
-		STORE_URL=$(sh "$ROOT/tests/pg.sh" db "$MCP_TEST_PGDIR" \
-		    "$STORE_DB" | sed "s|passfile=.*|passfile=$STATE/pgpass|") ||
-		    return 1
-		export STORE_DB STORE_URL
-	elif [ "$STORE" != sqlite ]; then
-		echo "MCP_TEST_STORE: sqlite or pg, not $STORE" >&2
-		return 1
-	fi
 	case $SERVER in
 	apache-*)
 		mkdir -p "$STATE/stage/bin"
@@ -97,6 +78,8 @@ start_server() {
 		chmod -R go+rX "$STATE/stage"
 		SBIN=$STATE/stage/bin SWWW=$STATE/stage/www ;;
 	esac
+	# The store: $STATE/mcp.db, or a PostgreSQL database of its own.
+	store_for "$STATE" || return 1
 	MCP_JWKS_REFRESH=${MCP_JWKS_REFRESH:-1} MCP_JWKS_MAX_AGE=3 \
 	    MCP_SERVER=$SERVER MCP_WWW=$SWWW MCP_STORE_PATH=$STORE_URL \
 	    sh "$ROOT/etc/mkconf.sh" "$STATE" "$PORT" "$SBIN" 2 1 0 "${1:-100}"
@@ -178,6 +161,39 @@ start_server() {
 	export STATE PORT BASE URL SBIN
 }
 
+# store_for DIR: the store of the server whose state is DIR, in
+# STORE_PATH (what store_path says): DIR/mcp.db, or on PostgreSQL a
+# database of its own, named after DIR (STORE_DB, its URL STORE_URL; the
+# password file copied into DIR, for Apache's user).  store_drop
+# removes that database.
+store_for() {
+	STORE_URL= STORE_DB= STORE_PATH=$1/mcp.db
+	case $STORE in
+	sqlite) ;;
+	pg)
+		[ -f "${MCP_TEST_PGDIR:-}/pgpass" ] || {
+			echo "MCP_TEST_STORE=pg: MCP_TEST_PGDIR must name a" \
+			    "PostgreSQL of tests/pg.sh start" >&2
+			return 1
+		}
+		install -m 600 "$MCP_TEST_PGDIR/pgpass" "$1/pgpass"
+		STORE_DB=$(basename "$1" | tr . _)
+		STORE_URL=$(sh "$ROOT/tests/pg.sh" db "$MCP_TEST_PGDIR" \
+		    "$STORE_DB" | sed "s|passfile=.*|passfile=$1/pgpass|") ||
+		    return 1
+		STORE_PATH=$STORE_URL ;;
+	*)
+		echo "MCP_TEST_STORE: sqlite or pg, not $STORE" >&2
+		return 1 ;;
+	esac
+	export STORE_URL STORE_DB STORE_PATH
+}
+
+store_drop() {
+	[ -z "${STORE_DB:-}" ] ||
+	    sh "$ROOT/tests/pg.sh" drop "$MCP_TEST_PGDIR" "$STORE_DB"
+}
+
 # store_sql SQL: runs SQL on the server's store, whichever the engine,
 # and prints the rows as sqlite3 does (columns separated by |, NULL
 # empty).  Write SQL both engines accept: "user" quoted, no rowid, no
@@ -187,7 +203,7 @@ store_sql() {
 	if [ "$STORE" = pg ]; then
 		psql -X -q -tA -F'|' -v ON_ERROR_STOP=1 -d "$STORE_URL" -c "$1"
 	else
-		$AS sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" "$1"
+		$AS sqlite3 -cmd '.timeout 10000' "$STATE/mcp.db" "$1"
 	fi
 }
 
@@ -198,6 +214,37 @@ store_dump() {
 		pg_dump --no-owner -d "$STORE_URL"
 	else
 		$AS sqlite3 -cmd '.timeout 5000' "$STATE/mcp.db" .dump
+	fi
+}
+
+# store_lacks TEXT: TEXT is nowhere in the store's dump (store_dump); a
+# dump that fails or holds no table fails the test, not passes it.
+store_lacks() {
+	local d=$STATE/store.dump
+	store_dump >"$d" || { echo "store_dump failed" >&2; return 1; }
+	grep -q '^CREATE TABLE' "$d" ||
+	    { echo "store_dump: no table" >&2; return 1; }
+	if grep -aqF "$1" "$d"; then
+		echo "in the store: $1" >&2
+		return 1
+	fi
+	rm -f "$d"
+}
+
+# store_check: prints ok when the store's structure is sound: SQLite's
+# PRAGMA integrity_check, or on PostgreSQL amcheck's check of every
+# B-tree index of the schema against its table (heapallindexed).
+store_check() {
+	if [ "$STORE" = pg ]; then
+		store_sql "CREATE EXTENSION IF NOT EXISTS amcheck" &&
+		store_sql "SELECT count(bt_index_check(c.oid, true)) FROM pg_index i
+		    JOIN pg_class c ON c.oid = i.indexrelid
+		    JOIN pg_am a ON a.oid = c.relam
+		    JOIN pg_namespace n ON n.oid = c.relnamespace
+		    WHERE a.amname = 'btree' AND n.nspname = 'public'" >/dev/null &&
+		echo ok
+	else
+		store_sql "PRAGMA integrity_check"
 	fi
 }
 
@@ -265,10 +312,7 @@ stop_server() {
 		return 1
 	fi
 	# A database kept while its state is (a failed file's, to look at).
-	if [ "$STORE" = pg ]; then
-		sh "$ROOT/tests/pg.sh" drop "$MCP_TEST_PGDIR" "$STORE_DB" ||
-		    return 1
-	fi
+	store_drop || return 1
 	rm -rf "$STATE"
 }
 

@@ -5,8 +5,8 @@ loopback only, each bounded in count and time.
 While an attack runs, a victim (another subject, with its own workspace)
 keeps calling echo; every attack then checks the victim's p99 latency,
 the responders' RSS (the sum over the mcp.fcgi processes under lighttpd)
-and the store's growth (mcp.db plus its -wal), and prints its figures as
-TAP comments.  Exit status 1 with the failed checks on stderr.
+and the store's growth (mcp.db plus its -wal; on PostgreSQL the bytes of
+its rows), and prints its figures as TAP comments.  Exit status 1 with the failed checks on stderr.
 
     hostile.py ATTACK     (a .. f, or stall for the bats tests)
 
@@ -15,7 +15,8 @@ server's directory), LIGHTTPD_PID, ATTACKER (token), VICTIM (token),
 VICTIM_ID and VICTIM_SECRET (the victim's client of the built-in
 server), HOSTILE_LIGHT=1 for a lighter variant (the sanitizer build),
 HOSTILE_RSS_MB (the RSS bound), HOSTILE_SESSION_CAP (the live sessions
-one subject may keep, default 100).
+one subject may keep, default 100), MCP_TEST_STORE=pg and STORE_URL for
+a store in PostgreSQL (tests/bats/helper.bash).
 """
 import http.client
 import json
@@ -23,12 +24,14 @@ import os
 import resource
 import socket
 import struct
+import subprocess
 import sys
 import threading
 import time
 
 PORT = int(os.environ.get("PORT", "0"))
 STATE = os.environ.get("STATE", "")
+PG = os.environ.get("MCP_TEST_STORE") == "pg"
 LIGHT = os.environ.get("HOSTILE_LIGHT") == "1"
 RSS_MB = int(os.environ.get("HOSTILE_RSS_MB", "256"))
 # The victim's p99 bound, every attack.  mod_fcgid makes a request that
@@ -210,6 +213,34 @@ def rss_mb(pids=None):
     return total / 1024.0
 
 
+def pg_sql(q):
+    """The rows of query Q on the PostgreSQL store, as lists of text."""
+    out = subprocess.run(["psql", "-X", "-q", "-tA", "-F", "|",
+                          "-v", "ON_ERROR_STOP=1",
+                          "-d", os.environ["STORE_URL"], "-c", q],
+                         capture_output=True, text=True, timeout=60,
+                         check=True).stdout
+    return [line.split("|") for line in out.splitlines() if line]
+
+
+def pg_store_bytes():
+    """store_bytes() on PostgreSQL: the bytes of every table's live rows
+    (pg_column_size), the audit trail apart.  Rows, not files: what the
+    store keeps, not the dead versions VACUUM has not reclaimed yet."""
+    tables = [r[0] for r in pg_sql(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
+    q = " UNION ALL ".join(
+        "SELECT '%s', coalesce(sum(pg_column_size(t.*)), 0), count(*) "
+        "FROM \"%s\" t" % (t, t) for t in tables)
+    n = rows = 0
+    for name, size, count in pg_sql(q):
+        if name == "audit":
+            rows = int(count)
+        else:
+            n += int(size)
+    return n, rows
+
+
 def checkpoint():
     """Moves the WAL into mcp.db and truncates it, so that sizes compare
     data, not where SQLite happens to keep it; skipped when busy."""
@@ -230,6 +261,8 @@ def store_bytes():
     An authenticated request, refused or not, is one audit row by design
     (kept audit_retention_days): those are counted apart, not as growth."""
     import sqlite3
+    if PG:
+        return pg_store_bytes()
     checkpoint()
     n = 0
     for f in ("mcp.db", "mcp.db-wal"):
@@ -559,6 +592,10 @@ def attack_e():
 
 def sessions_of_attacker():
     import sqlite3
+    if PG:
+        rows = pg_sql("SELECT count(*) FROM sessions GROUP BY owner "
+                      "ORDER BY 1 DESC LIMIT 1")
+        return int(rows[0][0]) if rows else 0
     db = sqlite3.connect(os.path.join(STATE, "mcp.db"), timeout=10)
     try:
         # The busiest owner: the attacker's.
