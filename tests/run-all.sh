@@ -7,7 +7,10 @@
 #      other web servers;
 #   2. the normal build on PostgreSQL (a private server, tests/pg.sh):
 #      the engine's unit tests and every bats suite;
-#   3. AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/) on
+#   3. the normal build as three hosts in network namespaces on one
+#      PostgreSQL behind a round-robin balancer (tests/cluster/lane.sh,
+#      which is make test-cluster counted as a lane);
+#   4. AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/) on
 #      SQLite, as lane 1.
 #
 # The sanitizer build on PostgreSQL is not a lane of make test (measured
@@ -26,6 +29,7 @@ make -s all || rc=1
 if [ $rc = 0 ]; then
 	MCP_TEST_STORE=sqlite sh tests/run-suite.sh build || rc=1
 	MCP_TEST_STORE=pg sh tests/run-suite.sh build || rc=1
+	sh tests/cluster/lane.sh build || rc=1
 fi
 if make -s SAN=1 all; then
 	MCP_TEST_STORE=sqlite sh tests/run-suite.sh build-asan || rc=1
