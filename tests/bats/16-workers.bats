@@ -142,6 +142,13 @@ cancel() {
 	[ $(( $(date +%s) - n0 )) -le 4 ]
 	grep -E 'rid=[0-9a-f]{16} the client took nothing for 2 s \(write_timeout_seconds\): answer dropped' \
 	    "$STATE/mcp-fcgi.log"
+	# The other process's answer is cut 2 s after its own write began,
+	# which may be later than the first's.
+	for _ in $(seq 30); do
+		[ "$(grep -c 'the client took nothing for 2 s' "$STATE/mcp-fcgi.log")" = 2 ] &&
+		    break
+		sleep 0.1
+	done
 	[ "$(grep -c 'the client took nothing for 2 s' "$STATE/mcp-fcgi.log")" = 2 ]
 	wait "$stall"
 }
