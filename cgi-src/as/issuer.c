@@ -134,6 +134,17 @@ as_init(struct as_ctx *c, int *created, char *err, size_t errsz)
 	size_t		 i;
 
 	*created = 0;
+	/*
+	 * The default keys/ is in the state directory: an SQLite store's
+	 * (which exists), or var/ beside the configuration for a PostgreSQL
+	 * store, made here on the first init.
+	 */
+	if (c->cfg->auth.keys_dir == NULL && mkdir(c->cfg->state_dir,
+	    0700) == -1 && errno != EEXIST) {
+		snprintf(err, errsz, "%s: %s", c->cfg->state_dir,
+		    strerror(errno));
+		return -1;
+	}
 	keys_dir(c, dir, sizeof(dir));
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
 		snprintf(err, errsz, "%s: %s", dir, strerror(errno));

@@ -133,3 +133,17 @@ responders() {
 	[[ "$output" == *"pw.conf:1: store_path: must not hold the password"* ]]
 	[[ "$output" != *secret* ]]
 }
+
+@test "mcpctl init on a PostgreSQL store makes var/ and var/keys beside the configuration, 0700" {
+	d=$BATS_TEST_TMPDIR/fresh
+	mkdir -p "$d"
+	db=$(sh "$ROOT/tests/pg.sh" db "$MCP_TEST_PGDIR" initdest)
+	printf 'store_path = %s\nauth = none\n' "$db" >"$d/m.conf"
+	run "$SBIN/mcpctl" -f "$d/m.conf" init
+	[ "$status" = 0 ]
+	[ "$(jq .signing_key_created <<<"$output")" = true ]
+	[ "$(stat -c %a "$d/var")" = 700 ]
+	[ "$(stat -c %a "$d/var/keys")" = 700 ]
+	ls "$d/var/keys" | grep -q '\.pem$'
+	sh "$ROOT/tests/pg.sh" drop "$MCP_TEST_PGDIR" initdest
+}
