@@ -154,8 +154,11 @@ assert.ok(refreshes.length >= 1 && saved.length === 1 + refreshes.length,
     'no refresh happened, or one was refused');
 assert.notEqual(store.tokens.access_token, first.access_token);
 assert.ok(store.tokens.refresh_token);
-assert.notEqual(store.tokens.refresh_token, first.refresh_token,
-    'the refresh token was not rotated');
+// Ours rotates them; the external test provider does not (see
+// external-op.mjs), so there the token may stay the same.
+if (mode !== 'external')
+	assert.notEqual(store.tokens.refresh_token, first.refresh_token,
+	    'the refresh token was not rotated');
 assert.ok(again.structuredContent.expires_at > who.structuredContent.expires_at);
 await client.close();
 await browser.close();
