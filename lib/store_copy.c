@@ -13,10 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
 #include <sqlite3.h>
 
-#include "extern.h"
+#include "store_pg.h"
 
 #define COPY_VERSION	12	/* the schema both engines are at */
 #define COLS_MAX	32
@@ -36,26 +35,6 @@ static const char *const serials[][2] = {
 	{ "cancelled", "seq" }, { "notices", "seq" },
 	{ "audit_anon", "seq" }, { "events", "id" }, { NULL, NULL }
 };
-
-/* A bytea parameter in hex: "\\x" and two digits a byte; malloc'd. */
-static char *
-hexed(const unsigned char *b, size_t n)
-{
-	static const char	 d[] = "0123456789abcdef";
-	char			*s;
-	size_t			 i;
-
-	if ((s = malloc(2 * n + 3)) == NULL)
-		return NULL;
-	s[0] = '\\';
-	s[1] = 'x';
-	for (i = 0; i < n; i++) {
-		s[2 + 2 * i] = d[b[i] >> 4];
-		s[3 + 2 * i] = d[b[i] & 15];
-	}
-	s[2 + 2 * n] = '\0';
-	return s;
-}
 
 static int
 pgexec(PGconn *c, const char *sql, char *err, size_t errsz)
@@ -158,7 +137,7 @@ table(sqlite3 *db, PGconn *c, const char *t, int64_t *rows, char *err,
 				v[i] = NULL;
 				break;
 			case SQLITE_BLOB:
-				if ((hex[i] = hexed(
+				if ((hex[i] = pg_bytea(
 				    sqlite3_column_blob(st, i),
 				    (size_t)sqlite3_column_bytes(st, i))) ==
 				    NULL) {

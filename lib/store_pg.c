@@ -61,25 +61,42 @@ pg_int(struct pg_args *a, int64_t v)
 	}
 }
 
-void
-pg_bytes(struct pg_args *a, const unsigned char *b, size_t n, char *hex,
-    size_t hexsz)
+/* b as bytea's text form, "\\x" and two digits a byte, into dst (2n+3). */
+static void
+bytea_text(char *dst, const unsigned char *b, size_t n)
 {
 	static const char	 d[] = "0123456789abcdef";
 	size_t			 i;
 
+	dst[0] = '\\';
+	dst[1] = 'x';
+	for (i = 0; i < n; i++) {
+		dst[2 + 2 * i] = d[b[i] >> 4];
+		dst[3 + 2 * i] = d[b[i] & 15];
+	}
+	dst[2 + 2 * n] = '\0';
+}
+
+void
+pg_bytes(struct pg_args *a, const unsigned char *b, size_t n, char *hex,
+    size_t hexsz)
+{
 	if (hexsz < 2 * n + 3) {
 		pg_text(a, NULL);
 		return;
 	}
-	hex[0] = '\\';
-	hex[1] = 'x';
-	for (i = 0; i < n; i++) {
-		hex[2 + 2 * i] = d[b[i] >> 4];
-		hex[3 + 2 * i] = d[b[i] & 15];
-	}
-	hex[2 + 2 * n] = '\0';
+	bytea_text(hex, b, n);
 	pg_text(a, hex);
+}
+
+char *
+pg_bytea(const unsigned char *b, size_t n)
+{
+	char	*s;
+
+	if ((s = malloc(2 * n + 3)) != NULL)
+		bytea_text(s, b, n);
+	return s;
 }
 
 void

@@ -44,6 +44,8 @@ void		 pg_int(struct pg_args *, int64_t);
 /* Appends raw bytes as a bytea parameter, hex encoded into hexbuf. */
 void		 pg_bytes(struct pg_args *, const unsigned char *, size_t,
 		    char *hexbuf, size_t hexsz);
+/* The same text form of raw bytes, malloc'd (NULL: out of memory). */
+char		*pg_bytea(const unsigned char *, size_t);
 
 /*
  * Runs sql with a (NULL: no parameters).  With res, the result is the
