@@ -147,3 +147,31 @@ responders() {
 	ls "$d/var/keys" | grep -q '\.pem$'
 	sh "$ROOT/tests/pg.sh" drop "$MCP_TEST_PGDIR" initdest
 }
+
+@test "a store_path with an sslpassword, or one libpq cannot read, is refused without being repeated" {
+	printf 'store_path = host=/tmp sslpassword=keyphrase dbname=mcp\nauth = none\n' \
+	    >"$BATS_TEST_TMPDIR/ssl.conf"
+	run "$SBIN/mcp.fcgi" -t -f "$BATS_TEST_TMPDIR/ssl.conf"
+	[ "$status" != 0 ]
+	[[ "$output" == *"ssl.conf:1: store_path: must not hold the password"* ]]
+	[[ "$output" != *keyphrase* ]]
+	printf 'store_path = postgresql://mcp:S3cretPW@[::1/mcp\nauth = none\n' \
+	    >"$BATS_TEST_TMPDIR/bad.conf"
+	run "$SBIN/mcp.fcgi" -t -f "$BATS_TEST_TMPDIR/bad.conf"
+	[ "$status" != 0 ]
+	[[ "$output" == *"bad.conf:1: store_path: not a PostgreSQL URL or connection string libpq can read"* ]]
+	[[ "$output" != *S3cretPW* ]]
+}
+
+@test "mcpctl store copy refuses a file at another schema version, copying nothing" {
+	src=$BATS_TEST_TMPDIR/old
+	mkdir -p "$src"
+	sqlite3 "$src/mcp.db" "CREATE TABLE workspaces (id TEXT); PRAGMA user_version = 5"
+	db=$(sh "$ROOT/tests/pg.sh" db "$MCP_TEST_PGDIR" olddest)
+	printf 'store_path = %s\nauth = none\n' "$db" >"$src/p.conf"
+	run "$SBIN/mcpctl" -f "$src/p.conf" store copy "$src/mcp.db"
+	[ "$status" = 1 ]
+	[[ "$output" == *"schema 5, not 12"* ]]
+	[ "$(psql -X -tA -d "$db" -c "SELECT count(*) FROM workspaces")" = 0 ]
+	sh "$ROOT/tests/pg.sh" drop "$MCP_TEST_PGDIR" olddest
+}
