@@ -51,6 +51,14 @@ struct job {
 	void		*arg;
 	enum mcp_err	 e;
 	int		 done;
+	pthread_cond_t	 cv;	/* its thread waits here, with mu */
+};
+
+/* What the leader runs around the jobs, prepared once on the writer. */
+enum tx { TX_BEGIN, TX_SAVE, TX_RELEASE, TX_UNDO, TX_COMMIT, TX__MAX };
+static const char *const tx_sql[TX__MAX] = {
+	"BEGIN IMMEDIATE", "SAVEPOINT job", "RELEASE job", "ROLLBACK TO job",
+	"COMMIT",
 };
 
 struct sqlite_group {
@@ -60,10 +68,10 @@ struct sqlite_group {
 	int			 refs;
 	int			 shared;	/* in the process's list */
 	struct sqlite_lead	 w;		/* the writer, once opened */
+	sqlite3_stmt		*tx[TX__MAX];	/* on w.db, when shared */
 	sqlite_writer_fn	 open;		/* opens it */
 	void			(*close)(void *);	/* closes w.self */
 	pthread_mutex_t		 mu;		/* guards what follows */
-	pthread_cond_t		 cv;
 	struct job		*head, **tail;	/* queued, first in first */
 	int			 leading;	/* a thread leads */
 	uint64_t		 njobs;		/* jobs committed, in all */
@@ -97,16 +105,18 @@ group_new(const char *path, char *err, size_t errsz)
 	g->refs = 1;
 	g->tail = &g->head;
 	pthread_mutex_init(&g->mu, NULL);
-	pthread_cond_init(&g->cv, NULL);
 	return g;
 }
 
 static void
 group_free(struct sqlite_group *g)
 {
+	size_t	 i;
+
+	for (i = 0; i < TX__MAX; i++)
+		sqlite3_finalize(g->tx[i]);
 	if (g->close != NULL && g->w.self != NULL)
 		g->close(g->w.self);
-	pthread_cond_destroy(&g->cv);
 	pthread_mutex_destroy(&g->mu);
 	free(g->path);
 	free(g);
@@ -171,6 +181,30 @@ logerr(sqlite3 *db, const char *what)
 	    sqlite3_errmsg(db));
 }
 
+/*
+ * Runs tx_sql[t] on the writer: an SQLite result code.  A group with a
+ * writer of its own keeps the statements prepared (finalized before the
+ * writer closes); one sharing its store's connection (in memory) runs
+ * them as text, since that connection closes before the group goes.
+ */
+static int
+tx(struct sqlite_group *g, enum tx t)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (!g->shared)
+		return sqlite3_exec(g->w.db, tx_sql[t], NULL, NULL, NULL);
+	if ((st = g->tx[t]) == NULL && (rc = sqlite3_prepare_v3(g->w.db,
+	    tx_sql[t], -1, SQLITE_PREPARE_PERSISTENT, &g->tx[t], NULL)) !=
+	    SQLITE_OK)
+		return rc;
+	st = g->tx[t];
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 /* A batch that cannot run at all: every job a store error. */
 static int
 none(struct job *b)
@@ -185,8 +219,9 @@ none(struct job *b)
  * job's outcome (not its done).  Returns the jobs committed.
  */
 static int
-batch(const struct sqlite_lead *me, struct job *b, int ms, const char *what)
+batch(struct sqlite_group *g, struct job *b, int ms, const char *what)
 {
+	const struct sqlite_lead *me = &g->w;
 	struct job	*j;
 	int		 kept = 0, lost = 0;
 
@@ -195,14 +230,12 @@ batch(const struct sqlite_lead *me, struct job *b, int ms, const char *what)
 		    "turnstile stayed held for %d ms", what, ms);
 		return none(b);
 	}
-	if (sqlite3_exec(me->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK) {
+	if (tx(g, TX_BEGIN) != SQLITE_OK) {
 		logerr(me->db, what);
 		lost = 1;
 	}
 	for (j = b; j != NULL; j = j->next) {
-		if (lost || sqlite3_exec(me->db, "SAVEPOINT job", NULL, NULL,
-		    NULL) != SQLITE_OK) {
+		if (lost || tx(g, TX_SAVE) != SQLITE_OK) {
 			j->e = MCP_ERR_STORE;
 			continue;
 		}
@@ -219,20 +252,17 @@ batch(const struct sqlite_lead *me, struct job *b, int ms, const char *what)
 			j->e = MCP_ERR_STORE;
 			continue;
 		}
-		if (j->e == MCP_OK && sqlite3_exec(me->db, "RELEASE job",
-		    NULL, NULL, NULL) != SQLITE_OK) {
+		if (j->e == MCP_OK && tx(g, TX_RELEASE) != SQLITE_OK) {
 			logerr(me->db, what);
 			j->e = MCP_ERR_STORE;
 		}
 		if (j->e != MCP_OK) {
-			sqlite3_exec(me->db, "ROLLBACK TO job", NULL, NULL,
-			    NULL);
-			sqlite3_exec(me->db, "RELEASE job", NULL, NULL, NULL);
+			tx(g, TX_UNDO);
+			tx(g, TX_RELEASE);
 		} else
 			kept++;
 	}
-	if (!lost && sqlite3_exec(me->db, "COMMIT", NULL, NULL, NULL) !=
-	    SQLITE_OK) {
+	if (!lost && tx(g, TX_COMMIT) != SQLITE_OK) {
 		logerr(me->db, what);
 		lost = 1;
 	}
@@ -273,12 +303,13 @@ sqlite_group_run(struct sqlite_group *g, sqlite_job_fn fn, void *arg, int ms,
 	mine.arg = arg;
 	mine.e = MCP_OK;
 	mine.done = 0;
+	pthread_cond_init(&mine.cv, NULL);
 	pthread_mutex_lock(&g->mu);
 	*g->tail = &mine;
 	g->tail = &mine.next;
 	while (!mine.done) {
 		if (g->leading) {
-			pthread_cond_wait(&g->cv, &g->mu);
+			pthread_cond_wait(&mine.cv, &g->mu);
 			continue;
 		}
 		/* Lead one batch: what is queued now, first in first. */
@@ -292,16 +323,22 @@ sqlite_group_run(struct sqlite_group *g, sqlite_job_fn fn, void *arg, int ms,
 			g->tail = &g->head;
 		pthread_mutex_unlock(&g->mu);
 		opened = writer(g) == 0;
-		kept = opened ? batch(me, b, ms, what) : none(b);
+		kept = opened ? batch(g, b, ms, what) : none(b);
 		pthread_mutex_lock(&g->mu);
 		if (kept > 0) {
 			g->njobs += (uint64_t)kept;
 			g->ncommits++;
 		}
-		/* The batch's threads told first, then the checkpoint. */
-		for (j = b; j != NULL; j = j->next)
+		/*
+		 * The batch's threads told first, then the checkpoint; then
+		 * the first queued job's thread leads.  Each is woken alone:
+		 * on a busy machine a wake-up is a turn for a core.
+		 */
+		for (j = b; j != NULL; j = j->next) {
 			j->done = 1;
-		pthread_cond_broadcast(&g->cv);
+			if (j != &mine)
+				pthread_cond_signal(&j->cv);
+		}
 		if (opened) {
 			/* Still leading: the writer connection is ours. */
 			pthread_mutex_unlock(&g->mu);
@@ -309,9 +346,11 @@ sqlite_group_run(struct sqlite_group *g, sqlite_job_fn fn, void *arg, int ms,
 			pthread_mutex_lock(&g->mu);
 		}
 		g->leading = 0;
-		pthread_cond_broadcast(&g->cv);
+		if (g->head != NULL)
+			pthread_cond_signal(&g->head->cv);
 	}
 	pthread_mutex_unlock(&g->mu);
+	pthread_cond_destroy(&mine.cv);
 	return mine.e;
 }
 
