@@ -20,13 +20,16 @@
 # about 50, past 45.  Run it alone: MCP_TEST_STORE=pg sh
 # tests/run-suite.sh build-asan (make test-pg SAN=1).
 #
-# Prints each lane's "passed, failed, skipped" and time, then one
-# "N passed, M failed" line over all lanes; exits non-zero on any failure.
+# Prints the failed tests of every lane together (a long run's log may be
+# read from its end only), each lane's "passed, failed, skipped" and
+# time, then one "N passed, M failed" line over all lanes; exits
+# non-zero on any failure.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 1
 TALLY=$(mktemp)
-export TALLY
+FAILS=$(mktemp)
+export TALLY FAILS
 rc=0
 make -s all || rc=1
 if [ $rc = 0 ]; then
@@ -39,6 +42,11 @@ if make -s SAN=1 all; then
 else
 	rc=1
 fi
+if [ -s "$FAILS" ]; then
+	echo "== failed tests"
+	head -40 "$FAILS"
+fi
+rm -f "$FAILS"
 pass=0 fail=0
 echo "== lanes"
 while read -r p f s secs lane; do

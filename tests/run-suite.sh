@@ -119,4 +119,6 @@ echo "== $lane: $pass passed, $fail failed, $skip skipped ($secs s)"
 # only failures, skips and comments).
 [ -n "${MCP_TEST_LOG:-}" ] && cp "$out" "$MCP_TEST_LOG"
 [ -n "${TALLY:-}" ] && echo "$pass $fail $skip $secs $lane" >>"$TALLY"
+[ -n "${FAILS:-}" ] &&
+    awk -v l="$lane" '/^not ok/ {print l ": " $0}' "$out" >>"$FAILS"
 [ "$fail" = 0 ] && [ "$status" = 0 ]

@@ -30,5 +30,7 @@ pass=$(($(grep -c '^ok' "$out") - skip))
 fail=$(grep -c '^not ok' "$out")
 echo "== $lane: $pass passed, $fail failed, $skip skipped ($secs s)"
 [ -n "${TALLY:-}" ] && echo "$pass $fail $skip $secs $lane" >>"$TALLY"
+[ -n "${FAILS:-}" ] &&
+    awk -v l="$lane" '/^not ok/ {print l ": " $0}' "$out" >>"$FAILS"
 rm -f "$out"
 [ "$fail" = 0 ]
