@@ -480,11 +480,11 @@ usage_lock(struct mcp_store *p, const char *ws, const char *kind,
 }
 
 /*
- * Runs an insert under a quota (env_put, tpl_put, org_put): sql locks
- * the workspace's usage row of kind, inserts only below the quota, and
- * gives one row: the count it read (NULL: no usage row yet), the rows
- * it inserted, then any columns that must be true (the references: else
- * MCP_ERR_NOTFOUND).  Without a usage row the row is made and sql run
+ * Runs an insert under a quota (env_put, tpl_put; org_put has a leaner
+ * form of its own): sql locks the workspace's usage row of kind,
+ * inserts only below the quota, and gives one row: the count it read
+ * (NULL: no usage row yet), the rows it inserted, then any columns that
+ * must be true (the references: else MCP_ERR_NOTFOUND).  Without a usage row the row is made and sql run
  * again; without the workspace itself, MCP_ERR_CONFLICT as SQLite's
  * foreign key says.
  */
@@ -779,23 +779,28 @@ static const char org_get_sql[] =
     "SELECT " ORG_COLS " FROM organizations WHERE workspace = $1 AND "
     "id = $2";
 /*
- * See quota_insert(); the environment and the template (if any) must
- * be the workspace's.  A taken external id (or id) is a unique
- * violation: MCP_ERR_CONFLICT.
+ * The common case in the fewest plan nodes: the row goes in when the
+ * workspace's usage row, locked (FOR UPDATE reads it as last
+ * committed), is under the quota and the environment and the template
+ * (if any) are the workspace's.  A taken external id (or id) is a
+ * unique violation: MCP_ERR_CONFLICT.  When nothing went in,
+ * org_why_sql says why (org_put_one()).
  */
 static const char org_put_sql[] =
-    "WITH u AS (SELECT n FROM workspace_usage WHERE workspace = $2 AND "
-    "kind = 'org' FOR UPDATE), "
-    "r AS (SELECT EXISTS (SELECT 1 FROM environments WHERE "
-    "workspace = $2 AND id = $3) AS env, "
-    "($7 = '' OR EXISTS (SELECT 1 FROM org_templates WHERE "
-    "workspace = $2 AND id = $7)) AS tpl, (SELECT n FROM u) AS n), "
-    "i AS (INSERT INTO organizations (id, workspace, environment, name, "
+    "INSERT INTO organizations (id, workspace, environment, name, "
     "external_id, metadata, template, created_ms, updated_ms) "
     "SELECT $1::text, $2::text, $3::text, $4::text, nullif($5::text, ''), "
-    "$6::text, nullif($7::text, ''), $8::bigint, $9::bigint FROM r "
-    "WHERE r.env AND r.tpl AND r.n < $10::bigint RETURNING 1) "
-    "SELECT r.n, (SELECT count(*) FROM i), r.env, r.tpl FROM r";
+    "$6::text, nullif($7::text, ''), $8::bigint, $9::bigint "
+    "FROM workspace_usage WHERE workspace = $2 AND kind = 'org' AND "
+    "n < $10::bigint AND EXISTS (SELECT 1 FROM environments WHERE "
+    "workspace = $2 AND id = $3) AND ($7 = '' OR EXISTS (SELECT 1 FROM "
+    "org_templates WHERE workspace = $2 AND id = $7)) FOR UPDATE";
+/* The references, then the count (NULL: no usage row yet). */
+static const char org_why_sql[] =
+    "SELECT EXISTS (SELECT 1 FROM environments WHERE workspace = $1 AND "
+    "id = $2) AND ($3 = '' OR EXISTS (SELECT 1 FROM org_templates WHERE "
+    "workspace = $1 AND id = $3)), (SELECT n FROM workspace_usage WHERE "
+    "workspace = $1 AND kind = 'org')";
 /*
  * Rows of one environment, in their order; a taken external id (a row
  * earlier in the batch too) is skipped: the ids it gives are those
@@ -888,13 +893,70 @@ pg_org_get(struct mcp_store *p, const char *ws, const char *id,
 }
 
 /*
+ * Why org_put_sql made nothing: MCP_ERR_NOTFOUND (a reference),
+ * MCP_ERR_QUOTA, MCP_ERR_CONFLICT (no such workspace), a store error;
+ * or MCP_OK with *again set when the usage row was missing (made now)
+ * or the quota has room again (a delete since): the insert is to run
+ * again.
+ */
+static enum mcp_err
+org_why(struct mcp_store *p, const struct mcp_org *o, int64_t max,
+    int *again)
+{
+	struct pg_args	 a = { 0 };
+	PGresult	*r;
+	enum mcp_err	 e;
+	int		 refs, counted;
+	int64_t		 n;
+
+	*again = 0;
+	pg_text(&a, o->workspace);
+	pg_text(&a, o->environment);
+	pg_text(&a, o->template_id);
+	if ((e = pg_run(p, org_why_sql, &a, &r, "org_put")) != MCP_OK)
+		return e;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return MCP_ERR_STORE;
+	}
+	refs = is_true(r, 0, 0);
+	counted = !PQgetisnull(r, 0, 1);
+	n = pg_int_at(r, 0, 1);
+	PQclear(r);
+	if (!refs)
+		return MCP_ERR_NOTFOUND;
+	if (counted) {
+		if (n >= max)
+			return MCP_ERR_QUOTA;
+		*again = 1;
+		return MCP_OK;
+	}
+	/* Without the workspace itself: its foreign key's CONFLICT. */
+	switch (usage_make(p, o->workspace, "org", &e)) {
+	case 1:
+		*again = 1;
+		return MCP_OK;
+	case 0:
+		return MCP_ERR_CONFLICT;
+	default:
+		return e;
+	}
+}
+
+/*
  * One statement, committed alone: the usage row's lock is held only
- * for it (see the top of this file).
+ * for it (see the top of this file).  What made nothing is asked
+ * after, unlocked: the answer is what held when it was asked, and a
+ * quota with room again, or a usage row just made, runs the insert
+ * once more (three times in all).
  */
 enum mcp_err
 pg_org_put(struct mcp_store *p, const struct mcp_org *o, int64_t max)
 {
 	struct pg_args	 a = { 0 };
+	PGresult	*r;
+	enum mcp_err	 e;
+	int		 tries, again, made;
 
 	pg_text(&a, o->id);
 	pg_text(&a, o->workspace);
@@ -906,8 +968,17 @@ pg_org_put(struct mcp_store *p, const struct mcp_org *o, int64_t max)
 	pg_int(&a, o->created_ms);
 	pg_int(&a, o->updated_ms);
 	pg_int(&a, max);
-	return quota_insert(p, org_put_sql, &a, o->workspace, "org",
-	    "org_put");
+	for (tries = 0; tries < 3; tries++) {
+		if ((e = pg_run(p, org_put_sql, &a, &r, "org_put")) != MCP_OK)
+			return e;
+		made = pg_changed(r) == 1;
+		PQclear(r);
+		if (made)
+			return MCP_OK;
+		if ((e = org_why(p, o, max, &again)) != MCP_OK || !again)
+			return e;
+	}
+	return MCP_ERR_QUOTA;
 }
 
 struct org_many_job {
