@@ -484,9 +484,9 @@ usage_lock(struct mcp_store *p, const char *ws, const char *kind,
  * form of its own): sql locks the workspace's usage row of kind,
  * inserts only below the quota, and gives one row: the count it read
  * (NULL: no usage row yet), the rows it inserted, then any columns that
- * must be true (the references: else MCP_ERR_NOTFOUND).  Without a usage row the row is made and sql run
- * again; without the workspace itself, MCP_ERR_CONFLICT as SQLite's
- * foreign key says.
+ * must be true (the references: else MCP_ERR_NOTFOUND).  Without a
+ * usage row the row is made and sql run again; without the workspace
+ * itself, MCP_ERR_CONFLICT as SQLite's foreign key says.
  */
 static enum mcp_err
 quota_insert(struct mcp_store *p, const char *sql, const struct pg_args *a,
@@ -784,7 +784,7 @@ static const char org_get_sql[] =
  * committed), is under the quota and the environment and the template
  * (if any) are the workspace's.  A taken external id (or id) is a
  * unique violation: MCP_ERR_CONFLICT.  When nothing went in,
- * org_why_sql says why (org_put_one()).
+ * org_why_sql says why (pg_org_put()).
  */
 static const char org_put_sql[] =
     "INSERT INTO organizations (id, workspace, environment, name, "

@@ -195,9 +195,8 @@ tx(struct sqlite_group *g, enum tx t)
 
 	if (!g->shared)
 		return sqlite3_exec(g->w.db, tx_sql[t], NULL, NULL, NULL);
-	if ((st = g->tx[t]) == NULL && (rc = sqlite3_prepare_v3(g->w.db,
-	    tx_sql[t], -1, SQLITE_PREPARE_PERSISTENT, &g->tx[t], NULL)) !=
-	    SQLITE_OK)
+	if (g->tx[t] == NULL && (rc = sqlite3_prepare_v3(g->w.db, tx_sql[t],
+	    -1, SQLITE_PREPARE_PERSISTENT, &g->tx[t], NULL)) != SQLITE_OK)
 		return rc;
 	st = g->tx[t];
 	rc = sqlite3_step(st);
