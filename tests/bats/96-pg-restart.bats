@@ -125,13 +125,20 @@ responders() {
 	sh "$ROOT/tests/pg.sh" drop "$MCP_TEST_PGDIR" copydest
 }
 
-@test "a store_path holding a password is refused, naming the line" {
-	printf 'store_path = postgresql://mcp:secret@127.0.0.1/mcp\nauth = none\n' \
-	    >"$BATS_TEST_TMPDIR/pw.conf"
-	run "$SBIN/mcp.fcgi" -t -f "$BATS_TEST_TMPDIR/pw.conf"
+# refused NAME STORE_PATH WHY SECRET: a configuration NAME.conf whose only
+# store_path is STORE_PATH fails mcp.fcgi -t, naming its line and WHY,
+# and SECRET appears nowhere in what it says.
+refused() {
+	printf 'store_path = %s\nauth = none\n' "$2" >"$BATS_TEST_TMPDIR/$1.conf"
+	run "$SBIN/mcp.fcgi" -t -f "$BATS_TEST_TMPDIR/$1.conf"
 	[ "$status" != 0 ]
-	[[ "$output" == *"pw.conf:1: store_path: must not hold the password"* ]]
-	[[ "$output" != *secret* ]]
+	[[ "$output" == *"$1.conf:1: store_path: $3"* ]]
+	[[ "$output" != *"$4"* ]]
+}
+
+@test "a store_path holding a password is refused, naming the line" {
+	refused pw postgresql://mcp:secret@127.0.0.1/mcp \
+	    "must not hold the password" secret
 }
 
 @test "mcpctl init on a PostgreSQL store makes var/ and var/keys beside the configuration, 0700" {
@@ -149,18 +156,10 @@ responders() {
 }
 
 @test "a store_path with an sslpassword, or one libpq cannot read, is refused without being repeated" {
-	printf 'store_path = host=/tmp sslpassword=keyphrase dbname=mcp\nauth = none\n' \
-	    >"$BATS_TEST_TMPDIR/ssl.conf"
-	run "$SBIN/mcp.fcgi" -t -f "$BATS_TEST_TMPDIR/ssl.conf"
-	[ "$status" != 0 ]
-	[[ "$output" == *"ssl.conf:1: store_path: must not hold the password"* ]]
-	[[ "$output" != *keyphrase* ]]
-	printf 'store_path = postgresql://mcp:S3cretPW@[::1/mcp\nauth = none\n' \
-	    >"$BATS_TEST_TMPDIR/bad.conf"
-	run "$SBIN/mcp.fcgi" -t -f "$BATS_TEST_TMPDIR/bad.conf"
-	[ "$status" != 0 ]
-	[[ "$output" == *"bad.conf:1: store_path: not a PostgreSQL URL or connection string libpq can read"* ]]
-	[[ "$output" != *S3cretPW* ]]
+	refused ssl "host=/tmp sslpassword=keyphrase dbname=mcp" \
+	    "must not hold the password" keyphrase
+	refused bad "postgresql://mcp:S3cretPW@[::1/mcp" \
+	    "not a PostgreSQL URL or connection string libpq can read" S3cretPW
 }
 
 @test "mcpctl store copy refuses a file at another schema version, copying nothing" {
